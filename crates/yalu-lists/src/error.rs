@@ -1,0 +1,56 @@
+use std::fmt;
+use std::path::PathBuf;
+
+/// A record that could not be read: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    pub file: PathBuf,
+    /// `line 12`, `record 7 (DATAID 6908555)`, `row 3, column Remarks`...
+    pub location: String,
+    pub reason: String,
+}
+
+impl RecordError {
+    pub fn new(file: impl Into<PathBuf>, location: impl Into<String>, reason: impl Into<String>) -> Self {
+        RecordError {
+            file: file.into(),
+            location: location.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file.display(), self.location, self.reason)
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// Why a list could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a list format Yalu reads ({reason})")]
+    UnknownFormat { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Format { path: PathBuf, reason: String },
+    /// A broken record under `--strict`.
+    #[error("{0}")]
+    Record(Box<RecordError>),
+}
+
+impl ListError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ListError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! # yalu-lists
+//!
+//! Streaming readers for the sanctions lists Yalu screens against. Each source
+//! format has its own module; all of them turn records into
+//! [`yalu_model::Entity`] values and hand them to a sink one at a time, so a
+//! list is never held twice in memory.
+//!
+//! | module | format | dataset name | entity ids |
+//! |---|---|---|---|
+//! | [`ofac`] | OFAC legacy CSV (SDN set and non-SDN consolidated set) | `us_ofac_sdn`, `us_ofac_cons` | `ofac-<ent_num>` |
+//! | [`un`] | UN Security Council consolidated XML | `un_sc_sanctions` | `unsc-<DATAID>` |
+//! | [`ftm`] | OpenSanctions FollowTheMoney JSON lines, and delta files | `opensanctions` (entities keep their own `datasets`) | as given |
+//! | [`csl`] | US Consolidated Screening List CSV | `us_trade_csl` | `csl-<_id>` |
+//!
+//! ## Tutorial
+//!
+//! ```no_run
+//! use yalu_lists::{read_path, ReadOptions};
+//!
+//! let list = read_path("../shared/data/lists/ofac/sdn-2021-07-07".as_ref(), &ReadOptions::default())?;
+//! println!("{}: {} entities, {} records skipped", list.dataset, list.entities.len(), list.stats.skipped.len());
+//! # Ok::<(), yalu_lists::ListError>(())
+//! ```
+//!
+//! A broken record never aborts a file: it is skipped and reported in
+//! [`ReadStats::skipped`] with the file, the line or record and the reason.
+//! With [`ReadOptions::strict`] the first broken record is an error instead.
+
+pub mod csl;
+pub mod detect;
+pub mod diff;
+mod error;
+pub mod ftm;
+pub mod ofac;
+pub mod stats;
+pub mod un;
+
+pub use detect::{ListFormat, detect_format};
+pub use error::{ListError, RecordError};
+
+use std::path::{Path, PathBuf};
+use yalu_model::Entity;
+
+/// How readers treat broken records.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Make the first broken record fatal instead of skipping it.
+    pub strict: bool,
+}
+
+/// What a read saw besides the entities it produced.
+#[derive(Debug, Clone, Default)]
+pub struct ReadStats {
+    /// Records read from the source (including skipped ones).
+    pub records: usize,
+    /// Entities handed to the sink.
+    pub entities: usize,
+    /// Records skipped, each with its location and reason.
+    pub skipped: Vec<RecordError>,
+    /// Problems that did not stop a record from being read (an unparsed
+    /// remark, an unknown country name); kept for `lists inspect`.
+    pub warnings: Vec<RecordError>,
+}
+
+impl ReadStats {
+    /// Records a broken record: an error under `strict`, else skipped.
+    pub fn skip(&mut self, opts: &ReadOptions, error: RecordError) -> Result<(), ListError> {
+        if opts.strict {
+            return Err(ListError::Record(Box::new(error)));
+        }
+        self.skipped.push(error);
+        Ok(())
+    }
+}
+
+/// One list read into memory.
+#[derive(Debug, Clone)]
+pub struct LoadedList {
+    pub path: PathBuf,
+    pub format: ListFormat,
+    /// Stable dataset name (`us_ofac_sdn`, `un_sc_sanctions`, ...).
+    pub dataset: String,
+    pub entities: Vec<Entity>,
+    pub stats: ReadStats,
+}
+
+/// Streams the entities of one list (a file or a folder) into `sink`.
+pub fn stream_path(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<(ListFormat, ReadStats), ListError> {
+    let format = detect_format(path)?;
+    let stats = match format {
+        ListFormat::OfacSdn | ListFormat::OfacCons => ofac::read(path, format, opts, sink)?,
+        ListFormat::UnXml => un::read(path, opts, sink)?,
+        ListFormat::FtmJson => ftm::read(path, opts, sink)?,
+        ListFormat::FtmDelta => ftm::read_delta_folder(path, opts, sink)?,
+        ListFormat::Csl => csl::read(path, opts, sink)?,
+    };
+    Ok((format, stats))
+}
+
+/// Reads one list (a file or a folder) into memory.
+pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<LoadedList, ListError> {
+    let mut entities = Vec::new();
+    let (format, stats) = stream_path(path, opts, &mut |e| entities.push(e))?;
+    Ok(LoadedList {
+        path: path.to_path_buf(),
+        format,
+        dataset: format.dataset().to_string(),
+        entities,
+        stats,
+    })
+}

@@ -1,0 +1,43 @@
+//! # yalu-model
+//!
+//! The entity model shared by every Yalu crate. It follows
+//! [FollowTheMoney](https://followthemoney.tech) (FtM), the data model of
+//! OpenSanctions and of the yente API, so an [`Entity`] serialises to the same
+//! JSON those tools read and write.
+//!
+//! ## Tutorial
+//!
+//! An entity is a schema, an id and a bag of string-valued properties. Typed
+//! views ([`FuzzyDate`], [`country::to_code`]) interpret the strings where a
+//! screening feature needs them.
+//!
+//! ```
+//! use yalu_model::{Entity, Schema, prop, FuzzyDate, country};
+//!
+//! let mut kim = Entity::new("ofac-20157", Schema::Person);
+//! kim.add(prop::NAME, "KIM, Jong Un");
+//! kim.add(prop::BIRTH_DATE, "1984-01-08");
+//! kim.add(prop::NATIONALITY, country::to_code("Korea, North").unwrap());
+//!
+//! assert_eq!(kim.get(prop::NATIONALITY), ["kp"]);
+//! let dob: FuzzyDate = kim.first(prop::BIRTH_DATE).unwrap().parse().unwrap();
+//! assert_eq!(dob.year, 1984);
+//! assert_eq!(dob.precision(), yalu_model::DatePrecision::Day);
+//!
+//! // FtM JSON in and out.
+//! let json = serde_json::to_string(&kim).unwrap();
+//! let back: Entity = serde_json::from_str(&json).unwrap();
+//! assert_eq!(back, kim);
+//! ```
+//!
+//! Dependencies: none beyond serde. This crate does no I/O.
+
+pub mod country;
+mod date;
+mod entity;
+pub mod prop;
+mod schema;
+
+pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, expand_date_expression};
+pub use entity::Entity;
+pub use schema::Schema;

@@ -1,0 +1,53 @@
+//! Test support for every Yalu crate: where the shared real data lives, and
+//! what a test does when it is absent.
+//!
+//! The real sanctions lists and labelled name pairs live beside the
+//! repository in `../shared` (read-only, never copied in). A fresh clone has
+//! no `../shared`: then a test that needs it prints a notice and skips, unless
+//! `YALU_REQUIRE_SHARED=1` is set (as `.ci/run` does), in which case the test
+//! fails. This crate is only ever a dev-dependency.
+//!
+//! ```no_run
+//! let Some(sdn) = yalu_testdata::shared("data/lists/ofac/sdn-2021-07-07") else { return };
+//! assert!(sdn.is_dir());
+//! ```
+
+use std::path::PathBuf;
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace root exists")
+}
+
+/// `../shared` beside the repository.
+pub fn shared_root() -> PathBuf {
+    repo_root().join("../shared")
+}
+
+/// Whether a missing `../shared` must fail the test (`YALU_REQUIRE_SHARED=1`).
+pub fn shared_required() -> bool {
+    std::env::var("YALU_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
+/// The path of `relative` under `../shared`, or `None` after printing a skip
+/// notice when it is absent. Panics instead when `YALU_REQUIRE_SHARED=1`.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = shared_root().join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if shared_required() {
+        panic!(
+            "YALU_REQUIRE_SHARED=1 but {} is missing",
+            path.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: {} is absent (a fresh clone has no ../shared); set YALU_REQUIRE_SHARED=1 to make this fail",
+        path.display()
+    );
+    None
+}
