@@ -1,0 +1,64 @@
+//! The scorer's configuration: one value, passed in, never global.
+
+use crate::name_score::NameScoreConfig;
+use serde::{Deserialize, Serialize};
+
+/// Every weight and threshold of the entity scorer.
+///
+/// The final score starts from the best name similarity and is moved by the
+/// other features; each movement is reported in the explanations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MatchConfig {
+    /// Score at or above which a result is a match.
+    pub threshold: f64,
+    /// Name similarity settings.
+    pub name: NameScoreConfig,
+    /// Multiplier on a name score reached through a weak alias (OFAC's
+    /// low-quality a.k.a., UN quality `Low`).
+    pub weak_alias_factor: f64,
+    /// Added when a birth date agrees to the day.
+    pub birth_date_same_day: f64,
+    /// Added when birth dates agree as far as both are known (same year or
+    /// month) but not to the day.
+    pub birth_date_same_year: f64,
+    /// Subtracted when the nearest birth dates are one year apart.
+    pub birth_date_within_year: f64,
+    /// Subtracted when every pair of birth dates is more than a year apart:
+    /// a homonym, not the listed person.
+    pub birth_date_conflict: f64,
+    /// Added when the countries (nationality, citizenship, country,
+    /// jurisdiction, flag) share a code.
+    pub country_agree: f64,
+    /// Subtracted when both sides give countries and none is shared.
+    pub country_conflict: f64,
+    /// An exact identifier hit (passport, IMO, registration number, wallet
+    /// address...) lifts the score to at least this value.
+    pub identifier_floor: f64,
+    /// Added on top of the name score for an identifier hit.
+    pub identifier_bonus: f64,
+    /// Subtracted when both give a gender and they differ.
+    pub gender_conflict: f64,
+    /// Candidates fully scored per query, after key-based ranking.
+    pub max_candidates: usize,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig {
+            threshold: 0.70,
+            name: NameScoreConfig::default(),
+            weak_alias_factor: 0.92,
+            birth_date_same_day: 0.06,
+            birth_date_same_year: 0.02,
+            birth_date_within_year: 0.12,
+            birth_date_conflict: 0.35,
+            country_agree: 0.02,
+            country_conflict: 0.10,
+            identifier_floor: 0.90,
+            identifier_bonus: 0.10,
+            gender_conflict: 0.15,
+            max_candidates: 250,
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Labelled pairs: reading them, scoring them, and precision / recall / F1
+//! overall and per kind. This is what `yalu score` and `yalu eval pairs`
+//! run, and what users run on their own labelled data to set thresholds.
+//!
+//! Two layouts are read:
+//! - JSON lines, one pair a line:
+//!   `{"id", "kind", "query": {"schema", "properties"}, "candidate": {...}, "match": bool}`;
+//! - the `name-bench` CSV layout:
+//!   `case_group,schema,name1,name2,is_match,...` (the kind is `case_group`).
+
+use crate::config::MatchConfig;
+use crate::score::{Scored, score_entities};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use yalu_model::{Entity, Schema, prop};
+
+/// A labelled pair.
+#[derive(Debug, Clone)]
+pub struct LabelledPair {
+    pub id: String,
+    pub kind: String,
+    pub query: Entity,
+    pub candidate: Entity,
+    pub expected: bool,
+}
+
+/// Why a pairs file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: line {line}: {reason}")]
+    Line {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct RawSide {
+    schema: Schema,
+    #[serde(default)]
+    properties: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawPair {
+    id: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    query: RawSide,
+    candidate: RawSide,
+    #[serde(rename = "match")]
+    expected: bool,
+}
+
+fn side(id: String, raw: RawSide) -> Entity {
+    let mut e = Entity::new(id, raw.schema);
+    for (p, values) in raw.properties {
+        e.add_all(&p, values);
+    }
+    e
+}
+
+/// Reads pairs in the JSON lines layout. Blank lines are ignored; any other
+/// bad line is an error naming it.
+pub fn read_jsonl(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
+    let file = std::fs::File::open(path).map_err(|source| EvalError::Io {
+        path: path.into(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|source| EvalError::Io {
+            path: path.into(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: RawPair = serde_json::from_str(&line).map_err(|e| EvalError::Line {
+            path: path.into(),
+            line: i + 1,
+            reason: e.to_string(),
+        })?;
+        let id = raw.id.unwrap_or_else(|| format!("line-{}", i + 1));
+        out.push(LabelledPair {
+            query: side(format!("{id}-query"), raw.query),
+            candidate: side(format!("{id}-candidate"), raw.candidate),
+            kind: raw.kind.unwrap_or_else(|| "all".into()),
+            expected: raw.expected,
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads pairs in the name-bench CSV layout.
+pub fn read_name_bench(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| EvalError::Line {
+            path: path.into(),
+            line: 1,
+            reason: e.to_string(),
+        })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| EvalError::Line {
+            path: path.into(),
+            line: 1,
+            reason: e.to_string(),
+        })?
+        .clone();
+    let col = |name: &str| -> Result<usize, EvalError> {
+        headers.iter().position(|h| h == name).ok_or_else(|| EvalError::Line {
+            path: path.into(),
+            line: 1,
+            reason: format!("missing column `{name}`"),
+        })
+    };
+    let (group, schema, n1, n2, is_match) = (
+        col("case_group")?,
+        col("schema")?,
+        col("name1")?,
+        col("name2")?,
+        col("is_match")?,
+    );
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let bad = |reason: String| EvalError::Line {
+            path: path.into(),
+            line,
+            reason,
+        };
+        let r = record.map_err(|e| bad(e.to_string()))?;
+        let get = |c: usize| r.get(c).ok_or_else(|| bad(format!("missing field {}", c + 1)));
+        let expected = match get(is_match)?.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            other => return Err(bad(format!("is_match must be true or false, got `{other}`"))),
+        };
+        let schema: Schema = get(schema)?.parse().unwrap_or(Schema::LegalEntity);
+        let id = format!("row-{line}");
+        let mut q = Entity::new(format!("{id}-query"), schema.clone());
+        q.add(prop::NAME, get(n1)?);
+        let mut c = Entity::new(format!("{id}-candidate"), schema);
+        c.add(prop::NAME, get(n2)?);
+        out.push(LabelledPair {
+            id,
+            kind: get(group)?.to_string(),
+            query: q,
+            candidate: c,
+            expected,
+        });
+    }
+    Ok(out)
+}
+
+/// One pair's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairScore {
+    pub id: String,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+}
+
+/// Scores every pair (in parallel, output in input order).
+pub fn score_pairs(pairs: &[LabelledPair], cfg: &MatchConfig) -> Vec<Scored> {
+    pairs
+        .par_iter()
+        .map(|p| score_entities(&p.query, &p.candidate, cfg))
+        .collect()
+}
+
+/// Confusion counts and the measures derived from them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    pub pairs: usize,
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    pub true_negatives: usize,
+}
+
+impl Metrics {
+    pub fn add(&mut self, expected: bool, predicted: bool) {
+        self.pairs += 1;
+        match (expected, predicted) {
+            (true, true) => self.true_positives += 1,
+            (false, true) => self.false_positives += 1,
+            (true, false) => self.false_negatives += 1,
+            (false, false) => self.true_negatives += 1,
+        }
+    }
+    pub fn positives(&self) -> usize {
+        self.true_positives + self.false_negatives
+    }
+    pub fn negatives(&self) -> usize {
+        self.false_positives + self.true_negatives
+    }
+    /// `None` when nothing was predicted positive.
+    pub fn precision(&self) -> Option<f64> {
+        let d = self.true_positives + self.false_positives;
+        (d > 0).then(|| self.true_positives as f64 / d as f64)
+    }
+    /// `None` when there are no positive pairs.
+    pub fn recall(&self) -> Option<f64> {
+        let d = self.positives();
+        (d > 0).then(|| self.true_positives as f64 / d as f64)
+    }
+    /// `None` when precision or recall is undefined.
+    pub fn f1(&self) -> Option<f64> {
+        let (p, r) = (self.precision()?, self.recall()?);
+        Some(if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+    }
+    /// Share of negative pairs wrongly let through. `None` without negatives.
+    pub fn false_positive_rate(&self) -> Option<f64> {
+        let d = self.negatives();
+        (d > 0).then(|| self.false_positives as f64 / d as f64)
+    }
+}
+
+/// An evaluation: overall and per kind, with the pairs that went wrong.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub threshold: f64,
+    pub overall: Metrics,
+    pub by_kind: BTreeMap<String, Metrics>,
+    /// Misclassified pairs: (id, kind, expected, score).
+    pub errors: Vec<(String, String, bool, f64)>,
+}
+
+/// Scores pairs and measures the result at `cfg.threshold`.
+pub fn evaluate(pairs: &[LabelledPair], cfg: &MatchConfig) -> Evaluation {
+    let scores = score_pairs(pairs, cfg);
+    let mut overall = Metrics::default();
+    let mut by_kind: BTreeMap<String, Metrics> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (p, s) in pairs.iter().zip(&scores) {
+        overall.add(p.expected, s.is_match);
+        by_kind.entry(p.kind.clone()).or_default().add(p.expected, s.is_match);
+        if p.expected != s.is_match {
+            errors.push((p.id.clone(), p.kind.clone(), p.expected, s.score));
+        }
+    }
+    Evaluation {
+        threshold: cfg.threshold,
+        overall,
+        by_kind,
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_arithmetic() {
+        let mut m = Metrics::default();
+        for (e, p) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
+            m.add(e, p);
+        }
+        assert_eq!(m.precision(), Some(2.0 / 3.0));
+        assert_eq!(m.recall(), Some(2.0 / 3.0));
+        assert!((m.f1().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(m.false_positive_rate(), Some(0.5));
+        let empty = Metrics::default();
+        assert_eq!(empty.precision(), None);
+        assert_eq!(empty.f1(), None);
+    }
+
+    #[test]
+    fn bad_jsonl_line_is_named() {
+        let dir = std::env::temp_dir().join(format!("yalu-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("pairs.jsonl");
+        std::fs::write(&p, "{\"id\":\"a\",\"query\":{\"schema\":\"Person\"},\"candidate\":{\"schema\":\"Person\"},\"match\":true}\n\n{oops\n").unwrap();
+        let err = read_jsonl(&p).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,1 @@
+//! Name comparison (in progress).

@@ -1,0 +1,300 @@
+//! The entity scorer: features, their combination, and the explanation of
+//! every score.
+//!
+//! A score depends only on the query, the candidate and the [`MatchConfig`]
+//! passed in. It starts from the best name similarity (over every name and
+//! alias of both sides, weak aliases discounted) and is then moved by birth
+//! date, country, identifier and gender evidence. Each feature that moved
+//! the score, or that was compared and found neutral, appears in the
+//! explanations with what was compared and by how much it counted.
+
+use crate::config::MatchConfig;
+use crate::name_score::{self, NameKind};
+use crate::prepared::{NameSource, PreparedEntity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use yalu_model::{DatePrecision, Schema};
+
+/// How one feature counted, in the shape yente uses
+/// (`{detail, score, query, candidate}`), plus the signed contribution to
+/// the final score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Human-readable account of the comparison.
+    pub detail: String,
+    /// The feature's own score in [0, 1] (1 = full agreement).
+    pub score: f64,
+    /// The query value compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The candidate value compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<String>,
+    /// What the feature added to (or took from) the final score.
+    pub contribution: f64,
+}
+
+/// A scored comparison of two entities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scored {
+    /// Final score in [0, 1].
+    pub score: f64,
+    /// `score >= threshold`.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// Feature name → explanation.
+    pub explanations: BTreeMap<String, Explanation>,
+}
+
+/// Feature names as they appear in explanations.
+pub mod feature {
+    pub const NAME: &str = "name";
+    pub const SCHEMA: &str = "schema";
+    pub const BIRTH_DATE: &str = "birth_date";
+    pub const COUNTRY: &str = "country";
+    pub const IDENTIFIER: &str = "identifier";
+    pub const GENDER: &str = "gender";
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The name kind to compare two entities under: the more specific side wins.
+pub fn pair_kind(query: &Schema, candidate: &Schema) -> NameKind {
+    let q = crate::prepared::name_kind(query);
+    let c = crate::prepared::name_kind(candidate);
+    if c != NameKind::Other { c } else { q }
+}
+
+/// Scores a prepared query against a prepared candidate. The query's names
+/// must have been prepared for [`pair_kind`] of the two schemas (the index
+/// takes care of that).
+pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConfig) -> Scored {
+    let mut explanations = BTreeMap::new();
+    if !Schema::compatible(&query.entity.schema, &candidate.entity.schema) {
+        explanations.insert(
+            feature::SCHEMA.to_string(),
+            Explanation {
+                detail: format!(
+                    "a {} cannot be a {}",
+                    query.entity.schema, candidate.entity.schema
+                ),
+                score: 0.0,
+                query: Some(query.entity.schema.to_string()),
+                candidate: Some(candidate.entity.schema.to_string()),
+                contribution: 0.0,
+            },
+        );
+        return Scored {
+            score: 0.0,
+            is_match: false,
+            explanations,
+        };
+    }
+
+    // Name: best pair over all names, weak aliases discounted.
+    let mut best: Option<(f64, name_score::NameMatch, NameSource)> = None;
+    for q in &query.names {
+        for c in &candidate.names {
+            let m = name_score::compare(&q.prepared, &c.prepared, &cfg.name);
+            let effective = if c.source == NameSource::WeakAlias || q.source == NameSource::WeakAlias {
+                m.score * cfg.weak_alias_factor
+            } else {
+                m.score
+            };
+            if best.as_ref().is_none_or(|(s, _, _)| effective > *s) {
+                best = Some((effective, m, c.source));
+            }
+        }
+    }
+    let mut total = match &best {
+        Some((effective, m, source)) => {
+            let via = match source {
+                NameSource::WeakAlias => format!(
+                    " (weak alias, x{})",
+                    cfg.weak_alias_factor
+                ),
+                NameSource::Alias => " (alias)".to_string(),
+                NameSource::PreviousName => " (previous name)".to_string(),
+                _ => String::new(),
+            };
+            explanations.insert(
+                feature::NAME.to_string(),
+                Explanation {
+                    detail: format!("{}{via}", m.detail),
+                    score: round(m.score),
+                    query: Some(m.query.clone()),
+                    candidate: Some(m.candidate.clone()),
+                    contribution: round(*effective),
+                },
+            );
+            *effective
+        }
+        None => {
+            explanations.insert(
+                feature::NAME.to_string(),
+                Explanation {
+                    detail: "no name to compare".into(),
+                    score: 0.0,
+                    query: None,
+                    candidate: None,
+                    contribution: 0.0,
+                },
+            );
+            0.0
+        }
+    };
+
+    if let Some(e) = birth_date_feature(query, candidate, cfg) {
+        total += e.contribution;
+        explanations.insert(feature::BIRTH_DATE.to_string(), e);
+    }
+    if let Some(e) = country_feature(query, candidate, cfg) {
+        total += e.contribution;
+        explanations.insert(feature::COUNTRY.to_string(), e);
+    }
+    if let Some(e) = gender_feature(query, candidate, cfg) {
+        total += e.contribution;
+        explanations.insert(feature::GENDER.to_string(), e);
+    }
+    if let Some(mut e) = identifier_feature(query, candidate) {
+        let lifted = (total + cfg.identifier_bonus).max(cfg.identifier_floor);
+        e.contribution = round(lifted - total);
+        e.detail = format!("{} (score lifted to at least {})", e.detail, cfg.identifier_floor);
+        total = lifted;
+        explanations.insert(feature::IDENTIFIER.to_string(), e);
+    }
+    let score = round(total.clamp(0.0, 1.0));
+    Scored {
+        score,
+        is_match: score >= cfg.threshold,
+        explanations,
+    }
+}
+
+fn birth_date_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+    if q.birth_dates.is_empty() || c.birth_dates.is_empty() {
+        return None;
+    }
+    // Find the closest pair: exact day > compatible > one year apart > conflict.
+    let mut best: Option<(u8, &yalu_model::FuzzyDate, &yalu_model::FuzzyDate)> = None;
+    for a in &q.birth_dates {
+        for b in &c.birth_dates {
+            let rank = if a.compatible(b)
+                && a.precision() == DatePrecision::Day
+                && b.precision() == DatePrecision::Day
+            {
+                3
+            } else if a.compatible(b) {
+                2
+            } else if (a.year - b.year).abs() <= 1 {
+                1
+            } else {
+                0
+            };
+            if best.is_none_or(|(r, _, _)| rank > r) {
+                best = Some((rank, a, b));
+            }
+        }
+    }
+    let (rank, a, b) = best?;
+    let (detail, score, contribution) = match rank {
+        3 => ("same birth date".to_string(), 1.0, cfg.birth_date_same_day),
+        2 => (
+            "birth dates agree as far as both are known".to_string(),
+            0.8,
+            cfg.birth_date_same_year,
+        ),
+        1 => (
+            "birth dates differ by about a year".to_string(),
+            0.4,
+            -cfg.birth_date_within_year,
+        ),
+        _ => (
+            "birth dates conflict: more than a year apart".to_string(),
+            0.0,
+            -cfg.birth_date_conflict,
+        ),
+    };
+    Some(Explanation {
+        detail: format!("{detail} ({contribution:+})"),
+        score,
+        query: Some(a.to_string()),
+        candidate: Some(b.to_string()),
+        contribution,
+    })
+}
+
+fn country_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+    if q.countries.is_empty() || c.countries.is_empty() {
+        return None;
+    }
+    let shared: Vec<&String> = q.countries.iter().filter(|x| c.countries.contains(x)).collect();
+    let (detail, score, contribution) = if shared.is_empty() {
+        ("no country in common".to_string(), 0.0, -cfg.country_conflict)
+    } else {
+        (
+            format!(
+                "country in common: {}",
+                shared.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            1.0,
+            cfg.country_agree,
+        )
+    };
+    Some(Explanation {
+        detail: format!("{detail} ({contribution:+})"),
+        score,
+        query: Some(q.countries.join(", ")),
+        candidate: Some(c.countries.join(", ")),
+        contribution,
+    })
+}
+
+fn gender_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+    let (a, b) = (q.gender?, c.gender?);
+    let same = a == b;
+    let contribution = if same { 0.0 } else { -cfg.gender_conflict };
+    Some(Explanation {
+        detail: if same {
+            "same gender (+0)".to_string()
+        } else {
+            format!("gender differs ({contribution:+})")
+        },
+        score: if same { 1.0 } else { 0.0 },
+        query: Some(format!("{a:?}").to_lowercase()),
+        candidate: Some(format!("{b:?}").to_lowercase()),
+        contribution,
+    })
+}
+
+fn identifier_feature(q: &PreparedEntity, c: &PreparedEntity) -> Option<Explanation> {
+    for (qp, qn, qraw) in &q.identifiers {
+        for (cp, cn, craw) in &c.identifiers {
+            if qn == cn {
+                return Some(Explanation {
+                    detail: format!("identifier hit: {qp} = {cp}"),
+                    score: 1.0,
+                    query: Some(qraw.clone()),
+                    candidate: Some(craw.clone()),
+                    contribution: 0.0,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Scores two raw entities (preparing both). Convenient for pairs and
+/// tests; an index prepares candidates once instead.
+pub fn score_entities(
+    query: &yalu_model::Entity,
+    candidate: &yalu_model::Entity,
+    cfg: &MatchConfig,
+) -> Scored {
+    let kind = pair_kind(&query.schema, &candidate.schema);
+    let q = PreparedEntity::with_kind(query.clone(), kind);
+    let c = PreparedEntity::with_kind(candidate.clone(), kind);
+    score(&q, &c, cfg)
+}

@@ -1,0 +1,53 @@
+//! One module per command family. Each parses nothing itself (clap did),
+//! calls the library crates and renders the result.
+
+mod lists;
+mod screening;
+
+use crate::cli::Command;
+use crate::config::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use yalu_lists::{LoadedList, ReadOptions};
+
+pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Lists(cmd) => lists::run(cmd),
+        Command::Match(args) => screening::run_match(args, config),
+        Command::Score(args) => screening::run_score(args, config),
+        Command::Eval(cmd) => screening::run_eval(cmd, config),
+    }
+}
+
+/// How many skipped records to print before summarising the rest.
+const SHOWN_PROBLEMS: usize = 10;
+
+/// Reads lists, telling the user on stderr about every skipped record
+/// (the first ones in full, then a count), so nothing is dropped silently.
+pub fn load_lists(paths: &[PathBuf], strict: bool) -> anyhow::Result<Vec<LoadedList>> {
+    let opts = ReadOptions { strict };
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let list = yalu_lists::read_path(path, &opts)?;
+        let skipped = &list.stats.skipped;
+        for problem in skipped.iter().take(SHOWN_PROBLEMS) {
+            eprintln!("skipped: {problem}");
+        }
+        if skipped.len() > SHOWN_PROBLEMS {
+            eprintln!(
+                "skipped: {} more records in {} (use --strict to stop at the first)",
+                skipped.len() - SHOWN_PROBLEMS,
+                path.display()
+            );
+        }
+        tracing::info!(
+            path = %path.display(),
+            entities = list.entities.len(),
+            skipped = skipped.len(),
+            warnings = list.stats.warnings.len(),
+            "list read"
+        );
+        out.push(list);
+    }
+    Ok(out)
+}
