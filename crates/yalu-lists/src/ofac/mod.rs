@@ -131,7 +131,10 @@ pub fn read(
         let main = find_in(path, names.main).ok_or_else(|| {
             ListError::io(
                 path.join(names.main),
-                std::io::Error::new(std::io::ErrorKind::NotFound, "the OFAC primary file is missing"),
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the OFAC primary file is missing",
+                ),
             )
         })?;
         side.alt_file = find_in(path, names.alt);
@@ -151,26 +154,32 @@ pub fn read(
 fn decode(bytes: &[u8]) -> String {
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
     let t = text.trim().trim_end_matches('\u{1a}').trim();
-    if t == "-0-" { String::new() } else { t.to_string() }
+    if t == "-0-" {
+        String::new()
+    } else {
+        t.to_string()
+    }
 }
 
 /// Reads every row of one CSV file, decoding its fields. Rows with the
 /// wrong number of columns and CSV errors are skipped (or fatal under
 /// `strict`); the trailing 0x1A "row" is ignored. `row` gets the file's
-/// line number and the decoded fields.
+/// line number and the decoded fields. Returns the number of rows seen
+/// (skipped ones included).
 fn for_each_row(
     path: &Path,
     columns: usize,
     opts: &ReadOptions,
     stats: &mut ReadStats,
     mut row: impl FnMut(&mut ReadStats, u64, Vec<String>) -> Result<(), ListError>,
-) -> Result<(), ListError> {
+) -> Result<usize, ListError> {
     let file = File::open(path).map_err(|e| ListError::io(path, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 16, file));
     let mut record = ByteRecord::new();
+    let mut rows = 0;
     loop {
         let line_before = reader.position().line();
         match reader.read_byte_record(&mut record) {
@@ -184,7 +193,11 @@ fn for_each_row(
                     ));
                 }
                 let line = e.position().map_or(line_before, |p| p.line());
-                stats.skip(opts, RecordError::new(path, format!("line {line}"), format!("CSV error: {e}")))?;
+                rows += 1;
+                stats.skip(
+                    opts,
+                    RecordError::new(path, format!("line {line}"), format!("CSV error: {e}")),
+                )?;
                 continue;
             }
         }
@@ -192,6 +205,7 @@ fn for_each_row(
         if is_blank(&record) {
             continue;
         }
+        rows += 1;
         if record.len() != columns {
             stats.skip(
                 opts,
@@ -206,7 +220,7 @@ fn for_each_row(
         let fields = record.iter().map(decode).collect();
         row(stats, line, fields)?;
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// A row holding nothing but whitespace or the 0x1A end-of-file mark.
@@ -238,7 +252,10 @@ fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Resu
                     remarks,
                     line,
                 }),
-                Err(reason) => stats.skip(opts, RecordError::new(&path, format!("line {line}"), reason))?,
+                Err(reason) => stats.skip(
+                    opts,
+                    RecordError::new(&path, format!("line {line}"), reason),
+                )?,
             }
             Ok(())
         })?;
@@ -259,7 +276,10 @@ fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Resu
                     remarks,
                     line,
                 }),
-                Err(reason) => stats.skip(opts, RecordError::new(&path, format!("line {line}"), reason))?,
+                Err(reason) => stats.skip(
+                    opts,
+                    RecordError::new(&path, format!("line {line}"), reason),
+                )?,
             }
             Ok(())
         })?;
@@ -267,16 +287,20 @@ fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Resu
     if let Some(path) = side.comments_file.clone() {
         let comments = &mut side.comments;
         for_each_row(&path, COMMENT_COLUMNS, opts, stats, |stats, line, f| {
-            let [num, text] = <[String; COMMENT_COLUMNS]>::try_from(f).map_err(|_| ListError::Format {
-                path: path.clone(),
-                reason: "column count changed".into(),
-            })?;
+            let [num, text] =
+                <[String; COMMENT_COLUMNS]>::try_from(f).map_err(|_| ListError::Format {
+                    path: path.clone(),
+                    reason: "column count changed".into(),
+                })?;
             match ent_num(&num) {
                 Ok(n) => {
                     let entry = comments.entry(n).or_insert_with(|| (String::new(), line));
                     entry.0.push_str(&text);
                 }
-                Err(reason) => stats.skip(opts, RecordError::new(&path, format!("line {line}"), reason))?,
+                Err(reason) => stats.skip(
+                    opts,
+                    RecordError::new(&path, format!("line {line}"), reason),
+                )?,
             }
             Ok(())
         })?;
@@ -293,11 +317,7 @@ fn read_main(
     sink: &mut dyn FnMut(Entity),
 ) -> Result<(), ListError> {
     let mut seen: HashMap<u64, u64> = HashMap::new();
-    // Count every row, including those `for_each_row` skips.
-    let skipped_before = stats.skipped.len();
-    let mut rows = 0usize;
-    for_each_row(path, MAIN_COLUMNS, opts, stats, |stats, line, fields| {
-        rows += 1;
+    let rows = for_each_row(path, MAIN_COLUMNS, opts, stats, |stats, line, fields| {
         let Ok(fields) = <[String; MAIN_COLUMNS]>::try_from(fields) else {
             return Err(ListError::Format {
                 path: path.to_path_buf(),
@@ -313,7 +333,11 @@ fn read_main(
         if fields[1].is_empty() {
             return stats.skip(
                 opts,
-                RecordError::new(path, format!("line {line}"), format!("ent_num {num} has no name")),
+                RecordError::new(
+                    path,
+                    format!("line {line}"),
+                    format!("ent_num {num} has no name"),
+                ),
             );
         }
         if let Some(first) = seen.get(&num) {
@@ -332,24 +356,8 @@ fn read_main(
         sink(entity);
         Ok(())
     })?;
-    // Rows `for_each_row` skipped before reaching the callback.
-    let skipped_here = stats
-        .skipped
-        .get(skipped_before..)
-        .map_or(0, |s| s.iter().filter(|e| e.file == path).count());
-    let counted_skips = stats.skipped.len().saturating_sub(skipped_before);
-    stats.records += rows + counted_skips.min(skipped_here);
-    // `rows` already includes the rows the callback itself skipped.
-    stats.records -= stats
-        .skipped
-        .get(skipped_before..)
-        .map_or(0, |s| s.iter().filter(|e| e.file == path && is_callback_skip(&e.reason)).count());
+    stats.records += rows;
     Ok(())
-}
-
-/// Skips raised inside the row callback (already counted as rows).
-fn is_callback_skip(reason: &str) -> bool {
-    reason.starts_with("ent_num ")
 }
 
 fn schema_of(sdn_type: &str) -> Option<Schema> {
@@ -394,9 +402,6 @@ fn build_entity(
     ] = fields;
     let id = format!("ofac-{num}");
     let location = format!("line {line} ({id})");
-    let mut warn = |stats: &mut ReadStats, file: &Path, location: String, reason: String| {
-        stats.warnings.push(RecordError::new(file, location, reason));
-    };
     let schema = schema_of(&sdn_type).unwrap_or_else(|| {
         warn(
             stats,
@@ -435,7 +440,12 @@ fn build_entity(
             }
             None => {
                 e.add(prop::NOTES, format!("Flag: {vess_flag}"));
-                warn(stats, path, location.clone(), format!("unknown vessel flag `{vess_flag}`"));
+                warn(
+                    stats,
+                    path,
+                    location.clone(),
+                    format!("unknown vessel flag `{vess_flag}`"),
+                );
             }
         }
     }
@@ -456,7 +466,8 @@ fn build_entity(
         for clause in &parsed.unparsed {
             // A clause repeating the Title column (`Chairman of the
             // Workers' Party of Korea`) is already read.
-            if clause.problem == Problem::UnknownClause && clause.text.eq_ignore_ascii_case(&title) {
+            if clause.problem == Problem::UnknownClause && clause.text.eq_ignore_ascii_case(&title)
+            {
                 continue;
             }
             e.add(prop::NOTES, &clause.text);
@@ -486,7 +497,12 @@ fn build_entity(
                 }
             };
             if alt.name.is_empty() {
-                warn(stats, &file, format!("line {} ({id})", alt.line), "empty alias".into());
+                warn(
+                    stats,
+                    &file,
+                    format!("line {} ({id})", alt.line),
+                    "empty alias".into(),
+                );
                 continue;
             }
             e.add(property, &alt.name);
@@ -521,6 +537,12 @@ fn build_entity(
         }
     }
     e
+}
+
+fn warn(stats: &mut ReadStats, file: &Path, location: String, reason: String) {
+    stats
+        .warnings
+        .push(RecordError::new(file, location, reason));
 }
 
 /// Side-file rows whose `ent_num` is not in the primary file.

@@ -204,8 +204,14 @@ const LABELS: &[(&str, Kind)] = &[
     ("Citizen's Card Number", Ident(prop::ID_NUMBER)),
     ("Pasaporte", Ident(prop::PASSPORT_NUMBER)),
     ("Matricula", Ident(prop::ID_NUMBER)),
-    ("Cartilla de Servicio Militar Nacional", Ident(prop::ID_NUMBER)),
-    ("Numero Unico de Identificacion Tributaria (NUIT)", Ident(prop::TAX_NUMBER)),
+    (
+        "Cartilla de Servicio Militar Nacional",
+        Ident(prop::ID_NUMBER),
+    ),
+    (
+        "Numero Unico de Identificacion Tributaria (NUIT)",
+        Ident(prop::TAX_NUMBER),
+    ),
     // Tax numbers.
     ("Tax ID No.", Ident(prop::TAX_NUMBER)),
     ("Tax Identification Number", Ident(prop::TAX_NUMBER)),
@@ -225,34 +231,70 @@ const LABELS: &[(&str, Kind)] = &[
     ("CUIT", Ident(prop::TAX_NUMBER)),
     ("C.U.I.T.", Ident(prop::TAX_NUMBER)),
     ("C.U.I.P.", Ident(prop::ID_NUMBER)),
-    ("Cadastro Nacional de Pessoa Juridica (CNPJ)", Ident(prop::TAX_NUMBER)),
+    (
+        "Cadastro Nacional de Pessoa Juridica (CNPJ)",
+        Ident(prop::TAX_NUMBER),
+    ),
     ("CNPJ", Ident(prop::TAX_NUMBER)),
     ("Tax Registration Number", Ident(prop::TAX_NUMBER)),
     // Company, vessel and aircraft registrations.
     ("Registration ID", Ident(prop::REGISTRATION_NUMBER)),
     ("Registration Number", Ident(prop::REGISTRATION_NUMBER)),
     ("Registration No.", Ident(prop::REGISTRATION_NUMBER)),
-    ("Business Registration Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Business Registration Document #", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Business Registration Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Business Registration Document #",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("Business Number", Ident(prop::REGISTRATION_NUMBER)),
     ("Company Number", Ident(prop::REGISTRATION_NUMBER)),
     ("Company ID", Ident(prop::REGISTRATION_NUMBER)),
-    ("Commercial Registry Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Commercial Registration Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Certificate of Incorporation Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Commercial Registry Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Commercial Registration Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Certificate of Incorporation Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("Folio Mercantil No.", Ident(prop::REGISTRATION_NUMBER)),
     ("Matricula Mercantil No", Ident(prop::REGISTRATION_NUMBER)),
     ("Matricula Mercantil No.", Ident(prop::REGISTRATION_NUMBER)),
-    ("Public Registration Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Public Registration Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("C.R. No.", Ident(prop::REGISTRATION_NUMBER)),
     ("Trade License No.", Ident(prop::REGISTRATION_NUMBER)),
     ("License", Ident(prop::REGISTRATION_NUMBER)),
-    ("Chamber of Commerce Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Chamber of Commerce Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("Legal Entity Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Government Gazette Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Unified Social Credit Code (USCC)", Ident(prop::REGISTRATION_NUMBER)),
-    ("Economic Register Number (CBLS)", Ident(prop::REGISTRATION_NUMBER)),
-    ("Central Registration System Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Government Gazette Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Unified Social Credit Code (USCC)",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Economic Register Number (CBLS)",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Central Registration System Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("D-U-N-S Number", Ident(prop::REGISTRATION_NUMBER)),
     ("Enterprise Number", Ident(prop::REGISTRATION_NUMBER)),
     ("Registered Charity No.", Ident(prop::REGISTRATION_NUMBER)),
@@ -260,7 +302,10 @@ const LABELS: &[(&str, Kind)] = &[
     ("UK Company Number", Ident(prop::REGISTRATION_NUMBER)),
     ("US FEIN", Ident(prop::TAX_NUMBER)),
     ("Aircraft Tail Number", Ident(prop::REGISTRATION_NUMBER)),
-    ("Vessel Registration Identification", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Vessel Registration Identification",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("Identification Number IMO", Ident(prop::IMO_NUMBER)),
     ("IMO", Ident(prop::IMO_NUMBER)),
     ("MMSI", Ident(prop::MMSI)),
@@ -280,7 +325,10 @@ const LABELS: &[(&str, Kind)] = &[
     // Understood, kept as notes.
     ("Additional Sanctions Information -", Note),
     ("Secondary sanctions risk:", Note),
-    ("Transactions Prohibited For Persons Owned or Controlled By", Note),
+    (
+        "Transactions Prohibited For Persons Owned or Controlled By",
+        Note,
+    ),
     ("Executive Order", Note),
     ("CAATSA Section", Note),
     ("IFCA Determination", Note),
@@ -359,13 +407,12 @@ fn after_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
         return None;
     }
     let rest = text.get(label.len()..)?;
-    let label_ends_word = label
-        .chars()
-        .last()
-        .is_some_and(|c| !c.is_alphanumeric());
+    let label_ends_word = label.chars().last().is_some_and(|c| !c.is_alphanumeric());
     let boundary = label_ends_word
         || rest.is_empty()
-        || rest.starts_with(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '(' | '-' | '.' | ','));
+        || rest.starts_with(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '#' | '(' | '-' | '.' | ',')
+        });
     boundary.then_some(rest)
 }
 
@@ -522,7 +569,10 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || n.len() > h.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
+    (0..=h.len() - n.len()).find(|&i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// A country name or code as OFAC writes it, to a lower-case ISO code.
@@ -603,7 +653,9 @@ fn whole_period(start: &FuzzyDate, end: &FuzzyDate) -> Option<Vec<FuzzyDate>> {
         return None;
     }
     if sm == 1 && em == 12 {
-        let years = (start.year..=end.year).map(FuzzyDate::year).collect::<Vec<_>>();
+        let years = (start.year..=end.year)
+            .map(FuzzyDate::year)
+            .collect::<Vec<_>>();
         // Long spans keep only their ends, as `expand_date_expression` does.
         if years.len() <= 10 {
             return Some(years);
@@ -637,7 +689,11 @@ mod tests {
     fn one(text: &str, property: &str) -> Vec<String> {
         let parsed = parse_remarks(text);
         assert!(parsed.unparsed.is_empty(), "{text}: {:?}", parsed.unparsed);
-        parsed.values(property).into_iter().map(String::from).collect()
+        parsed
+            .values(property)
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 
     #[test]
@@ -722,7 +778,10 @@ mod tests {
             p.values(prop::PASSPORT_NUMBER),
             ["563120356", "G025057", "654110084"]
         );
-        assert_eq!(p.values(prop::NOTES)[0], "Passport 563120356 (Korea, North)");
+        assert_eq!(
+            p.values(prop::NOTES)[0],
+            "Passport 563120356 (Korea, North)"
+        );
         assert_eq!(
             one(
                 "National ID No. 660000 73767 (Belgium); Cedula No. 16247821 (Colombia); C.U.R.P. ABCD800101HDFRRN09; Identification Number 210302198701102136 (China); Personal ID Card 12345.",
@@ -801,12 +860,12 @@ mod tests {
             one("Linked To: SHIPPING CO., LTD.", prop::LINKED_TO),
             ["SHIPPING CO., LTD."]
         );
+        assert_eq!(one("Linked To: HIZBALLAH.", prop::LINKED_TO), ["HIZBALLAH"]);
         assert_eq!(
-            one("Linked To: HIZBALLAH.", prop::LINKED_TO),
-            ["HIZBALLAH"]
-        );
-        assert_eq!(
-            one("Linked To: GANADERIAS DEL VALLE S.A.; Gender Male.", prop::LINKED_TO),
+            one(
+                "Linked To: GANADERIAS DEL VALLE S.A.; Gender Male.",
+                prop::LINKED_TO
+            ),
             ["GANADERIAS DEL VALLE S.A."]
         );
     }
@@ -853,13 +912,33 @@ mod tests {
     #[test]
     fn odd_input_does_not_panic() {
         for s in [
-            "", ".", ";", ";;;.", "'", "a.k.a. '", "a.k.a. ''", "DOB", "DOB .", "alt.", "alt. ",
-            "Passport (x)", "Digital Currency Address -", "IMO", "é;ü.ß", "DOB 9999-0000",
-            "DOB circa -", "Linked To:", "\u{1a}",
+            "",
+            ".",
+            ";",
+            ";;;.",
+            "'",
+            "a.k.a. '",
+            "a.k.a. ''",
+            "DOB",
+            "DOB .",
+            "alt.",
+            "alt. ",
+            "Passport (x)",
+            "Digital Currency Address -",
+            "IMO",
+            "é;ü.ß",
+            "DOB 9999-0000",
+            "DOB circa -",
+            "Linked To:",
+            "\u{1a}",
         ] {
             let p = parse_remarks(s);
             for f in &p.facts {
-                assert!(!f.value.trim().is_empty(), "{s:?} gave an empty {}", f.property);
+                assert!(
+                    !f.value.trim().is_empty(),
+                    "{s:?} gave an empty {}",
+                    f.property
+                );
             }
         }
     }
