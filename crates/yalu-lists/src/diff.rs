@@ -134,7 +134,8 @@ mod tests {
         assert_eq!(d.changed.len(), 1);
         assert_eq!(d.changed[0].properties[0].property, "birthDate");
         assert_eq!(d.changed[0].properties[0].added, ["1948"]);
-        assert!(diff(&[a.clone()], &[a]).is_empty());
+        let again = a.clone();
+        assert!(diff(std::slice::from_ref(&a), &[again]).is_empty());
     }
 
     #[test]

@@ -118,7 +118,11 @@ fn parse_entity(value: serde_json::Result<Entity>) -> Result<Entity, String> {
 }
 
 /// Streams FtM JSON lines.
-pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Result<ReadStats, ListError> {
+pub fn read(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ReadStats, ListError> {
     let path = if path.is_dir() {
         path.join("entities.ftm.json")
     } else {
@@ -134,7 +138,10 @@ pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Re
                 sink(entity);
                 Ok(())
             }
-            Err(reason) => stats.skip(opts, RecordError::new(&path, format!("line {number}"), reason)),
+            Err(reason) => stats.skip(
+                opts,
+                RecordError::new(&path, format!("line {number}"), reason),
+            ),
         }
     })?;
     Ok(stats)
@@ -147,7 +154,8 @@ struct RawDelta {
 }
 
 fn parse_delta(text: &str) -> Result<DeltaOp, String> {
-    let raw: RawDelta = serde_json::from_str(text).map_err(|e| format!("not a delta operation: {e}"))?;
+    let raw: RawDelta =
+        serde_json::from_str(text).map_err(|e| format!("not a delta operation: {e}"))?;
     match raw.op.to_ascii_uppercase().as_str() {
         "ADD" => parse_entity(serde_json::from_value(raw.entity)).map(DeltaOp::Add),
         "MOD" => parse_entity(serde_json::from_value(raw.entity)).map(DeltaOp::Modify),
@@ -164,7 +172,9 @@ fn parse_delta(text: &str) -> Result<DeltaOp, String> {
                 Ok(DeltaOp::Delete(id.to_string()))
             }
         }
-        other => Err(format!("unknown delta operation `{other}` (expected ADD, MOD or DEL)")),
+        other => Err(format!(
+            "unknown delta operation `{other}` (expected ADD, MOD or DEL)"
+        )),
     }
 }
 
@@ -186,7 +196,10 @@ pub fn read_delta_file(
                 sink(op);
                 Ok(())
             }
-            Err(reason) => stats.skip(opts, RecordError::new(path, format!("line {number}"), reason)),
+            Err(reason) => stats.skip(
+                opts,
+                RecordError::new(path, format!("line {number}"), reason),
+            ),
         }
     })?;
     Ok(stats)
@@ -236,7 +249,11 @@ fn read_index(folder: &Path) -> Result<BTreeSet<String>, ListError> {
 }
 
 /// A warning, or an error under `strict`.
-fn warn_or_fail(stats: &mut ReadStats, opts: &ReadOptions, warning: RecordError) -> Result<(), ListError> {
+fn warn_or_fail(
+    stats: &mut ReadStats,
+    opts: &ReadOptions,
+    warning: RecordError,
+) -> Result<(), ListError> {
     if opts.strict {
         return Err(ListError::Record(Box::new(warning)));
     }
@@ -287,7 +304,10 @@ pub fn apply_delta_folder(
                 RecordError::new(
                     &index,
                     format!("version {version}"),
-                    format!("listed in the index but {} is missing; version not applied", file.display()),
+                    format!(
+                        "listed in the index but {} is missing; version not applied",
+                        file.display()
+                    ),
                 ),
             )?;
             continue;
@@ -322,7 +342,11 @@ pub fn apply_delta_folder(
 /// Reads an OpenSanctions delta set from an empty start and emits the
 /// resulting entities sorted by id. `path` is the delta folder, its
 /// `delta.json`, or a single `entities.delta.json` file.
-pub fn read_delta_folder(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Result<ReadStats, ListError> {
+pub fn read_delta_folder(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ReadStats, ListError> {
     let mut entities = BTreeMap::new();
     let folder = delta_folder(path);
     let mut stats = if folder.is_dir() {

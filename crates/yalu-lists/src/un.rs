@@ -130,19 +130,23 @@ impl Node {
 
     /// Trimmed text of the first non-empty child called `name`.
     fn text_of(&self, name: &str) -> Option<&str> {
-        self.named(name).map(|c| c.text.trim()).find(|t| !t.is_empty())
+        self.children
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| c.text.trim())
+            .find(|t| !t.is_empty())
     }
 
     /// The `VALUE`s of every `name` child (or the child's own text when it
     /// has no `VALUE`), trimmed and non-empty.
     fn values(&self, name: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        for group in self.named(name) {
+        for group in self.children.iter().filter(|c| c.name == name) {
             let own = group.text.trim();
             if !own.is_empty() {
                 out.push(own);
             }
-            for v in group.named("VALUE") {
+            for v in group.children.iter().filter(|c| c.name == "VALUE") {
                 let t = v.text.trim();
                 if !t.is_empty() {
                     out.push(t);
@@ -222,7 +226,11 @@ fn format_error(path: &Path, offset: u64, what: impl std::fmt::Display) -> ListE
 }
 
 /// Streams the UN Security Council consolidated list.
-pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Result<ReadStats, ListError> {
+pub fn read(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ReadStats, ListError> {
     let file = File::open(path).map_err(|e| ListError::io(path, e))?;
     let counter = LineCounter {
         inner: BufReader::with_capacity(64 * 1024, file),
@@ -253,7 +261,11 @@ pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Re
         let event = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(e) => {
-                return Err(format_error(path, reader.error_position(), format!("XML error: {e}")));
+                return Err(format_error(
+                    path,
+                    reader.error_position(),
+                    format!("XML error: {e}"),
+                ));
             }
         };
         let (name, empty) = match &event {
@@ -394,7 +406,11 @@ pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Re
     }
 
     if let Some(open) = record {
-        let kind = open.stack.first().map(|n| n.name.clone()).unwrap_or_default();
+        let kind = open
+            .stack
+            .first()
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
         return Err(format_error(
             path,
             reader.buffer_position(),
@@ -405,13 +421,20 @@ pub fn read(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Entity)) -> Re
         ));
     }
     if !root_seen {
-        return Err(format_error(path, reader.buffer_position(), "no <CONSOLIDATED_LIST> element"));
+        return Err(format_error(
+            path,
+            reader.buffer_position(),
+            "no <CONSOLIDATED_LIST> element",
+        ));
     }
     if !outer.is_empty() || !root_closed {
         return Err(format_error(
             path,
             reader.buffer_position(),
-            format!("the file ends inside <{}>; it is truncated", outer.join("/")),
+            format!(
+                "the file ends inside <{}>; it is truncated",
+                outer.join("/")
+            ),
         ));
     }
     Ok(stats)
@@ -449,7 +472,10 @@ fn finish_record(
             "record {} (DATAID {id}), line {}, byte {}",
             open.number, open.line, open.byte
         ),
-        None => format!("record {}, line {}, byte {}", open.number, open.line, open.byte),
+        None => format!(
+            "record {}, line {}, byte {}",
+            open.number, open.line, open.byte
+        ),
     };
     if let Some(reason) = open.broken.take() {
         return stats.skip(opts, RecordError::new(path, location, reason));
@@ -482,7 +508,11 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     let Some(dataid) = root.text_of("DATAID") else {
         return Err(format!("<{}> without a DATAID", root.name));
     };
-    if !dataid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || dataid.len() > 64 {
+    if !dataid
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || dataid.len() > 64
+    {
         return Err(format!("DATAID `{dataid}` is not an identifier"));
     }
     let individual = root.name == "INDIVIDUAL";
@@ -511,7 +541,10 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         return Err("record without a name".to_string());
     }
 
-    for alias in root.named("INDIVIDUAL_ALIAS").chain(root.named("ENTITY_ALIAS")) {
+    for alias in root
+        .named("INDIVIDUAL_ALIAS")
+        .chain(root.named("ENTITY_ALIAS"))
+    {
         let Some(alias_name) = alias.text_of("ALIAS_NAME") else {
             continue;
         };
@@ -521,11 +554,13 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             "f.k.a." | "fka" => prop::PREVIOUS_NAME,
             _ => prop::ALIAS,
         };
-        e.add(property, alias_name);
+        e.add(property, unquote(alias_name));
         if let Some(dob) = alias.text_of("DATE_OF_BIRTH") {
             add_date(&mut e, dob, ctx);
         }
-        let place = alias.parts(&["CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"]).join(", ");
+        let place = alias
+            .parts(&["CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"])
+            .join(", ");
         e.add(prop::BIRTH_PLACE, place);
     }
 
@@ -536,12 +571,14 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         e.add("position", v);
     }
     for v in root.values("NATIONALITY") {
-        match country::to_code(v) {
+        match un_country(v) {
             Some(code) => {
                 e.add(prop::NATIONALITY, code);
             }
             None => {
-                ctx.warn(format!("nationality `{v}` names no known country; kept in notes"));
+                ctx.warn(format!(
+                    "nationality `{v}` names no known country; kept in notes"
+                ));
                 e.add(prop::NOTES, format!("Nationality: {v}"));
             }
         }
@@ -579,7 +616,10 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         .max()
         .map(|d| d.to_string());
 
-    for addr in root.named("INDIVIDUAL_ADDRESS").chain(root.named("ENTITY_ADDRESS")) {
+    for addr in root
+        .named("INDIVIDUAL_ADDRESS")
+        .chain(root.named("ENTITY_ADDRESS"))
+    {
         let text = addr
             .parts(&["STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"])
             .join(", ");
@@ -602,7 +642,9 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         let Some(number) = doc.text_of("NUMBER") else {
             continue;
         };
-        let kind = doc.parts(&["TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2"]).join(" ");
+        let kind = doc
+            .parts(&["TYPE_OF_DOCUMENT", "TYPE_OF_DOCUMENT2"])
+            .join(" ");
         let property = if is_passport(&kind) {
             prop::PASSPORT_NUMBER
         } else {
@@ -613,13 +655,36 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     Ok(e)
 }
 
+/// An alias without the quotes some records put around it (`"KOMID"`).
+fn unquote(name: &str) -> &str {
+    let t = name.trim();
+    for (open, close) in [('"', '"'), ('\u{201c}', '\u{201d}'), ('\'', '\'')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+            && !inner.trim().is_empty()
+            && !inner.contains(open)
+        {
+            return inner.trim();
+        }
+    }
+    t
+}
+
+/// The code of a UN country name. The UN writes names, never codes, so a
+/// two-letter value (`na` for "not available") is not read as a code.
+fn un_country(text: &str) -> Option<&'static str> {
+    if text.trim().chars().count() <= 2 {
+        return None;
+    }
+    country::to_code(text)
+}
+
 fn is_passport(kind: &str) -> bool {
     let k = kind.to_lowercase();
     k.contains("passport") || k.contains("passeport") || k.contains("pasaporte")
 }
 
 fn add_country(e: &mut Entity, property: &str, text: &str, what: &str, ctx: &mut Context<'_>) {
-    match country::to_code(text) {
+    match un_country(text) {
         Some(code) => {
             e.add(property, code);
         }
@@ -627,39 +692,46 @@ fn add_country(e: &mut Entity, property: &str, text: &str, what: &str, ctx: &mut
     }
 }
 
-/// Adds one date value (`DATE` or `YEAR` form), keeping its precision.
-fn add_date(e: &mut Entity, text: &str, ctx: &mut Context<'_>) -> bool {
+/// Adds one date value (`DATE` or `YEAR` form, or a year range), keeping
+/// its precision; an unreadable one goes to the notes with a warning.
+fn add_date(e: &mut Entity, text: &str, ctx: &mut Context<'_>) {
     if let Some(d) = parse_un_date(text) {
         e.add(prop::BIRTH_DATE, d.to_string());
-        return true;
+        return;
     }
     match expand_date_expression(text) {
         Ok(dates) => {
             for d in dates {
                 e.add(prop::BIRTH_DATE, d.to_string());
             }
-            true
         }
         Err(err) => {
-            ctx.warn(format!("date of birth `{text}` not understood ({err}); kept in notes"));
+            ctx.warn(format!(
+                "date of birth `{text}` not understood ({err}); kept in notes"
+            ));
             e.add(prop::NOTES, format!("Date of birth: {text}"));
-            false
         }
     }
 }
 
 fn add_birth_date(e: &mut Entity, dob: &Node, ctx: &mut Context<'_>) {
-    let kind = dob.text_of("TYPE_OF_DATE").unwrap_or("").to_ascii_uppercase();
+    let kind = dob
+        .text_of("TYPE_OF_DATE")
+        .unwrap_or("")
+        .to_ascii_uppercase();
     let from = dob.text_of("FROM_YEAR");
     let to = dob.text_of("TO_YEAR");
+    // Whether the element gives a date at all (readable or not).
     let mut found = false;
     if kind == "BETWEEN" || from.is_some() || to.is_some() {
         match (from, to) {
             (Some(a), Some(b)) => {
-                found |= add_date(e, &format!("{a} to {b}"), ctx);
+                add_date(e, &format!("{a} to {b}"), ctx);
+                found = true;
             }
             (Some(a), None) | (None, Some(a)) => {
-                found |= add_date(e, a, ctx);
+                add_date(e, a, ctx);
+                found = true;
             }
             (None, None) => {}
         }
@@ -668,16 +740,35 @@ fn add_birth_date(e: &mut Entity, dob: &Node, ctx: &mut Context<'_>) {
         for node in dob.named(field) {
             let t = node.text.trim();
             if !t.is_empty() {
-                found |= add_date(e, t, ctx);
+                add_date(e, t, ctx);
+                found = true;
             }
         }
     }
-    if let Some(note) = dob.text_of("NOTE")
-        && !note.eq_ignore_ascii_case("approximately")
-    {
-        e.add(prop::NOTES, format!("Date of birth: {note}"));
-    }
-    if !found && !kind.is_empty() {
-        ctx.warn(format!("date of birth of type {kind} without a date"));
+    let note = dob
+        .text_of("NOTE")
+        .filter(|n| !n.eq_ignore_ascii_case("approximately"));
+    match note {
+        // Some records give the date only in the note (`Nov. 1973`).
+        Some(note) if !found => match expand_date_expression(note) {
+            Ok(dates) => {
+                for d in dates {
+                    e.add(prop::BIRTH_DATE, d.to_string());
+                }
+            }
+            Err(_) => {
+                ctx.warn(format!(
+                    "date of birth given only as `{note}`; kept in notes"
+                ));
+                e.add(prop::NOTES, format!("Date of birth: {note}"));
+            }
+        },
+        Some(note) => {
+            e.add(prop::NOTES, format!("Date of birth: {note}"));
+        }
+        None if !found && !kind.is_empty() => {
+            ctx.warn(format!("date of birth of type {kind} without a date"));
+        }
+        None => {}
     }
 }

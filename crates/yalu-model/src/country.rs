@@ -67,14 +67,21 @@ fn fold_latin(c: char) -> char {
 fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().flat_map(char::to_lowercase).map(fold_latin) {
-        if c.is_alphanumeric() {
+        if c == '&' {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            out.push_str("and ");
+        } else if c.is_alphanumeric() {
             out.push(c);
         } else if !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
     }
     let trimmed = out.trim_end();
-    trimmed.strip_prefix("the ").unwrap_or(trimmed).to_string()
+    let trimmed = trimmed.strip_prefix("the ").unwrap_or(trimmed);
+    // "Gambia, The" is written with the article last.
+    trimmed.strip_suffix(" the").unwrap_or(trimmed).to_string()
 }
 
 /// The lower-case alpha-2 code for a country code or name, or `None` when
@@ -144,6 +151,9 @@ mod tests {
         assert_eq!(to_code("Côte d'Ivoire"), Some("ci"));
         assert_eq!(to_code("Congo, Democratic Republic of the"), Some("cd"));
         assert_eq!(to_code("China"), Some("cn"));
+        assert_eq!(to_code("Gambia, The"), Some("gm"));
+        assert_eq!(to_code("St. Kitts & Nevis"), Some("kn"));
+        assert_eq!(to_code("Man, Isle of"), Some("im"));
         assert_eq!(to_code("Atlantis"), None);
         assert_eq!(to_code("XX"), None);
     }

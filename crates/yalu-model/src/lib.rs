@@ -38,6 +38,6 @@ mod entity;
 pub mod prop;
 mod schema;
 
-pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, expand_date_expression};
+pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, days_in_month, expand_date_expression};
 pub use entity::Entity;
 pub use schema::Schema;

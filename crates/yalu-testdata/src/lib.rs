@@ -12,6 +12,8 @@
 //! assert!(sdn.is_dir());
 //! ```
 
+pub mod synth;
+
 use std::path::PathBuf;
 
 /// The repository's root folder.

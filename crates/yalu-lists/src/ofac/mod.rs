@@ -25,8 +25,11 @@
 //! `notes` and reported in [`ReadStats::warnings`].
 //!
 //! The side files are small and are loaded into maps first; the primary
-//! file is then streamed row by row. A folder is read as a set; a lone
-//! `sdn.csv` or `cons_prim.csv` file is read on its own.
+//! file is then parsed row by row and each entity handed to the sink as
+//! soon as it is built (only the raw bytes of the file being parsed, a few
+//! megabytes, are held, which also keeps line numbers exact). A folder is
+//! read as a set; a lone `sdn.csv` or `cons_prim.csv` file is read on its
+//! own, without side files.
 
 mod remarks;
 
@@ -37,8 +40,6 @@ use crate::{ListError, ListFormat, ReadOptions, ReadStats, RecordError};
 use csv::ByteRecord;
 use encoding_rs::WINDOWS_1252;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use yalu_model::{Entity, Schema, prop};
 
@@ -166,22 +167,25 @@ fn decode(bytes: &[u8]) -> String {
 /// `strict`); the trailing 0x1A "row" is ignored. `row` gets the file's
 /// line number and the decoded fields. Returns the number of rows seen
 /// (skipped ones included).
-fn for_each_row(
+fn for_each_row<const COLUMNS: usize>(
     path: &Path,
-    columns: usize,
     opts: &ReadOptions,
     stats: &mut ReadStats,
-    mut row: impl FnMut(&mut ReadStats, u64, Vec<String>) -> Result<(), ListError>,
+    mut row: impl FnMut(&mut ReadStats, u64, [String; COLUMNS]) -> Result<(), ListError>,
 ) -> Result<usize, ListError> {
-    let file = File::open(path).map_err(|e| ListError::io(path, e))?;
+    // The files are a few megabytes at most; holding the bytes lets line
+    // numbers be computed exactly (the CSV parser reports a CRLF record as
+    // starting on the previous line's `\n`).
+    let bytes = std::fs::read(path).map_err(|e| ListError::io(path, e))?;
+    let mut lines = LineCounter::new(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file));
+        .from_reader(bytes.as_slice());
     let mut record = ByteRecord::new();
     let mut rows = 0;
     loop {
-        let line_before = reader.position().line();
+        let byte_before = reader.position().byte();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -192,7 +196,7 @@ fn for_each_row(
                         std::io::Error::new(io.kind(), io.to_string()),
                     ));
                 }
-                let line = e.position().map_or(line_before, |p| p.line());
+                let line = lines.line_at(e.position().map_or(byte_before, |p| p.byte()));
                 rows += 1;
                 stats.skip(
                     opts,
@@ -201,26 +205,70 @@ fn for_each_row(
                 continue;
             }
         }
-        let line = record.position().map_or(line_before, |p| p.line());
         if is_blank(&record) {
             continue;
         }
+        let line = lines.line_at(record.position().map_or(byte_before, |p| p.byte()));
         rows += 1;
-        if record.len() != columns {
+        if record.len() != COLUMNS {
             stats.skip(
                 opts,
                 RecordError::new(
                     path,
                     format!("line {line}"),
-                    format!("expected {columns} columns, found {}", record.len()),
+                    format!("expected {COLUMNS} columns, found {}", record.len()),
                 ),
             )?;
             continue;
         }
-        let fields = record.iter().map(decode).collect();
+        let fields = std::array::from_fn(|i| record.get(i).map(decode).unwrap_or_default());
         row(stats, line, fields)?;
     }
     Ok(rows)
+}
+
+/// Turns byte offsets into 1-based line numbers, counting incrementally.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Offset up to which newlines have been counted.
+    offset: usize,
+    /// 1 + the newlines in `bytes[..offset]`.
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `byte` that is not a
+    /// line break (a record "starts" at the break that ended the last one).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let len = self.bytes.len();
+        let mut start = usize::try_from(byte).unwrap_or(len).min(len);
+        while self
+            .bytes
+            .get(start)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+        {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let newlines = self
+            .bytes
+            .get(self.offset..start)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count());
+        self.line += newlines as u64;
+        self.offset = start;
+        self.line
+    }
 }
 
 /// A row holding nothing but whitespace or the 0x1A end-of-file mark.
@@ -239,12 +287,8 @@ fn ent_num(text: &str) -> Result<u64, String> {
 fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Result<(), ListError> {
     if let Some(path) = side.alt_file.clone() {
         let alts = &mut side.alts;
-        for_each_row(&path, ALT_COLUMNS, opts, stats, |stats, line, f| {
-            let [num, _alt_num, kind, name, remarks] = <[String; ALT_COLUMNS]>::try_from(f)
-                .map_err(|_| ListError::Format {
-                    path: path.clone(),
-                    reason: "column count changed".into(),
-                })?;
+        for_each_row::<ALT_COLUMNS>(&path, opts, stats, |stats, line, f| {
+            let [num, _alt_num, kind, name, remarks] = f;
             match ent_num(&num) {
                 Ok(n) => alts.entry(n).or_default().push(Alt {
                     kind,
@@ -262,12 +306,8 @@ fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Resu
     }
     if let Some(path) = side.add_file.clone() {
         let addrs = &mut side.addrs;
-        for_each_row(&path, ADD_COLUMNS, opts, stats, |stats, line, f| {
-            let [num, _add_num, address, city, country, remarks] =
-                <[String; ADD_COLUMNS]>::try_from(f).map_err(|_| ListError::Format {
-                    path: path.clone(),
-                    reason: "column count changed".into(),
-                })?;
+        for_each_row::<ADD_COLUMNS>(&path, opts, stats, |stats, line, f| {
+            let [num, _add_num, address, city, country, remarks] = f;
             match ent_num(&num) {
                 Ok(n) => addrs.entry(n).or_default().push(Addr {
                     address,
@@ -286,12 +326,8 @@ fn load_side(side: &mut Side, opts: &ReadOptions, stats: &mut ReadStats) -> Resu
     }
     if let Some(path) = side.comments_file.clone() {
         let comments = &mut side.comments;
-        for_each_row(&path, COMMENT_COLUMNS, opts, stats, |stats, line, f| {
-            let [num, text] =
-                <[String; COMMENT_COLUMNS]>::try_from(f).map_err(|_| ListError::Format {
-                    path: path.clone(),
-                    reason: "column count changed".into(),
-                })?;
+        for_each_row::<COMMENT_COLUMNS>(&path, opts, stats, |stats, line, f| {
+            let [num, text] = f;
             match ent_num(&num) {
                 Ok(n) => {
                     let entry = comments.entry(n).or_insert_with(|| (String::new(), line));
@@ -317,13 +353,7 @@ fn read_main(
     sink: &mut dyn FnMut(Entity),
 ) -> Result<(), ListError> {
     let mut seen: HashMap<u64, u64> = HashMap::new();
-    let rows = for_each_row(path, MAIN_COLUMNS, opts, stats, |stats, line, fields| {
-        let Ok(fields) = <[String; MAIN_COLUMNS]>::try_from(fields) else {
-            return Err(ListError::Format {
-                path: path.to_path_buf(),
-                reason: "column count changed".into(),
-            });
-        };
+    let rows = for_each_row::<MAIN_COLUMNS>(path, opts, stats, |stats, line, fields| {
         let num = match ent_num(&fields[0]) {
             Ok(n) => n,
             Err(reason) => {
@@ -433,7 +463,8 @@ fn build_entity(
     e.add(prop::TYPE, &vess_type);
     e.add(TONNAGE, &tonnage);
     e.add(GROSS_REGISTERED_TONNAGE, &grt);
-    if !vess_flag.is_empty() {
+    // `None Identified` is OFAC's way of saying there is no flag.
+    if !vess_flag.is_empty() && !vess_flag.eq_ignore_ascii_case("None Identified") {
         match remarks::country_code(&vess_flag) {
             Some(code) => {
                 e.add(prop::FLAG, code);
@@ -461,6 +492,10 @@ fn build_entity(
     if !remarks.is_empty() {
         let parsed = parse_remarks(&remarks);
         for fact in &parsed.facts {
+            // A post repeating the Title column is already read.
+            if fact.property == extra::POSITION && fact.value.eq_ignore_ascii_case(&title) {
+                continue;
+            }
             e.add(fact.property, &fact.value);
         }
         for clause in &parsed.unparsed {

@@ -13,7 +13,8 @@
 //! whatever the input.
 
 use std::fmt;
-use yalu_model::{DatePrecision, FuzzyDate, country, expand_date_expression, prop};
+use std::sync::LazyLock;
+use yalu_model::{DatePrecision, FuzzyDate, country, days_in_month, expand_date_expression, prop};
 
 /// One value read from a remark clause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +144,9 @@ const LABELS: &[(&str, Kind)] = &[
     ("POB", Text(prop::BIRTH_PLACE)),
     ("Place of Birth", Text(prop::BIRTH_PLACE)),
     ("Title", Text(prop::TITLE)),
+    ("Alternate Title:", Text(prop::TITLE)),
+    ("Alternate Title,", Text(prop::TITLE)),
+    ("Position:", Text(extra::POSITION)),
     ("Linked To:", Text(prop::LINKED_TO)),
     ("Aircraft Model", Text(prop::MODEL)),
     ("Aircraft Operator", Text(extra::OPERATOR)),
@@ -166,6 +170,8 @@ const LABELS: &[(&str, Kind)] = &[
     ("Vessel Flag", Country(prop::FLAG)),
     ("Flag", Country(prop::FLAG)),
     ("Former Vessel Flag", Country(extra::PAST_FLAGS)),
+    ("Other Vessel Flag", Country(prop::FLAG)),
+    ("Registration Country", Country(prop::JURISDICTION)),
     ("Gender", Gender),
     // Passports.
     ("Passport", Ident(prop::PASSPORT_NUMBER)),
@@ -210,6 +216,28 @@ const LABELS: &[(&str, Kind)] = &[
     ),
     (
         "Numero Unico de Identificacion Tributaria (NUIT)",
+        Ident(prop::TAX_NUMBER),
+    ),
+    (
+        "Numero Unico de Identificacao Tributaria (NUIT)",
+        Ident(prop::TAX_NUMBER),
+    ),
+    ("Numero de Identidad", Ident(prop::ID_NUMBER)),
+    ("Credencial electoral", Ident(prop::ID_NUMBER)),
+    ("LE Number", Ident(prop::ID_NUMBER)),
+    ("Tazkira National ID Card", Ident(prop::ID_NUMBER)),
+    ("Pilot License Number", Ident(prop::ID_NUMBER)),
+    ("Military Registration Number", Ident(prop::ID_NUMBER)),
+    ("Permit Number", Ident(prop::ID_NUMBER)),
+    ("Seafarer's Identification Document", Ident(prop::ID_NUMBER)),
+    ("VisaNumberID", Ident(prop::ID_NUMBER)),
+    ("U.S.A. Passport", Ident(prop::PASSPORT_NUMBER)),
+    ("Stateless Person Passport", Ident(prop::PASSPORT_NUMBER)),
+    ("Romanian Tax Registration", Ident(prop::TAX_NUMBER)),
+    ("SRE Permit No.", Ident(prop::REGISTRATION_NUMBER)),
+    ("Tourism License", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Paraguayan tax identification number",
         Ident(prop::TAX_NUMBER),
     ),
     // Tax numbers.
@@ -283,6 +311,7 @@ const LABELS: &[(&str, Kind)] = &[
         "Government Gazette Number",
         Ident(prop::REGISTRATION_NUMBER),
     ),
+    ("GovernmentGazette Number", Ident(prop::REGISTRATION_NUMBER)),
     (
         "Unified Social Credit Code (USCC)",
         Ident(prop::REGISTRATION_NUMBER),
@@ -301,7 +330,31 @@ const LABELS: &[(&str, Kind)] = &[
     ("Serial No.", Ident(prop::REGISTRATION_NUMBER)),
     ("UK Company Number", Ident(prop::REGISTRATION_NUMBER)),
     ("US FEIN", Ident(prop::TAX_NUMBER)),
+    (
+        "Istanbul Chamber of Comm. No.",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    (
+        "Dubai Chamber of Commerce Membership No.",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    ("Branch Unit Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "United Social Credit Code Certificate (USCCC)",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
+    ("Romanian C.R.", Ident(prop::REGISTRATION_NUMBER)),
+    ("File Number", Ident(prop::REGISTRATION_NUMBER)),
+    ("Organization Code", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Afghan Money Service Provider License Number",
+        Ident(prop::REGISTRATION_NUMBER),
+    ),
     ("Aircraft Tail Number", Ident(prop::REGISTRATION_NUMBER)),
+    (
+        "Aircraft Serial Identification",
+        Ident(extra::SERIAL_NUMBER),
+    ),
     (
         "Vessel Registration Identification",
         Ident(prop::REGISTRATION_NUMBER),
@@ -322,6 +375,7 @@ const LABELS: &[(&str, Kind)] = &[
     ("a.k.a.", WeakAlias),
     ("f.k.a.", WeakAlias),
     ("n.k.a.", WeakAlias),
+    ("d.b.a.", WeakAlias),
     // Understood, kept as notes.
     ("Additional Sanctions Information -", Note),
     ("Secondary sanctions risk:", Note),
@@ -332,7 +386,26 @@ const LABELS: &[(&str, Kind)] = &[
     ("Executive Order", Note),
     ("CAATSA Section", Note),
     ("IFCA Determination", Note),
-    ("For more information on directives", Note),
+    ("For more information", Note),
+    ("Issuer Name", Note),
+    ("Chinese Commercial Code", Note),
+    ("UN/LOCODE", Note),
+    ("Previous Aircraft Tail Number", Note),
+    ("All Branches Worldwide", Note),
+    ("and all other locations worldwide", Note),
+    ("and all other offices worldwide", Note),
+    ("Tribe:", Note),
+    ("Subtribe:", Note),
+    ("TELEX", Note),
+    ("Wanted by", Note),
+    ("This designation", Note),
+    ("United States financial institutions are prohibited", Note),
+    ("Temporary suspension", Note),
+    ("ethnicity", Note),
+    ("currently incarcerated", Note),
+    ("Holder of a", Note),
+    ("Associated with", Text(prop::LINKED_TO)),
+    ("Operations in", Note),
     ("Listing Date", Note),
     ("Effective Date", Note),
     ("Purchase/Sales For Divestment Date", Note),
@@ -394,8 +467,8 @@ fn strip_terminator(text: &str) -> &str {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-'))
             || ABBREVIATIONS.contains(&last_word.to_lowercase().as_str()));
-    // A single token with dots inside (`www.site.com`) is not an
-    // abbreviation; those values drop a trailing dot themselves.
+    // A dotted token such as `www.site.com` keeps its dot here too; website,
+    // identifier, country and date values drop a trailing dot themselves.
     if abbreviation { text } else { body }
 }
 
@@ -416,17 +489,32 @@ fn after_label<'a>(text: &'a str, label: &str) -> Option<&'a str> {
     boundary.then_some(rest)
 }
 
-fn find_label(clause: &str) -> Option<(Kind, &str, &'static str)> {
-    let mut best: Option<(Kind, &str, &'static str)> = None;
-    for (label, kind) in LABELS {
-        if best.is_some_and(|(_, _, l)| l.len() >= label.len()) {
-            continue;
-        }
-        if let Some(rest) = after_label(clause, label) {
-            best = Some((*kind, rest, label));
+/// [`LABELS`] grouped by their lower-cased first byte, longest first, so a
+/// clause is only compared with the labels that could start it.
+static LABELS_BY_FIRST_BYTE: LazyLock<Vec<Vec<(&'static str, Kind)>>> = LazyLock::new(|| {
+    let mut table: Vec<Vec<(&'static str, Kind)>> = vec![Vec::new(); 256];
+    for &(label, kind) in LABELS {
+        if let Some(slot) = label
+            .bytes()
+            .next()
+            .and_then(|b| table.get_mut(usize::from(b.to_ascii_lowercase())))
+        {
+            slot.push((label, kind));
         }
     }
-    best
+    for slot in &mut table {
+        slot.sort_by_key(|(label, _)| std::cmp::Reverse(label.len()));
+    }
+    table
+});
+
+/// The kind of the longest label starting `clause`, and the text after it.
+fn find_label(clause: &str) -> Option<(Kind, &str)> {
+    let first = clause.bytes().next()?.to_ascii_lowercase();
+    LABELS_BY_FIRST_BYTE
+        .get(usize::from(first))?
+        .iter()
+        .find_map(|&(label, kind)| after_label(clause, label).map(|rest| (kind, rest)))
 }
 
 fn strip_alt(clause: &str) -> &str {
@@ -442,8 +530,10 @@ fn strip_alt(clause: &str) -> &str {
 
 fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
     let body = strip_alt(clause);
-    let Some((kind, rest, _label)) = find_label(body) else {
-        out.unparsed(clause, Problem::UnknownClause);
+    let Some((kind, rest)) = find_label(body) else {
+        if !read_unlabelled(clause, body, out) {
+            out.unparsed(clause, Problem::UnknownClause);
+        }
         return;
     };
     let value = rest
@@ -460,8 +550,23 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
         },
         Country(property) => {
             let name = value.trim_end_matches('.').trim();
+            if name.eq_ignore_ascii_case("None Identified") {
+                out.fact(prop::NOTES, clause);
+                return;
+            }
+            // `nationality possibly Palestinian`: the code, and the doubt
+            // kept in a note.
+            let (name, doubtful) = match strip_prefix_ignore_case(name, "possibly ") {
+                Some(rest) => (rest.trim(), true),
+                None => (name, false),
+            };
             match country_code(name) {
-                Some(code) => out.fact(property, code),
+                Some(code) => {
+                    out.fact(property, code);
+                    if doubtful {
+                        out.fact(prop::NOTES, clause);
+                    }
+                }
                 None => out.unparsed(clause, Problem::UnknownCountry),
             }
         }
@@ -509,6 +614,151 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
     }
 }
 
+/// First words of a clause that names a post or rank (`Former Minister of
+/// Interior`, `Major General`, `Member ETA`).
+const ROLE_WORDS: &[&str] = &[
+    "former",
+    "ex",
+    "current",
+    "member",
+    "minister",
+    "president",
+    "vice",
+    "deputy",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "head",
+    "chief",
+    "director",
+    "managing",
+    "general",
+    "commander",
+    "sub-commander",
+    "secretary",
+    "governor",
+    "colonel",
+    "lieutenant",
+    "major",
+    "brigadier",
+    "captain",
+    "admiral",
+    "lt",
+    "ceo",
+    "rector",
+    "prosecutor",
+    "prosecutor-general",
+    "principal",
+    "first",
+    "constituent",
+    "presidential",
+    "leader",
+    "founder",
+    "manager",
+    "ambassador",
+    "advisor",
+    "adviser",
+    "officer",
+    "official",
+    "senator",
+    "mayor",
+    "judge",
+    "representative",
+    "coordinator",
+    "hojjatoleslam",
+    "ayatollah",
+    "sheikh",
+    "mullah",
+    "doctor",
+    "spokesman",
+    "spokesperson",
+    "treasurer",
+    "financier",
+    "owner",
+    "co-founder",
+    "executive",
+    "senior",
+];
+
+/// First words of a clause naming a relative (`wife of Izzat Ibrahim`).
+const RELATIVE_WORDS: &[&str] = &[
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "father",
+    "mother",
+    "half-brother",
+    "half-sister",
+    "brother-in-law",
+    "sister-in-law",
+    "son-in-law",
+    "daughter-in-law",
+    "father-in-law",
+    "mother-in-law",
+    "nephew",
+    "niece",
+    "cousin",
+    "uncle",
+    "aunt",
+    "stepson",
+    "stepdaughter",
+    "grandson",
+    "granddaughter",
+];
+
+/// Reads a clause without a label: a bare website or e-mail address, a
+/// relative (`wife of X` → `linkedTo` X, clause kept in `notes`) or a post
+/// (`Former Minister of Interior` → `position`). Returns whether it did.
+fn read_unlabelled(clause: &str, body: &str, out: &mut ParsedRemarks) -> bool {
+    let lower = body.to_ascii_lowercase();
+    let first_token = body.split_whitespace().next().unwrap_or("");
+    let rest_after_first = body.get(first_token.len()..).unwrap_or("").trim();
+    if lower.starts_with("www.") || lower.starts_with("http://") || lower.starts_with("https://") {
+        if rest_after_first.is_empty() || rest_after_first.eq_ignore_ascii_case("(website)") {
+            out.fact(prop::WEBSITE, first_token.trim_end_matches('.'));
+            return true;
+        }
+        return false;
+    }
+    if first_token.contains('@') {
+        let rest = rest_after_first.trim_end_matches('.');
+        if rest.is_empty() || rest.eq_ignore_ascii_case("(email)") {
+            out.fact(prop::EMAIL, first_token.trim_end_matches('.'));
+            return true;
+        }
+        return false;
+    }
+    let first_word = first_token
+        .trim_end_matches([',', '.', ':'])
+        .to_ascii_lowercase();
+    if RELATIVE_WORDS.contains(&first_word.as_str())
+        && let Some(name) = strip_prefix_ignore_case(rest_after_first, "of ")
+        && !name.trim().is_empty()
+    {
+        out.fact(prop::LINKED_TO, name.trim());
+        out.fact(prop::NOTES, clause);
+        return true;
+    }
+    let first_word = first_word
+        .strip_prefix("ex-")
+        .map_or(first_word.as_str(), |_| "ex");
+    if ROLE_WORDS.contains(&first_word) && !body.bytes().any(|b| b.is_ascii_digit()) {
+        out.fact(extra::POSITION, body);
+        return true;
+    }
+    false
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
+}
+
 /// The text between the first and the last single quote, when the value is
 /// `'...'` (optionally followed by a full stop).
 fn quoted(value: &str) -> Option<&str> {
@@ -527,6 +777,14 @@ fn quoted(value: &str) -> Option<&str> {
 /// label. When details were cut off the whole clause is kept as a note.
 fn read_ident(clause: &str, value: &str, property: &'static str, out: &mut ParsedRemarks) {
     let value = value.trim_start_matches(['#', ':', ' ']).trim();
+    // `Passport issued in Sarajevo`: a document without its number.
+    if ["issued", "expires"]
+        .iter()
+        .any(|w| strip_prefix_ignore_case(value, w).is_some())
+    {
+        out.fact(prop::NOTES, clause);
+        return;
+    }
     let mut end = value.len();
     if let Some(i) = value.find(" (") {
         end = end.min(i);
@@ -586,16 +844,6 @@ pub(crate) fn country_code(name: &str) -> Option<&'static str> {
         return Some(code);
     }
     let lower = name.to_lowercase();
-    let local = match lower.as_str() {
-        "palestinian" => Some("ps"),
-        "man, isle of" => Some("im"),
-        "bahamas, the" => Some("bs"),
-        "gambia, the" => Some("gm"),
-        _ => None,
-    };
-    if local.is_some() {
-        return local;
-    }
     // `Region: Crimea`, `Region: Gaza`: a region named as an address country.
     if let Some(region) = lower.strip_prefix("region:") {
         return country::to_code(region.trim());
@@ -672,15 +920,6 @@ fn whole_period(start: &FuzzyDate, end: &FuzzyDate) -> Option<Vec<FuzzyDate>> {
     None
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -882,6 +1121,44 @@ mod tests {
     }
 
     #[test]
+    fn unlabelled_posts_relatives_and_contacts() {
+        let p = parse_remarks(
+            "Former Minister of Interior; Major General; wife of Izzat Ibrahim al-Duri; www.almanar.com.lb; info@sanabel.org.uk (email).",
+        );
+        assert!(p.unparsed.is_empty(), "{:?}", p.unparsed);
+        assert_eq!(
+            p.values(extra::POSITION),
+            ["Former Minister of Interior", "Major General"]
+        );
+        assert_eq!(p.values(prop::LINKED_TO), ["Izzat Ibrahim al-Duri"]);
+        assert_eq!(p.values(prop::NOTES), ["wife of Izzat Ibrahim al-Duri"]);
+        assert_eq!(p.values(prop::WEBSITE), ["www.almanar.com.lb"]);
+        assert_eq!(p.values(prop::EMAIL), ["info@sanabel.org.uk"]);
+        // A post is free text without numbers; `Member 12` is not one.
+        assert_eq!(parse_remarks("Member 12.").unparsed.len(), 1);
+    }
+
+    #[test]
+    fn qualified_values() {
+        let p = parse_remarks(
+            "nationality possibly Palestinian; Passport issued in Sarajevo, Bosnia-Herzegovina; Former Vessel Flag None Identified; d.b.a. 'ANARQUIA PAINTBALL'; nationality North Macedonia, The Republic of.",
+        );
+        assert!(p.unparsed.is_empty(), "{:?}", p.unparsed);
+        assert_eq!(p.values(prop::NATIONALITY), ["ps", "mk"]);
+        assert!(p.values(prop::PASSPORT_NUMBER).is_empty());
+        assert!(p.values(extra::PAST_FLAGS).is_empty());
+        assert_eq!(p.values(prop::WEAK_ALIAS), ["ANARQUIA PAINTBALL"]);
+        assert_eq!(
+            p.values(prop::NOTES),
+            [
+                "nationality possibly Palestinian",
+                "Passport issued in Sarajevo, Bosnia-Herzegovina",
+                "Former Vessel Flag None Identified"
+            ]
+        );
+    }
+
+    #[test]
     fn unknown_clause_is_kept() {
         let p = parse_remarks("Gender Male; Favourite colour blue; DOB 1970.");
         assert_eq!(p.values(prop::GENDER), ["male"]);
@@ -907,6 +1184,55 @@ mod tests {
         let p = parse_remarks("Flagship Holdings; DOBSON.");
         assert_eq!(p.unparsed.len(), 2);
         assert!(p.facts.is_empty());
+    }
+
+    #[test]
+    fn random_input_does_not_panic() {
+        // Fragments of real clauses, multi-byte characters and separators,
+        // glued in pseudo-random order.
+        const PIECES: [&str; 24] = [
+            "DOB ",
+            "alt. ",
+            "a.k.a. '",
+            "'",
+            ";",
+            ".",
+            " ",
+            "1984",
+            "Jan",
+            " to ",
+            "-",
+            "Passport ",
+            "(",
+            ")",
+            "IMO",
+            "é",
+            "조선",
+            "Digital Currency Address - ",
+            "XBT ",
+            "nationality ",
+            "Korea, North",
+            "Linked To:",
+            "www.",
+            "@",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            let len = state % 12;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(1);
+            let p = parse_remarks(&text);
+            assert!(
+                p.facts.iter().all(|f| !f.value.trim().is_empty()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
