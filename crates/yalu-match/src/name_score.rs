@@ -1,1 +1,1158 @@
-//! Name comparison (in progress).
+//! Name-to-name similarity over the normalised forms of `yalu-names`.
+//!
+//! A name is prepared once ([`PreparedName::new`]): normalised into its spellings (variants)
+//! and packed into a few flat arrays. [`compare`] then aligns the tokens of every pair of
+//! spellings, order-free, and keeps the best:
+//!
+//! * token similarity: equal text 1; the same Hangul syllable or Han character 1 (a different
+//!   one scores low: native scripts are exact); equal Korean comparable key
+//!   ([`NameScoreConfig::korean_variant_similarity`]: `jong`~`jeong`, `un`~`eun`); equal
+//!   consonant skeleton for names from scripts written without vowels; otherwise an edit
+//!   similarity on the ASCII forms in which one edit costs `1/L` and every further edit
+//!   costs [`NameScoreConfig::extra_edit_cost`] more, stricter when two romanised Korean
+//!   syllables differ; an initial meets a word with its letter; a token may also meet two or
+//!   three joined tokens of the other name (`jongun` = `jong un`) or their acronym;
+//! * assignment: greedy on similarity, each token used once;
+//! * score: the product over matched pairs of `1 - mismatch_weight · w · (1 - s)`; times
+//!   `(1 - substitution_penalty)` per unit of weight missing on *both* sides (a token replaced
+//!   by another: `Kim Jong Un` vs `Kim Jong Il`, whatever the name's length); times
+//!   `1 - penalty · U` for the extra tokens of one side, `U` their weight share (milder,
+//!   [`NameScoreConfig::unmatched_subset_penalty`], for a person's middle names when the
+//!   other name is wholly matched; stronger, [`NameScoreConfig::unmatched_org_penalty`], for
+//!   organisations, where an added word often names a branch); times small factors for a
+//!   changed order, for matches made only of initials or fillers, for clashing legal forms and
+//!   for a father's name (after `bin`) swapped with another name.
+//!
+//! Spellings are only aligned when they share a first letter or Korean initial somewhere, so
+//! unrelated candidates cost little.
+//!
+//! Legal forms weigh 0.1, so `CORP` alone never makes a match; one different given-name
+//! syllable of a Korean name leaves a score near 0.55, one typo near 0.85.
+//!
+//! ```
+//! use yalu_match::name_score::{compare, NameKind, NameScoreConfig, PreparedName};
+//! let cfg = NameScoreConfig::default();
+//! let q = PreparedName::new("Kim Jong Un", NameKind::Person);
+//! for same in ["Kim Jung Eun", "김정은", "金正恩", "Kim Jongun", "KIM, Jong-Un"] {
+//!     let c = PreparedName::new(same, NameKind::Person);
+//!     assert!(compare(&q, &c, &cfg).score >= 0.85, "{same}");
+//! }
+//! let other = PreparedName::new("Kim Jong Il", NameKind::Person);
+//! assert!(compare(&q, &other, &cfg).score < 0.70);
+//! ```
+
+use std::fmt::Write as _;
+
+use yalu_names::distance::osa;
+use yalu_names::hangul;
+use yalu_names::phonetic::{phonetic_fold, skeleton_to_buf};
+use yalu_names::{KoreanKey, Source, TokenKind, VariantSystem};
+
+pub use yalu_names::NameKind;
+
+/// Weights and thresholds of the name score. `Default` gives the calibrated values; a
+/// serialised config may name only the fields it changes.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct NameScoreConfig {
+    /// Score at or above which two names are taken to match (used by callers and tests).
+    pub threshold: f64,
+    /// How much a matched pair's shortfall `1 - s` lowers the score (times the pair weight).
+    pub mismatch_weight: f64,
+    /// Factor lost per unit of weight of a token that has no counterpart while the other
+    /// name also has an unmatched token (a substitution: `Kim Jong Un` vs `Kim Jong Il`).
+    pub substitution_penalty: f64,
+    /// Penalty per unit of weight share of extra tokens on one side (tokens the other name
+    /// lacks altogether).
+    pub unmatched_penalty: f64,
+    /// Milder penalty for extra tokens of a person's name when the other name (of two words or
+    /// more) is wholly matched, like a middle name or a patronymic.
+    pub unmatched_subset_penalty: f64,
+    /// Penalty per unit of weight share of extra tokens in organisation and other names: an
+    /// added word often names a branch or a subsidiary (`Banco Santander México`).
+    pub unmatched_org_penalty: f64,
+    /// Pairs below this similarity are left unmatched.
+    pub min_pair_similarity: f64,
+    /// Similarity of two tokens with the same Korean comparable key but different spelling.
+    pub korean_variant_similarity: f64,
+    /// Similarity of tokens with the same consonant skeleton when one comes from a script
+    /// written without vowels (Arabic, Hebrew, Thai, ...).
+    pub skeleton_similarity: f64,
+    /// Similarity of an initial and a word starting with its letter.
+    pub initial_similarity: f64,
+    /// Similarity of an acronym and the words it abbreviates.
+    pub acronym_similarity: f64,
+    /// Similarity of two different Han characters (native script is exact).
+    pub han_mismatch_similarity: f64,
+    /// Similarity of two Hangul syllables differing in one jamo.
+    pub hangul_one_jamo_similarity: f64,
+    /// Similarity of two Hangul syllables differing in two or three jamo.
+    pub hangul_mismatch_similarity: f64,
+    /// Cost of each edit beyond the first, in units of one edit.
+    pub extra_edit_cost: f64,
+    /// Cost of one edit between two different romanised Korean syllables (both names parse as
+    /// Korean), in units of one edit: a different syllable is a different name.
+    pub korean_syllable_edit_cost: f64,
+    /// Factor when the matched tokens appear in a different order.
+    pub order_factor: f64,
+    /// Factor when no word of one name meets a word of the other (only initials, fillers,
+    /// legal forms or particles matched).
+    pub no_word_match_factor: f64,
+    /// Factor when both names carry legal forms and none of them meet (`AG` vs `GmbH`).
+    pub legal_mismatch_factor: f64,
+    /// Factor when the words after `bin`/`ibn`/`ben` (the father's name) are swapped with
+    /// other names: `Salman bin Muhammad` is not `Muhammad bin Salman`.
+    pub patronym_swap_factor: f64,
+}
+
+impl Default for NameScoreConfig {
+    fn default() -> Self {
+        NameScoreConfig {
+            threshold: 0.70,
+            mismatch_weight: 0.7,
+            substitution_penalty: 0.45,
+            unmatched_penalty: 0.5,
+            unmatched_subset_penalty: 0.5,
+            unmatched_org_penalty: 0.8,
+            min_pair_similarity: 0.4,
+            korean_variant_similarity: 0.97,
+            skeleton_similarity: 0.95,
+            initial_similarity: 0.9,
+            acronym_similarity: 0.85,
+            han_mismatch_similarity: 0.3,
+            hangul_one_jamo_similarity: 0.4,
+            hangul_mismatch_similarity: 0.1,
+            extra_edit_cost: 0.5,
+            korean_syllable_edit_cost: 1.5,
+            order_factor: 0.98,
+            no_word_match_factor: 0.5,
+            legal_mismatch_factor: 0.75,
+            patronym_swap_factor: 0.6,
+        }
+    }
+}
+
+/// The result of [`compare`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameMatch {
+    /// Similarity in `0..=1`.
+    pub score: f64,
+    /// The spelling of the query that matched best (normalised tokens).
+    pub query: String,
+    /// The spelling of the candidate that matched best (normalised tokens).
+    pub candidate: String,
+    /// A human explanation, e.g. `tokens kim=kim, jong~jeong (romanisation variant),
+    /// un~eun (romanisation variant)`.
+    pub detail: String,
+}
+
+// token flags
+const F_UNVOCALISED: u8 = 1;
+const F_HANGUL: u8 = 2;
+const F_HAN: u8 = 4;
+
+const K_WORD: u8 = 0;
+const K_LEGAL: u8 = 1;
+const K_FILLER: u8 = 2;
+const K_STOP: u8 = 3;
+const K_TITLE: u8 = 4;
+const K_PARTICLE: u8 = 5;
+const K_INITIAL: u8 = 6;
+const K_NUMBER: u8 = 7;
+
+fn kind_code(k: TokenKind) -> u8 {
+    match k {
+        TokenKind::Word => K_WORD,
+        TokenKind::Legal => K_LEGAL,
+        TokenKind::Filler => K_FILLER,
+        TokenKind::Stop => K_STOP,
+        TokenKind::Title => K_TITLE,
+        TokenKind::Particle => K_PARTICLE,
+        TokenKind::Initial => K_INITIAL,
+        TokenKind::Number => K_NUMBER,
+    }
+}
+
+fn token_kind(k: u8) -> TokenKind {
+    match k {
+        K_LEGAL => TokenKind::Legal,
+        K_FILLER => TokenKind::Filler,
+        K_STOP => TokenKind::Stop,
+        K_TITLE => TokenKind::Title,
+        K_PARTICLE => TokenKind::Particle,
+        K_INITIAL => TokenKind::Initial,
+        K_NUMBER => TokenKind::Number,
+        _ => TokenKind::Word,
+    }
+}
+
+/// One packed token (16 bytes).
+#[derive(Clone, Copy, Debug, Default)]
+struct Tok {
+    /// Offset of the text in [`PreparedName::text`]; the phonetic fold follows it when `flen > 0`.
+    off: u16,
+    len: u8,
+    flen: u8,
+    kind: u8,
+    flags: u8,
+    /// Weight × 200.
+    weight: u8,
+    _pad: u8,
+    /// Korean comparable key (0 = none).
+    key: u32,
+    /// Hangul syllable or simplified Han character (0 = none).
+    native: u32,
+}
+
+impl Tok {
+    fn w(&self) -> f64 {
+        f64::from(self.weight) / 200.0
+    }
+}
+
+/// Variant family, to avoid comparing e.g. a BGN spelling with an ICAO one.
+fn family(s: VariantSystem) -> u8 {
+    match s {
+        VariantSystem::AsWritten | VariantSystem::SyllableSplit => 0,
+        VariantSystem::Revised
+        | VariantSystem::Dprk
+        | VariantSystem::McCuneReischauer
+        | VariantSystem::CustomarySurname => 1,
+        VariantSystem::Mandarin | VariantSystem::KoreanReading | VariantSystem::Japanese => 2,
+        VariantSystem::Bgn | VariantSystem::Icao | VariantSystem::SimpleCyrillic => 3,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Var {
+    start: u16,
+    len: u8,
+    /// family << 4 | system index
+    family: u8,
+    system: u8,
+    /// Every word parses as romanised Korean and there are two words or more.
+    korean_like: bool,
+    /// Letters a token can be matched by: first letters of the texts and their folds, Korean
+    /// initial classes; bit 26 for tokens from scripts without vowels (matched by skeleton).
+    letters: u32,
+}
+
+fn letter_bit(b: Option<&u8>) -> u32 {
+    match b {
+        Some(&c) if c.is_ascii_lowercase() => 1 << (c - b'a'),
+        Some(&c) if c.is_ascii_digit() => 1 << 27,
+        _ => 0,
+    }
+}
+
+/// A name prepared for comparison: every spelling, packed. Build once per name.
+#[derive(Clone, Debug)]
+pub struct PreparedName {
+    raw: Box<str>,
+    kind: NameKind,
+    text: Box<str>,
+    toks: Box<[Tok]>,
+    vars: Box<[Var]>,
+}
+
+/// Most tokens of one variant used in a comparison.
+const MAX_CMP_TOKENS: usize = 20;
+
+impl PreparedName {
+    /// Normalises `raw` and packs its spellings.
+    pub fn new(raw: &str, kind: NameKind) -> Self {
+        let norm = yalu_names::normalize(raw, kind);
+        let mut text = String::new();
+        let mut toks = Vec::new();
+        let mut vars = Vec::new();
+        let mut key_seqs: Vec<Vec<u32>> = Vec::new();
+        'variants: for v in &norm.variants {
+            // a spelling whose every token has the same Korean key as an earlier spelling
+            // (McCune-Reischauer after DPRK, `lee` after `i`) adds nothing to the score
+            if v.tokens.iter().all(|t| t.korean.is_some()) {
+                let seq: Vec<u32> = v.tokens.iter().map(|t| t.korean.0).collect();
+                if key_seqs.contains(&seq) && v.system != VariantSystem::AsWritten {
+                    continue;
+                }
+                key_seqs.push(seq);
+            }
+            let start = toks.len();
+            let mut letters = 0u32;
+            let mut words = 0;
+            let mut korean_words = 0;
+            for t in v.tokens.iter().take(MAX_CMP_TOKENS) {
+                let tt = &t.text[..t.text.len().min(255)];
+                let folded = phonetic_fold(tt);
+                let folded = &folded[..folded.len().min(255)];
+                if text.len() + tt.len() + folded.len() > usize::from(u16::MAX) {
+                    toks.truncate(start);
+                    break 'variants;
+                }
+                let off = text.len() as u16;
+                text.push_str(tt);
+                let flen = if folded != tt {
+                    text.push_str(folded);
+                    folded.len() as u8
+                } else {
+                    0
+                };
+                let mut flags = 0;
+                match t.source {
+                    Source::Unvocalised => flags |= F_UNVOCALISED,
+                    Source::Hangul => flags |= F_HANGUL,
+                    Source::HanKorean | Source::HanMandarin | Source::HanJapanese => flags |= F_HAN,
+                    _ => {}
+                }
+                if t.kind == TokenKind::Word {
+                    words += 1;
+                    if t.korean.is_some() {
+                        korean_words += 1;
+                    }
+                }
+                letters |=
+                    letter_bit(tt.as_bytes().first()) | letter_bit(folded.as_bytes().first());
+                if t.source == Source::Unvocalised {
+                    letters |= 1 << 26;
+                }
+                if let Some(k) = t.korean.parts().next() {
+                    let mut r = String::new();
+                    k.render(&mut r);
+                    letters |= letter_bit(r.as_bytes().first());
+                }
+                toks.push(Tok {
+                    off,
+                    len: tt.len() as u8,
+                    flen,
+                    kind: kind_code(t.kind),
+                    flags,
+                    weight: (t.weight.clamp(0.0, 1.0) * 200.0).round() as u8,
+                    _pad: 0,
+                    key: t.korean.0,
+                    native: t.native.map_or(0, u32::from),
+                });
+            }
+            if toks.len() == start || toks.len() > usize::from(u16::MAX) {
+                toks.truncate(start);
+                continue;
+            }
+            vars.push(Var {
+                start: start as u16,
+                len: (toks.len() - start) as u8,
+                family: family(v.system),
+                system: v.system as u8,
+                korean_like: words >= 2 && korean_words == words,
+                letters,
+            });
+        }
+        PreparedName {
+            raw: raw.into(),
+            kind,
+            text: text.into_boxed_str(),
+            toks: toks.into_boxed_slice(),
+            vars: vars.into_boxed_slice(),
+        }
+    }
+
+    /// The name as given.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The kind the name was prepared as.
+    pub fn kind(&self) -> NameKind {
+        self.kind
+    }
+
+    /// Number of spellings.
+    pub fn variant_count(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// The spellings, tokens joined by spaces.
+    pub fn variants(&self) -> Vec<String> {
+        (0..self.vars.len()).map(|i| self.variant_text(i)).collect()
+    }
+
+    /// Blocking keys for an index (see `yalu_names::index_keys`): sorted, deduplicated.
+    pub fn keys(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in self.toks.iter() {
+            yalu_names::keys_of(
+                self.tok_text(t),
+                token_kind(t.kind),
+                KoreanKey(t.key),
+                &mut out,
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Approximate heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.raw.len()
+            + self.text.len()
+            + self.toks.len() * std::mem::size_of::<Tok>()
+            + self.vars.len() * std::mem::size_of::<Var>()
+    }
+
+    fn tok_text(&self, t: &Tok) -> &str {
+        let a = usize::from(t.off);
+        &self.text[a..a + usize::from(t.len)]
+    }
+
+    fn tok_bytes(&self, t: &Tok) -> &[u8] {
+        self.tok_text(t).as_bytes()
+    }
+
+    fn tok_folded(&self, t: &Tok) -> &[u8] {
+        if t.flen == 0 {
+            return self.tok_bytes(t);
+        }
+        let a = usize::from(t.off) + usize::from(t.len);
+        &self.text.as_bytes()[a..a + usize::from(t.flen)]
+    }
+
+    fn var_toks(&self, v: &Var) -> &[Tok] {
+        let a = usize::from(v.start);
+        &self.toks[a..a + usize::from(v.len)]
+    }
+
+    fn variant_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        if let Some(v) = self.vars.get(i) {
+            for (k, t) in self.var_toks(v).iter().enumerate() {
+                if k > 0 {
+                    s.push(' ');
+                }
+                s.push_str(self.tok_text(t));
+            }
+        }
+        s
+    }
+}
+
+/// Why two tokens were matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reason {
+    Exact,
+    Native,
+    NativeDiffers,
+    Korean,
+    Skeleton,
+    Edit,
+    Initial,
+    Joined,
+    Acronym,
+}
+
+/// A view of one token (or of several joined) for similarity.
+struct View<'a> {
+    raw: &'a [u8],
+    folded: &'a [u8],
+    key: u32,
+    native: u32,
+    flags: u8,
+    kind: u8,
+}
+
+fn view<'a>(p: &'a PreparedName, t: &Tok) -> View<'a> {
+    View {
+        raw: p.tok_bytes(t),
+        folded: p.tok_folded(t),
+        key: t.key,
+        native: t.native,
+        flags: t.flags,
+        kind: t.kind,
+    }
+}
+
+fn edit_similarity(d: usize, l: usize, first_cost: f64, extra: f64) -> f64 {
+    if l == 0 {
+        return 0.0;
+    }
+    if d == 0 {
+        return 1.0;
+    }
+    let cost = first_cost + (d as f64 - 1.0) * (1.0 + extra);
+    (1.0 - cost / l as f64).max(0.0)
+}
+
+/// Similarity of two word tokens.
+fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64, Reason) {
+    // native scripts are exact
+    if a.native != 0 && b.native != 0 {
+        let both_hangul = a.flags & b.flags & F_HANGUL != 0;
+        let both_han = a.flags & b.flags & F_HAN != 0;
+        if both_hangul || both_han {
+            if a.native == b.native {
+                return (1.0, Reason::Native);
+            }
+            if both_han {
+                return (cfg.han_mismatch_similarity, Reason::NativeDiffers);
+            }
+            let diff = match (char::from_u32(a.native), char::from_u32(b.native)) {
+                (Some(x), Some(y)) => hangul::jamo_difference(x, y).unwrap_or(3),
+                _ => 3,
+            };
+            let s = if diff <= 1 {
+                cfg.hangul_one_jamo_similarity
+            } else {
+                cfg.hangul_mismatch_similarity
+            };
+            return (s, Reason::NativeDiffers);
+        }
+    }
+    if a.raw == b.raw {
+        return (1.0, Reason::Exact);
+    }
+    let ka = KoreanKey(a.key);
+    let kb = KoreanKey(b.key);
+    if a.key != 0 && a.key == b.key {
+        return (cfg.korean_variant_similarity, Reason::Korean);
+    }
+    let mut best = (0.0, Reason::Edit);
+    if (a.flags | b.flags) & F_UNVOCALISED != 0 {
+        let mut ba = [0u8; 64];
+        let mut bb = [0u8; 64];
+        let na = skeleton_to_buf(a.raw, &mut ba);
+        let nb = skeleton_to_buf(b.raw, &mut bb);
+        let (sa, sb) = (&ba[..na], &bb[..nb]);
+        if !sa.is_empty() && sa == sb {
+            return (cfg.skeleton_similarity, Reason::Skeleton);
+        }
+        let d = osa(sa, sb);
+        let l = sa.len().max(sb.len());
+        if l >= 2 {
+            let s = edit_similarity(d, l, 1.0, cfg.extra_edit_cost) * cfg.skeleton_similarity;
+            best = (s, Reason::Skeleton);
+        }
+    }
+    let l = a.raw.len().max(b.raw.len());
+    // the length difference bounds the distance from below: skip hopeless pairs
+    let lower = a
+        .raw
+        .len()
+        .abs_diff(b.raw.len())
+        .min(a.folded.len().abs_diff(b.folded.len()));
+    let l_max = l.max(a.folded.len().max(b.folded.len()));
+    if edit_similarity(lower, l_max, 1.0, cfg.extra_edit_cost) < cfg.min_pair_similarity {
+        return best;
+    }
+    let mut d = osa(a.raw, b.raw);
+    let mut lf = l;
+    if d > 0 && (a.folded != a.raw || b.folded != b.raw) {
+        let df = osa(a.folded, b.folded);
+        if df < d {
+            d = df;
+            lf = a.folded.len().max(b.folded.len());
+        }
+    }
+    if d == 0 {
+        return (cfg.korean_variant_similarity.max(0.97), Reason::Edit);
+    }
+    let lmin = l.min(lf);
+    if lmin <= 2 {
+        return best;
+    }
+    let first = if korean_ctx && ka.syllables() == 1 && kb.syllables() == 1 {
+        cfg.korean_syllable_edit_cost
+    } else {
+        1.0
+    };
+    let s = edit_similarity(d, lf.max(l), first, cfg.extra_edit_cost);
+    if s > best.0 {
+        best = (s, Reason::Edit);
+    }
+    best
+}
+
+/// Similarity of two tokens of any kind.
+fn tok_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64, Reason) {
+    match (a.kind, b.kind) {
+        (K_INITIAL, K_INITIAL) => {
+            if a.raw == b.raw {
+                (1.0, Reason::Exact)
+            } else {
+                (0.0, Reason::Exact)
+            }
+        }
+        (K_INITIAL, K_WORD) | (K_WORD, K_INITIAL) => {
+            if a.raw.first() == b.raw.first() && a.native == 0 && b.native == 0 {
+                (cfg.initial_similarity, Reason::Initial)
+            } else {
+                (0.0, Reason::Initial)
+            }
+        }
+        (K_WORD, K_WORD) => word_sim(a, b, korean_ctx, cfg),
+        (K_NUMBER, K_NUMBER) => (if a.raw == b.raw { 1.0 } else { 0.0 }, Reason::Exact),
+        _ => {
+            if a.raw == b.raw {
+                (1.0, Reason::Exact)
+            } else {
+                (0.0, Reason::Exact)
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    s: f64,
+    qmask: u32,
+    cmask: u32,
+    reason: Reason,
+}
+
+/// Candidate pairs kept on the stack before spilling to the heap.
+const INLINE_CANDS: usize = 48;
+
+const NO_CAND: Cand = Cand {
+    s: 0.0,
+    qmask: 0,
+    cmask: 0,
+    reason: Reason::Exact,
+};
+
+/// The candidate pairs of one variant pair: on the stack for ordinary names.
+struct CandBuf {
+    small: [Cand; INLINE_CANDS],
+    n: usize,
+    spill: Vec<Cand>,
+}
+
+impl CandBuf {
+    fn new() -> Self {
+        CandBuf {
+            small: [NO_CAND; INLINE_CANDS],
+            n: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, c: Cand) {
+        if self.spill.is_empty() && self.n < INLINE_CANDS {
+            self.small[self.n] = c;
+            self.n += 1;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.small[..self.n]);
+            }
+            self.spill.push(c);
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Cand] {
+        if self.spill.is_empty() {
+            &mut self.small[..self.n]
+        } else {
+            &mut self.spill
+        }
+    }
+}
+
+struct Alignment {
+    score: f64,
+    chosen: [Cand; MAX_CMP_TOKENS],
+    n_chosen: usize,
+    order_changed: bool,
+}
+
+const JOIN_BUF: usize = 96;
+
+/// Builds the joined view of tokens `range` of `p` into the buffers.
+fn joined<'a>(
+    p: &PreparedName,
+    toks: &[Tok],
+    raw_buf: &'a mut [u8; JOIN_BUF],
+    fold_buf: &'a mut [u8; JOIN_BUF],
+) -> Option<View<'a>> {
+    let mut rl = 0;
+    let mut fl = 0;
+    let mut key = KoreanKey(toks.first()?.key);
+    let mut flags = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if !matches!(t.kind, K_WORD | K_PARTICLE | K_STOP | K_FILLER) {
+            return None;
+        }
+        let r = p.tok_bytes(t);
+        let f = p.tok_folded(t);
+        if rl + r.len() > JOIN_BUF || fl + f.len() > JOIN_BUF {
+            return None;
+        }
+        raw_buf[rl..rl + r.len()].copy_from_slice(r);
+        rl += r.len();
+        fold_buf[fl..fl + f.len()].copy_from_slice(f);
+        fl += f.len();
+        if i > 0 {
+            key = key.concat(KoreanKey(t.key));
+        }
+        flags |= t.flags;
+    }
+    Some(View {
+        raw: &raw_buf[..rl],
+        folded: &fold_buf[..fl],
+        key: key.0,
+        native: 0,
+        flags: flags & F_UNVOCALISED,
+        kind: K_WORD,
+    })
+}
+
+/// Whether two Korean keys start with the same initial consonant class (`ch`, `j`).
+fn same_korean_initial(a: u32, b: u32) -> bool {
+    a != 0 && b != 0 && (a >> 8) & 0xf == (b >> 8) & 0xf
+}
+
+/// Adds candidates where one token of `a` meets 2 or 3 joined tokens of `b`, or their acronym.
+#[allow(clippy::too_many_arguments)]
+fn add_joined(
+    pa: &PreparedName,
+    ta: &[Tok],
+    pb: &PreparedName,
+    tb: &[Tok],
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    cands: &mut CandBuf,
+) {
+    let mut raw_buf = [0u8; JOIN_BUF];
+    let mut fold_buf = [0u8; JOIN_BUF];
+    for (i, t) in ta.iter().enumerate() {
+        if t.kind != K_WORD || t.len < 2 {
+            continue;
+        }
+        let la = usize::from(t.len);
+        let va = view(pa, t);
+        let first = pa.tok_bytes(t).first();
+        for j in 0..tb.len() {
+            // joined words: they start with the same letter unless vowels are missing
+            let mut total = 0usize;
+            let unvocalised = (tb[j].flags | t.flags) & F_UNVOCALISED != 0;
+            if !unvocalised
+                && pb.tok_bytes(&tb[j]).first() != first
+                && !same_korean_initial(t.key, tb[j].key)
+            {
+                continue;
+            }
+            for parts in 1..=3usize {
+                if la < 3 {
+                    break;
+                }
+                let Some(tj) = tb.get(j + parts - 1) else {
+                    break;
+                };
+                total += usize::from(tj.len);
+                if parts == 1 {
+                    continue;
+                }
+                if total + 2 < la && !unvocalised {
+                    continue;
+                }
+                if total > la + 2 {
+                    break;
+                }
+                let Some(vb) = joined(pb, &tb[j..j + parts], &mut raw_buf, &mut fold_buf) else {
+                    break;
+                };
+                let (s, _) = word_sim(&va, &vb, false, cfg);
+                if s >= cfg.min_pair_similarity {
+                    let bm = ((1u32 << parts) - 1) << j;
+                    let am = 1u32 << i;
+                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
+                    cands.push(Cand {
+                        s,
+                        qmask,
+                        cmask,
+                        reason: Reason::Joined,
+                    });
+                }
+            }
+            // acronym: the letters of `t` are the initials of tokens j.. of b
+            if la <= 6 && j + la <= tb.len() && t.native == 0 {
+                let letters = pa.tok_bytes(t);
+                let run = &tb[j..j + la];
+                if run.iter().zip(letters).all(|(x, &c)| {
+                    x.kind == K_WORD && x.len > 1 && pb.tok_bytes(x).first() == Some(&c)
+                }) {
+                    let bm = ((1u32 << la) - 1) << j;
+                    let am = 1u32 << i;
+                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
+                    cands.push(Cand {
+                        s: cfg.acronym_similarity,
+                        qmask,
+                        cmask,
+                        reason: Reason::Acronym,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn align(
+    q: &PreparedName,
+    qv: &Var,
+    c: &PreparedName,
+    cv: &Var,
+    cfg: &NameScoreConfig,
+) -> Alignment {
+    let qt = q.var_toks(qv);
+    let ct = c.var_toks(cv);
+    let korean_ctx = qv.korean_like && cv.korean_like;
+    let mut buf = CandBuf::new();
+    for (i, a) in qt.iter().enumerate() {
+        let va = view(q, a);
+        for (j, b) in ct.iter().enumerate() {
+            let (s, reason) = tok_sim(&va, &view(c, b), korean_ctx, cfg);
+            if s >= cfg.min_pair_similarity {
+                buf.push(Cand {
+                    s,
+                    qmask: 1 << i,
+                    cmask: 1 << j,
+                    reason,
+                });
+            }
+        }
+    }
+    add_joined(q, qt, c, ct, true, cfg, &mut buf);
+    add_joined(c, ct, q, qt, false, cfg, &mut buf);
+    let cands = buf.as_mut_slice();
+    // best first; on ties prefer fewer tokens consumed, then the earlier pair
+    cands.sort_by(|x, y| {
+        y.s.total_cmp(&x.s).then(
+            (x.qmask.count_ones() + x.cmask.count_ones())
+                .cmp(&(y.qmask.count_ones() + y.cmask.count_ones())),
+        )
+    });
+    let mut used_q = 0u32;
+    let mut used_c = 0u32;
+    let mut chosen = [NO_CAND; MAX_CMP_TOKENS];
+    let mut n_chosen = 0;
+    let mut prod = 1.0;
+    let mut word_match = false;
+    let mut legal_met = false;
+    for cand in cands.iter() {
+        if cand.qmask & used_q != 0 || cand.cmask & used_c != 0 || n_chosen >= MAX_CMP_TOKENS {
+            continue;
+        }
+        used_q |= cand.qmask;
+        used_c |= cand.cmask;
+        chosen[n_chosen] = *cand;
+        n_chosen += 1;
+        let wq = mask_weight(qt, cand.qmask);
+        let wc = mask_weight(ct, cand.cmask);
+        let w = ((wq + wc) / 2.0).min(1.0);
+        prod *= 1.0 - cfg.mismatch_weight * w * (1.0 - cand.s);
+        let has = |ts: &[Tok], mask: u32, k: u8| {
+            ts.iter()
+                .enumerate()
+                .any(|(i, t)| i < 32 && mask & (1 << i) != 0 && t.kind == k)
+        };
+        let significant = |ts: &[Tok], mask: u32| {
+            has(ts, mask, K_WORD)
+                || has(ts, mask, K_NUMBER)
+                || (!ts.iter().any(is_significant) && has(ts, mask, K_FILLER))
+        };
+        if cand.s >= 0.5 && significant(qt, cand.qmask) && significant(ct, cand.cmask) {
+            word_match = true;
+        }
+        if has(qt, cand.qmask, K_LEGAL) && has(ct, cand.cmask, K_LEGAL) {
+            legal_met = true;
+        }
+    }
+    let wq_total = mask_weight(qt, u32::MAX);
+    let wc_total = mask_weight(ct, u32::MAX);
+    let xq = mask_weight(qt, !used_q);
+    let xc = mask_weight(ct, !used_c);
+    // a token missing on both sides is a substitution; the rest are extra tokens
+    let sub = xq.min(xc);
+    let uq = if wq_total > 0.0 {
+        (xq - sub) / wq_total
+    } else {
+        0.0
+    };
+    let uc = if wc_total > 0.0 {
+        (xc - sub) / wc_total
+    } else {
+        0.0
+    };
+    let words_q = qt.iter().filter(|t| t.kind == K_WORD).count();
+    let words_c = ct.iter().filter(|t| t.kind == K_WORD).count();
+    let covered_q = wq_total <= 0.0 || xq / wq_total < 0.15;
+    let covered_c = wc_total <= 0.0 || xc / wc_total < 0.15;
+    let person = q.kind == NameKind::Person && c.kind == NameKind::Person;
+    let pen = |other_covered: bool, other_words: usize| {
+        if !person {
+            cfg.unmatched_org_penalty
+        } else if other_covered && other_words >= 2 {
+            cfg.unmatched_subset_penalty
+        } else {
+            cfg.unmatched_penalty
+        }
+    };
+    let pen_q = pen(covered_c, words_c);
+    let pen_c = pen(covered_q, words_q);
+    let mut score =
+        prod * (1.0 - cfg.substitution_penalty).powf(sub) * (1.0 - pen_q * uq) * (1.0 - pen_c * uc);
+    if let (Some(pq), Some(pc)) = (patronym(q, qt), patronym(c, ct)) {
+        let of_q = chosen[..n_chosen]
+            .iter()
+            .find(|ch| ch.qmask & (1 << pq) != 0);
+        let of_c = chosen[..n_chosen]
+            .iter()
+            .find(|ch| ch.cmask & (1 << pc) != 0);
+        if let (Some(a), Some(b)) = (of_q, of_c)
+            && a.cmask & (1 << pc) == 0
+            && b.qmask & (1 << pq) == 0
+        {
+            score *= cfg.patronym_swap_factor;
+        }
+    }
+    if !word_match {
+        score *= cfg.no_word_match_factor;
+    }
+    let has_legal = |ts: &[Tok]| ts.iter().any(|t| t.kind == K_LEGAL);
+    if !legal_met && has_legal(qt) && has_legal(ct) {
+        score *= cfg.legal_mismatch_factor;
+    }
+    // order: matched pairs sorted by query position must rise in the candidate too
+    let mut order_changed = false;
+    let mut pairs: [(u32, u32); MAX_CMP_TOKENS] = [(0, 0); MAX_CMP_TOKENS];
+    for (k, ch) in chosen[..n_chosen].iter().enumerate() {
+        pairs[k] = (ch.qmask.trailing_zeros(), ch.cmask.trailing_zeros());
+    }
+    let pairs = &mut pairs[..n_chosen];
+    pairs.sort_unstable();
+    if pairs.windows(2).any(|w| w[1].1 < w[0].1) {
+        order_changed = true;
+        score *= cfg.order_factor;
+    }
+    Alignment {
+        score: score.clamp(0.0, 1.0),
+        chosen,
+        n_chosen,
+        order_changed,
+    }
+}
+
+/// Words and numbers carry a name; legal forms, fillers, stop words, titles, particles and
+/// initials alone do not.
+fn is_significant(t: &Tok) -> bool {
+    t.kind == K_WORD || t.kind == K_NUMBER
+}
+
+/// Index of the word after `bin` (the father's name), if any.
+/// Only names with one such particle are considered.
+fn patronym(p: &PreparedName, ts: &[Tok]) -> Option<usize> {
+    let is_bin = |t: &Tok| t.kind == K_PARTICLE && matches!(p.tok_text(t), "bin" | "bint");
+    if ts.iter().filter(|t| is_bin(t)).count() != 1 {
+        return None;
+    }
+    let i = ts.iter().position(is_bin)?;
+    ts.iter()
+        .enumerate()
+        .skip(i + 1)
+        .find(|(_, t)| t.kind != K_PARTICLE)
+        .filter(|(_, t)| t.kind == K_WORD)
+        .map(|(j, _)| j)
+}
+
+fn mask_weight(ts: &[Tok], mask: u32) -> f64 {
+    ts.iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 32 && mask & (1 << i) != 0)
+        .map(|(_, t)| t.w())
+        .sum()
+}
+
+/// Whether two spellings are worth aligning: not two systems of one family (BGN vs ICAO),
+/// and some token of one can meet some token of the other (every match but a typo in the
+/// first letter of every token needs a shared first letter or Korean initial).
+fn comparable(a: &Var, b: &Var) -> bool {
+    let systems = a.family == 0 || b.family == 0 || a.family != b.family || a.system == b.system;
+    let unvocalised = (a.letters | b.letters) & (1 << 26) != 0;
+    systems && (unvocalised || a.letters & b.letters != 0)
+}
+
+/// Best alignment over variant pairs: (score, query variant, candidate variant).
+fn best(
+    q: &PreparedName,
+    c: &PreparedName,
+    cfg: &NameScoreConfig,
+) -> Option<(Alignment, usize, usize)> {
+    let mut out: Option<(Alignment, usize, usize)> = None;
+    for (i, qv) in q.vars.iter().enumerate() {
+        for (j, cv) in c.vars.iter().enumerate() {
+            if !comparable(qv, cv) {
+                continue;
+            }
+            let a = align(q, qv, c, cv, cfg);
+            let better = out.as_ref().is_none_or(|(b, _, _)| a.score > b.score);
+            if better {
+                let done = a.score >= 0.9999;
+                out = Some((a, i, j));
+                if done {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The similarity of two prepared names, without building an explanation (no heap allocation
+/// unless a pair of spellings yields more than 48 candidate token pairs).
+pub fn score(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreConfig) -> f64 {
+    best(query, candidate, cfg).map_or(0.0, |(a, _, _)| a.score)
+}
+
+/// Compares two prepared names: the best score over their spellings, the spellings that gave
+/// it and an explanation of the token alignment.
+pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreConfig) -> NameMatch {
+    let Some((a, qi, ci)) = best(query, candidate, cfg) else {
+        return NameMatch {
+            score: 0.0,
+            query: query.variant_text(0),
+            candidate: candidate.variant_text(0),
+            detail: "no comparable tokens".to_string(),
+        };
+    };
+    let qv = &query.vars[qi];
+    let cv = &candidate.vars[ci];
+    let qt = query.var_toks(qv);
+    let ct = candidate.var_toks(cv);
+    let mut detail = String::from("tokens ");
+    let mut pairs: Vec<&Cand> = a.chosen[..a.n_chosen].iter().collect();
+    pairs.sort_by_key(|p| p.qmask.trailing_zeros());
+    let texts = |p: &PreparedName, ts: &[Tok], mask: u32| -> String {
+        let mut s = String::new();
+        for (i, t) in ts.iter().enumerate() {
+            if i < 32 && mask & (1 << i) != 0 {
+                if !s.is_empty() {
+                    s.push('+');
+                }
+                s.push_str(p.tok_text(t));
+            }
+        }
+        s
+    };
+    for (k, p) in pairs.iter().enumerate() {
+        if k > 0 {
+            detail.push_str(", ");
+        }
+        let l = texts(query, qt, p.qmask);
+        let r = texts(candidate, ct, p.cmask);
+        let _ = match p.reason {
+            Reason::Exact if l == r => write!(detail, "{l}={r}"),
+            Reason::Exact => write!(detail, "{l}={r}"),
+            Reason::Native => write!(detail, "{l}={r} (same character)"),
+            Reason::NativeDiffers => write!(detail, "{l}≠{r} (different character, {:.2})", p.s),
+            Reason::Korean => write!(detail, "{l}~{r} (romanisation variant)"),
+            Reason::Skeleton => write!(detail, "{l}~{r} (same consonants, {:.2})", p.s),
+            Reason::Edit if p.s >= 0.97 => write!(detail, "{l}~{r} (spelling variant)"),
+            Reason::Edit => write!(detail, "{l}~{r} (edit similarity {:.2})", p.s),
+            Reason::Initial => write!(detail, "{l}~{r} (initial)"),
+            Reason::Joined => write!(detail, "{l}~{r} (joined, {:.2})", p.s),
+            Reason::Acronym => write!(detail, "{l}~{r} (acronym)"),
+        };
+    }
+    if a.n_chosen == 0 {
+        detail.push_str("none matched");
+    }
+    let used_q = pairs.iter().fold(0u32, |m, p| m | p.qmask);
+    let used_c = pairs.iter().fold(0u32, |m, p| m | p.cmask);
+    let uq = texts(query, qt, !used_q);
+    let uc = texts(candidate, ct, !used_c);
+    if !uq.is_empty() {
+        let _ = write!(detail, "; query only: {}", uq.replace('+', " "));
+    }
+    if !uc.is_empty() {
+        let _ = write!(detail, "; candidate only: {}", uc.replace('+', " "));
+    }
+    if a.order_changed {
+        detail.push_str("; order swapped");
+    }
+    NameMatch {
+        score: a.score,
+        query: query.variant_text(qi),
+        candidate: candidate.variant_text(ci),
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(a: &str, b: &str, kind: NameKind) -> f64 {
+        let cfg = NameScoreConfig::default();
+        compare(
+            &PreparedName::new(a, kind),
+            &PreparedName::new(b, kind),
+            &cfg,
+        )
+        .score
+    }
+
+    #[test]
+    fn korean_spellings_meet_and_syllables_differ() {
+        let p = NameKind::Person;
+        for other in [
+            "Kim Jung Eun",
+            "김정은",
+            "金正恩",
+            "Kim Jongun",
+            "KIM, Jong-Un",
+            "Kim Chŏng-ŭn",
+        ] {
+            assert!(
+                s("Kim Jong Un", other, p) >= 0.85,
+                "{other}: {}",
+                s("Kim Jong Un", other, p)
+            );
+        }
+        assert!(s("Kim Jong Un", "Kim Jong Il", p) < 0.70);
+        assert!(s("KIM Su Myo'ng", "KIM, Tong-Myo'ng", p) < 0.70);
+        assert!(s("Kim Jong Un", "Kum Jong Un", p) < 0.85);
+    }
+
+    #[test]
+    fn typos_and_orgs() {
+        assert!(s("Jon Smith", "John Smith", NameKind::Person) > 0.75);
+        assert!(
+            s(
+                "Siemens AG",
+                "Siemens Aktiengesellschaft",
+                NameKind::Organization
+            ) > 0.95
+        );
+        assert!(s("Alpha Corp", "Beta Corp", NameKind::Organization) < 0.3);
+        assert!(s("Corp", "Corp", NameKind::Organization) < 0.7);
+        assert_eq!(s("", "Kim", NameKind::Person), 0.0);
+    }
+
+    #[test]
+    fn explanation() {
+        let cfg = NameScoreConfig::default();
+        let m = compare(
+            &PreparedName::new("Jong Un KIM", NameKind::Person),
+            &PreparedName::new("Kim Jeong-eun", NameKind::Person),
+            &cfg,
+        );
+        assert!(
+            m.detail.contains("jong~jeong (romanisation variant)"),
+            "{}",
+            m.detail
+        );
+        assert!(m.detail.contains("order swapped"), "{}", m.detail);
+    }
+
+    #[test]
+    fn keys_shared() {
+        let a = PreparedName::new("Kim Jong Un", NameKind::Person).keys();
+        let b = PreparedName::new("김정은", NameKind::Person).keys();
+        assert!(a.iter().any(|k| b.contains(k)));
+        assert_eq!(std::mem::size_of::<Tok>(), 16);
+    }
+}
