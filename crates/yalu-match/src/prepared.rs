@@ -72,13 +72,19 @@ pub fn name_kind(schema: &Schema) -> NameKind {
     }
 }
 
-/// Upper case, letters and digits only: `563-120 356` and `563120356` meet.
+/// Upper case, letters and digits only: `563-120 356` and `563120356`
+/// meet, and so do `IMO 7937317` and `7937317` (the `IMO` prefix of an IMO
+/// number is dropped).
 pub fn normalize_identifier(value: &str) -> String {
-    value
+    let norm: String = value
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
-        .collect()
+        .collect();
+    match norm.strip_prefix("IMO") {
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        _ => norm,
+    }
 }
 
 fn parse_gender(v: &str) -> Option<Gender> {
@@ -156,5 +162,19 @@ impl PreparedEntity {
             identifiers,
             gender,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_meet_across_separators_and_prefixes() {
+        assert_eq!(normalize_identifier("563-120 356"), "563120356");
+        assert_eq!(normalize_identifier("IMO 7937317"), "7937317");
+        assert_eq!(normalize_identifier("7937317"), "7937317");
+        assert_eq!(normalize_identifier("0xAbC"), "0XABC");
+        assert_eq!(normalize_identifier("IMOX1"), "IMOX1");
     }
 }
