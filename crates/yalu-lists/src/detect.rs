@@ -55,7 +55,9 @@ fn head(path: &Path, n: usize) -> Result<Vec<u8>, ListError> {
     let mut f = File::open(path).map_err(|e| ListError::io(path, e))?;
     let mut filled = 0;
     loop {
-        let read = f.read(&mut buf[filled..]).map_err(|e| ListError::io(path, e))?;
+        let read = f
+            .read(&mut buf[filled..])
+            .map_err(|e| ListError::io(path, e))?;
         if read == 0 {
             break;
         }
@@ -91,7 +93,9 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
         } else {
             Err(ListError::UnknownFormat {
                 path: path.to_path_buf(),
-                reason: "the folder holds none of sdn.csv, cons_prim.csv, entities.ftm.json, delta.json".into(),
+                reason:
+                    "the folder holds none of sdn.csv, cons_prim.csv, entities.ftm.json, delta.json"
+                        .into(),
             })
         };
     }
@@ -111,7 +115,8 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
         }
         return Err(ListError::UnknownFormat {
             path: path.to_path_buf(),
-            reason: "XML without a CONSOLIDATED_LIST root (only the UN consolidated list is read)".into(),
+            reason: "XML without a CONSOLIDATED_LIST root (only the UN consolidated list is read)"
+                .into(),
         });
     }
     if trimmed.starts_with('{') {
@@ -133,7 +138,9 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
     }
     Err(ListError::UnknownFormat {
         path: path.to_path_buf(),
-        reason: "expected an OFAC CSV folder or sdn.csv, a UN XML file, FtM JSON lines or a CSL CSV".into(),
+        reason:
+            "expected an OFAC CSV folder or sdn.csv, a UN XML file, FtM JSON lines or a CSL CSV"
+                .into(),
     })
 }
 
@@ -154,16 +161,27 @@ mod tests {
 
     fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
         let p = dir.join(name);
-        std::fs::File::create(&p).unwrap().write_all(content.as_bytes()).unwrap();
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(content.as_bytes())
+            .unwrap();
         p
     }
 
     #[test]
     fn detects_by_content() {
         let dir = tempfile::tempdir().unwrap();
-        let un = write(dir.path(), "list.xml", "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST dateGenerated=\"x\">");
+        let un = write(
+            dir.path(),
+            "list.xml",
+            "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST dateGenerated=\"x\">",
+        );
         assert_eq!(detect_format(&un).unwrap(), ListFormat::UnXml);
-        let ftm = write(dir.path(), "x.json", "{\"id\": \"a\", \"schema\": \"Person\"}\n");
+        let ftm = write(
+            dir.path(),
+            "x.json",
+            "{\"id\": \"a\", \"schema\": \"Person\"}\n",
+        );
         assert_eq!(detect_format(&ftm).unwrap(), ListFormat::FtmJson);
         let csl = write(dir.path(), "c.csv", "_id,source,entity_number,type\n");
         assert_eq!(detect_format(&csl).unwrap(), ListFormat::Csl);

@@ -11,7 +11,11 @@ pub struct RecordError {
 }
 
 impl RecordError {
-    pub fn new(file: impl Into<PathBuf>, location: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl Into<PathBuf>,
+        location: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
         RecordError {
             file: file.into(),
             location: location.into(),
@@ -22,7 +26,13 @@ impl RecordError {
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file.display(), self.location, self.reason)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.file.display(),
+            self.location,
+            self.reason
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! Counts of a list by schema, program and country, for `yalu lists inspect`.
 
-use crate::{LoadedList, ListFormat};
+use crate::{ListFormat, LoadedList};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -32,11 +32,15 @@ fn bench(c: &mut Criterion) {
         ("han", person("金正恩")),
         ("non_match", person("Johannes Vermeer")),
     ] {
-        g.bench_function(label, |b| b.iter(|| black_box(index.search(black_box(&q), &cfg, &search))));
+        g.bench_function(label, |b| {
+            b.iter(|| black_box(index.search(black_box(&q), &cfg, &search)))
+        });
     }
     let mut org = Entity::new("q", Schema::Organization);
     org.add(prop::NAME, "Korea Mining Development Trading Corporation");
-    g.bench_function("organization", |b| b.iter(|| black_box(index.search(black_box(&org), &cfg, &search))));
+    g.bench_function("organization", |b| {
+        b.iter(|| black_box(index.search(black_box(&org), &cfg, &search)))
+    });
     g.finish();
 }
 

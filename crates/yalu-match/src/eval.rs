@@ -121,11 +121,14 @@ pub fn read_name_bench(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
         })?
         .clone();
     let col = |name: &str| -> Result<usize, EvalError> {
-        headers.iter().position(|h| h == name).ok_or_else(|| EvalError::Line {
-            path: path.into(),
-            line: 1,
-            reason: format!("missing column `{name}`"),
-        })
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| EvalError::Line {
+                path: path.into(),
+                line: 1,
+                reason: format!("missing column `{name}`"),
+            })
     };
     let (group, schema, n1, n2, is_match) = (
         col("case_group")?,
@@ -143,11 +146,18 @@ pub fn read_name_bench(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
             reason,
         };
         let r = record.map_err(|e| bad(e.to_string()))?;
-        let get = |c: usize| r.get(c).ok_or_else(|| bad(format!("missing field {}", c + 1)));
+        let get = |c: usize| {
+            r.get(c)
+                .ok_or_else(|| bad(format!("missing field {}", c + 1)))
+        };
         let expected = match get(is_match)?.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
-            other => return Err(bad(format!("is_match must be true or false, got `{other}`"))),
+            other => {
+                return Err(bad(format!(
+                    "is_match must be true or false, got `{other}`"
+                )));
+            }
         };
         let schema: Schema = get(schema)?.parse().unwrap_or(Schema::LegalEntity);
         let id = format!("row-{line}");
@@ -222,7 +232,11 @@ impl Metrics {
     /// `None` when precision or recall is undefined.
     pub fn f1(&self) -> Option<f64> {
         let (p, r) = (self.precision()?, self.recall()?);
-        Some(if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+        Some(if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        })
     }
     /// Share of negative pairs wrongly let through. `None` without negatives.
     pub fn false_positive_rate(&self) -> Option<f64> {
@@ -249,7 +263,10 @@ pub fn evaluate(pairs: &[LabelledPair], cfg: &MatchConfig) -> Evaluation {
     let mut errors = Vec::new();
     for (p, s) in pairs.iter().zip(&scores) {
         overall.add(p.expected, s.is_match);
-        by_kind.entry(p.kind.clone()).or_default().add(p.expected, s.is_match);
+        by_kind
+            .entry(p.kind.clone())
+            .or_default()
+            .add(p.expected, s.is_match);
         if p.expected != s.is_match {
             errors.push((p.id.clone(), p.kind.clone(), p.expected, s.score));
         }
@@ -269,7 +286,13 @@ mod tests {
     #[test]
     fn metrics_arithmetic() {
         let mut m = Metrics::default();
-        for (e, p) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
+        for (e, p) in [
+            (true, true),
+            (true, true),
+            (true, false),
+            (false, true),
+            (false, false),
+        ] {
             m.add(e, p);
         }
         assert_eq!(m.precision(), Some(2.0 / 3.0));

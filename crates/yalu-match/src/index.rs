@@ -72,8 +72,13 @@ impl Index {
         let doc_keys: Vec<Vec<String>> = docs
             .par_iter()
             .map(|d| {
-                let mut keys: Vec<String> = d.names.iter().flat_map(|n| n.prepared.keys()).collect();
-                keys.extend(d.identifiers.iter().map(|(_, norm, _)| format!("id:{norm}")));
+                let mut keys: Vec<String> =
+                    d.names.iter().flat_map(|n| n.prepared.keys()).collect();
+                keys.extend(
+                    d.identifiers
+                        .iter()
+                        .map(|(_, norm, _)| format!("id:{norm}")),
+                );
                 keys.sort_unstable();
                 keys.dedup();
                 keys
@@ -134,7 +139,12 @@ impl Index {
         let n = self.docs.len().max(1) as f64;
         let mut out: Vec<(u32, f64)> = Vec::new();
         let mut raw: Vec<String> = query.names.iter().flat_map(|q| q.prepared.keys()).collect();
-        raw.extend(query.identifiers.iter().map(|(_, norm, _)| format!("id:{norm}")));
+        raw.extend(
+            query
+                .identifiers
+                .iter()
+                .map(|(_, norm, _)| format!("id:{norm}")),
+        );
         raw.sort_unstable();
         raw.dedup();
         for k in raw {
@@ -156,7 +166,8 @@ impl Index {
         let mut acc: HashMap<DocId, f64> = HashMap::new();
         for (i, (slot, weight)) in keys.iter().enumerate() {
             let posting = &self.postings[*slot as usize];
-            let may_add = acc.len() < CANDIDATE_POOL && (posting.len() <= common || i == 0 || acc.is_empty());
+            let may_add =
+                acc.len() < CANDIDATE_POOL && (posting.len() <= common || i == 0 || acc.is_empty());
             if may_add {
                 for d in posting {
                     *acc.entry(*d).or_insert(0.0) += weight;

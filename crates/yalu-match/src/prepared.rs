@@ -82,7 +82,9 @@ pub fn normalize_identifier(value: &str) -> String {
         .flat_map(char::to_uppercase)
         .collect();
     match norm.strip_prefix("IMO") {
-        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.to_string()
+        }
         _ => norm,
     }
 }

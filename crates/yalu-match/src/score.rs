@@ -98,11 +98,12 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     for q in &query.names {
         for c in &candidate.names {
             let m = name_score::compare(&q.prepared, &c.prepared, &cfg.name);
-            let effective = if c.source == NameSource::WeakAlias || q.source == NameSource::WeakAlias {
-                m.score * cfg.weak_alias_factor
-            } else {
-                m.score
-            };
+            let effective =
+                if c.source == NameSource::WeakAlias || q.source == NameSource::WeakAlias {
+                    m.score * cfg.weak_alias_factor
+                } else {
+                    m.score
+                };
             if best.as_ref().is_none_or(|(s, _, _)| effective > *s) {
                 best = Some((effective, m, c.source));
             }
@@ -111,10 +112,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     let mut total = match &best {
         Some((effective, m, source)) => {
             let via = match source {
-                NameSource::WeakAlias => format!(
-                    " (weak alias, x{})",
-                    cfg.weak_alias_factor
-                ),
+                NameSource::WeakAlias => format!(" (weak alias, x{})", cfg.weak_alias_factor),
                 NameSource::Alias => " (alias)".to_string(),
                 NameSource::PreviousName => " (previous name)".to_string(),
                 _ => String::new(),
@@ -161,7 +159,10 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     if let Some(mut e) = identifier_feature(query, candidate) {
         let lifted = (total + cfg.identifier_bonus).max(cfg.identifier_floor);
         e.contribution = round(lifted - total);
-        e.detail = format!("{} (score lifted to at least {})", e.detail, cfg.identifier_floor);
+        e.detail = format!(
+            "{} (score lifted to at least {})",
+            e.detail, cfg.identifier_floor
+        );
         total = lifted;
         explanations.insert(feature::IDENTIFIER.to_string(), e);
     }
@@ -173,7 +174,11 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     }
 }
 
-fn birth_date_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+fn birth_date_feature(
+    q: &PreparedEntity,
+    c: &PreparedEntity,
+    cfg: &MatchConfig,
+) -> Option<Explanation> {
     if q.birth_dates.is_empty() || c.birth_dates.is_empty() {
         return None;
     }
@@ -226,18 +231,34 @@ fn birth_date_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig)
     })
 }
 
-fn country_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+fn country_feature(
+    q: &PreparedEntity,
+    c: &PreparedEntity,
+    cfg: &MatchConfig,
+) -> Option<Explanation> {
     if q.countries.is_empty() || c.countries.is_empty() {
         return None;
     }
-    let shared: Vec<&String> = q.countries.iter().filter(|x| c.countries.contains(x)).collect();
+    let shared: Vec<&String> = q
+        .countries
+        .iter()
+        .filter(|x| c.countries.contains(x))
+        .collect();
     let (detail, score, contribution) = if shared.is_empty() {
-        ("no country in common".to_string(), 0.0, -cfg.country_conflict)
+        (
+            "no country in common".to_string(),
+            0.0,
+            -cfg.country_conflict,
+        )
     } else {
         (
             format!(
                 "country in common: {}",
-                shared.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                shared
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             1.0,
             cfg.country_agree,
@@ -252,7 +273,11 @@ fn country_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) ->
     })
 }
 
-fn gender_feature(q: &PreparedEntity, c: &PreparedEntity, cfg: &MatchConfig) -> Option<Explanation> {
+fn gender_feature(
+    q: &PreparedEntity,
+    c: &PreparedEntity,
+    cfg: &MatchConfig,
+) -> Option<Explanation> {
     let (a, b) = (q.gender?, c.gender?);
     let same = a == b;
     let contribution = if same { 0.0 } else { -cfg.gender_conflict };

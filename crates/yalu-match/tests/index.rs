@@ -24,12 +24,21 @@ fn finds_kim_jong_un_in_every_script() {
     assert_eq!(index.len(), 8976 + 1003);
     let cfg = MatchConfig::default();
     let opts = SearchOptions::default();
-    for name in ["Kim Jong Un", "김정은", "金正恩", "Kim Jong-un", "KIM Jongun"] {
+    for name in [
+        "Kim Jong Un",
+        "김정은",
+        "金正恩",
+        "Kim Jong-un",
+        "KIM Jongun",
+    ] {
         let hits = index.search(&query(Schema::Person, name), &cfg, &opts);
         assert!(
-            hits.iter().any(|h| h.entity.id == "ofac-20157" && h.scored.is_match),
+            hits.iter()
+                .any(|h| h.entity.id == "ofac-20157" && h.scored.is_match),
             "{name}: {:?}",
-            hits.iter().map(|h| (&h.entity.id, h.scored.score)).collect::<Vec<_>>()
+            hits.iter()
+                .map(|h| (&h.entity.id, h.scored.score))
+                .collect::<Vec<_>>()
         );
     }
 }
@@ -40,20 +49,37 @@ fn kim_jong_il_is_not_kim_jong_un() {
     let hits = index.search(
         &query(Schema::Person, "Kim Jong Il"),
         &MatchConfig::default(),
-        &SearchOptions { limit: 20, ..SearchOptions::default() },
+        &SearchOptions {
+            limit: 20,
+            ..SearchOptions::default()
+        },
     );
-    assert!(!hits.iter().any(|h| h.entity.id == "ofac-20157" && h.scored.is_match));
+    assert!(
+        !hits
+            .iter()
+            .any(|h| h.entity.id == "ofac-20157" && h.scored.is_match)
+    );
 }
 
 #[test]
 fn finds_komid_and_the_un_entry() {
     let Some(index) = real_index() else { return };
     let hits = index.search(
-        &query(Schema::Organization, "Korea Mining Development Trading Corp"),
+        &query(
+            Schema::Organization,
+            "Korea Mining Development Trading Corp",
+        ),
         &MatchConfig::default(),
-        &SearchOptions { limit: 10, ..SearchOptions::default() },
+        &SearchOptions {
+            limit: 10,
+            ..SearchOptions::default()
+        },
     );
-    let ids: Vec<&str> = hits.iter().filter(|h| h.scored.is_match).map(|h| h.entity.id.as_str()).collect();
+    let ids: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.scored.is_match)
+        .map(|h| h.entity.id.as_str())
+        .collect();
     assert!(ids.contains(&"ofac-9345"), "{ids:?}");
     assert!(ids.iter().any(|id| id.starts_with("unsc-")), "{ids:?}");
 }
@@ -76,7 +102,11 @@ fn filter_and_limit_are_honoured() {
     let hits = index.search(
         &query(Schema::Person, "Kim"),
         &MatchConfig::default(),
-        &SearchOptions { limit: 3, cutoff: 0.0, filter: Some(&only_un) },
+        &SearchOptions {
+            limit: 3,
+            cutoff: 0.0,
+            filter: Some(&only_un),
+        },
     );
     assert!(hits.len() <= 3);
     assert!(hits.iter().all(|h| h.entity.id.starts_with("unsc-")));
@@ -87,13 +117,22 @@ fn one_index_serves_many_threads() {
     let Some(index) = real_index() else { return };
     let cfg = MatchConfig::default();
     std::thread::scope(|s| {
-        let handles: Vec<_> = ["Kim Jong Un", "Choe Ryong Hae", "Pak Pong Ju", "Ri Pyong Chol"]
-            .into_iter()
-            .map(|n| {
-                let (index, cfg) = (&index, &cfg);
-                s.spawn(move || index.search(&query(Schema::Person, n), cfg, &SearchOptions::default()).len())
+        let handles: Vec<_> = [
+            "Kim Jong Un",
+            "Choe Ryong Hae",
+            "Pak Pong Ju",
+            "Ri Pyong Chol",
+        ]
+        .into_iter()
+        .map(|n| {
+            let (index, cfg) = (&index, &cfg);
+            s.spawn(move || {
+                index
+                    .search(&query(Schema::Person, n), cfg, &SearchOptions::default())
+                    .len()
             })
-            .collect();
+        })
+        .collect();
         for h in handles {
             assert!(h.join().unwrap() > 0);
         }

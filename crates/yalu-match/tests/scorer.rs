@@ -20,7 +20,15 @@ fn score(a: &Entity, b: &Entity) -> f64 {
 #[test]
 fn korean_spellings_meet() {
     let listed = person("KIM, Jong Un", &[]);
-    for q in ["Kim Jong Un", "김정은", "金正恩", "Kim Jong-un", "Kim Jongun", "Jong Un KIM", "Gim Jeong-eun"] {
+    for q in [
+        "Kim Jong Un",
+        "김정은",
+        "金正恩",
+        "Kim Jong-un",
+        "Kim Jongun",
+        "Jong Un KIM",
+        "Gim Jeong-eun",
+    ] {
         let s = score(&person(q, &[]), &listed);
         assert!(s >= 0.85, "{q}: {s}");
     }
@@ -58,7 +66,10 @@ fn identifier_hit_lifts_the_score() {
     let b = person("Li Zhenan", &[(prop::PASSPORT_NUMBER, "745320118")]);
     let s = score_entities(&a, &b, &MatchConfig::default());
     assert!(s.score >= 0.90, "{}", s.score);
-    assert_eq!(s.explanations["identifier"].candidate.as_deref(), Some("745320118"));
+    assert_eq!(
+        s.explanations["identifier"].candidate.as_deref(),
+        Some("745320118")
+    );
 }
 
 #[test]
@@ -100,7 +111,10 @@ fn score_depends_only_on_inputs_and_config() {
     let first = score_entities(&a, &b, &MatchConfig::default());
     let again = score_entities(&a, &b, &MatchConfig::default());
     assert_eq!(first, again);
-    let strict = MatchConfig { threshold: 0.99, ..MatchConfig::default() };
+    let strict = MatchConfig {
+        threshold: 0.99,
+        ..MatchConfig::default()
+    };
     let s = score_entities(&a, &b, &strict);
     assert_eq!(s.score, first.score);
     assert_eq!(s.is_match, s.score >= 0.99);

@@ -145,7 +145,8 @@ impl FromStr for FuzzyDate {
             if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(FuzzyDateError::Syntax(text.to_string()));
             }
-            p.parse().map_err(|_| FuzzyDateError::Syntax(text.to_string()))
+            p.parse()
+                .map_err(|_| FuzzyDateError::Syntax(text.to_string()))
         };
         let date = match parts.as_slice() {
             [y] => FuzzyDate::year(num(y, 4)? as i32),
@@ -268,7 +269,14 @@ pub fn expand_date_expression(text: &str) -> Result<Vec<FuzzyDate>, FuzzyDateErr
         return Err(FuzzyDateError::Empty);
     }
     let lower = t.to_ascii_lowercase();
-    for prefix in ["circa ", "ca. ", "ca ", "approximately ", "approx. ", "about "] {
+    for prefix in [
+        "circa ",
+        "ca. ",
+        "ca ",
+        "approximately ",
+        "approx. ",
+        "about ",
+    ] {
         if lower.starts_with(prefix) {
             t = t[prefix.len()..].trim().to_string();
             break;
@@ -295,8 +303,8 @@ pub fn expand_date_expression(text: &str) -> Result<Vec<FuzzyDate>, FuzzyDateErr
             } else {
                 (end, start)
             };
-            let whole_years = start.precision() == DatePrecision::Year
-                && end.precision() == DatePrecision::Year;
+            let whole_years =
+                start.precision() == DatePrecision::Year && end.precision() == DatePrecision::Year;
             if whole_years && end.year - start.year < MAX_EXPANDED_YEARS {
                 Ok((start.year..=end.year).map(FuzzyDate::year).collect())
             } else if start == end {

@@ -42,10 +42,7 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
         return Some(path);
     }
     if shared_required() {
-        panic!(
-            "YALU_REQUIRE_SHARED=1 but {} is missing",
-            path.display()
-        );
+        panic!("YALU_REQUIRE_SHARED=1 but {} is missing", path.display());
     }
     eprintln!(
         "SKIPPED: {} is absent (a fresh clone has no ../shared); set YALU_REQUIRE_SHARED=1 to make this fail",

@@ -10,26 +10,49 @@ const KOREAN_SURNAMES: &[&str] = &[
 ];
 const KOREAN_SYLLABLES: &[&str] = &[
     "Chol", "Nam", "Yong", "Song", "Il", "Hyok", "Kwang", "Myong", "Hui", "Sun", "Ok", "Jin",
-    "Hyon", "Su", "Min", "Chun", "Gum", "Ryong", "Thae", "Sok", "Kyong", "Un", "Jun", "Ho",
-    "Hak", "Man", "Pyong", "Tok", "Dong", "Chang", "Hwa", "Ju", "Ae", "Mi", "Rim", "Sang",
+    "Hyon", "Su", "Min", "Chun", "Gum", "Ryong", "Thae", "Sok", "Kyong", "Un", "Jun", "Ho", "Hak",
+    "Man", "Pyong", "Tok", "Dong", "Chang", "Hwa", "Ju", "Ae", "Mi", "Rim", "Sang",
 ];
 const CHINESE_SURNAMES: &[&str] = &[
-    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun",
-    "Hu", "Zhu", "Gao", "Lin", "He", "Guo", "Ma", "Luo",
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu",
+    "Zhu", "Gao", "Lin", "He", "Guo", "Ma", "Luo",
 ];
 const CHINESE_GIVEN: &[&str] = &[
-    "Wei", "Fang", "Na", "Xiuying", "Min", "Jing", "Qiang", "Lei", "Jun", "Yang", "Yong",
-    "Yan", "Jie", "Tao", "Ming", "Chao", "Xiulan", "Xia", "Ping", "Gang", "Hui", "Hong",
+    "Wei", "Fang", "Na", "Xiuying", "Min", "Jing", "Qiang", "Lei", "Jun", "Yang", "Yong", "Yan",
+    "Jie", "Tao", "Ming", "Chao", "Xiulan", "Xia", "Ping", "Gang", "Hui", "Hong",
 ];
 const WESTERN_FIRST: &[&str] = &[
     "John", "Maria", "David", "Anna", "Michael", "Elena", "James", "Olga", "Robert", "Sarah",
-    "Ivan", "Sergei", "Natalia", "Peter", "Laura", "Thomas", "Ahmed", "Fatima", "Carlos",
-    "Sofia", "Dmitry", "Irina", "Paul", "Julia", "Omar", "Leila", "Mark", "Nina",
+    "Ivan", "Sergei", "Natalia", "Peter", "Laura", "Thomas", "Ahmed", "Fatima", "Carlos", "Sofia",
+    "Dmitry", "Irina", "Paul", "Julia", "Omar", "Leila", "Mark", "Nina",
 ];
 const WESTERN_LAST: &[&str] = &[
-    "Smith", "Johnson", "Petrov", "Ivanov", "Garcia", "Muller", "Rossi", "Novak", "Kowalski",
-    "Hansen", "Silva", "Brown", "Volkov", "Sokolov", "Schmidt", "Dubois", "Haddad", "Rahman",
-    "Lopez", "Martin", "Kuznetsov", "Popescu", "Nagy", "Horvat", "Jensen", "Berg",
+    "Smith",
+    "Johnson",
+    "Petrov",
+    "Ivanov",
+    "Garcia",
+    "Muller",
+    "Rossi",
+    "Novak",
+    "Kowalski",
+    "Hansen",
+    "Silva",
+    "Brown",
+    "Volkov",
+    "Sokolov",
+    "Schmidt",
+    "Dubois",
+    "Haddad",
+    "Rahman",
+    "Lopez",
+    "Martin",
+    "Kuznetsov",
+    "Popescu",
+    "Nagy",
+    "Horvat",
+    "Jensen",
+    "Berg",
 ];
 const COMPANY_WORDS: &[&str] = &[
     "Koryo", "Paektu", "Sinuiju", "Dandong", "Liaoning", "Golden", "Star", "Ocean", "Pacific",
@@ -37,11 +60,29 @@ const COMPANY_WORDS: &[&str] = &[
     "Dragon", "Taedong", "Amnok", "Chollima", "Mirae", "Haeyang", "Hwasong", "Rason", "Songi",
 ];
 const COMPANY_TRADES: &[&str] = &[
-    "Trading", "Textile", "Seafood", "Garment", "Labour Services", "Construction", "Shipping",
-    "Mining", "Electronics", "Import Export", "Logistics", "Fisheries", "Food Processing",
+    "Trading",
+    "Textile",
+    "Seafood",
+    "Garment",
+    "Labour Services",
+    "Construction",
+    "Shipping",
+    "Mining",
+    "Electronics",
+    "Import Export",
+    "Logistics",
+    "Fisheries",
+    "Food Processing",
 ];
 const COMPANY_FORMS: &[&str] = &[
-    "Co., Ltd.", "Corporation", "LLC", "General Company", "Group", "Limited", "GmbH", "JSC",
+    "Co., Ltd.",
+    "Corporation",
+    "LLC",
+    "General Company",
+    "Group",
+    "Limited",
+    "GmbH",
+    "JSC",
 ];
 const NATIONALITIES: &[&str] = &["kp", "cn", "ru", "kr", "us", "de", "ae", "my", "sg", "mn"];
 
@@ -53,14 +94,29 @@ fn person_name(rng: &mut fastrand::Rng) -> (String, &'static str) {
     match rng.u8(..10) {
         0..=4 => {
             let given = if rng.bool() {
-                format!("{} {}", pick(rng, KOREAN_SYLLABLES), pick(rng, KOREAN_SYLLABLES).to_lowercase())
+                format!(
+                    "{} {}",
+                    pick(rng, KOREAN_SYLLABLES),
+                    pick(rng, KOREAN_SYLLABLES).to_lowercase()
+                )
             } else {
-                format!("{}-{}", pick(rng, KOREAN_SYLLABLES), pick(rng, KOREAN_SYLLABLES).to_lowercase())
+                format!(
+                    "{}-{}",
+                    pick(rng, KOREAN_SYLLABLES),
+                    pick(rng, KOREAN_SYLLABLES).to_lowercase()
+                )
             };
-            (format!("{} {}", pick(rng, KOREAN_SURNAMES).to_uppercase(), given), "kp")
+            (
+                format!("{} {}", pick(rng, KOREAN_SURNAMES).to_uppercase(), given),
+                "kp",
+            )
         }
         5..=6 => (
-            format!("{} {}", pick(rng, CHINESE_SURNAMES), pick(rng, CHINESE_GIVEN)),
+            format!(
+                "{} {}",
+                pick(rng, CHINESE_SURNAMES),
+                pick(rng, CHINESE_GIVEN)
+            ),
             "cn",
         ),
         _ => (
@@ -91,7 +147,10 @@ pub fn entity(rng: &mut fastrand::Rng, i: usize) -> Entity {
         };
         e.add(prop::NATIONALITY, nationality);
         if rng.bool() {
-            e.add(prop::PASSPORT_NUMBER, format!("{}", rng.u64(100_000_000..999_999_999)));
+            e.add(
+                prop::PASSPORT_NUMBER,
+                format!("{}", rng.u64(100_000_000..999_999_999)),
+            );
         }
         e
     } else if roll < 95 {
@@ -106,9 +165,15 @@ pub fn entity(rng: &mut fastrand::Rng, i: usize) -> Entity {
                 pick(rng, COMPANY_FORMS)
             ),
         );
-        e.add(prop::COUNTRY, NATIONALITIES[rng.usize(..NATIONALITIES.len())]);
+        e.add(
+            prop::COUNTRY,
+            NATIONALITIES[rng.usize(..NATIONALITIES.len())],
+        );
         if rng.bool() {
-            e.add(prop::REGISTRATION_NUMBER, format!("RN{}", rng.u64(1_000_000..99_999_999)));
+            e.add(
+                prop::REGISTRATION_NUMBER,
+                format!("RN{}", rng.u64(1_000_000..99_999_999)),
+            );
         }
         e
     } else {
@@ -117,7 +182,10 @@ pub fn entity(rng: &mut fastrand::Rng, i: usize) -> Entity {
             prop::NAME,
             format!("{} {}", pick(rng, COMPANY_WORDS), pick(rng, COMPANY_WORDS)).to_uppercase(),
         );
-        e.add(prop::IMO_NUMBER, format!("IMO{}", rng.u32(8_000_000..9_999_999)));
+        e.add(
+            prop::IMO_NUMBER,
+            format!("IMO{}", rng.u32(8_000_000..9_999_999)),
+        );
         e.add(prop::FLAG, NATIONALITIES[rng.usize(..NATIONALITIES.len())]);
         e
     }

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "yalu", version, about = "Sanctions screening and DPRK overseas-worker evasion detection")]
+#[command(
+    name = "yalu",
+    version,
+    about = "Sanctions screening and DPRK overseas-worker evasion detection"
+)]
 pub struct Cli {
     /// Configuration file (TOML). `YALU_*` environment variables override it.
     #[arg(long, global = true, value_name = "FILE")]
@@ -96,8 +100,9 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct MatchArgs {
-    /// Lists to screen against (files or folders).
-    #[arg(long = "list", required = true, value_name = "PATH")]
+    /// Lists to screen against (files or folders); defaults to `lists` in
+    /// the configuration.
+    #[arg(long = "list", value_name = "PATH")]
     pub lists: Vec<PathBuf>,
     /// The name to screen, in any script and any order.
     #[arg(long)]

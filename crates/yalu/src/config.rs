@@ -8,7 +8,7 @@ use anyhow::Context;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub screening: ScreeningConfig,
@@ -23,15 +23,6 @@ pub struct ScreeningConfig {
     pub threshold: f64,
     /// Results returned per query.
     pub limit: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            screening: ScreeningConfig::default(),
-            lists: Vec::new(),
-        }
-    }
 }
 
 impl Default for ScreeningConfig {
@@ -55,7 +46,8 @@ impl Config {
                 if !path.is_file() {
                     anyhow::bail!("config file {} does not exist", path.display());
                 }
-                builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml));
+                builder =
+                    builder.add_source(config::File::from(path).format(config::FileFormat::Toml));
             }
             None => {
                 builder = builder.add_source(
@@ -70,6 +62,7 @@ impl Config {
             .collect();
         builder = builder.add_source(
             config::Environment::with_prefix("YALU")
+                .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
                 .source(Some(env)),

@@ -94,8 +94,16 @@ fn unknown_file_is_a_clear_error() {
 fn broken_record_is_reported_and_strict_makes_it_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let sdn = std::fs::read_to_string(demo().join("sdn.csv")).unwrap();
-    std::fs::write(dir.path().join("sdn.csv"), format!("{sdn}9999,\"BROKEN\"\n")).unwrap();
-    let out = yalu().args(["lists", "inspect", "--json"]).arg(dir.path()).output().unwrap();
+    std::fs::write(
+        dir.path().join("sdn.csv"),
+        format!("{sdn}9999,\"BROKEN\"\n"),
+    )
+    .unwrap();
+    let out = yalu()
+        .args(["lists", "inspect", "--json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 11"), "{stderr}");
@@ -119,7 +127,13 @@ fn inspect_real_lists() {
     ) else {
         return;
     };
-    let v = json(yalu().args(["lists", "inspect", "--json"]).arg(&sdn).arg(&un).arg(&cons));
+    let v = json(
+        yalu()
+            .args(["lists", "inspect", "--json"])
+            .arg(&sdn)
+            .arg(&un)
+            .arg(&cons),
+    );
     assert_eq!(v[0]["entities"], 8976);
     assert_eq!(v[0]["by_schema"]["Person"], 4620);
     assert_eq!(v[0]["by_schema"]["Organization"], 3673);
@@ -149,7 +163,9 @@ fn diff_sdn_2021_to_2024() {
     assert_eq!(changed + unchanged, 8095);
     assert!(changed > 0);
     for c in v["changed"].as_array().unwrap() {
-        assert!(c["properties"].as_array().is_some_and(|p| !p.is_empty()) || c["schema"].is_array());
+        assert!(
+            c["properties"].as_array().is_some_and(|p| !p.is_empty()) || c["schema"].is_array()
+        );
     }
 }
 
@@ -167,7 +183,12 @@ fn diff_un_2020_to_2026() {
     assert_eq!(v["removed"].as_array().unwrap().len(), 107);
     let changed = v["changed"].as_array().unwrap().len();
     assert_eq!(changed + v["unchanged"].as_u64().unwrap() as usize, 911);
-    let human = yalu().args(["lists", "diff"]).arg(&old).arg(&new).output().unwrap();
+    let human = yalu()
+        .args(["lists", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.starts_with("92 added, 107 removed, "), "{text}");
 }

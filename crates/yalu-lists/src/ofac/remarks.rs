@@ -920,7 +920,6 @@ fn whole_period(start: &FuzzyDate, end: &FuzzyDate) -> Option<Vec<FuzzyDate>> {
     None
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,11 +51,19 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
         for (schema, n) in top(&s.by_schema, usize::MAX) {
             writeln!(out, "    {n:>7}  {schema}")?;
         }
-        writeln!(out, "  by program (top {})", args.top.min(s.by_program.len()))?;
+        writeln!(
+            out,
+            "  by program (top {})",
+            args.top.min(s.by_program.len())
+        )?;
         for (program, n) in top(&s.by_program, args.top) {
             writeln!(out, "    {n:>7}  {program}")?;
         }
-        writeln!(out, "  by country (top {})", args.top.min(s.by_country.len()))?;
+        writeln!(
+            out,
+            "  by country (top {})",
+            args.top.min(s.by_country.len())
+        )?;
         for (code, n) in top(&s.by_country, args.top) {
             writeln!(
                 out,
@@ -72,8 +80,7 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let lists = load_lists(&args.paths, args.read.strict)?;
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?,
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         ),
         None => Box::new(std::io::stdout().lock()),
     };
@@ -121,7 +128,11 @@ fn render_diff(out: &mut impl Write, d: &ListDiff, top: usize) -> std::io::Resul
     )?;
     let more = |out: &mut dyn Write, total: usize| -> std::io::Result<()> {
         if total > top {
-            writeln!(out, "  ... and {} more (--top N or --json for all)", total - top)?;
+            writeln!(
+                out,
+                "  ... and {} more (--top N or --json for all)",
+                total - top
+            )?;
         }
         Ok(())
     };

@@ -24,7 +24,9 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let cfg = match_config(config, args.threshold)?;
     let schema: Schema = args.schema.parse().unwrap_or(Schema::LegalEntity);
     if let Schema::Other(name) = &schema {
-        anyhow::bail!("--schema {name} is not a screening schema (Person, Organization, Company, PublicBody, Vessel, Airplane, LegalEntity)");
+        anyhow::bail!(
+            "--schema {name} is not a screening schema (Person, Organization, Company, PublicBody, Vessel, Airplane, LegalEntity)"
+        );
     }
     let mut query = Entity::new("query", schema);
     query.add(prop::NAME, &args.name);
@@ -36,11 +38,22 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(n) = &args.nationality {
-        let code = country::to_code(n)
-            .ok_or_else(|| anyhow::anyhow!("--nationality: `{n}` is not a country code or name Yalu knows"))?;
+        let code = country::to_code(n).ok_or_else(|| {
+            anyhow::anyhow!("--nationality: `{n}` is not a country code or name Yalu knows")
+        })?;
         query.add(prop::NATIONALITY, code);
     }
-    let lists = load_lists(&args.lists, args.read.strict)?;
+    let paths = if args.lists.is_empty() {
+        &config.lists
+    } else {
+        &args.lists
+    };
+    if paths.is_empty() {
+        anyhow::bail!(
+            "no list to screen against: give --list PATH or set `lists` in the configuration"
+        );
+    }
+    let lists = load_lists(paths, args.read.strict)?;
     let index = Index::build(lists.into_iter().flat_map(|l| l.entities));
     let opts = SearchOptions {
         limit: args.limit.unwrap_or(config.screening.limit),
@@ -93,7 +106,11 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 (Some(q), Some(c)) => format!("  \"{q}\" vs \"{c}\""),
                 _ => String::new(),
             };
-            writeln!(out, "    {feature:<11} {:+.3}  {}{values}", e.contribution, e.detail)?;
+            writeln!(
+                out,
+                "    {feature:<11} {:+.3}  {}{values}",
+                e.contribution, e.detail
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -150,7 +167,8 @@ fn eval_pairs(args: EvalPairsArgs, config: &Config) -> anyhow::Result<ExitCode> 
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "  -  ".into())
+    x.map(|v| format!("{v:.3}"))
+        .unwrap_or_else(|| "  -  ".into())
 }
 
 fn row(out: &mut impl Write, label: &str, m: &Metrics) -> std::io::Result<()> {
@@ -171,7 +189,11 @@ fn row(out: &mut impl Write, label: &str, m: &Metrics) -> std::io::Result<()> {
 }
 
 fn render_evaluation(out: &mut impl Write, e: &Evaluation, file: &str) -> std::io::Result<()> {
-    writeln!(out, "{file}: {} pairs, threshold {:.2}", e.overall.pairs, e.threshold)?;
+    writeln!(
+        out,
+        "{file}: {} pairs, threshold {:.2}",
+        e.overall.pairs, e.threshold
+    )?;
     writeln!(
         out,
         "\n{:<24} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>9} {:>6} {:>6} {:>6}",
