@@ -26,7 +26,7 @@ fn rss_mib(field: &str) -> f64 {
 /// Queries: a mix of names taken from the index with a typo or reordering
 /// (about a third) and fresh synthetic names (mostly non-matching, as in
 /// real screening).
-fn queries(index: &Index, seed: u64, n: usize) -> Vec<Entity> {
+fn queries(index: &Index, seed: u64, n: usize) -> Vec<(Entity, Option<String>)> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let pool: Vec<&Entity> = index
         .entities()
@@ -44,10 +44,10 @@ fn queries(index: &Index, seed: u64, n: usize) -> Vec<Entity> {
             }
             let mut q = Entity::new(format!("q{i}"), src.schema.clone());
             q.add(prop::NAME, name.into_iter().collect::<String>());
-            out.push(q);
+            out.push((q, Some(src.id.clone())));
         } else if let Some(mut e) = synth.next() {
             e.id = format!("q{i}");
-            out.push(e);
+            out.push((e, None));
         }
     }
     out
@@ -58,9 +58,30 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn measure(label: &str, index: &Index, queries: &[Entity]) {
+fn measure(label: &str, index: &Index, with_sources: &[(Entity, Option<String>)]) {
     let cfg = MatchConfig::default();
     let opts = SearchOptions::default();
+    let queries: Vec<Entity> = with_sources.iter().map(|(q, _)| q.clone()).collect();
+    // Recall of the candidate stage: a listed name with two letters swapped
+    // must still find its own entry among the results.
+    let perturbed: Vec<(&Entity, &String)> = with_sources
+        .iter()
+        .filter_map(|(q, src)| src.as_ref().map(|s| (q, s)))
+        .collect();
+    let found = perturbed
+        .par_iter()
+        .filter(|(q, src)| {
+            index
+                .search(q, &cfg, &opts)
+                .iter()
+                .any(|h| &h.entity.id == *src)
+        })
+        .count();
+    println!(
+        "{label}: perturbed listed names that find their own entry in the top {}: {found}/{}",
+        opts.limit,
+        perturbed.len()
+    );
     // Warm up.
     for q in queries.iter().take(50) {
         std::hint::black_box(index.search(q, &cfg, &opts));

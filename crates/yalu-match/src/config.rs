@@ -58,7 +58,7 @@ impl Default for MatchConfig {
             identifier_floor: 0.90,
             identifier_bonus: 0.10,
             gender_conflict: 0.15,
-            max_candidates: 250,
+            max_candidates: 100,
         }
     }
 }

@@ -203,9 +203,10 @@ impl Index {
         opts: &SearchOptions,
     ) -> (Vec<Hit<'_>>, usize) {
         // The query's names are analysed once per name kind they meet.
-        let mut prepared: HashMap<NameKind, PreparedEntity> = HashMap::new();
         let blocking = PreparedEntity::new(query.clone());
         let candidates = self.candidates(&blocking, cfg.max_candidates);
+        let mut prepared: HashMap<NameKind, PreparedEntity> = HashMap::new();
+        prepared.insert(blocking.kind, blocking);
         let mut hits: Vec<Hit<'_>> = Vec::new();
         let mut matched = 0;
         for doc in candidates {

@@ -93,22 +93,31 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
         };
     }
 
-    // Name: best pair over all names, weak aliases discounted.
-    let mut best: Option<(f64, name_score::NameMatch, NameSource)> = None;
-    for q in &query.names {
-        for c in &candidate.names {
-            let m = name_score::compare(&q.prepared, &c.prepared, &cfg.name);
+    // Name: best pair over all names, weak aliases discounted. Pairs are
+    // scored without building explanations; only the best one is explained.
+    let mut best_pair: Option<(f64, usize, usize)> = None;
+    for (qi, q) in query.names.iter().enumerate() {
+        for (ci, c) in candidate.names.iter().enumerate() {
+            let raw = name_score::score(&q.prepared, &c.prepared, &cfg.name);
             let effective =
                 if c.source == NameSource::WeakAlias || q.source == NameSource::WeakAlias {
-                    m.score * cfg.weak_alias_factor
+                    raw * cfg.weak_alias_factor
                 } else {
-                    m.score
+                    raw
                 };
-            if best.as_ref().is_none_or(|(s, _, _)| effective > *s) {
-                best = Some((effective, m, c.source));
+            if best_pair.is_none_or(|(s, _, _)| effective > s) {
+                best_pair = Some((effective, qi, ci));
             }
         }
     }
+    let best = best_pair.map(|(effective, qi, ci)| {
+        let m = name_score::compare(
+            &query.names[qi].prepared,
+            &candidate.names[ci].prepared,
+            &cfg.name,
+        );
+        (effective, m, candidate.names[ci].source)
+    });
     let mut total = match &best {
         Some((effective, m, source)) => {
             let via = match source {
