@@ -351,12 +351,28 @@ def versions() -> str:
     return ", ".join(parts)
 
 
-def print_report(source: Path, pairs: list[Pair], threshold: float, peer: Result, yalu: Result, startup: float | None, eval_note: str | None) -> None:
+def yalu_version(binary: Path) -> str:
+    """`yalu --version` plus the commit of the work tree it was built from."""
+    try:
+        text = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        text = "yalu ?"
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "crates", "Cargo.toml", "Cargo.lock"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        text += f" (work tree at {head}{', with uncommitted changes under crates/' if dirty else ''})"
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return text
+
+
+def print_report(source: Path, pairs: list[Pair], threshold: float, peer: Result, yalu: Result, startup: float | None, eval_note: str | None, yalu_ver: str) -> None:
     n = len(pairs)
     pos = sum(p.expected for p in pairs)
     print(f"pairs file: {source}")
     print(f"pairs: {n} ({pos} match, {n - pos} non-match); threshold {threshold:.2f} (match = score >= threshold)")
     print(f"peer: {versions()}; python {sys.version.split()[0]}")
+    print(f"yalu: {yalu_ver}")
     print(f"machine: {os.cpu_count()} cores")
     print()
 
@@ -490,7 +506,7 @@ def main() -> None:
         startup = yalu_startup(args.yalu, pairs[0], args.threshold, max(args.repeat, 3))
         eval_note = None if args.no_eval_check else yalu_eval_check(args.yalu, args.pairs_file, fmt_, args.threshold, yalu.overall)
 
-    print_report(args.pairs_file, pairs, args.threshold, peer, yalu, startup, eval_note)
+    print_report(args.pairs_file, pairs, args.threshold, peer, yalu, startup, eval_note, yalu_version(args.yalu))
     if args.errors:
         list_errors(pairs, peer, yalu, args.errors)
     if args.scores_csv:
