@@ -1,0 +1,1 @@
+//! yalu-detect (being written).

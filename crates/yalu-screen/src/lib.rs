@@ -1,0 +1,1 @@
+//! yalu-screen (being written).

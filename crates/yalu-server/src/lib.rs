@@ -1,0 +1,1 @@
+//! yalu-server (being written).

@@ -1,0 +1,1 @@
+//! yalu-store (being written).
