@@ -372,13 +372,6 @@ fn broken_files() {
 
 #[test]
 fn never_panics_on_damaged_input() {
-    let mut rng: u64 = 0x5eed;
-    let mut next = |bound: usize| {
-        rng = rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((rng >> 33) as usize) % bound.max(1)
-    };
     let base = match yalu_testdata::shared("data/lists/csl/csl-2023-11-30-subset.csv") {
         Some(p) => std::fs::read(p).unwrap()[..30_000].to_vec(),
         None => format!("{HEADER}\"1\",\"SDN\",\"\",\"Individual\",\"\",\"KIM\"\n").into_bytes(),
@@ -386,23 +379,7 @@ fn never_panics_on_damaged_input() {
     const BYTES: &[u8] = b"\",;\n\r\xff\xc3 ";
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("damaged.csv");
-    for _ in 0..300 {
-        let mut doc = base.clone();
-        for _ in 0..1 + next(4) {
-            let at = next(doc.len());
-            match next(3) {
-                0 => doc.truncate(at),
-                1 => {
-                    if let Some(b) = doc.get_mut(at) {
-                        *b = BYTES[next(BYTES.len())];
-                    }
-                }
-                _ => {
-                    let end = (at + next(300)).min(doc.len());
-                    doc.drain(at..end);
-                }
-            }
-        }
+    for doc in yalu_testdata::damage::damaged_copies(&base, BYTES, 0x5eed, 300) {
         std::fs::write(&path, &doc).unwrap();
         let _ = read_all(&path, &ReadOptions::default());
         let _ = read_all(&path, &ReadOptions { strict: true });

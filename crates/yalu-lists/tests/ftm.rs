@@ -402,13 +402,6 @@ fn broken_delta_folders() {
 
 #[test]
 fn never_panics_on_damaged_input() {
-    let mut rng: u64 = 0x5eed;
-    let mut next = |bound: usize| {
-        rng = rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((rng >> 33) as usize) % bound.max(1)
-    };
     let base = match yalu_testdata::shared("data/lists/opensanctions/t1/entities.ftm.json") {
         Some(p) => std::fs::read(p).unwrap(),
         None => b"{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"KIM\"]}}\n"
@@ -418,23 +411,8 @@ fn never_panics_on_damaged_input() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("entities.ftm.json");
     let delta = dir.path().join("entities.delta.json");
-    for round in 0..300 {
-        let mut doc = base.clone();
-        for _ in 0..1 + next(4) {
-            let at = next(doc.len());
-            match next(3) {
-                0 => doc.truncate(at),
-                1 => {
-                    if let Some(b) = doc.get_mut(at) {
-                        *b = BYTES[next(BYTES.len())];
-                    }
-                }
-                _ => {
-                    let end = (at + next(300)).min(doc.len());
-                    doc.drain(at..end);
-                }
-            }
-        }
+    for (round, doc) in yalu_testdata::damage::damaged_copies(&base, BYTES, 0x5eed, 300).enumerate()
+    {
         std::fs::write(&path, &doc).unwrap();
         let _ = read_all(&path, &ReadOptions::default());
         let _ = read_all(&path, &ReadOptions { strict: true });

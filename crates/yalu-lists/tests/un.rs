@@ -486,49 +486,13 @@ fn synthetic_record_mapping() {
     );
 }
 
-/// A small deterministic generator for damaging inputs.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % bound.max(1)
-    }
-}
-
 /// Cuts, corrupts and splices a document many times; every read must end
 /// in entities or an error, never a panic.
 fn damage(base: &[u8], rounds: usize, read: impl Fn(&Path)) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("damaged");
-    let mut rng = Lcg(0x5eed);
     const BYTES: &[u8] = b"<>/&;\"'=!?[]\n\r\t ,\xff\xc3\x00ABC#x";
-    for _ in 0..rounds {
-        let mut doc = base.to_vec();
-        for _ in 0..1 + rng.next(4) {
-            let at = rng.next(doc.len());
-            match rng.next(4) {
-                0 => doc.truncate(at),
-                1 => {
-                    if let Some(b) = doc.get_mut(at) {
-                        *b = BYTES[rng.next(BYTES.len())];
-                    }
-                }
-                2 => {
-                    let end = (at + rng.next(200)).min(doc.len());
-                    doc.drain(at..end);
-                }
-                _ => {
-                    let end = (at + rng.next(200)).min(doc.len());
-                    let piece = doc[at..end].to_vec();
-                    let to = rng.next(doc.len());
-                    doc.splice(to..to, piece);
-                }
-            }
-        }
+    for doc in yalu_testdata::damage::damaged_copies(base, BYTES, 0x5eed, rounds) {
         std::fs::write(&path, &doc).unwrap();
         read(&path);
     }

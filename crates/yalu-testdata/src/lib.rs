@@ -12,6 +12,7 @@
 //! assert!(sdn.is_dir());
 //! ```
 
+pub mod damage;
 pub mod synth;
 
 use std::path::PathBuf;
