@@ -252,7 +252,9 @@ def yalu_score(binary: Path, pairs_file: Path, threshold: float, threads: int | 
     The wall time covers process start, reading the file, scoring, printing
     and reading the printed lines back here.
     """
-    env = dict(os.environ)
+    # `yalu` reads YALU_* variables as configuration overrides; drop them so
+    # that every run uses the defaults plus the flags given here.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YALU_")}
     if threads is not None:
         env["RAYON_NUM_THREADS"] = str(threads)
     cmd = [str(binary), "score", "--pairs", str(pairs_file), "--threshold", str(threshold)]
@@ -324,8 +326,9 @@ def yalu_eval_check(binary: Path, pairs_file: Path, fmt_: str, threshold: float,
     it also checks the conversion to JSON lines done here.
     """
     cmd = [str(binary), "eval", "pairs", str(pairs_file), "--format", fmt_, "--threshold", str(threshold), "--json"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YALU_")}
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")
+    proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         return f"`yalu eval pairs` failed ({proc.returncode}): {proc.stderr.strip()[:200]}"
@@ -385,7 +388,7 @@ def print_report(source: Path, pairs: list[Pair], threshold: float, peer: Result
     print()
 
     left, right = peer.name, yalu.name
-    print(f"{'per kind':<24} {'':>5} {'':>4} | {left:^36} | {right:^36}")
+    print(f"{'per kind':<24} {'':>5} {'':>4} | {left:^36} | {right:^36}".rstrip())
     sub = f"{'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'recall':>6} {'FPR':>5} {'F1':>5}"
     print(f"{'kind':<24} {'pairs':>5} {'pos':>4} | {sub} | {sub}")
     for kind in peer.by_kind:
@@ -410,7 +413,7 @@ def print_report(source: Path, pairs: list[Pair], threshold: float, peer: Result
         for label, seconds in r.timing:
             rate = n / seconds if seconds > 0 else float("inf")
             shown = f"{rate:>10.0f} pairs/s" if "loop" in label or "subprocess" in label else ""
-            print(f"  {r.name:<22} {label:<70} {seconds:>8.3f} s {shown}")
+            print(f"  {r.name:<22} {label:<70} {seconds:>8.3f} s {shown}".rstrip())
     if startup is not None:
         print(f"  {right:<22} {'`yalu score` on a one-pair file, 1 thread (process start; median)':<70} {startup:>8.3f} s")
         one_thread = next((sec for label, sec in yalu.timing if "RAYON_NUM_THREADS=1" in label), None)

@@ -8,7 +8,7 @@
 # it is missing, builds yalu in release (a no-op when up to date), then runs
 # bench/peer/compare.py. Not part of CI; see bench/peer/README.md.
 #
-# Environment: PYTHON (default python3, needs >= 3.11); YALU_BIN to use a
+# Environment: PYTHON (default python3, needs >= 3.11); PEER_YALU_BIN to use a
 # given yalu binary and skip the cargo build; CARGO_TARGET_DIR as for cargo.
 set -euo pipefail
 
@@ -48,8 +48,8 @@ if ! "$venv/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.vers
 fi
 
 # 2. The yalu binary.
-if [[ -n "${YALU_BIN:-}" ]]; then
-    yalu="$YALU_BIN"
+if [[ -n "${PEER_YALU_BIN:-}" ]]; then
+    yalu="$PEER_YALU_BIN"
 else
     echo "run.sh: cargo build --release -p yalu" >&2
     (cd "$root" && cargo build --release -p yalu --quiet)

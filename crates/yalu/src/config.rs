@@ -34,9 +34,9 @@ impl Default for ScreeningConfig {
     }
 }
 
-/// Environment variables that belong to the test harness, not to the
-/// configuration.
-const NOT_CONFIG: [&str; 1] = ["YALU_REQUIRE_SHARED"];
+/// `YALU_REQUIRE_*` variables belong to the test harness (they turn test
+/// skips into failures), not to the configuration.
+const TEST_HARNESS_PREFIX: &str = "YALU_REQUIRE_";
 
 impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
@@ -58,7 +58,7 @@ impl Config {
             }
         }
         let env: std::collections::HashMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("YALU_") && !NOT_CONFIG.contains(&k.as_str()))
+            .filter(|(k, _)| k.starts_with("YALU_") && !k.starts_with(TEST_HARNESS_PREFIX))
             .collect();
         builder = builder.add_source(
             config::Environment::with_prefix("YALU")
