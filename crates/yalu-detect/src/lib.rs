@@ -1,1 +1,180 @@
-//! yalu-detect (being written).
+//! # yalu-detect
+//!
+//! Detection of DPRK overseas-worker sanctions evasion in visa, border,
+//! placement and payment records (UNSCR 2375 para 17, UNSCR 2397 para 8).
+//!
+//! ## Tutorial
+//!
+//! A data set is a folder in the event data format (`shared/spec/events.md`):
+//! `persons`, `documents`, `crossings`, `placements`, `organizations`,
+//! `relations`, `payments`, each as CSV or JSON lines. Detection has four
+//! steps, each usable alone:
+//!
+//! 1. [`read::read_dir`] reads the folder; rows that break the contract are
+//!    returned as [`read::Rejection`]s (file, line, reason), never dropped.
+//! 2. [`resolve::resolve`] joins person records into
+//!    [`resolve::ResolvedPerson`]s (same passport; same birth date,
+//!    nationality and a Korean-aware name match).
+//! 3. [`rules::Context::new`] indexes records per person (and screens
+//!    against sanctions lists when given an index).
+//! 4. [`rules::detect`] runs the rules of a [`RuleSet`] and returns
+//!    [`Alert`]s in a deterministic order with deterministic ids.
+//!
+//! [`run`] does all four.
+//!
+//! ```
+//! use yalu_detect::{run, read::ReadOptions, RuleSet};
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join("persons.csv"),
+//!     "person_id,full_name,birth_date,nationality\n\
+//!      p1,Kim Chol Su,1990-04-02,KP\n\
+//!      p2,김철수,1990-04-02,North Korea\n").unwrap();
+//! std::fs::write(dir.path().join("organizations.csv"),
+//!     "org_id,name\nc1,Dalian Seafood Processing\n").unwrap();
+//! std::fs::write(dir.path().join("documents.csv"),
+//!     "document_id,person_id,kind,category,valid_from,valid_until\n\
+//!      d1,p2,visa,intern,2019-01-01,2019-01-31\n").unwrap();
+//! std::fs::write(dir.path().join("placements.csv"),
+//!     "placement_id,person_id,client_org_id,start_on,end_on\n\
+//!      w1,p1,c1,2019-01-10,2019-06-30\n").unwrap();
+//! let out = run(dir.path(), None, &RuleSet::default(), &ReadOptions::default()).unwrap();
+//! assert!(out.rejected.is_empty());
+//! // the two records are one person, so the intern visa of p2 meets the placement of p1
+//! assert_eq!(out.resolution.persons.len(), 1);
+//! let alert = out.alerts.iter().find(|a| a.rule == "NONWORK_VISA_EMPLOYMENT").unwrap();
+//! assert_eq!(alert.subject_ids, ["c1", "p1", "p2"]);
+//! assert_eq!(alert.period_start.unwrap().to_string(), "2019-01-10");
+//! ```
+//!
+//! Every parameter lives in the rule file (`rules/default.toml`, embedded;
+//! see [`ruleset`]); `docs/detection.md` documents the rules, the rule file
+//! and the alert format.
+
+pub mod alert;
+pub mod day;
+pub mod error;
+pub mod eval;
+pub mod read;
+pub mod records;
+pub mod resolve;
+pub mod rules;
+pub mod ruleset;
+pub mod sim;
+
+pub use alert::Alert;
+pub use error::DetectError;
+pub use ruleset::{RuleSet, Severity};
+
+use read::{Loaded, ReadOptions, Rejection};
+use resolve::Resolution;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use yalu_match::Index;
+
+/// Everything one detection run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub alerts: Vec<Alert>,
+    pub rejected: Vec<Rejection>,
+    pub files: Vec<read::FileCount>,
+    pub resolution: Resolution,
+    pub records: RecordCounts,
+    pub timings: Timings,
+}
+
+/// Records kept, per kind.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RecordCounts {
+    pub persons: usize,
+    pub documents: usize,
+    pub crossings: usize,
+    pub placements: usize,
+    pub organizations: usize,
+    pub relations: usize,
+    pub payments: usize,
+}
+
+/// Wall time per step.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub read: Duration,
+    pub resolve: Duration,
+    pub index: Duration,
+    pub rules: Duration,
+}
+
+/// Reads, resolves and checks a data set folder.
+pub fn run(dir: &Path, lists: Option<&Index>, set: &RuleSet, opts: &ReadOptions) -> Result<Outcome, DetectError> {
+    let t = Instant::now();
+    let Loaded { data, rejected, files } = read::read_dir(dir, opts)?;
+    let read_time = t.elapsed();
+    let (alerts, resolution, mut timings) = detect_in(&data, lists, set);
+    timings.read = read_time;
+    let records = RecordCounts {
+        persons: data.persons.len(),
+        documents: data.documents.len(),
+        crossings: data.crossings.len(),
+        placements: data.placements.len(),
+        organizations: data.organizations.len(),
+        relations: data.relations.len(),
+        payments: data.payments.len(),
+    };
+    Ok(Outcome {
+        alerts,
+        rejected,
+        files,
+        resolution,
+        records,
+        timings,
+    })
+}
+
+/// Resolves and checks records already read.
+pub fn detect_in(data: &records::DataSet, lists: Option<&Index>, set: &RuleSet) -> (Vec<Alert>, Resolution, Timings) {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let resolution = resolve::resolve(data, &set.resolution);
+    timings.resolve = t.elapsed();
+    let t = Instant::now();
+    let ctx = rules::Context::new(data, &resolution, set, lists);
+    timings.index = t.elapsed();
+    let t = Instant::now();
+    let alerts = rules::detect(&ctx);
+    timings.rules = t.elapsed();
+    drop(ctx);
+    (alerts, resolution, timings)
+}
+
+/// One row of the summary table.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RuleSummary {
+    pub rule: String,
+    /// Alerts per severity.
+    pub by_severity: BTreeMap<String, usize>,
+    pub alerts: usize,
+    pub workers: usize,
+    pub estimated_revenue_usd: f64,
+}
+
+/// Alerts by rule (catalogue order) and severity, workers concerned and
+/// estimated revenue. `workers` sums the alerts' worker counts, so a worker
+/// in two alerts of a rule counts twice there.
+pub fn summarize(alerts: &[Alert]) -> Vec<RuleSummary> {
+    let mut rows: Vec<RuleSummary> = ruleset::RULE_IDS
+        .iter()
+        .map(|id| RuleSummary {
+            rule: id.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    for a in alerts {
+        if let Some(row) = rows.iter_mut().find(|r| r.rule == a.rule) {
+            row.alerts += 1;
+            *row.by_severity.entry(a.severity.as_str().to_string()).or_default() += 1;
+            row.workers += a.workers;
+            row.estimated_revenue_usd += a.estimated_revenue_usd;
+        }
+    }
+    rows
+}

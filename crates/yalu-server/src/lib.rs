@@ -1,1 +1,275 @@
-//! yalu-server (being written).
+//! # yalu-server
+//!
+//! The screening API behind `yalu serve`: yente 5.5's endpoints and JSON
+//! shapes (`POST /match/{dataset}`, `GET /search/{dataset}`,
+//! `GET /entities/{id}`, `/catalog`, `/algorithms`), API keys with roles,
+//! hardening limits, zero-downtime reloads, Prometheus metrics and an
+//! OpenAPI document. Engine crates know nothing of HTTP; this crate only
+//! parses requests, calls `yalu-match` and renders answers.
+//!
+//! ## Tutorial
+//!
+//! Start a server on an ephemeral port over a list, with no key checks, and
+//! screen one name (a real HTTP client would do the same over the socket):
+//!
+//! ```
+//! use yalu_server::{Auth, IndexSource, ServerOptions};
+//!
+//! # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/lists/ofac-sample");
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let options = ServerOptions {
+//!     bind: "127.0.0.1:0".parse().unwrap(),
+//!     source: IndexSource { lists: vec![demo.into()], strict: false },
+//!     auth: Auth::Disabled,
+//!     ..ServerOptions::default()
+//! };
+//! let mut server = yalu_server::start(options).await?;
+//! let report = server.wait_ready().await?; // the index loads in the background
+//! assert_eq!(report.entities, 10);
+//! println!("POST http://{}/match/default", server.addr);
+//! server.shutdown().await;
+//! # Ok::<(), yalu_server::ServerError>(())
+//! # }).unwrap();
+//! ```
+//!
+//! With keys, pass `Auth::Keys(Arc::new(yalu_store::Store::open(path)?))`;
+//! `yalu keys create --role screener` prints a key, sent as
+//! `Authorization: Bearer KEY`.
+//!
+//! ## Layout
+//!
+//! - [`router`]: every route and the role it needs;
+//! - [`state::AppState`]: the one struct of shared state;
+//! - [`error::ErrorCode`]: the one table of stable error codes;
+//! - [`handlers`]: parse, call, render;
+//! - [`loaded`]: building the index from lists; [`state::reload`] swaps it.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod handlers;
+pub mod loaded;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod params;
+pub mod router;
+pub mod state;
+
+pub use error::{ApiError, ErrorCode};
+pub use loaded::{IndexSource, LoadError, LoadedIndex};
+pub use state::{AppState, Auth, Limits, MatchDefaults, ReloadReport, reload};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Everything `yalu serve` configures.
+pub struct ServerOptions {
+    pub bind: SocketAddr,
+    pub source: IndexSource,
+    pub auth: Auth,
+    pub limits: Limits,
+    pub defaults: MatchDefaults,
+    /// Re-read the lists on this schedule.
+    pub refresh_every: Option<Duration>,
+    /// Reload on SIGHUP (Unix).
+    pub reload_on_sighup: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            source: IndexSource {
+                lists: Vec::new(),
+                strict: false,
+            },
+            auth: Auth::Disabled,
+            limits: Limits::default(),
+            defaults: MatchDefaults::default(),
+            refresh_every: None,
+            reload_on_sighup: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error("loading the index failed: {0}")]
+    InitialLoad(String),
+}
+
+/// A server running on the current Tokio runtime.
+pub struct RunningServer {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    initial_load: JoinHandle<Result<ReloadReport, ApiError>>,
+    shutdown: oneshot::Sender<()>,
+    serving: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Waits for the first index load. The server answers (503 on
+    /// `/readyz`) while it runs.
+    pub async fn wait_ready(&mut self) -> Result<ReloadReport, ServerError> {
+        match (&mut self.initial_load).await {
+            Ok(Ok(report)) => Ok(report),
+            Ok(Err(e)) => Err(ServerError::InitialLoad(e.detail)),
+            Err(e) => Err(ServerError::InitialLoad(e.to_string())),
+        }
+    }
+
+    /// Stops accepting connections, lets running requests finish.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.serving.await;
+    }
+
+    /// Serves until `stop` resolves, then shuts down gracefully.
+    pub async fn serve_until(
+        self,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> Result<(), ServerError> {
+        tokio::select! {
+            _ = stop => {
+                let _ = self.shutdown.send(());
+                match self.serving.await {
+                    Ok(r) => r.map_err(ServerError::Serve),
+                    Err(e) => Err(ServerError::Serve(std::io::Error::other(e))),
+                }
+            }
+        }
+    }
+}
+
+/// Binds, starts serving at once, and loads the index in the background
+/// (`/readyz` answers 503 until it is in).
+pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError> {
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: options.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+        addr: options.bind,
+        source,
+    })?;
+    let state = Arc::new(AppState::new(
+        options.source,
+        options.auth,
+        options.limits,
+        options.defaults,
+    ));
+    let initial_load = tokio::spawn({
+        let state = state.clone();
+        async move { reload(&state).await }
+    });
+    if let Some(every) = options.refresh_every {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await; // the first tick is immediate
+            loop {
+                ticks.tick().await;
+                tracing::info!("scheduled refresh");
+                if let Err(e) = reload(&state).await {
+                    tracing::warn!(error = %e, "scheduled refresh failed");
+                }
+            }
+        });
+    }
+    #[cfg(unix)]
+    if options.reload_on_sighup {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hup) => {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    while hup.recv().await.is_some() {
+                        tracing::info!("SIGHUP: reloading");
+                        if let Err(e) = reload(&state).await {
+                            tracing::warn!(error = %e, "reload on SIGHUP failed");
+                        }
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
+        }
+    }
+    let app = router::router(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let serving = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        state,
+        initial_load,
+        shutdown: tx,
+        serving,
+    })
+}
+
+/// Runs a server to completion on its own runtime: binds, reports the
+/// address through `on_listening`, fails if the first load fails, and stops
+/// gracefully on Ctrl-C or SIGTERM.
+pub fn run(
+    options: ServerOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(options.limits.max_concurrent.max(1) + 4)
+        .build()
+        .map_err(ServerError::Runtime)?;
+    runtime.block_on(async move {
+        let mut server = start(options).await?;
+        on_listening(server.addr);
+        if let Err(e) = server.wait_ready().await {
+            server.shutdown().await;
+            return Err(e);
+        }
+        server.serve_until(stop_signal()).await
+    })
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -32,6 +32,24 @@ pub enum Command {
     /// Evaluate the matcher on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Read event records (visas, crossings, placements, payments) and write
+    /// evasion alerts.
+    Detect(crate::commands::detect::DetectArgs),
+    /// Show the detection rules and their parameters.
+    #[command(subcommand)]
+    Rules(crate::commands::detect::RulesCommand),
+    /// Write a synthetic world in the event data format, with its ground truth.
+    Sim(crate::commands::detect::SimArgs),
+    /// Screen a whole customer file (CSV or JSON lines) against lists.
+    Screen(crate::commands::screen::ScreenArgs),
+    /// Report what a list update changes for a customer file (exit 3 when
+    /// something changed).
+    Monitor(crate::commands::monitor::MonitorArgs),
+    /// Serve the screening API (yente-compatible) over the given lists.
+    Serve(crate::commands::serve::ServeArgs),
+    /// Create, list and revoke API keys for `yalu serve`.
+    #[command(subcommand)]
+    Keys(crate::commands::keys::KeysCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,6 +60,8 @@ pub enum ListsCommand {
     Export(ExportArgs),
     /// Compare two versions of a list by entity id.
     Diff(DiffArgs),
+    /// Download the official lists into a folder, with checksums and a manifest.
+    Fetch(crate::commands::fetch::FetchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +158,8 @@ pub struct ScoreArgs {
 pub enum EvalCommand {
     /// Precision, recall and F1 on labelled pairs.
     Pairs(EvalPairsArgs),
+    /// Precision and recall per detection rule against a ground-truth file.
+    Detect(crate::commands::detect::EvalDetectArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

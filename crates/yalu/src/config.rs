@@ -14,6 +14,10 @@ pub struct Config {
     pub screening: ScreeningConfig,
     /// Lists loaded when a command is given no `--list`.
     pub lists: Vec<PathBuf>,
+    /// `yalu serve`: address, limits, refresh schedule.
+    pub server: ServerConfig,
+    /// Where Yalu keeps its data (API keys; later cases and the audit log).
+    pub store: StoreConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -30,6 +34,53 @@ impl Default for ScreeningConfig {
         ScreeningConfig {
             threshold: 0.70,
             limit: 5,
+        }
+    }
+}
+
+/// `[server]`: the screening API (`yalu serve`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on (`--bind` overrides it).
+    pub bind: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Most queries in one `/match` request.
+    pub max_batch: usize,
+    /// Longest a request may run, in seconds.
+    pub request_timeout_secs: u64,
+    /// Screening requests running at once; more are answered 503.
+    pub max_concurrent: usize,
+    /// Re-read the lists on this schedule (`90s`, `30m`, `1h`, `1d`).
+    pub refresh_every: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8000".to_string(),
+            max_body_bytes: 1 << 20,
+            max_batch: 100,
+            request_timeout_secs: 30,
+            max_concurrent: 64,
+            refresh_every: None,
+        }
+    }
+}
+
+/// `[store]`: Yalu's database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The SQLite file (created on first use).
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: PathBuf::from("yalu.db"),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! output and exit codes. All logic lives in the library crates.
 //!
 //! Exit codes: 0 success; 1 error (bad input, unreadable file); 2 usage
-//! error (from clap).
+//! error (from clap); 3 `yalu monitor` found changes for the records.
 
 mod cli;
 mod commands;

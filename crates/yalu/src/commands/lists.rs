@@ -15,6 +15,7 @@ pub fn run(cmd: ListsCommand) -> anyhow::Result<ExitCode> {
         ListsCommand::Inspect(args) => inspect(args),
         ListsCommand::Export(args) => export(args),
         ListsCommand::Diff(args) => run_diff(args),
+        ListsCommand::Fetch(args) => super::fetch::run(args),
     }
 }
 

@@ -1,8 +1,14 @@
 //! One module per command family. Each parses nothing itself (clap did),
 //! calls the library crates and renders the result.
 
+pub mod fetch;
+pub mod keys;
+pub mod detect;
 mod lists;
+pub mod monitor;
+pub mod screen;
 mod screening;
+pub mod serve;
 
 use crate::cli::Command;
 use crate::config::Config;
@@ -15,7 +21,15 @@ pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
         Command::Lists(cmd) => lists::run(cmd),
         Command::Match(args) => screening::run_match(args, config),
         Command::Score(args) => screening::run_score(args, config),
+        Command::Eval(crate::cli::EvalCommand::Detect(args)) => detect::run_eval(args, config),
         Command::Eval(cmd) => screening::run_eval(cmd, config),
+        Command::Detect(args) => detect::run_detect(args, config),
+        Command::Rules(cmd) => detect::run_rules(cmd),
+        Command::Sim(args) => detect::run_sim(args),
+        Command::Serve(args) => serve::run(args, config),
+        Command::Keys(cmd) => keys::run(cmd, config),
+        Command::Screen(args) => screen::run(args, config),
+        Command::Monitor(args) => monitor::run(args, config),
     }
 }
 

@@ -137,7 +137,9 @@ pub fn run_score(args: ScoreArgs, config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_eval(cmd: EvalCommand, config: &Config) -> anyhow::Result<ExitCode> {
-    let EvalCommand::Pairs(args) = cmd;
+    let EvalCommand::Pairs(args) = cmd else {
+        anyhow::bail!("`eval detect` is dispatched to commands::detect");
+    };
     eval_pairs(args, config)
 }
 

@@ -1,0 +1,106 @@
+//! Alerts: what a rule found, on whom, proven by which records.
+
+use crate::day::Day;
+use crate::ruleset::Severity;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// One alert, written as one JSON line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    /// `YA-` and 16 hex digits: a hash (FNV-1a, 64 bits) of the rule, the
+    /// sorted subject ids and the sorted evidence ids, so the same finding
+    /// keeps its id from run to run.
+    pub alert_id: String,
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Input ids of every person and organisation concerned; for a resolved
+    /// person, all of its record ids. Sorted.
+    pub subject_ids: Vec<String>,
+    /// Input ids of the records that prove it. Sorted.
+    pub evidence_ids: Vec<String>,
+    pub period_start: Option<Day>,
+    pub period_end: Option<Day>,
+    pub summary: String,
+    /// Worker-days × annual revenue per worker / 365, rounded to the dollar.
+    pub estimated_revenue_usd: f64,
+    /// DPRK workers concerned (resolved persons), for the summary table.
+    pub workers: usize,
+    /// The worker-days behind the revenue estimate.
+    pub worker_days: i64,
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// What a rule hands over to make an alert.
+#[derive(Debug, Default)]
+pub struct Finding {
+    pub subjects: BTreeSet<String>,
+    pub evidence: BTreeSet<String>,
+    pub period: Option<(Day, Day)>,
+    pub summary: String,
+    pub workers: usize,
+    pub worker_days: i64,
+}
+
+impl Finding {
+    pub fn into_alert(self, rule: &'static str, severity: Severity, annual_usd: f64) -> Alert {
+        let subject_ids: Vec<String> = self.subjects.into_iter().collect();
+        let evidence_ids: Vec<String> = self.evidence.into_iter().collect();
+        let mut parts: Vec<&str> = vec![rule, "\u{1}"];
+        parts.extend(subject_ids.iter().map(String::as_str));
+        parts.push("\u{1}");
+        parts.extend(evidence_ids.iter().map(String::as_str));
+        let alert_id = format!("YA-{:016x}", fnv1a(&parts));
+        Alert {
+            alert_id,
+            rule,
+            severity,
+            subject_ids,
+            evidence_ids,
+            period_start: self.period.map(|p| p.0),
+            period_end: self.period.map(|p| p.1),
+            summary: self.summary,
+            estimated_revenue_usd: (self.worker_days as f64 * annual_usd / 365.0).round(),
+            workers: self.workers,
+            worker_days: self.worker_days,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_depend_on_content_only() {
+        let make = |subjects: &[&str]| {
+            Finding {
+                subjects: subjects.iter().map(|s| s.to_string()).collect(),
+                evidence: ["e1".to_string()].into(),
+                worker_days: 365,
+                ..Default::default()
+            }
+            .into_alert("X", Severity::High, 5000.0)
+        };
+        let a = make(&["p1", "p2"]);
+        assert_eq!(a.alert_id, make(&["p2", "p1"]).alert_id);
+        assert_ne!(a.alert_id, make(&["p1", "p3"]).alert_id);
+        assert_eq!(a.estimated_revenue_usd, 5000.0);
+        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+}

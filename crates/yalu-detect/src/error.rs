@@ -1,0 +1,23 @@
+//! Errors of the detection crate.
+
+use crate::read::Rejection;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A whole file cannot be read (no header, a required column missing).
+    #[error("{}: {reason}", path.display())]
+    File { path: PathBuf, reason: String },
+    /// A rejected row under `--strict`.
+    #[error("rejected row (strict mode): {0}")]
+    Rejected(Rejection),
+    /// The rule file is not valid.
+    #[error("rule file {origin}: {reason}")]
+    Rules { origin: String, reason: String },
+}

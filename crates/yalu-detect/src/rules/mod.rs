@@ -1,0 +1,239 @@
+//! The rules. Each rule reads the [`Context`] (records, resolved persons,
+//! per-person indexes, the rule set) and returns its alerts; [`detect`] runs
+//! them all (in parallel) and orders the result.
+
+mod lists;
+mod orgs;
+mod persons;
+
+use crate::alert::{Alert, Finding};
+use crate::day::{Day, DaySet};
+use crate::records::*;
+use crate::resolve::Resolution;
+use crate::ruleset::{RuleSet, Severity};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use yalu_match::Index;
+
+pub use lists::ListMatch;
+
+/// Everything a rule reads.
+pub struct Context<'a> {
+    pub data: &'a DataSet,
+    pub res: &'a Resolution,
+    pub set: &'a RuleSet,
+    /// The day up to which an open placement counts.
+    pub as_of: Day,
+    /// Per resolved person: carries the DPRK nationality.
+    pub dprk: Vec<bool>,
+    /// Per resolved person: documents, crossings (sorted by day, then input
+    /// order) and placements (sorted by start).
+    pub docs_of: Vec<Vec<DocIx>>,
+    pub crossings_of: Vec<Vec<u32>>,
+    pub placements_of: Vec<Vec<u32>>,
+    /// Records and organisations that matched the sanctions lists.
+    pub listed: Vec<ListMatch>,
+    work_categories: HashSet<Category>,
+    nonwork_categories: HashSet<Category>,
+}
+
+impl<'a> Context<'a> {
+    /// Indexes the data for the rules; screens against `index` when given.
+    pub fn new(data: &'a DataSet, res: &'a Resolution, set: &'a RuleSet, index: Option<&Index>) -> Context<'a> {
+        let n = res.persons.len();
+        let dprk_code = set.general.dprk_nationality.to_ascii_lowercase();
+        let dprk = res
+            .persons
+            .iter()
+            .map(|p| p.nationalities.iter().any(|c| *c == dprk_code))
+            .collect();
+        let mut docs_of = vec![Vec::new(); n];
+        for (i, d) in data.documents.iter().enumerate() {
+            docs_of[res.of_record[d.person as usize] as usize].push(i as DocIx);
+        }
+        let mut crossings_of = vec![Vec::new(); n];
+        for (i, c) in data.crossings.iter().enumerate() {
+            crossings_of[res.of_record[c.person as usize] as usize].push(i as u32);
+        }
+        crossings_of
+            .par_iter_mut()
+            .for_each(|v: &mut Vec<u32>| v.sort_by_key(|&i| (data.crossings[i as usize].day, i)));
+        let mut placements_of = vec![Vec::new(); n];
+        for (i, p) in data.placements.iter().enumerate() {
+            placements_of[res.of_record[p.person as usize] as usize].push(i as u32);
+        }
+        for v in &mut placements_of {
+            v.sort_by_key(|&i| (data.placements[i as usize].start, i));
+        }
+        let as_of = set
+            .as_of()
+            .or_else(|| data.latest_event_day())
+            .unwrap_or(Day::ymd(2000, 1, 1));
+        let mut ctx = Context {
+            data,
+            res,
+            set,
+            as_of,
+            dprk,
+            docs_of,
+            crossings_of,
+            placements_of,
+            listed: Vec::new(),
+            work_categories: set.general.work_categories.iter().copied().collect(),
+            nonwork_categories: set.general.nonwork_categories.iter().copied().collect(),
+        };
+        if let Some(index) = index {
+            ctx.listed = lists::screen(&ctx, index);
+        }
+        ctx
+    }
+
+    /// The resolved person of a record.
+    pub fn person_of(&self, record: PersonIx) -> usize {
+        self.res.of_record[record as usize] as usize
+    }
+
+    /// Whether the person of a record is a DPRK national.
+    pub fn is_dprk_record(&self, record: PersonIx) -> bool {
+        self.dprk[self.person_of(record)]
+    }
+
+    /// Whether a resolved person carries one of `codes` (empty = everyone).
+    pub fn has_nationality(&self, person: usize, codes: &[String]) -> bool {
+        codes.is_empty()
+            || self.res.persons[person]
+                .nationalities
+                .iter()
+                .any(|n| codes.iter().any(|c| c.eq_ignore_ascii_case(n)))
+    }
+
+    /// A document authorising work: any work permit, or a visa or residence
+    /// permit of a work category.
+    pub fn is_work(&self, d: &Document) -> bool {
+        match d.kind {
+            DocKind::WorkPermit => true,
+            DocKind::Visa | DocKind::ResidencePermit => d.category.is_some_and(|c| self.work_categories.contains(&c)),
+            DocKind::Passport => false,
+        }
+    }
+
+    /// A visa or residence permit of a non-work category.
+    pub fn is_nonwork(&self, d: &Document) -> bool {
+        matches!(d.kind, DocKind::Visa | DocKind::ResidencePermit)
+            && d.category.is_some_and(|c| self.nonwork_categories.contains(&c))
+    }
+
+    /// Days a document is valid: from its start (`valid_from`, else
+    /// `issued_on`) to `valid_until`, or to `as_of` when no end is given.
+    pub fn validity(&self, d: &Document) -> Option<(Day, Day)> {
+        let start = d.start()?;
+        Some((start, d.valid_until.unwrap_or(self.as_of.max(start))))
+    }
+
+    /// Days a placement runs, an open one up to `as_of`.
+    pub fn running(&self, p: &Placement) -> (Day, Day) {
+        (p.start, p.end.unwrap_or(self.as_of.max(p.start)))
+    }
+
+    /// Days covered by work documents / only by non-work documents.
+    pub fn cover(&self, person: usize) -> (DaySet, DaySet) {
+        let mut work = DaySet::new();
+        let mut nonwork = DaySet::new();
+        for &d in &self.docs_of[person] {
+            let doc = &self.data.documents[d as usize];
+            if let Some((a, b)) = self.validity(doc) {
+                if self.is_work(doc) {
+                    work.add(a, b);
+                } else if self.is_nonwork(doc) {
+                    nonwork.add(a, b);
+                }
+            }
+        }
+        let only = nonwork.minus(&work);
+        (work, only)
+    }
+
+    /// Record ids of a resolved person.
+    pub fn person_ids(&self, person: usize) -> impl Iterator<Item = String> + '_ {
+        self.res.persons[person].record_ids.iter().cloned()
+    }
+
+    /// A short label for a person: first record's name and id.
+    pub fn person_label(&self, person: usize) -> String {
+        let p = &self.res.persons[person];
+        let rec = &self.data.persons[p.records[0] as usize];
+        format!("{} ({})", rec.full_name, p.id)
+    }
+
+    pub fn org_label(&self, org: OrgIx) -> String {
+        let o = &self.data.organizations[org as usize];
+        format!("{} ({})", o.name, o.id)
+    }
+
+    /// Placement days clipped to `as_of`.
+    pub fn placement_days(&self, p: &Placement) -> i64 {
+        let (a, b) = self.running(p);
+        let b = b.min(self.as_of.max(a));
+        (b.since(a) + 1) as i64
+    }
+}
+
+/// A rule function.
+type RuleFn = fn(&Context) -> Vec<Finding>;
+
+fn rule_fns() -> [(&'static str, RuleFn); 14] {
+    [
+        ("NONWORK_VISA_EMPLOYMENT", persons::nonwork_visa_employment),
+        ("VISA_RUN_CYCLE", persons::visa_run_cycle),
+        ("STAGGERED_DISPATCH", orgs::staggered_dispatch),
+        ("TEAM_ROTATION", orgs::team_rotation),
+        ("INCOME_AFTER_DEADLINE", persons::income_after_deadline),
+        ("WORK_AUTH_AFTER_2375", persons::work_auth_after_2375),
+        ("SANCTIONED_COUNTERPARTY", lists::sanctioned_counterparty),
+        ("BULK_WAGE_SINGLE_PAYEE", orgs::bulk_wage_single_payee),
+        ("AGENCY_DPRK_CONCENTRATION", orgs::agency_dprk_concentration),
+        ("GROUP_CROSSING_TO_SITE", orgs::group_crossing_to_site),
+        ("STATUS_SWITCH_SAME_EMPLOYER", persons::status_switch_same_employer),
+        ("DEADLINE_CHURN", persons::deadline_churn),
+        ("FRONT_COMPANY_LINK", orgs::front_company_link),
+        ("NATIONALITY_CONFLICT", persons::nationality_conflict),
+    ]
+}
+
+/// Runs every enabled rule; alerts come out in catalogue order, then by
+/// period start, then by id.
+pub fn detect(ctx: &Context) -> Vec<Alert> {
+    let catalogue = ctx.set.catalogue();
+    let annual = ctx.set.general.annual_revenue_per_worker_usd;
+    let per_rule: Vec<Vec<Alert>> = rule_fns()
+        .par_iter()
+        .enumerate()
+        .map(|(i, (id, f))| {
+            let info = &catalogue[i];
+            debug_assert_eq!(info.id, *id);
+            if !info.enabled {
+                return Vec::new();
+            }
+            let severity = severity_of(&info.severity);
+            let mut alerts: Vec<Alert> = f(ctx).into_iter().map(|f| f.into_alert(id, severity, annual)).collect();
+            alerts.sort_by(|a, b| (a.period_start, &a.alert_id).cmp(&(b.period_start, &b.alert_id)));
+            alerts.dedup_by(|a, b| a.alert_id == b.alert_id);
+            alerts
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
+}
+
+fn severity_of(s: &str) -> Severity {
+    match s {
+        "low" => Severity::Low,
+        "medium" => Severity::Medium,
+        "critical" => Severity::Critical,
+        _ => Severity::High,
+    }
+}
+
+/// Adds a resolved person's record ids to a set.
+pub(crate) fn add_person(ctx: &Context, set: &mut BTreeSet<String>, person: usize) {
+    set.extend(ctx.person_ids(person));
+}

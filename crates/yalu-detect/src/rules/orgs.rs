@@ -1,0 +1,449 @@
+//! Rules about organisations and groups of workers.
+
+use super::{Context, add_person};
+use crate::alert::Finding;
+use crate::day::Day;
+use crate::records::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// DPRK placements grouped by an organisation key, in org order.
+fn dprk_placements_by(ctx: &Context, key: impl Fn(&Placement) -> Option<OrgIx>) -> BTreeMap<OrgIx, Vec<u32>> {
+    let mut out: BTreeMap<OrgIx, Vec<u32>> = BTreeMap::new();
+    for (i, p) in ctx.data.placements.iter().enumerate() {
+        if ctx.is_dprk_record(p.person)
+            && let Some(o) = key(p)
+        {
+            out.entry(o).or_default().push(i as u32);
+        }
+    }
+    out
+}
+
+fn org_id(ctx: &Context, o: OrgIx) -> String {
+    ctx.data.organizations[o as usize].id.clone()
+}
+
+/// Adds the placements' persons and ids, returns their worker-days.
+fn add_placements(ctx: &Context, f: &mut Finding, placements: &[u32]) {
+    let mut persons = BTreeSet::new();
+    for &pl in placements {
+        let p = &ctx.data.placements[pl as usize];
+        persons.insert(ctx.person_of(p.person));
+        f.evidence.insert(p.id.clone());
+        f.worker_days += ctx.placement_days(p);
+    }
+    for &p in &persons {
+        add_person(ctx, &mut f.subjects, p);
+    }
+    f.workers = persons.iter().filter(|p| ctx.dprk[**p]).count();
+}
+
+/// STAGGERED_DISPATCH.
+pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.staggered_dispatch.params;
+    let mut out = Vec::new();
+    for (agency, pls) in dprk_placements_by(ctx, |p| p.agency) {
+        // batches: start day -> placements, persons
+        let mut batches: BTreeMap<Day, (Vec<u32>, BTreeSet<usize>)> = BTreeMap::new();
+        for pl in pls {
+            let p = &ctx.data.placements[pl as usize];
+            let b = batches.entry(p.start).or_default();
+            b.0.push(pl);
+            b.1.insert(ctx.person_of(p.person));
+        }
+        let batches: Vec<(Day, Vec<u32>, BTreeSet<usize>)> = batches
+            .into_iter()
+            .filter(|(_, (_, persons))| persons.len() <= prm.max_batch_size)
+            .map(|(d, (pl, ps))| (d, pl, ps))
+            .collect();
+        if batches.len() < prm.min_batches {
+            continue;
+        }
+        let mut marked = vec![false; batches.len()];
+        for i in 0..batches.len() {
+            let mut j = i;
+            while j + 1 < batches.len() && batches[j + 1].0.since(batches[i].0) <= prm.window_days {
+                j += 1;
+            }
+            let total: BTreeSet<usize> = batches[i..=j].iter().flat_map(|b| b.2.iter().copied()).collect();
+            if j + 1 - i >= prm.min_batches && total.len() >= prm.min_total {
+                marked[i..=j].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        let mut i = 0;
+        while i < batches.len() {
+            if !marked[i] {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < batches.len() && marked[j + 1] && batches[j + 1].0.since(batches[j].0) <= prm.window_days {
+                j += 1;
+            }
+            let chain = &batches[i..=j];
+            let placements: Vec<u32> = chain.iter().flat_map(|b| b.1.iter().copied()).collect();
+            let mut f = Finding {
+                period: Some((chain[0].0, chain[chain.len() - 1].0)),
+                ..Default::default()
+            };
+            f.subjects.insert(org_id(ctx, agency));
+            add_placements(ctx, &mut f, &placements);
+            let clients: BTreeSet<OrgIx> = placements.iter().map(|p| ctx.data.placements[*p as usize].client).collect();
+            let sizes: Vec<String> = chain.iter().map(|b| format!("{} on {}", b.2.len(), b.0)).collect();
+            f.summary = format!(
+                "Agency {} sent {} DPRK workers in {} batches ({}) to {} client(s).",
+                ctx.org_label(agency),
+                f.workers,
+                chain.len(),
+                sizes.join(", "),
+                clients.len()
+            );
+            out.push(f);
+            i = j + 1;
+        }
+    }
+    out
+}
+
+/// TEAM_ROTATION.
+pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.team_rotation.params;
+    let mut out = Vec::new();
+    for (client, pls) in dprk_placements_by(ctx, |p| Some(p.client)) {
+        let mut ends: Vec<(Day, u32)> = pls
+            .iter()
+            .filter_map(|&pl| ctx.data.placements[pl as usize].end.map(|e| (e, pl)))
+            .collect();
+        ends.sort_unstable();
+        let mut i = 0;
+        while i < ends.len() {
+            let first = ends[i].0;
+            let mut j = i;
+            while j + 1 < ends.len() && ends[j + 1].0.since(first) <= prm.leaving_window_days {
+                j += 1;
+            }
+            let leaving: Vec<u32> = ends[i..=j].iter().map(|e| e.1).collect();
+            let leavers: BTreeSet<usize> =
+                leaving.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+            if leavers.len() < prm.min_leaving {
+                i += 1;
+                continue;
+            }
+            let last = ends[j].0;
+            let arriving: Vec<u32> = pls
+                .iter()
+                .copied()
+                .filter(|&pl| {
+                    let p = &ctx.data.placements[pl as usize];
+                    p.start >= first
+                        && p.start <= last.plus(prm.arrival_window_days)
+                        && !leavers.contains(&ctx.person_of(p.person))
+                })
+                .collect();
+            let arrivals: BTreeSet<usize> =
+                arriving.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+            if arrivals.len() < prm.min_arriving {
+                i += 1;
+                continue;
+            }
+            let last_start = arriving.iter().map(|pl| ctx.data.placements[*pl as usize].start).max().unwrap_or(last);
+            let mut f = Finding {
+                period: Some((first, last_start.max(last))),
+                ..Default::default()
+            };
+            f.subjects.insert(org_id(ctx, client));
+            add_placements(ctx, &mut f, &arriving);
+            let days = f.worker_days;
+            for &pl in &leaving {
+                let p = &ctx.data.placements[pl as usize];
+                f.evidence.insert(p.id.clone());
+            }
+            for &p in &leavers {
+                add_person(ctx, &mut f.subjects, p);
+            }
+            f.worker_days = days;
+            f.summary = format!(
+                "At {}, {} DPRK workers left between {first} and {last} and {} others started by {last_start}.",
+                ctx.org_label(client),
+                leavers.len(),
+                arrivals.len()
+            );
+            out.push(f);
+            i = j + 1;
+        }
+    }
+    out
+}
+
+/// BULK_WAGE_SINGLE_PAYEE.
+pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
+    // employer -> DPRK placements (as client or agency)
+    let mut employs: HashMap<OrgIx, Vec<u32>> = HashMap::new();
+    for (i, p) in ctx.data.placements.iter().enumerate() {
+        if ctx.is_dprk_record(p.person) {
+            employs.entry(p.client).or_default().push(i as u32);
+            if let Some(a) = p.agency
+                && a != p.client
+            {
+                employs.entry(a).or_default().push(i as u32);
+            }
+        }
+    }
+    // (payer, month start, payee, currency) -> payments
+    let mut groups: BTreeMap<(OrgIx, Day, Party, &str), Vec<u32>> = BTreeMap::new();
+    for (i, pay) in ctx.data.payments.iter().enumerate() {
+        if let Party::Org(o) = pay.payer
+            && employs.contains_key(&o)
+        {
+            groups
+                .entry((o, pay.day.month_start(), pay.payee, pay.currency.as_str()))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let mut out = Vec::new();
+    for ((employer, month, payee, currency), payments) in groups {
+        let (y, m, _) = month.ymd_parts();
+        let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
+        let mut workers: BTreeSet<usize> = BTreeSet::new();
+        let mut active: Vec<u32> = Vec::new();
+        for &pl in &employs[&employer] {
+            let p = &ctx.data.placements[pl as usize];
+            let (a, b) = ctx.running(p);
+            if a <= month_end && b >= month {
+                workers.insert(ctx.person_of(p.person));
+                active.push(pl);
+            }
+        }
+        if workers.len() < prm.min_workers {
+            continue;
+        }
+        if let Party::Person(r) = payee
+            && workers.contains(&ctx.person_of(r))
+        {
+            continue;
+        }
+        let wages: f64 = active
+            .iter()
+            .map(|pl| &ctx.data.placements[*pl as usize])
+            .filter(|p| p.wage_currency.as_deref() == Some(currency))
+            .filter_map(|p| p.wage_amount)
+            .sum();
+        let paid: f64 = payments.iter().map(|i| ctx.data.payments[*i as usize].amount).sum();
+        if wages <= 0.0 || paid < prm.min_share * wages {
+            continue;
+        }
+        let mut f = Finding {
+            period: Some((month, month_end)),
+            ..Default::default()
+        };
+        f.subjects.insert(org_id(ctx, employer));
+        f.subjects.insert(ctx.data.party_id(payee).to_string());
+        for &p in &workers {
+            add_person(ctx, &mut f.subjects, p);
+        }
+        f.evidence.extend(payments.iter().map(|i| ctx.data.payments[*i as usize].id.clone()));
+        f.evidence.extend(active.iter().map(|i| ctx.data.placements[*i as usize].id.clone()));
+        f.workers = workers.iter().filter(|p| ctx.dprk[**p]).count();
+        f.worker_days = active
+            .iter()
+            .map(|pl| {
+                let (a, b) = ctx.running(&ctx.data.placements[*pl as usize]);
+                (b.min(month_end).since(a.max(month)) + 1) as i64
+            })
+            .sum();
+        f.summary = format!(
+            "In {}, {} paid {:.0} {currency} to {}, {:.0} % of the {:.0} {currency} monthly wages of its {} DPRK workers.",
+            month.month_label(),
+            ctx.org_label(employer),
+            paid,
+            ctx.data.party_id(payee),
+            100.0 * paid / wages,
+            wages,
+            workers.len()
+        );
+        out.push(f);
+    }
+    out
+}
+
+/// AGENCY_DPRK_CONCENTRATION.
+pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.agency_dprk_concentration.params;
+    let mut by_agency: BTreeMap<OrgIx, (usize, Vec<u32>)> = BTreeMap::new();
+    for (i, p) in ctx.data.placements.iter().enumerate() {
+        if let Some(a) = p.agency {
+            let e = by_agency.entry(a).or_default();
+            e.0 += 1;
+            if ctx.is_dprk_record(p.person) {
+                e.1.push(i as u32);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (agency, (total, dprk)) in by_agency {
+        let persons: BTreeSet<usize> = dprk.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+        let share = dprk.len() as f64 / total as f64;
+        if persons.len() < prm.min_dprk || share < prm.min_share {
+            continue;
+        }
+        let mut f = Finding::default();
+        f.subjects.insert(org_id(ctx, agency));
+        add_placements(ctx, &mut f, &dprk);
+        let from = dprk.iter().map(|pl| ctx.data.placements[*pl as usize].start).min();
+        let to = dprk.iter().map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1).max();
+        f.period = from.zip(to);
+        f.summary = format!(
+            "Agency {} placed {} DPRK nationals: {} of its {total} placements ({:.0} %).",
+            ctx.org_label(agency),
+            persons.len(),
+            dprk.len(),
+            100.0 * share
+        );
+        out.push(f);
+    }
+    out
+}
+
+/// GROUP_CROSSING_TO_SITE.
+pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.group_crossing_to_site.params;
+    #[derive(PartialEq, Eq, PartialOrd, Ord, Clone)]
+    enum Key {
+        Day(Day, &'static str),
+        Ref(String),
+    }
+    // (client, group key) -> person -> (crossing, placement)
+    let mut groups: BTreeMap<(OrgIx, Key), BTreeMap<usize, (u32, u32)>> = BTreeMap::new();
+    for (p, pls) in ctx.placements_of.iter().enumerate() {
+        if !ctx.dprk[p] || pls.is_empty() {
+            continue;
+        }
+        for &pl in pls {
+            let placement = &ctx.data.placements[pl as usize];
+            let s = placement.start;
+            for &c in &ctx.crossings_of[p] {
+                let cr = &ctx.data.crossings[c as usize];
+                if cr.direction != Direction::Entry || cr.day > s || s.since(cr.day) > prm.start_within_days {
+                    continue;
+                }
+                let mut keys = vec![Key::Day(cr.day, cr.country)];
+                if let Some(g) = &cr.group_ref {
+                    keys.push(Key::Ref(g.clone()));
+                }
+                for k in keys {
+                    groups.entry((placement.client, k)).or_default().entry(p).or_insert((c, pl));
+                }
+            }
+        }
+    }
+    // per client, keep the largest groups; drop one whose persons all belong
+    // to a group already kept (the same crossing seen by day and by group_ref)
+    type Members = BTreeMap<usize, (u32, u32)>;
+    let mut by_client: BTreeMap<OrgIx, Vec<(Key, Members)>> = BTreeMap::new();
+    for ((client, key), members) in groups {
+        if members.len() >= prm.min_group {
+            by_client.entry(client).or_default().push((key, members));
+        }
+    }
+    let mut out = Vec::new();
+    for (client, mut cands) in by_client {
+        cands.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut kept: Vec<BTreeSet<usize>> = Vec::new();
+        for (key, members) in cands {
+            let persons: BTreeSet<usize> = members.keys().copied().collect();
+            if kept.iter().any(|k| persons.is_subset(k)) {
+                continue;
+            }
+            kept.push(persons);
+            let mut f = Finding::default();
+            f.subjects.insert(org_id(ctx, client));
+            let pls: Vec<u32> = members.values().map(|v| v.1).collect();
+            add_placements(ctx, &mut f, &pls);
+            let mut first = None;
+            let mut last = None;
+            for &(c, pl) in members.values() {
+                let cr = &ctx.data.crossings[c as usize];
+                f.evidence.insert(cr.id.clone());
+                first = first.min(Some(cr.day)).or(Some(cr.day));
+                last = last.max(Some(ctx.data.placements[pl as usize].start));
+            }
+            f.period = first.zip(last);
+            let how = match &key {
+                Key::Day(d, country) => format!("entered {} on {d}", country.to_ascii_uppercase()),
+                Key::Ref(g) => format!("crossed as group {g}"),
+            };
+            f.summary = format!(
+                "{} DPRK nationals who {how} started at {} within {} days.",
+                members.len(),
+                ctx.org_label(client),
+                prm.start_within_days
+            );
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// FRONT_COMPANY_LINK.
+pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.front_company_link.params;
+    let employs = dprk_placements_by(ctx, |p| Some(p.client));
+    let places = dprk_placements_by(ctx, |p| p.agency);
+    let listed: BTreeSet<Party> = ctx.listed.iter().map(|m| m.party).collect();
+    // org -> (controlling party, relation ids, why)
+    let mut controls: BTreeMap<OrgIx, Vec<(Party, String, String)>> = BTreeMap::new();
+    for r in &ctx.data.relations {
+        let Party::Org(o) = r.to else { continue };
+        if !prm.relation_kinds.contains(&r.kind) {
+            continue;
+        }
+        let why = match r.from {
+            Party::Person(p) if ctx.is_dprk_record(p) => "a DPRK national",
+            from if listed.contains(&from) => "a listed entity",
+            Party::Person(p) if listed.contains(&Party::Person(ctx.res.persons[ctx.person_of(p)].records[0])) => {
+                "a listed person"
+            }
+            _ => continue,
+        };
+        controls
+            .entry(o)
+            .or_default()
+            .push((r.from, r.id.clone(), format!("{} by {why} ({})", r.kind.as_str(), ctx.data.party_id(r.from))));
+    }
+    let mut out = Vec::new();
+    for (org, links) in controls {
+        let mut pls: Vec<u32> = employs.get(&org).cloned().unwrap_or_default();
+        pls.extend(places.get(&org).cloned().unwrap_or_default());
+        pls.sort_unstable();
+        pls.dedup();
+        if pls.is_empty() {
+            continue;
+        }
+        let mut f = Finding::default();
+        f.subjects.insert(org_id(ctx, org));
+        for (party, rid, _) in &links {
+            match party {
+                Party::Person(p) => add_person(ctx, &mut f.subjects, ctx.person_of(*p)),
+                Party::Org(o) => {
+                    f.subjects.insert(org_id(ctx, *o));
+                }
+            }
+            f.evidence.insert(rid.clone());
+        }
+        add_placements(ctx, &mut f, &pls);
+        let from = pls.iter().map(|pl| ctx.data.placements[*pl as usize].start).min();
+        let to = pls.iter().map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1).max();
+        f.period = from.zip(to);
+        let whys: Vec<&str> = links.iter().map(|l| l.2.as_str()).collect();
+        f.summary = format!(
+            "{} is {} and employs or places {} DPRK workers.",
+            ctx.org_label(org),
+            whys.join("; "),
+            f.workers
+        );
+        out.push(f);
+    }
+    out
+}

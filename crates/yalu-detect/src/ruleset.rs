@@ -1,0 +1,418 @@
+//! The rule file: every parameter of resolution and of the rules, in TOML.
+//!
+//! [`RuleSet::load`] reads a rule file over the embedded default
+//! (`rules/default.toml`): a file need only name what it changes, and any
+//! key that the format does not define is an error, so a typo never
+//! silently falls back to a default. Dates are quoted strings
+//! (`deadline = "2019-12-22"`).
+
+use crate::day::Day;
+use crate::error::DetectError;
+use crate::records::Category;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The default rule file, embedded at build time.
+pub const DEFAULT_RULES: &str = include_str!("../../../rules/default.toml");
+
+/// Rule ids, in catalogue order.
+pub const RULE_IDS: [&str; 14] = [
+    "NONWORK_VISA_EMPLOYMENT",
+    "VISA_RUN_CYCLE",
+    "STAGGERED_DISPATCH",
+    "TEAM_ROTATION",
+    "INCOME_AFTER_DEADLINE",
+    "WORK_AUTH_AFTER_2375",
+    "SANCTIONED_COUNTERPARTY",
+    "BULK_WAGE_SINGLE_PAYEE",
+    "AGENCY_DPRK_CONCENTRATION",
+    "GROUP_CROSSING_TO_SITE",
+    "STATUS_SWITCH_SAME_EMPLOYER",
+    "DEADLINE_CHURN",
+    "FRONT_COMPANY_LINK",
+    "NATIONALITY_CONFLICT",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// A date parameter, written `"YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DateParam(pub Day);
+
+impl<'de> Deserialize<'de> for DateParam {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Day::parse(&s).map(DateParam).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    pub general: General,
+    pub resolution: ResolutionPolicy,
+    pub rules: Rules,
+}
+
+/// Settings shared by the rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct General {
+    /// The nationality code of a DPRK national.
+    pub dprk_nationality: String,
+    /// Document categories that do not authorise work.
+    pub nonwork_categories: Vec<Category>,
+    /// Document categories that authorise work (any `work_permit` does too).
+    pub work_categories: Vec<Category>,
+    /// Revenue to the DPRK state per worker-year, in USD (an alert's
+    /// estimate is worker-days × this / 365).
+    pub annual_revenue_per_worker_usd: f64,
+    /// The day up to which an open placement ("still working") counts;
+    /// empty string = the latest event day in the data.
+    pub as_of: String,
+}
+
+/// How person records are resolved into persons (see `resolve`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionPolicy {
+    /// Records with the same full birth date and nationality are one person
+    /// when their names score at least this (Korean-aware name matcher).
+    pub name_threshold: f64,
+    /// Records with the same passport (or document) number and the same
+    /// nationality are one person.
+    pub link_same_passport: bool,
+    /// Records with the same passport number but different nationalities
+    /// are one person when their names score at least this; a negative
+    /// value never links across nationalities.
+    pub cross_nationality_name_threshold: f64,
+    /// Two records whose full birth dates differ are never one person, even
+    /// through a third record.
+    pub birth_dates_must_agree: bool,
+    /// Birth date + nationality blocks up to this size are compared pair by
+    /// pair; larger blocks only compare records sharing a name key.
+    pub max_block_all_pairs: usize,
+}
+
+/// One rule's switch, severity, description, motivating source and parameters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule<P> {
+    pub enabled: bool,
+    pub severity: Severity,
+    pub description: String,
+    pub source: String,
+    pub params: P,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(rename = "NONWORK_VISA_EMPLOYMENT")]
+    pub nonwork_visa_employment: Rule<NonworkVisaEmployment>,
+    #[serde(rename = "VISA_RUN_CYCLE")]
+    pub visa_run_cycle: Rule<VisaRunCycle>,
+    #[serde(rename = "STAGGERED_DISPATCH")]
+    pub staggered_dispatch: Rule<StaggeredDispatch>,
+    #[serde(rename = "TEAM_ROTATION")]
+    pub team_rotation: Rule<TeamRotation>,
+    #[serde(rename = "INCOME_AFTER_DEADLINE")]
+    pub income_after_deadline: Rule<IncomeAfterDeadline>,
+    #[serde(rename = "WORK_AUTH_AFTER_2375")]
+    pub work_auth_after_2375: Rule<WorkAuthAfter2375>,
+    #[serde(rename = "SANCTIONED_COUNTERPARTY")]
+    pub sanctioned_counterparty: Rule<SanctionedCounterparty>,
+    #[serde(rename = "BULK_WAGE_SINGLE_PAYEE")]
+    pub bulk_wage_single_payee: Rule<BulkWageSinglePayee>,
+    #[serde(rename = "AGENCY_DPRK_CONCENTRATION")]
+    pub agency_dprk_concentration: Rule<AgencyDprkConcentration>,
+    #[serde(rename = "GROUP_CROSSING_TO_SITE")]
+    pub group_crossing_to_site: Rule<GroupCrossingToSite>,
+    #[serde(rename = "STATUS_SWITCH_SAME_EMPLOYER")]
+    pub status_switch_same_employer: Rule<StatusSwitchSameEmployer>,
+    #[serde(rename = "DEADLINE_CHURN")]
+    pub deadline_churn: Rule<DeadlineChurn>,
+    #[serde(rename = "FRONT_COMPANY_LINK")]
+    pub front_company_link: Rule<FrontCompanyLink>,
+    #[serde(rename = "NATIONALITY_CONFLICT")]
+    pub nationality_conflict: Rule<NationalityConflict>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonworkVisaEmployment {
+    /// Days of overlap between a placement and a period covered only by
+    /// non-work documents.
+    pub min_overlap_days: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisaRunCycle {
+    pub min_cycles: usize,
+    /// From the first cycle's exit to the last cycle's re-entry.
+    pub window_days: i32,
+    /// Days from an exit to the re-entry.
+    pub max_reentry_gap_days: i32,
+    /// Days from the entry before an exit to that exit.
+    pub max_stay_days: i32,
+    /// Nationalities checked (empty = everyone).
+    pub nationalities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaggeredDispatch {
+    pub min_batches: usize,
+    /// From the first batch's start date to the last one's.
+    pub window_days: i32,
+    pub max_batch_size: usize,
+    pub min_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamRotation {
+    pub min_leaving: usize,
+    /// The leaving workers' end dates lie within this many days of each other.
+    pub leaving_window_days: i32,
+    pub min_arriving: usize,
+    /// Arrivals start after the first departure and at most this many days
+    /// after the last one.
+    pub arrival_window_days: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomeAfterDeadline {
+    /// The repatriation deadline; work or wages after this day are flagged.
+    pub deadline: DateParam,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkAuthAfter2375 {
+    /// Adoption day; authorisations issued after it are flagged.
+    pub adopted_on: DateParam,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionedCounterparty {
+    /// Entity score (yalu-match) at or above which a record matches.
+    pub threshold: f64,
+    /// Persons match only when their birth dates agree as far as known,
+    /// when both sides give one.
+    pub require_birth_date_agreement: bool,
+    /// Candidates considered per record.
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkWageSinglePayee {
+    pub min_workers: usize,
+    /// Share of the workers' combined monthly wages.
+    pub min_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyDprkConcentration {
+    pub min_dprk: usize,
+    pub min_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupCrossingToSite {
+    pub min_group: usize,
+    /// A worker's placement starts at most this many days after their entry.
+    pub start_within_days: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSwitchSameEmployer {
+    /// The non-work document starts at most this many days after the work
+    /// authorisation's last day.
+    pub max_gap_days: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineChurn {
+    pub deadline: DateParam,
+    /// The exit is on the deadline or at most this many days before it.
+    pub exit_before_days: i32,
+    /// The next entry is after the deadline and at most this many days after it.
+    pub reentry_within_days: i32,
+    pub nationalities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontCompanyLink {
+    /// Relation kinds (from the owner/director/representative to the organisation).
+    pub relation_kinds: Vec<crate::records::RelationKind>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NationalityConflict {
+    /// Also flag records linked across nationalities when neither is the
+    /// DPRK's (false: only `kp` + another).
+    pub any_pair: bool,
+}
+
+/// One rule as `yalu rules list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub enabled: bool,
+    pub severity: String,
+    pub description: String,
+    pub source: String,
+    pub params: Vec<(String, String)>,
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::from_toml(DEFAULT_RULES, "default").expect("the embedded default rule file is valid")
+    }
+}
+
+impl RuleSet {
+    /// Reads rule file text over the embedded default.
+    pub fn from_toml(text: &str, origin: &str) -> Result<RuleSet, DetectError> {
+        let err = |reason: String| DetectError::Rules {
+            origin: origin.to_string(),
+            reason,
+        };
+        let mut base: toml::Table = toml::from_str(DEFAULT_RULES).map_err(|e| err(format!("default: {e}")))?;
+        let over: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        merge(&mut base, over);
+        let set: RuleSet = toml::Value::Table(base).try_into().map_err(|e: toml::de::Error| err(e.to_string()))?;
+        set.validate().map_err(err)?;
+        Ok(set)
+    }
+
+    /// Reads a rule file from disk over the embedded default.
+    pub fn load(path: &std::path::Path) -> Result<RuleSet, DetectError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DetectError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        RuleSet::from_toml(&text, &path.display().to_string())
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let r = &self.resolution;
+        if !(0.0..=1.0).contains(&r.name_threshold) {
+            return Err(format!("resolution.name_threshold must be within 0..1, got {}", r.name_threshold));
+        }
+        if self.general.annual_revenue_per_worker_usd < 0.0 {
+            return Err("general.annual_revenue_per_worker_usd must not be negative".into());
+        }
+        if !self.general.as_of.is_empty() {
+            Day::parse(&self.general.as_of).map_err(|e| format!("general.as_of: {e}"))?;
+        }
+        let s = &self.rules.sanctioned_counterparty.params;
+        if !(0.0..=1.0).contains(&s.threshold) {
+            return Err("rules.SANCTIONED_COUNTERPARTY.params.threshold must be within 0..1".into());
+        }
+        Ok(())
+    }
+
+    /// `as_of` when set.
+    pub fn as_of(&self) -> Option<Day> {
+        Day::parse(&self.general.as_of).ok()
+    }
+
+    /// The rules in catalogue order, with their parameters as written in TOML.
+    pub fn catalogue(&self) -> Vec<RuleInfo> {
+        let value = toml::Value::try_from(&self.rules).expect("rules serialise");
+        RULE_IDS
+            .iter()
+            .map(|id| {
+                let rule = &value[*id];
+                let text = |k: &str| rule.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                let params = rule
+                    .get("params")
+                    .and_then(|p| p.as_table())
+                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())
+                    .unwrap_or_default();
+                RuleInfo {
+                    id,
+                    enabled: rule.get("enabled").and_then(|v| v.as_bool()).unwrap_or(false),
+                    severity: text("severity"),
+                    description: text("description"),
+                    source: text("source"),
+                    params,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether a rule is enabled, by id.
+    pub fn enabled(&self, id: &str) -> bool {
+        self.catalogue().iter().any(|r| r.id == id && r.enabled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rule_file_reads_and_lists_every_rule() {
+        let set = RuleSet::default();
+        let cat = set.catalogue();
+        assert_eq!(cat.len(), 14);
+        for r in &cat {
+            assert!(!r.description.is_empty(), "{}", r.id);
+            assert!(!r.source.is_empty(), "{}", r.id);
+        }
+        assert_eq!(set.rules.visa_run_cycle.params.max_stay_days, 45);
+    }
+
+    #[test]
+    fn a_partial_file_overrides_and_a_typo_is_an_error() {
+        let set = RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay_days = 50\n", "t").unwrap();
+        assert_eq!(set.rules.visa_run_cycle.params.max_stay_days, 50);
+        assert_eq!(set.rules.visa_run_cycle.params.min_cycles, 3);
+        let err = RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay = 50\n", "t").unwrap_err();
+        assert!(err.to_string().contains("max_stay"), "{err}");
+        assert!(RuleSet::from_toml("[rules.NO_SUCH_RULE]\nenabled = true\n", "t").is_err());
+        assert!(RuleSet::from_toml("[rules.DEADLINE_CHURN.params]\ndeadline = \"2019-13-01\"\n", "t").is_err());
+    }
+}

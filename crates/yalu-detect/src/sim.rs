@@ -1,0 +1,1021 @@
+//! A synthetic world in the event data format, with the patterns it plants.
+//!
+//! [`write_world`] writes a data set folder for `workers` DPRK workers
+//! (plus honest negatives in proportion), `truth.jsonl` (see [`crate::eval`])
+//! and a small sanctions list in FtM JSON lines (`list/entities.ftm.json`).
+//! The same seed writes the same files.
+//!
+//! The world follows 2017-2019 reporting from Dandong (2016-2020 timeline):
+//!
+//! * **Intern crews** (about 60 % of the workers): trading houses turned
+//!   staffing agencies in Dandong send 3-5 batches of 17-30 workers, 15-28
+//!   days apart, each crossing at Dandong as one bus (`group_ref`) and
+//!   starting at a textile or seafood plant in Dandong, Shenyang or Dalian
+//!   within a week. Workers hold one-month intern visas, renewed by leaving
+//!   after 24-29 days and coming back 2-6 days later on a new one. Half the
+//!   agencies bring their crews home in mid-2019; the other half keep them
+//!   on past the deadline, sending them out in the weeks before
+//!   2019-12-22 and back 10-40 days after it.
+//! * **Restaurant teams** (about 15 %): 6-9 waitresses on five-year
+//!   entertainer visas; the whole team is swapped for a new one that
+//!   starts 5-40 days after the old one leaves, and the new team stays past
+//!   the deadline.
+//! * **Construction crews on work permits** (about 13 %): 6-9 workers per
+//!   site; half of the permits were issued after 2017-09-11. Some sites pay
+//!   the crew's wages each month to the agency instead of the workers.
+//! * **Status switches** (about 7 %): textile workers whose work permits
+//!   end in 2018 and who stay at the same plant on trainee visas.
+//! * Front companies: some restaurants and sites are directed by DPRK
+//!   officials, and some plants are owned by a listed trading house.
+//! * Second records: some workers appear again as Chinese nationals with
+//!   the same passport (an agency roster), others under a new passport
+//!   with a different spelling of their name.
+//!
+//! Negatives that no alert may name: Chinese workers and agencies
+//! (including ethnic Koreans with Korean names, some the exact namesakes,
+//! born the same day, of DPRK workers; namesakes are only drawn for workers
+//! without a Chinese-identity record, since the policy of joining records
+//! by birth date and name cannot tell such a namesake from that record), South Korean (`kr`) nationals on
+//! work and business visas who travel home every month, other foreign
+//! workers on work permits who travel often, DPRK students, and DPRK
+//! officials who do not work.
+
+use crate::day::Day;
+use crate::error::DetectError;
+use crate::eval::TruthLine;
+use std::collections::HashSet;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Ground-truth file name within the output folder.
+pub const TRUTH_FILE: &str = "truth.jsonl";
+/// Folder of the sanctions list within the output folder.
+pub const LIST_DIR: &str = "list";
+
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub workers: usize,
+    pub seed: u64,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default)]
+pub struct SimStats {
+    pub persons: usize,
+    pub documents: usize,
+    pub crossings: usize,
+    pub placements: usize,
+    pub organizations: usize,
+    pub relations: usize,
+    pub payments: usize,
+    pub patterns: usize,
+    pub negatives: usize,
+}
+
+/// SplitMix64: small, fast and stable across versions, so a seed always
+/// gives the same world.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.range(0, items.len() as i64 - 1) as usize]
+    }
+}
+
+// (DPRK spelling, South spelling, Hangul)
+const SURNAMES: &[(&str, &str, &str)] = &[
+    ("Kim", "Kim", "김"),
+    ("Ri", "Lee", "리"),
+    ("Pak", "Park", "박"),
+    ("Choe", "Choi", "최"),
+    ("Jong", "Jeong", "정"),
+    ("Kang", "Kang", "강"),
+    ("Han", "Han", "한"),
+    ("Yun", "Yoon", "윤"),
+    ("Jang", "Jang", "장"),
+    ("Hwang", "Hwang", "황"),
+    ("Song", "Song", "송"),
+    ("Sin", "Shin", "신"),
+    ("O", "Oh", "오"),
+    ("An", "Ahn", "안"),
+    ("Jo", "Cho", "조"),
+    ("Hong", "Hong", "홍"),
+    ("Ju", "Joo", "주"),
+    ("Mun", "Moon", "문"),
+    ("Paek", "Baek", "백"),
+    ("Kwon", "Kwon", "권"),
+];
+const SYLLABLES: &[(&str, &str, &str)] = &[
+    ("Chol", "cheol", "철"),
+    ("Su", "su", "수"),
+    ("Yong", "yeong", "영"),
+    ("Il", "il", "일"),
+    ("Myong", "myeong", "명"),
+    ("Hyok", "hyeok", "혁"),
+    ("Song", "seong", "성"),
+    ("Gwang", "gwang", "광"),
+    ("Jin", "jin", "진"),
+    ("Hui", "hui", "희"),
+    ("Ok", "ok", "옥"),
+    ("Sun", "sun", "순"),
+    ("Hyang", "hyang", "향"),
+    ("Mi", "mi", "미"),
+    ("Kum", "geum", "금"),
+    ("Nam", "nam", "남"),
+    ("Ho", "ho", "호"),
+    ("Hak", "hak", "학"),
+    ("Chun", "chun", "춘"),
+    ("Ae", "ae", "애"),
+    ("Ran", "ran", "란"),
+    ("Hwa", "hwa", "화"),
+    ("Dok", "deok", "덕"),
+    ("Man", "man", "만"),
+    ("Bok", "bok", "복"),
+    ("Yon", "yeon", "연"),
+    ("Thae", "tae", "태"),
+    ("Hun", "hun", "훈"),
+];
+const HAN_SURNAMES: &[(&str, &str)] = &[
+    ("Wang", "王"),
+    ("Li", "李"),
+    ("Zhang", "张"),
+    ("Liu", "刘"),
+    ("Chen", "陈"),
+    ("Yang", "杨"),
+    ("Zhao", "赵"),
+    ("Huang", "黄"),
+    ("Zhou", "周"),
+    ("Wu", "吴"),
+];
+const HAN_GIVEN: &[(&str, &str)] = &[
+    ("Wei", "伟"),
+    ("Fang", "芳"),
+    ("Min", "敏"),
+    ("Jing", "静"),
+    ("Lei", "磊"),
+    ("Jun", "军"),
+    ("Yang", "洋"),
+    ("Yong", "勇"),
+    ("Yan", "艳"),
+    ("Jie", "杰"),
+    ("Tao", "涛"),
+    ("Ming", "明"),
+    ("Chao", "超"),
+    ("Xiu", "秀"),
+    ("Hua", "华"),
+];
+
+/// A Korean name: DPRK spelling, South spelling, Hangul.
+struct KoreanName {
+    north: String,
+    south: String,
+    hangul: String,
+}
+
+struct Files {
+    persons: csv::Writer<BufWriter<std::fs::File>>,
+    documents: csv::Writer<BufWriter<std::fs::File>>,
+    crossings: csv::Writer<BufWriter<std::fs::File>>,
+    placements: csv::Writer<BufWriter<std::fs::File>>,
+    organizations: csv::Writer<BufWriter<std::fs::File>>,
+    relations: csv::Writer<BufWriter<std::fs::File>>,
+    payments: csv::Writer<BufWriter<std::fs::File>>,
+}
+
+struct World {
+    rng: Rng,
+    files: Files,
+    stats: SimStats,
+    truth: Vec<TruthLine>,
+    used_names: HashSet<(String, i32)>,
+    next_passport: u64,
+    pattern_no: usize,
+}
+
+fn d(y: i32, m: u8, day: u8) -> Day {
+    Day::ymd(y, m, day)
+}
+
+const DEADLINE: (i32, u8, u8) = (2019, 12, 22);
+/// Last day of the simulated world.
+const WORLD_END: (i32, u8, u8) = (2020, 6, 30);
+
+fn csv_err(path: &Path, e: csv::Error) -> DetectError {
+    DetectError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+impl World {
+    fn korean_name(&mut self, dob: Day) -> KoreanName {
+        loop {
+            let s = *self.rng.pick(SURNAMES);
+            let g1 = *self.rng.pick(SYLLABLES);
+            let g2 = *self.rng.pick(SYLLABLES);
+            if g1.0 == g2.0 {
+                continue;
+            }
+            let north = format!("{} {} {}", s.0, g1.0, g2.0);
+            if !self.used_names.insert((north.clone(), dob.0)) {
+                continue;
+            }
+            return KoreanName {
+                north,
+                south: format!("{} {}-{}", s.1, capitalize(g1.1), g2.1),
+                hangul: format!("{}{}{}", s.2, g1.2, g2.2),
+            };
+        }
+    }
+
+    fn birth(&mut self) -> Day {
+        d(1970, 1, 1).plus(self.rng.range(0, 30 * 365) as i32)
+    }
+
+    fn passport(&mut self) -> String {
+        self.next_passport += 1 + self.rng.range(0, 50) as u64;
+        format!("{:09}", self.next_passport)
+    }
+
+    fn id(&mut self, prefix: &str, n: usize) -> String {
+        format!("{prefix}{n:07}")
+    }
+
+    fn person(&mut self, row: [&str; 8]) -> Result<String, DetectError> {
+        self.stats.persons += 1;
+        let id = row[0].to_string();
+        self.files.persons.write_record(row).map_err(|e| csv_err(Path::new("persons.csv"), e))?;
+        Ok(id)
+    }
+
+    fn new_person_id(&mut self) -> String {
+        let n = self.stats.persons + 1;
+        self.id("p", n)
+    }
+
+    /// A DPRK national with a fresh name; returns (id, name, dob, passport).
+    fn dprk_person(&mut self, gender: &str, source: &str) -> Result<(String, KoreanName, Day, String), DetectError> {
+        let dob = self.birth();
+        let name = self.korean_name(dob);
+        let passport = self.passport();
+        let id = self.new_person_id();
+        let dob_s = dob.to_string();
+        let nat = *self.rng.pick(&["KP", "KP", "North Korea", "DPRK"]);
+        self.person([&id, &name.north, &name.hangul, &dob_s, gender, nat, &passport, source])?;
+        Ok((id, name, dob, passport))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn doc(
+        &mut self,
+        person: &str,
+        kind: &str,
+        category: &str,
+        number: &str,
+        sponsor: &str,
+        from: Day,
+        until: Day,
+    ) -> Result<String, DetectError> {
+        self.stats.documents += 1;
+        let id = self.id("d", self.stats.documents);
+        let (f, u) = (from.to_string(), until.to_string());
+        let issuer = if kind == "passport" { "KP" } else { "CN" };
+        self.files
+            .documents
+            .write_record([&id, person, kind, category, issuer, number, sponsor, &f, &f, &u])
+            .map_err(|e| csv_err(Path::new("documents.csv"), e))?;
+        Ok(id)
+    }
+
+    fn cross(&mut self, person: &str, doc: &str, dir: &str, port: &str, day: Day, group: &str) -> Result<(), DetectError> {
+        self.stats.crossings += 1;
+        let id = self.id("x", self.stats.crossings);
+        let when = if self.stats.crossings.is_multiple_of(3) {
+            format!("{day}T{:02}:{:02}:00Z", 6 + self.stats.crossings % 10, self.stats.crossings % 60)
+        } else {
+            day.to_string()
+        };
+        self.files
+            .crossings
+            .write_record([&id, person, doc, dir, "CN", port, &when, group])
+            .map_err(|e| csv_err(Path::new("crossings.csv"), e))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        person: &str,
+        agency: &str,
+        client: &str,
+        site: &str,
+        sector: &str,
+        role: &str,
+        start: Day,
+        end: Option<Day>,
+        wage: u32,
+    ) -> Result<String, DetectError> {
+        self.stats.placements += 1;
+        let id = self.id("pl", self.stats.placements);
+        let (s, e) = (start.to_string(), end.map(|e| e.to_string()).unwrap_or_default());
+        let w = wage.to_string();
+        self.files
+            .placements
+            .write_record([&id, person, agency, client, site, sector, role, &s, &e, &w, "CNY"])
+            .map_err(|e| csv_err(Path::new("placements.csv"), e))?;
+        Ok(id)
+    }
+
+    fn org(&mut self, name: &str, original: &str, kind: &str, city: &str, sector: &str) -> Result<String, DetectError> {
+        self.stats.organizations += 1;
+        let id = format!("o{:05}", self.stats.organizations);
+        let country = if kind == "trading_house" && original.contains('조') { "KP" } else { "CN" };
+        let reg = format!("91210{:08}", self.stats.organizations * 7919 % 100_000_000);
+        self.files
+            .organizations
+            .write_record([&id, name, original, kind, country, city, &reg, sector])
+            .map_err(|e| csv_err(Path::new("organizations.csv"), e))?;
+        Ok(id)
+    }
+
+    fn relation(&mut self, from: &str, to: &str, kind: &str, since: Day) -> Result<(), DetectError> {
+        self.stats.relations += 1;
+        let id = self.id("r", self.stats.relations);
+        let share = if kind == "owns" { "51" } else { "" };
+        self.files
+            .relations
+            .write_record([&id, from, to, kind, share, &since.to_string(), ""])
+            .map_err(|e| csv_err(Path::new("relations.csv"), e))
+    }
+
+    fn pay(&mut self, payer: &str, payee: &str, amount: u32, day: Day, reference: &str) -> Result<(), DetectError> {
+        self.stats.payments += 1;
+        let id = self.id("pay", self.stats.payments);
+        self.files
+            .payments
+            .write_record([&id, payer, payee, &amount.to_string(), "CNY", &day.to_string(), "bank", reference])
+            .map_err(|e| csv_err(Path::new("payments.csv"), e))
+    }
+
+    fn pattern(&mut self, rule: &str, keys: &[&str], note: String) {
+        self.pattern_no += 1;
+        self.truth.push(TruthLine::Pattern {
+            pattern_id: format!("T{:06}", self.pattern_no),
+            rule: rule.to_string(),
+            key_ids: keys.iter().map(|k| k.to_string()).collect(),
+            note,
+        });
+    }
+
+    fn negative(&mut self, id: &str, note: &str) {
+        self.truth.push(TruthLine::Negative {
+            id: id.to_string(),
+            note: note.to_string(),
+        });
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+const CITIES: &[&str] = &["Dandong", "Shenyang", "Dalian"];
+const PLANT_WORDS: &[&str] = &[
+    "Haifeng", "Jinhai", "Donggang", "Xinyu", "Hongda", "Yalujiang", "Huaxin", "Lianhe", "Shengli", "Baihe", "Tianyi",
+    "Fuxing", "Jiahe", "Ruixiang", "Longsheng", "Xinghai", "Dongfang", "Hengtai",
+];
+const HOUSE_WORDS: &[&str] = &[
+    "Sobaeksu", "Unha", "Kumsong", "Myohyang", "Paektusan", "Rungra", "Chilbo", "Taedonggang", "Moranbong", "Ryugyong",
+    "Kwangmyong", "Samjiyon", "Manpung", "Haebangsan", "Jangsu", "Songdowon",
+];
+
+fn place_name(rng: &mut Rng, n: usize, words: &[&str]) -> String {
+    format!("{} {}", rng.pick(words), n)
+}
+
+/// Writes a synthetic world to `dir`.
+pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectError> {
+    std::fs::create_dir_all(dir.join(LIST_DIR)).map_err(|e| DetectError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let open = |name: &str, header: &[&str]| -> Result<csv::Writer<BufWriter<std::fs::File>>, DetectError> {
+        let path = dir.join(name);
+        let f = std::fs::File::create(&path).map_err(|e| DetectError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, f));
+        w.write_record(header).map_err(|e| csv_err(&path, e))?;
+        Ok(w)
+    };
+    let files = Files {
+        persons: open(
+            "persons.csv",
+            &["person_id", "full_name", "name_original_script", "birth_date", "gender", "nationality", "passport_number", "source"],
+        )?,
+        documents: open(
+            "documents.csv",
+            &[
+                "document_id", "person_id", "kind", "category", "issuing_country", "number", "sponsor_org_id", "issued_on",
+                "valid_from", "valid_until",
+            ],
+        )?,
+        crossings: open(
+            "crossings.csv",
+            &["crossing_id", "person_id", "document_id", "direction", "country", "port", "crossed_at", "group_ref"],
+        )?,
+        placements: open(
+            "placements.csv",
+            &[
+                "placement_id", "person_id", "agency_org_id", "client_org_id", "site", "sector", "role", "start_on", "end_on",
+                "wage_amount", "wage_currency",
+            ],
+        )?,
+        organizations: open(
+            "organizations.csv",
+            &["org_id", "name", "name_original_script", "kind", "country", "city", "registration_number", "sector"],
+        )?,
+        relations: open("relations.csv", &["relation_id", "from_id", "to_id", "kind", "share", "since", "until"])?,
+        payments: open(
+            "payments.csv",
+            &["payment_id", "payer_id", "payee_id", "amount", "currency", "paid_on", "channel", "reference"],
+        )?,
+    };
+    let mut w = World {
+        rng: Rng(opts.seed ^ SEED_SALT),
+        files,
+        stats: SimStats::default(),
+        truth: Vec::new(),
+        used_names: HashSet::new(),
+        next_passport: 745_000_000 + opts.seed % 1000 * 100_000,
+        pattern_no: 0,
+    };
+    let n = opts.workers.max(1);
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    let mut dprk_worker_names: Vec<(String, String, Day)> = Vec::new(); // (north name, south name, dob) for namesakes
+    let mut officials: Vec<String> = Vec::new();
+
+    // ---- DPRK officials (who do not work); some direct companies later
+    let n_officials = (n / 100).max(3);
+    for _ in 0..n_officials {
+        let (id, _, _, _) = w.dprk_person("M", "consulate register")?;
+        let from = d(2016, 1, 1).plus(w.rng.range(0, 200) as i32);
+        let v = w.doc(&id, "visa", "official", "", "", from, from.plus(4 * 365))?;
+        // trips of 60-120 days away and 90-200 days in China, none around the deadline
+        let mut t = from;
+        w.cross(&id, &v, "entry", "Dandong", t, "")?;
+        loop {
+            let stay = w.rng.range(90, 200) as i32;
+            let out = w.rng.range(60, 120) as i32;
+            let x = t.plus(stay);
+            let back = x.plus(out);
+            if back > d(2019, 10, 31) {
+                break;
+            }
+            w.cross(&id, &v, "exit", "Dandong", x, "")?;
+            w.cross(&id, &v, "entry", "Dandong", back, "")?;
+            t = back;
+        }
+        officials.push(id);
+    }
+    let mut official_cursor = 0;
+    let mut used_officials: HashSet<String> = HashSet::new();
+
+    // ---- intern crews: staggered dispatch by trading houses
+    let intern_target = n * 60 / 100;
+    let mut interns = 0;
+    let mut house_no = 0;
+    let deadline = d(DEADLINE.0, DEADLINE.1, DEADLINE.2);
+    let world_end = d(WORLD_END.0, WORLD_END.1, WORLD_END.2);
+    while interns < intern_target {
+        house_no += 1;
+        let house_word = *w.rng.pick(HOUSE_WORDS);
+        let agency_name = format!("Dandong {house_word} Trading Co., Ltd. {house_no}");
+        let agency = w.org(&agency_name, "", "trading_house", "Dandong", "other")?;
+        let churn = w.rng.chance(0.5);
+        let listed_house = house_no % 7 == 3;
+        if listed_house {
+            listed.push(serde_json::json!({
+                "id": format!("sim-listed-{house_no}"),
+                "schema": "Company",
+                "properties": {"name": [format!("Dandong {house_word} Trading Company {house_no}")], "country": ["kp"]},
+                "datasets": ["sim_sanctions"],
+                "target": true
+            }));
+            w.pattern("SANCTIONED_COUNTERPARTY", &[&agency], format!("listed trading house {agency_name}"));
+        }
+        let batches = w.rng.range(3, 5) as usize;
+        let mut start = d(2017, 1, 10).plus(w.rng.range(0, 520) as i32);
+        let mut batch_ids = Vec::new();
+        let mut first_worker = String::new();
+        for b in 0..batches {
+            if b > 0 {
+                start = start.plus(w.rng.range(15, 28) as i32);
+            }
+            let size = w.rng.range(17, 30) as usize;
+            let city = *w.rng.pick(CITIES);
+            let sector = if w.rng.chance(0.5) { "textile" } else { "seafood" };
+            let client_name = format!(
+                "{city} {} {} Co., Ltd.",
+                place_name(&mut w.rng, house_no * 10 + b, PLANT_WORDS),
+                if sector == "textile" { "Garment" } else { "Seafood Processing" }
+            );
+            let client = w.org(&client_name, "", "employer", city, sector)?;
+            if listed_house && b == 0 {
+                let since = start.plus(-200);
+                w.relation(&agency, &client, "owns", since)?;
+                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{client_name} owned by listed {agency_name}"));
+            }
+            let group = format!("BUS-{house_no}-{b}");
+            let cross_day = start.plus(-(w.rng.range(0, 7) as i32));
+            let mut batch_first = String::new();
+            let planned_end = d(2019, 5, 1).plus(w.rng.range(0, 180) as i32);
+            for _ in 0..size {
+                let gender = if sector == "textile" { "F" } else { *w.rng.pick(&["F", "M"]) };
+                let (id, name, dob, passport) = w.dprk_person(gender, "border register")?;
+                interns += 1;
+                if batch_first.is_empty() {
+                    batch_first = id.clone();
+                }
+                // a second record under a new passport (roster spelling), used from mid-2019 on
+                let second = if w.rng.chance(0.03) {
+                    let id2 = w.new_person_id();
+                    let p2 = w.passport();
+                    let dob_s = dob.to_string();
+                    w.person([&id2, &name.south.to_uppercase(), "", &dob_s, gender, "KP", &p2, "agency roster"])?;
+                    w.truth.push(TruthLine::SamePerson {
+                        ids: vec![id.clone(), id2.clone()],
+                    });
+                    Some(id2)
+                } else {
+                    None
+                };
+                // the same passport on a Chinese identity
+                if w.rng.chance(0.03) {
+                    let id3 = w.new_person_id();
+                    let dob_s = dob.to_string();
+                    let name3 = name.north.to_uppercase();
+                    w.person([&id3, &name3, &name.hangul, &dob_s, gender, "CN", &passport, "hukou extract"])?;
+                    w.truth.push(TruthLine::SamePerson {
+                        ids: vec![id.clone(), id3.clone()],
+                    });
+                    w.pattern("NATIONALITY_CONFLICT", &[&id], format!("{id} also recorded as Chinese ({id3})"));
+                } else {
+                    // candidates for Chinese namesakes: not a worker who also has a Chinese
+                    // record, which a namesake born the same day could not be told from
+                    dprk_worker_names.push((name.north.clone(), name.south.clone(), dob));
+                }
+                // visa runs
+                let mut t = cross_day;
+                let mut v = w.doc(&id, "visa", "intern", "", &agency, t, t.plus(29))?;
+                w.cross(&id, &v, "entry", "Dandong", t, &group)?;
+                let mut churned = false;
+                let end;
+                loop {
+                    let mut x = t.plus(w.rng.range(24, 29) as i32);
+                    if !churn && x >= planned_end {
+                        end = Some(x);
+                        w.cross(&id, "", "exit", "Dandong", x, "")?;
+                        break;
+                    }
+                    let mut back = x.plus(w.rng.range(2, 6) as i32);
+                    if churn && !churned && x >= deadline.plus(-25) {
+                        x = x.min(deadline.plus(-3)).max(t.plus(1));
+                        back = deadline.plus(w.rng.range(10, 40) as i32);
+                        churned = true;
+                    }
+                    if churn && back > world_end.plus(-20) {
+                        end = None;
+                        break;
+                    }
+                    w.cross(&id, "", "exit", "Dandong", x, "")?;
+                    let holder = match &second {
+                        Some(s) if back >= d(2019, 6, 1) => s.clone(),
+                        _ => id.clone(),
+                    };
+                    v = w.doc(&holder, "visa", "intern", "", &agency, back, back.plus(29))?;
+                    w.cross(&holder, &v, "entry", "Dandong", back, "")?;
+                    t = back;
+                }
+                let wage = w.rng.range(1800, 2600) as u32;
+                w.place(&id, &agency, &client, city, sector, "operator", start, end, wage)?;
+                w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on intern visas at {client}"));
+                w.pattern("VISA_RUN_CYCLE", &[&id], format!("{id} monthly intern visa runs"));
+                if churn {
+                    w.pattern("INCOME_AFTER_DEADLINE", &[&id], format!("{id} kept on after the deadline"));
+                    w.pattern("DEADLINE_CHURN", &[&id], format!("{id} out and back around the deadline"));
+                }
+            }
+            w.pattern(
+                "GROUP_CROSSING_TO_SITE",
+                &[&client, &batch_first],
+                format!("bus {group} of {size} to {client_name}"),
+            );
+            batch_ids.push(batch_first.clone());
+            if first_worker.is_empty() {
+                first_worker = batch_first;
+            }
+        }
+        w.pattern("STAGGERED_DISPATCH", &[&agency], format!("{agency_name}: {batches} batches"));
+        w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], format!("{agency_name} places only DPRK workers"));
+    }
+
+    // ---- restaurant teams rotated on five-year entertainer visas
+    let restaurant_target = n * 15 / 100;
+    let mut staff = 0;
+    let mut rest_no = 0;
+    while staff < restaurant_target {
+        let house_word = *w.rng.pick(HOUSE_WORDS);
+        let agency = w.org(&format!("{house_word} Catering Trading Co. {rest_no}"), "", "trading_house", "Dandong", "restaurant")?;
+        let restaurants = w.rng.range(2, 4);
+        let mut agency_workers = 0;
+        for _ in 0..restaurants {
+            rest_no += 1;
+            let city = *w.rng.pick(CITIES);
+            let rname = format!("{city} {house_word} Korean Restaurant {rest_no}");
+            let client = w.org(&rname, &format!("{house_word}관 {rest_no}"), "restaurant", city, "restaurant")?;
+            if rest_no % 5 == 0 && official_cursor < officials.len() {
+                let o = officials[official_cursor].clone();
+                official_cursor += 1;
+                used_officials.insert(o.clone());
+                w.relation(&o, &client, "directs", d(2016, 3, 1))?;
+                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{rname} directed by DPRK official {o}"));
+            }
+            let a_start = d(2016, 3, 1).plus(w.rng.range(0, 300) as i32);
+            let rotation = d(2018, 3, 1).plus(w.rng.range(0, 460) as i32);
+            let b_start = rotation.plus(w.rng.range(5, 40) as i32);
+            let mut first_new = String::new();
+            for team in 0..2 {
+                let size = w.rng.range(6, 9);
+                let group = format!("TEAM-{rest_no}-{team}");
+                for _ in 0..size {
+                    let (id, _, _, _) = w.dprk_person("F", "restaurant staff list")?;
+                    staff += 1;
+                    agency_workers += 1;
+                    let (start, end) = if team == 0 {
+                        (a_start, Some(rotation.plus(w.rng.range(0, 7) as i32)))
+                    } else {
+                        (b_start, None)
+                    };
+                    let v = w.doc(&id, "visa", "entertainer", "", &client, start.plus(-20), start.plus(-20 + 5 * 365))?;
+                    w.cross(&id, &v, "entry", "Dandong", start.plus(-2), &group)?;
+                    if let Some(e) = end {
+                        w.cross(&id, &v, "exit", "Dandong", e.plus(1), &group)?;
+                    }
+                    w.place(&id, &agency, &client, city, "restaurant", "waitress and singer", start, end, 1500)?;
+                    w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on an entertainer visa"));
+                    if team == 1 {
+                        w.pattern("INCOME_AFTER_DEADLINE", &[&id], format!("{id} still at {rname}"));
+                        if first_new.is_empty() {
+                            first_new = id.clone();
+                        }
+                    }
+                }
+            }
+            w.pattern("TEAM_ROTATION", &[&client, &first_new], format!("{rname} swapped its team around {rotation}"));
+        }
+        if agency_workers >= 10 {
+            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "restaurant supplier".into());
+        }
+    }
+
+    // ---- construction crews on work permits, some paid to the agency
+    let crew_target = n * 13 / 100;
+    let mut builders = 0;
+    let mut crew_no = 0;
+    while builders < crew_target {
+        let house_word = *w.rng.pick(HOUSE_WORDS);
+        let agency = w.org(&format!("{house_word} Construction Trading Co. {crew_no}"), "", "trading_house", "Dandong", "construction")?;
+        let crews = w.rng.range(2, 5);
+        let after = w.rng.chance(0.5);
+        let mut agency_workers = 0;
+        for _ in 0..crews {
+            crew_no += 1;
+            let city = *w.rng.pick(&["Shenyang", "Dalian"]);
+            let cname = format!("{city} {} Construction Engineering {crew_no}", place_name(&mut w.rng, crew_no, PLANT_WORDS));
+            let client = w.org(&cname, "", "employer", city, "construction")?;
+            let sweep = crew_no % 3 == 0;
+            if crew_no % 7 == 2 && official_cursor < officials.len() {
+                let o = officials[official_cursor].clone();
+                official_cursor += 1;
+                used_officials.insert(o.clone());
+                w.relation(&o, &client, "represents", d(2017, 1, 1))?;
+                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{cname} represented by DPRK official {o}"));
+            }
+            let (issued, start, end) = if after {
+                let i = d(2017, 10, 1).plus(w.rng.range(0, 150) as i32);
+                (i, i.plus(20), d(2019, 3, 1).plus(w.rng.range(0, 180) as i32))
+            } else {
+                let i = d(2016, 1, 10).plus(w.rng.range(0, 500) as i32);
+                (i, i.plus(20), d(2019, 1, 1).plus(w.rng.range(0, 150) as i32))
+            };
+            let size = w.rng.range(6, 9);
+            let group = format!("CREW-{crew_no}");
+            let mut workers = Vec::new();
+            for _ in 0..size {
+                let (id, name, dob, passport) = w.dprk_person("M", "labour bureau")?;
+                builders += 1;
+                agency_workers += 1;
+                if w.rng.chance(0.03) {
+                    let id3 = w.new_person_id();
+                    let dob_s = dob.to_string();
+                    w.person([&id3, &name.north, "", &dob_s, "M", "China", &passport, "site roster"])?;
+                    w.pattern("NATIONALITY_CONFLICT", &[&id], format!("{id} also recorded as Chinese ({id3})"));
+                } else {
+                    dprk_worker_names.push((name.north.clone(), name.south.clone(), dob));
+                }
+                let wp = w.doc(&id, "work_permit", "work", "", &client, issued, end.plus(60).max(issued.plus(3 * 365)))?;
+                w.cross(&id, &wp, "entry", "Dandong", start.plus(-3), &group)?;
+                w.cross(&id, &wp, "exit", "Dandong", end.plus(2), &group)?;
+                let wage = w.rng.range(2200, 3200) as u32;
+                w.place(&id, &agency, &client, city, "construction", "labourer", start, Some(end), wage)?;
+                if after {
+                    w.pattern("WORK_AUTH_AFTER_2375", &[&id], format!("{id} permit issued {issued}"));
+                }
+                workers.push((id, wage));
+            }
+            // monthly wages, paid on the 10th for the month before
+            let mut m = start.month_start();
+            let mut months = 0;
+            while m <= end {
+                let (y, mo, _) = m.ymd_parts();
+                let next = if mo == 12 { d(y + 1, 1, 1) } else { d(y, mo + 1, 1) };
+                let payday = next.plus(9);
+                let label = m.month_label();
+                if sweep {
+                    let total: u32 = workers.iter().map(|(_, wg)| *wg).sum();
+                    let amount = total * w.rng.range(80, 100) as u32 / 100;
+                    w.pay(&client, &agency, amount, payday, &format!("labour service fee {label}"))?;
+                    months += 1;
+                } else {
+                    for (id, wage) in workers.clone() {
+                        w.pay(&client, &id, wage, payday, &format!("salary {label}"))?;
+                    }
+                }
+                m = next;
+            }
+            if sweep && months > 0 {
+                w.pattern("BULK_WAGE_SINGLE_PAYEE", &[&client, &agency], format!("{cname} pays the crew's wages to {agency}"));
+            }
+        }
+        if agency_workers >= 10 {
+            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "construction supplier".into());
+        }
+    }
+
+    // ---- status switch: work permit ends, trainee visa at the same plant
+    let switch_target = n * 7 / 100;
+    let mut switched = 0;
+    let mut sw_no = 0;
+    while switched < switch_target {
+        let house_word = *w.rng.pick(HOUSE_WORDS);
+        let agency = w.org(&format!("{house_word} Textile Export Co. {sw_no}"), "", "trading_house", "Dandong", "textile")?;
+        let crews = w.rng.range(2, 4);
+        let mut agency_workers = 0;
+        for _ in 0..crews {
+            sw_no += 1;
+            let city = *w.rng.pick(CITIES);
+            let cname = format!("{city} {} Knitwear Factory {sw_no}", place_name(&mut w.rng, sw_no, PLANT_WORDS));
+            let client = w.org(&cname, "", "employer", city, "textile")?;
+            let issued = d(2015, 6, 1).plus(w.rng.range(0, 360) as i32);
+            let until = d(2018, 1, 1).plus(w.rng.range(0, 240) as i32);
+            let end = until.plus(w.rng.range(120, 300) as i32);
+            let size = w.rng.range(5, 8);
+            for _ in 0..size {
+                let (id, _, _, _) = w.dprk_person("F", "labour bureau")?;
+                switched += 1;
+                agency_workers += 1;
+                let wp = w.doc(&id, "work_permit", "work", "", &client, issued, until)?;
+                let tv_from = until.plus(w.rng.range(1, 25) as i32);
+                w.doc(&id, "visa", "trainee", "", &client, tv_from, tv_from.plus(365))?;
+                w.cross(&id, &wp, "entry", "Dandong", issued.plus(5), &format!("SW-{sw_no}"))?;
+                w.cross(&id, "", "exit", "Dandong", end.plus(1), "")?;
+                w.place(&id, &agency, &client, city, "textile", "sewing", issued.plus(10), Some(end), 2000)?;
+                w.pattern("STATUS_SWITCH_SAME_EMPLOYER", &[&id, &client], format!("{id} switched to a trainee visa"));
+                w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on a trainee visa at {client}"));
+            }
+        }
+        if agency_workers >= 10 {
+            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "textile supplier".into());
+        }
+    }
+
+    // ---- negatives
+    // DPRK students: long stays, summer breaks only
+    for _ in 0..(n * 5 / 100).max(2) {
+        let gender = *w.rng.pick(&["F", "M"]);
+        let (id, _, _, _) = w.dprk_person(gender, "university register")?;
+        let year = w.rng.range(2016, 2018) as i32;
+        let v = w.doc(&id, "visa", "student", "", "", d(year, 8, 20), d(year + 4, 7, 31))?;
+        for y in year..=2019 {
+            let back = d(y, 8, 25).plus(w.rng.range(0, 5) as i32);
+            w.cross(&id, &v, "entry", "Dandong", back, "")?;
+            if y < 2019 {
+                let out = d(y + 1, 7, 1).plus(w.rng.range(0, 9) as i32);
+                w.cross(&id, &v, "exit", "Dandong", out, "")?;
+            }
+        }
+        w.negative(&id, "DPRK student, no work");
+    }
+    for o in &officials {
+        if !used_officials.contains(o) {
+            w.negative(o, "DPRK official, no work");
+        }
+    }
+    // one unused official directs a Chinese company with only Chinese staff
+    let chinese_company = w.org("Shenyang Xinghai Logistics Co., Ltd.", "沈阳星海物流有限公司", "employer", "Shenyang", "other")?;
+    if let Some(o) = officials.iter().find(|o| !used_officials.contains(*o)).cloned() {
+        w.relation(&o, &chinese_company, "directs", d(2017, 5, 1))?;
+    }
+    w.negative(&chinese_company, "Chinese company with Chinese staff only");
+
+    // Chinese workers through Chinese agencies, paid by lump sums
+    let n_cn = (n * 25 / 100).max(10);
+    let cn_agencies: Vec<String> = (0..(n_cn / 200).max(1))
+        .map(|i| {
+            let name = format!("Liaoning Renhe Human Resources Service Co. {i}");
+            w.org(&name, "", "staffing_agency", "Shenyang", "other")
+        })
+        .collect::<Result<_, _>>()?;
+    for a in &cn_agencies {
+        w.negative(a, "Chinese staffing agency, Chinese workers only");
+    }
+    let mut cn_clients = Vec::new();
+    for i in 0..(n_cn / 40).max(2) {
+        let city = *w.rng.pick(CITIES);
+        let c = w.org(&format!("{city} Hengtai Food Co. {i}"), "", "employer", city, "seafood")?;
+        w.negative(&c, "Chinese plant, Chinese workers only");
+        cn_clients.push((c, city));
+    }
+    let mut cn_workers_by_client: Vec<Vec<(String, u32)>> = vec![Vec::new(); cn_clients.len()];
+    for i in 0..n_cn {
+        let dob;
+        let (full, original) = if i % 3 == 0 && !dprk_worker_names.is_empty() {
+            // ethnic Korean in China, sometimes the exact namesake of a DPRK worker born the same day
+            let k = w.rng.range(0, dprk_worker_names.len() as i64 - 1) as usize;
+            let (north, south, wdob) = dprk_worker_names[k].clone();
+            if i % 6 == 0 {
+                dob = wdob;
+                (north, String::new())
+            } else {
+                dob = w.birth();
+                (south, String::new())
+            }
+        } else {
+            dob = w.birth();
+            let s = *w.rng.pick(HAN_SURNAMES);
+            let g = *w.rng.pick(HAN_GIVEN);
+            (format!("{} {}", s.0, g.0), format!("{}{}", s.1, g.1))
+        };
+        let id = w.new_person_id();
+        let idn = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
+        let gender = *w.rng.pick(&["F", "M"]);
+        w.person([&id, &full, &original, &dob.to_string(), gender, "CN", &idn, "hukou"])?;
+        let ci = i % cn_clients.len();
+        let (client, city) = cn_clients[ci].clone();
+        let agency = cn_agencies[i % cn_agencies.len()].clone();
+        let start = d(2016, 6, 1).plus(w.rng.range(0, 900) as i32);
+        let end = if w.rng.chance(0.5) { None } else { Some(start.plus(w.rng.range(200, 900) as i32)) };
+        let wage = w.rng.range(3000, 4500) as u32;
+        w.place(&id, &agency, &client, city, "seafood", "worker", start, end, wage)?;
+        cn_workers_by_client[ci].push((agency, wage));
+        // some ethnic Koreans visit South Korea every month
+        if i % 9 == 0 {
+            let mut t = d(2018, 1, 5).plus(w.rng.range(0, 30) as i32);
+            while t < d(2020, 3, 1) {
+                w.cross(&id, "", "exit", "Dalian", t, "")?;
+                t = t.plus(w.rng.range(3, 8) as i32);
+                w.cross(&id, "", "entry", "Dalian", t, "")?;
+                t = t.plus(w.rng.range(20, 35) as i32);
+            }
+        }
+        w.negative(&id, "Chinese worker");
+    }
+    // Chinese plants pay their staffing agency a monthly lump sum
+    for (ci, (client, _)) in cn_clients.clone().iter().enumerate() {
+        let total: u32 = cn_workers_by_client[ci].iter().map(|x| x.1).sum();
+        if let Some((agency, _)) = cn_workers_by_client[ci].first().cloned() {
+            for m in 0..24 {
+                let day = d(2018, 1, 10).plus(m * 30);
+                w.pay(client, &agency, total, day, "labour dispatch fee")?;
+            }
+        }
+    }
+
+    // South Korean nationals and other foreigners on work documents who travel often
+    let n_foreign = (n * 8 / 100).max(4);
+    let kr_employer = w.org("Shenyang Hanil Electronics Co., Ltd.", "", "employer", "Shenyang", "other")?;
+    let other_employer = w.org("Dalian Northport Shipyard Co., Ltd.", "", "employer", "Dalian", "construction")?;
+    w.negative(&kr_employer, "South Korean-owned employer");
+    w.negative(&other_employer, "employer of foreign specialists");
+    for i in 0..n_foreign {
+        let dob = w.birth();
+        let (full, original, nat, employer, port) = if i % 2 == 0 {
+            let name = w.korean_name(dob);
+            (name.south, name.hangul, "KR", kr_employer.clone(), "Shenyang")
+        } else {
+            let nat = *w.rng.pick(&["RU", "VN", "PH", "UZ"]);
+            let (first, last) = match nat {
+                "RU" => (*w.rng.pick(&["Ivan", "Sergei", "Olga", "Dmitry"]), *w.rng.pick(&["Petrov", "Smirnov", "Volkova", "Orlov"])),
+                "VN" => (*w.rng.pick(&["Nguyen", "Tran", "Le", "Pham"]), *w.rng.pick(&["Van Anh", "Thi Lan", "Minh Duc", "Quoc Bao"])),
+                "PH" => (*w.rng.pick(&["Jose", "Maria", "Mark", "Grace"]), *w.rng.pick(&["Santos", "Reyes", "Cruz", "Garcia"])),
+                _ => (*w.rng.pick(&["Aziz", "Dilnoza", "Rustam", "Kamola"]), *w.rng.pick(&["Karimov", "Yusupova", "Aliev", "Rakhimova"])),
+            };
+            (format!("{first} {last} {i}"), String::new(), nat, other_employer.clone(), "Dalian")
+        };
+        let id = w.new_person_id();
+        let pass = format!("F{:08}", w.rng.range(0, 99_999_999));
+        let gender = *w.rng.pick(&["F", "M"]);
+        w.person([&id, &full, &original, &dob.to_string(), gender, nat, &pass, "employer filing"])?;
+        let issued = d(2017, 10, 1).plus(w.rng.range(0, 300) as i32);
+        let wp = w.doc(&id, "work_permit", "work", "", &employer, issued, issued.plus(2 * 365))?;
+        w.doc(&id, "visa", "business", "", &employer, issued, issued.plus(2 * 365))?;
+        w.place(&id, "", &employer, port, "other", "engineer", issued.plus(10), Some(issued.plus(2 * 365)), 12000)?;
+        let mut t = issued.plus(3);
+        w.cross(&id, &wp, "entry", port, t, "")?;
+        while t < issued.plus(2 * 365 - 40) {
+            t = t.plus(w.rng.range(20, 30) as i32);
+            w.cross(&id, "", "exit", port, t, "")?;
+            t = t.plus(w.rng.range(3, 7) as i32);
+            w.cross(&id, &wp, "entry", port, t, "")?;
+        }
+        w.negative(&id, "foreign worker on a work permit, frequent traveller");
+    }
+
+    // decoys on the list: names nobody in the data carries
+    listed.push(serde_json::json!({
+        "id": "sim-listed-kmdtc", "schema": "Company",
+        "properties": {"name": ["Korea Mining Development Trading Corporation"], "country": ["kp"]},
+        "datasets": ["sim_sanctions"], "target": true}));
+    listed.push(serde_json::json!({
+        "id": "sim-listed-person-1", "schema": "Person",
+        "properties": {"name": ["Kim Jong Sik"], "birthDate": ["1962-03-03"], "nationality": ["kp"]},
+        "datasets": ["sim_sanctions"], "target": true}));
+
+    // finish
+    let Files {
+        persons,
+        documents,
+        crossings,
+        placements,
+        organizations,
+        relations,
+        payments,
+    } = w.files;
+    for (name, mut f) in [
+        ("persons.csv", persons),
+        ("documents.csv", documents),
+        ("crossings.csv", crossings),
+        ("placements.csv", placements),
+        ("organizations.csv", organizations),
+        ("relations.csv", relations),
+        ("payments.csv", payments),
+    ] {
+        f.flush().map_err(|e| DetectError::Io {
+            path: dir.join(name),
+            source: e,
+        })?;
+    }
+    let write_lines = |path: &Path, lines: Vec<String>| -> Result<(), DetectError> {
+        let io = |e| DetectError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        let mut f = BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        for l in lines {
+            f.write_all(l.as_bytes()).map_err(io)?;
+            f.write_all(b"\n").map_err(io)?;
+        }
+        f.flush().map_err(io)
+    };
+    let mut stats = w.stats;
+    stats.patterns = w.truth.iter().filter(|t| matches!(t, TruthLine::Pattern { .. })).count();
+    stats.negatives = w.truth.iter().filter(|t| matches!(t, TruthLine::Negative { .. })).count();
+    write_lines(
+        &dir.join(TRUTH_FILE),
+        w.truth.iter().map(|t| serde_json::to_string(t).expect("serialises")).collect(),
+    )?;
+    write_lines(
+        &dir.join(LIST_DIR).join("entities.ftm.json"),
+        listed.iter().map(|v| v.to_string()).collect(),
+    )?;
+    Ok(stats)
+}
+
+/// Mixed into the seed so that seed 0 is not a degenerate state.
+const SEED_SALT: u64 = 0x5eed_0a1d_2019_1222;

@@ -1,0 +1,390 @@
+//! Each rule's positive and negative edges on small hand-made data sets,
+//! built from the rule definitions in the default rule file.
+
+mod common;
+use common::{Fixture, day};
+
+const NONWORK: &str = "NONWORK_VISA_EMPLOYMENT";
+
+#[test]
+fn nonwork_visa_employment_needs_one_day_of_overlap() {
+    // intern visa ends the day the placement starts: one day of overlap
+    let mut f = Fixture::new();
+    f.person("w1", "KP")
+        .doc("d1", "w1", "visa", "intern", "2018-01-01", "2018-03-01")
+        .place("pl1", "w1", "a1", "c1", "2018-03-01", "2018-06-30");
+    let a = f.alerts(NONWORK);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].period_start.unwrap().to_string(), "2018-03-01");
+    assert_eq!(a[0].period_end.unwrap().to_string(), "2018-03-01");
+    assert_eq!(a[0].worker_days, 1);
+    assert!(a[0].evidence_ids.contains(&"d1".to_string()) && a[0].evidence_ids.contains(&"pl1".to_string()));
+    assert!(a[0].subject_ids.contains(&"c1".to_string()) && a[0].subject_ids.contains(&"a1".to_string()));
+
+    // the visa ends the day before: no overlap
+    let mut f = Fixture::new();
+    f.person("w1", "KP")
+        .doc("d1", "w1", "visa", "intern", "2018-01-01", "2018-02-28")
+        .place("pl1", "w1", "a1", "c1", "2018-03-01", "2018-06-30");
+    assert!(f.alerts(NONWORK).is_empty());
+
+    // a work permit covering the same days: not "only non-work"
+    let mut f = Fixture::new();
+    f.person("w1", "KP")
+        .doc("d1", "w1", "visa", "intern", "2018-01-01", "2018-06-30")
+        .doc("d2", "w1", "work_permit", "work", "2017-01-01", "2018-12-31")
+        .place("pl1", "w1", "a1", "c1", "2018-03-01", "2018-06-30");
+    assert!(f.alerts(NONWORK).is_empty());
+
+    // the same facts for a Chinese citizen: no alert
+    let mut f = Fixture::new();
+    f.person("w1", "CN")
+        .doc("d1", "w1", "visa", "intern", "2018-01-01", "2018-06-30")
+        .place("pl1", "w1", "a1", "c1", "2018-03-01", "2018-06-30");
+    assert!(f.alerts(NONWORK).is_empty());
+
+    // an entertainer visa counts as non-work; an official one does not
+    for (cat, expected) in [("entertainer", 1), ("official", 0), ("work", 0)] {
+        let mut f = Fixture::new();
+        f.person("w1", "KP")
+            .doc("d1", "w1", "visa", cat, "2018-01-01", "2018-06-30")
+            .place("pl1", "w1", "a1", "c1", "2018-03-01", "");
+        assert_eq!(f.alerts(NONWORK).len(), expected, "{cat}");
+    }
+}
+
+/// A worker who enters on `start`, then makes `n` cycles: exit after `stay`
+/// days, re-enter `gap` days later, each re-entry on a fresh intern visa.
+fn visa_runner(f: &mut Fixture, id: &str, start: &str, n: usize, stay: i32, gap: i32) {
+    f.person(id, "KP");
+    let mut t = 0;
+    f.doc(&format!("{id}-v0"), id, "visa", "intern", &day(start, 0), &day(start, stay));
+    f.cross(&format!("{id}-e0"), id, "entry", &day(start, 0), &format!("{id}-v0"), "");
+    for k in 1..=n {
+        t += stay;
+        f.cross(&format!("{id}-x{k}"), id, "exit", &day(start, t), "", "");
+        t += gap;
+        let v = format!("{id}-v{k}");
+        f.doc(&v, id, "visa", "intern", &day(start, t), &day(start, t + stay));
+        f.cross(&format!("{id}-e{k}"), id, "entry", &day(start, t), &v, "");
+    }
+}
+
+#[test]
+fn visa_run_cycle_edges() {
+    let rule = "VISA_RUN_CYCLE";
+    let count = |n, stay, gap| {
+        let mut f = Fixture::new();
+        visa_runner(&mut f, "w1", "2018-03-01", n, stay, gap);
+        f.alerts(rule)
+    };
+    let a = count(3, 30, 30);
+    assert_eq!(a.len(), 1, "re-entry on day 30 fires");
+    assert!(a[0].evidence_ids.contains(&"w1-e3".to_string()));
+    assert!(count(3, 30, 31).is_empty(), "re-entry on day 31 does not");
+    assert_eq!(count(3, 45, 5).len(), 1, "stays of 45 days fire");
+    assert!(count(3, 46, 5).is_empty(), "stays of 46 days do not");
+    assert!(count(2, 30, 5).is_empty(), "two cycles are not three");
+    // three cycles whose span from first exit to last re-entry is 180 vs 181 days
+    // stay 40, gap g: span = 2*40 + 3*g; g = 30 -> 170; use stay 45, gap 30: 2*45+3*30 = 180
+    assert_eq!(count(3, 45, 30).len(), 1, "180 days fire");
+    // a long chain stays one alert
+    assert_eq!(count(12, 28, 3).len(), 1);
+
+    // a work visa at re-entry makes a cycle not count
+    let mut f = Fixture::new();
+    visa_runner(&mut f, "w1", "2018-03-01", 3, 30, 5);
+    let mut f2 = Fixture::new();
+    f2.person("w1", "KP");
+    f2.doc("wv", "w1", "visa", "work", "2018-01-01", "2019-12-31");
+    for (k, (x, e)) in [(30, 35), (65, 70), (100, 105)].iter().enumerate() {
+        f2.cross(&format!("x{k}"), "w1", "exit", &day("2018-03-01", *x), "", "");
+        f2.cross(&format!("e{k}"), "w1", "entry", &day("2018-03-01", *e), "wv", "");
+    }
+    f2.cross("e-first", "w1", "entry", "2018-03-01", "wv", "");
+    assert!(f2.alerts(rule).is_empty());
+    assert_eq!(f.alerts(rule).len(), 1);
+}
+
+#[test]
+fn visa_run_cycle_nationality_parameter() {
+    let mut f = Fixture::new();
+    f.person("s1", "KR");
+    f.doc("s1-v", "s1", "visa", "business", "2018-01-01", "2019-12-31");
+    f.cross("s1-e0", "s1", "entry", "2018-03-01", "s1-v", "");
+    for (k, (x, e)) in [(30, 35), (65, 70), (100, 105)].iter().enumerate() {
+        f.cross(&format!("s1-x{k}"), "s1", "exit", &day("2018-03-01", *x), "", "");
+        f.cross(&format!("s1-e{}", k + 1), "s1", "entry", &day("2018-03-01", *e), "s1-v", "");
+    }
+    assert!(f.alerts("VISA_RUN_CYCLE").is_empty());
+    f.rules = Some("[rules.VISA_RUN_CYCLE.params]\nnationalities = []\n".into());
+    assert_eq!(f.alerts("VISA_RUN_CYCLE").len(), 1);
+}
+
+fn staggered(batches: &[(usize, &str)]) -> Vec<yalu_detect::Alert> {
+    let mut f = Fixture::new();
+    let mut n = 0;
+    for (size, start) in batches {
+        for _ in 0..*size {
+            n += 1;
+            let id = format!("w{n}");
+            f.person(&id, "KP");
+            f.place(&format!("pl{n}"), &id, "a1", "c1", start, "");
+        }
+    }
+    f.alerts("STAGGERED_DISPATCH")
+}
+
+#[test]
+fn staggered_dispatch_edges() {
+    let a = staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-05-01")]);
+    assert_eq!(a.len(), 1, "3 batches, 50 people");
+    assert!(a[0].subject_ids.contains(&"a1".to_string()));
+    assert_eq!(a[0].workers, 50);
+    assert!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (9, "2018-05-01")]).is_empty(), "49 people");
+    assert_eq!(staggered(&[(30, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).len(), 1, "batch of 30");
+    assert!(
+        staggered(&[(31, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).is_empty(),
+        "batch of 31 is not a staggered batch"
+    );
+    assert_eq!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-29")]).len(), 1, "120 days");
+    assert!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-30")]).is_empty(), "121 days");
+    assert!(staggered(&[(25, "2018-03-01"), (25, "2018-04-01")]).is_empty(), "two batches");
+}
+
+fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yalu_detect::Alert> {
+    let mut f = Fixture::new();
+    for i in 0..leaving {
+        let id = format!("old{i}");
+        f.person(&id, "KP");
+        let end = day("2018-06-01", if i == 0 { 0 } else { spread });
+        f.place(&format!("po{i}"), &id, "a1", "c1", "2016-05-01", &end);
+    }
+    for i in 0..arriving {
+        let id = format!("new{i}");
+        f.person(&id, "KP");
+        f.place(&format!("pn{i}"), &id, "a1", "c1", &day("2018-06-01", spread + after), "");
+    }
+    f.alerts("TEAM_ROTATION")
+}
+
+#[test]
+fn team_rotation_edges() {
+    assert_eq!(rotation(5, 14, 5, 60).len(), 1);
+    assert!(rotation(5, 15, 5, 10).is_empty(), "ends 15 days apart");
+    assert!(rotation(5, 14, 5, 61).is_empty(), "arrivals 61 days after");
+    assert!(rotation(4, 5, 5, 10).is_empty(), "four leave");
+    assert!(rotation(5, 5, 4, 10).is_empty(), "four arrive");
+    let a = rotation(6, 3, 7, 20);
+    assert_eq!(a[0].workers, 7);
+    assert!(a[0].subject_ids.contains(&"old0".to_string()) && a[0].subject_ids.contains(&"new6".to_string()));
+}
+
+#[test]
+fn income_after_deadline_edges() {
+    let rule = "INCOME_AFTER_DEADLINE";
+    let with_end = |end: &str| {
+        let mut f = Fixture::new();
+        f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", end);
+        f.alerts(rule)
+    };
+    assert!(with_end("2019-12-22").is_empty(), "ends on the deadline");
+    let a = with_end("2019-12-23");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].worker_days, 1);
+    assert_eq!(a[0].period_start.unwrap().to_string(), "2019-12-23");
+    // an open placement, data running to 2020-03-31
+    let mut f = Fixture::new();
+    f.person("w1", "KP")
+        .place("pl1", "w1", "a1", "c1", "2018-01-01", "")
+        .person("w2", "CN")
+        .place("pl2", "w2", "a1", "c1", "2018-01-01", "2020-03-31");
+    let a = f.alerts(rule);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].worker_days, 100);
+    // wages paid after the deadline by the employer
+    let wages = |paid_on: &str| {
+        let mut f = Fixture::new();
+        f.person("w1", "KP")
+            .place("pl1", "w1", "a1", "c1", "2018-01-01", "2019-11-30")
+            .pay("pay1", "c1", "w1", 1500.0, paid_on);
+        f.alerts(rule)
+    };
+    assert!(wages("2019-12-22").is_empty());
+    let a = wages("2019-12-23");
+    assert_eq!(a.len(), 1);
+    assert!(a[0].evidence_ids.contains(&"pay1".to_string()));
+}
+
+#[test]
+fn work_auth_after_2375_edges() {
+    let rule = "WORK_AUTH_AFTER_2375";
+    let issued = |on: &str, kind: &str, cat: &str, nat: &str| {
+        let mut f = Fixture::new();
+        f.person("w1", nat).doc("d1", "w1", kind, cat, on, "2019-09-30");
+        f.alerts(rule)
+    };
+    assert!(issued("2017-09-11", "work_permit", "", "KP").is_empty());
+    assert_eq!(issued("2017-09-12", "work_permit", "", "KP").len(), 1);
+    assert_eq!(issued("2017-09-12", "visa", "work", "KP").len(), 1);
+    assert!(issued("2017-09-12", "visa", "intern", "KP").is_empty());
+    assert!(issued("2017-09-12", "work_permit", "", "RU").is_empty());
+}
+
+#[test]
+fn bulk_wage_single_payee_edges() {
+    let rule = "BULK_WAGE_SINGLE_PAYEE";
+    let sweep = |workers: usize, amount: f64, payee: &str| {
+        let mut f = Fixture::new();
+        f.org("t1", "Korea Sobaeksu Trading");
+        for i in 0..workers {
+            let id = format!("w{i}");
+            f.person(&id, "KP");
+            f.place_wage(&format!("pl{i}"), &id, "c1", "2018-01-01", "2018-12-31", 2000.0);
+        }
+        f.pay("pay1", "c1", payee, amount, "2018-05-10");
+        f.alerts(rule)
+    };
+    let a = sweep(5, 5000.0, "t1");
+    assert_eq!(a.len(), 1, "half of 5 x 2000");
+    assert_eq!(a[0].period_start.unwrap().to_string(), "2018-05-01");
+    assert_eq!(a[0].period_end.unwrap().to_string(), "2018-05-31");
+    assert!(sweep(5, 4999.0, "t1").is_empty(), "just under half");
+    assert!(sweep(4, 8000.0, "t1").is_empty(), "four workers");
+    assert!(sweep(5, 9000.0, "w0").is_empty(), "paid to one of the workers");
+}
+
+#[test]
+fn agency_concentration_edges() {
+    let rule = "AGENCY_DPRK_CONCENTRATION";
+    let agency = |dprk: usize, others: usize| {
+        let mut f = Fixture::new();
+        for i in 0..dprk {
+            f.person(&format!("k{i}"), "KP").place(&format!("pk{i}"), &format!("k{i}"), "a1", "c1", "2018-01-01", "2018-06-30");
+        }
+        for i in 0..others {
+            f.person(&format!("c{i}"), "CN").place(&format!("pc{i}"), &format!("c{i}"), "a1", "c1", "2018-01-01", "2018-06-30");
+        }
+        f.alerts(rule)
+    };
+    assert_eq!(agency(10, 40).len(), 1, "10 of 50 = 20 %");
+    assert!(agency(10, 41).is_empty(), "10 of 51");
+    assert!(agency(9, 0).is_empty(), "nine");
+}
+
+#[test]
+fn group_crossing_to_site_edges() {
+    let rule = "GROUP_CROSSING_TO_SITE";
+    let group = |n: usize, start_after: i32, same_day: bool| {
+        let mut f = Fixture::new();
+        for i in 0..n {
+            let id = format!("w{i}");
+            let cross_day = if same_day { "2018-03-01".to_string() } else { day("2018-03-01", i as i32) };
+            f.person(&id, "KP")
+                .cross(&format!("x{i}"), &id, "entry", &cross_day, "", if same_day { "" } else { "BUS-7" })
+                .place(&format!("pl{i}"), &id, "a1", "c1", &day(&cross_day, start_after), "");
+        }
+        f.alerts(rule)
+    };
+    assert_eq!(group(10, 14, true).len(), 1);
+    assert!(group(9, 3, true).is_empty());
+    assert!(group(10, 15, true).is_empty());
+    let a = group(10, 2, false);
+    assert_eq!(a.len(), 1, "same group_ref, different days");
+    assert!(a[0].summary.contains("BUS-7"));
+}
+
+#[test]
+fn status_switch_same_employer_edges() {
+    let rule = "STATUS_SWITCH_SAME_EMPLOYER";
+    let switch = |gap: i32, same_employer: bool| {
+        let mut f = Fixture::new();
+        f.org("c2", "Shenyang Garment Works");
+        f.person("w1", "KP")
+            .doc("wp", "w1", "work_permit", "work", "2016-03-01", "2018-03-31")
+            .doc("iv", "w1", "visa", "trainee", &day("2018-03-31", gap), "2019-03-31")
+            .place("pl1", "w1", "a1", "c1", "2016-03-01", if same_employer { "" } else { "2018-04-15" });
+        if !same_employer {
+            f.place("pl2", "w1", "a1", "c2", "2018-04-16", "");
+        }
+        f.alerts(rule)
+    };
+    assert_eq!(switch(30, true).len(), 1);
+    assert_eq!(switch(1, true).len(), 1);
+    assert!(switch(31, true).is_empty());
+    // new employer on the day after the permit ends... the old one still
+    // keeps them on until 2018-04-15, so a trainee visa from 04-10 fires
+    assert_eq!(switch(10, false).len(), 1);
+    assert!(switch(20, false).is_empty(), "by 2018-04-20 only another employer keeps them");
+}
+
+#[test]
+fn deadline_churn_edges() {
+    let rule = "DEADLINE_CHURN";
+    let churn = |exit: &str, entry: &str| {
+        let mut f = Fixture::new();
+        f.person("w1", "KP")
+            .cross("e0", "w1", "entry", "2019-06-01", "", "")
+            .cross("x1", "w1", "exit", exit, "", "")
+            .cross("e1", "w1", "entry", entry, "", "");
+        f.alerts(rule)
+    };
+    assert_eq!(churn("2019-11-22", "2020-02-20").len(), 1, "30 days before, 60 after");
+    assert!(churn("2019-11-21", "2020-01-10").is_empty(), "31 days before");
+    assert!(churn("2019-12-10", "2020-02-21").is_empty(), "61 days after");
+    assert!(churn("2019-12-10", "2019-12-22").is_empty(), "back before the deadline ended");
+    assert_eq!(churn("2019-12-22", "2019-12-23").len(), 1);
+}
+
+#[test]
+fn front_company_link_edges() {
+    let rule = "FRONT_COMPANY_LINK";
+    let link = |owner_nat: &str, kind: &str, employs: bool| {
+        let mut f = Fixture::new();
+        f.person("o1", owner_nat).relation("r1", "o1", "c1", kind);
+        f.person("w1", "KP");
+        if employs {
+            f.place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+        }
+        f.alerts(rule)
+    };
+    let a = link("KP", "directs", true);
+    assert_eq!(a.len(), 1);
+    assert!(a[0].subject_ids.contains(&"o1".to_string()) && a[0].evidence_ids.contains(&"r1".to_string()));
+    assert_eq!(link("KP", "owns", true).len(), 1);
+    assert!(link("KP", "family", true).is_empty());
+    assert!(link("CN", "directs", true).is_empty());
+    assert!(link("KP", "directs", false).is_empty());
+    // the agency placing the worker counts too
+    let mut f = Fixture::new();
+    f.person("o1", "KP").relation("r1", "o1", "a1", "represents");
+    f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+    assert_eq!(f.alerts(rule).len(), 1);
+}
+
+#[test]
+fn nationality_conflict_needs_one_person_with_two_nationalities() {
+    let rule = "NATIONALITY_CONFLICT";
+    let mut f = Fixture::new();
+    f.row("persons", common::PERSONS, "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,visa register")
+        .row("persons", common::PERSONS, "k2,RI MYONG CHOL,,1988-02-03,M,China,PD 1234567,agency roster");
+    let a = f.alerts(rule);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].subject_ids, ["k1", "k2"]);
+    // same passport number, unrelated name: two people, no conflict
+    let mut f = Fixture::new();
+    f.row("persons", common::PERSONS, "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,")
+        .row("persons", common::PERSONS, "k2,Zhang Wei,,1988-02-03,M,CN,PD1234567,");
+    assert!(f.alerts(rule).is_empty());
+}
+
+#[test]
+fn revenue_follows_the_rule_file() {
+    let mut f = Fixture::new();
+    f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", "2020-12-22");
+    let a = f.alerts("INCOME_AFTER_DEADLINE");
+    assert_eq!(a[0].worker_days, 366);
+    assert_eq!(a[0].estimated_revenue_usd, (366.0f64 * 5000.0 / 365.0).round());
+    f.rules = Some("[general]\nannual_revenue_per_worker_usd = 3650.0\n".into());
+    assert_eq!(f.alerts("INCOME_AFTER_DEADLINE")[0].estimated_revenue_usd, 3660.0);
+}

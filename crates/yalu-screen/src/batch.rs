@@ -1,0 +1,327 @@
+//! The batch run: read a chunk of rows, screen it on every core, append its
+//! hits to the results file in input order, make them durable, then move
+//! the checkpoint forward. Memory holds one chunk at a time.
+
+use crate::error::ScreenError;
+use crate::input::{ColumnMap, InputFormat, InputReader, QueryRow, RejectedRow, RowOutcome};
+use crate::output::{
+    CHECKPOINT_VERSION, Checkpoint, OutputFormat, checkpoint_path, commit_checkpoint, header,
+    read_checkpoint, render_hits,
+};
+use rayon::prelude::*;
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use yalu_match::{Hit, Index, MatchConfig, SearchOptions};
+use yalu_model::{Entity, Schema};
+
+/// Screens one query against an index with fixed settings: the results
+/// are the list entries scoring at or above the threshold, best first, at
+/// most `limit`. `Sync`, so one screener serves every thread.
+pub struct Screener<'i> {
+    index: &'i Index,
+    config: MatchConfig,
+    limit: usize,
+}
+
+impl<'i> Screener<'i> {
+    pub fn new(index: &'i Index, config: MatchConfig, limit: usize) -> Self {
+        Screener {
+            index,
+            config,
+            limit: limit.max(1),
+        }
+    }
+
+    pub fn index(&self) -> &'i Index {
+        self.index
+    }
+
+    pub fn config(&self) -> &MatchConfig {
+        &self.config
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The hits of one query.
+    pub fn screen(&self, query: &Entity) -> Vec<Hit<'i>> {
+        let opts = SearchOptions {
+            limit: self.limit,
+            cutoff: self.config.threshold,
+            filter: None,
+        };
+        self.index.search(query, &self.config, &opts)
+    }
+}
+
+/// Rows per chunk when the caller does not say.
+pub const DEFAULT_CHUNK_ROWS: usize = 2048;
+
+/// One batch run.
+#[derive(Debug, Clone)]
+pub struct BatchJob<'a> {
+    pub input: &'a Path,
+    pub input_format: InputFormat,
+    pub map: &'a ColumnMap,
+    /// Schema of rows that do not give one.
+    pub schema: Schema,
+    pub output: &'a Path,
+    pub output_format: OutputFormat,
+    /// Continue from the checkpoint beside `output` instead of starting over.
+    pub resume: bool,
+    /// Stop at the first bad row instead of skipping it.
+    pub strict: bool,
+    pub chunk_rows: usize,
+    /// What else the results depend on (lists, threshold, limit), as text;
+    /// a resume with different settings is refused.
+    pub settings: String,
+}
+
+impl BatchJob<'_> {
+    fn fingerprint(&self, screener: &Screener) -> String {
+        format!(
+            "input={};input_format={:?};map={};schema={};output_format={:?};threshold={};limit={};{}",
+            self.input.display(),
+            self.input_format,
+            self.map.describe(),
+            self.schema,
+            self.output_format,
+            screener.config.threshold,
+            screener.limit,
+            self.settings
+        )
+    }
+}
+
+/// Where a run stands, after each chunk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Data rows consumed, including earlier runs when resuming.
+    pub rows: u64,
+    /// Data rows consumed by this run.
+    pub rows_this_run: u64,
+    pub rows_with_hits: u64,
+    pub rejected: u64,
+    pub bytes_read: u64,
+    pub total_bytes: u64,
+}
+
+/// Told about what happens during a run (for progress bars and reports).
+pub trait Observer {
+    /// A bad row was skipped (never called under `strict`).
+    fn rejected(&mut self, _row: &RejectedRow) {}
+    /// A chunk is durably written.
+    fn progress(&mut self, _progress: &Progress) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// The outcome of a run, counting earlier interrupted runs it resumed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub rows_read: u64,
+    pub rows_with_hits: u64,
+    pub hits: u64,
+    pub rejected: u64,
+    /// Rows already done by an earlier run when this one resumed.
+    pub resumed_after_rows: Option<u64>,
+    /// The results were already complete; nothing was screened.
+    pub already_complete: bool,
+    /// Time this run took (not the earlier runs').
+    #[serde(serialize_with = "seconds")]
+    pub elapsed: Duration,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+fn summary(ck: &Checkpoint, resumed: Option<u64>, complete: bool, start: Instant) -> Summary {
+    Summary {
+        rows_read: ck.rows_done,
+        rows_with_hits: ck.rows_with_hits,
+        hits: ck.hits,
+        rejected: ck.rejected,
+        resumed_after_rows: resumed,
+        already_complete: complete,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Opens the results file: fresh (header written and checkpointed) or, when
+/// resuming, cut back to the length its checkpoint vouches for.
+fn open_output(
+    job: &BatchJob,
+    fingerprint: &str,
+) -> Result<(File, Checkpoint, Option<u64>), ScreenError> {
+    let sidecar = checkpoint_path(job.output);
+    let resume_error = |reason: String| ScreenError::Resume {
+        output: job.output.to_path_buf(),
+        reason,
+    };
+    if job.resume && sidecar.exists() {
+        let ck = read_checkpoint(&sidecar)?;
+        if ck.version != CHECKPOINT_VERSION {
+            return Err(resume_error(format!(
+                "checkpoint version {} (this build writes {CHECKPOINT_VERSION})",
+                ck.version
+            )));
+        }
+        if ck.settings != fingerprint {
+            return Err(resume_error(format!(
+                "it was started with other settings:\n  then: {}\n  now:  {fingerprint}",
+                ck.settings
+            )));
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(job.output)
+            .map_err(|e| ScreenError::io(job.output, e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| ScreenError::io(job.output, e))?
+            .len();
+        if len < ck.output_bytes {
+            return Err(resume_error(format!(
+                "the file has {len} bytes but its checkpoint vouches for {}; it was changed by something else",
+                ck.output_bytes
+            )));
+        }
+        file.set_len(ck.output_bytes)
+            .map_err(|e| ScreenError::io(job.output, e))?;
+        file.seek(SeekFrom::End(0))
+            .map_err(|e| ScreenError::io(job.output, e))?;
+        let done = ck.rows_done;
+        return Ok((file, ck, Some(done)));
+    }
+    if job.resume && job.output.exists() {
+        return Err(resume_error(format!(
+            "it has no checkpoint ({}), so which rows it holds is unknown; remove it or run without --resume",
+            sidecar.display()
+        )));
+    }
+    let mut file = File::create(job.output).map_err(|e| ScreenError::io(job.output, e))?;
+    let head = header(job.output_format);
+    file.write_all(&head)
+        .and_then(|_| file.sync_data())
+        .map_err(|e| ScreenError::io(job.output, e))?;
+    let ck = Checkpoint {
+        version: CHECKPOINT_VERSION,
+        settings: fingerprint.to_string(),
+        rows_done: 0,
+        output_bytes: head.len() as u64,
+        rows_with_hits: 0,
+        hits: 0,
+        rejected: 0,
+        complete: false,
+    };
+    commit_checkpoint(&sidecar, &ck)?;
+    Ok((file, ck, None))
+}
+
+/// Runs a batch: see the crate documentation for the guarantees.
+pub fn run_batch(
+    job: &BatchJob,
+    screener: &Screener,
+    observer: &mut dyn Observer,
+) -> Result<Summary, ScreenError> {
+    let start = Instant::now();
+    let fingerprint = job.fingerprint(screener);
+    let sidecar = checkpoint_path(job.output);
+    let (mut file, mut ck, resumed) = open_output(job, &fingerprint)?;
+    if ck.complete {
+        return Ok(summary(&ck, resumed, true, start));
+    }
+    let mut reader = InputReader::open(job.input, job.input_format, job.map, job.schema.clone())?;
+    for _ in 0..ck.rows_done {
+        if reader.next_row()?.is_none() {
+            return Err(ScreenError::Resume {
+                output: job.output.to_path_buf(),
+                reason: format!(
+                    "the input has only {} rows, fewer than the {} already done; is it the same file?",
+                    reader.rows_read(),
+                    ck.rows_done
+                ),
+            });
+        }
+    }
+    let chunk_rows = job.chunk_rows.max(1);
+    let mut chunk: Vec<QueryRow> = Vec::with_capacity(chunk_rows);
+    loop {
+        chunk.clear();
+        let mut consumed = 0u64;
+        let mut rejected = 0u64;
+        let mut eof = false;
+        let mut fatal = None;
+        while (consumed as usize) < chunk_rows {
+            match reader.next_row()? {
+                None => {
+                    eof = true;
+                    break;
+                }
+                Some(RowOutcome::Query(q)) => chunk.push(q),
+                Some(RowOutcome::Rejected(r)) if job.strict => {
+                    fatal = Some(ScreenError::BadRow {
+                        path: job.input.to_path_buf(),
+                        line: r.line,
+                        row: r.row,
+                        reason: r.reason,
+                    });
+                    break;
+                }
+                Some(RowOutcome::Rejected(r)) => {
+                    observer.rejected(&r);
+                    rejected += 1;
+                }
+            }
+            consumed += 1;
+        }
+        let rendered: Vec<(usize, Vec<u8>)> = chunk
+            .par_iter()
+            .map(|q| {
+                let hits = screener.screen(&q.entity);
+                let mut bytes = Vec::new();
+                render_hits(job.output_format, q, &hits, &mut bytes);
+                (hits.len(), bytes)
+            })
+            .collect();
+        let mut block = Vec::with_capacity(rendered.iter().map(|(_, b)| b.len()).sum());
+        for (n, bytes) in &rendered {
+            if *n > 0 {
+                ck.rows_with_hits += 1;
+                ck.hits += *n as u64;
+            }
+            block.extend_from_slice(bytes);
+        }
+        file.write_all(&block)
+            .and_then(|_| file.sync_data())
+            .map_err(|e| ScreenError::io(job.output, e))?;
+        ck.rows_done += consumed;
+        ck.rejected += rejected;
+        ck.output_bytes += block.len() as u64;
+        if let Some(e) = fatal {
+            commit_checkpoint(&sidecar, &ck)?;
+            return Err(e);
+        }
+        ck.complete = eof;
+        commit_checkpoint(&sidecar, &ck)?;
+        observer.progress(&Progress {
+            rows: ck.rows_done,
+            rows_this_run: ck.rows_done - resumed.unwrap_or(0),
+            rows_with_hits: ck.rows_with_hits,
+            rejected: ck.rejected,
+            bytes_read: reader.bytes_read(),
+            total_bytes: reader.total_bytes(),
+        });
+        if eof {
+            break;
+        }
+    }
+    Ok(summary(&ck, resumed, false, start))
+}

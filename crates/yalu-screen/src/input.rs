@@ -1,0 +1,740 @@
+//! Reading customer records (CSV with a header row, or JSON lines) and
+//! turning each into a query entity through a column map.
+//!
+//! A row that cannot become a query (no name, a date that does not parse, a
+//! country Yalu does not know, the wrong number of fields, bytes that are not
+//! UTF-8, a JSON line that is not an object) is returned as a
+//! [`RejectedRow`] with its line and the reason; the reader goes on with the
+//! next row. Only I/O failures and an unusable header stop it.
+
+use crate::error::ScreenError;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use yalu_model::prop::{self, PropertyType};
+use yalu_model::{Entity, Schema, country};
+
+/// The layout of an input (and of an output) file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object a line.
+    JsonLines,
+}
+
+impl InputFormat {
+    /// The format a file name suggests: `.csv` is CSV; `.jsonl`, `.ndjson`
+    /// and `.json` are JSON lines.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(InputFormat::Csv),
+            "jsonl" | "ndjson" | "json" => Some(InputFormat::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// What an input column feeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The customer's own id, copied to the output as `query_id`.
+    Id,
+    /// The row's schema (Person, Organization, Company...), overriding the
+    /// run's default.
+    Schema,
+    /// A FollowTheMoney property of the query entity.
+    Property(&'static str),
+}
+
+impl Target {
+    fn name(&self) -> &str {
+        match self {
+            Target::Id => "id",
+            Target::Schema => "schema",
+            Target::Property(p) => p,
+        }
+    }
+}
+
+/// Properties a column may be mapped to.
+pub const MAPPABLE_PROPERTIES: &[&str] = &[
+    prop::NAME,
+    prop::ALIAS,
+    prop::PREVIOUS_NAME,
+    prop::WEAK_ALIAS,
+    prop::FIRST_NAME,
+    prop::MIDDLE_NAME,
+    prop::LAST_NAME,
+    prop::FATHER_NAME,
+    prop::BIRTH_DATE,
+    prop::BIRTH_PLACE,
+    prop::GENDER,
+    prop::NATIONALITY,
+    prop::CITIZENSHIP,
+    prop::COUNTRY,
+    prop::JURISDICTION,
+    prop::FLAG,
+    prop::ADDRESS,
+    prop::ID_NUMBER,
+    prop::PASSPORT_NUMBER,
+    prop::TAX_NUMBER,
+    prop::REGISTRATION_NUMBER,
+    prop::INN_CODE,
+    prop::IMO_NUMBER,
+    prop::MMSI,
+    prop::CALL_SIGN,
+    prop::CRYPTO_WALLET,
+    prop::EMAIL,
+];
+
+/// Name parts joined into a name when a row has no full name.
+const NAME_PARTS: [&str; 3] = [prop::FIRST_NAME, prop::MIDDLE_NAME, prop::LAST_NAME];
+
+fn is_name_target(t: &Target) -> bool {
+    matches!(t, Target::Property(p) if prop::property_type(p) == PropertyType::Name)
+}
+
+fn parse_target(key: &str) -> Option<Target> {
+    if key.eq_ignore_ascii_case("id") {
+        return Some(Target::Id);
+    }
+    if key.eq_ignore_ascii_case("schema") {
+        return Some(Target::Schema);
+    }
+    MAPPABLE_PROPERTIES
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(key))
+        .map(|p| Target::Property(p))
+}
+
+/// Which input column feeds which target (`name=full_name,birthDate=dob`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap {
+    entries: Vec<(Target, String)>,
+    /// False for [`ColumnMap::by_name`]: columns that are absent are
+    /// simply not used.
+    explicit: bool,
+}
+
+impl ColumnMap {
+    /// Parses `target=COLUMN` pairs separated by commas. Targets are `id`,
+    /// `schema` and the FtM properties in [`MAPPABLE_PROPERTIES`] (case does
+    /// not matter); a property may be fed by several columns.
+    pub fn parse(spec: &str) -> Result<ColumnMap, ScreenError> {
+        let mut entries = Vec::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, column) = part
+                .split_once('=')
+                .ok_or_else(|| ScreenError::Map(format!("`{part}` is not target=COLUMN")))?;
+            let (key, column) = (key.trim(), column.trim());
+            let target = parse_target(key).ok_or_else(|| {
+                ScreenError::Map(format!(
+                    "unknown target `{key}` (id, schema, {})",
+                    MAPPABLE_PROPERTIES.join(", ")
+                ))
+            })?;
+            if column.is_empty() {
+                return Err(ScreenError::Map(format!("`{part}` names no column")));
+            }
+            if matches!(target, Target::Id | Target::Schema)
+                && entries.iter().any(|(t, _)| t == &target)
+            {
+                return Err(ScreenError::Map(format!(
+                    "`{}` is mapped twice",
+                    target.name()
+                )));
+            }
+            entries.push((target, column.to_string()));
+        }
+        if entries.is_empty() {
+            return Err(ScreenError::Map("no target=COLUMN pair".into()));
+        }
+        Ok(ColumnMap {
+            entries,
+            explicit: true,
+        })
+    }
+
+    /// The map used without `--map`: every column whose name is a target
+    /// (`id`, `schema`, `name`, `birthDate`, `nationality`...) feeds it.
+    pub fn by_name() -> ColumnMap {
+        let mut entries = vec![
+            (Target::Id, "id".to_string()),
+            (Target::Schema, "schema".to_string()),
+        ];
+        entries.extend(
+            MAPPABLE_PROPERTIES
+                .iter()
+                .map(|p| (Target::Property(p), p.to_string())),
+        );
+        ColumnMap {
+            entries,
+            explicit: false,
+        }
+    }
+
+    /// A canonical text form, used to refuse resuming with another map.
+    pub fn describe(&self) -> String {
+        let pairs: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(t, c)| format!("{}={c}", t.name()))
+            .collect();
+        format!(
+            "{}{}",
+            if self.explicit { "" } else { "by-name:" },
+            pairs.join(",")
+        )
+    }
+}
+
+/// A row ready to screen.
+#[derive(Debug, Clone)]
+pub struct QueryRow {
+    /// 1-based data row number (the header is not a row).
+    pub row: u64,
+    /// Line in the input file where the row starts.
+    pub line: u64,
+    /// The customer's id, from the column mapped to `id`.
+    pub query_id: Option<String>,
+    pub entity: Entity,
+}
+
+/// A row that could not be screened, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RejectedRow {
+    pub row: u64,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What the reader made of one row.
+// Most rows are queries and each is moved once into its chunk: boxing the
+// large variant would only add an allocation per row.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum RowOutcome {
+    Query(QueryRow),
+    Rejected(RejectedRow),
+}
+
+enum Source {
+    Csv {
+        reader: csv::Reader<File>,
+        record: csv::ByteRecord,
+        width: usize,
+        columns: Vec<(Target, usize, String)>,
+    },
+    Json {
+        reader: BufReader<File>,
+        buf: Vec<u8>,
+        line: u64,
+        bytes: u64,
+        columns: Vec<(Target, String)>,
+    },
+}
+
+/// Reads an input file row by row, in order, holding one row at a time.
+pub struct InputReader {
+    path: PathBuf,
+    source: Source,
+    default_schema: Schema,
+    rows: u64,
+    total_bytes: u64,
+}
+
+impl InputReader {
+    /// Opens `path`. For CSV the header is read now: an explicitly mapped
+    /// column that is missing, or no name column at all, is an error.
+    pub fn open(
+        path: &Path,
+        format: InputFormat,
+        map: &ColumnMap,
+        default_schema: Schema,
+    ) -> Result<InputReader, ScreenError> {
+        let file = File::open(path).map_err(|e| ScreenError::io(path, e))?;
+        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let source = match format {
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .has_headers(true)
+                    .from_reader(file);
+                let header: Vec<String> = reader
+                    .byte_headers()
+                    .map_err(|e| csv_error(path, e))?
+                    .iter()
+                    .map(|h| {
+                        String::from_utf8_lossy(h)
+                            .trim_start_matches('\u{feff}')
+                            .trim()
+                            .to_string()
+                    })
+                    .collect();
+                let columns = resolve_header(path, map, &header)?;
+                Source::Csv {
+                    reader,
+                    record: csv::ByteRecord::new(),
+                    width: header.len(),
+                    columns,
+                }
+            }
+            InputFormat::JsonLines => Source::Json {
+                reader: BufReader::with_capacity(1 << 16, file),
+                buf: Vec::new(),
+                line: 0,
+                bytes: 0,
+                columns: map.entries.clone(),
+            },
+        };
+        Ok(InputReader {
+            path: path.to_path_buf(),
+            source,
+            default_schema,
+            rows: 0,
+            total_bytes,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Size of the input file in bytes.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Bytes consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        match &self.source {
+            Source::Csv { reader, .. } => reader.position().byte(),
+            Source::Json { bytes, .. } => *bytes,
+        }
+    }
+
+    /// Data rows read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.rows
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<RowOutcome>, ScreenError> {
+        match &mut self.source {
+            Source::Csv {
+                reader,
+                record,
+                width,
+                columns,
+            } => {
+                let more = reader
+                    .read_byte_record(record)
+                    .map_err(|e| csv_error(&self.path, e))?;
+                if !more {
+                    return Ok(None);
+                }
+                self.rows += 1;
+                let row = self.rows;
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                if record.len() != *width {
+                    return Ok(Some(RowOutcome::Rejected(RejectedRow {
+                        row,
+                        line,
+                        reason: format!("{} fields where the header has {}", record.len(), width),
+                    })));
+                }
+                let mut values: Vec<(&Target, &str, Vec<&str>)> = Vec::new();
+                for (target, index, column) in columns.iter() {
+                    let raw = record.get(*index).unwrap_or_default();
+                    let Ok(text) = std::str::from_utf8(raw) else {
+                        return Ok(Some(RowOutcome::Rejected(RejectedRow {
+                            row,
+                            line,
+                            reason: format!("column `{column}` is not valid UTF-8"),
+                        })));
+                    };
+                    values.push((target, column, split_cell(target, text)));
+                }
+                Ok(Some(build(row, line, &values, &self.default_schema)))
+            }
+            Source::Json {
+                reader,
+                buf,
+                line,
+                bytes,
+                columns,
+            } => loop {
+                buf.clear();
+                let n = reader
+                    .read_until(b'\n', buf)
+                    .map_err(|e| ScreenError::io(&self.path, e))?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                *line += 1;
+                *bytes += n as u64;
+                if buf.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                self.rows += 1;
+                let (row, line) = (self.rows, *line);
+                let reject = |reason: String| {
+                    Ok(Some(RowOutcome::Rejected(RejectedRow {
+                        row,
+                        line,
+                        reason,
+                    })))
+                };
+                let value: serde_json::Value = match serde_json::from_slice(buf) {
+                    Ok(v) => v,
+                    Err(e) => return reject(format!("not valid JSON: {e}")),
+                };
+                let Some(object) = value.as_object() else {
+                    return reject("not a JSON object".into());
+                };
+                let mut owned: Vec<(&Target, &str, Vec<String>)> = Vec::new();
+                for (target, key) in columns.iter() {
+                    let cell = match object.get(key) {
+                        None | Some(serde_json::Value::Null) => Vec::new(),
+                        Some(v) => match json_strings(v) {
+                            Some(s) => s,
+                            None => {
+                                return reject(format!(
+                                    "field `{key}` must be a string, a number or a list of them"
+                                ));
+                            }
+                        },
+                    };
+                    owned.push((target, key, cell));
+                }
+                let values: Vec<(&Target, &str, Vec<&str>)> = owned
+                    .iter()
+                    .map(|(t, k, v)| {
+                        (
+                            *t,
+                            *k,
+                            v.iter()
+                                .flat_map(|s| split_cell(t, s))
+                                .collect::<Vec<&str>>(),
+                        )
+                    })
+                    .collect();
+                return Ok(Some(build(row, line, &values, &self.default_schema)));
+            },
+        }
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> ScreenError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => ScreenError::io(path, io),
+        other => ScreenError::Csv {
+            path: path.to_path_buf(),
+            line,
+            reason: format!("{other:?}"),
+        },
+    }
+}
+
+fn resolve_header(
+    path: &Path,
+    map: &ColumnMap,
+    header: &[String],
+) -> Result<Vec<(Target, usize, String)>, ScreenError> {
+    let mut out = Vec::new();
+    for (target, column) in &map.entries {
+        match header.iter().position(|h| h == column) {
+            Some(i) => out.push((target.clone(), i, column.clone())),
+            None if map.explicit => {
+                return Err(ScreenError::Header {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "--map names column `{column}`, which the header does not have (columns: {})",
+                        header.join(", ")
+                    ),
+                });
+            }
+            None => {}
+        }
+    }
+    if !out.iter().any(|(t, _, _)| is_name_target(t)) {
+        return Err(ScreenError::Header {
+            path: path.to_path_buf(),
+            reason: format!(
+                "no name column; map one with --map name=COLUMN (columns: {})",
+                header.join(", ")
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// A CSV cell may hold several dates, countries or identifiers separated by
+/// `;`. Names are never split.
+fn split_cell<'a>(target: &Target, text: &'a str) -> Vec<&'a str> {
+    let splits = match target {
+        Target::Property(p) => !matches!(
+            prop::property_type(p),
+            PropertyType::Name | PropertyType::Text
+        ),
+        _ => false,
+    };
+    if splits {
+        text.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        let t = text.trim();
+        if t.is_empty() { Vec::new() } else { vec![t] }
+    }
+}
+
+fn json_strings(v: &serde_json::Value) -> Option<Vec<String>> {
+    match v {
+        serde_json::Value::String(s) => Some(vec![s.clone()]),
+        serde_json::Value::Number(n) => Some(vec![n.to_string()]),
+        serde_json::Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    serde_json::Value::String(s) => out.push(s.clone()),
+                    serde_json::Value::Number(n) => out.push(n.to_string()),
+                    serde_json::Value::Null => {}
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Turns the mapped values of one row into a query, or the reason it
+/// cannot be one.
+fn build(
+    row: u64,
+    line: u64,
+    values: &[(&Target, &str, Vec<&str>)],
+    default_schema: &Schema,
+) -> RowOutcome {
+    match build_query(values, default_schema, row) {
+        Ok((query_id, entity)) => RowOutcome::Query(QueryRow {
+            row,
+            line,
+            query_id,
+            entity,
+        }),
+        Err(reason) => RowOutcome::Rejected(RejectedRow { row, line, reason }),
+    }
+}
+
+fn build_query(
+    values: &[(&Target, &str, Vec<&str>)],
+    default_schema: &Schema,
+    row: u64,
+) -> Result<(Option<String>, Entity), String> {
+    let mut query_id = None;
+    let mut schema = default_schema.clone();
+    for (target, column, cell) in values {
+        match target {
+            Target::Id => query_id = cell.first().map(|s| s.to_string()),
+            Target::Schema => {
+                if let Some(s) = cell.first() {
+                    let parsed: Schema = s.parse().unwrap_or(Schema::LegalEntity);
+                    if !parsed.is_screenable() {
+                        return Err(format!(
+                            "column `{column}`: `{s}` is not a screening schema (Person, Organization, Company, PublicBody, Vessel, Airplane, LegalEntity)"
+                        ));
+                    }
+                    schema = parsed;
+                }
+            }
+            Target::Property(_) => {}
+        }
+    }
+    let mut entity = Entity::new(format!("row-{row}"), schema);
+    for (target, column, cell) in values {
+        let Target::Property(p) = target else {
+            continue;
+        };
+        for value in cell {
+            match prop::property_type(p) {
+                PropertyType::Date => {
+                    let dates = yalu_model::expand_date_expression(value)
+                        .map_err(|e| format!("column `{column}`: `{value}` is not a date ({e})"))?;
+                    for d in dates {
+                        entity.add(p, d.to_string());
+                    }
+                }
+                PropertyType::Country => {
+                    let code = country::to_code(value).ok_or_else(|| {
+                        format!("column `{column}`: `{value}` is not a country Yalu knows")
+                    })?;
+                    entity.add(p, code);
+                }
+                _ => {
+                    entity.add(p, value);
+                }
+            }
+        }
+    }
+    if entity.names().is_empty() {
+        let parts: Vec<&str> = NAME_PARTS.iter().filter_map(|p| entity.first(p)).collect();
+        if parts.is_empty() {
+            let columns: Vec<&str> = values
+                .iter()
+                .filter(|(t, _, _)| is_name_target(t))
+                .map(|(_, c, _)| *c)
+                .collect();
+            return Err(format!(
+                "no name (column{} `{}` empty)",
+                if columns.len() == 1 { "" } else { "s" },
+                columns.join("`, `")
+            ));
+        }
+        let joined = parts.join(" ");
+        entity.add(prop::NAME, joined);
+    }
+    Ok((query_id, entity))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(content: &str, ext: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(ext).tempfile().unwrap();
+        f.write_all(content.as_bytes()).unwrap();
+        f
+    }
+
+    fn all(reader: &mut InputReader) -> Vec<RowOutcome> {
+        let mut out = Vec::new();
+        while let Some(r) = reader.next_row().unwrap() {
+            out.push(r);
+        }
+        out
+    }
+
+    #[test]
+    fn map_parsing() {
+        let m = ColumnMap::parse("name=Full Name, birthdate=dob,id=cust").unwrap();
+        assert_eq!(m.entries[1].0, Target::Property(prop::BIRTH_DATE));
+        assert_eq!(m.entries[0].1, "Full Name");
+        assert!(ColumnMap::parse("colour=x").is_err());
+        assert!(ColumnMap::parse("name").is_err());
+        assert!(ColumnMap::parse("id=a,id=b").is_err());
+        assert!(ColumnMap::parse("alias=a,alias=b").is_ok());
+    }
+
+    #[test]
+    fn csv_rows_and_every_kind_of_bad_row() {
+        let f = file(
+            "cust,full,dob,nat\n\
+             c1,KIM Jong Un,1984-01-08,North Korea\n\
+             c2,,1990,kp\n\
+             c3,PAK Pong Ju,31 Febtember,kp\n\
+             c4,RI Chol,1970,Atlantis\n\
+             c5,too,many,fields,here\n\
+             c6,\"SO Chol\",1960;1961,kp;cn\n",
+            ".csv",
+        );
+        let map = ColumnMap::parse("id=cust,name=full,birthDate=dob,nationality=nat").unwrap();
+        let mut r = InputReader::open(f.path(), InputFormat::Csv, &map, Schema::Person).unwrap();
+        let rows = all(&mut r);
+        assert_eq!(rows.len(), 6);
+        let RowOutcome::Query(q) = &rows[0] else {
+            panic!("{:?}", rows[0])
+        };
+        assert_eq!((q.row, q.line), (1, 2));
+        assert_eq!(q.query_id.as_deref(), Some("c1"));
+        assert_eq!(q.entity.get(prop::NATIONALITY), ["kp"]);
+        assert_eq!(q.entity.get(prop::BIRTH_DATE), ["1984-01-08"]);
+        let reasons: Vec<(u64, u64, String)> = rows
+            .iter()
+            .filter_map(|r| match r {
+                RowOutcome::Rejected(x) => Some((x.row, x.line, x.reason.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert_eq!((reasons[0].0, reasons[0].1), (2, 3));
+        assert!(reasons[0].2.contains("no name"), "{}", reasons[0].2);
+        assert!(reasons[1].2.contains("not a date"), "{}", reasons[1].2);
+        assert!(reasons[2].2.contains("Atlantis"), "{}", reasons[2].2);
+        assert!(reasons[3].2.contains("5 fields"), "{}", reasons[3].2);
+        let RowOutcome::Query(last) = &rows[5] else {
+            panic!()
+        };
+        assert_eq!(last.entity.get(prop::NATIONALITY), ["kp", "cn"]);
+        assert_eq!(last.entity.get(prop::BIRTH_DATE).len(), 2);
+    }
+
+    #[test]
+    fn header_errors() {
+        let f = file("a,b\n1,2\n", ".csv");
+        let by_name = InputReader::open(
+            f.path(),
+            InputFormat::Csv,
+            &ColumnMap::by_name(),
+            Schema::Person,
+        );
+        assert!(matches!(by_name, Err(ScreenError::Header { .. })));
+        let map = ColumnMap::parse("name=missing").unwrap();
+        let err = InputReader::open(f.path(), InputFormat::Csv, &map, Schema::Person)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("missing") && err.contains("a, b"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_with_defaults_and_name_parts() {
+        let f = file(
+            "{\"id\":\"x1\",\"name\":\"Kim Jong Un\",\"nationality\":[\"kp\"],\"schema\":\"Person\"}\n\
+             \n\
+             {\"firstName\":\"Chol\",\"lastName\":\"Ri\",\"birthDate\":1970}\n\
+             [1,2]\n\
+             {\"name\":{\"x\":1}}\n\
+             {\"name\":\"A\",\"schema\":\"Ownership\"}\n\
+             not json\n",
+            ".jsonl",
+        );
+        let mut r = InputReader::open(
+            f.path(),
+            InputFormat::JsonLines,
+            &ColumnMap::by_name(),
+            Schema::LegalEntity,
+        )
+        .unwrap();
+        let rows = all(&mut r);
+        assert_eq!(rows.len(), 6);
+        let RowOutcome::Query(a) = &rows[0] else {
+            panic!()
+        };
+        assert_eq!(a.entity.schema, Schema::Person);
+        let RowOutcome::Query(b) = &rows[1] else {
+            panic!("{:?}", rows[1])
+        };
+        assert_eq!((b.row, b.line), (2, 3));
+        assert_eq!(b.entity.first(prop::NAME), Some("Chol Ri"));
+        assert_eq!(b.entity.get(prop::BIRTH_DATE), ["1970"]);
+        for (i, needle) in [
+            (2, "not a JSON object"),
+            (3, "must be a string"),
+            (4, "Ownership"),
+            (5, "not valid JSON"),
+        ] {
+            let RowOutcome::Rejected(x) = &rows[i] else {
+                panic!("{:?}", rows[i])
+            };
+            assert!(x.reason.contains(needle), "{}", x.reason);
+        }
+        assert_eq!(r.bytes_read(), r.total_bytes());
+    }
+}

@@ -1,0 +1,375 @@
+//! Monitoring: what a list update changes for the user's own records.
+//!
+//! The input is screened against the new lists and compared, row by row,
+//! with a baseline: either the same input screened against the old lists,
+//! or the stored results of an earlier `yalu screen` run. Only differences
+//! are kept: new hits, hits gone, and hits whose score moved. Each carries
+//! its cause when the old list is known: the entry was added, delisted, or
+//! changed (with the property-level diff of the entry).
+
+use crate::batch::Screener;
+use crate::error::ScreenError;
+use crate::input::{ColumnMap, InputFormat, InputReader, QueryRow, RejectedRow, RowOutcome};
+use crate::output::{checkpoint_path, read_checkpoint};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use yalu_lists::diff::{PropertyChange, entity_changes};
+use yalu_match::{Index, score_entities};
+use yalu_model::Schema;
+
+/// A hit as the baseline knew it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KnownHit {
+    pub entity_id: String,
+    pub caption: String,
+    pub score: f64,
+}
+
+/// What happened to a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A list entry now reaches the threshold for this row.
+    New,
+    /// A list entry that reached the threshold no longer does, or is gone.
+    Gone,
+    /// Still a hit, with another score.
+    ScoreChanged,
+}
+
+/// Why it happened, as far as the lists tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The entry is new on the list.
+    Listed,
+    /// The entry was removed from the list (delisted).
+    Delisted,
+    /// The entry's facts changed (see `entry_changes`).
+    EntryChanged,
+    /// The entry is the same in both versions: the change comes from the
+    /// rest of the list (candidate ranking) or from other settings.
+    EntryUnchanged,
+    /// No old list to compare with (baseline from stored results) and the
+    /// entry is on the new list.
+    Unknown,
+}
+
+/// One change for one input row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HitChange {
+    pub row: u64,
+    pub query_id: Option<String>,
+    pub query_name: String,
+    pub kind: ChangeKind,
+    pub cause: Cause,
+    pub entity_id: String,
+    pub caption: String,
+    pub old_score: Option<f64>,
+    pub new_score: Option<f64>,
+    /// Property changes of the entry between the list versions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entry_changes: Vec<PropertyChange>,
+    /// Schema change of the entry (old, new).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_change: Option<(String, String)>,
+}
+
+/// Everything a monitoring run found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MonitorReport {
+    pub rows_read: u64,
+    pub rejected: Vec<RejectedRow>,
+    /// In input order; within a row: new, gone, then score changes.
+    pub changes: Vec<HitChange>,
+}
+
+impl MonitorReport {
+    pub fn count(&self, kind: ChangeKind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+
+    /// True when anything changed for the user's records.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+}
+
+/// What the new results are compared with.
+pub enum Baseline<'a> {
+    /// The input screened against the old lists.
+    Lists(&'a Screener<'a>),
+    /// Stored results of an earlier run (see [`read_results`]), by row.
+    Previous(BTreeMap<u64, Vec<KnownHit>>),
+}
+
+/// Scores that differ by less than this are the same score.
+pub const SCORE_EPSILON: f64 = 0.0005;
+
+/// A monitoring run over one input file.
+pub struct MonitorJob<'a> {
+    pub input: &'a Path,
+    pub input_format: InputFormat,
+    pub map: &'a ColumnMap,
+    pub schema: Schema,
+    pub strict: bool,
+    pub chunk_rows: usize,
+}
+
+/// Streams the input, screening each chunk against the new lists (and the
+/// old ones when the baseline is lists) on every core, and keeps only the
+/// differences. `old_index` gives causes and entry diffs; with a
+/// [`Baseline::Lists`] it is that screener's index.
+pub fn monitor(
+    job: &MonitorJob,
+    baseline: &Baseline,
+    new: &Screener,
+    old_index: Option<&Index>,
+) -> Result<MonitorReport, ScreenError> {
+    let old_index = match baseline {
+        Baseline::Lists(s) => Some(s.index()),
+        Baseline::Previous(_) => old_index,
+    };
+    let mut reader = InputReader::open(job.input, job.input_format, job.map, job.schema.clone())?;
+    let mut report = MonitorReport::default();
+    let chunk_rows = job.chunk_rows.max(1);
+    let mut chunk: Vec<QueryRow> = Vec::with_capacity(chunk_rows);
+    loop {
+        chunk.clear();
+        let mut eof = false;
+        while chunk.len() < chunk_rows {
+            match reader.next_row()? {
+                None => {
+                    eof = true;
+                    break;
+                }
+                Some(RowOutcome::Query(q)) => chunk.push(q),
+                Some(RowOutcome::Rejected(r)) if job.strict => {
+                    return Err(ScreenError::BadRow {
+                        path: job.input.to_path_buf(),
+                        line: r.line,
+                        row: r.row,
+                        reason: r.reason,
+                    });
+                }
+                Some(RowOutcome::Rejected(r)) => report.rejected.push(r),
+            }
+        }
+        let changes: Vec<Vec<HitChange>> = chunk
+            .par_iter()
+            .map(|q| row_changes(q, baseline, new, old_index))
+            .collect();
+        report.changes.extend(changes.into_iter().flatten());
+        if eof {
+            break;
+        }
+    }
+    report.rows_read = reader.rows_read();
+    Ok(report)
+}
+
+fn entry_diff(
+    id: &str,
+    old_index: Option<&Index>,
+    new_index: &Index,
+) -> (Cause, Vec<PropertyChange>, Option<(String, String)>) {
+    let Some(old_index) = old_index else {
+        // Without the old list, only a delisting can be told.
+        let cause = if new_index.get(id).is_none() {
+            Cause::Delisted
+        } else {
+            Cause::Unknown
+        };
+        return (cause, Vec::new(), None);
+    };
+    match (old_index.get(id), new_index.get(id)) {
+        (None, Some(_)) => (Cause::Listed, Vec::new(), None),
+        (Some(_), None) => (Cause::Delisted, Vec::new(), None),
+        (Some(o), Some(n)) => {
+            let changes = entity_changes(o, n);
+            let schema =
+                (o.schema != n.schema).then(|| (o.schema.to_string(), n.schema.to_string()));
+            if changes.is_empty() && schema.is_none() {
+                (Cause::EntryUnchanged, changes, schema)
+            } else {
+                (Cause::EntryChanged, changes, schema)
+            }
+        }
+        (None, None) => (Cause::Unknown, Vec::new(), None),
+    }
+}
+
+fn row_changes(
+    q: &QueryRow,
+    baseline: &Baseline,
+    new: &Screener,
+    old_index: Option<&Index>,
+) -> Vec<HitChange> {
+    let old: Vec<KnownHit> = match baseline {
+        Baseline::Lists(s) => s
+            .screen(&q.entity)
+            .iter()
+            .map(|h| KnownHit {
+                entity_id: h.entity.id.clone(),
+                caption: h.entity.caption().to_string(),
+                score: h.scored.score,
+            })
+            .collect(),
+        Baseline::Previous(map) => map.get(&q.row).cloned().unwrap_or_default(),
+    };
+    let new_hits = new.screen(&q.entity);
+    if old.is_empty() && new_hits.is_empty() {
+        return Vec::new();
+    }
+    let new_index = new.index();
+    let change = |kind, entity_id: &str, caption: &str, old_score, new_score| {
+        let (cause, entry_changes, schema_change) = entry_diff(entity_id, old_index, new_index);
+        HitChange {
+            row: q.row,
+            query_id: q.query_id.clone(),
+            query_name: q.entity.caption().to_string(),
+            kind,
+            cause,
+            entity_id: entity_id.to_string(),
+            caption: caption.to_string(),
+            old_score,
+            new_score,
+            entry_changes,
+            schema_change,
+        }
+    };
+    let mut out = Vec::new();
+    for h in &new_hits {
+        if !old.iter().any(|o| o.entity_id == h.entity.id) {
+            out.push(change(
+                ChangeKind::New,
+                &h.entity.id,
+                h.entity.caption(),
+                None,
+                Some(h.scored.score),
+            ));
+        }
+    }
+    for o in &old {
+        if !new_hits.iter().any(|h| h.entity.id == o.entity_id) {
+            // Still listed: say what it scores now (below the threshold).
+            let now = new_index
+                .get(&o.entity_id)
+                .map(|e| score_entities(&q.entity, e, new.config()).score);
+            out.push(change(
+                ChangeKind::Gone,
+                &o.entity_id,
+                &o.caption,
+                Some(o.score),
+                now,
+            ));
+        }
+    }
+    for h in &new_hits {
+        if let Some(o) = old.iter().find(|o| o.entity_id == h.entity.id)
+            && (o.score - h.scored.score).abs() >= SCORE_EPSILON
+        {
+            out.push(change(
+                ChangeKind::ScoreChanged,
+                &h.entity.id,
+                h.entity.caption(),
+                Some(o.score),
+                Some(h.scored.score),
+            ));
+        }
+    }
+    out
+}
+
+/// Reads the results file of an earlier `yalu screen` run (CSV or JSON
+/// lines, by extension) into hits by input row. A run whose checkpoint
+/// says it is unfinished is refused: its missing rows would read as
+/// "no hits".
+pub fn read_results(path: &Path) -> Result<BTreeMap<u64, Vec<KnownHit>>, ScreenError> {
+    let err = |reason: String| ScreenError::Results {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let sidecar = checkpoint_path(path);
+    if sidecar.exists() && !read_checkpoint(&sidecar)?.complete {
+        return Err(err(format!(
+            "the run that wrote it did not finish ({}); finish it with `yalu screen --resume` first",
+            sidecar.display()
+        )));
+    }
+    let format = InputFormat::from_path(path).ok_or_else(|| ScreenError::UnknownFormat {
+        path: path.to_path_buf(),
+    })?;
+    let mut out: BTreeMap<u64, Vec<KnownHit>> = BTreeMap::new();
+    match format {
+        InputFormat::Csv => {
+            let mut reader =
+                csv::Reader::from_path(path).map_err(|e| err(format!("cannot read: {e}")))?;
+            let header = reader
+                .headers()
+                .map_err(|e| err(format!("cannot read the header: {e}")))?
+                .clone();
+            let col = |name: &str| {
+                header.iter().position(|h| h == name).ok_or_else(|| {
+                    err(format!(
+                        "no `{name}` column; is it a `yalu screen` results file?"
+                    ))
+                })
+            };
+            let (row_c, id_c, cap_c, score_c) = (
+                col("row")?,
+                col("entity_id")?,
+                col("caption")?,
+                col("score")?,
+            );
+            for record in reader.records() {
+                let record = record.map_err(|e| err(format!("{e}")))?;
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let field = |i: usize| record.get(i).unwrap_or("");
+                let row: u64 = field(row_c).parse().map_err(|_| {
+                    err(format!(
+                        "line {line}: row `{}` is not a number",
+                        field(row_c)
+                    ))
+                })?;
+                let score: f64 = field(score_c).parse().map_err(|_| {
+                    err(format!(
+                        "line {line}: score `{}` is not a number",
+                        field(score_c)
+                    ))
+                })?;
+                out.entry(row).or_default().push(KnownHit {
+                    entity_id: field(id_c).to_string(),
+                    caption: field(cap_c).to_string(),
+                    score,
+                });
+            }
+        }
+        InputFormat::JsonLines => {
+            #[derive(serde::Deserialize)]
+            struct Line {
+                row: u64,
+                entity_id: String,
+                #[serde(default)]
+                caption: String,
+                score: f64,
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| ScreenError::io(path, e))?;
+            for (i, l) in text.lines().enumerate() {
+                if l.trim().is_empty() {
+                    continue;
+                }
+                let line: Line =
+                    serde_json::from_str(l).map_err(|e| err(format!("line {}: {e}", i + 1)))?;
+                out.entry(line.row).or_default().push(KnownHit {
+                    entity_id: line.entity_id,
+                    caption: line.caption,
+                    score: line.score,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,188 @@
+//! The results file of a batch run and its checkpoint.
+//!
+//! One line per hit (a list entry scoring at or above the threshold for an
+//! input row), in input order. CSV columns:
+//!
+//! `row,query_id,query_name,entity_id,caption,schema,score,match,datasets`
+//!
+//! (`datasets` joined by `;`). JSON lines carry the same fields, `datasets`
+//! as a list, plus `explanations` (feature → how it counted).
+
+use crate::error::ScreenError;
+use crate::input::{InputFormat, QueryRow};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use yalu_match::Hit;
+use yalu_match::score::Explanation;
+
+/// Output layouts are the input layouts.
+pub type OutputFormat = InputFormat;
+
+/// The CSV header of a results file.
+pub const CSV_HEADER: [&str; 9] = [
+    "row",
+    "query_id",
+    "query_name",
+    "entity_id",
+    "caption",
+    "schema",
+    "score",
+    "match",
+    "datasets",
+];
+
+/// One results line, borrowed from the query and the hit (nothing cloned).
+#[derive(Serialize)]
+struct HitLine<'a> {
+    row: u64,
+    query_id: Option<&'a str>,
+    query_name: &'a str,
+    entity_id: &'a str,
+    caption: &'a str,
+    schema: &'a str,
+    score: f64,
+    #[serde(rename = "match")]
+    is_match: bool,
+    datasets: &'a [String],
+    explanations: &'a BTreeMap<String, Explanation>,
+}
+
+/// The header bytes a results file starts with (empty for JSON lines).
+pub fn header(format: OutputFormat) -> Vec<u8> {
+    match format {
+        InputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(CSV_HEADER).expect("writing to memory");
+            w.into_inner().expect("writing to memory")
+        }
+        InputFormat::JsonLines => Vec::new(),
+    }
+}
+
+/// Appends the lines of one row's hits to `out`.
+pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out: &mut Vec<u8>) {
+    if hits.is_empty() {
+        return;
+    }
+    let query_name = query.entity.caption();
+    match format {
+        InputFormat::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(std::mem::take(out));
+            let row = query.row.to_string();
+            for h in hits {
+                let score = format!("{:.4}", h.scored.score);
+                let datasets = h.entity.datasets.join(";");
+                w.write_record([
+                    row.as_str(),
+                    query.query_id.as_deref().unwrap_or(""),
+                    query_name,
+                    h.entity.id.as_str(),
+                    h.entity.caption(),
+                    h.entity.schema.name(),
+                    score.as_str(),
+                    if h.scored.is_match { "true" } else { "false" },
+                    datasets.as_str(),
+                ])
+                .expect("writing to memory");
+            }
+            *out = w.into_inner().expect("writing to memory");
+        }
+        InputFormat::JsonLines => {
+            for h in hits {
+                let line = HitLine {
+                    row: query.row,
+                    query_id: query.query_id.as_deref(),
+                    query_name,
+                    entity_id: &h.entity.id,
+                    caption: h.entity.caption(),
+                    schema: h.entity.schema.name(),
+                    score: h.scored.score,
+                    is_match: h.scored.is_match,
+                    datasets: &h.entity.datasets,
+                    explanations: &h.scored.explanations,
+                };
+                serde_json::to_writer(&mut *out, &line).expect("writing to memory");
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
+/// What a batch run has durably done, stored beside the results file
+/// (`<output>.progress.json`) and replaced atomically after each chunk's
+/// results are on disk.
+///
+/// `output_bytes` is the length of the results file when the checkpoint was
+/// taken; anything beyond it (a torn line from a killed run, or whole lines
+/// of a chunk whose checkpoint was never written) is cut off on resume and
+/// those rows are screened again. `rows_done` counts every input data row
+/// consumed, with or without hits, rejected or not, so rows without hits
+/// are accounted for although they leave no line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub version: u32,
+    /// Settings the run depends on; resuming with other settings is refused.
+    pub settings: String,
+    pub rows_done: u64,
+    pub output_bytes: u64,
+    pub rows_with_hits: u64,
+    pub hits: u64,
+    pub rejected: u64,
+    pub complete: bool,
+}
+
+pub const CHECKPOINT_VERSION: u32 = 1;
+
+/// Where the checkpoint of a results file lives.
+pub fn checkpoint_path(output: &Path) -> PathBuf {
+    let mut name = output
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".progress.json");
+    output.with_file_name(name)
+}
+
+/// Reads a checkpoint.
+pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, ScreenError> {
+    let bytes = std::fs::read(path).map_err(|e| ScreenError::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| ScreenError::Resume {
+        output: path.to_path_buf(),
+        reason: format!("the checkpoint is not readable: {e}"),
+    })
+}
+
+/// Writes a checkpoint durably: to a temporary file, synced, then renamed
+/// over the previous one, so a reader sees the old or the new, never half.
+pub fn commit_checkpoint(path: &Path, checkpoint: &Checkpoint) -> Result<(), ScreenError> {
+    let mut tmp_name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
+    {
+        let mut f = File::create(&tmp).map_err(|e| ScreenError::io(&tmp, e))?;
+        let bytes = serde_json::to_vec_pretty(checkpoint).expect("a checkpoint serialises");
+        f.write_all(&bytes).map_err(|e| ScreenError::io(&tmp, e))?;
+        f.sync_all().map_err(|e| ScreenError::io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| ScreenError::io(path, e))?;
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        // Makes the rename itself durable; not every platform allows it.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}

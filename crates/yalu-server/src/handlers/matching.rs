@@ -1,0 +1,421 @@
+//! `POST /match/{dataset}`: query-by-example screening, yente's shape.
+
+use super::{json_body, screen};
+use crate::api::{
+    CleanedExample, EntityExample, EntityMatches, EntityResponse, FeatureExplanation, MatchRequest,
+    MatchResponse, ScoredEntity, TotalSpec,
+};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use yalu_match::{MatchConfig, SearchOptions};
+use yalu_model::prop::{self, PropertyType};
+use yalu_model::{Entity, country};
+
+/// The one algorithm this server runs.
+pub const ALGORITHM: &str = "yalu-logic-v1";
+/// Names that select [`ALGORITHM`] too (yente clients send `best`).
+pub const ALGORITHM_ALIASES: [&str; 2] = ["best", "default"];
+/// Most results per query.
+pub const MAX_LIMIT: usize = 500;
+/// yente's default cutoff (never above the threshold).
+const DEFAULT_CUTOFF: f64 = 0.5;
+/// Most `exclude_entity_ids`.
+const MAX_EXCLUDED_IDS: usize = 500;
+
+/// Query by example.
+///
+/// Each query is an entity (schema and properties); the answer lists the
+/// best candidates per query with their score and the explanation of every
+/// feature. `match` is `score >= threshold`; `total.value` counts candidates
+/// at or above the threshold.
+#[utoipa::path(
+    post,
+    path = "/match/{dataset}",
+    tag = "matching",
+    params(("dataset" = String, Path, description = "A loaded dataset, or `default` for all"), MatchParams),
+    request_body = MatchRequest,
+    responses(
+        (status = 200, body = MatchResponse),
+        (status = 400, body = ErrorBody, description = "malformed_json, invalid_request, no_queries, too_many_queries, unknown_schema, invalid_date, invalid_country, invalid_property_value, invalid_parameter, unknown_algorithm, invalid_config"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "unknown_dataset"),
+        (status = 413, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "overloaded, index_not_ready, request_timeout; with Retry-After"),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn match_entities(
+    State(state): State<Arc<AppState>>,
+    Path(dataset): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<MatchResponse>, ApiError> {
+    let raw = RawParams::parse(query.as_deref());
+    let params = parse_params(&raw, &state)?;
+    let request: MatchRequest = json_body(body)?;
+    if request.queries.is_empty() {
+        return Err(ApiError::new(ErrorCode::NoQueries, "`queries` is empty"));
+    }
+    if request.queries.len() > state.limits.max_batch {
+        return Err(ApiError::new(
+            ErrorCode::TooManyQueries,
+            format!(
+                "{} queries in one request; at most {} are allowed",
+                request.queries.len(),
+                state.limits.max_batch
+            ),
+        ));
+    }
+    let mut cfg = scorer_config(&state.defaults.config, &request)?;
+    let threshold = params.threshold.unwrap_or(state.defaults.config.threshold);
+    cfg.threshold = threshold;
+    let cutoff = params.cutoff.unwrap_or(DEFAULT_CUTOFF).min(threshold);
+    let limit = params.limit.unwrap_or(state.defaults.limit);
+    let mut queries = Vec::with_capacity(request.queries.len());
+    for (key, example) in request.queries {
+        let (entity, cleaned) = query_entity(&key, example)?;
+        queries.push((key, entity, cleaned));
+    }
+    let loaded = state.current_index()?;
+    let filter = build_filter(&loaded, &dataset, params)?;
+    let responses = screen(&state, move || {
+        let accept = |e: &Entity| filter.accepts(e);
+        let opts = SearchOptions {
+            limit,
+            cutoff,
+            filter: Some(&accept),
+        };
+        let mut responses = BTreeMap::new();
+        for (key, entity, cleaned) in queries {
+            let (hits, matched) = loaded.index.search_counted(&entity, &cfg, &opts);
+            let results = hits
+                .into_iter()
+                .map(|h| ScoredEntity {
+                    entity: EntityResponse::from_entity(h.entity),
+                    score: h.scored.score,
+                    is_match: h.scored.score >= threshold,
+                    explanations: h
+                        .scored
+                        .explanations
+                        .into_iter()
+                        .map(|(k, e)| {
+                            (
+                                k,
+                                FeatureExplanation {
+                                    score: e.score,
+                                    detail: e.detail,
+                                    query: e.query,
+                                    candidate: e.candidate,
+                                    contribution: e.contribution,
+                                },
+                            )
+                        })
+                        .collect(),
+                })
+                .collect();
+            responses.insert(
+                key,
+                EntityMatches {
+                    status: 200,
+                    results,
+                    total: TotalSpec::exact(matched),
+                    query: cleaned,
+                },
+            );
+        }
+        Ok(responses)
+    })
+    .await?;
+    Ok(Json(MatchResponse { responses, limit }))
+}
+
+fn parse_params(raw: &RawParams, state: &AppState) -> Result<MatchParams, ApiError> {
+    let limit = raw.bounded("limit", state.defaults.limit, 1, MAX_LIMIT)?;
+    let algorithm = raw.single("algorithm")?.map(str::to_string);
+    if let Some(a) = &algorithm
+        && a != ALGORITHM
+        && !ALGORITHM_ALIASES.contains(&a.as_str())
+    {
+        return Err(ApiError::new(
+            ErrorCode::UnknownAlgorithm,
+            format!(
+                "unknown algorithm `{a}`; this server runs `{ALGORITHM}` (also `best`, `default`)"
+            ),
+        ));
+    }
+    let exclude_entity_ids = raw.many("exclude_entity_ids");
+    if exclude_entity_ids.len() > MAX_EXCLUDED_IDS {
+        return Err(ApiError::parameter(format!(
+            "at most {MAX_EXCLUDED_IDS} `exclude_entity_ids`, got {}",
+            exclude_entity_ids.len()
+        )));
+    }
+    Ok(MatchParams {
+        limit: Some(limit),
+        threshold: raw.score("threshold")?,
+        cutoff: raw.score("cutoff")?,
+        algorithm,
+        include_dataset: raw.many("include_dataset"),
+        exclude_dataset: raw.many("exclude_dataset"),
+        exclude_schema: raw.many("exclude_schema"),
+        topics: raw.many("topics"),
+        changed_since: raw
+            .single("changed_since")?
+            .map(changed_since)
+            .transpose()?,
+        exclude_entity_ids,
+    })
+}
+
+fn build_filter(
+    loaded: &crate::loaded::LoadedIndex,
+    dataset: &str,
+    params: MatchParams,
+) -> Result<EntityFilter, ApiError> {
+    if !loaded.has_dataset(dataset) {
+        return Err(unknown_dataset(loaded, dataset));
+    }
+    for d in params.include_dataset.iter().chain(&params.exclude_dataset) {
+        if !loaded.has_dataset(d) {
+            return Err(ApiError::parameter(format!(
+                "dataset `{d}` in include_dataset/exclude_dataset is not loaded (see /catalog)"
+            )));
+        }
+    }
+    let exclude_schemas = params
+        .exclude_schema
+        .iter()
+        .map(|s| screening_schema(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(EntityFilter {
+        dataset: (dataset != crate::loaded::DEFAULT_DATASET).then(|| dataset.to_string()),
+        any_dataset: params.include_dataset,
+        exclude_datasets: params.exclude_dataset,
+        exclude_schemas,
+        topics: params.topics,
+        changed_since: params.changed_since,
+        exclude_ids: params.exclude_entity_ids,
+        ..EntityFilter::default()
+    })
+}
+
+pub(crate) fn unknown_dataset(loaded: &crate::loaded::LoadedIndex, dataset: &str) -> ApiError {
+    let known: Vec<&str> = std::iter::once(crate::loaded::DEFAULT_DATASET)
+        .chain(loaded.datasets.keys().map(String::as_str))
+        .collect();
+    ApiError::new(
+        ErrorCode::UnknownDataset,
+        format!("no dataset `{dataset}`; loaded: {}", known.join(", ")),
+    )
+}
+
+/// Applies a request's `config` and `weights` to the server's scorer
+/// settings. Every key must name a setting; values must fit its type.
+pub(crate) fn scorer_config(
+    base: &MatchConfig,
+    request: &MatchRequest,
+) -> Result<MatchConfig, ApiError> {
+    if request.config.is_empty() && request.weights.is_empty() {
+        return Ok(base.clone());
+    }
+    let invalid = |detail: String| ApiError::new(ErrorCode::InvalidConfig, detail);
+    let mut value = serde_json::to_value(base)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("scorer settings: {e}")))?;
+    let Some(settings) = value.as_object_mut() else {
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "scorer settings are not an object",
+        ));
+    };
+    for (key, v) in &request.config {
+        let Some(slot) = settings.get_mut(key) else {
+            return Err(invalid(format!(
+                "unknown config parameter `{key}` for algorithm {ALGORITHM} (see /algorithms)"
+            )));
+        };
+        match (slot.as_object_mut(), v.as_object()) {
+            (Some(inner), Some(patch)) => {
+                for (k, pv) in patch {
+                    let Some(s) = inner.get_mut(k) else {
+                        return Err(invalid(format!("unknown config parameter `{key}.{k}`")));
+                    };
+                    *s = pv.clone();
+                }
+            }
+            _ => *slot = v.clone(),
+        }
+    }
+    for (key, w) in &request.weights {
+        match settings.get_mut(key) {
+            Some(slot) if slot.is_number() && w.is_finite() => {
+                *slot = serde_json::Value::from(*w);
+            }
+            Some(_) => {
+                return Err(invalid(format!(
+                    "weight `{key}` must be a finite number naming a numeric setting"
+                )));
+            }
+            None => {
+                return Err(invalid(format!(
+                    "unknown weight `{key}` for algorithm {ALGORITHM} (see /algorithms)"
+                )));
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))
+}
+
+/// Turns a query example into an entity, cleaning dates and countries.
+pub(crate) fn query_entity(
+    key: &str,
+    example: EntityExample,
+) -> Result<(Entity, CleanedExample), ApiError> {
+    let schema = screening_schema(&example.schema)
+        .map_err(|e| ApiError::new(e.code, format!("query `{key}`: {}", e.detail)))?;
+    let mut entity = Entity::new(
+        example.id.clone().unwrap_or_else(|| key.to_string()),
+        schema,
+    );
+    for (property, value) in &example.properties {
+        let values = property_values(key, property, value)?;
+        for v in values {
+            match prop::property_type(property) {
+                PropertyType::Date => {
+                    let dates = yalu_model::expand_date_expression(&v).map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::InvalidDate,
+                            format!(
+                                "query `{key}`, property `{property}`: `{v}` is not a date: {e}"
+                            ),
+                        )
+                    })?;
+                    for d in dates {
+                        entity.add(property, d.to_string());
+                    }
+                }
+                PropertyType::Country => {
+                    let code = country::to_code(&v).ok_or_else(|| {
+                        ApiError::new(
+                            ErrorCode::InvalidCountry,
+                            format!("query `{key}`, property `{property}`: `{v}` is not a country code or name Yalu knows"),
+                        )
+                    })?;
+                    entity.add(property, code);
+                }
+                _ => {
+                    entity.add(property, &v);
+                }
+            }
+        }
+    }
+    let cleaned = CleanedExample {
+        id: example.id,
+        schema: entity.schema.name().to_string(),
+        properties: entity.properties.clone(),
+    };
+    Ok((entity, cleaned))
+}
+
+fn property_values(
+    key: &str,
+    property: &str,
+    value: &serde_json::Value,
+) -> Result<Vec<String>, ApiError> {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let bad = || {
+        ApiError::new(
+            ErrorCode::InvalidPropertyValue,
+            format!("query `{key}`, property `{property}`: values must be strings or numbers"),
+        )
+    };
+    match value {
+        Value::Array(items) => items.iter().map(|v| scalar(v).ok_or_else(bad)).collect(),
+        Value::Null => Ok(Vec::new()),
+        other => scalar(other).map(|s| vec![s]).ok_or_else(bad),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(json: serde_json::Value) -> MatchRequest {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn config_and_weights_override_known_settings_only() {
+        let base = MatchConfig::default();
+        let r = request(
+            serde_json::json!({"queries": {}, "config": {"max_candidates": 7}, "weights": {"country_agree": 0.5}}),
+        );
+        let cfg = scorer_config(&base, &r).unwrap();
+        assert_eq!(cfg.max_candidates, 7);
+        assert_eq!(cfg.country_agree, 0.5);
+        let r = request(serde_json::json!({"queries": {}, "config": {"nonsense": 1}}));
+        assert_eq!(
+            scorer_config(&base, &r).unwrap_err().code,
+            ErrorCode::InvalidConfig
+        );
+        let r = request(serde_json::json!({"queries": {}, "config": {"max_candidates": "many"}}));
+        assert_eq!(
+            scorer_config(&base, &r).unwrap_err().code,
+            ErrorCode::InvalidConfig
+        );
+        let r = request(serde_json::json!({"queries": {}, "weights": {"name_literal": 0.8}}));
+        assert_eq!(
+            scorer_config(&base, &r).unwrap_err().code,
+            ErrorCode::InvalidConfig
+        );
+    }
+
+    #[test]
+    fn query_examples_are_cleaned_or_refused() {
+        let ex: EntityExample = serde_json::from_value(serde_json::json!({
+            "schema": "Person",
+            "properties": {"name": "Kim Jong Un", "nationality": ["North Korea"], "birthDate": [1984]}
+        }))
+        .unwrap();
+        let (e, cleaned) = query_entity("q", ex).unwrap();
+        assert_eq!(e.get("nationality"), ["kp"]);
+        assert_eq!(e.get("birthDate"), ["1984"]);
+        assert_eq!(cleaned.properties["name"], ["Kim Jong Un"]);
+        let bad = |json: serde_json::Value| {
+            query_entity("q", serde_json::from_value(json).unwrap())
+                .unwrap_err()
+                .code
+        };
+        assert_eq!(
+            bad(serde_json::json!({"schema": "Sanction", "properties": {}})),
+            ErrorCode::UnknownSchema
+        );
+        assert_eq!(
+            bad(
+                serde_json::json!({"schema": "Person", "properties": {"birthDate": ["31 Febtember"]}})
+            ),
+            ErrorCode::InvalidDate
+        );
+        assert_eq!(
+            bad(
+                serde_json::json!({"schema": "Person", "properties": {"nationality": ["Atlantis"]}})
+            ),
+            ErrorCode::InvalidCountry
+        );
+        assert_eq!(
+            bad(serde_json::json!({"schema": "Person", "properties": {"name": [{"x": 1}]}})),
+            ErrorCode::InvalidPropertyValue
+        );
+    }
+}

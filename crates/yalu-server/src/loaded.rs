@@ -1,0 +1,212 @@
+//! The index being served, and how it is built from the configured lists.
+//!
+//! A [`LoadedIndex`] is immutable: a reload builds a new one beside the old
+//! and swaps it in (see [`crate::state::AppState::index`]), so a request
+//! always sees one consistent index from start to end.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use yalu_lists::ReadOptions;
+use yalu_match::Index;
+
+/// The name of the collection that unites every loaded dataset.
+pub const DEFAULT_DATASET: &str = "default";
+
+/// Skipped records logged one by one per list before summarising.
+const LOGGED_PROBLEMS: usize = 10;
+
+/// Where the index comes from: list files or folders, re-read on reload.
+#[derive(Debug, Clone)]
+pub struct IndexSource {
+    pub lists: Vec<PathBuf>,
+    /// Fail the load on the first broken record instead of skipping it.
+    pub strict: bool,
+}
+
+/// One dataset in the catalog.
+#[derive(Debug, Clone)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub title: String,
+    /// Screenable entities in the index that belong to this dataset.
+    pub entity_count: usize,
+    /// The list file or folder it was read from (none for datasets only
+    /// named inside FtM entities).
+    pub path: Option<PathBuf>,
+    /// Records skipped while reading the list.
+    pub skipped: usize,
+}
+
+/// A built index with its catalog.
+pub struct LoadedIndex {
+    pub index: Index,
+    /// Datasets by name (never contains `default`).
+    pub datasets: BTreeMap<String, DatasetInfo>,
+    /// Referent id -> canonical id, for `/entities/{id}` redirects.
+    pub referents: HashMap<String, String>,
+    /// When the build finished, RFC 3339 UTC.
+    pub loaded_at: String,
+    /// A version string for the catalog (`yalu-20261128101500`).
+    pub version: String,
+    /// How long the build took.
+    pub build_seconds: f64,
+}
+
+/// Why a load failed. The old index (if any) keeps being served.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("no list configured: give --list PATH or set `lists` in the configuration")]
+    NoLists,
+    #[error(transparent)]
+    List(#[from] yalu_lists::ListError),
+    #[error(
+        "dataset `{dataset}` is loaded twice ({first} and {second}); load one version of each list"
+    )]
+    DuplicateDataset {
+        dataset: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error(
+        "{path}: no entity could be read ({skipped} records skipped); refusing to serve an empty list"
+    )]
+    EmptyList { path: PathBuf, skipped: usize },
+    #[error("{path}: a list may not be named `default`, which is the union of all lists")]
+    ReservedName { path: PathBuf },
+}
+
+impl IndexSource {
+    /// Reads every list and builds the index. Blocking and CPU-heavy: call
+    /// it from a blocking thread.
+    pub fn load(&self) -> Result<LoadedIndex, LoadError> {
+        if self.lists.is_empty() {
+            return Err(LoadError::NoLists);
+        }
+        let started = Instant::now();
+        let opts = ReadOptions {
+            strict: self.strict,
+        };
+        let mut origins: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+        let mut entities = Vec::new();
+        for path in &self.lists {
+            let list = yalu_lists::read_path(path, &opts)?;
+            if list.dataset == DEFAULT_DATASET {
+                return Err(LoadError::ReservedName { path: path.clone() });
+            }
+            if let Some((first, _)) = origins.get(&list.dataset) {
+                return Err(LoadError::DuplicateDataset {
+                    dataset: list.dataset,
+                    first: first.clone(),
+                    second: path.clone(),
+                });
+            }
+            let skipped = &list.stats.skipped;
+            if list.entities.is_empty() {
+                return Err(LoadError::EmptyList {
+                    path: path.clone(),
+                    skipped: skipped.len(),
+                });
+            }
+            for problem in skipped.iter().take(LOGGED_PROBLEMS) {
+                tracing::warn!(%problem, "skipped record");
+            }
+            if skipped.len() > LOGGED_PROBLEMS {
+                tracing::warn!(
+                    path = %path.display(),
+                    more = skipped.len() - LOGGED_PROBLEMS,
+                    "more skipped records"
+                );
+            }
+            tracing::info!(
+                path = %path.display(),
+                dataset = %list.dataset,
+                entities = list.entities.len(),
+                skipped = skipped.len(),
+                "list read"
+            );
+            origins.insert(list.dataset.clone(), (path.clone(), skipped.len()));
+            let dataset = list.dataset;
+            entities.extend(list.entities.into_iter().map(|mut e| {
+                e.add_dataset(&dataset);
+                e
+            }));
+        }
+        let index = Index::build(entities);
+        let mut datasets: BTreeMap<String, DatasetInfo> = BTreeMap::new();
+        let mut referents = HashMap::new();
+        for e in index.entities() {
+            for d in &e.datasets {
+                datasets
+                    .entry(d.clone())
+                    .or_insert_with(|| {
+                        let origin = origins.get(d);
+                        DatasetInfo {
+                            name: d.clone(),
+                            title: dataset_title(d),
+                            entity_count: 0,
+                            path: origin.map(|o| o.0.clone()),
+                            skipped: origin.map(|o| o.1).unwrap_or(0),
+                        }
+                    })
+                    .entity_count += 1;
+            }
+            for r in &e.referents {
+                if r != &e.id {
+                    referents.insert(r.clone(), e.id.clone());
+                }
+            }
+        }
+        // A list whose entities are all unscreenable still appears, with 0.
+        for (name, (path, skipped)) in origins {
+            datasets.entry(name.clone()).or_insert_with(|| DatasetInfo {
+                title: dataset_title(&name),
+                name,
+                entity_count: 0,
+                path: Some(path),
+                skipped,
+            });
+        }
+        datasets.remove(DEFAULT_DATASET);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let loaded_at = yalu_store::format_timestamp(now);
+        let version = format!(
+            "yalu-{}",
+            loaded_at
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        );
+        Ok(LoadedIndex {
+            index,
+            datasets,
+            referents,
+            loaded_at,
+            version,
+            build_seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+impl LoadedIndex {
+    /// True when `name` is `default` or a loaded dataset.
+    pub fn has_dataset(&self, name: &str) -> bool {
+        name == DEFAULT_DATASET || self.datasets.contains_key(name)
+    }
+}
+
+/// A readable title for the datasets Yalu's readers produce.
+pub fn dataset_title(name: &str) -> String {
+    match name {
+        "us_ofac_sdn" => "US OFAC Specially Designated Nationals (SDN) List",
+        "us_ofac_cons" => "US OFAC Consolidated (non-SDN) Sanctions List",
+        "un_sc_sanctions" => "UN Security Council Consolidated Sanctions List",
+        "us_trade_csl" => "US Trade Consolidated Screening List",
+        "opensanctions" => "OpenSanctions (FollowTheMoney export)",
+        other => other,
+    }
+    .to_string()
+}

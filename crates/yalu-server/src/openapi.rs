@@ -1,0 +1,88 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::api::*;
+use crate::error::{ErrorBody, ErrorCode};
+use crate::handlers::{admin, entities, matching, search, system};
+use crate::state::ReloadReport;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Yalu screening API",
+        description = "Sanctions screening with yente 5.5's request and response shapes."
+    ),
+    paths(
+        matching::match_entities,
+        search::search,
+        entities::entity,
+        system::catalog,
+        system::algorithms,
+        system::healthz,
+        system::readyz,
+        system::metrics,
+        system::openapi,
+        admin::reload,
+    ),
+    components(schemas(
+        MatchRequest, EntityExample, CleanedExample, MatchResponse, EntityMatches, TotalSpec,
+        EntityResponse, ScoredEntity, FeatureExplanation, SearchResponse, SearchFacet,
+        SearchFacetItem, StatusResponse, CatalogResponse, DatasetModel, AlgorithmsResponse,
+        AlgorithmModel, ErrorBody, ReloadReport
+    )),
+    modifiers(&Security, &ErrorTable),
+    tags(
+        (name = "matching", description = "Screening: match by example, search, algorithms"),
+        (name = "data", description = "Entities and the catalog of loaded lists"),
+        (name = "system", description = "Health, readiness, metrics, this document"),
+        (name = "admin", description = "Index reloads (admin role)"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key from `yalu keys create`, sent as `Authorization: Bearer KEY` \
+                         (or `Authorization: ApiKey KEY`, as yente clients do).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Appends the error-code table to the description.
+struct ErrorTable;
+
+impl Modify for ErrorTable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut text = openapi.info.description.clone().unwrap_or_default();
+        text.push_str(
+            "\n\nEvery failure answers JSON `{\"status\", \"code\", \"detail\"}` with one of these stable codes:\n\n| code | status | meaning |\n|---|---|---|\n",
+        );
+        for code in ErrorCode::ALL {
+            text.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                code.as_str(),
+                code.status().as_u16(),
+                code.description()
+            ));
+        }
+        openapi.info.description = Some(text);
+    }
+}
+
+/// The document served at `/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,327 @@
+//! Query-string parameters, parsed by hand so repeated parameters
+//! (`topics=a&topics=b`) work as in yente and every bad value gets a stable
+//! error code naming the parameter.
+
+use crate::error::{ApiError, ErrorCode};
+use std::str::FromStr;
+use utoipa::IntoParams;
+use yalu_model::{Entity, FuzzyDate, Schema, prop};
+
+/// Parsed `key=value` pairs, in order.
+pub struct RawParams(Vec<(String, String)>);
+
+impl RawParams {
+    pub fn parse(query: Option<&str>) -> RawParams {
+        RawParams(
+            form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// A parameter that may appear once.
+    pub fn single(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        let mut values = self.0.iter().filter(|(k, _)| k == name);
+        let first = values.next().map(|(_, v)| v.as_str());
+        if values.next().is_some() {
+            return Err(ApiError::parameter(format!(
+                "`{name}` may be given only once"
+            )));
+        }
+        Ok(first)
+    }
+
+    /// Every value of a repeatable parameter (empty values ignored).
+    pub fn many(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    }
+
+    pub fn number<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        match self.single(name)? {
+            None => Ok(None),
+            Some(v) => {
+                v.trim().parse().map(Some).map_err(|_| {
+                    ApiError::parameter(format!("`{name}` must be a number, got `{v}`"))
+                })
+            }
+        }
+    }
+
+    pub fn score(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        let v: Option<f64> = self.number(name)?;
+        if let Some(x) = v
+            && !(0.0..=1.0).contains(&x)
+        {
+            return Err(ApiError::parameter(format!(
+                "`{name}` must be within 0..1, got {x}"
+            )));
+        }
+        Ok(v)
+    }
+
+    pub fn bounded(
+        &self,
+        name: &str,
+        default: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, ApiError> {
+        let v = self.number::<usize>(name)?.unwrap_or(default);
+        if v < min || v > max {
+            return Err(ApiError::parameter(format!(
+                "`{name}` must be within {min}..{max}, got {v}"
+            )));
+        }
+        Ok(v)
+    }
+}
+
+/// Parses a schema name that Yalu screens.
+pub fn screening_schema(name: &str) -> Result<Schema, ApiError> {
+    match name.parse::<Schema>() {
+        Ok(Schema::Other(_)) | Err(_) => Err(ApiError::new(
+            ErrorCode::UnknownSchema,
+            format!(
+                "`{name}` is not a schema Yalu screens (Person, Organization, Company, PublicBody, Vessel, Airplane, LegalEntity, Thing)"
+            ),
+        )),
+        Ok(s) => Ok(s),
+    }
+}
+
+/// A `changed_since` value: a date or date-time in ISO form.
+pub fn changed_since(value: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    let (date, time) = match v.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (v, None),
+    };
+    let bad = || {
+        ApiError::new(
+            ErrorCode::InvalidDate,
+            format!(
+                "`changed_since` must be a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS), got `{value}`"
+            ),
+        )
+    };
+    FuzzyDate::from_str(date).map_err(|_| bad())?;
+    if let Some(t) = time {
+        let ok = t.len() >= 5
+            && t.is_char_boundary(5)
+            && t[..5].bytes().enumerate().all(|(i, b)| {
+                if i == 2 {
+                    b == b':'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !ok {
+            return Err(bad());
+        }
+    }
+    Ok(v.to_string())
+}
+
+/// Query parameters of `POST /match/{dataset}` (documentation and parsing).
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatchParams {
+    /// Results per query (default 5, at most 500).
+    pub limit: Option<usize>,
+    /// Score at or above which a result is a match (default 0.70).
+    pub threshold: Option<f64>,
+    /// Results scoring below this are not returned (default 0.50, never
+    /// above `threshold`).
+    pub cutoff: Option<f64>,
+    /// Algorithm name (see `/algorithms`; `best` and `default` are aliases).
+    pub algorithm: Option<String>,
+    /// Only results from these datasets.
+    pub include_dataset: Vec<String>,
+    /// No results from these datasets.
+    pub exclude_dataset: Vec<String>,
+    /// No results of these schemas (or their descendants).
+    pub exclude_schema: Vec<String>,
+    /// Only results with one of these topics.
+    pub topics: Vec<String>,
+    /// Only entities changed on or after this date.
+    pub changed_since: Option<String>,
+    /// Never return these ids (or entities with them as referents).
+    pub exclude_entity_ids: Vec<String>,
+}
+
+/// Query parameters of `GET /search/{dataset}`.
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Text to search for (a name); empty lists entities.
+    pub q: Option<String>,
+    /// Only entities of this schema or its descendants (default Thing).
+    pub schema: Option<String>,
+    /// Results per page (default 10, at most 500).
+    pub limit: Option<usize>,
+    /// Results to skip (at most 10000).
+    pub offset: Option<usize>,
+    /// Only entities linked to one of these countries (ISO codes).
+    pub countries: Vec<String>,
+    /// Only entities with one of these topics.
+    pub topics: Vec<String>,
+    /// Only entities from one of these datasets.
+    pub datasets: Vec<String>,
+    /// Facets to count: any of `countries`, `topics`, `datasets` (default all).
+    pub facets: Vec<String>,
+}
+
+/// Which entities a query may return. Applied before scoring.
+#[derive(Debug, Default)]
+pub struct EntityFilter {
+    /// The path dataset (`None` for `default`).
+    pub dataset: Option<String>,
+    /// Entity must be in one of these (empty: no constraint).
+    pub any_dataset: Vec<String>,
+    pub exclude_datasets: Vec<String>,
+    /// Entity schema must descend from this.
+    pub schema: Option<Schema>,
+    pub exclude_schemas: Vec<Schema>,
+    pub topics: Vec<String>,
+    pub countries: Vec<String>,
+    pub changed_since: Option<String>,
+    pub exclude_ids: Vec<String>,
+}
+
+impl EntityFilter {
+    pub fn accepts(&self, e: &Entity) -> bool {
+        if let Some(d) = &self.dataset
+            && !e.datasets.contains(d)
+        {
+            return false;
+        }
+        if !self.any_dataset.is_empty() && !self.any_dataset.iter().any(|d| e.datasets.contains(d))
+        {
+            return false;
+        }
+        if self.exclude_datasets.iter().any(|d| e.datasets.contains(d)) {
+            return false;
+        }
+        if let Some(s) = &self.schema
+            && !e.schema.is_a(s)
+        {
+            return false;
+        }
+        if self.exclude_schemas.iter().any(|s| e.schema.is_a(s)) {
+            return false;
+        }
+        if !self.topics.is_empty() {
+            let topics = e.get(prop::TOPICS);
+            if !self.topics.iter().any(|t| topics.contains(t)) {
+                return false;
+            }
+        }
+        if !self.countries.is_empty()
+            && !prop::COUNTRY_PROPERTIES
+                .iter()
+                .any(|p| e.get(p).iter().any(|c| self.countries.contains(c)))
+        {
+            return false;
+        }
+        if let Some(since) = &self.changed_since {
+            match &e.last_change {
+                Some(changed) if changed.as_str() >= since.as_str() => {}
+                _ => return false,
+            }
+        }
+        if !self.exclude_ids.is_empty()
+            && (self.exclude_ids.contains(&e.id)
+                || e.referents.iter().any(|r| self.exclude_ids.contains(r)))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_single_parameters() {
+        let p = RawParams::parse(Some(
+            "topics=a&topics=b&limit=3&limit=4&threshold=x&q=Kim+Jong",
+        ));
+        assert_eq!(p.many("topics"), vec!["a", "b"]);
+        assert_eq!(
+            p.single("limit").unwrap_err().code,
+            ErrorCode::InvalidParameter
+        );
+        assert_eq!(
+            p.score("threshold").unwrap_err().code,
+            ErrorCode::InvalidParameter
+        );
+        assert_eq!(p.single("q").unwrap(), Some("Kim Jong"));
+        let p = RawParams::parse(Some("threshold=1.5&limit=501"));
+        assert!(p.score("threshold").is_err());
+        assert!(p.bounded("limit", 5, 1, 500).is_err());
+        assert_eq!(
+            RawParams::parse(None).bounded("limit", 5, 1, 500).unwrap(),
+            5
+        );
+    }
+
+    #[test]
+    fn schemas_and_dates() {
+        assert_eq!(screening_schema("Person").unwrap(), Schema::Person);
+        assert_eq!(screening_schema("Thing").unwrap(), Schema::Thing);
+        assert_eq!(
+            screening_schema("Ownership").unwrap_err().code,
+            ErrorCode::UnknownSchema
+        );
+        assert!(changed_since("2024-01-31").is_ok());
+        assert!(changed_since("2024-01-31T10:00:00").is_ok());
+        assert_eq!(
+            changed_since("2024-13-01").unwrap_err().code,
+            ErrorCode::InvalidDate
+        );
+        assert!(changed_since("yesterday").is_err());
+        assert!(changed_since("2024-01-31Tnoon").is_err());
+        assert!(changed_since("2024-01-31T\u{e9}\u{e9}\u{e9}").is_err());
+    }
+
+    #[test]
+    fn filter_combines_constraints() {
+        let mut e = Entity::new("ofac-1", Schema::Company);
+        e.add_dataset("us_ofac_sdn");
+        e.add(prop::COUNTRY, "kp");
+        e.referents.push("old-1".into());
+        let f = EntityFilter::default();
+        assert!(f.accepts(&e));
+        let f = EntityFilter {
+            dataset: Some("un_sc_sanctions".into()),
+            ..Default::default()
+        };
+        assert!(!f.accepts(&e));
+        let f = EntityFilter {
+            exclude_schemas: vec![Schema::Organization],
+            ..Default::default()
+        };
+        assert!(!f.accepts(&e), "Company descends from Organization");
+        let f = EntityFilter {
+            countries: vec!["kp".into()],
+            ..Default::default()
+        };
+        assert!(f.accepts(&e));
+        let f = EntityFilter {
+            exclude_ids: vec!["old-1".into()],
+            ..Default::default()
+        };
+        assert!(!f.accepts(&e));
+        let f = EntityFilter {
+            changed_since: Some("2020-01-01".into()),
+            ..Default::default()
+        };
+        assert!(!f.accepts(&e), "no last_change: not known to have changed");
+    }
+}

@@ -1,0 +1,117 @@
+//! Every route of the API, in one place, with the role each needs.
+//!
+//! | route | method | role |
+//! |---|---|---|
+//! | `/healthz`, `/readyz` | GET | none |
+//! | `/match/{dataset}` | POST | screener |
+//! | `/search/{dataset}` | GET | screener |
+//! | `/entities/{id}` | GET | screener |
+//! | `/catalog`, `/algorithms`, `/openapi.json` | GET | screener |
+//! | `/metrics` | GET | analyst |
+//! | `/admin/reload` | POST | admin |
+//!
+//! Layers, outermost first: panic catcher (JSON 500), request id
+//! (`x-request-id`, generated unless the client sent one), tracing span
+//! with that id, id propagation to the response, metrics, request time
+//! limit, body size limit.
+
+use crate::auth;
+use crate::handlers::{admin, entities, matching, search, system};
+use crate::middleware::{
+    method_not_allowed, panic_response, record_metrics, route_not_found, time_limit,
+};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let public = Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/readyz", get(system::readyz));
+    let screener = Router::new()
+        .route("/match/{dataset}", post(matching::match_entities))
+        .route("/search/{dataset}", get(search::search))
+        .route("/entities/{id}", get(entities::entity))
+        .route("/catalog", get(system::catalog))
+        .route("/algorithms", get(system::algorithms))
+        .route("/openapi.json", get(system::openapi))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_screener));
+    let analyst = Router::new()
+        .route("/metrics", get(system::metrics))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_analyst));
+    let admin = Router::new()
+        .route("/admin/reload", post(admin::reload))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_admin));
+    Router::new()
+        .merge(public)
+        .merge(screener)
+        .merge(analyst)
+        .merge(admin)
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), time_limit))
+        .layer(from_fn_with_state(state.clone(), record_metrics))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        request_id = %id,
+                        method = %req.method(),
+                        path = %req.uri().path()
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+/// Request ids: a per-process random-ish prefix and a counter.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
+            .unwrap_or(0);
+        RequestIds {
+            prefix: nanos ^ std::process::id().rotate_left(16),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{n}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}

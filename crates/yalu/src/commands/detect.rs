@@ -1,0 +1,292 @@
+//! `yalu detect`, `yalu rules list`, `yalu sim` and `yalu eval detect`.
+
+use crate::config::Config;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use yalu_detect::read::ReadOptions;
+use yalu_detect::{Alert, RuleSet};
+use yalu_match::Index;
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Data set folder (persons, documents, crossings, placements,
+    /// organizations, relations, payments as .csv or .jsonl).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Sanctions lists for SANCTIONED_COUNTERPARTY and FRONT_COMPANY_LINK.
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    /// Rule file read over the default rules (rules/default.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Any rejected row (or broken list record) is fatal.
+    #[arg(long)]
+    pub strict: bool,
+    /// Alerts, one JSON line each.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Rejected-rows report (JSON lines); default: next to --out, with
+    /// `.rejected.jsonl` in place of its extension.
+    #[arg(long, value_name = "FILE")]
+    pub rejected: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Print each rule with its parameters and the source that motivates it.
+    List(RulesListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    /// Rule file read over the default rules.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Folder to write the synthetic data set into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// DPRK workers in the world (other people are added in proportion).
+    #[arg(long, default_value_t = 1000)]
+    pub workers: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalDetectArgs {
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Ground truth written by `yalu sim` (truth.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn rule_set(path: Option<&Path>) -> anyhow::Result<RuleSet> {
+    Ok(match path {
+        Some(p) => RuleSet::load(p)?,
+        None => RuleSet::default(),
+    })
+}
+
+fn index(paths: &[PathBuf], strict: bool) -> anyhow::Result<Option<Index>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let lists = super::load_lists(paths, strict)?;
+    Ok(Some(Index::build(lists.into_iter().flat_map(|l| l.entities))))
+}
+
+/// `<out>` with `.rejected.jsonl` in place of its extension.
+fn default_rejected(out: &Path) -> PathBuf {
+    let stem = out.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "alerts".into());
+    out.with_file_name(format!("{stem}.rejected.jsonl"))
+}
+
+fn write_jsonl<T: serde::Serialize>(path: &Path, items: &[T]) -> anyhow::Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    for item in items {
+        serde_json::to_writer(&mut w, item)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn money(x: f64) -> String {
+    let s = format!("{:.0}", x);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn print_summary(alerts: &[Alert]) {
+    let rows = yalu_detect::summarize(alerts);
+    println!(
+        "{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}",
+        "rule", "alerts", "low", "medium", "high", "critical", "workers", "revenue USD"
+    );
+    let (mut n, mut w, mut r) = (0, 0, 0.0);
+    for row in &rows {
+        let sev = |s: &str| row.by_severity.get(s).copied().unwrap_or(0);
+        println!(
+            "{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}",
+            row.rule,
+            row.alerts,
+            sev("low"),
+            sev("medium"),
+            sev("high"),
+            sev("critical"),
+            row.workers,
+            money(row.estimated_revenue_usd)
+        );
+        n += row.alerts;
+        w += row.workers;
+        r += row.estimated_revenue_usd;
+    }
+    println!("{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}", "total", n, "", "", "", "", w, money(r));
+}
+
+pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode> {
+    let set = rule_set(args.rules.as_deref())?;
+    let index = index(&args.lists, args.strict)?;
+    let opts = ReadOptions { strict: args.strict };
+    let outcome = yalu_detect::run(&args.data, index.as_ref(), &set, &opts)?;
+    write_jsonl(&args.out, &outcome.alerts)?;
+    let rejected_path = args.rejected.clone().unwrap_or_else(|| default_rejected(&args.out));
+    write_jsonl(&rejected_path, &outcome.rejected)?;
+    for r in outcome.rejected.iter().take(10) {
+        eprintln!("rejected: {r}");
+    }
+    let c = &outcome.records;
+    println!(
+        "read {} persons, {} documents, {} crossings, {} placements, {} organizations, {} relations, {} payments; {} rows rejected (listed in {})",
+        c.persons,
+        c.documents,
+        c.crossings,
+        c.placements,
+        c.organizations,
+        c.relations,
+        c.payments,
+        outcome.rejected.len(),
+        rejected_path.display()
+    );
+    let workers = outcome.resolution.persons.len();
+    println!(
+        "resolved {} person records into {workers} persons ({} links)",
+        c.persons,
+        outcome.resolution.links.len()
+    );
+    let t = &outcome.timings;
+    println!(
+        "time: read {:.1} s, resolve {:.1} s, index {:.1} s, rules {:.1} s",
+        t.read.as_secs_f64(),
+        t.resolve.as_secs_f64(),
+        t.index.as_secs_f64(),
+        t.rules.as_secs_f64()
+    );
+    print_summary(&outcome.alerts);
+    println!("{} alerts written to {}", outcome.alerts.len(), args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_rules(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
+    let RulesCommand::List(args) = cmd;
+    let set = rule_set(args.rules.as_deref())?;
+    let catalogue = set.catalogue();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&catalogue)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = &set.resolution;
+    println!(
+        "resolution: name_threshold = {}, link_same_passport = {}, cross_nationality_name_threshold = {}, birth_dates_must_agree = {}, max_block_all_pairs = {}",
+        r.name_threshold, r.link_same_passport, r.cross_nationality_name_threshold, r.birth_dates_must_agree, r.max_block_all_pairs
+    );
+    println!(
+        "general: dprk_nationality = {}, annual_revenue_per_worker_usd = {}, as_of = {:?}",
+        set.general.dprk_nationality, set.general.annual_revenue_per_worker_usd, set.general.as_of
+    );
+    for rule in catalogue {
+        println!();
+        println!(
+            "{} [{}{}]",
+            rule.id,
+            rule.severity,
+            if rule.enabled { "" } else { ", disabled" }
+        );
+        println!("  {}", rule.description);
+        println!("  source: {}", rule.source);
+        for (k, v) in &rule.params {
+            println!("  {k} = {v}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
+    let opts = yalu_detect::sim::SimOptions {
+        workers: args.workers,
+        seed: args.seed,
+    };
+    let stats = yalu_detect::sim::write_world(&args.out, &opts)?;
+    println!(
+        "wrote {} persons, {} documents, {} crossings, {} placements, {} organizations, {} relations, {} payments to {}",
+        stats.persons,
+        stats.documents,
+        stats.crossings,
+        stats.placements,
+        stats.organizations,
+        stats.relations,
+        stats.payments,
+        args.out.display()
+    );
+    println!(
+        "ground truth: {} planted patterns, {} negatives in {}; sanctions list in {}",
+        stats.patterns,
+        stats.negatives,
+        args.out.join(yalu_detect::sim::TRUTH_FILE).display(),
+        args.out.join(yalu_detect::sim::LIST_DIR).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_eval(args: EvalDetectArgs, _config: &Config) -> anyhow::Result<ExitCode> {
+    let set = rule_set(args.rules.as_deref())?;
+    let index = index(&args.lists, false)?;
+    let outcome = yalu_detect::run(&args.data, index.as_ref(), &set, &ReadOptions::default())?;
+    let truth = yalu_detect::eval::read_truth(&args.truth)?;
+    let report = yalu_detect::eval::evaluate(&outcome.alerts, &truth);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<28} {:>8} {:>6} {:>7} {:>8} {:>9} {:>7}",
+        "rule", "planted", "found", "alerts", "correct", "precision", "recall"
+    );
+    for r in &report.rules {
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+        println!(
+            "{:<28} {:>8} {:>6} {:>7} {:>8} {:>9} {:>7}",
+            r.rule,
+            r.planted,
+            r.found,
+            r.alerts,
+            r.correct,
+            f(r.precision),
+            f(r.recall)
+        );
+    }
+    println!(
+        "negatives: {} of {} alerted; {} rows rejected",
+        report.negatives_alerted.len(),
+        report.negatives,
+        outcome.rejected.len()
+    );
+    for n in report.negatives_alerted.iter().take(10) {
+        println!("  negative alerted: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

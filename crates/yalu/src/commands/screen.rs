@@ -1,0 +1,298 @@
+//! `yalu screen`: batch screening of a customer file. The engine is
+//! `yalu-screen`; this file parses, builds the index, shows progress and
+//! renders the summary.
+
+use super::load_lists;
+use crate::config::Config;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use yalu_match::{Index, MatchConfig};
+use yalu_model::Schema;
+use yalu_screen::{
+    BatchJob, ColumnMap, DEFAULT_CHUNK_ROWS, InputFormat, Observer, Progress, RejectedRow,
+    Screener, run_batch,
+};
+
+/// File layouts for `--input-format` / `--output-format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object a line.
+    Jsonl,
+}
+
+impl From<FileFormat> for InputFormat {
+    fn from(f: FileFormat) -> Self {
+        match f {
+            FileFormat::Csv => InputFormat::Csv,
+            FileFormat::Jsonl => InputFormat::JsonLines,
+        }
+    }
+}
+
+/// Arguments shared by `screen` and `monitor`: the input and how to read it.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Customer file: CSV with a header row, or JSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Input layout; guessed from the extension (.csv, .jsonl/.ndjson/.json).
+    #[arg(long, value_enum)]
+    pub input_format: Option<FileFormat>,
+    /// Which column feeds which property: `name=COL,birthDate=COL,
+    /// nationality=COL,id=COL,schema=COL,...` (any FtM name, date, country
+    /// or identifier property). Without it, columns named like a property
+    /// are used.
+    #[arg(long, value_name = "TARGET=COLUMN,...")]
+    pub map: Option<String>,
+    /// Schema of rows that give none: Person, Organization, Company,
+    /// Vessel, LegalEntity (either)...
+    #[arg(long, default_value = "LegalEntity")]
+    pub schema: String,
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Hits kept per row (best first).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Stop at the first bad input row or broken list record instead of
+    /// reporting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Rows screened together (in parallel) and checkpointed at once.
+    #[arg(long, default_value_t = DEFAULT_CHUNK_ROWS, value_name = "N")]
+    pub chunk_rows: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// Lists to screen against (files or folders); defaults to `lists` in
+    /// the configuration.
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Results file: one line per hit.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Results layout; guessed from the extension.
+    #[arg(long, value_enum)]
+    pub output_format: Option<FileFormat>,
+    /// Continue an interrupted run from its results file and checkpoint.
+    #[arg(long)]
+    pub resume: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(crate) struct Prepared {
+    pub map: ColumnMap,
+    pub schema: Schema,
+    pub format: InputFormat,
+    pub config: MatchConfig,
+    pub limit: usize,
+}
+
+pub(crate) fn prepare(args: &InputArgs, config: &Config) -> anyhow::Result<Prepared> {
+    let threshold = args.threshold.unwrap_or(config.screening.threshold);
+    if !(0.0..=1.0).contains(&threshold) {
+        anyhow::bail!("--threshold must be within 0..1, got {threshold}");
+    }
+    let limit = args.limit.unwrap_or(config.screening.limit);
+    if limit == 0 {
+        anyhow::bail!("--limit must be at least 1");
+    }
+    let schema: Schema = args.schema.parse().unwrap_or(Schema::LegalEntity);
+    if !schema.is_screenable() {
+        anyhow::bail!(
+            "--schema {schema} is not a screening schema (Person, Organization, Company, PublicBody, Vessel, Airplane, LegalEntity)"
+        );
+    }
+    let map = match &args.map {
+        Some(spec) => ColumnMap::parse(spec)?,
+        None => ColumnMap::by_name(),
+    };
+    let format = match args.input_format {
+        Some(f) => f.into(),
+        None => InputFormat::from_path(&args.input).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell CSV from JSON lines by the name; give --input-format",
+                args.input.display()
+            )
+        })?,
+    };
+    Ok(Prepared {
+        map,
+        schema,
+        format,
+        config: MatchConfig {
+            threshold,
+            ..MatchConfig::default()
+        },
+        limit,
+    })
+}
+
+/// Loads lists into one index and describes them (for the checkpoint's
+/// settings, so that a resume against other lists is refused).
+pub(crate) fn build_index(paths: &[PathBuf], strict: bool) -> anyhow::Result<(Index, String)> {
+    let lists = load_lists(paths, strict)?;
+    let described: Vec<String> = lists
+        .iter()
+        .map(|l| {
+            format!(
+                "{}({}, {} entities)",
+                l.path.display(),
+                l.dataset,
+                l.entities.len()
+            )
+        })
+        .collect();
+    let index = Index::build(lists.into_iter().flat_map(|l| l.entities));
+    Ok((index, described.join(";")))
+}
+
+/// How many rejected rows are printed before only counting them.
+const SHOWN_REJECTED: u64 = 20;
+
+/// Progress bar on a terminal (hidden in pipes and CI), and the report
+/// of rejected rows on stderr.
+struct Console {
+    bar: ProgressBar,
+    input: String,
+    shown: u64,
+    start: Instant,
+}
+
+impl Observer for Console {
+    fn rejected(&mut self, row: &RejectedRow) {
+        self.shown += 1;
+        if self.shown <= SHOWN_REJECTED {
+            let text = format!(
+                "rejected: {} line {} (row {}): {}",
+                self.input, row.line, row.row, row.reason
+            );
+            self.bar.suspend(|| eprintln!("{text}"));
+        } else if self.shown == SHOWN_REJECTED + 1 {
+            self.bar.suspend(|| {
+                eprintln!("rejected: more rows; the summary counts them (use --strict to stop at the first)")
+            });
+        }
+    }
+
+    fn progress(&mut self, p: &Progress) {
+        let secs = self.start.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_length(p.total_bytes.max(1));
+        self.bar.set_position(p.bytes_read);
+        self.bar.set_message(format!(
+            "{} rows, {:.0} rows/s, {} with hits, {} rejected",
+            p.rows,
+            p.rows_this_run as f64 / secs,
+            p.rows_with_hits,
+            p.rejected
+        ));
+    }
+}
+
+pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let prepared = prepare(&args.input, config)?;
+    let output_format = match args.output_format {
+        Some(f) => f.into(),
+        None => InputFormat::from_path(&args.output).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell CSV from JSON lines by the name; give --output-format",
+                args.output.display()
+            )
+        })?,
+    };
+    let paths = if args.lists.is_empty() {
+        &config.lists
+    } else {
+        &args.lists
+    };
+    if paths.is_empty() {
+        anyhow::bail!(
+            "no list to screen against: give --list PATH or set `lists` in the configuration"
+        );
+    }
+    let (index, lists) = build_index(paths, args.input.strict)?;
+    let screener = Screener::new(&index, prepared.config.clone(), prepared.limit);
+    let job = BatchJob {
+        input: &args.input.input,
+        input_format: prepared.format,
+        map: &prepared.map,
+        schema: prepared.schema.clone(),
+        output: &args.output,
+        output_format,
+        resume: args.resume,
+        strict: args.input.strict,
+        chunk_rows: args.input.chunk_rows,
+        settings: format!("lists={lists}"),
+    };
+    let target = if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(1), target);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% ETA {eta}  {msg}",
+        )
+        .expect("a valid template"),
+    );
+    let mut console = Console {
+        bar,
+        input: args.input.input.display().to_string(),
+        shown: 0,
+        start: Instant::now(),
+    };
+    let result = run_batch(&job, &screener, &mut console);
+    console.bar.finish_and_clear();
+    let summary = result.with_context(|| format!("screening {}", args.input.input.display()))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if summary.already_complete {
+        writeln!(
+            out,
+            "{} is already complete; nothing to resume",
+            args.output.display()
+        )?;
+    }
+    if let Some(done) = summary.resumed_after_rows {
+        writeln!(out, "resumed after row {done}")?;
+    }
+    let secs = summary.elapsed.as_secs_f64();
+    let this_run = summary.rows_read - summary.resumed_after_rows.unwrap_or(0);
+    writeln!(
+        out,
+        "rows read {}; rows with hits {} ({} hits); rejected rows {}; elapsed {:.1} s ({:.0} rows/s){}",
+        summary.rows_read,
+        summary.rows_with_hits,
+        summary.hits,
+        summary.rejected,
+        secs,
+        if secs > 0.0 {
+            this_run as f64 / secs
+        } else {
+            0.0
+        },
+        describe_output(&args.output)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_output(path: &Path) -> String {
+    format!("; results in {}", path.display())
+}

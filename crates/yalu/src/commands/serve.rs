@@ -1,0 +1,144 @@
+//! `yalu serve`: the screening API over HTTP.
+
+use crate::config::Config;
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use yalu_match::MatchConfig;
+use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Lists to serve (files or folders); defaults to `lists` in the
+    /// configuration. Each becomes a dataset; `default` is their union.
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    /// Address to listen on (default `server.bind`, 127.0.0.1:8000).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Re-read the lists on this schedule: `90s`, `30m`, `1h`, `1d`.
+    #[arg(long, value_name = "DURATION")]
+    pub refresh_every: Option<String>,
+    /// The key store (default `store.path`, yalu.db).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// Serve without API keys. For local demos only: anyone who can reach
+    /// the port may screen and reload.
+    #[arg(long)]
+    pub no_auth: bool,
+    /// Fail on the first broken list record instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let server = &config.server;
+    let bind_text = args.bind.as_deref().unwrap_or(&server.bind);
+    let bind: SocketAddr = bind_text.parse().map_err(|e| {
+        anyhow::anyhow!("--bind `{bind_text}` is not an address like 127.0.0.1:8000: {e}")
+    })?;
+    let refresh_every = args
+        .refresh_every
+        .as_deref()
+        .or(server.refresh_every.as_deref())
+        .map(parse_duration)
+        .transpose()?;
+    let lists = if args.lists.is_empty() {
+        config.lists.clone()
+    } else {
+        args.lists
+    };
+    if lists.is_empty() {
+        anyhow::bail!("no list to serve: give --list PATH or set `lists` in the configuration");
+    }
+    if server.max_batch == 0 || server.max_concurrent == 0 || server.max_body_bytes == 0 {
+        anyhow::bail!(
+            "server.max_batch, server.max_concurrent and server.max_body_bytes must be at least 1"
+        );
+    }
+    let auth = if args.no_auth {
+        eprintln!(
+            "WARNING: --no-auth: every endpoint is open to anyone who can reach {bind}, reloads included. Use it for local demos only."
+        );
+        Auth::Disabled
+    } else {
+        let path = args.store.as_ref().unwrap_or(&config.store.path);
+        let store = yalu_store::Store::open(path)?;
+        if store.keys().active_count()? == 0 {
+            eprintln!(
+                "no API key exists yet in {}: requests get 401 until you run `yalu keys create --role screener` (no restart needed)",
+                path.display()
+            );
+        }
+        Auth::Keys(Arc::new(store))
+    };
+    let options = ServerOptions {
+        bind,
+        source: IndexSource {
+            lists,
+            strict: args.strict,
+        },
+        auth,
+        limits: Limits {
+            max_body_bytes: server.max_body_bytes,
+            max_batch: server.max_batch,
+            request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
+            max_concurrent: server.max_concurrent,
+        },
+        defaults: MatchDefaults {
+            config: MatchConfig {
+                threshold: config.screening.threshold,
+                ..MatchConfig::default()
+            },
+            limit: config.screening.limit,
+        },
+        refresh_every,
+        reload_on_sighup: true,
+    };
+    yalu_server::run(options, |addr| {
+        eprintln!(
+            "yalu serve: listening on http://{addr} (loading the index; /readyz answers 503 until it is in)"
+        );
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `90s`, `30m`, `1h`, `2d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> anyhow::Result<Duration> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: u64 = number.parse().map_err(|_| {
+        anyhow::anyhow!("duration `{text}`: expected a number and a unit (s, m, h, d), like 1h")
+    })?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        other => anyhow::bail!("duration `{text}`: unknown unit `{other}` (s, m, h, d)"),
+    };
+    if seconds == 0 {
+        anyhow::bail!("duration `{text}` must be longer than zero");
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("1h").unwrap(), Duration::from_secs(3600));
+        assert_eq!(parse_duration("2d").unwrap(), Duration::from_secs(172_800));
+        assert_eq!(parse_duration("15").unwrap(), Duration::from_secs(15));
+        assert!(parse_duration("0h").is_err());
+        assert!(parse_duration("1 week").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+}
