@@ -21,7 +21,7 @@ seed() { # target, then files to cut into <=4 KiB line-aligned pieces
     [ -f "$f" ] || continue
     # Pieces of whole lines, about 4 KiB each, 40 pieces at most per file.
     split -C 4096 -d -a 4 "$f" "corpus/$target/$(basename "$f")." 2>/dev/null || true
-    ls "corpus/$target" | sort | tail -n +41 | while read -r x; do rm -f "corpus/$target/$x"; done
+    { ls "corpus/$target" | sort | tail -n +41 | while read -r x; do rm -f "corpus/$target/$x"; done; } || true
   done
 }
 
@@ -32,9 +32,10 @@ if [ -d "$shared" ]; then
   seed ftm_delta "$shared"/lists/opensanctions/delta/*/entities.delta.json
   seed csl_csv "$shared/lists/csl/csl-2023-11-30-subset.csv"
   mkdir -p corpus/ofac_remarks corpus/dates corpus/names
-  cut -d'"' -f4- "$shared/lists/ofac/sdn-2021-07-07/sdn.csv" | awk 'length > 20' | head -200 | split -l 1 -d -a 4 - corpus/ofac_remarks/r.
+  # (head closes the pipe early: the SIGPIPE upstream is expected)
+  { cut -d'"' -f4- "$shared/lists/ofac/sdn-2021-07-07/sdn.csv" | awk 'length > 20' | head -200 | split -l 1 -d -a 4 - corpus/ofac_remarks/r.; } || true
   printf '%s\n' "08 Jan 1984" "circa 1962" "1962 to 1964" "between 1937 and 1938" "Aug 1968" "1984-13-45" > corpus/dates/seed
-  awk -F, 'NR>1 {print $3; print $4}' "$shared/names/name-bench-cases.csv" | head -300 | split -l 1 -d -a 4 - corpus/names/n.
+  { awk -F, 'NR>1 {print $3; print $4}' "$shared/names/name-bench-cases.csv" | head -300 | split -l 1 -d -a 4 - corpus/names/n.; } || true
 else
   echo "NOTICE: $shared is absent; fuzzing from empty corpora"
 fi

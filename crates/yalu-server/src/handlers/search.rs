@@ -107,6 +107,7 @@ pub async fn search(
                 .map(|h| h.entity)
                 .collect()
         };
+        let capped = !q.is_empty() && found.len() >= cfg.max_candidates;
         let facets = facets
             .iter()
             .map(|f| (f.clone(), facet(f, &found)))
@@ -114,7 +115,11 @@ pub async fn search(
         Ok(Json(SearchResponse {
             limit,
             offset,
-            total: TotalSpec::exact(found.len()),
+            total: TotalSpec {
+                value: found.len(),
+                // A text search scores at most `max_candidates` entities.
+                relation: if capped { "gte" } else { "eq" },
+            },
             results: found
                 .iter()
                 .skip(offset)
