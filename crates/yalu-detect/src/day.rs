@@ -34,8 +34,11 @@ impl Day {
 
     /// Parses `YYYY-MM-DD` (a time after `T` is ignored).
     pub fn parse(text: &str) -> Result<Day, String> {
-        let d: FuzzyDate = text.parse().map_err(|e: yalu_model::FuzzyDateError| e.to_string())?;
-        Day::from_date(&d).ok_or_else(|| format!("`{}` is not a full date (YYYY-MM-DD)", text.trim()))
+        let d: FuzzyDate = text
+            .parse()
+            .map_err(|e: yalu_model::FuzzyDateError| e.to_string())?;
+        Day::from_date(&d)
+            .ok_or_else(|| format!("`{}` is not a full date (YYYY-MM-DD)", text.trim()))
     }
 
     /// The day `n` days later (earlier when negative).
@@ -161,7 +164,10 @@ impl DaySet {
 
     /// Number of days in the set.
     pub fn len(&self) -> i64 {
-        self.ranges.iter().map(|&(a, b)| (b.0 - a.0 + 1) as i64).sum()
+        self.ranges
+            .iter()
+            .map(|&(a, b)| (b.0 - a.0 + 1) as i64)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -187,7 +193,14 @@ mod tests {
 
     #[test]
     fn day_numbers_round_trip() {
-        for text in ["2017-09-11", "2019-12-22", "2020-02-29", "1999-12-31", "2000-03-01", "1970-01-01"] {
+        for text in [
+            "2017-09-11",
+            "2019-12-22",
+            "2020-02-29",
+            "1999-12-31",
+            "2000-03-01",
+            "1970-01-01",
+        ] {
             let d = Day::parse(text).unwrap();
             assert_eq!(d.to_string(), text);
         }

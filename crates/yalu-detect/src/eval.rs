@@ -100,10 +100,10 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
                 rule,
                 key_ids,
                 ..
-            } => by_rule
-                .entry(rule.as_str())
-                .or_default()
-                .push((pattern_id.as_str(), key_ids.iter().map(String::as_str).collect())),
+            } => by_rule.entry(rule.as_str()).or_default().push((
+                pattern_id.as_str(),
+                key_ids.iter().map(String::as_str).collect(),
+            )),
             TruthLine::Negative { id, .. } => {
                 negatives.insert(id.as_str());
             }
@@ -145,7 +145,9 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
             if hit {
                 score.correct += 1;
             } else if score.unexpected.len() < 20 {
-                score.unexpected.push(format!("{}: {}", a.alert_id, a.summary));
+                score
+                    .unexpected
+                    .push(format!("{}: {}", a.alert_id, a.summary));
             }
         }
         score.found = found.iter().filter(|f| **f).count();
@@ -163,7 +165,9 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
     for a in alerts {
         for s in &a.subject_ids {
             if negatives.contains(s.as_str()) {
-                report.negatives_alerted.push(format!("{s}: {} ({})", a.alert_id, a.rule));
+                report
+                    .negatives_alerted
+                    .push(format!("{s}: {} ({})", a.alert_id, a.rule));
             }
         }
     }

@@ -105,9 +105,18 @@ pub struct Timings {
 }
 
 /// Reads, resolves and checks a data set folder.
-pub fn run(dir: &Path, lists: Option<&Index>, set: &RuleSet, opts: &ReadOptions) -> Result<Outcome, DetectError> {
+pub fn run(
+    dir: &Path,
+    lists: Option<&Index>,
+    set: &RuleSet,
+    opts: &ReadOptions,
+) -> Result<Outcome, DetectError> {
     let t = Instant::now();
-    let Loaded { data, rejected, files } = read::read_dir(dir, opts)?;
+    let Loaded {
+        data,
+        rejected,
+        files,
+    } = read::read_dir(dir, opts)?;
     let read_time = t.elapsed();
     let (alerts, resolution, mut timings) = detect_in(&data, lists, set);
     timings.read = read_time;
@@ -131,7 +140,11 @@ pub fn run(dir: &Path, lists: Option<&Index>, set: &RuleSet, opts: &ReadOptions)
 }
 
 /// Resolves and checks records already read.
-pub fn detect_in(data: &records::DataSet, lists: Option<&Index>, set: &RuleSet) -> (Vec<Alert>, Resolution, Timings) {
+pub fn detect_in(
+    data: &records::DataSet,
+    lists: Option<&Index>,
+    set: &RuleSet,
+) -> (Vec<Alert>, Resolution, Timings) {
     let mut timings = Timings::default();
     let t = Instant::now();
     let resolution = resolve::resolve(data, &set.resolution);
@@ -171,7 +184,9 @@ pub fn summarize(alerts: &[Alert]) -> Vec<RuleSummary> {
     for a in alerts {
         if let Some(row) = rows.iter_mut().find(|r| r.rule == a.rule) {
             row.alerts += 1;
-            *row.by_severity.entry(a.severity.as_str().to_string()).or_default() += 1;
+            *row.by_severity
+                .entry(a.severity.as_str().to_string())
+                .or_default() += 1;
             row.workers += a.workers;
             row.estimated_revenue_usd += a.estimated_revenue_usd;
         }

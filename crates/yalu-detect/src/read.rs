@@ -142,7 +142,15 @@ const PLACEMENT_FIELDS: &[&str] = &[
     "wage_amount",
     "wage_currency",
 ];
-const RELATION_FIELDS: &[&str] = &["relation_id", "from_id", "to_id", "kind", "share", "since", "until"];
+const RELATION_FIELDS: &[&str] = &[
+    "relation_id",
+    "from_id",
+    "to_id",
+    "kind",
+    "share",
+    "since",
+    "until",
+];
 const PAYMENT_FIELDS: &[&str] = &[
     "payment_id",
     "payer_id",
@@ -160,10 +168,23 @@ fn required(kind: &str) -> &'static [&'static str] {
         "organizations" => &["org_id", "name"],
         "persons" => &["person_id", "full_name"],
         "documents" => &["document_id", "person_id", "kind"],
-        "crossings" => &["crossing_id", "person_id", "direction", "country", "crossed_at"],
+        "crossings" => &[
+            "crossing_id",
+            "person_id",
+            "direction",
+            "country",
+            "crossed_at",
+        ],
         "placements" => &["placement_id", "person_id", "client_org_id", "start_on"],
         "relations" => &["relation_id", "from_id", "to_id", "kind"],
-        "payments" => &["payment_id", "payer_id", "payee_id", "amount", "currency", "paid_on"],
+        "payments" => &[
+            "payment_id",
+            "payer_id",
+            "payee_id",
+            "amount",
+            "currency",
+            "paid_on",
+        ],
         _ => &[],
     }
 }
@@ -218,6 +239,7 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions) -> Result<Loaded, DetectError> {
                 continue;
             }
             let file_name = format!("{kind}.{ext}");
+            st.file = file_name.clone();
             let mut count = FileCount {
                 file: file_name.clone(),
                 rows: 0,
@@ -253,9 +275,50 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions) -> Result<Loaded, DetectError> {
             }
             loaded.files.push(count);
         }
+        let duplicates = st.drop_duplicates(kind);
+        if opts.strict
+            && let Some(first) = duplicates.iter().min_by_key(|r| (r.file.clone(), r.line))
+        {
+            return Err(DetectError::Rejected(first.clone()));
+        }
+        for d in &duplicates {
+            if let Some(c) = loaded.files.iter_mut().find(|c| c.file == d.file) {
+                c.accepted -= 1;
+            }
+        }
+        loaded.rejected.extend(duplicates);
     }
+    // the report in file order, then line order
+    let file_rank = |f: &str| {
+        loaded
+            .files
+            .iter()
+            .position(|c| c.file == f)
+            .unwrap_or(usize::MAX)
+    };
+    let mut rejected = std::mem::take(&mut loaded.rejected);
+    rejected.sort_by_key(|r| (file_rank(&r.file), r.line));
+    loaded.rejected = rejected;
     loaded.data = st.data;
     Ok(loaded)
+}
+
+/// Removes the flagged records of one kind.
+fn drop_from(data: &mut DataSet, kind: &str, drop: &[bool]) {
+    fn retain<T>(v: &mut Vec<T>, drop: &[bool]) {
+        let mut i = 0;
+        v.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
+    }
+    match kind {
+        "crossings" => retain(&mut data.crossings, drop),
+        "placements" => retain(&mut data.placements, drop),
+        "relations" => retain(&mut data.relations, drop),
+        "payments" => retain(&mut data.payments, drop),
+        _ => {}
+    }
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> DetectError {
@@ -265,11 +328,7 @@ fn io_err(path: &Path, source: std::io::Error) -> DetectError {
     }
 }
 
-fn read_csv(
-    path: &Path,
-    kind: &str,
-    on_row: &mut RowSink,
-) -> Result<(), DetectError> {
+fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -291,7 +350,10 @@ fn read_csv(
         }
     }
     for req in required(kind) {
-        let f = names.iter().position(|n| n == req).expect("required field is a field");
+        let f = names
+            .iter()
+            .position(|n| n == req)
+            .expect("required field is a field");
         if cols[f].is_none() {
             return Err(DetectError::File {
                 path: path.to_path_buf(),
@@ -313,13 +375,19 @@ fn read_csv(
                     }
                     on_row(
                         line,
-                        Err(format!("the row has {} fields, the header {width}", record.len())),
+                        Err(format!(
+                            "the row has {} fields, the header {width}",
+                            record.len()
+                        )),
                     )?;
                     continue;
                 }
                 let mut vals = [None; 12];
                 for (f, col) in cols.iter().enumerate() {
-                    vals[f] = col.and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty());
+                    vals[f] = col
+                        .and_then(|c| record.get(c))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty());
                 }
                 on_row(line, Ok(Row { vals, names }))?;
             }
@@ -338,11 +406,7 @@ fn read_csv(
     Ok(())
 }
 
-fn read_jsonl(
-    path: &Path,
-    kind: &str,
-    on_row: &mut RowSink,
-) -> Result<(), DetectError> {
+fn read_jsonl(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     let names = fields(kind);
     let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -350,7 +414,9 @@ fn read_jsonl(
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
         if n == 0 {
             break;
         }
@@ -408,10 +474,14 @@ struct State {
     persons: HashMap<String, PersonIx>,
     orgs: HashMap<String, OrgIx>,
     docs: HashMap<String, DocIx>,
-    /// Every id seen per kind (kept or not), with its first line, for
-    /// duplicate detection and for telling a dangling reference from a
-    /// reference to a rejected row.
-    seen: HashMap<&'static str, HashMap<String, (u64, bool)>>,
+    /// Ids of rejected rows per kind, with their line: a later row with
+    /// the same id is a duplicate, and a reference to one is told apart
+    /// from a dangling one.
+    rejected_ids: HashMap<&'static str, HashMap<String, u64>>,
+    /// (file, line) of every kept record, per kind, in record order.
+    origin: HashMap<&'static str, Vec<(String, u64)>>,
+    /// The file being read.
+    file: String,
     countries: HashMap<String, Option<&'static str>>,
     last_id: Option<String>,
 }
@@ -420,17 +490,83 @@ impl State {
     fn accept(&mut self, kind: &'static str, line: u64, row: &Row) -> Result<(), String> {
         self.last_id = row.get(0).map(str::to_string);
         let id = row.req(0)?;
-        if let Some(seen) = self.seen.get(kind)
-            && let Some((first, _)) = seen.get(id)
-        {
-            return Err(format!("duplicate id `{id}` (first on line {first})"));
+        if let Some(first) = self.rejected_ids.get(kind).and_then(|r| r.get(id)) {
+            return Err(format!(
+                "duplicate id `{id}` (first on line {first}, rejected)"
+            ));
+        }
+        let kept = match kind {
+            "persons" => self.persons.get(id),
+            "organizations" => self.orgs.get(id),
+            "documents" => self.docs.get(id),
+            // the other kinds are checked for duplicates once read (see `drop_duplicates`)
+            _ => None,
+        };
+        if let Some(ix) = kept {
+            let (file, first) = &self.origin[kind][*ix as usize];
+            return Err(format!(
+                "duplicate id `{id}` (first in {file} line {first})"
+            ));
         }
         let result = self.build(kind, row);
-        self.seen
-            .entry(kind)
-            .or_default()
-            .insert(id.to_string(), (line, result.is_ok()));
+        match &result {
+            Ok(()) => self
+                .origin
+                .entry(kind)
+                .or_default()
+                .push((self.file.clone(), line)),
+            Err(_) => {
+                self.rejected_ids
+                    .entry(kind)
+                    .or_default()
+                    .insert(id.to_string(), line);
+            }
+        }
         result
+    }
+
+    /// Rejects every record of an unreferenced kind whose id an earlier
+    /// record of that kind already has.
+    fn drop_duplicates(&mut self, kind: &'static str) -> Vec<Rejection> {
+        use rayon::prelude::*;
+        let ids: Vec<&str> = match kind {
+            "crossings" => self.data.crossings.iter().map(|r| r.id.as_str()).collect(),
+            "placements" => self.data.placements.iter().map(|r| r.id.as_str()).collect(),
+            "relations" => self.data.relations.iter().map(|r| r.id.as_str()).collect(),
+            "payments" => self.data.payments.iter().map(|r| r.id.as_str()).collect(),
+            _ => return Vec::new(),
+        };
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+        order.par_sort_unstable_by(|a, b| ids[*a as usize].cmp(ids[*b as usize]).then(a.cmp(b)));
+        let origin = self.origin.get(kind).map(Vec::as_slice).unwrap_or(&[]);
+        let mut drop = vec![false; ids.len()];
+        let mut rejections = Vec::new();
+        let mut group_first = order.first().map_or(0, |f| *f as usize);
+        for w in order.windows(2) {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            if ids[a] != ids[b] {
+                group_first = b;
+                continue;
+            }
+            drop[b] = true;
+            let (file, line) = origin[b].clone();
+            let (ffile, fline) = &origin[group_first];
+            rejections.push(Rejection {
+                file,
+                line,
+                id: Some(ids[b].to_string()),
+                reason: format!("duplicate id `{}` (first in {ffile} line {fline})", ids[b]),
+            });
+        }
+        drop_from(&mut self.data, kind, &drop);
+        if let Some(o) = self.origin.get_mut(kind) {
+            let mut i = 0;
+            o.retain(|_| {
+                i += 1;
+                !drop[i - 1]
+            });
+        }
+        rejections
     }
 
     fn country(&mut self, field: &str, text: Option<&str>) -> Result<Option<&'static str>, String> {
@@ -448,9 +584,11 @@ impl State {
     }
 
     fn missing_ref(&self, field: &str, target: &'static str, id: &str) -> String {
-        match self.seen.get(target).and_then(|s| s.get(id)) {
-            Some((line, false)) => {
-                format!("`{field}` refers to `{id}`, whose own row ({target} line {line}) was rejected")
+        match self.rejected_ids.get(target).and_then(|s| s.get(id)) {
+            Some(line) => {
+                format!(
+                    "`{field}` refers to `{id}`, whose own row ({target} line {line}) was rejected"
+                )
             }
             _ => format!("`{field}` refers to `{id}`, which is not in {target}"),
         }
@@ -478,13 +616,15 @@ impl State {
             return Ok(Party::Org(*o));
         }
         for target in ["persons", "organizations"] {
-            if let Some((line, false)) = self.seen.get(target).and_then(|s| s.get(id)) {
+            if let Some(line) = self.rejected_ids.get(target).and_then(|s| s.get(id)) {
                 return Err(format!(
                     "`{field}` refers to `{id}`, whose own row ({target} line {line}) was rejected"
                 ));
             }
         }
-        Err(format!("`{field}` refers to `{id}`, which is in neither persons nor organizations"))
+        Err(format!(
+            "`{field}` refers to `{id}`, which is in neither persons nor organizations"
+        ))
     }
 
     fn build(&mut self, kind: &str, row: &Row) -> Result<(), String> {
@@ -499,8 +639,13 @@ impl State {
                 row.get($i)
                     .map(|t| {
                         <$ty>::parse(t).ok_or_else(|| {
-                            let allowed: Vec<&str> = <$ty>::ALL.iter().map(|v| v.as_str()).collect();
-                            format!("`{}`: unknown value `{t}` (allowed: {})", names[$i], allowed.join(", "))
+                            let allowed: Vec<&str> =
+                                <$ty>::ALL.iter().map(|v| v.as_str()).collect();
+                            format!(
+                                "`{}`: unknown value `{t}` (allowed: {})",
+                                names[$i],
+                                allowed.join(", ")
+                            )
                         })
                     })
                     .transpose()
@@ -528,13 +673,17 @@ impl State {
                     registration_number: s(6),
                     sector: enum_field!(Sector, 7)?,
                 };
-                self.orgs.insert(org.id.clone(), self.data.organizations.len() as OrgIx);
+                self.orgs
+                    .insert(org.id.clone(), self.data.organizations.len() as OrgIx);
                 self.data.organizations.push(org);
             }
             "persons" => {
                 let birth_date = row
                     .get(3)
-                    .map(|t| t.parse::<FuzzyDate>().map_err(|e| format!("`birth_date`: {e}")))
+                    .map(|t| {
+                        t.parse::<FuzzyDate>()
+                            .map_err(|e| format!("`birth_date`: {e}"))
+                    })
                     .transpose()?;
                 let p = Person {
                     id: row.req(0)?.to_string(),
@@ -546,7 +695,8 @@ impl State {
                     passport_number: s(6),
                     source: s(7),
                 };
-                self.persons.insert(p.id.clone(), self.data.persons.len() as PersonIx);
+                self.persons
+                    .insert(p.id.clone(), self.data.persons.len() as PersonIx);
                 self.data.persons.push(p);
             }
             "documents" => {
@@ -557,7 +707,10 @@ impl State {
                     category: enum_field!(Category, 3)?,
                     issuing_country: self.country("issuing_country", row.get(4))?,
                     number: s(5),
-                    sponsor: row.get(6).map(|o| self.org("sponsor_org_id", o)).transpose()?,
+                    sponsor: row
+                        .get(6)
+                        .map(|o| self.org("sponsor_org_id", o))
+                        .transpose()?,
                     issued_on: day(7)?,
                     valid_from: day(8)?,
                     valid_until: day(9)?,
@@ -565,9 +718,12 @@ impl State {
                 if let (Some(from), Some(until)) = (d.start(), d.valid_until)
                     && until < from
                 {
-                    return Err(format!("`valid_until` {until} is before the start of validity {from}"));
+                    return Err(format!(
+                        "`valid_until` {until} is before the start of validity {from}"
+                    ));
                 }
-                self.docs.insert(d.id.clone(), self.data.documents.len() as DocIx);
+                self.docs
+                    .insert(d.id.clone(), self.data.documents.len() as DocIx);
                 self.data.documents.push(d);
             }
             "crossings" => {
@@ -583,7 +739,8 @@ impl State {
                     id: row.req(0)?.to_string(),
                     person,
                     document,
-                    direction: enum_field!(Direction, 3)?.ok_or("missing required field `direction`")?,
+                    direction: enum_field!(Direction, 3)?
+                        .ok_or("missing required field `direction`")?,
                     country: self
                         .country("country", row.get(4))?
                         .ok_or("missing required field `country`")?,
@@ -597,7 +754,10 @@ impl State {
                 let p = Placement {
                     id: row.req(0)?.to_string(),
                     person: self.person("person_id", row.req(1)?)?,
-                    agency: row.get(2).map(|o| self.org("agency_org_id", o)).transpose()?,
+                    agency: row
+                        .get(2)
+                        .map(|o| self.org("agency_org_id", o))
+                        .transpose()?,
                     client: self.org("client_org_id", row.req(3)?)?,
                     site: s(4),
                     sector: enum_field!(Sector, 5)?,

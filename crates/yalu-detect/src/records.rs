@@ -228,7 +228,11 @@ impl DataSet {
     pub fn latest_event_day(&self) -> Option<Day> {
         let d = self.documents.iter().filter_map(|d| d.start());
         let c = self.crossings.iter().map(|c| c.day).chain(d);
-        let p = self.placements.iter().flat_map(|p| [Some(p.start), p.end]).flatten();
+        let p = self
+            .placements
+            .iter()
+            .flat_map(|p| [Some(p.start), p.end])
+            .flatten();
         let y = self.payments.iter().map(|p| p.day);
         c.chain(p).chain(y).max()
     }

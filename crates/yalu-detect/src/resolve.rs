@@ -16,7 +16,12 @@
 //!    (`yalu_match::name_score`, best over `full_name` and
 //!    `name_original_script` on both sides): one person, even when the
 //!    passport numbers differ.
-//! 3. With `birth_dates_must_agree`, two records whose full birth dates
+//! 3. A link made on names (2, and 1 across nationalities) also needs
+//!    the genders to agree when both are given (`gender_must_agree`) and
+//!    the Hangul names to be equal when both records have one
+//!    (`hangul_must_agree`): the matcher aligns tokens in any order, but a
+//!    Korean given name with its syllables swapped is another name.
+//! 4. With `birth_dates_must_agree`, two records whose full birth dates
 //!    differ are never joined, not even through a third record: a link
 //!    that would bring two different full birth dates into one person is
 //!    refused.
@@ -127,6 +132,32 @@ impl Dsu {
     }
 }
 
+/// The record's name in Hangul without spaces, when it has one (the
+/// original-script name, else the full name, written only in Hangul).
+fn hangul_name(p: &crate::records::Person) -> Option<String> {
+    let is_hangul = |s: &str| {
+        let mut any = false;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if !('\u{ac00}'..='\u{d7a3}').contains(&c) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    };
+    [
+        p.name_original_script.as_deref(),
+        Some(p.full_name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|s| is_hangul(s))
+    .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
 /// Resolves the person records of a data set.
 pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
     let n = data.persons.len();
@@ -209,7 +240,11 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
         if members.len() <= policy.max_block_all_pairs {
             for i in 0..members.len() {
                 for j in i + 1..members.len() {
-                    pairs.push((members[i].min(members[j]), members[i].max(members[j]), false));
+                    pairs.push((
+                        members[i].min(members[j]),
+                        members[i].max(members[j]),
+                        false,
+                    ));
                 }
             }
         } else {
@@ -249,6 +284,24 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
         }
         s
     };
+    let hangul: Vec<Option<String>> = data.persons.iter().map(hangul_name).collect();
+    // name links need the names' other evidence to agree too
+    let name_evidence_ok = |a: PersonIx, b: PersonIx| -> bool {
+        let (pa, pb) = (&data.persons[a as usize], &data.persons[b as usize]);
+        if policy.gender_must_agree
+            && let (Some(x), Some(y)) = (pa.gender, pb.gender)
+            && x != y
+        {
+            return false;
+        }
+        if policy.hangul_must_agree
+            && let (Some(x), Some(y)) = (&hangul[a as usize], &hangul[b as usize])
+            && x != y
+        {
+            return false;
+        }
+        true
+    };
     let decided: Vec<Option<LinkReason>> = pairs
         .par_iter()
         .map(|&(a, b, passport)| {
@@ -266,11 +319,11 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
                     return Some(LinkReason::Passport);
                 }
                 let t = policy.cross_nationality_name_threshold;
-                if t >= 0.0 && best(a, b) >= t {
+                if t >= 0.0 && name_evidence_ok(a, b) && best(a, b) >= t {
                     return Some(LinkReason::PassportCrossNationality);
                 }
                 None
-            } else if best(a, b) >= policy.name_threshold {
+            } else if name_evidence_ok(a, b) && best(a, b) >= policy.name_threshold {
                 Some(LinkReason::BirthDateAndName)
             } else {
                 None
@@ -280,7 +333,10 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
 
     let mut dsu = Dsu {
         parent: (0..n as u32).collect(),
-        dates: full_dob.iter().map(|d| d.iter().copied().collect()).collect(),
+        dates: full_dob
+            .iter()
+            .map(|d| d.iter().copied().collect())
+            .collect(),
     };
     let mut links = Vec::new();
     let mut refused = 0;
@@ -307,14 +363,25 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
     let mut persons: Vec<ResolvedPerson> = groups
         .into_values()
         .map(|mut recs| {
-            recs.sort_by(|a, b| data.persons[*a as usize].id.cmp(&data.persons[*b as usize].id));
-            let record_ids: Vec<String> = recs.iter().map(|r| data.persons[*r as usize].id.clone()).collect();
-            let mut nationalities: Vec<&'static str> =
-                recs.iter().filter_map(|r| data.persons[*r as usize].nationality).collect();
+            recs.sort_by(|a, b| {
+                data.persons[*a as usize]
+                    .id
+                    .cmp(&data.persons[*b as usize].id)
+            });
+            let record_ids: Vec<String> = recs
+                .iter()
+                .map(|r| data.persons[*r as usize].id.clone())
+                .collect();
+            let mut nationalities: Vec<&'static str> = recs
+                .iter()
+                .filter_map(|r| data.persons[*r as usize].nationality)
+                .collect();
             nationalities.sort_unstable();
             nationalities.dedup();
-            let mut birth_dates: Vec<FuzzyDate> =
-                recs.iter().filter_map(|r| data.persons[*r as usize].birth_date).collect();
+            let mut birth_dates: Vec<FuzzyDate> = recs
+                .iter()
+                .filter_map(|r| data.persons[*r as usize].birth_date)
+                .collect();
             birth_dates.sort();
             birth_dates.dedup();
             ResolvedPerson {

@@ -60,7 +60,9 @@ pub struct DateParam(pub Day);
 impl<'de> Deserialize<'de> for DateParam {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Day::parse(&s).map(DateParam).map_err(serde::de::Error::custom)
+        Day::parse(&s)
+            .map(DateParam)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -107,6 +109,13 @@ pub struct ResolutionPolicy {
     /// Two records whose full birth dates differ are never one person, even
     /// through a third record.
     pub birth_dates_must_agree: bool,
+    /// Records whose genders are both given and differ are never joined by
+    /// name.
+    pub gender_must_agree: bool,
+    /// Records that both carry a name written in Hangul are joined by name
+    /// only when those Hangul names are equal (spaces aside): the name
+    /// matcher aligns tokens in any order, but `오순덕` is not `오덕순`.
+    pub hangul_must_agree: bool,
     /// Birth date + nationality blocks up to this size are compared pair by
     /// pair; larger blocks only compare records sharing a name key.
     pub max_block_all_pairs: usize,
@@ -307,7 +316,8 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 
 impl Default for RuleSet {
     fn default() -> Self {
-        RuleSet::from_toml(DEFAULT_RULES, "default").expect("the embedded default rule file is valid")
+        RuleSet::from_toml(DEFAULT_RULES, "default")
+            .expect("the embedded default rule file is valid")
     }
 }
 
@@ -318,10 +328,13 @@ impl RuleSet {
             origin: origin.to_string(),
             reason,
         };
-        let mut base: toml::Table = toml::from_str(DEFAULT_RULES).map_err(|e| err(format!("default: {e}")))?;
+        let mut base: toml::Table =
+            toml::from_str(DEFAULT_RULES).map_err(|e| err(format!("default: {e}")))?;
         let over: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         merge(&mut base, over);
-        let set: RuleSet = toml::Value::Table(base).try_into().map_err(|e: toml::de::Error| err(e.to_string()))?;
+        let set: RuleSet = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| err(e.to_string()))?;
         set.validate().map_err(err)?;
         Ok(set)
     }
@@ -338,7 +351,10 @@ impl RuleSet {
     fn validate(&self) -> Result<(), String> {
         let r = &self.resolution;
         if !(0.0..=1.0).contains(&r.name_threshold) {
-            return Err(format!("resolution.name_threshold must be within 0..1, got {}", r.name_threshold));
+            return Err(format!(
+                "resolution.name_threshold must be within 0..1, got {}",
+                r.name_threshold
+            ));
         }
         if self.general.annual_revenue_per_worker_usd < 0.0 {
             return Err("general.annual_revenue_per_worker_usd must not be negative".into());
@@ -348,7 +364,9 @@ impl RuleSet {
         }
         let s = &self.rules.sanctioned_counterparty.params;
         if !(0.0..=1.0).contains(&s.threshold) {
-            return Err("rules.SANCTIONED_COUNTERPARTY.params.threshold must be within 0..1".into());
+            return Err(
+                "rules.SANCTIONED_COUNTERPARTY.params.threshold must be within 0..1".into(),
+            );
         }
         Ok(())
     }
@@ -365,7 +383,12 @@ impl RuleSet {
             .iter()
             .map(|id| {
                 let rule = &value[*id];
-                let text = |k: &str| rule.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                let text = |k: &str| {
+                    rule.get(k)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
                 let params = rule
                     .get("params")
                     .and_then(|p| p.as_table())
@@ -373,7 +396,10 @@ impl RuleSet {
                     .unwrap_or_default();
                 RuleInfo {
                     id,
-                    enabled: rule.get("enabled").and_then(|v| v.as_bool()).unwrap_or(false),
+                    enabled: rule
+                        .get("enabled")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
                     severity: text("severity"),
                     description: text("description"),
                     source: text("source"),
@@ -407,12 +433,20 @@ mod tests {
 
     #[test]
     fn a_partial_file_overrides_and_a_typo_is_an_error() {
-        let set = RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay_days = 50\n", "t").unwrap();
+        let set =
+            RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay_days = 50\n", "t").unwrap();
         assert_eq!(set.rules.visa_run_cycle.params.max_stay_days, 50);
         assert_eq!(set.rules.visa_run_cycle.params.min_cycles, 3);
-        let err = RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay = 50\n", "t").unwrap_err();
+        let err =
+            RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay = 50\n", "t").unwrap_err();
         assert!(err.to_string().contains("max_stay"), "{err}");
         assert!(RuleSet::from_toml("[rules.NO_SUCH_RULE]\nenabled = true\n", "t").is_err());
-        assert!(RuleSet::from_toml("[rules.DEADLINE_CHURN.params]\ndeadline = \"2019-13-01\"\n", "t").is_err());
+        assert!(
+            RuleSet::from_toml(
+                "[rules.DEADLINE_CHURN.params]\ndeadline = \"2019-13-01\"\n",
+                "t"
+            )
+            .is_err()
+        );
     }
 }

@@ -258,7 +258,10 @@ impl World {
     fn person(&mut self, row: [&str; 8]) -> Result<String, DetectError> {
         self.stats.persons += 1;
         let id = row[0].to_string();
-        self.files.persons.write_record(row).map_err(|e| csv_err(Path::new("persons.csv"), e))?;
+        self.files
+            .persons
+            .write_record(row)
+            .map_err(|e| csv_err(Path::new("persons.csv"), e))?;
         Ok(id)
     }
 
@@ -268,14 +271,27 @@ impl World {
     }
 
     /// A DPRK national with a fresh name; returns (id, name, dob, passport).
-    fn dprk_person(&mut self, gender: &str, source: &str) -> Result<(String, KoreanName, Day, String), DetectError> {
+    fn dprk_person(
+        &mut self,
+        gender: &str,
+        source: &str,
+    ) -> Result<(String, KoreanName, Day, String), DetectError> {
         let dob = self.birth();
         let name = self.korean_name(dob);
         let passport = self.passport();
         let id = self.new_person_id();
         let dob_s = dob.to_string();
         let nat = *self.rng.pick(&["KP", "KP", "North Korea", "DPRK"]);
-        self.person([&id, &name.north, &name.hangul, &dob_s, gender, nat, &passport, source])?;
+        self.person([
+            &id,
+            &name.north,
+            &name.hangul,
+            &dob_s,
+            gender,
+            nat,
+            &passport,
+            source,
+        ])?;
         Ok((id, name, dob, passport))
     }
 
@@ -296,16 +312,30 @@ impl World {
         let issuer = if kind == "passport" { "KP" } else { "CN" };
         self.files
             .documents
-            .write_record([&id, person, kind, category, issuer, number, sponsor, &f, &f, &u])
+            .write_record([
+                &id, person, kind, category, issuer, number, sponsor, &f, &f, &u,
+            ])
             .map_err(|e| csv_err(Path::new("documents.csv"), e))?;
         Ok(id)
     }
 
-    fn cross(&mut self, person: &str, doc: &str, dir: &str, port: &str, day: Day, group: &str) -> Result<(), DetectError> {
+    fn cross(
+        &mut self,
+        person: &str,
+        doc: &str,
+        dir: &str,
+        port: &str,
+        day: Day,
+        group: &str,
+    ) -> Result<(), DetectError> {
         self.stats.crossings += 1;
         let id = self.id("x", self.stats.crossings);
         let when = if self.stats.crossings.is_multiple_of(3) {
-            format!("{day}T{:02}:{:02}:00Z", 6 + self.stats.crossings % 10, self.stats.crossings % 60)
+            format!(
+                "{day}T{:02}:{:02}:00Z",
+                6 + self.stats.crossings % 10,
+                self.stats.crossings % 60
+            )
         } else {
             day.to_string()
         };
@@ -330,19 +360,35 @@ impl World {
     ) -> Result<String, DetectError> {
         self.stats.placements += 1;
         let id = self.id("pl", self.stats.placements);
-        let (s, e) = (start.to_string(), end.map(|e| e.to_string()).unwrap_or_default());
+        let (s, e) = (
+            start.to_string(),
+            end.map(|e| e.to_string()).unwrap_or_default(),
+        );
         let w = wage.to_string();
         self.files
             .placements
-            .write_record([&id, person, agency, client, site, sector, role, &s, &e, &w, "CNY"])
+            .write_record([
+                &id, person, agency, client, site, sector, role, &s, &e, &w, "CNY",
+            ])
             .map_err(|e| csv_err(Path::new("placements.csv"), e))?;
         Ok(id)
     }
 
-    fn org(&mut self, name: &str, original: &str, kind: &str, city: &str, sector: &str) -> Result<String, DetectError> {
+    fn org(
+        &mut self,
+        name: &str,
+        original: &str,
+        kind: &str,
+        city: &str,
+        sector: &str,
+    ) -> Result<String, DetectError> {
         self.stats.organizations += 1;
         let id = format!("o{:05}", self.stats.organizations);
-        let country = if kind == "trading_house" && original.contains('조') { "KP" } else { "CN" };
+        let country = if kind == "trading_house" && original.contains('조') {
+            "KP"
+        } else {
+            "CN"
+        };
         let reg = format!("91210{:08}", self.stats.organizations * 7919 % 100_000_000);
         self.files
             .organizations
@@ -351,7 +397,13 @@ impl World {
         Ok(id)
     }
 
-    fn relation(&mut self, from: &str, to: &str, kind: &str, since: Day) -> Result<(), DetectError> {
+    fn relation(
+        &mut self,
+        from: &str,
+        to: &str,
+        kind: &str,
+        since: Day,
+    ) -> Result<(), DetectError> {
         self.stats.relations += 1;
         let id = self.id("r", self.stats.relations);
         let share = if kind == "owns" { "51" } else { "" };
@@ -361,12 +413,28 @@ impl World {
             .map_err(|e| csv_err(Path::new("relations.csv"), e))
     }
 
-    fn pay(&mut self, payer: &str, payee: &str, amount: u32, day: Day, reference: &str) -> Result<(), DetectError> {
+    fn pay(
+        &mut self,
+        payer: &str,
+        payee: &str,
+        amount: u32,
+        day: Day,
+        reference: &str,
+    ) -> Result<(), DetectError> {
         self.stats.payments += 1;
         let id = self.id("pay", self.stats.payments);
         self.files
             .payments
-            .write_record([&id, payer, payee, &amount.to_string(), "CNY", &day.to_string(), "bank", reference])
+            .write_record([
+                &id,
+                payer,
+                payee,
+                &amount.to_string(),
+                "CNY",
+                &day.to_string(),
+                "bank",
+                reference,
+            ])
             .map_err(|e| csv_err(Path::new("payments.csv"), e))
     }
 
@@ -390,17 +458,49 @@ impl World {
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 const CITIES: &[&str] = &["Dandong", "Shenyang", "Dalian"];
 const PLANT_WORDS: &[&str] = &[
-    "Haifeng", "Jinhai", "Donggang", "Xinyu", "Hongda", "Yalujiang", "Huaxin", "Lianhe", "Shengli", "Baihe", "Tianyi",
-    "Fuxing", "Jiahe", "Ruixiang", "Longsheng", "Xinghai", "Dongfang", "Hengtai",
+    "Haifeng",
+    "Jinhai",
+    "Donggang",
+    "Xinyu",
+    "Hongda",
+    "Yalujiang",
+    "Huaxin",
+    "Lianhe",
+    "Shengli",
+    "Baihe",
+    "Tianyi",
+    "Fuxing",
+    "Jiahe",
+    "Ruixiang",
+    "Longsheng",
+    "Xinghai",
+    "Dongfang",
+    "Hengtai",
 ];
 const HOUSE_WORDS: &[&str] = &[
-    "Sobaeksu", "Unha", "Kumsong", "Myohyang", "Paektusan", "Rungra", "Chilbo", "Taedonggang", "Moranbong", "Ryugyong",
-    "Kwangmyong", "Samjiyon", "Manpung", "Haebangsan", "Jangsu", "Songdowon",
+    "Sobaeksu",
+    "Unha",
+    "Kumsong",
+    "Myohyang",
+    "Paektusan",
+    "Rungra",
+    "Chilbo",
+    "Taedonggang",
+    "Moranbong",
+    "Ryugyong",
+    "Kwangmyong",
+    "Samjiyon",
+    "Manpung",
+    "Haebangsan",
+    "Jangsu",
+    "Songdowon",
 ];
 
 fn place_name(rng: &mut Rng, n: usize, words: &[&str]) -> String {
@@ -413,7 +513,9 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         path: dir.to_path_buf(),
         source: e,
     })?;
-    let open = |name: &str, header: &[&str]| -> Result<csv::Writer<BufWriter<std::fs::File>>, DetectError> {
+    let open = |name: &str,
+                header: &[&str]|
+     -> Result<csv::Writer<BufWriter<std::fs::File>>, DetectError> {
         let path = dir.join(name);
         let f = std::fs::File::create(&path).map_err(|e| DetectError::Io {
             path: path.clone(),
@@ -426,34 +528,98 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let files = Files {
         persons: open(
             "persons.csv",
-            &["person_id", "full_name", "name_original_script", "birth_date", "gender", "nationality", "passport_number", "source"],
+            &[
+                "person_id",
+                "full_name",
+                "name_original_script",
+                "birth_date",
+                "gender",
+                "nationality",
+                "passport_number",
+                "source",
+            ],
         )?,
         documents: open(
             "documents.csv",
             &[
-                "document_id", "person_id", "kind", "category", "issuing_country", "number", "sponsor_org_id", "issued_on",
-                "valid_from", "valid_until",
+                "document_id",
+                "person_id",
+                "kind",
+                "category",
+                "issuing_country",
+                "number",
+                "sponsor_org_id",
+                "issued_on",
+                "valid_from",
+                "valid_until",
             ],
         )?,
         crossings: open(
             "crossings.csv",
-            &["crossing_id", "person_id", "document_id", "direction", "country", "port", "crossed_at", "group_ref"],
+            &[
+                "crossing_id",
+                "person_id",
+                "document_id",
+                "direction",
+                "country",
+                "port",
+                "crossed_at",
+                "group_ref",
+            ],
         )?,
         placements: open(
             "placements.csv",
             &[
-                "placement_id", "person_id", "agency_org_id", "client_org_id", "site", "sector", "role", "start_on", "end_on",
-                "wage_amount", "wage_currency",
+                "placement_id",
+                "person_id",
+                "agency_org_id",
+                "client_org_id",
+                "site",
+                "sector",
+                "role",
+                "start_on",
+                "end_on",
+                "wage_amount",
+                "wage_currency",
             ],
         )?,
         organizations: open(
             "organizations.csv",
-            &["org_id", "name", "name_original_script", "kind", "country", "city", "registration_number", "sector"],
+            &[
+                "org_id",
+                "name",
+                "name_original_script",
+                "kind",
+                "country",
+                "city",
+                "registration_number",
+                "sector",
+            ],
         )?,
-        relations: open("relations.csv", &["relation_id", "from_id", "to_id", "kind", "share", "since", "until"])?,
+        relations: open(
+            "relations.csv",
+            &[
+                "relation_id",
+                "from_id",
+                "to_id",
+                "kind",
+                "share",
+                "since",
+                "until",
+            ],
+        )?,
         payments: open(
             "payments.csv",
-            &["payment_id", "payer_id", "payee_id", "amount", "currency", "paid_on", "channel", "reference"],
+            &[
+                "payment_id",
+                "payer_id",
+                "payee_id",
+                "amount",
+                "currency",
+                "paid_on",
+                "channel",
+                "reference",
+            ],
         )?,
     };
     let mut w = World {
@@ -517,7 +683,11 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 "datasets": ["sim_sanctions"],
                 "target": true
             }));
-            w.pattern("SANCTIONED_COUNTERPARTY", &[&agency], format!("listed trading house {agency_name}"));
+            w.pattern(
+                "SANCTIONED_COUNTERPARTY",
+                &[&agency],
+                format!("listed trading house {agency_name}"),
+            );
         }
         let batches = w.rng.range(3, 5) as usize;
         let mut start = d(2017, 1, 10).plus(w.rng.range(0, 520) as i32);
@@ -529,24 +699,40 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             }
             let size = w.rng.range(17, 30) as usize;
             let city = *w.rng.pick(CITIES);
-            let sector = if w.rng.chance(0.5) { "textile" } else { "seafood" };
+            let sector = if w.rng.chance(0.5) {
+                "textile"
+            } else {
+                "seafood"
+            };
             let client_name = format!(
                 "{city} {} {} Co., Ltd.",
                 place_name(&mut w.rng, house_no * 10 + b, PLANT_WORDS),
-                if sector == "textile" { "Garment" } else { "Seafood Processing" }
+                if sector == "textile" {
+                    "Garment"
+                } else {
+                    "Seafood Processing"
+                }
             );
             let client = w.org(&client_name, "", "employer", city, sector)?;
             if listed_house && b == 0 {
                 let since = start.plus(-200);
                 w.relation(&agency, &client, "owns", since)?;
-                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{client_name} owned by listed {agency_name}"));
+                w.pattern(
+                    "FRONT_COMPANY_LINK",
+                    &[&client],
+                    format!("{client_name} owned by listed {agency_name}"),
+                );
             }
             let group = format!("BUS-{house_no}-{b}");
             let cross_day = start.plus(-(w.rng.range(0, 7) as i32));
             let mut batch_first = String::new();
             let planned_end = d(2019, 5, 1).plus(w.rng.range(0, 180) as i32);
             for _ in 0..size {
-                let gender = if sector == "textile" { "F" } else { *w.rng.pick(&["F", "M"]) };
+                let gender = if sector == "textile" {
+                    "F"
+                } else {
+                    *w.rng.pick(&["F", "M"])
+                };
                 let (id, name, dob, passport) = w.dprk_person(gender, "border register")?;
                 interns += 1;
                 if batch_first.is_empty() {
@@ -557,7 +743,16 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     let id2 = w.new_person_id();
                     let p2 = w.passport();
                     let dob_s = dob.to_string();
-                    w.person([&id2, &name.south.to_uppercase(), "", &dob_s, gender, "KP", &p2, "agency roster"])?;
+                    w.person([
+                        &id2,
+                        &name.south.to_uppercase(),
+                        "",
+                        &dob_s,
+                        gender,
+                        "KP",
+                        &p2,
+                        "agency roster",
+                    ])?;
                     w.truth.push(TruthLine::SamePerson {
                         ids: vec![id.clone(), id2.clone()],
                     });
@@ -570,11 +765,24 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     let id3 = w.new_person_id();
                     let dob_s = dob.to_string();
                     let name3 = name.north.to_uppercase();
-                    w.person([&id3, &name3, &name.hangul, &dob_s, gender, "CN", &passport, "hukou extract"])?;
+                    w.person([
+                        &id3,
+                        &name3,
+                        &name.hangul,
+                        &dob_s,
+                        gender,
+                        "CN",
+                        &passport,
+                        "hukou extract",
+                    ])?;
                     w.truth.push(TruthLine::SamePerson {
                         ids: vec![id.clone(), id3.clone()],
                     });
-                    w.pattern("NATIONALITY_CONFLICT", &[&id], format!("{id} also recorded as Chinese ({id3})"));
+                    w.pattern(
+                        "NATIONALITY_CONFLICT",
+                        &[&id],
+                        format!("{id} also recorded as Chinese ({id3})"),
+                    );
                 } else {
                     // candidates for Chinese namesakes: not a worker who also has a Chinese
                     // record, which a namesake born the same day could not be told from
@@ -613,12 +821,30 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     t = back;
                 }
                 let wage = w.rng.range(1800, 2600) as u32;
-                w.place(&id, &agency, &client, city, sector, "operator", start, end, wage)?;
-                w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on intern visas at {client}"));
-                w.pattern("VISA_RUN_CYCLE", &[&id], format!("{id} monthly intern visa runs"));
+                w.place(
+                    &id, &agency, &client, city, sector, "operator", start, end, wage,
+                )?;
+                w.pattern(
+                    "NONWORK_VISA_EMPLOYMENT",
+                    &[&id],
+                    format!("{id} on intern visas at {client}"),
+                );
+                w.pattern(
+                    "VISA_RUN_CYCLE",
+                    &[&id],
+                    format!("{id} monthly intern visa runs"),
+                );
                 if churn {
-                    w.pattern("INCOME_AFTER_DEADLINE", &[&id], format!("{id} kept on after the deadline"));
-                    w.pattern("DEADLINE_CHURN", &[&id], format!("{id} out and back around the deadline"));
+                    w.pattern(
+                        "INCOME_AFTER_DEADLINE",
+                        &[&id],
+                        format!("{id} kept on after the deadline"),
+                    );
+                    w.pattern(
+                        "DEADLINE_CHURN",
+                        &[&id],
+                        format!("{id} out and back around the deadline"),
+                    );
                 }
             }
             w.pattern(
@@ -631,8 +857,16 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 first_worker = batch_first;
             }
         }
-        w.pattern("STAGGERED_DISPATCH", &[&agency], format!("{agency_name}: {batches} batches"));
-        w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], format!("{agency_name} places only DPRK workers"));
+        w.pattern(
+            "STAGGERED_DISPATCH",
+            &[&agency],
+            format!("{agency_name}: {batches} batches"),
+        );
+        w.pattern(
+            "AGENCY_DPRK_CONCENTRATION",
+            &[&agency],
+            format!("{agency_name} places only DPRK workers"),
+        );
     }
 
     // ---- restaurant teams rotated on five-year entertainer visas
@@ -641,20 +875,36 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let mut rest_no = 0;
     while staff < restaurant_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
-        let agency = w.org(&format!("{house_word} Catering Trading Co. {rest_no}"), "", "trading_house", "Dandong", "restaurant")?;
+        let agency = w.org(
+            &format!("{house_word} Catering Trading Co. {rest_no}"),
+            "",
+            "trading_house",
+            "Dandong",
+            "restaurant",
+        )?;
         let restaurants = w.rng.range(2, 4);
         let mut agency_workers = 0;
         for _ in 0..restaurants {
             rest_no += 1;
             let city = *w.rng.pick(CITIES);
             let rname = format!("{city} {house_word} Korean Restaurant {rest_no}");
-            let client = w.org(&rname, &format!("{house_word}관 {rest_no}"), "restaurant", city, "restaurant")?;
+            let client = w.org(
+                &rname,
+                &format!("{house_word}관 {rest_no}"),
+                "restaurant",
+                city,
+                "restaurant",
+            )?;
             if rest_no % 5 == 0 && official_cursor < officials.len() {
                 let o = officials[official_cursor].clone();
                 official_cursor += 1;
                 used_officials.insert(o.clone());
                 w.relation(&o, &client, "directs", d(2016, 3, 1))?;
-                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{rname} directed by DPRK official {o}"));
+                w.pattern(
+                    "FRONT_COMPANY_LINK",
+                    &[&client],
+                    format!("{rname} directed by DPRK official {o}"),
+                );
             }
             let a_start = d(2016, 3, 1).plus(w.rng.range(0, 300) as i32);
             let rotation = d(2018, 3, 1).plus(w.rng.range(0, 460) as i32);
@@ -672,25 +922,59 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     } else {
                         (b_start, None)
                     };
-                    let v = w.doc(&id, "visa", "entertainer", "", &client, start.plus(-20), start.plus(-20 + 5 * 365))?;
+                    let v = w.doc(
+                        &id,
+                        "visa",
+                        "entertainer",
+                        "",
+                        &client,
+                        start.plus(-20),
+                        start.plus(-20 + 5 * 365),
+                    )?;
                     w.cross(&id, &v, "entry", "Dandong", start.plus(-2), &group)?;
                     if let Some(e) = end {
                         w.cross(&id, &v, "exit", "Dandong", e.plus(1), &group)?;
                     }
-                    w.place(&id, &agency, &client, city, "restaurant", "waitress and singer", start, end, 1500)?;
-                    w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on an entertainer visa"));
+                    w.place(
+                        &id,
+                        &agency,
+                        &client,
+                        city,
+                        "restaurant",
+                        "waitress and singer",
+                        start,
+                        end,
+                        1500,
+                    )?;
+                    w.pattern(
+                        "NONWORK_VISA_EMPLOYMENT",
+                        &[&id],
+                        format!("{id} on an entertainer visa"),
+                    );
                     if team == 1 {
-                        w.pattern("INCOME_AFTER_DEADLINE", &[&id], format!("{id} still at {rname}"));
+                        w.pattern(
+                            "INCOME_AFTER_DEADLINE",
+                            &[&id],
+                            format!("{id} still at {rname}"),
+                        );
                         if first_new.is_empty() {
                             first_new = id.clone();
                         }
                     }
                 }
             }
-            w.pattern("TEAM_ROTATION", &[&client, &first_new], format!("{rname} swapped its team around {rotation}"));
+            w.pattern(
+                "TEAM_ROTATION",
+                &[&client, &first_new],
+                format!("{rname} swapped its team around {rotation}"),
+            );
         }
         if agency_workers >= 10 {
-            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "restaurant supplier".into());
+            w.pattern(
+                "AGENCY_DPRK_CONCENTRATION",
+                &[&agency],
+                "restaurant supplier".into(),
+            );
         }
     }
 
@@ -700,14 +984,23 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let mut crew_no = 0;
     while builders < crew_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
-        let agency = w.org(&format!("{house_word} Construction Trading Co. {crew_no}"), "", "trading_house", "Dandong", "construction")?;
+        let agency = w.org(
+            &format!("{house_word} Construction Trading Co. {crew_no}"),
+            "",
+            "trading_house",
+            "Dandong",
+            "construction",
+        )?;
         let crews = w.rng.range(2, 5);
         let after = w.rng.chance(0.5);
         let mut agency_workers = 0;
         for _ in 0..crews {
             crew_no += 1;
             let city = *w.rng.pick(&["Shenyang", "Dalian"]);
-            let cname = format!("{city} {} Construction Engineering {crew_no}", place_name(&mut w.rng, crew_no, PLANT_WORDS));
+            let cname = format!(
+                "{city} {} Construction Engineering {crew_no}",
+                place_name(&mut w.rng, crew_no, PLANT_WORDS)
+            );
             let client = w.org(&cname, "", "employer", city, "construction")?;
             let sweep = crew_no % 3 == 0;
             if crew_no % 7 == 2 && official_cursor < officials.len() {
@@ -715,14 +1008,26 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 official_cursor += 1;
                 used_officials.insert(o.clone());
                 w.relation(&o, &client, "represents", d(2017, 1, 1))?;
-                w.pattern("FRONT_COMPANY_LINK", &[&client], format!("{cname} represented by DPRK official {o}"));
+                w.pattern(
+                    "FRONT_COMPANY_LINK",
+                    &[&client],
+                    format!("{cname} represented by DPRK official {o}"),
+                );
             }
             let (issued, start, end) = if after {
                 let i = d(2017, 10, 1).plus(w.rng.range(0, 150) as i32);
-                (i, i.plus(20), d(2019, 3, 1).plus(w.rng.range(0, 180) as i32))
+                (
+                    i,
+                    i.plus(20),
+                    d(2019, 3, 1).plus(w.rng.range(0, 180) as i32),
+                )
             } else {
                 let i = d(2016, 1, 10).plus(w.rng.range(0, 500) as i32);
-                (i, i.plus(20), d(2019, 1, 1).plus(w.rng.range(0, 150) as i32))
+                (
+                    i,
+                    i.plus(20),
+                    d(2019, 1, 1).plus(w.rng.range(0, 150) as i32),
+                )
             };
             let size = w.rng.range(6, 9);
             let group = format!("CREW-{crew_no}");
@@ -734,18 +1039,53 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 if w.rng.chance(0.03) {
                     let id3 = w.new_person_id();
                     let dob_s = dob.to_string();
-                    w.person([&id3, &name.north, "", &dob_s, "M", "China", &passport, "site roster"])?;
-                    w.pattern("NATIONALITY_CONFLICT", &[&id], format!("{id} also recorded as Chinese ({id3})"));
+                    w.person([
+                        &id3,
+                        &name.north,
+                        "",
+                        &dob_s,
+                        "M",
+                        "China",
+                        &passport,
+                        "site roster",
+                    ])?;
+                    w.pattern(
+                        "NATIONALITY_CONFLICT",
+                        &[&id],
+                        format!("{id} also recorded as Chinese ({id3})"),
+                    );
                 } else {
                     dprk_worker_names.push((name.north.clone(), name.south.clone(), dob));
                 }
-                let wp = w.doc(&id, "work_permit", "work", "", &client, issued, end.plus(60).max(issued.plus(3 * 365)))?;
+                let wp = w.doc(
+                    &id,
+                    "work_permit",
+                    "work",
+                    "",
+                    &client,
+                    issued,
+                    end.plus(60).max(issued.plus(3 * 365)),
+                )?;
                 w.cross(&id, &wp, "entry", "Dandong", start.plus(-3), &group)?;
                 w.cross(&id, &wp, "exit", "Dandong", end.plus(2), &group)?;
                 let wage = w.rng.range(2200, 3200) as u32;
-                w.place(&id, &agency, &client, city, "construction", "labourer", start, Some(end), wage)?;
+                w.place(
+                    &id,
+                    &agency,
+                    &client,
+                    city,
+                    "construction",
+                    "labourer",
+                    start,
+                    Some(end),
+                    wage,
+                )?;
                 if after {
-                    w.pattern("WORK_AUTH_AFTER_2375", &[&id], format!("{id} permit issued {issued}"));
+                    w.pattern(
+                        "WORK_AUTH_AFTER_2375",
+                        &[&id],
+                        format!("{id} permit issued {issued}"),
+                    );
                 }
                 workers.push((id, wage));
             }
@@ -754,13 +1094,23 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             let mut months = 0;
             while m <= end {
                 let (y, mo, _) = m.ymd_parts();
-                let next = if mo == 12 { d(y + 1, 1, 1) } else { d(y, mo + 1, 1) };
+                let next = if mo == 12 {
+                    d(y + 1, 1, 1)
+                } else {
+                    d(y, mo + 1, 1)
+                };
                 let payday = next.plus(9);
                 let label = m.month_label();
                 if sweep {
                     let total: u32 = workers.iter().map(|(_, wg)| *wg).sum();
                     let amount = total * w.rng.range(80, 100) as u32 / 100;
-                    w.pay(&client, &agency, amount, payday, &format!("labour service fee {label}"))?;
+                    w.pay(
+                        &client,
+                        &agency,
+                        amount,
+                        payday,
+                        &format!("labour service fee {label}"),
+                    )?;
                     months += 1;
                 } else {
                     for (id, wage) in workers.clone() {
@@ -770,11 +1120,19 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 m = next;
             }
             if sweep && months > 0 {
-                w.pattern("BULK_WAGE_SINGLE_PAYEE", &[&client, &agency], format!("{cname} pays the crew's wages to {agency}"));
+                w.pattern(
+                    "BULK_WAGE_SINGLE_PAYEE",
+                    &[&client, &agency],
+                    format!("{cname} pays the crew's wages to {agency}"),
+                );
             }
         }
         if agency_workers >= 10 {
-            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "construction supplier".into());
+            w.pattern(
+                "AGENCY_DPRK_CONCENTRATION",
+                &[&agency],
+                "construction supplier".into(),
+            );
         }
     }
 
@@ -784,13 +1142,22 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let mut sw_no = 0;
     while switched < switch_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
-        let agency = w.org(&format!("{house_word} Textile Export Co. {sw_no}"), "", "trading_house", "Dandong", "textile")?;
+        let agency = w.org(
+            &format!("{house_word} Textile Export Co. {sw_no}"),
+            "",
+            "trading_house",
+            "Dandong",
+            "textile",
+        )?;
         let crews = w.rng.range(2, 4);
         let mut agency_workers = 0;
         for _ in 0..crews {
             sw_no += 1;
             let city = *w.rng.pick(CITIES);
-            let cname = format!("{city} {} Knitwear Factory {sw_no}", place_name(&mut w.rng, sw_no, PLANT_WORDS));
+            let cname = format!(
+                "{city} {} Knitwear Factory {sw_no}",
+                place_name(&mut w.rng, sw_no, PLANT_WORDS)
+            );
             let client = w.org(&cname, "", "employer", city, "textile")?;
             let issued = d(2015, 6, 1).plus(w.rng.range(0, 360) as i32);
             let until = d(2018, 1, 1).plus(w.rng.range(0, 240) as i32);
@@ -802,16 +1169,53 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 agency_workers += 1;
                 let wp = w.doc(&id, "work_permit", "work", "", &client, issued, until)?;
                 let tv_from = until.plus(w.rng.range(1, 25) as i32);
-                w.doc(&id, "visa", "trainee", "", &client, tv_from, tv_from.plus(365))?;
-                w.cross(&id, &wp, "entry", "Dandong", issued.plus(5), &format!("SW-{sw_no}"))?;
+                w.doc(
+                    &id,
+                    "visa",
+                    "trainee",
+                    "",
+                    &client,
+                    tv_from,
+                    tv_from.plus(365),
+                )?;
+                w.cross(
+                    &id,
+                    &wp,
+                    "entry",
+                    "Dandong",
+                    issued.plus(5),
+                    &format!("SW-{sw_no}"),
+                )?;
                 w.cross(&id, "", "exit", "Dandong", end.plus(1), "")?;
-                w.place(&id, &agency, &client, city, "textile", "sewing", issued.plus(10), Some(end), 2000)?;
-                w.pattern("STATUS_SWITCH_SAME_EMPLOYER", &[&id, &client], format!("{id} switched to a trainee visa"));
-                w.pattern("NONWORK_VISA_EMPLOYMENT", &[&id], format!("{id} on a trainee visa at {client}"));
+                w.place(
+                    &id,
+                    &agency,
+                    &client,
+                    city,
+                    "textile",
+                    "sewing",
+                    issued.plus(10),
+                    Some(end),
+                    2000,
+                )?;
+                w.pattern(
+                    "STATUS_SWITCH_SAME_EMPLOYER",
+                    &[&id, &client],
+                    format!("{id} switched to a trainee visa"),
+                );
+                w.pattern(
+                    "NONWORK_VISA_EMPLOYMENT",
+                    &[&id],
+                    format!("{id} on a trainee visa at {client}"),
+                );
             }
         }
         if agency_workers >= 10 {
-            w.pattern("AGENCY_DPRK_CONCENTRATION", &[&agency], "textile supplier".into());
+            w.pattern(
+                "AGENCY_DPRK_CONCENTRATION",
+                &[&agency],
+                "textile supplier".into(),
+            );
         }
     }
 
@@ -821,7 +1225,15 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         let gender = *w.rng.pick(&["F", "M"]);
         let (id, _, _, _) = w.dprk_person(gender, "university register")?;
         let year = w.rng.range(2016, 2018) as i32;
-        let v = w.doc(&id, "visa", "student", "", "", d(year, 8, 20), d(year + 4, 7, 31))?;
+        let v = w.doc(
+            &id,
+            "visa",
+            "student",
+            "",
+            "",
+            d(year, 8, 20),
+            d(year + 4, 7, 31),
+        )?;
         for y in year..=2019 {
             let back = d(y, 8, 25).plus(w.rng.range(0, 5) as i32);
             w.cross(&id, &v, "entry", "Dandong", back, "")?;
@@ -838,8 +1250,18 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         }
     }
     // one unused official directs a Chinese company with only Chinese staff
-    let chinese_company = w.org("Shenyang Xinghai Logistics Co., Ltd.", "沈阳星海物流有限公司", "employer", "Shenyang", "other")?;
-    if let Some(o) = officials.iter().find(|o| !used_officials.contains(*o)).cloned() {
+    let chinese_company = w.org(
+        "Shenyang Xinghai Logistics Co., Ltd.",
+        "沈阳星海物流有限公司",
+        "employer",
+        "Shenyang",
+        "other",
+    )?;
+    if let Some(o) = officials
+        .iter()
+        .find(|o| !used_officials.contains(*o))
+        .cloned()
+    {
         w.relation(&o, &chinese_company, "directs", d(2017, 5, 1))?;
     }
     w.negative(&chinese_company, "Chinese company with Chinese staff only");
@@ -858,7 +1280,13 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let mut cn_clients = Vec::new();
     for i in 0..(n_cn / 40).max(2) {
         let city = *w.rng.pick(CITIES);
-        let c = w.org(&format!("{city} Hengtai Food Co. {i}"), "", "employer", city, "seafood")?;
+        let c = w.org(
+            &format!("{city} Hengtai Food Co. {i}"),
+            "",
+            "employer",
+            city,
+            "seafood",
+        )?;
         w.negative(&c, "Chinese plant, Chinese workers only");
         cn_clients.push((c, city));
     }
@@ -885,14 +1313,29 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         let id = w.new_person_id();
         let idn = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
         let gender = *w.rng.pick(&["F", "M"]);
-        w.person([&id, &full, &original, &dob.to_string(), gender, "CN", &idn, "hukou"])?;
+        w.person([
+            &id,
+            &full,
+            &original,
+            &dob.to_string(),
+            gender,
+            "CN",
+            &idn,
+            "hukou",
+        ])?;
         let ci = i % cn_clients.len();
         let (client, city) = cn_clients[ci].clone();
         let agency = cn_agencies[i % cn_agencies.len()].clone();
         let start = d(2016, 6, 1).plus(w.rng.range(0, 900) as i32);
-        let end = if w.rng.chance(0.5) { None } else { Some(start.plus(w.rng.range(200, 900) as i32)) };
+        let end = if w.rng.chance(0.5) {
+            None
+        } else {
+            Some(start.plus(w.rng.range(200, 900) as i32))
+        };
         let wage = w.rng.range(3000, 4500) as u32;
-        w.place(&id, &agency, &client, city, "seafood", "worker", start, end, wage)?;
+        w.place(
+            &id, &agency, &client, city, "seafood", "worker", start, end, wage,
+        )?;
         cn_workers_by_client[ci].push((agency, wage));
         // some ethnic Koreans visit South Korea every month
         if i % 9 == 0 {
@@ -919,33 +1362,104 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
 
     // South Korean nationals and other foreigners on work documents who travel often
     let n_foreign = (n * 8 / 100).max(4);
-    let kr_employer = w.org("Shenyang Hanil Electronics Co., Ltd.", "", "employer", "Shenyang", "other")?;
-    let other_employer = w.org("Dalian Northport Shipyard Co., Ltd.", "", "employer", "Dalian", "construction")?;
+    let kr_employer = w.org(
+        "Shenyang Hanil Electronics Co., Ltd.",
+        "",
+        "employer",
+        "Shenyang",
+        "other",
+    )?;
+    let other_employer = w.org(
+        "Dalian Northport Shipyard Co., Ltd.",
+        "",
+        "employer",
+        "Dalian",
+        "construction",
+    )?;
     w.negative(&kr_employer, "South Korean-owned employer");
     w.negative(&other_employer, "employer of foreign specialists");
     for i in 0..n_foreign {
         let dob = w.birth();
         let (full, original, nat, employer, port) = if i % 2 == 0 {
             let name = w.korean_name(dob);
-            (name.south, name.hangul, "KR", kr_employer.clone(), "Shenyang")
+            (
+                name.south,
+                name.hangul,
+                "KR",
+                kr_employer.clone(),
+                "Shenyang",
+            )
         } else {
             let nat = *w.rng.pick(&["RU", "VN", "PH", "UZ"]);
             let (first, last) = match nat {
-                "RU" => (*w.rng.pick(&["Ivan", "Sergei", "Olga", "Dmitry"]), *w.rng.pick(&["Petrov", "Smirnov", "Volkova", "Orlov"])),
-                "VN" => (*w.rng.pick(&["Nguyen", "Tran", "Le", "Pham"]), *w.rng.pick(&["Van Anh", "Thi Lan", "Minh Duc", "Quoc Bao"])),
-                "PH" => (*w.rng.pick(&["Jose", "Maria", "Mark", "Grace"]), *w.rng.pick(&["Santos", "Reyes", "Cruz", "Garcia"])),
-                _ => (*w.rng.pick(&["Aziz", "Dilnoza", "Rustam", "Kamola"]), *w.rng.pick(&["Karimov", "Yusupova", "Aliev", "Rakhimova"])),
+                "RU" => (
+                    *w.rng.pick(&["Ivan", "Sergei", "Olga", "Dmitry"]),
+                    *w.rng.pick(&["Petrov", "Smirnov", "Volkova", "Orlov"]),
+                ),
+                "VN" => (
+                    *w.rng.pick(&["Nguyen", "Tran", "Le", "Pham"]),
+                    *w.rng.pick(&["Van Anh", "Thi Lan", "Minh Duc", "Quoc Bao"]),
+                ),
+                "PH" => (
+                    *w.rng.pick(&["Jose", "Maria", "Mark", "Grace"]),
+                    *w.rng.pick(&["Santos", "Reyes", "Cruz", "Garcia"]),
+                ),
+                _ => (
+                    *w.rng.pick(&["Aziz", "Dilnoza", "Rustam", "Kamola"]),
+                    *w.rng.pick(&["Karimov", "Yusupova", "Aliev", "Rakhimova"]),
+                ),
             };
-            (format!("{first} {last} {i}"), String::new(), nat, other_employer.clone(), "Dalian")
+            (
+                format!("{first} {last} {i}"),
+                String::new(),
+                nat,
+                other_employer.clone(),
+                "Dalian",
+            )
         };
         let id = w.new_person_id();
         let pass = format!("F{:08}", w.rng.range(0, 99_999_999));
         let gender = *w.rng.pick(&["F", "M"]);
-        w.person([&id, &full, &original, &dob.to_string(), gender, nat, &pass, "employer filing"])?;
+        w.person([
+            &id,
+            &full,
+            &original,
+            &dob.to_string(),
+            gender,
+            nat,
+            &pass,
+            "employer filing",
+        ])?;
         let issued = d(2017, 10, 1).plus(w.rng.range(0, 300) as i32);
-        let wp = w.doc(&id, "work_permit", "work", "", &employer, issued, issued.plus(2 * 365))?;
-        w.doc(&id, "visa", "business", "", &employer, issued, issued.plus(2 * 365))?;
-        w.place(&id, "", &employer, port, "other", "engineer", issued.plus(10), Some(issued.plus(2 * 365)), 12000)?;
+        let wp = w.doc(
+            &id,
+            "work_permit",
+            "work",
+            "",
+            &employer,
+            issued,
+            issued.plus(2 * 365),
+        )?;
+        w.doc(
+            &id,
+            "visa",
+            "business",
+            "",
+            &employer,
+            issued,
+            issued.plus(2 * 365),
+        )?;
+        w.place(
+            &id,
+            "",
+            &employer,
+            port,
+            "other",
+            "engineer",
+            issued.plus(10),
+            Some(issued.plus(2 * 365)),
+            12000,
+        )?;
         let mut t = issued.plus(3);
         w.cross(&id, &wp, "entry", port, t, "")?;
         while t < issued.plus(2 * 365 - 40) {
@@ -1004,11 +1518,22 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         f.flush().map_err(io)
     };
     let mut stats = w.stats;
-    stats.patterns = w.truth.iter().filter(|t| matches!(t, TruthLine::Pattern { .. })).count();
-    stats.negatives = w.truth.iter().filter(|t| matches!(t, TruthLine::Negative { .. })).count();
+    stats.patterns = w
+        .truth
+        .iter()
+        .filter(|t| matches!(t, TruthLine::Pattern { .. }))
+        .count();
+    stats.negatives = w
+        .truth
+        .iter()
+        .filter(|t| matches!(t, TruthLine::Negative { .. }))
+        .count();
     write_lines(
         &dir.join(TRUTH_FILE),
-        w.truth.iter().map(|t| serde_json::to_string(t).expect("serialises")).collect(),
+        w.truth
+            .iter()
+            .map(|t| serde_json::to_string(t).expect("serialises"))
+            .collect(),
     )?;
     write_lines(
         &dir.join(LIST_DIR).join("entities.ftm.json"),

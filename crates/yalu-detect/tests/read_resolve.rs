@@ -36,7 +36,11 @@ fn every_bad_row_is_reported_with_file_line_and_reason() {
     )
     .unwrap();
     let loaded = read_dir(dir.path(), &ReadOptions::default()).unwrap();
-    let got: Vec<(String, u64)> = loaded.rejected.iter().map(|r| (r.file.clone(), r.line)).collect();
+    let got: Vec<(String, u64)> = loaded
+        .rejected
+        .iter()
+        .map(|r| (r.file.clone(), r.line))
+        .collect();
     assert_eq!(
         got,
         [
@@ -55,7 +59,13 @@ fn every_bad_row_is_reported_with_file_line_and_reason() {
         .map(|(f, l)| (f.to_string(), l))
     );
     let reason = |file: &str, line: u64| {
-        loaded.rejected.iter().find(|r| r.file == file && r.line == line).unwrap().reason.clone()
+        loaded
+            .rejected
+            .iter()
+            .find(|r| r.file == file && r.line == line)
+            .unwrap()
+            .reason
+            .clone()
     };
     assert!(reason("persons.csv", 2).contains("1984-13-45"));
     assert!(reason("persons.csv", 4).contains("full_name"));
@@ -66,7 +76,11 @@ fn every_bad_row_is_reported_with_file_line_and_reason() {
     assert!(reason("crossings.csv", 3).contains("full date"));
     assert!(reason("payments.jsonl", 1).contains("negative"));
     assert!(reason("payments.jsonl", 2).contains("p9"));
-    assert!(reason("payments.jsonl", 3).contains("rejected"), "{}", reason("payments.jsonl", 3));
+    assert!(
+        reason("payments.jsonl", 3).contains("rejected"),
+        "{}",
+        reason("payments.jsonl", 3)
+    );
     let data = &loaded.data;
     assert_eq!(data.persons.len(), 1);
     assert_eq!(data.persons[0].nationality, Some("kp"));
@@ -90,8 +104,13 @@ fn every_bad_row_is_reported_with_file_line_and_reason() {
 fn a_missing_required_column_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("persons.csv"), "person_id,name\np1,Kim\n").unwrap();
-    let err = read_dir(dir.path(), &ReadOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("persons.csv") && err.contains("full_name"), "{err}");
+    let err = read_dir(dir.path(), &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("persons.csv") && err.contains("full_name"),
+        "{err}"
+    );
     assert!(read_dir(&dir.path().join("nope"), &ReadOptions::default()).is_err());
 }
 
@@ -138,11 +157,17 @@ fn resolution_policy() {
     assert_eq!(r.links[0].2, LinkReason::Passport);
 
     // a different given name with the same birth date and nationality: apart
-    let data = persons(&["a,Kim Chol Su,,1990-04-02,M,KP,,", "b,Kim Chol Min,,1990-04-02,M,KP,,"]);
+    let data = persons(&[
+        "a,Kim Chol Su,,1990-04-02,M,KP,,",
+        "b,Kim Chol Min,,1990-04-02,M,KP,,",
+    ]);
     assert_eq!(resolve(&data, &policy).persons.len(), 2);
 
     // a Chinese ethnic Korean namesake born the same day: apart
-    let data = persons(&["a,Kim Chol Su,,1990-04-02,M,KP,745123456,", "b,Kim Chol Su,,1990-04-02,M,CN,G12345678,"]);
+    let data = persons(&[
+        "a,Kim Chol Su,,1990-04-02,M,KP,745123456,",
+        "b,Kim Chol Su,,1990-04-02,M,CN,G12345678,",
+    ]);
     assert_eq!(resolve(&data, &policy).persons.len(), 2);
 
     // a link through a record without a birth date may not join two birth dates
@@ -158,7 +183,97 @@ fn resolution_policy() {
     // the threshold is configurable
     let mut strict = policy.clone();
     strict.name_threshold = 1.0;
-    let data = persons(&["a,Kim Chol Su,,1990-04-02,M,KP,,", "b,Kim Cheol-soo,,1990-04-02,M,KP,,"]);
+    let data = persons(&[
+        "a,Kim Chol Su,,1990-04-02,M,KP,,",
+        "b,Kim Cheol-soo,,1990-04-02,M,KP,,",
+    ]);
     assert_eq!(resolve(&data, &policy).persons.len(), 1);
     assert_eq!(resolve(&data, &strict).persons.len(), 2);
+}
+
+#[test]
+fn duplicate_ids_are_rejected_in_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("persons.csv"),
+        "person_id,full_name\np1,Kim\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("crossings.csv"),
+        "crossing_id,person_id,direction,country,crossed_at\n\
+         x1,p1,entry,CN,2019-01-01\nx2,p1,exit,CN,2019-01-05\nx1,p1,exit,CN,2019-02-01\nx1,p1,exit,CN,2019-03-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("crossings.jsonl"),
+        "{\"crossing_id\":\"x2\",\"person_id\":\"p1\",\"direction\":\"entry\",\"country\":\"CN\",\"crossed_at\":\"2019-04-01\"}\n",
+    )
+    .unwrap();
+    let loaded = read_dir(dir.path(), &ReadOptions::default()).unwrap();
+    let got: Vec<(&str, u64)> = loaded
+        .rejected
+        .iter()
+        .map(|r| (r.file.as_str(), r.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("crossings.csv", 4),
+            ("crossings.csv", 5),
+            ("crossings.jsonl", 1)
+        ]
+    );
+    assert!(
+        loaded.rejected[0].reason.contains("crossings.csv line 2"),
+        "{}",
+        loaded.rejected[0].reason
+    );
+    assert!(
+        loaded.rejected[2].reason.contains("line 3"),
+        "{}",
+        loaded.rejected[2].reason
+    );
+    assert_eq!(loaded.data.crossings.len(), 2);
+    assert_eq!(loaded.data.crossings[1].id, "x2");
+    let csv = loaded
+        .files
+        .iter()
+        .find(|f| f.file == "crossings.csv")
+        .unwrap();
+    assert_eq!((csv.rows, csv.accepted), (4, 2));
+    let err = read_dir(dir.path(), &ReadOptions { strict: true }).unwrap_err();
+    assert!(err.to_string().contains("crossings.csv line 4"), "{err}");
+}
+
+#[test]
+fn swapped_hangul_syllables_or_genders_keep_records_apart() {
+    let policy = RuleSet::default().resolution;
+    let data = persons(&[
+        "a,O Sun Dok,오순덕,1999-07-14,F,KP,,",
+        "b,O Dok Sun,오덕순,1999-07-14,F,KP,,",
+    ]);
+    assert_eq!(resolve(&data, &policy).persons.len(), 2);
+    let data = persons(&[
+        "a,Jo Ae Il,,1984-09-22,F,KP,,",
+        "b,Jo Ae Il,,1984-09-22,M,KP,,",
+    ]);
+    assert_eq!(resolve(&data, &policy).persons.len(), 2);
+    // the same Hangul with another romanisation, and an unknown gender: one person
+    let data = persons(&[
+        "a,O Sun Dok,오순덕,1999-07-14,F,KP,,",
+        "b,OH SOON-DEOK,오 순덕,1999-07-14,,KP,,",
+    ]);
+    assert_eq!(resolve(&data, &policy).persons.len(), 1);
+    let mut loose = policy.clone();
+    loose.hangul_must_agree = false;
+    let data = persons(&[
+        "a,O Sun Dok,오순덕,1999-07-14,F,KP,,",
+        "b,O Dok Sun,오덕순,1999-07-14,F,KP,,",
+    ]);
+    assert_eq!(
+        resolve(&data, &loose).persons.len(),
+        1,
+        "the matcher alone joins them"
+    );
 }

@@ -18,8 +18,14 @@ fn nonwork_visa_employment_needs_one_day_of_overlap() {
     assert_eq!(a[0].period_start.unwrap().to_string(), "2018-03-01");
     assert_eq!(a[0].period_end.unwrap().to_string(), "2018-03-01");
     assert_eq!(a[0].worker_days, 1);
-    assert!(a[0].evidence_ids.contains(&"d1".to_string()) && a[0].evidence_ids.contains(&"pl1".to_string()));
-    assert!(a[0].subject_ids.contains(&"c1".to_string()) && a[0].subject_ids.contains(&"a1".to_string()));
+    assert!(
+        a[0].evidence_ids.contains(&"d1".to_string())
+            && a[0].evidence_ids.contains(&"pl1".to_string())
+    );
+    assert!(
+        a[0].subject_ids.contains(&"c1".to_string())
+            && a[0].subject_ids.contains(&"a1".to_string())
+    );
 
     // the visa ends the day before: no overlap
     let mut f = Fixture::new();
@@ -32,7 +38,14 @@ fn nonwork_visa_employment_needs_one_day_of_overlap() {
     let mut f = Fixture::new();
     f.person("w1", "KP")
         .doc("d1", "w1", "visa", "intern", "2018-01-01", "2018-06-30")
-        .doc("d2", "w1", "work_permit", "work", "2017-01-01", "2018-12-31")
+        .doc(
+            "d2",
+            "w1",
+            "work_permit",
+            "work",
+            "2017-01-01",
+            "2018-12-31",
+        )
         .place("pl1", "w1", "a1", "c1", "2018-03-01", "2018-06-30");
     assert!(f.alerts(NONWORK).is_empty());
 
@@ -58,14 +71,35 @@ fn nonwork_visa_employment_needs_one_day_of_overlap() {
 fn visa_runner(f: &mut Fixture, id: &str, start: &str, n: usize, stay: i32, gap: i32) {
     f.person(id, "KP");
     let mut t = 0;
-    f.doc(&format!("{id}-v0"), id, "visa", "intern", &day(start, 0), &day(start, stay));
-    f.cross(&format!("{id}-e0"), id, "entry", &day(start, 0), &format!("{id}-v0"), "");
+    f.doc(
+        &format!("{id}-v0"),
+        id,
+        "visa",
+        "intern",
+        &day(start, 0),
+        &day(start, stay),
+    );
+    f.cross(
+        &format!("{id}-e0"),
+        id,
+        "entry",
+        &day(start, 0),
+        &format!("{id}-v0"),
+        "",
+    );
     for k in 1..=n {
         t += stay;
         f.cross(&format!("{id}-x{k}"), id, "exit", &day(start, t), "", "");
         t += gap;
         let v = format!("{id}-v{k}");
-        f.doc(&v, id, "visa", "intern", &day(start, t), &day(start, t + stay));
+        f.doc(
+            &v,
+            id,
+            "visa",
+            "intern",
+            &day(start, t),
+            &day(start, t + stay),
+        );
         f.cross(&format!("{id}-e{k}"), id, "entry", &day(start, t), &v, "");
     }
 }
@@ -98,8 +132,22 @@ fn visa_run_cycle_edges() {
     f2.person("w1", "KP");
     f2.doc("wv", "w1", "visa", "work", "2018-01-01", "2019-12-31");
     for (k, (x, e)) in [(30, 35), (65, 70), (100, 105)].iter().enumerate() {
-        f2.cross(&format!("x{k}"), "w1", "exit", &day("2018-03-01", *x), "", "");
-        f2.cross(&format!("e{k}"), "w1", "entry", &day("2018-03-01", *e), "wv", "");
+        f2.cross(
+            &format!("x{k}"),
+            "w1",
+            "exit",
+            &day("2018-03-01", *x),
+            "",
+            "",
+        );
+        f2.cross(
+            &format!("e{k}"),
+            "w1",
+            "entry",
+            &day("2018-03-01", *e),
+            "wv",
+            "",
+        );
     }
     f2.cross("e-first", "w1", "entry", "2018-03-01", "wv", "");
     assert!(f2.alerts(rule).is_empty());
@@ -113,8 +161,22 @@ fn visa_run_cycle_nationality_parameter() {
     f.doc("s1-v", "s1", "visa", "business", "2018-01-01", "2019-12-31");
     f.cross("s1-e0", "s1", "entry", "2018-03-01", "s1-v", "");
     for (k, (x, e)) in [(30, 35), (65, 70), (100, 105)].iter().enumerate() {
-        f.cross(&format!("s1-x{k}"), "s1", "exit", &day("2018-03-01", *x), "", "");
-        f.cross(&format!("s1-e{}", k + 1), "s1", "entry", &day("2018-03-01", *e), "s1-v", "");
+        f.cross(
+            &format!("s1-x{k}"),
+            "s1",
+            "exit",
+            &day("2018-03-01", *x),
+            "",
+            "",
+        );
+        f.cross(
+            &format!("s1-e{}", k + 1),
+            "s1",
+            "entry",
+            &day("2018-03-01", *e),
+            "s1-v",
+            "",
+        );
     }
     assert!(f.alerts("VISA_RUN_CYCLE").is_empty());
     f.rules = Some("[rules.VISA_RUN_CYCLE.params]\nnationalities = []\n".into());
@@ -141,15 +203,32 @@ fn staggered_dispatch_edges() {
     assert_eq!(a.len(), 1, "3 batches, 50 people");
     assert!(a[0].subject_ids.contains(&"a1".to_string()));
     assert_eq!(a[0].workers, 50);
-    assert!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (9, "2018-05-01")]).is_empty(), "49 people");
-    assert_eq!(staggered(&[(30, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).len(), 1, "batch of 30");
+    assert!(
+        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (9, "2018-05-01")]).is_empty(),
+        "49 people"
+    );
+    assert_eq!(
+        staggered(&[(30, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).len(),
+        1,
+        "batch of 30"
+    );
     assert!(
         staggered(&[(31, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).is_empty(),
         "batch of 31 is not a staggered batch"
     );
-    assert_eq!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-29")]).len(), 1, "120 days");
-    assert!(staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-30")]).is_empty(), "121 days");
-    assert!(staggered(&[(25, "2018-03-01"), (25, "2018-04-01")]).is_empty(), "two batches");
+    assert_eq!(
+        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-29")]).len(),
+        1,
+        "120 days"
+    );
+    assert!(
+        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-30")]).is_empty(),
+        "121 days"
+    );
+    assert!(
+        staggered(&[(25, "2018-03-01"), (25, "2018-04-01")]).is_empty(),
+        "two batches"
+    );
 }
 
 fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yalu_detect::Alert> {
@@ -163,7 +242,14 @@ fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yal
     for i in 0..arriving {
         let id = format!("new{i}");
         f.person(&id, "KP");
-        f.place(&format!("pn{i}"), &id, "a1", "c1", &day("2018-06-01", spread + after), "");
+        f.place(
+            &format!("pn{i}"),
+            &id,
+            "a1",
+            "c1",
+            &day("2018-06-01", spread + after),
+            "",
+        );
     }
     f.alerts("TEAM_ROTATION")
 }
@@ -177,7 +263,10 @@ fn team_rotation_edges() {
     assert!(rotation(5, 5, 4, 10).is_empty(), "four arrive");
     let a = rotation(6, 3, 7, 20);
     assert_eq!(a[0].workers, 7);
-    assert!(a[0].subject_ids.contains(&"old0".to_string()) && a[0].subject_ids.contains(&"new6".to_string()));
+    assert!(
+        a[0].subject_ids.contains(&"old0".to_string())
+            && a[0].subject_ids.contains(&"new6".to_string())
+    );
 }
 
 #[test]
@@ -185,7 +274,8 @@ fn income_after_deadline_edges() {
     let rule = "INCOME_AFTER_DEADLINE";
     let with_end = |end: &str| {
         let mut f = Fixture::new();
-        f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", end);
+        f.person("w1", "KP")
+            .place("pl1", "w1", "a1", "c1", "2018-01-01", end);
         f.alerts(rule)
     };
     assert!(with_end("2019-12-22").is_empty(), "ends on the deadline");
@@ -221,7 +311,8 @@ fn work_auth_after_2375_edges() {
     let rule = "WORK_AUTH_AFTER_2375";
     let issued = |on: &str, kind: &str, cat: &str, nat: &str| {
         let mut f = Fixture::new();
-        f.person("w1", nat).doc("d1", "w1", kind, cat, on, "2019-09-30");
+        f.person("w1", nat)
+            .doc("d1", "w1", kind, cat, on, "2019-09-30");
         f.alerts(rule)
     };
     assert!(issued("2017-09-11", "work_permit", "", "KP").is_empty());
@@ -240,7 +331,14 @@ fn bulk_wage_single_payee_edges() {
         for i in 0..workers {
             let id = format!("w{i}");
             f.person(&id, "KP");
-            f.place_wage(&format!("pl{i}"), &id, "c1", "2018-01-01", "2018-12-31", 2000.0);
+            f.place_wage(
+                &format!("pl{i}"),
+                &id,
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+                2000.0,
+            );
         }
         f.pay("pay1", "c1", payee, amount, "2018-05-10");
         f.alerts(rule)
@@ -251,7 +349,10 @@ fn bulk_wage_single_payee_edges() {
     assert_eq!(a[0].period_end.unwrap().to_string(), "2018-05-31");
     assert!(sweep(5, 4999.0, "t1").is_empty(), "just under half");
     assert!(sweep(4, 8000.0, "t1").is_empty(), "four workers");
-    assert!(sweep(5, 9000.0, "w0").is_empty(), "paid to one of the workers");
+    assert!(
+        sweep(5, 9000.0, "w0").is_empty(),
+        "paid to one of the workers"
+    );
 }
 
 #[test]
@@ -260,10 +361,24 @@ fn agency_concentration_edges() {
     let agency = |dprk: usize, others: usize| {
         let mut f = Fixture::new();
         for i in 0..dprk {
-            f.person(&format!("k{i}"), "KP").place(&format!("pk{i}"), &format!("k{i}"), "a1", "c1", "2018-01-01", "2018-06-30");
+            f.person(&format!("k{i}"), "KP").place(
+                &format!("pk{i}"),
+                &format!("k{i}"),
+                "a1",
+                "c1",
+                "2018-01-01",
+                "2018-06-30",
+            );
         }
         for i in 0..others {
-            f.person(&format!("c{i}"), "CN").place(&format!("pc{i}"), &format!("c{i}"), "a1", "c1", "2018-01-01", "2018-06-30");
+            f.person(&format!("c{i}"), "CN").place(
+                &format!("pc{i}"),
+                &format!("c{i}"),
+                "a1",
+                "c1",
+                "2018-01-01",
+                "2018-06-30",
+            );
         }
         f.alerts(rule)
     };
@@ -279,10 +394,28 @@ fn group_crossing_to_site_edges() {
         let mut f = Fixture::new();
         for i in 0..n {
             let id = format!("w{i}");
-            let cross_day = if same_day { "2018-03-01".to_string() } else { day("2018-03-01", i as i32) };
+            let cross_day = if same_day {
+                "2018-03-01".to_string()
+            } else {
+                day("2018-03-01", i as i32)
+            };
             f.person(&id, "KP")
-                .cross(&format!("x{i}"), &id, "entry", &cross_day, "", if same_day { "" } else { "BUS-7" })
-                .place(&format!("pl{i}"), &id, "a1", "c1", &day(&cross_day, start_after), "");
+                .cross(
+                    &format!("x{i}"),
+                    &id,
+                    "entry",
+                    &cross_day,
+                    "",
+                    if same_day { "" } else { "BUS-7" },
+                )
+                .place(
+                    &format!("pl{i}"),
+                    &id,
+                    "a1",
+                    "c1",
+                    &day(&cross_day, start_after),
+                    "",
+                );
         }
         f.alerts(rule)
     };
@@ -301,9 +434,30 @@ fn status_switch_same_employer_edges() {
         let mut f = Fixture::new();
         f.org("c2", "Shenyang Garment Works");
         f.person("w1", "KP")
-            .doc("wp", "w1", "work_permit", "work", "2016-03-01", "2018-03-31")
-            .doc("iv", "w1", "visa", "trainee", &day("2018-03-31", gap), "2019-03-31")
-            .place("pl1", "w1", "a1", "c1", "2016-03-01", if same_employer { "" } else { "2018-04-15" });
+            .doc(
+                "wp",
+                "w1",
+                "work_permit",
+                "work",
+                "2016-03-01",
+                "2018-03-31",
+            )
+            .doc(
+                "iv",
+                "w1",
+                "visa",
+                "trainee",
+                &day("2018-03-31", gap),
+                "2019-03-31",
+            )
+            .place(
+                "pl1",
+                "w1",
+                "a1",
+                "c1",
+                "2016-03-01",
+                if same_employer { "" } else { "2018-04-15" },
+            );
         if !same_employer {
             f.place("pl2", "w1", "a1", "c2", "2018-04-16", "");
         }
@@ -315,7 +469,10 @@ fn status_switch_same_employer_edges() {
     // new employer on the day after the permit ends... the old one still
     // keeps them on until 2018-04-15, so a trainee visa from 04-10 fires
     assert_eq!(switch(10, false).len(), 1);
-    assert!(switch(20, false).is_empty(), "by 2018-04-20 only another employer keeps them");
+    assert!(
+        switch(20, false).is_empty(),
+        "by 2018-04-20 only another employer keeps them"
+    );
 }
 
 #[test]
@@ -329,10 +486,23 @@ fn deadline_churn_edges() {
             .cross("e1", "w1", "entry", entry, "", "");
         f.alerts(rule)
     };
-    assert_eq!(churn("2019-11-22", "2020-02-20").len(), 1, "30 days before, 60 after");
-    assert!(churn("2019-11-21", "2020-01-10").is_empty(), "31 days before");
-    assert!(churn("2019-12-10", "2020-02-21").is_empty(), "61 days after");
-    assert!(churn("2019-12-10", "2019-12-22").is_empty(), "back before the deadline ended");
+    assert_eq!(
+        churn("2019-11-22", "2020-02-20").len(),
+        1,
+        "30 days before, 60 after"
+    );
+    assert!(
+        churn("2019-11-21", "2020-01-10").is_empty(),
+        "31 days before"
+    );
+    assert!(
+        churn("2019-12-10", "2020-02-21").is_empty(),
+        "61 days after"
+    );
+    assert!(
+        churn("2019-12-10", "2019-12-22").is_empty(),
+        "back before the deadline ended"
+    );
     assert_eq!(churn("2019-12-22", "2019-12-23").len(), 1);
 }
 
@@ -350,15 +520,20 @@ fn front_company_link_edges() {
     };
     let a = link("KP", "directs", true);
     assert_eq!(a.len(), 1);
-    assert!(a[0].subject_ids.contains(&"o1".to_string()) && a[0].evidence_ids.contains(&"r1".to_string()));
+    assert!(
+        a[0].subject_ids.contains(&"o1".to_string())
+            && a[0].evidence_ids.contains(&"r1".to_string())
+    );
     assert_eq!(link("KP", "owns", true).len(), 1);
     assert!(link("KP", "family", true).is_empty());
     assert!(link("CN", "directs", true).is_empty());
     assert!(link("KP", "directs", false).is_empty());
     // the agency placing the worker counts too
     let mut f = Fixture::new();
-    f.person("o1", "KP").relation("r1", "o1", "a1", "represents");
-    f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+    f.person("o1", "KP")
+        .relation("r1", "o1", "a1", "represents");
+    f.person("w1", "KP")
+        .place("pl1", "w1", "a1", "c1", "2018-01-01", "");
     assert_eq!(f.alerts(rule).len(), 1);
 }
 
@@ -366,25 +541,48 @@ fn front_company_link_edges() {
 fn nationality_conflict_needs_one_person_with_two_nationalities() {
     let rule = "NATIONALITY_CONFLICT";
     let mut f = Fixture::new();
-    f.row("persons", common::PERSONS, "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,visa register")
-        .row("persons", common::PERSONS, "k2,RI MYONG CHOL,,1988-02-03,M,China,PD 1234567,agency roster");
+    f.row(
+        "persons",
+        common::PERSONS,
+        "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,visa register",
+    )
+    .row(
+        "persons",
+        common::PERSONS,
+        "k2,RI MYONG CHOL,,1988-02-03,M,China,PD 1234567,agency roster",
+    );
     let a = f.alerts(rule);
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].subject_ids, ["k1", "k2"]);
     // same passport number, unrelated name: two people, no conflict
     let mut f = Fixture::new();
-    f.row("persons", common::PERSONS, "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,")
-        .row("persons", common::PERSONS, "k2,Zhang Wei,,1988-02-03,M,CN,PD1234567,");
+    f.row(
+        "persons",
+        common::PERSONS,
+        "k1,Ri Myong Chol,리명철,1988-02-03,M,KP,PD1234567,",
+    )
+    .row(
+        "persons",
+        common::PERSONS,
+        "k2,Zhang Wei,,1988-02-03,M,CN,PD1234567,",
+    );
     assert!(f.alerts(rule).is_empty());
 }
 
 #[test]
 fn revenue_follows_the_rule_file() {
     let mut f = Fixture::new();
-    f.person("w1", "KP").place("pl1", "w1", "a1", "c1", "2018-01-01", "2020-12-22");
+    f.person("w1", "KP")
+        .place("pl1", "w1", "a1", "c1", "2018-01-01", "2020-12-22");
     let a = f.alerts("INCOME_AFTER_DEADLINE");
     assert_eq!(a[0].worker_days, 366);
-    assert_eq!(a[0].estimated_revenue_usd, (366.0f64 * 5000.0 / 365.0).round());
+    assert_eq!(
+        a[0].estimated_revenue_usd,
+        (366.0f64 * 5000.0 / 365.0).round()
+    );
     f.rules = Some("[general]\nannual_revenue_per_worker_usd = 3650.0\n".into());
-    assert_eq!(f.alerts("INCOME_AFTER_DEADLINE")[0].estimated_revenue_usd, 3660.0);
+    assert_eq!(
+        f.alerts("INCOME_AFTER_DEADLINE")[0].estimated_revenue_usd,
+        3660.0
+    );
 }

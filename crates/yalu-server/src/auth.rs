@@ -18,6 +18,8 @@ pub struct Caller {
     /// Key id, or `anonymous` with `--no-auth`.
     pub key_id: String,
     pub role: Role,
+    /// The key's label, if it has one.
+    pub label: Option<String>,
 }
 
 pub async fn require_screener(
@@ -54,16 +56,23 @@ async fn authorize(
         Auth::Disabled => Caller {
             key_id: "anonymous".to_string(),
             role: Role::Admin,
+            label: None,
         },
         Auth::Keys(store) => {
-            let key = presented_key(&req)?;
-            let verified = store.keys().verify(key).map_err(|e| {
-                tracing::error!(error = %e, "key store unavailable");
-                ApiError::new(
-                    ErrorCode::StoreUnavailable,
-                    "the key store could not be read",
-                )
-            })?;
+            let key = presented_key(&req)?.to_string();
+            let store = store.clone();
+            // Off the async workers: the PostgreSQL client blocks.
+            let verified = tokio::task::spawn_blocking(move || store.keys().verify(&key))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()))
+                .map_err(|e| {
+                    tracing::error!(error = %e, "key store unavailable");
+                    ApiError::new(
+                        ErrorCode::StoreUnavailable,
+                        "the key store could not be read",
+                    )
+                })?;
             let Some(v) = verified else {
                 return Err(ApiError::new(
                     ErrorCode::InvalidApiKey,
@@ -73,6 +82,7 @@ async fn authorize(
             Caller {
                 key_id: v.id,
                 role: v.role,
+                label: v.label,
             }
         }
     };

@@ -70,7 +70,14 @@ error_codes! {
     RequestTimeout = ("request_timeout", SERVICE_UNAVAILABLE, "The request took longer than the server's time limit."),
     IndexNotReady = ("index_not_ready", SERVICE_UNAVAILABLE, "The index is still loading."),
     ReloadFailed = ("reload_failed", INTERNAL_SERVER_ERROR, "Reading the lists failed; the previous index is still served."),
-    StoreUnavailable = ("store_unavailable", INTERNAL_SERVER_ERROR, "The key store could not be read."),
+    CaseNotFound = ("case_not_found", NOT_FOUND, "No case has this id."),
+    InvalidImport = ("invalid_import", UNPROCESSABLE_ENTITY, "An imported alert or hit lacks a required field or has one of the wrong type; nothing was imported."),
+    RationaleRequired = ("rationale_required", UNPROCESSABLE_ENTITY, "Closing a case needs a non-empty `rationale`."),
+    InvalidCaseInput = ("invalid_case_input", UNPROCESSABLE_ENTITY, "A case action's input is empty or names an unknown status or resolution."),
+    FourEyesViolation = ("four_eyes_violation", FORBIDDEN, "A true-match closing must be approved by a different analyst than the one who requested it."),
+    InvalidTransition = ("invalid_transition", CONFLICT, "The case's current state does not allow this action."),
+    CasesUnavailable = ("cases_unavailable", SERVICE_UNAVAILABLE, "This server runs without a case store."),
+    StoreUnavailable = ("store_unavailable", INTERNAL_SERVER_ERROR, "The key or case store could not be read or written."),
     Internal = ("internal_error", INTERNAL_SERVER_ERROR, "An unexpected failure (a bug); the request id is in the logs."),
 }
 

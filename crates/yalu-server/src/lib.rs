@@ -55,6 +55,7 @@ pub mod openapi;
 pub mod params;
 pub mod router;
 pub mod state;
+pub mod ui;
 
 pub use error::{ApiError, ErrorCode};
 pub use loaded::{IndexSource, LoadError, LoadedIndex};
@@ -77,6 +78,9 @@ pub struct ServerOptions {
     pub refresh_every: Option<Duration>,
     /// Reload on SIGHUP (Unix).
     pub reload_on_sighup: bool,
+    /// The case store; `None` uses the key store (with `Auth::Keys`), or
+    /// leaves the case routes unavailable (with `Auth::Disabled`).
+    pub case_store: Option<Arc<yalu_store::Store>>,
 }
 
 impl Default for ServerOptions {
@@ -92,6 +96,7 @@ impl Default for ServerOptions {
             defaults: MatchDefaults::default(),
             refresh_every: None,
             reload_on_sighup: false,
+            case_store: None,
         }
     }
 }
@@ -168,12 +173,16 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
         addr: options.bind,
         source,
     })?;
-    let state = Arc::new(AppState::new(
+    let mut state = AppState::new(
         options.source,
         options.auth,
         options.limits,
         options.defaults,
-    ));
+    );
+    if let Some(store) = options.case_store {
+        state.cases = Some(store);
+    }
+    let state = Arc::new(state);
     let initial_load = tokio::spawn({
         let state = state.clone();
         async move { reload(&state).await }

@@ -2,7 +2,7 @@
 
 use crate::api::*;
 use crate::error::{ErrorBody, ErrorCode};
-use crate::handlers::{admin, entities, matching, search, system};
+use crate::handlers::{admin, cases, entities, matching, search, system};
 use crate::state::ReloadReport;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -24,6 +24,18 @@ use utoipa::{Modify, OpenApi};
         system::metrics,
         system::openapi,
         admin::reload,
+        cases::me,
+        cases::list,
+        cases::detail,
+        cases::import,
+        cases::assign,
+        cases::comment,
+        cases::status,
+        cases::close,
+        cases::approve,
+        cases::reject_approval,
+        cases::audit,
+        cases::dashboard,
     ),
     components(schemas(
         MatchRequest, EntityExample, CleanedExample, MatchResponse, EntityMatches, TotalSpec,
@@ -37,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         (name = "data", description = "Entities and the catalog of loaded lists"),
         (name = "system", description = "Health, readiness, metrics, this document"),
         (name = "admin", description = "Index reloads (admin role)"),
+        (name = "cases", description = "The analyst workbench: cases, review, audit log, dashboard (analyst role; /me: screener)"),
     )
 )]
 struct ApiDoc;

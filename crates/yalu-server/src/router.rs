@@ -3,10 +3,14 @@
 //! | route | method | role |
 //! |---|---|---|
 //! | `/healthz`, `/readyz` | GET | none |
+//! | `/`, `/ui/...` (the workbench pages; see [`crate::ui`]) | GET | none |
 //! | `/match/{dataset}` | POST | screener |
 //! | `/search/{dataset}` | GET | screener |
 //! | `/entities/{id}` | GET | screener |
 //! | `/catalog`, `/algorithms`, `/openapi.json` | GET | screener |
+//! | `/me` | GET | screener |
+//! | `/cases`, `/cases/{id}`, `/audit`, `/dashboard` | GET | analyst |
+//! | `/cases/import`, `/cases/{id}/{assign,comment,status,close,approve,reject-approval}` | POST | analyst |
 //! | `/metrics` | GET | analyst |
 //! | `/admin/reload` | POST | admin |
 //!
@@ -16,7 +20,7 @@
 //! limit, body size limit.
 
 use crate::auth;
-use crate::handlers::{admin, entities, matching, search, system};
+use crate::handlers::{admin, cases, entities, matching, search, system};
 use crate::middleware::{
     method_not_allowed, panic_response, record_metrics, route_not_found, time_limit,
 };
@@ -46,17 +50,34 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/catalog", get(system::catalog))
         .route("/algorithms", get(system::algorithms))
         .route("/openapi.json", get(system::openapi))
+        .route("/me", get(cases::me))
         .route_layer(from_fn_with_state(state.clone(), auth::require_screener));
     let analyst = Router::new()
         .route("/metrics", get(system::metrics))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_analyst));
+    // The analyst workbench: cases, review, audit log, dashboard.
+    let workbench = Router::new()
+        .route("/cases", get(cases::list))
+        .route("/cases/import", post(cases::import))
+        .route("/cases/{id}", get(cases::detail))
+        .route("/cases/{id}/assign", post(cases::assign))
+        .route("/cases/{id}/comment", post(cases::comment))
+        .route("/cases/{id}/status", post(cases::status))
+        .route("/cases/{id}/close", post(cases::close))
+        .route("/cases/{id}/approve", post(cases::approve))
+        .route("/cases/{id}/reject-approval", post(cases::reject_approval))
+        .route("/audit", get(cases::audit))
+        .route("/dashboard", get(cases::dashboard))
         .route_layer(from_fn_with_state(state.clone(), auth::require_analyst));
     let admin = Router::new()
         .route("/admin/reload", post(admin::reload))
         .route_layer(from_fn_with_state(state.clone(), auth::require_admin));
     Router::new()
         .merge(public)
+        .merge(crate::ui::routes())
         .merge(screener)
         .merge(analyst)
+        .merge(workbench)
         .merge(admin)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -83,6 +83,9 @@ pub struct AppState {
     pub reloading: Mutex<()>,
     /// Prometheus counters and histograms.
     pub metrics: Metrics,
+    /// Cases and the audit log (the key store unless set apart); `None`
+    /// answers the case routes with `cases_unavailable`.
+    pub cases: Option<Arc<Store>>,
 }
 
 impl AppState {
@@ -90,12 +93,16 @@ impl AppState {
         AppState {
             index: ArcSwapOption::const_empty(),
             source,
-            auth,
             screening: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
             limits,
             defaults,
             reloading: Mutex::new(()),
             metrics: Metrics::default(),
+            cases: match &auth {
+                Auth::Keys(store) => Some(store.clone()),
+                Auth::Disabled => None,
+            },
+            auth,
         }
     }
 

@@ -1,7 +1,7 @@
 //! API keys with roles, stored only as hashes.
 
+use crate::db::Value;
 use crate::{Store, StoreError, format_timestamp, unix_now};
-use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
@@ -67,6 +67,8 @@ pub struct CreatedKey {
 pub struct VerifiedKey {
     pub id: String,
     pub role: Role,
+    /// The label given at creation, if any.
+    pub label: Option<String>,
 }
 
 /// A key as listed: never the secret.
@@ -103,50 +105,52 @@ impl<'s> KeyStore<'s> {
         let secret = hex(&random_bytes::<SECRET_BYTES>()?);
         let key = format!("{PREFIX}{id}_{secret}");
         let hash = Sha256::digest(key.as_bytes());
-        self.store.lock().execute(
-            "INSERT INTO api_keys (key_id, role, key_hash, label, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![id, role.as_str(), hash.as_slice(), label, unix_now()],
-        )?;
+        self.store.db().run(|db| {
+            db.exec(
+                "INSERT INTO api_keys (key_id, role, key_hash, label, created_at)
+                 VALUES (?, ?, ?, ?, ?)",
+                &[
+                    id.as_str().into(),
+                    role.as_str().into(),
+                    hash.as_slice().into(),
+                    label.into(),
+                    unix_now().into(),
+                ],
+            )
+        })?;
         Ok(CreatedKey { id, role, key })
     }
 
     /// Every key, revoked ones included, oldest first.
     pub fn list(&self) -> Result<Vec<ApiKeyInfo>, StoreError> {
-        let conn = self.store.lock();
-        let mut stmt = conn.prepare(
-            "SELECT key_id, role, label, created_at, revoked_at FROM api_keys
-             ORDER BY created_at, key_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-            ))
+        let rows = self.store.db().run(|db| {
+            db.query(
+                "SELECT key_id, role, label, created_at, revoked_at FROM api_keys
+                 ORDER BY created_at, key_id",
+                &[],
+            )
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, role, label, created, revoked) = row?;
-            out.push(ApiKeyInfo {
-                id,
-                role: role.parse()?,
-                label,
-                created_at: format_timestamp(created),
-                revoked_at: revoked.map(format_timestamp),
-            });
-        }
-        Ok(out)
+        rows.iter()
+            .map(|r| {
+                Ok(ApiKeyInfo {
+                    id: r[0].text()?,
+                    role: r[1].text()?.parse()?,
+                    label: r[2].opt_text()?,
+                    created_at: format_timestamp(r[3].int()?),
+                    revoked_at: r[4].opt_int()?.map(format_timestamp),
+                })
+            })
+            .collect()
     }
 
     /// Revokes a key by id. Returns false when no active key has that id.
     pub fn revoke(&self, id: &str) -> Result<bool, StoreError> {
-        let n = self.store.lock().execute(
-            "UPDATE api_keys SET revoked_at = ?2 WHERE key_id = ?1 AND revoked_at IS NULL",
-            rusqlite::params![id, unix_now()],
-        )?;
+        let n = self.store.db().run(|db| {
+            db.exec(
+                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+                &[unix_now().into(), id.into()],
+            )
+        })?;
         Ok(n == 1)
     }
 
@@ -156,37 +160,37 @@ impl<'s> KeyStore<'s> {
         let Some(id) = key_id(presented) else {
             return Ok(None);
         };
-        let row: Option<(String, Vec<u8>, Option<i64>)> = self
-            .store
-            .lock()
-            .query_row(
-                "SELECT role, key_hash, revoked_at FROM api_keys WHERE key_id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        let row = self.store.db().run(|db| {
+            db.query_opt(
+                "SELECT role, key_hash, revoked_at, label FROM api_keys WHERE key_id = ?",
+                &[Value::from(id)],
             )
-            .optional()?;
-        let Some((role, stored, revoked)) = row else {
+        })?;
+        let Some(row) = row else {
             return Ok(None);
         };
+        let stored = row[1].blob()?;
         let hash = Sha256::digest(presented.as_bytes());
         let equal: bool = hash.as_slice().ct_eq(&stored).into();
-        if !equal || revoked.is_some() {
+        if !equal || row[2].opt_int()?.is_some() {
             return Ok(None);
         }
         Ok(Some(VerifiedKey {
             id: id.to_string(),
-            role: role.parse()?,
+            role: row[0].text()?.parse()?,
+            label: row[3].opt_text()?,
         }))
     }
 
     /// Number of active (not revoked) keys.
     pub fn active_count(&self) -> Result<usize, StoreError> {
-        let n: i64 = self.store.lock().query_row(
-            "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n as usize)
+        let row = self.store.db().run(|db| {
+            db.query_one(
+                "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL",
+                &[],
+            )
+        })?;
+        Ok(row[0].int()? as usize)
     }
 }
 
@@ -235,12 +239,11 @@ mod tests {
     fn only_the_hash_is_stored() {
         let store = Store::open_in_memory().unwrap();
         let created = store.keys().create(Role::Screener, Some("t")).unwrap();
-        let conn = store.lock();
-        let (id, hash): (String, Vec<u8>) = conn
-            .query_row("SELECT key_id, key_hash FROM api_keys", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+        let row = store
+            .db()
+            .run(|db| db.query_one("SELECT key_id, key_hash FROM api_keys", &[]))
             .unwrap();
+        let (id, hash) = (row[0].text().unwrap(), row[1].blob().unwrap());
         assert_eq!(id, created.id);
         assert_eq!(hash.len(), 32);
         let secret = created.key.rsplit('_').next().unwrap();

@@ -1,10 +1,13 @@
 //! # yalu-store
 //!
-//! Yalu's persistence crate. Today it holds the API keys of the screening
-//! server; cases and the audit log will live here too. The default backend is
-//! one SQLite file (bundled SQLite, no server to run). The schema is created
-//! and upgraded by plain SQL files under `migrations/`, applied in order and
-//! recorded in the `schema_migrations` table.
+//! Yalu's persistence crate: the API keys of the screening server, the
+//! cases analysts review (alerts from `yalu detect`, hits from `yalu
+//! screen`), and the append-only audit log of every review action. The
+//! default backend is one SQLite file (bundled SQLite, no server to run);
+//! [`Store::open_url`] with a `postgres://` URL uses PostgreSQL instead. The
+//! schema is created and upgraded by one set of plain SQL files under
+//! `migrations/`, applied in order and recorded in the `schema_migrations`
+//! table. See [`cases`] for the review flow.
 //!
 //! ## Tutorial
 //!
@@ -40,31 +43,53 @@
 //! timeout, and every verification reads the table, so a new or revoked key
 //! takes effect on the next request.
 
+pub mod cases;
+mod db;
 mod error;
 pub mod keys;
 mod migrate;
 
+pub use cases::{
+    AuditEntry, Case, CaseDetail, CaseFilter, CaseKind, CaseStatus, CaseStore, Comment, Dashboard,
+    ImportReport, Resolution,
+};
+pub use db::BackendKind;
 pub use error::StoreError;
 pub use keys::{ApiKeyInfo, CreatedKey, KeyStore, Role, VerifiedKey};
 
+use db::Backend;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How long a statement waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// An open store: one SQLite connection, migrated to the latest schema.
+/// An open store: one connection (SQLite file or PostgreSQL server),
+/// migrated to the latest schema.
 ///
 /// `Store` is `Send + Sync`; statements are serialised on one connection,
-/// which is ample for key look-ups (an indexed read of one row).
+/// which is ample for key look-ups and case review. Every call blocks the
+/// calling thread (in async code, call it from `spawn_blocking`; the
+/// PostgreSQL client must not run on an async worker thread).
 pub struct Store {
-    conn: Mutex<Connection>,
+    backend: Backend,
     location: Option<PathBuf>,
+    description: String,
 }
 
 impl Store {
+    /// Opens `database`: a `postgres://` or `postgresql://` URL selects
+    /// PostgreSQL, anything else is the path of a SQLite file.
+    pub fn open_url(database: &str) -> Result<Store, StoreError> {
+        if is_postgres_url(database) {
+            Store::open_postgres(database, None)
+        } else {
+            Store::open(Path::new(database))
+        }
+    }
+
     /// Opens the SQLite file at `path`, creating it (and its parent folder)
     /// if needed, and applies pending migrations.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -83,34 +108,117 @@ impl Store {
             .map_err(|e| StoreError::open(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| StoreError::open(path, e))?;
-        Self::with_connection(conn, Some(path.to_path_buf()))
+        Self::with_backend(
+            Backend::Sqlite(Mutex::new(conn)),
+            Some(path.to_path_buf()),
+            format!("SQLite file {}", path.display()),
+        )
     }
 
-    /// A private in-memory store (tests, demos).
+    /// A private in-memory SQLite store (tests, demos).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(StoreError::Sqlite)?;
-        Self::with_connection(conn, None)
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Self::with_backend(
+            Backend::Sqlite(Mutex::new(conn)),
+            None,
+            "SQLite in memory".to_string(),
+        )
     }
 
-    fn with_connection(
-        mut conn: Connection,
+    /// Connects to PostgreSQL at `url` (plain TCP, no TLS) and applies
+    /// pending migrations. With `schema`, the store lives in that schema
+    /// (created if missing) instead of the connection's default one, which
+    /// lets several stores share one database (tests do this).
+    pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        let shown = redact_url(url);
+        let connect_err = |source| StoreError::Connect {
+            url: shown.clone(),
+            source,
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(connect_err)?;
+        // Quiet the "relation already exists, skipping" notices.
+        client
+            .batch_execute("SET client_min_messages TO warning")
+            .map_err(connect_err)?;
+        let mut description = format!("PostgreSQL {shown}");
+        if let Some(schema) = schema {
+            let valid = !schema.is_empty()
+                && schema.len() <= 63
+                && !schema.starts_with(|c: char| c.is_ascii_digit())
+                && schema
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !valid {
+                return Err(StoreError::BadSchemaName(schema.to_string()));
+            }
+            client
+                .batch_execute(&format!(
+                    "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
+                ))
+                .map_err(connect_err)?;
+            description.push_str(&format!(" (schema {schema})"));
+        }
+        Self::with_backend(Backend::Postgres(Mutex::new(client)), None, description)
+    }
+
+    /// Drops a schema made by [`Store::open_postgres`] with `Some(schema)`,
+    /// with everything in it (tests clean up with this). The audit log's
+    /// guard refuses row changes, not dropping the whole store.
+    pub fn drop_postgres_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+        if !schema
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(StoreError::BadSchemaName(schema.to_string()));
+        }
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|source| {
+            StoreError::Connect {
+                url: redact_url(url),
+                source,
+            }
+        })?;
+        client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))?;
+        Ok(())
+    }
+
+    /// Runs one raw statement (tests of the database's own guards).
+    #[doc(hidden)]
+    pub fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        self.backend.run(|db| db.exec(sql, &[]))
+    }
+
+    fn with_backend(
+        backend: Backend,
         location: Option<PathBuf>,
+        description: String,
     ) -> Result<Store, StoreError> {
-        migrate::apply(&mut conn)?;
+        migrate::apply(&backend)?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            backend,
             location,
+            description,
         })
     }
 
-    /// The file behind this store (`None` when in memory).
+    /// The SQLite file behind this store (`None` in memory or on PostgreSQL).
     pub fn location(&self) -> Option<&Path> {
         self.location.as_deref()
     }
 
+    /// Where the store is, for messages (a PostgreSQL password is never shown).
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+
+    /// Which database this store uses.
+    pub fn backend(&self) -> BackendKind {
+        self.backend.kind()
+    }
+
     /// The schema version: the number of the last migration applied.
     pub fn schema_version(&self) -> Result<u32, StoreError> {
-        migrate::current_version(&self.lock())
+        self.backend.run(migrate::current_version)
     }
 
     /// API keys.
@@ -118,11 +226,56 @@ impl Store {
         KeyStore::new(self)
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave the connection in a
-        // state worse than an aborted statement; keep serving.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// Cases, their review and the audit log.
+    pub fn cases(&self) -> CaseStore<'_> {
+        CaseStore::new(self)
     }
+
+    pub(crate) fn db(&self) -> &Backend {
+        &self.backend
+    }
+}
+
+/// True for `postgres://` and `postgresql://` URLs.
+pub fn is_postgres_url(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
+
+/// The URL with its password, if any, replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn unix_now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Formats Unix milliseconds as RFC 3339 UTC with milliseconds
+/// (`2026-11-28T10:15:00.123Z`).
+pub fn format_timestamp_millis(millis: i64) -> String {
+    let base = format_timestamp(millis.div_euclid(1000));
+    format!(
+        "{}.{:03}Z",
+        base.trim_end_matches('Z'),
+        millis.rem_euclid(1000)
+    )
 }
 
 /// Seconds since the Unix epoch, now.
@@ -164,6 +317,21 @@ mod tests {
         assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_timestamp(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(format_timestamp(1_798_761_599), "2026-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn millisecond_timestamps_and_redacted_urls() {
+        assert_eq!(format_timestamp_millis(1_500), "1970-01-01T00:00:01.500Z");
+        assert_eq!(
+            redact_url("postgres://bob:secret@db:5432/yalu"),
+            "postgres://bob:***@db:5432/yalu"
+        );
+        assert_eq!(
+            redact_url("postgres://root@127.0.0.1/test"),
+            "postgres://root@127.0.0.1/test"
+        );
+        assert!(is_postgres_url("postgresql://x/y"));
+        assert!(!is_postgres_url("yalu.db"));
     }
 
     #[test]

@@ -51,3 +51,47 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// The PostgreSQL server tests use: trust authentication on the local
+/// machine, database `test`.
+pub const POSTGRES_URL: &str = "postgres://root@127.0.0.1:5432/test";
+
+/// Whether an absent PostgreSQL must fail the test (`YALU_REQUIRE_POSTGRES=1`).
+pub fn postgres_required() -> bool {
+    std::env::var("YALU_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// The URL of the local PostgreSQL server when something listens on its
+/// port, or `None` after printing a skip notice. Panics instead when
+/// `YALU_REQUIRE_POSTGRES=1`.
+pub fn postgres_url() -> Option<String> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 5432));
+    match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)) {
+        Ok(_) => Some(POSTGRES_URL.to_string()),
+        Err(e) => {
+            if postgres_required() {
+                panic!("YALU_REQUIRE_POSTGRES=1 but PostgreSQL at {addr} is unreachable: {e}");
+            }
+            eprintln!(
+                "SKIPPED: no PostgreSQL at {addr} ({e}); set YALU_REQUIRE_POSTGRES=1 to make this fail"
+            );
+            None
+        }
+    }
+}
+
+/// A schema name no other test (or test run) uses: `prefix`, the process
+/// id, the time and a counter.
+pub fn unique_schema(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000_000_000)
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{nanos}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}

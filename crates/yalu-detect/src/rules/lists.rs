@@ -59,7 +59,10 @@ fn org_entity(o: &Organization) -> Entity {
 }
 
 fn dates(e: &Entity) -> Vec<FuzzyDate> {
-    e.get(prop::BIRTH_DATE).iter().filter_map(|d| d.parse().ok()).collect()
+    e.get(prop::BIRTH_DATE)
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .collect()
 }
 
 /// Screens every resolved person and every organisation. Identical queries
@@ -107,9 +110,17 @@ pub fn screen(ctx: &Context, index: &Index) -> Vec<ListMatch> {
                         return true;
                     }
                     let (a, b) = (dates(q), dates(h.entity));
-                    a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| x.compatible(y)))
+                    a.is_empty()
+                        || b.is_empty()
+                        || a.iter().any(|x| b.iter().any(|y| x.compatible(y)))
                 })
-                .map(|h| (h.entity.id.clone(), h.entity.caption().to_string(), h.scored.score))
+                .map(|h| {
+                    (
+                        h.entity.id.clone(),
+                        h.entity.caption().to_string(),
+                        h.scored.score,
+                    )
+                })
                 .collect()
         })
         .collect();

@@ -39,7 +39,12 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// Indexes the data for the rules; screens against `index` when given.
-    pub fn new(data: &'a DataSet, res: &'a Resolution, set: &'a RuleSet, index: Option<&Index>) -> Context<'a> {
+    pub fn new(
+        data: &'a DataSet,
+        res: &'a Resolution,
+        set: &'a RuleSet,
+        index: Option<&Index>,
+    ) -> Context<'a> {
         let n = res.persons.len();
         let dprk_code = set.general.dprk_nationality.to_ascii_lowercase();
         let dprk = res
@@ -112,7 +117,9 @@ impl<'a> Context<'a> {
     pub fn is_work(&self, d: &Document) -> bool {
         match d.kind {
             DocKind::WorkPermit => true,
-            DocKind::Visa | DocKind::ResidencePermit => d.category.is_some_and(|c| self.work_categories.contains(&c)),
+            DocKind::Visa | DocKind::ResidencePermit => d
+                .category
+                .is_some_and(|c| self.work_categories.contains(&c)),
             DocKind::Passport => false,
         }
     }
@@ -120,7 +127,8 @@ impl<'a> Context<'a> {
     /// A visa or residence permit of a non-work category.
     pub fn is_nonwork(&self, d: &Document) -> bool {
         matches!(d.kind, DocKind::Visa | DocKind::ResidencePermit)
-            && d.category.is_some_and(|c| self.nonwork_categories.contains(&c))
+            && d.category
+                .is_some_and(|c| self.nonwork_categories.contains(&c))
     }
 
     /// Days a document is valid: from its start (`valid_from`, else
@@ -193,7 +201,10 @@ fn rule_fns() -> [(&'static str, RuleFn); 14] {
         ("BULK_WAGE_SINGLE_PAYEE", orgs::bulk_wage_single_payee),
         ("AGENCY_DPRK_CONCENTRATION", orgs::agency_dprk_concentration),
         ("GROUP_CROSSING_TO_SITE", orgs::group_crossing_to_site),
-        ("STATUS_SWITCH_SAME_EMPLOYER", persons::status_switch_same_employer),
+        (
+            "STATUS_SWITCH_SAME_EMPLOYER",
+            persons::status_switch_same_employer,
+        ),
         ("DEADLINE_CHURN", persons::deadline_churn),
         ("FRONT_COMPANY_LINK", orgs::front_company_link),
         ("NATIONALITY_CONFLICT", persons::nationality_conflict),
@@ -215,8 +226,12 @@ pub fn detect(ctx: &Context) -> Vec<Alert> {
                 return Vec::new();
             }
             let severity = severity_of(&info.severity);
-            let mut alerts: Vec<Alert> = f(ctx).into_iter().map(|f| f.into_alert(id, severity, annual)).collect();
-            alerts.sort_by(|a, b| (a.period_start, &a.alert_id).cmp(&(b.period_start, &b.alert_id)));
+            let mut alerts: Vec<Alert> = f(ctx)
+                .into_iter()
+                .map(|f| f.into_alert(id, severity, annual))
+                .collect();
+            alerts
+                .sort_by(|a, b| (a.period_start, &a.alert_id).cmp(&(b.period_start, &b.alert_id)));
             alerts.dedup_by(|a, b| a.alert_id == b.alert_id);
             alerts
         })

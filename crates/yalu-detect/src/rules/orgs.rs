@@ -7,7 +7,10 @@ use crate::records::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// DPRK placements grouped by an organisation key, in org order.
-fn dprk_placements_by(ctx: &Context, key: impl Fn(&Placement) -> Option<OrgIx>) -> BTreeMap<OrgIx, Vec<u32>> {
+fn dprk_placements_by(
+    ctx: &Context,
+    key: impl Fn(&Placement) -> Option<OrgIx>,
+) -> BTreeMap<OrgIx, Vec<u32>> {
     let mut out: BTreeMap<OrgIx, Vec<u32>> = BTreeMap::new();
     for (i, p) in ctx.data.placements.iter().enumerate() {
         if ctx.is_dprk_record(p.person)
@@ -65,7 +68,10 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
             while j + 1 < batches.len() && batches[j + 1].0.since(batches[i].0) <= prm.window_days {
                 j += 1;
             }
-            let total: BTreeSet<usize> = batches[i..=j].iter().flat_map(|b| b.2.iter().copied()).collect();
+            let total: BTreeSet<usize> = batches[i..=j]
+                .iter()
+                .flat_map(|b| b.2.iter().copied())
+                .collect();
             if j + 1 - i >= prm.min_batches && total.len() >= prm.min_total {
                 marked[i..=j].iter_mut().for_each(|m| *m = true);
             }
@@ -77,7 +83,10 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
                 continue;
             }
             let mut j = i;
-            while j + 1 < batches.len() && marked[j + 1] && batches[j + 1].0.since(batches[j].0) <= prm.window_days {
+            while j + 1 < batches.len()
+                && marked[j + 1]
+                && batches[j + 1].0.since(batches[j].0) <= prm.window_days
+            {
                 j += 1;
             }
             let chain = &batches[i..=j];
@@ -88,8 +97,14 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
             };
             f.subjects.insert(org_id(ctx, agency));
             add_placements(ctx, &mut f, &placements);
-            let clients: BTreeSet<OrgIx> = placements.iter().map(|p| ctx.data.placements[*p as usize].client).collect();
-            let sizes: Vec<String> = chain.iter().map(|b| format!("{} on {}", b.2.len(), b.0)).collect();
+            let clients: BTreeSet<OrgIx> = placements
+                .iter()
+                .map(|p| ctx.data.placements[*p as usize].client)
+                .collect();
+            let sizes: Vec<String> = chain
+                .iter()
+                .map(|b| format!("{} on {}", b.2.len(), b.0))
+                .collect();
             f.summary = format!(
                 "Agency {} sent {} DPRK workers in {} batches ({}) to {} client(s).",
                 ctx.org_label(agency),
@@ -123,8 +138,10 @@ pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
                 j += 1;
             }
             let leaving: Vec<u32> = ends[i..=j].iter().map(|e| e.1).collect();
-            let leavers: BTreeSet<usize> =
-                leaving.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+            let leavers: BTreeSet<usize> = leaving
+                .iter()
+                .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
+                .collect();
             if leavers.len() < prm.min_leaving {
                 i += 1;
                 continue;
@@ -140,13 +157,19 @@ pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
                         && !leavers.contains(&ctx.person_of(p.person))
                 })
                 .collect();
-            let arrivals: BTreeSet<usize> =
-                arriving.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+            let arrivals: BTreeSet<usize> = arriving
+                .iter()
+                .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
+                .collect();
             if arrivals.len() < prm.min_arriving {
                 i += 1;
                 continue;
             }
-            let last_start = arriving.iter().map(|pl| ctx.data.placements[*pl as usize].start).max().unwrap_or(last);
+            let last_start = arriving
+                .iter()
+                .map(|pl| ctx.data.placements[*pl as usize].start)
+                .max()
+                .unwrap_or(last);
             let mut f = Finding {
                 period: Some((first, last_start.max(last))),
                 ..Default::default()
@@ -230,7 +253,10 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             .filter(|p| p.wage_currency.as_deref() == Some(currency))
             .filter_map(|p| p.wage_amount)
             .sum();
-        let paid: f64 = payments.iter().map(|i| ctx.data.payments[*i as usize].amount).sum();
+        let paid: f64 = payments
+            .iter()
+            .map(|i| ctx.data.payments[*i as usize].amount)
+            .sum();
         if wages <= 0.0 || paid < prm.min_share * wages {
             continue;
         }
@@ -243,8 +269,16 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
         for &p in &workers {
             add_person(ctx, &mut f.subjects, p);
         }
-        f.evidence.extend(payments.iter().map(|i| ctx.data.payments[*i as usize].id.clone()));
-        f.evidence.extend(active.iter().map(|i| ctx.data.placements[*i as usize].id.clone()));
+        f.evidence.extend(
+            payments
+                .iter()
+                .map(|i| ctx.data.payments[*i as usize].id.clone()),
+        );
+        f.evidence.extend(
+            active
+                .iter()
+                .map(|i| ctx.data.placements[*i as usize].id.clone()),
+        );
         f.workers = workers.iter().filter(|p| ctx.dprk[**p]).count();
         f.worker_days = active
             .iter()
@@ -283,7 +317,10 @@ pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for (agency, (total, dprk)) in by_agency {
-        let persons: BTreeSet<usize> = dprk.iter().map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person)).collect();
+        let persons: BTreeSet<usize> = dprk
+            .iter()
+            .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
+            .collect();
         let share = dprk.len() as f64 / total as f64;
         if persons.len() < prm.min_dprk || share < prm.min_share {
             continue;
@@ -291,8 +328,14 @@ pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
         let mut f = Finding::default();
         f.subjects.insert(org_id(ctx, agency));
         add_placements(ctx, &mut f, &dprk);
-        let from = dprk.iter().map(|pl| ctx.data.placements[*pl as usize].start).min();
-        let to = dprk.iter().map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1).max();
+        let from = dprk
+            .iter()
+            .map(|pl| ctx.data.placements[*pl as usize].start)
+            .min();
+        let to = dprk
+            .iter()
+            .map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1)
+            .max();
         f.period = from.zip(to);
         f.summary = format!(
             "Agency {} placed {} DPRK nationals: {} of its {total} placements ({:.0} %).",
@@ -325,7 +368,10 @@ pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
             let s = placement.start;
             for &c in &ctx.crossings_of[p] {
                 let cr = &ctx.data.crossings[c as usize];
-                if cr.direction != Direction::Entry || cr.day > s || s.since(cr.day) > prm.start_within_days {
+                if cr.direction != Direction::Entry
+                    || cr.day > s
+                    || s.since(cr.day) > prm.start_within_days
+                {
                     continue;
                 }
                 let mut keys = vec![Key::Day(cr.day, cr.country)];
@@ -333,7 +379,11 @@ pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
                     keys.push(Key::Ref(g.clone()));
                 }
                 for k in keys {
-                    groups.entry((placement.client, k)).or_default().entry(p).or_insert((c, pl));
+                    groups
+                        .entry((placement.client, k))
+                        .or_default()
+                        .entry(p)
+                        .or_insert((c, pl));
                 }
             }
         }
@@ -402,15 +452,23 @@ pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
         let why = match r.from {
             Party::Person(p) if ctx.is_dprk_record(p) => "a DPRK national",
             from if listed.contains(&from) => "a listed entity",
-            Party::Person(p) if listed.contains(&Party::Person(ctx.res.persons[ctx.person_of(p)].records[0])) => {
+            Party::Person(p)
+                if listed
+                    .contains(&Party::Person(ctx.res.persons[ctx.person_of(p)].records[0])) =>
+            {
                 "a listed person"
             }
             _ => continue,
         };
-        controls
-            .entry(o)
-            .or_default()
-            .push((r.from, r.id.clone(), format!("{} by {why} ({})", r.kind.as_str(), ctx.data.party_id(r.from))));
+        controls.entry(o).or_default().push((
+            r.from,
+            r.id.clone(),
+            format!(
+                "{} by {why} ({})",
+                r.kind.as_str(),
+                ctx.data.party_id(r.from)
+            ),
+        ));
     }
     let mut out = Vec::new();
     for (org, links) in controls {
@@ -433,8 +491,14 @@ pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
             f.evidence.insert(rid.clone());
         }
         add_placements(ctx, &mut f, &pls);
-        let from = pls.iter().map(|pl| ctx.data.placements[*pl as usize].start).min();
-        let to = pls.iter().map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1).max();
+        let from = pls
+            .iter()
+            .map(|pl| ctx.data.placements[*pl as usize].start)
+            .min();
+        let to = pls
+            .iter()
+            .map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1)
+            .max();
         f.period = from.zip(to);
         let whys: Vec<&str> = links.iter().map(|l| l.2.as_str()).collect();
         f.summary = format!(

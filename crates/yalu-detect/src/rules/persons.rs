@@ -11,7 +11,10 @@ fn per_person<F>(ctx: &Context, f: F) -> Vec<Finding>
 where
     F: Fn(usize) -> Vec<Finding> + Sync + Send,
 {
-    (0..ctx.res.persons.len()).into_par_iter().flat_map_iter(f).collect()
+    (0..ctx.res.persons.len())
+        .into_par_iter()
+        .flat_map_iter(f)
+        .collect()
 }
 
 fn categories(ctx: &Context, docs: &[DocIx]) -> String {
@@ -24,7 +27,12 @@ fn categories(ctx: &Context, docs: &[DocIx]) -> String {
 
 /// NONWORK_VISA_EMPLOYMENT.
 pub fn nonwork_visa_employment(ctx: &Context) -> Vec<Finding> {
-    let min = ctx.set.rules.nonwork_visa_employment.params.min_overlap_days;
+    let min = ctx
+        .set
+        .rules
+        .nonwork_visa_employment
+        .params
+        .min_overlap_days;
     per_person(ctx, |p| {
         if !ctx.dprk[p] || ctx.placements_of[p].is_empty() {
             return Vec::new();
@@ -47,7 +55,8 @@ pub fn nonwork_visa_employment(ctx: &Context) -> Vec<Finding> {
                 .copied()
                 .filter(|&d| {
                     let doc = &ctx.data.documents[d as usize];
-                    ctx.is_nonwork(doc) && ctx.validity(doc).is_some_and(|(s, e)| s <= to && e >= from)
+                    ctx.is_nonwork(doc)
+                        && ctx.validity(doc).is_some_and(|(s, e)| s <= to && e >= from)
                 })
                 .collect();
             let mut f = Finding {
@@ -57,12 +66,17 @@ pub fn nonwork_visa_employment(ctx: &Context) -> Vec<Finding> {
                 ..Default::default()
             };
             add_person(ctx, &mut f.subjects, p);
-            f.subjects.insert(ctx.data.organizations[placement.client as usize].id.clone());
+            f.subjects
+                .insert(ctx.data.organizations[placement.client as usize].id.clone());
             if let Some(a) = placement.agency {
-                f.subjects.insert(ctx.data.organizations[a as usize].id.clone());
+                f.subjects
+                    .insert(ctx.data.organizations[a as usize].id.clone());
             }
             f.evidence.insert(placement.id.clone());
-            f.evidence.extend(docs.iter().map(|d| ctx.data.documents[*d as usize].id.clone()));
+            f.evidence.extend(
+                docs.iter()
+                    .map(|d| ctx.data.documents[*d as usize].id.clone()),
+            );
             f.summary = format!(
                 "DPRK national {} worked at {} for {} days between {from} and {to} holding only non-work documents ({}).",
                 ctx.person_label(p),
@@ -104,7 +118,9 @@ fn by_country<'c>(ctx: &'c Context, p: usize) -> Vec<(&'static str, Vec<&'c Cros
 pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.visa_run_cycle.params;
     per_person(ctx, |p| {
-        if ctx.crossings_of[p].len() < 2 * prm.min_cycles || !ctx.has_nationality(p, &prm.nationalities) {
+        if ctx.crossings_of[p].len() < 2 * prm.min_cycles
+            || !ctx.has_nationality(p, &prm.nationalities)
+        {
             return Vec::new();
         }
         let docs = &ctx.docs_of[p];
@@ -170,7 +186,9 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
             let mut marked = vec![false; cycles.len()];
             for i in 0..cycles.len() {
                 let mut j = i;
-                while j + 1 < cycles.len() && cycles[j + 1].reentry_day.since(cycles[i].exit_day) <= prm.window_days {
+                while j + 1 < cycles.len()
+                    && cycles[j + 1].reentry_day.since(cycles[i].exit_day) <= prm.window_days
+                {
                     j += 1;
                 }
                 if j + 1 - i >= prm.min_cycles {
@@ -214,8 +232,16 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
                     ctx.person_label(p),
                     events[0].country.to_ascii_uppercase(),
                     chain.len(),
-                    chain.iter().map(|c| c.exit_day.since(c.entry_day)).max().unwrap_or(0),
-                    chain.iter().map(|c| c.reentry_day.since(c.exit_day)).max().unwrap_or(0),
+                    chain
+                        .iter()
+                        .map(|c| c.exit_day.since(c.entry_day))
+                        .max()
+                        .unwrap_or(0),
+                    chain
+                        .iter()
+                        .map(|c| c.reentry_day.since(c.exit_day))
+                        .max()
+                        .unwrap_or(0),
                 );
                 out.push(f);
                 i = j + 1;
@@ -257,7 +283,8 @@ pub fn income_after_deadline(ctx: &Context) -> Vec<Finding> {
                 let (a, b) = ctx.running(placement);
                 after.add(a.max(deadline.plus(1)), b);
                 f.evidence.insert(placement.id.clone());
-                f.subjects.insert(ctx.data.organizations[placement.client as usize].id.clone());
+                f.subjects
+                    .insert(ctx.data.organizations[placement.client as usize].id.clone());
             }
         }
         let mut wages = 0;
@@ -269,7 +296,8 @@ pub fn income_after_deadline(ctx: &Context) -> Vec<Finding> {
             {
                 wages += 1;
                 f.evidence.insert(payment.id.clone());
-                f.subjects.insert(ctx.data.organizations[o as usize].id.clone());
+                f.subjects
+                    .insert(ctx.data.organizations[o as usize].id.clone());
                 last_pay = last_pay.max(Some(payment.day));
             }
         }
@@ -314,7 +342,8 @@ pub fn work_auth_after_2375(ctx: &Context) -> Vec<Finding> {
             };
             add_person(ctx, &mut f.subjects, p);
             if let Some(s) = doc.sponsor {
-                f.subjects.insert(ctx.data.organizations[s as usize].id.clone());
+                f.subjects
+                    .insert(ctx.data.organizations[s as usize].id.clone());
             }
             f.evidence.insert(doc.id.clone());
             f.summary = format!(
@@ -333,15 +362,25 @@ pub fn work_auth_after_2375(ctx: &Context) -> Vec<Finding> {
 
 /// STATUS_SWITCH_SAME_EMPLOYER.
 pub fn status_switch_same_employer(ctx: &Context) -> Vec<Finding> {
-    let gap = ctx.set.rules.status_switch_same_employer.params.max_gap_days;
+    let gap = ctx
+        .set
+        .rules
+        .status_switch_same_employer
+        .params
+        .max_gap_days;
     per_person(ctx, |p| {
         if !ctx.dprk[p] || ctx.placements_of[p].is_empty() {
             return Vec::new();
         }
-        let docs: Vec<&Document> = ctx.docs_of[p].iter().map(|d| &ctx.data.documents[*d as usize]).collect();
+        let docs: Vec<&Document> = ctx.docs_of[p]
+            .iter()
+            .map(|d| &ctx.data.documents[*d as usize])
+            .collect();
         let mut out = Vec::new();
         for w in docs.iter().filter(|d| ctx.is_work(d)) {
-            let (Some(ws), Some(u)) = (w.start(), w.valid_until) else { continue };
+            let (Some(ws), Some(u)) = (w.start(), w.valid_until) else {
+                continue;
+            };
             for n in docs.iter().filter(|d| ctx.is_nonwork(d)) {
                 let Some(ns) = n.start() else { continue };
                 if ns <= ws || ns.since(u).abs() > gap {
@@ -371,7 +410,11 @@ pub fn status_switch_same_employer(ctx: &Context) -> Vec<Finding> {
                     }
                 }
                 let Some((pa, pb)) = found else { continue };
-                let end = ctx.running(pb).1.min(ctx.validity(n).map_or(later, |v| v.1)).max(later);
+                let end = ctx
+                    .running(pb)
+                    .1
+                    .min(ctx.validity(n).map_or(later, |v| v.1))
+                    .max(later);
                 let mut f = Finding {
                     period: Some((u, end)),
                     workers: 1,
@@ -379,8 +422,10 @@ pub fn status_switch_same_employer(ctx: &Context) -> Vec<Finding> {
                     ..Default::default()
                 };
                 add_person(ctx, &mut f.subjects, p);
-                f.subjects.insert(ctx.data.organizations[pa.client as usize].id.clone());
-                f.evidence.extend([w.id.clone(), n.id.clone(), pa.id.clone(), pb.id.clone()]);
+                f.subjects
+                    .insert(ctx.data.organizations[pa.client as usize].id.clone());
+                f.evidence
+                    .extend([w.id.clone(), n.id.clone(), pa.id.clone(), pb.id.clone()]);
                 f.summary = format!(
                     "DPRK national {}'s work authorisation ended on {u}; a {} document started on {ns} while {} kept them on.",
                     ctx.person_label(p),
@@ -409,7 +454,11 @@ pub fn deadline_churn(ctx: &Context) -> Vec<Finding> {
                 if x.direction != Direction::Exit || e.direction != Direction::Entry {
                     continue;
                 }
-                if x.day < d.plus(-prm.exit_before_days) || x.day > d || e.day <= d || e.day > d.plus(prm.reentry_within_days) {
+                if x.day < d.plus(-prm.exit_before_days)
+                    || x.day > d
+                    || e.day <= d
+                    || e.day > d.plus(prm.reentry_within_days)
+                {
                     continue;
                 }
                 let mut worker_days = 0;
@@ -468,7 +517,11 @@ pub fn nationality_conflict(ctx: &Context) -> Vec<Finding> {
             .iter()
             .map(|r| {
                 let rec = &ctx.data.persons[*r as usize];
-                format!("{} says {}", rec.id, rec.nationality.unwrap_or("?").to_ascii_uppercase())
+                format!(
+                    "{} says {}",
+                    rec.id,
+                    rec.nationality.unwrap_or("?").to_ascii_uppercase()
+                )
             })
             .collect();
         f.summary = format!(

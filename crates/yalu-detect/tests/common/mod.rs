@@ -12,11 +12,14 @@ pub struct Fixture {
     pub rules: Option<String>,
 }
 
-pub const PERSONS: &str = "person_id,full_name,name_original_script,birth_date,gender,nationality,passport_number,source";
+pub const PERSONS: &str =
+    "person_id,full_name,name_original_script,birth_date,gender,nationality,passport_number,source";
 pub const DOCUMENTS: &str = "document_id,person_id,kind,category,issuing_country,number,sponsor_org_id,issued_on,valid_from,valid_until";
-pub const CROSSINGS: &str = "crossing_id,person_id,document_id,direction,country,port,crossed_at,group_ref";
+pub const CROSSINGS: &str =
+    "crossing_id,person_id,document_id,direction,country,port,crossed_at,group_ref";
 pub const PLACEMENTS: &str = "placement_id,person_id,agency_org_id,client_org_id,site,sector,role,start_on,end_on,wage_amount,wage_currency";
-pub const ORGS: &str = "org_id,name,name_original_script,kind,country,city,registration_number,sector";
+pub const ORGS: &str =
+    "org_id,name,name_original_script,kind,country,city,registration_number,sector";
 pub const RELATIONS: &str = "relation_id,from_id,to_id,kind,share,since,until";
 pub const PAYMENTS: &str = "payment_id,payer_id,payee_id,amount,currency,paid_on,channel,reference";
 
@@ -44,7 +47,9 @@ impl Fixture {
     /// A person with a distinct name and birth date derived from the id.
     pub fn person(&mut self, id: &str, nationality: &str) -> &mut Self {
         let n: u32 = id.bytes().map(|b| b as u32).sum::<u32>() + id.len() as u32 * 7;
-        let given = ["Chol", "Yong", "Myong", "Hyok", "Song", "Gwang", "Jin", "Hui", "Ok", "Sun"];
+        let given = [
+            "Chol", "Yong", "Myong", "Hyok", "Song", "Gwang", "Jin", "Hui", "Ok", "Sun",
+        ];
         let name = format!("Pak {} {}", given[(n % 10) as usize], id.to_uppercase());
         let birth = format!("19{:02}-{:02}-{:02}", 60 + n % 35, 1 + n % 12, 1 + n % 28);
         self.row(
@@ -54,7 +59,15 @@ impl Fixture {
         )
     }
 
-    pub fn doc(&mut self, id: &str, person: &str, kind: &str, category: &str, from: &str, until: &str) -> &mut Self {
+    pub fn doc(
+        &mut self,
+        id: &str,
+        person: &str,
+        kind: &str,
+        category: &str,
+        from: &str,
+        until: &str,
+    ) -> &mut Self {
         self.row(
             "documents",
             DOCUMENTS,
@@ -62,7 +75,15 @@ impl Fixture {
         )
     }
 
-    pub fn cross(&mut self, id: &str, person: &str, direction: &str, day: &str, doc: &str, group: &str) -> &mut Self {
+    pub fn cross(
+        &mut self,
+        id: &str,
+        person: &str,
+        direction: &str,
+        day: &str,
+        doc: &str,
+        group: &str,
+    ) -> &mut Self {
         self.row(
             "crossings",
             CROSSINGS,
@@ -70,7 +91,15 @@ impl Fixture {
         )
     }
 
-    pub fn place(&mut self, id: &str, person: &str, agency: &str, client: &str, start: &str, end: &str) -> &mut Self {
+    pub fn place(
+        &mut self,
+        id: &str,
+        person: &str,
+        agency: &str,
+        client: &str,
+        start: &str,
+        end: &str,
+    ) -> &mut Self {
         self.row(
             "placements",
             PLACEMENTS,
@@ -78,7 +107,15 @@ impl Fixture {
         )
     }
 
-    pub fn place_wage(&mut self, id: &str, person: &str, client: &str, start: &str, end: &str, wage: f64) -> &mut Self {
+    pub fn place_wage(
+        &mut self,
+        id: &str,
+        person: &str,
+        client: &str,
+        start: &str,
+        end: &str,
+        wage: f64,
+    ) -> &mut Self {
         self.row(
             "placements",
             PLACEMENTS,
@@ -87,11 +124,19 @@ impl Fixture {
     }
 
     pub fn pay(&mut self, id: &str, payer: &str, payee: &str, amount: f64, day: &str) -> &mut Self {
-        self.row("payments", PAYMENTS, &format!("{id},{payer},{payee},{amount},CNY,{day},bank,"))
+        self.row(
+            "payments",
+            PAYMENTS,
+            &format!("{id},{payer},{payee},{amount},CNY,{day},bank,"),
+        )
     }
 
     pub fn relation(&mut self, id: &str, from: &str, to: &str, kind: &str) -> &mut Self {
-        self.row("relations", RELATIONS, &format!("{id},{from},{to},{kind},,,"))
+        self.row(
+            "relations",
+            RELATIONS,
+            &format!("{id},{from},{to},{kind},,,"),
+        )
     }
 
     pub fn write(&self, dir: &std::path::Path) {
@@ -113,16 +158,27 @@ impl Fixture {
             None => RuleSet::default(),
         };
         let out = yalu_detect::run(dir.path(), None, &set, &ReadOptions::default()).unwrap();
-        assert!(out.rejected.is_empty(), "fixture rows rejected: {:?}", out.rejected);
+        assert!(
+            out.rejected.is_empty(),
+            "fixture rows rejected: {:?}",
+            out.rejected
+        );
         out
     }
 
     pub fn alerts(&self, rule: &str) -> Vec<Alert> {
-        self.run().alerts.into_iter().filter(|a| a.rule == rule).collect()
+        self.run()
+            .alerts
+            .into_iter()
+            .filter(|a| a.rule == rule)
+            .collect()
     }
 }
 
 /// `YYYY-MM-DD` of a day offset from a start date.
 pub fn day(start: &str, offset: i32) -> String {
-    yalu_detect::day::Day::parse(start).unwrap().plus(offset).to_string()
+    yalu_detect::day::Day::parse(start)
+        .unwrap()
+        .plus(offset)
+        .to_string()
 }

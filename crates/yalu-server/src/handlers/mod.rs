@@ -1,6 +1,7 @@
 //! Handlers: each parses its input, calls the engine and renders the answer.
 
 pub mod admin;
+pub mod cases;
 pub mod entities;
 pub mod matching;
 pub mod search;

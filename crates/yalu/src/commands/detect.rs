@@ -89,17 +89,23 @@ fn index(paths: &[PathBuf], strict: bool) -> anyhow::Result<Option<Index>> {
         return Ok(None);
     }
     let lists = super::load_lists(paths, strict)?;
-    Ok(Some(Index::build(lists.into_iter().flat_map(|l| l.entities))))
+    Ok(Some(Index::build(
+        lists.into_iter().flat_map(|l| l.entities),
+    )))
 }
 
 /// `<out>` with `.rejected.jsonl` in place of its extension.
 fn default_rejected(out: &Path) -> PathBuf {
-    let stem = out.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "alerts".into());
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "alerts".into());
     out.with_file_name(format!("{stem}.rejected.jsonl"))
 }
 
 fn write_jsonl<T: serde::Serialize>(path: &Path, items: &[T]) -> anyhow::Result<()> {
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = BufWriter::new(file);
     for item in items {
         serde_json::to_writer(&mut w, item)?;
@@ -145,16 +151,31 @@ fn print_summary(alerts: &[Alert]) {
         w += row.workers;
         r += row.estimated_revenue_usd;
     }
-    println!("{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}", "total", n, "", "", "", "", w, money(r));
+    println!(
+        "{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}",
+        "total",
+        n,
+        "",
+        "",
+        "",
+        "",
+        w,
+        money(r)
+    );
 }
 
 pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode> {
     let set = rule_set(args.rules.as_deref())?;
     let index = index(&args.lists, args.strict)?;
-    let opts = ReadOptions { strict: args.strict };
+    let opts = ReadOptions {
+        strict: args.strict,
+    };
     let outcome = yalu_detect::run(&args.data, index.as_ref(), &set, &opts)?;
     write_jsonl(&args.out, &outcome.alerts)?;
-    let rejected_path = args.rejected.clone().unwrap_or_else(|| default_rejected(&args.out));
+    let rejected_path = args
+        .rejected
+        .clone()
+        .unwrap_or_else(|| default_rejected(&args.out));
     write_jsonl(&rejected_path, &outcome.rejected)?;
     for r in outcome.rejected.iter().take(10) {
         eprintln!("rejected: {r}");
@@ -187,7 +208,11 @@ pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode
         t.rules.as_secs_f64()
     );
     print_summary(&outcome.alerts);
-    println!("{} alerts written to {}", outcome.alerts.len(), args.out.display());
+    println!(
+        "{} alerts written to {}",
+        outcome.alerts.len(),
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -202,7 +227,11 @@ pub fn run_rules(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
     let r = &set.resolution;
     println!(
         "resolution: name_threshold = {}, link_same_passport = {}, cross_nationality_name_threshold = {}, birth_dates_must_agree = {}, max_block_all_pairs = {}",
-        r.name_threshold, r.link_same_passport, r.cross_nationality_name_threshold, r.birth_dates_must_agree, r.max_block_all_pairs
+        r.name_threshold,
+        r.link_same_passport,
+        r.cross_nationality_name_threshold,
+        r.birth_dates_must_agree,
+        r.max_block_all_pairs
     );
     println!(
         "general: dprk_nationality = {}, annual_revenue_per_worker_usd = {}, as_of = {:?}",

@@ -4,6 +4,7 @@
 pub mod fetch;
 pub mod keys;
 pub mod detect;
+pub mod demo;
 mod lists;
 pub mod monitor;
 pub mod screen;
@@ -28,6 +29,7 @@ pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
         Command::Sim(args) => detect::run_sim(args),
         Command::Serve(args) => serve::run(args, config),
         Command::Keys(cmd) => keys::run(cmd, config),
+        Command::Demo(args) => demo::run(args, config),
         Command::Screen(args) => screen::run(args, config),
         Command::Monitor(args) => monitor::run(args, config),
     }

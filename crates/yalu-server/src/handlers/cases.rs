@@ -1,0 +1,555 @@
+//! The analyst workbench: cases, their review, the audit log, the
+//! dashboard, and `/me`. Every store call runs on the blocking pool (the
+//! PostgreSQL client blocks); the store writes each change and its audit
+//! entry in one transaction. The contract is `docs/workbench-api.md`.
+
+use super::json_body;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Extension, Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use yalu_store::cases::{CaseDetail, MAX_PAGE};
+use yalu_store::{
+    CaseFilter, CaseKind, CaseStatus, Resolution, Store, StoreError, cases::entry_fingerprint,
+};
+
+/// Cases per page when `limit` is absent.
+pub const DEFAULT_PAGE: u64 = 50;
+
+/// Runs `work` against the case store on the blocking pool.
+async fn with_store<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    let store = state.cases.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::CasesUnavailable,
+            "this server runs without a case store",
+        )
+    })?;
+    tokio::task::spawn_blocking(move || work(&store))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "case store task failed");
+            ApiError::new(
+                ErrorCode::Internal,
+                "the case store task failed unexpectedly",
+            )
+        })?
+        .map_err(store_error)
+}
+
+/// Maps a store refusal to its stable code; database failures are logged.
+pub fn store_error(e: StoreError) -> ApiError {
+    let code = match &e {
+        StoreError::CaseNotFound(_) => ErrorCode::CaseNotFound,
+        StoreError::InvalidImport { .. } => ErrorCode::InvalidImport,
+        StoreError::InvalidInput(_) => ErrorCode::InvalidCaseInput,
+        StoreError::RationaleRequired(_) => ErrorCode::RationaleRequired,
+        StoreError::FourEyes { .. } => ErrorCode::FourEyesViolation,
+        StoreError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+        _ => {
+            tracing::error!(error = %e, "case store failed");
+            return ApiError::new(
+                ErrorCode::StoreUnavailable,
+                "the case store could not be read or written",
+            );
+        }
+    };
+    ApiError::new(code, e.to_string())
+}
+
+fn case_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::parameter(format!("case id `{text}` is not a positive integer")))
+}
+
+fn parse_input<T: std::str::FromStr<Err = StoreError>>(text: &str) -> Result<T, ApiError> {
+    text.parse().map_err(store_error)
+}
+
+/// `GET /me`: who the key belongs to (screener role and up).
+#[utoipa::path(get, path = "/me", tag = "cases",
+    responses((status = 200, description = "`{\"key_id\", \"label\", \"role\"}`", body = Object),
+              (status = 401, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
+    Json(json!({
+        "key_id": caller.key_id,
+        "label": caller.label,
+        "role": caller.role.as_str(),
+    }))
+}
+
+/// `GET /cases`: the case queue, newest first, filtered.
+#[utoipa::path(get, path = "/cases", tag = "cases",
+    params(
+        ("status" = Option<String>, Query, description = "open, in_review, escalated, pending_approval or closed"),
+        ("rule" = Option<String>, Query, description = "An alert rule id or SCREENING_HIT"),
+        ("assignee" = Option<String>, Query, description = "Assigned to"),
+        ("kind" = Option<String>, Query, description = "alert or hit"),
+        ("q" = Option<String>, Query, description = "Case-insensitive text in the title, subject, record or entity id"),
+        ("limit" = Option<u64>, Query, description = "1 to 1000, default 50"),
+        ("offset" = Option<u64>, Query, description = "Cases to skip"),
+    ),
+    responses((status = 200, description = "`{\"cases\": [Case], \"total\": n}`", body = Object),
+              (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let mut filter = CaseFilter {
+        limit: DEFAULT_PAGE,
+        ..CaseFilter::default()
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+        if !seen.insert(k.to_string()) {
+            return Err(ApiError::parameter(format!("`{k}` is given twice")));
+        }
+        let v = v.trim().to_string();
+        let number = |v: &str| {
+            v.parse::<u64>().map_err(|_| {
+                ApiError::parameter(format!("`{k}` must be a non-negative integer, not `{v}`"))
+            })
+        };
+        match k.as_ref() {
+            "status" if !v.is_empty() => filter.status = Some(parse_input::<CaseStatus>(&v)?),
+            "kind" if !v.is_empty() => filter.kind = Some(parse_input::<CaseKind>(&v)?),
+            "rule" if !v.is_empty() => filter.rule = Some(v),
+            "assignee" if !v.is_empty() => filter.assignee = Some(v),
+            "q" if !v.is_empty() => filter.q = Some(v),
+            "status" | "kind" | "rule" | "assignee" | "q" => {}
+            "limit" => {
+                filter.limit = number(&v)?;
+                if filter.limit == 0 || filter.limit > MAX_PAGE {
+                    return Err(ApiError::parameter(format!(
+                        "`limit` must be between 1 and {MAX_PAGE}"
+                    )));
+                }
+            }
+            "offset" => filter.offset = number(&v)?,
+            other => {
+                return Err(ApiError::parameter(format!(
+                    "unknown parameter `{other}` (status, rule, assignee, kind, q, limit, offset)"
+                )));
+            }
+        }
+    }
+    let (cases, total) = with_store(&state, move |s| s.cases().list(&filter)).await?;
+    Ok(Json(json!({ "cases": cases, "total": total })))
+}
+
+/// `GET /cases/{id}`: the case, its alert or hit, comments, history, evidence.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "`{\"case\", \"alert\"|\"hit\", \"comments\", \"history\", \"evidence\"}`", body = Object),
+              (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn detail(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let d = with_store(&state, move |s| s.cases().detail(id)).await?;
+    Ok(Json(render_detail(d)))
+}
+
+fn render_detail(d: CaseDetail) -> Value {
+    let payload_key = match d.case.kind {
+        CaseKind::Alert => "alert",
+        CaseKind::Hit => "hit",
+    };
+    let evidence = evidence(d.case.kind, &d.payload);
+    let mut out = json!({
+        "case": d.case,
+        "comments": d.comments,
+        "history": d.history,
+        "evidence": evidence,
+    });
+    out[payload_key] = d.payload;
+    out
+}
+
+/// The evidence view, built from the imported alert or hit itself (the
+/// server does not hold the detection data set): an alert's period on a
+/// timeline and its subjects linked to its evidence records; a hit's
+/// record linked to the list entry.
+fn evidence(kind: CaseKind, p: &Value) -> Value {
+    let strings = |field: &str| -> Vec<String> {
+        p[field]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match kind {
+        CaseKind::Alert => {
+            let subjects = strings("subject_ids");
+            let records = strings("evidence_ids");
+            let person = subjects.first().cloned();
+            let mut timeline = Vec::new();
+            for (field, what) in [
+                ("period_start", "period_start"),
+                ("period_end", "period_end"),
+            ] {
+                if let Some(date) = p[field].as_str() {
+                    timeline.push(json!({
+                        "person_id": person, "date": date, "kind": what,
+                        "detail": p["summary"], "record_id": null,
+                    }));
+                }
+            }
+            let mut nodes: Vec<Value> = subjects
+                .iter()
+                .map(|s| json!({"id": s, "label": s, "kind": "subject"}))
+                .collect();
+            nodes.extend(
+                records
+                    .iter()
+                    .filter(|r| !subjects.contains(r))
+                    .map(|r| json!({"id": r, "label": r, "kind": "record"})),
+            );
+            let edges: Vec<Value> = subjects
+                .iter()
+                .flat_map(|s| {
+                    records
+                        .iter()
+                        .filter(move |r| *r != s)
+                        .map(move |r| json!({"from": s, "to": r, "kind": "evidence"}))
+                })
+                .collect();
+            json!({"timeline": timeline, "network": {"nodes": nodes, "edges": edges}})
+        }
+        CaseKind::Hit => {
+            let record = p["query_id"]
+                .as_str()
+                .or(p["record_id"].as_str())
+                .or(p["query_name"].as_str());
+            let entity = p["entity_id"].as_str().or(p["id"].as_str());
+            let (nodes, edges) = match (record, entity) {
+                (Some(r), Some(e)) => (
+                    vec![
+                        json!({"id": r, "label": p["query_name"].as_str().unwrap_or(r), "kind": "record"}),
+                        json!({"id": e, "label": p["caption"].as_str().unwrap_or(e), "kind": "list_entry"}),
+                    ],
+                    vec![json!({"from": r, "to": e, "kind": "match"})],
+                ),
+                _ => (vec![], vec![]),
+            };
+            json!({"timeline": [], "network": {"nodes": nodes, "edges": edges}})
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportBody {
+    alerts: Option<Vec<Value>>,
+    hits: Option<Vec<Value>>,
+}
+
+/// `POST /cases/import`: alerts (`yalu detect`) or hits (`yalu screen`, the
+/// API) become cases; the same finding twice is one case.
+#[utoipa::path(post, path = "/cases/import", tag = "cases",
+    request_body(content = Object, description = "`{\"alerts\": [...]}` or `{\"hits\": [...]}`"),
+    responses((status = 200, description = "`{\"created\", \"existing\", \"suppressed\", \"items\"}`", body = Object),
+              (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn import(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body: ImportBody = json_body(body)?;
+    let report = match (body.alerts, body.hits) {
+        (Some(alerts), None) => {
+            with_store(&state, move |s| {
+                s.cases().import_alerts(&caller.key_id, &alerts)
+            })
+            .await?
+        }
+        (None, Some(hits)) => {
+            // The list entries as currently loaded fingerprint each hit's
+            // entry, so a changed entry is raised again after a
+            // false-positive closing.
+            let loaded = state.index.load_full();
+            with_store(&state, move |s| {
+                let fingerprint = |id: &str| {
+                    let loaded = loaded.as_ref()?;
+                    let id = loaded.referents.get(id).map(String::as_str).unwrap_or(id);
+                    loaded.index.get(id).map(entry_fingerprint)
+                };
+                s.cases().import_hits(&caller.key_id, &hits, &fingerprint)
+            })
+            .await?
+        }
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "send exactly one of `alerts` and `hits`",
+            ));
+        }
+    };
+    Ok(Json(
+        serde_json::to_value(report).expect("reports serialise"),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignBody {
+    /// `null` (or absent) unassigns.
+    #[serde(default)]
+    assignee: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentBody {
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusBody {
+    status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseBody {
+    resolution: String,
+    #[serde(default)]
+    rationale: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    #[serde(default)]
+    rationale: Option<String>,
+}
+
+/// A body that may be empty (then `{}`).
+fn optional_body<T: serde::de::DeserializeOwned + Default>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    match &body {
+        Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
+        _ => json_body(body),
+    }
+}
+
+/// `POST /cases/{id}/assign` `{"assignee"}`.
+#[utoipa::path(post, path = "/cases/{id}/assign", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"assignee\": \"key id or name\"}` (null unassigns)"),
+    responses((status = 200, description = "The case", body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn assign(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: AssignBody = json_body(body)?;
+    let case = with_store(&state, move |s| {
+        s.cases()
+            .assign(&caller.key_id, id, body.assignee.as_deref())
+    })
+    .await?;
+    Ok(Json(json!(case)))
+}
+
+/// `POST /cases/{id}/comment` `{"text"}`.
+#[utoipa::path(post, path = "/cases/{id}/comment", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"text\": \"...\"}`"),
+    responses((status = 200, description = "The comment", body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn comment(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: CommentBody = json_body(body)?;
+    let comment = with_store(&state, move |s| {
+        s.cases().comment(&caller.key_id, id, &body.text)
+    })
+    .await?;
+    Ok(Json(json!(comment)))
+}
+
+/// `POST /cases/{id}/status` `{"status": "open"|"in_review"|"escalated"}`.
+#[utoipa::path(post, path = "/cases/{id}/status", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"status\": \"open\"|\"in_review\"|\"escalated\"}`"),
+    responses((status = 200, description = "The case", body = Object), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: StatusBody = json_body(body)?;
+    let to: CaseStatus = parse_input(&body.status)?;
+    let case = with_store(&state, move |s| {
+        s.cases().set_status(&caller.key_id, id, to)
+    })
+    .await?;
+    Ok(Json(json!(case)))
+}
+
+/// `POST /cases/{id}/close` `{"resolution", "rationale"}`: a true match
+/// waits for a second analyst's approval.
+#[utoipa::path(post, path = "/cases/{id}/close", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"resolution\": \"true_match\"|\"false_positive\"|\"not_actionable\", \"rationale\": \"...\"}`"),
+    responses((status = 200, description = "The case (closed, or pending_approval for a true match)", body = Object),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn close(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: CloseBody = json_body(body)?;
+    let resolution: Resolution = parse_input(&body.resolution)?;
+    let rationale = body.rationale.unwrap_or_default();
+    let case = with_store(&state, move |s| {
+        s.cases().close(&caller.key_id, id, resolution, &rationale)
+    })
+    .await?;
+    Ok(Json(json!(case)))
+}
+
+/// `POST /cases/{id}/approve` `{"rationale"?}`: a different analyst
+/// confirms a true-match closing.
+#[utoipa::path(post, path = "/cases/{id}/approve", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"rationale\": \"...\"}` (optional)"),
+    responses((status = 200, description = "The closed case", body = Object),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn approve(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: NoteBody = optional_body(body)?;
+    let case = with_store(&state, move |s| {
+        s.cases()
+            .approve(&caller.key_id, id, body.rationale.as_deref())
+    })
+    .await?;
+    Ok(Json(json!(case)))
+}
+
+/// `POST /cases/{id}/reject-approval` `{"rationale"?}`: back to in_review.
+#[utoipa::path(post, path = "/cases/{id}/reject-approval", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body(content = Object, description = "`{\"rationale\": \"...\"}` (optional)"),
+    responses((status = 200, description = "The case, in review again", body = Object), (status = 409, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn reject_approval(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = case_id(&id)?;
+    let body: NoteBody = optional_body(body)?;
+    let case = with_store(&state, move |s| {
+        s.cases()
+            .reject_approval(&caller.key_id, id, body.rationale.as_deref())
+    })
+    .await?;
+    Ok(Json(json!(case)))
+}
+
+/// `GET /audit?format=json|jsonl&since=SEQ`: the append-only audit log,
+/// oldest first (entries after `since`). Read-only: no route changes it.
+#[utoipa::path(get, path = "/audit", tag = "cases",
+    params(
+        ("format" = Option<String>, Query, description = "json (an array, default) or jsonl (one entry per line)"),
+        ("since" = Option<i64>, Query, description = "Only entries with a larger `seq`"),
+    ),
+    responses((status = 200, description = "`[{\"seq\", \"at\", \"actor\", \"action\", \"case_id\", \"before\", \"after\", \"detail\"}]`", body = Object),
+              (status = 400, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut lines = false;
+    let mut since = None;
+    for (k, v) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+        match (k.as_ref(), v.as_ref()) {
+            ("format", "json") => lines = false,
+            ("format", "jsonl") => lines = true,
+            ("format", other) => {
+                return Err(ApiError::parameter(format!(
+                    "`format` must be json or jsonl, not `{other}`"
+                )));
+            }
+            ("since", "") => {}
+            ("since", n) => {
+                since = Some(n.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                    ApiError::parameter(format!(
+                        "`since` must be an audit sequence number, not `{n}`"
+                    ))
+                })?)
+            }
+            (other, _) => {
+                return Err(ApiError::parameter(format!(
+                    "unknown parameter `{other}` (format, since)"
+                )));
+            }
+        }
+    }
+    let entries = with_store(&state, move |s| s.cases().audit(since)).await?;
+    if lines {
+        let mut text = String::new();
+        for e in &entries {
+            text.push_str(&serde_json::to_string(e).expect("entries serialise"));
+            text.push('\n');
+        }
+        Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+    } else {
+        Ok(Json(entries).into_response())
+    }
+}
+
+/// `GET /dashboard`: cases by rule and status, open cases, revenue estimate.
+#[utoipa::path(get, path = "/dashboard", tag = "cases",
+    responses((status = 200, description = "`{\"by_rule\", \"by_status\", \"estimated_revenue_usd\", \"open_cases\"}`", body = Object)),
+    security(("api_key" = [])))]
+pub async fn dashboard(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+    let d = with_store(&state, |s| s.cases().dashboard()).await?;
+    Ok(Json(json!(d)))
+}

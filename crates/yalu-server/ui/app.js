@@ -1,0 +1,949 @@
+// Yalu workbench: one small single-page app over the JSON API of `yalu serve`.
+// No framework and no build step. Every element is made with `el()` from
+// text nodes, never from HTML strings, so list data cannot inject markup.
+// Routes live in the URL hash (#/screen, #/cases?status=open, #/cases/ID,
+// #/dashboard), so the back button, bookmarks and reloads work.
+'use strict';
+
+(() => {
+  const KEY_SLOT = 'yalu.apiKey';
+  const ME_SLOT = 'yalu.me';
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const main = document.getElementById('main');
+  const announcer = document.getElementById('announcer');
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Makes an element. `attrs`: attributes, plus `on*` handlers and `class`. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  /** Makes an SVG element. */
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name.startsWith('on') && typeof value === 'function') {
+        node.addEventListener(name.slice(2), value);
+      } else if (value === true) {
+        node.setAttribute(name, '');
+      } else {
+        node.setAttribute(name, String(value));
+      }
+    }
+  }
+
+  function append(node, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  function announce(text) {
+    // Cleared first so that the same message twice is read twice.
+    announcer.textContent = '';
+    window.setTimeout(() => { announcer.textContent = text; }, 50);
+  }
+
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+  const count = new Intl.NumberFormat('en-US');
+
+  function fmtMoney(x) { return typeof x === 'number' ? money.format(x) : '—'; }
+  function fmtScore(x) { return typeof x === 'number' ? x.toFixed(3) : '—'; }
+  function fmtTime(t) {
+    if (!t) return '—';
+    const s = String(t);
+    return s.length > 19 ? s.slice(0, 19).replace('T', ' ') : s.replace('T', ' ');
+  }
+  /** `NONWORK_VISA_EMPLOYMENT` → `Nonwork visa employment`. */
+  function humanize(id) {
+    if (!id) return '—';
+    const s = String(id).replace(/_/g, ' ').toLowerCase();
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+  function badge(kind, value) {
+    if (!value) return null;
+    return el('span', { class: `badge ${kind}-${value}` }, humanize(value));
+  }
+  function notice(kind, text) {
+    return el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : null }, text);
+  }
+  function field(label, control, hint) {
+    const id = control.id;
+    const hintId = hint ? `${id}-hint` : null;
+    if (hintId) control.setAttribute('aria-describedby', hintId);
+    return el('div', { class: 'field' },
+      el('label', { for: id }, label),
+      control,
+      hint ? el('span', { class: 'hint', id: hintId }, hint) : null);
+  }
+  function select(id, name, options, current) {
+    return el('select', { id, name },
+      options.map(([value, label]) => el('option', { value, selected: value === current }, label)));
+  }
+
+  // ---------------------------------------------------------------- session
+
+  const session = {
+    get key() { return sessionStorage.getItem(KEY_SLOT); },
+    get me() {
+      try { return JSON.parse(sessionStorage.getItem(ME_SLOT) || 'null'); } catch { return null; }
+    },
+    set(key, me) {
+      sessionStorage.setItem(KEY_SLOT, key);
+      sessionStorage.setItem(ME_SLOT, JSON.stringify(me));
+    },
+    clear() {
+      sessionStorage.removeItem(KEY_SLOT);
+      sessionStorage.removeItem(ME_SLOT);
+    },
+    isAnalyst() {
+      const role = (this.me || {}).role;
+      return role === 'analyst' || role === 'admin';
+    },
+  };
+
+  class ApiError extends Error {
+    constructor(status, code, detail) {
+      super(detail || code || `HTTP ${status}`);
+      this.status = status;
+      this.code = code;
+      this.detail = detail;
+    }
+  }
+
+  /** Calls the API with the session's key; errors become ApiError. */
+  async function api(method, path, body, key) {
+    const headers = { Accept: 'application/json' };
+    const k = key || session.key;
+    if (k) headers.Authorization = `Bearer ${k}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new ApiError(0, 'network', `the server cannot be reached (${e.message})`);
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
+    if (!response.ok) {
+      const code = data && data.code;
+      const detail = (data && data.detail) || text || response.statusText;
+      if ((response.status === 401) && !key) {
+        session.clear();
+        showSession();
+        pendingMessage = `Your key was refused (${code || response.status}): sign in again.`;
+        go('#/login');
+      }
+      throw new ApiError(response.status, code, detail);
+    }
+    return data;
+  }
+
+  function errorText(e) {
+    if (e instanceof ApiError) {
+      if (e.status === 403 && e.code === 'insufficient_role') {
+        return `Your key's role may not do this: ${e.detail}`;
+      }
+      return `${e.detail}${e.code ? ` (${e.code})` : ''}`;
+    }
+    return String(e && e.message ? e.message : e);
+  }
+
+  function showSession() {
+    const me = session.me;
+    const nav = document.getElementById('mainnav');
+    const box = document.getElementById('session');
+    nav.hidden = !me;
+    box.hidden = !me;
+    const who = document.getElementById('whoami');
+    who.textContent = '';
+    if (me) {
+      append(who, ['Signed in as ', el('strong', {}, me.label || me.key_id),
+        el('span', { class: 'role' }, me.role || 'unknown role')]);
+    }
+  }
+
+  document.getElementById('logout').addEventListener('click', () => {
+    session.clear();
+    showSession();
+    pendingMessage = 'You are signed out. The key is forgotten by this tab.';
+    go('#/login');
+  });
+
+  // ---------------------------------------------------------------- routing
+
+  let pendingMessage = null;
+  let afterLogin = '#/screen';
+
+  function go(hash) {
+    if (location.hash === hash) route(); else location.hash = hash;
+  }
+
+  function parseHash() {
+    const raw = location.hash.replace(/^#/, '') || '/';
+    const [path, query] = raw.split('?');
+    return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), params: new URLSearchParams(query || '') };
+  }
+
+  /** Replaces the page content, sets the title and moves focus to the heading. */
+  function render(title, ...content) {
+    document.title = `${title} · Yalu workbench`;
+    main.textContent = '';
+    append(main, content);
+    const h1 = main.querySelector('h1');
+    if (h1) {
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
+    }
+    if (pendingMessage) {
+      announce(pendingMessage);
+      const msg = pendingMessage;
+      pendingMessage = null;
+      if (h1) h1.after(notice('info', msg));
+    }
+  }
+
+  function markNav(name) {
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      if (a.dataset.nav === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
+  }
+
+  async function route() {
+    const { parts, params } = parseHash();
+    const page = parts[0] || 'screen';
+    if (!session.key && page !== 'login') {
+      afterLogin = location.hash || '#/screen';
+      go('#/login');
+      return;
+    }
+    markNav(page);
+    try {
+      if (page === 'login') return viewLogin();
+      if (page === 'screen') return viewScreen();
+      if (page === 'cases' && parts[1]) return await viewCase(parts[1]);
+      if (page === 'cases') return await viewCases(params);
+      if (page === 'dashboard') return await viewDashboard();
+      render('Not found', el('h1', {}, 'No such page'), el('p', {}, el('a', { href: '#/screen' }, 'Go to screening')));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
+      render('Error', el('h1', {}, 'Something went wrong'), notice('error', errorText(e)));
+    }
+  }
+
+  window.addEventListener('hashchange', route);
+
+  // ---------------------------------------------------------------- login
+
+  function viewLogin() {
+    markNav(null);
+    const input = el('input', { id: 'api-key', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, size: 48 });
+    const status = el('div', { id: 'login-status' });
+    const form = el('form', { class: 'panel narrow', 'aria-labelledby': 'login-title' },
+      field('API key', input, 'From `yalu keys create --role analyst`, or as printed by `yalu demo`. Kept in this tab only (sessionStorage).'),
+      el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Sign in')),
+      status);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const key = input.value.trim();
+      status.textContent = '';
+      if (!key) return;
+      try {
+        const me = await whoIs(key);
+        session.set(key, me);
+        showSession();
+        pendingMessage = `Signed in as ${me.label || me.key_id} (${me.role}).`;
+        const target = afterLogin && !afterLogin.startsWith('#/login') ? afterLogin : '#/screen';
+        afterLogin = '#/screen';
+        go(target);
+      } catch (e) {
+        status.append(notice('error', `Sign-in failed: ${errorText(e)}`));
+        input.focus();
+      }
+    });
+    render('Sign in',
+      el('h1', { id: 'login-title' }, 'Sign in'),
+      el('p', {}, 'Paste an API key to use the workbench. Screeners can screen names; analysts can also work cases and see the dashboard.'),
+      form);
+  }
+
+  /** Who a key belongs to: `GET /me`. */
+  async function whoIs(key) {
+    const me = await api('GET', '/me', undefined, key);
+    return { key_id: me.key_id, label: me.label || null, role: me.role };
+  }
+
+  // ---------------------------------------------------------------- screening
+
+  function viewScreen() {
+    const name = el('input', { id: 'q-name', name: 'name', type: 'text', required: true, autocomplete: 'off', size: 32 });
+    const birth = el('input', { id: 'q-birth', name: 'birthDate', type: 'text', autocomplete: 'off', placeholder: 'YYYY-MM-DD', size: 12 });
+    const nat = el('input', { id: 'q-nat', name: 'nationality', type: 'text', autocomplete: 'off', size: 14 });
+    const schema = select('q-schema', 'schema', [['Person', 'Person'], ['Organization', 'Organization'], ['Company', 'Company'], ['LegalEntity', 'Any party'], ['Vessel', 'Vessel']], 'Person');
+    const limit = select('q-limit', 'limit', [['5', '5'], ['10', '10'], ['25', '25']], '10');
+    const results = el('section', { id: 'results', 'aria-labelledby': 'results-title' });
+    const form = el('form', { class: 'panel', id: 'screen-form', 'aria-labelledby': 'screen-title' },
+      el('div', { class: 'row' },
+        el('div', { class: 'field grow' }, el('label', { for: 'q-name' }, 'Name'), name,
+          el('span', { class: 'hint', id: 'q-name-hint' }, 'Any script and order: Kim Jong Un, 김정은, 金正恩.')),
+        field('Birth date', birth, 'Year, month or day'),
+        field('Nationality', nat, 'Code or name: kp, North Korea'),
+        field('Kind', schema),
+        field('Results', limit)),
+      el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Screen')));
+    name.setAttribute('aria-describedby', 'q-name-hint');
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const properties = { name: [name.value.trim()] };
+      if (birth.value.trim()) properties.birthDate = [birth.value.trim()];
+      if (nat.value.trim()) properties.nationality = [nat.value.trim()];
+      const query = { schema: schema.value, properties };
+      results.textContent = '';
+      results.append(el('p', { class: 'loading' }, 'Screening…'));
+      try {
+        const data = await api('POST', `/match/default?limit=${encodeURIComponent(limit.value)}`, { queries: { q: query } });
+        showHits(results, data.responses.q, query);
+      } catch (e) {
+        results.textContent = '';
+        results.append(notice('error', `Screening failed: ${errorText(e)}`));
+        announce(`Screening failed: ${errorText(e)}`);
+      }
+    });
+    render('Screening',
+      el('h1', { id: 'screen-title' }, 'Screen a name'),
+      el('p', {}, 'Ranked list entries for a person or organisation, with what each feature of the score counted.'),
+      form, results);
+    name.focus();
+  }
+
+  function showHits(container, response, query) {
+    container.textContent = '';
+    const hits = (response && response.results) || [];
+    const matches = hits.filter((h) => h.match).length;
+    const summary = hits.length === 0
+      ? `No list entry scored high enough for “${query.properties.name[0]}”.`
+      : `${hits.length} result${hits.length === 1 ? '' : 's'} for “${query.properties.name[0]}”, ${matches} above the match threshold.`;
+    container.append(el('h2', { id: 'results-title' }, 'Results'), el('p', { id: 'results-summary' }, summary));
+    announce(summary);
+    if (!hits.length) return;
+    const list = el('ol', { class: 'results' });
+    hits.forEach((hit, i) => list.append(hitItem(hit, i, query)));
+    container.append(list);
+  }
+
+  function hitItem(hit, i, query) {
+    const props = hit.properties || {};
+    const facts = [];
+    if (props.birthDate) facts.push(`born ${props.birthDate.join(', ')}`);
+    if (props.nationality) facts.push(`nationality ${props.nationality.join(', ')}`);
+    if (props.country) facts.push(`country ${props.country.join(', ')}`);
+    if (props.program) facts.push(`programme ${props.program.slice(0, 3).join(', ')}`);
+    const meter = el('span', { class: 'meter', 'aria-hidden': 'true' }, el('span'));
+    meter.firstChild.style.width = `${Math.round(Math.max(0, Math.min(1, hit.score)) * 100)}%`;
+    const titleId = `hit-${i}-title`;
+    const item = el('li', { class: `hit${hit.match ? ' is-match' : ''}` },
+      el('article', { 'aria-labelledby': titleId },
+        el('header', {},
+          el('h3', { id: titleId }, `${i + 1}. ${hit.caption}`),
+          el('span', { class: `badge ${hit.match ? 'match-yes' : 'match-no'}` }, hit.match ? 'Match' : 'Below threshold'),
+          el('span', {}, 'Score ', el('span', { class: 'score' }, fmtScore(hit.score)), ' ', meter)),
+        el('p', { class: 'props' }, `${hit.schema} · ${hit.id} · ${(hit.datasets || []).join(', ')}`, facts.length ? ` · ${facts.join(' · ')}` : ''),
+        explanationDetails(hit.explanations, `${hit.caption}`)));
+    if (session.isAnalyst()) {
+      const status = el('span', { role: 'status' });
+      const button = el('button', { type: 'button', class: 'secondary' }, 'Open a case for this hit');
+      button.addEventListener('click', async () => {
+        status.textContent = '';
+        const line = {
+          row: 1,
+          query_id: `ui:${query.schema}:${query.properties.name[0]}:${(query.properties.birthDate || [''])[0]}`,
+          query_name: query.properties.name[0],
+          entity_id: hit.id,
+          caption: hit.caption,
+          schema: hit.schema,
+          score: hit.score,
+          match: hit.match,
+          datasets: hit.datasets || [],
+          explanations: hit.explanations || {},
+        };
+        try {
+          const r = await api('POST', '/cases/import', { hits: [line] });
+          status.textContent = r.created ? 'Case opened: see the case queue.'
+            : r.suppressed ? 'Not opened: this pair was closed as a false positive and the list entry has not changed.'
+              : 'A case already exists for this hit.';
+        } catch (e) {
+          status.textContent = `Could not open a case: ${errorText(e)}`;
+        }
+      });
+      item.querySelector('article').append(el('div', { class: 'actions' }, button, status));
+    }
+    return item;
+  }
+
+  function explanationDetails(explanations, what) {
+    const rows = Object.entries(explanations || {});
+    if (!rows.length) return null;
+    rows.sort((a, b) => Math.abs(b[1].contribution) - Math.abs(a[1].contribution));
+    return el('details', {},
+      el('summary', {}, 'Why this score'),
+      el('div', { class: 'table-wrap' },
+        el('table', {},
+          el('caption', {}, `Features scored for ${what}`),
+          el('thead', {}, el('tr', {},
+            el('th', { scope: 'col' }, 'Feature'),
+            el('th', { scope: 'col' }, 'Query'),
+            el('th', { scope: 'col' }, 'List entry'),
+            el('th', { scope: 'col', class: 'num' }, 'Similarity'),
+            el('th', { scope: 'col', class: 'num' }, 'Contribution'),
+            el('th', { scope: 'col' }, 'Detail'))),
+          el('tbody', {}, rows.map(([feature, x]) => el('tr', {},
+            el('th', { scope: 'row' }, humanize(feature)),
+            el('td', {}, x.query || '—'),
+            el('td', {}, x.candidate || '—'),
+            el('td', { class: 'num' }, fmtScore(x.score)),
+            el('td', { class: `num ${x.contribution > 0 ? 'contrib-pos' : x.contribution < 0 ? 'contrib-neg' : ''}` },
+              `${x.contribution > 0 ? '+' : ''}${fmtScore(x.contribution)}`),
+            el('td', {}, x.detail || '')))))));
+  }
+
+  // ---------------------------------------------------------------- case queue
+
+  const STATUSES = ['open', 'in_review', 'escalated', 'pending_approval', 'closed'];
+  const PAGE = 25;
+
+  async function viewCases(params) {
+    if (!session.isAnalyst()) return needAnalyst('Cases');
+    const filters = {
+      status: params.get('status') || '',
+      kind: params.get('kind') || '',
+      rule: params.get('rule') || '',
+      assignee: params.get('assignee') || '',
+      q: params.get('q') || '',
+    };
+    const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) query.set(k, v);
+    query.set('limit', String(PAGE));
+    query.set('offset', String(offset));
+    const [data, dash] = await Promise.all([
+      api('GET', `/cases?${query}`),
+      api('GET', '/dashboard').catch(() => null),
+    ]);
+    const rules = Object.keys((dash && dash.by_rule) || {}).sort();
+    if (filters.rule && !rules.includes(filters.rule)) rules.push(filters.rule);
+
+    const form = el('form', { class: 'panel', 'aria-labelledby': 'filters-title', role: 'search' },
+      el('h2', { id: 'filters-title', class: 'visually-hidden' }, 'Filters'),
+      el('div', { class: 'row' },
+        field('Status', select('f-status', 'status', [['', 'Any'], ...STATUSES.map((s) => [s, humanize(s)])], filters.status)),
+        field('Kind', select('f-kind', 'kind', [['', 'Any'], ['alert', 'Detection alert'], ['hit', 'Screening hit']], filters.kind)),
+        field('Rule', select('f-rule', 'rule', [['', 'Any'], ...rules.map((r) => [r, humanize(r)])], filters.rule)),
+        field('Assignee', el('input', { id: 'f-assignee', name: 'assignee', type: 'text', value: filters.assignee, size: 14 })),
+        el('div', { class: 'field grow' }, el('label', { for: 'f-q' }, 'Search'),
+          el('input', { id: 'f-q', name: 'q', type: 'search', value: filters.q }))),
+      el('div', { class: 'actions' },
+        el('button', { type: 'submit' }, 'Apply filters'),
+        el('a', { href: '#/cases' }, 'Clear')));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const next = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) next.set(k, String(v).trim());
+      go(`#/cases${next.toString() ? `?${next}` : ''}`);
+    });
+
+    const cases = data.cases || [];
+    const total = typeof data.total === 'number' ? data.total : cases.length;
+    const summary = total === 0 ? 'No case matches these filters.'
+      : `Cases ${offset + 1}–${offset + cases.length} of ${count.format(total)}.`;
+    const table = el('table', { id: 'case-table' },
+      el('caption', {}, summary),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, 'Case'),
+        el('th', { scope: 'col' }, 'Kind'),
+        el('th', { scope: 'col' }, 'Rule'),
+        el('th', { scope: 'col' }, 'Severity'),
+        el('th', { scope: 'col' }, 'Status'),
+        el('th', { scope: 'col' }, 'Assignee'),
+        el('th', { scope: 'col', class: 'num' }, 'Score / revenue'),
+        el('th', { scope: 'col' }, 'Updated'))),
+      el('tbody', {}, cases.map((c) => el('tr', {},
+        el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, c.title || c.id),
+          el('div', { class: 'muted id-list' }, c.id)),
+        el('td', {}, c.kind === 'hit' ? 'Screening hit' : 'Detection alert'),
+        el('td', {}, humanize(c.rule)),
+        el('td', {}, badge('sev', c.severity) || '—'),
+        el('td', {}, badge('st', c.status)),
+        el('td', {}, c.assignee || el('span', { class: 'muted' }, 'unassigned')),
+        el('td', { class: 'num' }, c.kind === 'hit' ? fmtScore(c.score) : fmtMoney(c.estimated_revenue_usd)),
+        el('td', {}, fmtTime(c.updated_at))))));
+    const pageLink = (to, label) => {
+      const p = new URLSearchParams(params);
+      p.set('offset', String(to));
+      return el('a', { href: `#/cases?${p}` }, label);
+    };
+    const pager = el('nav', { class: 'pager', 'aria-label': 'Pages of cases' },
+      offset > 0 ? pageLink(Math.max(0, offset - PAGE), '← Previous page') : null,
+      offset + cases.length < total ? pageLink(offset + PAGE, 'Next page →') : null);
+    render('Cases',
+      el('h1', {}, 'Case queue'),
+      form,
+      el('section', { 'aria-labelledby': 'queue-title' },
+        el('h2', { id: 'queue-title' }, 'Cases'),
+        el('div', { class: 'table-wrap' }, table),
+        pager));
+    announce(summary);
+  }
+
+  function needAnalyst(what) {
+    render(what, el('h1', {}, what),
+      notice('info', `${what} need an analyst or admin key; you are signed in as a ${(session.me || {}).role || 'screener'}.`));
+  }
+
+  // ---------------------------------------------------------------- case page
+
+  async function viewCase(id) {
+    if (!session.isAnalyst()) return needAnalyst('Cases');
+    const data = await api('GET', `/cases/${encodeURIComponent(id)}`);
+    const c = data.case;
+    const me = session.me || {};
+    const flash = el('div', { id: 'case-flash', role: 'status' });
+
+    const facts = el('dl', { class: 'facts' },
+      fact('Case id', el('code', {}, c.id)),
+      fact('Kind', c.kind === 'hit' ? 'Screening hit' : 'Detection alert'),
+      fact('Rule', c.rule ? el('span', {}, humanize(c.rule), ' ', el('code', {}, c.rule)) : '—'),
+      fact('Severity', badge('sev', c.severity) || '—'),
+      fact('Status', badge('st', c.status)),
+      c.resolution ? fact('Resolution', humanize(c.resolution)) : null,
+      fact('Assignee', c.assignee || 'unassigned'),
+      typeof c.score === 'number' ? fact('Score', fmtScore(c.score)) : null,
+      typeof c.estimated_revenue_usd === 'number' ? fact('Estimated revenue', fmtMoney(c.estimated_revenue_usd)) : null,
+      c.approval && c.approval.requested_by ? fact('Approval requested by', c.approval.requested_by) : null,
+      c.approval && c.approval.approved_by ? fact('Approved by', c.approval.approved_by) : null,
+      fact('Created', fmtTime(c.created_at)),
+      fact('Updated', fmtTime(c.updated_at)));
+
+    const original = data.alert || data.hit || null;
+    const evidence = data.evidence || { timeline: [], network: { nodes: [], edges: [] } };
+
+    render(c.title || c.id,
+      el('p', {}, el('a', { href: '#/cases' }, '← Case queue')),
+      el('div', { class: 'case-head' },
+        el('h1', {}, c.title || c.id), badge('st', c.status), badge('sev', c.severity)),
+      flash,
+      el('div', { class: 'case-grid' },
+        el('div', {},
+          summarySection(c, original),
+          timelineSection(evidence.timeline || []),
+          networkSection((evidence.network || {}).nodes || [], (evidence.network || {}).edges || []),
+          commentsSection(data.comments || []),
+          historySection(data.history || [])),
+        el('div', {},
+          el('section', { class: 'panel', 'aria-labelledby': 'facts-title' },
+            el('h2', { id: 'facts-title' }, 'Case'), facts),
+          actionsSection(c, me, flash))));
+  }
+
+  function fact(term, value) {
+    return [el('dt', {}, term), el('dd', {}, value)];
+  }
+
+  function summarySection(c, original) {
+    const body = [];
+    if (original && original.summary) body.push(el('p', {}, original.summary));
+    if (original && (original.period_start || original.period_end)) {
+      body.push(el('p', { class: 'muted' }, `Period: ${original.period_start || '?'} to ${original.period_end || '?'}`));
+    }
+    if (original && original.explanations) {
+      body.push(el('p', {}, `Screened “${original.query_name || ''}” against “${original.caption || original.entity_id}” (${(original.datasets || []).join(', ')}).`));
+      body.push(explanationDetails(original.explanations, original.caption || 'the list entry'));
+    }
+    const subjects = c.subject_ids || [];
+    const evidenceIds = c.evidence_ids || [];
+    if (subjects.length) body.push(el('p', {}, el('strong', {}, 'Subjects: '), el('span', { class: 'id-list' }, subjects.join(', '))));
+    if (evidenceIds.length) body.push(el('p', {}, el('strong', {}, `Evidence records (${evidenceIds.length}): `), el('span', { class: 'id-list' }, evidenceIds.join(', '))));
+    return el('section', { class: 'panel', 'aria-labelledby': 'summary-title' },
+      el('h2', { id: 'summary-title' }, 'What was found'), body.length ? body : el('p', { class: 'muted' }, 'No summary recorded.'));
+  }
+
+  // Timeline: one row per person; documents and placements as bars when they
+  // have an end, crossings and other events as marks. The table after the
+  // drawing carries the same events for screen readers and keyboard users.
+  const EVENT_CLASSES = [
+    [/exit/i, 'exit'],
+    [/entry|arriv/i, 'entry'],
+    [/cross/i, 'entry'],
+    [/placement|work|employ/i, 'placement'],
+    [/visa|permit|document|passport/i, 'visa'],
+    [/pay/i, 'payment'],
+  ];
+  const EVENT_COLOURS = { visa: '#7aa6d6', placement: '#e39b3b', entry: '#1d6b3a', exit: '#a4161a', payment: '#6b4fa8', other: '#8592a3' };
+  function eventClass(kind) {
+    for (const [re, name] of EVENT_CLASSES) if (re.test(kind || '')) return name;
+    return 'other';
+  }
+  function dayOf(text) {
+    const t = Date.parse(String(text || '').slice(0, 10));
+    return Number.isNaN(t) ? null : t / 86400000;
+  }
+  function endOf(e) { return e.end || e.end_date || e.until || e.date_end || null; }
+
+  function timelineSection(events) {
+    const section = el('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
+      el('h2', { id: 'timeline-title' }, 'Timeline'));
+    if (!events.length) {
+      section.append(el('p', { class: 'muted' }, 'No dated records are attached to this case.'));
+      return section;
+    }
+    const persons = [];
+    const byPerson = new Map();
+    for (const e of events) {
+      const p = e.person_id || '—';
+      if (!byPerson.has(p)) { byPerson.set(p, []); persons.push(p); }
+      byPerson.get(p).push(e);
+    }
+    const days = events.flatMap((e) => [dayOf(e.date), dayOf(endOf(e))]).filter((d) => d !== null);
+    let lo = Math.min(...days);
+    let hi = Math.max(...days);
+    if (!(hi > lo)) { lo -= 15; hi += 15; }
+    const shown = persons.slice(0, 30);
+    const left = 120; const width = 860; const rowH = 26; const top = 24;
+    const height = top + shown.length * rowH + 28;
+    const x = (d) => left + ((d - lo) / (hi - lo)) * (width - left - 12);
+    const first = new Date(lo * 86400000).toISOString().slice(0, 10);
+    const last = new Date(hi * 86400000).toISOString().slice(0, 10);
+    const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'timeline-svg-title timeline-svg-desc' },
+      svg('title', { id: 'timeline-svg-title' }, 'Timeline of the case'),
+      svg('desc', { id: 'timeline-svg-desc' }, `${events.length} dated events for ${persons.length} persons from ${first} to ${last}; every event is listed in the table below.`));
+    // Year ticks.
+    const y0 = new Date(lo * 86400000).getUTCFullYear();
+    const y1 = new Date(hi * 86400000).getUTCFullYear();
+    for (let y = y0; y <= y1 + 1; y += 1) {
+      const d = Date.UTC(y, 0, 1) / 86400000;
+      if (d < lo || d > hi) continue;
+      drawing.append(
+        svg('line', { x1: x(d), x2: x(d), y1: top - 6, y2: height - 22, stroke: '#d5dbe3' }),
+        svg('text', { x: x(d) + 2, y: height - 8, class: 'svg-axis' }, String(y)));
+    }
+    shown.forEach((p, row) => {
+      const cy = top + row * rowH + rowH / 2;
+      drawing.append(
+        svg('text', { x: 4, y: cy + 4, class: 'svg-label' }, p.length > 18 ? `${p.slice(0, 17)}…` : p),
+        svg('line', { x1: left, x2: width - 12, y1: cy, y2: cy, stroke: '#eef1f5' }));
+      for (const e of byPerson.get(p)) {
+        const d = dayOf(e.date);
+        if (d === null) continue;
+        const cls = eventClass(e.kind);
+        const colour = EVENT_COLOURS[cls];
+        const end = dayOf(endOf(e));
+        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${e.kind}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})`);
+        if (end !== null && end > d) {
+          const offset = cls === 'placement' ? 2 : -8;
+          drawing.append(svg('rect', { x: x(d), y: cy + offset, width: Math.max(2, x(end) - x(d)), height: 6, rx: 2, fill: colour, 'fill-opacity': 0.85 }, tip));
+        } else if (cls === 'entry' || cls === 'exit') {
+          const px = x(d);
+          const pts = cls === 'entry' ? `${px - 5},${cy + 6} ${px + 5},${cy + 6} ${px},${cy - 5}` : `${px - 5},${cy - 6} ${px + 5},${cy - 6} ${px},${cy + 5}`;
+          drawing.append(svg('polygon', { points: pts, fill: colour }, tip));
+        } else {
+          drawing.append(svg('circle', { cx: x(d), cy, r: 4, fill: colour }, tip));
+        }
+      }
+    });
+    section.append(
+      el('ul', { class: 'legend', 'aria-hidden': 'true' },
+        el('li', {}, el('span', { class: 'sw sw-visa' }), 'visa or permit'),
+        el('li', {}, el('span', { class: 'sw sw-placement' }), 'placement'),
+        el('li', {}, el('span', { class: 'sw sw-entry' }), 'entry'),
+        el('li', {}, el('span', { class: 'sw sw-exit' }), 'exit'),
+        el('li', {}, el('span', { class: 'sw sw-payment' }), 'payment'),
+        el('li', {}, el('span', { class: 'sw sw-other' }), 'other')),
+      el('div', { class: 'figure' }, drawing),
+      shown.length < persons.length ? el('p', { class: 'muted' }, `The drawing shows the first ${shown.length} of ${persons.length} persons; the table lists all.`) : null);
+    const rows = [...events].sort((a, b) => String(a.person_id).localeCompare(String(b.person_id)) || String(a.date).localeCompare(String(b.date)));
+    section.append(el('details', { open: events.length <= 40 },
+      el('summary', {}, `All ${events.length} events as a table`),
+      el('div', { class: 'table-wrap' }, el('table', { id: 'timeline-table' },
+        el('caption', {}, 'Events by person and date'),
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, 'Person'),
+          el('th', { scope: 'col' }, 'Date'),
+          el('th', { scope: 'col' }, 'Event'),
+          el('th', { scope: 'col' }, 'Detail'),
+          el('th', { scope: 'col' }, 'Record'))),
+        el('tbody', {}, rows.map((e) => el('tr', {},
+          el('th', { scope: 'row' }, e.person_id || '—'),
+          el('td', {}, endOf(e) ? `${e.date} to ${endOf(e)}` : e.date),
+          el('td', {}, humanize(e.kind)),
+          el('td', {}, e.detail || ''),
+          el('td', { class: 'id-list' }, e.record_id || ''))))))));
+    return section;
+  }
+
+  // Network: agencies, workers, clients and listed entities in four columns,
+  // edges as curves. The list after the drawing gives every node with its
+  // links, for screen readers.
+  const COLUMNS = [
+    { key: 'worker', title: 'Workers', re: /worker|person/i, colour: '#1d6b3a' },
+    { key: 'agency', title: 'Agencies', re: /agenc|staffing|trading|recruit/i, colour: '#0b5cad' },
+    { key: 'client', title: 'Clients and employers', re: /client|employer|restaurant|site|org/i, colour: '#e39b3b' },
+    { key: 'listed', title: 'Listed entities', re: /listed|sanction|entity/i, colour: '#a4161a' },
+  ];
+  function columnOf(kind) {
+    // Listed first: a "listed_organization" is listed before it is an org.
+    if (COLUMNS[3].re.test(kind || '')) return 3;
+    for (let i = 0; i < 3; i += 1) if (COLUMNS[i].re.test(kind || '')) return i;
+    return 2;
+  }
+
+  function networkSection(nodes, edges) {
+    const section = el('section', { class: 'panel', 'aria-labelledby': 'network-title' },
+      el('h2', { id: 'network-title' }, 'Network'));
+    if (!nodes.length) {
+      section.append(el('p', { class: 'muted' }, 'No agencies, clients, workers or listed entities are linked to this case.'));
+      return section;
+    }
+    const PER_COLUMN = 24;
+    const cols = COLUMNS.map(() => []);
+    for (const n of nodes) cols[columnOf(n.kind)].push(n);
+    for (const col of cols) col.sort((a, b) => String(a.label).localeCompare(String(b.label)));
+    const width = 880; const rowH = 24; const top = 34;
+    const tallest = Math.max(...cols.map((c) => Math.min(c.length, PER_COLUMN + 1)), 1);
+    const height = top + tallest * rowH + 12;
+    const colX = [80, 320, 560, 790];
+    const pos = new Map();
+    cols.forEach((col, ci) => {
+      const offset = top + ((tallest - Math.min(col.length, PER_COLUMN + 1)) * rowH) / 2;
+      col.slice(0, PER_COLUMN).forEach((n, i) => pos.set(n.id, { x: colX[ci], y: offset + i * rowH + rowH / 2, ci }));
+    });
+    const label = new Map(nodes.map((n) => [n.id, n.label || n.id]));
+    const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'network-svg-title network-svg-desc' },
+      svg('title', { id: 'network-svg-title' }, 'Network of the case'),
+      svg('desc', { id: 'network-svg-desc' }, `${nodes.length} parties and ${edges.length} links; the list below gives each party with its links.`));
+    COLUMNS.forEach((c, ci) => drawing.append(svg('text', { x: colX[ci], y: 16, 'text-anchor': 'middle', class: 'svg-axis', 'font-weight': 'bold' }, `${c.title} (${cols[ci].length})`)));
+    const edgeLayer = svg('g', { fill: 'none', stroke: '#9aa7b6', 'stroke-width': 1.2 });
+    for (const e of edges) {
+      const a = pos.get(e.from); const b = pos.get(e.to);
+      if (!a || !b) continue;
+      const mx = (a.x + b.x) / 2;
+      edgeLayer.append(svg('path', {
+        d: a.ci === b.ci ? `M ${a.x} ${a.y} C ${a.x + 60} ${a.y}, ${b.x + 60} ${b.y}, ${b.x} ${b.y}` : `M ${a.x} ${a.y} C ${mx} ${a.y}, ${mx} ${b.y}, ${b.x} ${b.y}`,
+        stroke: /listed|sanction|own|direct/i.test(e.kind || '') ? '#a4161a' : null,
+      }, svg('title', {}, `${label.get(e.from)} — ${humanize(e.kind)} — ${label.get(e.to)}`)));
+    }
+    drawing.append(edgeLayer);
+    cols.forEach((col, ci) => {
+      col.slice(0, PER_COLUMN).forEach((n) => {
+        const p = pos.get(n.id);
+        const text = String(n.label || n.id);
+        const anchorRight = ci === 0;
+        drawing.append(svg('g', {},
+          svg('circle', { cx: p.x, cy: p.y, r: 6, fill: COLUMNS[ci].colour, stroke: '#fff', 'stroke-width': 1.5 }),
+          svg('text', { x: anchorRight ? p.x - 10 : p.x + 10, y: p.y + 4, 'text-anchor': anchorRight ? 'end' : 'start', class: 'svg-label' }, text.length > 26 ? `${text.slice(0, 25)}…` : text),
+          svg('title', {}, `${text} (${humanize(n.kind)}, ${n.id})`)));
+      });
+      if (col.length > PER_COLUMN) {
+        drawing.append(svg('text', { x: colX[ci], y: top + PER_COLUMN * rowH + rowH / 2 + 4, 'text-anchor': 'middle', class: 'svg-axis' }, `+ ${col.length - PER_COLUMN} more (see the list)`));
+      }
+    });
+    section.append(
+      el('ul', { class: 'legend', 'aria-hidden': 'true' },
+        COLUMNS.map((c) => el('li', {}, el('span', { class: `sw sw-${c.key}` }), c.title.toLowerCase()))),
+      el('div', { class: 'figure' }, drawing));
+    // The accessible list: every party, grouped, with its links.
+    const linksOf = new Map();
+    for (const e of edges) {
+      if (!linksOf.has(e.from)) linksOf.set(e.from, []);
+      if (!linksOf.has(e.to)) linksOf.set(e.to, []);
+      linksOf.get(e.from).push(`${humanize(e.kind)} → ${label.get(e.to) || e.to}`);
+      linksOf.get(e.to).push(`${humanize(e.kind)} ← ${label.get(e.from) || e.from}`);
+    }
+    section.append(el('details', { open: nodes.length <= 30 },
+      el('summary', {}, `All ${nodes.length} parties and their links as a list`),
+      el('div', { id: 'network-list' }, COLUMNS.map((c, ci) => (cols[ci].length ? [
+        el('h3', {}, `${c.title} (${cols[ci].length})`),
+        el('ul', {}, cols[ci].map((n) => el('li', {},
+          el('strong', {}, n.label || n.id), ` (${humanize(n.kind)}, `, el('code', {}, n.id), ')',
+          (linksOf.get(n.id) || []).length ? el('ul', {}, linksOf.get(n.id).map((t) => el('li', {}, t))) : null))),
+      ] : null)))));
+    return section;
+  }
+
+  function commentsSection(comments) {
+    return el('section', { class: 'panel', 'aria-labelledby': 'comments-title' },
+      el('h2', { id: 'comments-title' }, `Comments (${comments.length})`),
+      comments.length ? el('ol', { class: 'history' }, comments.map((m) => el('li', {},
+        el('time', { datetime: m.at || m.created_at || '' }, `${fmtTime(m.at || m.created_at)} · ${m.author || m.actor || ''}`),
+        m.text || ''))) : el('p', { class: 'muted' }, 'No comments yet.'));
+  }
+
+  function historySection(history) {
+    return el('section', { class: 'panel', 'aria-labelledby': 'history-title' },
+      el('h2', { id: 'history-title' }, 'History (audit log)'),
+      history.length ? el('ol', { class: 'history' }, history.map((h) => el('li', {},
+        el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${h.actor || ''}`),
+        `${humanize(h.action)}`,
+        h.before || h.after ? ` (${h.before ? JSON.stringify(h.before) : '—'} → ${h.after ? JSON.stringify(h.after) : '—'})` : '',
+        h.detail ? `: ${typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)}` : ''))) : el('p', { class: 'muted' }, 'Nothing recorded yet.'));
+  }
+
+  function actionsSection(c, me, flash) {
+    const section = el('section', { class: 'panel', 'aria-labelledby': 'actions-title' },
+      el('h2', { id: 'actions-title' }, 'Work the case'));
+    const act = async (label, path, body) => {
+      flash.textContent = '';
+      try {
+        await api('POST', `/cases/${encodeURIComponent(c.id)}/${path}`, body);
+        pendingMessage = label;
+        await viewCase(c.id);
+      } catch (e) {
+        flash.append(notice('error', `${errorText(e)}`));
+        announce(errorText(e));
+      }
+    };
+    if (c.status === 'closed') {
+      section.append(el('p', {}, `Closed as ${humanize(c.resolution)}.`));
+    }
+
+    // Approval (four eyes).
+    if (c.status === 'pending_approval') {
+      const requestedBy = c.approval && c.approval.requested_by;
+      const mine = requestedBy && requestedBy === me.key_id;
+      const rationale = el('textarea', { id: 'approve-rationale', name: 'rationale' });
+      const approve = el('form', { 'aria-labelledby': 'approve-title' },
+        el('h3', { id: 'approve-title' }, 'Approve the closure'),
+        el('p', {}, `Closing as a true match needs a second analyst. Requested by `, el('strong', {}, requestedBy || 'unknown'), '.'),
+        mine ? el('p', { class: 'notice info', id: 'four-eyes-note' }, 'You asked for this closure, so a different analyst must approve it.') : null,
+        field('Approval note (optional)', rationale),
+        el('div', { class: 'actions' },
+          el('button', { type: 'submit', disabled: mine, 'aria-describedby': mine ? 'four-eyes-note' : null }, 'Approve closure'),
+          el('button', { type: 'button', class: 'secondary', id: 'reject-approval' }, 'Send back for review')));
+      approve.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const body = rationale.value.trim() ? { rationale: rationale.value.trim() } : {};
+        act('Closure approved.', 'approve', body);
+      });
+      approve.querySelector('#reject-approval').addEventListener('click', () => act('Sent back for review.', 'reject-approval', {}));
+      section.append(approve);
+    }
+
+    if (c.status !== 'closed') {
+      // Assign.
+      const assignee = el('input', { id: 'assignee', name: 'assignee', type: 'text', value: c.assignee || '', size: 16 });
+      const assign = el('form', { 'aria-labelledby': 'assign-title' },
+        el('h3', { id: 'assign-title' }, 'Assignee'),
+        el('div', { class: 'row' }, field('Assign to', assignee, 'Key id or name'),
+          el('button', { type: 'submit', class: 'secondary' }, 'Assign'),
+          el('button', { type: 'button', class: 'secondary', id: 'assign-me' }, 'Assign to me')));
+      assign.addEventListener('submit', (ev) => { ev.preventDefault(); if (assignee.value.trim()) act('Assigned.', 'assign', { assignee: assignee.value.trim() }); });
+      assign.querySelector('#assign-me').addEventListener('click', () => act('Assigned to you.', 'assign', { assignee: me.key_id }));
+      section.append(assign);
+
+      // Status.
+      if (c.status !== 'pending_approval') {
+        const status = select('new-status', 'status', [['open', 'Open'], ['in_review', 'In review'], ['escalated', 'Escalated']], c.status);
+        const form = el('form', { 'aria-labelledby': 'status-title' },
+          el('h3', { id: 'status-title' }, 'Status'),
+          el('div', { class: 'row' }, field('Set status', status), el('button', { type: 'submit', class: 'secondary' }, 'Set status')));
+        form.addEventListener('submit', (ev) => { ev.preventDefault(); act(`Status set to ${humanize(status.value)}.`, 'status', { status: status.value }); });
+        section.append(form);
+      }
+    }
+
+    // Comment (also on closed cases: notes after the fact).
+    const text = el('textarea', { id: 'comment-text', name: 'text', required: true });
+    const comment = el('form', { 'aria-labelledby': 'comment-title' },
+      el('h3', { id: 'comment-title' }, 'Comment'),
+      field('Comment', text),
+      el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary' }, 'Add comment')));
+    comment.addEventListener('submit', (ev) => { ev.preventDefault(); if (text.value.trim()) act('Comment added.', 'comment', { text: text.value.trim() }); });
+    section.append(comment);
+
+    // Close.
+    if (c.status !== 'closed' && c.status !== 'pending_approval') {
+      const rationale = el('textarea', { id: 'close-rationale', name: 'rationale', required: true, 'aria-describedby': 'close-hint' });
+      const radio = (value, label, checked) => el('label', {}, el('input', { type: 'radio', name: 'resolution', value, checked }), label);
+      const close = el('form', { 'aria-labelledby': 'close-title' },
+        el('h3', { id: 'close-title' }, 'Close the case'),
+        el('fieldset', {}, el('legend', {}, 'Resolution'),
+          el('div', { class: 'radios' },
+            radio('true_match', 'True match', true),
+            radio('false_positive', 'False positive', false),
+            radio('not_actionable', 'Not actionable', false))),
+        el('div', { class: 'field' }, el('label', { for: 'close-rationale' }, 'Rationale'), rationale,
+          el('span', { class: 'hint', id: 'close-hint' }, 'Required. A true match waits for a second analyst’s approval.')),
+        el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'danger' }, 'Close case')));
+      close.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const resolution = new FormData(close).get('resolution');
+        act(resolution === 'true_match' ? 'Closure requested: waiting for a second analyst.' : 'Case closed.', 'close',
+          { resolution, rationale: rationale.value });
+      });
+      section.append(close);
+    }
+    return section;
+  }
+
+  // ---------------------------------------------------------------- dashboard
+
+  async function viewDashboard() {
+    if (!session.isAnalyst()) return needAnalyst('The dashboard');
+    const d = await api('GET', '/dashboard');
+    const byStatus = d.by_status || {};
+    const byRule = d.by_rule || {};
+    const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    const card = (title, value, id) => el('section', { class: 'card', 'aria-labelledby': id },
+      el('h2', { id }, title), el('p', { class: 'figure-value' }, value));
+    const barTable = (id, caption, colTitle, entries, link) => {
+      const max = Math.max(1, ...entries.map(([, n]) => n));
+      return el('div', { class: 'table-wrap' }, el('table', { id },
+        el('caption', {}, caption),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, colTitle), el('th', { scope: 'col', class: 'num' }, 'Cases'), el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Share')))),
+        el('tbody', {}, entries.map(([k, n]) => {
+          const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
+          bar.style.width = `${Math.max(2, Math.round((n / max) * 240))}px`;
+          return el('tr', {},
+            el('th', { scope: 'row' }, el('a', { href: link(k) }, humanize(k)), ' ', el('code', { class: 'muted' }, k)),
+            el('td', { class: 'num' }, count.format(n)),
+            el('td', {}, bar));
+        }))));
+    };
+    const rules = Object.entries(byRule).sort((a, b) => b[1] - a[1]);
+    const statuses = STATUSES.filter((s) => s in byStatus).map((s) => [s, byStatus[s]])
+      .concat(Object.entries(byStatus).filter(([s]) => !STATUSES.includes(s)));
+    render('Dashboard',
+      el('h1', {}, 'Dashboard'),
+      el('div', { class: 'cards' },
+        card('Open cases', count.format(d.open_cases || 0), 'card-open'),
+        card('All cases', count.format(total), 'card-total'),
+        card('Estimated revenue to the DPRK', fmtMoney(d.estimated_revenue_usd), 'card-revenue')),
+      el('p', { class: 'muted' }, 'Estimated revenue: worker-days found by the detection rules times the annual revenue per worker in the rule file, summed over alert cases.'),
+      el('div', { class: 'case-grid' },
+        el('section', { class: 'panel', 'aria-labelledby': 'by-rule-title' },
+          el('h2', { id: 'by-rule-title' }, 'Cases by rule'),
+          rules.length ? barTable('by-rule', 'Cases per detection rule or screening hit', 'Rule', rules, (k) => `#/cases?rule=${encodeURIComponent(k)}`) : el('p', { class: 'muted' }, 'No cases yet.')),
+        el('section', { class: 'panel', 'aria-labelledby': 'by-status-title' },
+          el('h2', { id: 'by-status-title' }, 'Cases by status'),
+          statuses.length ? barTable('by-status', 'Cases per status', 'Status', statuses, (k) => `#/cases?status=${encodeURIComponent(k)}`) : el('p', { class: 'muted' }, 'No cases yet.'))));
+    announce(`Dashboard: ${d.open_cases || 0} open cases.`);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  showSession();
+  route();
+})();

@@ -1,0 +1,1493 @@
+//! Cases and their review: alerts and screening hits become cases; analysts
+//! assign, comment, move and close them; every action is written to the
+//! append-only audit log in the same transaction as the change itself.
+//!
+//! ## The review flow
+//!
+//! ```text
+//!            set_status                      close(true_match)
+//!   open ⇄ in_review ⇄ escalated ──────────────────────────────► pending_approval
+//!     │         │          │                                       │         │
+//!     └─────────┴──────────┴─ close(false_positive |               │ approve │ reject_approval
+//!                               not_actionable) ──► closed ◄───────┘ (other  └──► in_review
+//!                                                                     analyst)
+//! ```
+//!
+//! - Closing needs a non-empty rationale ([`StoreError::RationaleRequired`]).
+//! - A true match needs a second analyst: whoever requested it cannot approve
+//!   it ([`StoreError::FourEyes`]).
+//! - A screening hit closed as a false positive suppresses its (record, list
+//!   entry) pair for that version of the entry (a hash of its properties):
+//!   importing the same hit again is counted as `suppressed` and raises no
+//!   case, until the entry's properties change.
+//! - Importing the same alert (same `alert_id`) or the same hit (same record,
+//!   entry and entry version) again finds the existing case.
+//!
+//! ```
+//! use yalu_store::{CaseStatus, Resolution, Store};
+//! use serde_json::json;
+//!
+//! let store = Store::open_in_memory()?;
+//! let cases = store.cases();
+//! let alert = json!({
+//!     "alert_id": "YA-00000000000000a1", "rule": "VISA_RUN_CYCLE", "severity": "high",
+//!     "subject_ids": ["p1"], "evidence_ids": ["v1", "b1"], "period_start": "2024-01-05",
+//!     "period_end": "2024-03-01", "summary": "3 visa runs", "estimated_revenue_usd": 1200.0
+//! });
+//! let report = cases.import_alerts("ana", &[alert.clone()])?;
+//! assert_eq!((report.created, report.existing), (1, 0));
+//! assert_eq!(cases.import_alerts("ana", &[alert])?.existing, 1); // no second case
+//!
+//! let id = report.items[0].case_id.unwrap();
+//! cases.set_status("ana", id, CaseStatus::InReview)?;
+//! let pending = cases.close("ana", id, Resolution::TrueMatch, "passport and employer agree")?;
+//! assert_eq!(pending.status, CaseStatus::PendingApproval);
+//! assert!(cases.approve("ana", id, None).is_err()); // four eyes
+//! let closed = cases.approve("ben", id, Some("checked"))?;
+//! assert_eq!(closed.resolution, Some(Resolution::TrueMatch));
+//! assert_eq!(cases.audit(None)?.len(), 4); // create, status, close, approve
+//! # Ok::<(), yalu_store::StoreError>(())
+//! ```
+
+use crate::db::{Row, Sql, Value};
+use crate::{Store, StoreError, format_timestamp_millis, unix_now_millis};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// The rule name of cases raised from screening hits.
+pub const SCREENING_HIT_RULE: &str = "SCREENING_HIT";
+
+/// Most cases one list call returns.
+pub const MAX_PAGE: u64 = 1000;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = StoreError;
+            fn from_str(s: &str) -> Result<Self, StoreError> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let known: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    StoreError::InvalidInput(format!(
+                        "unknown {} `{s}` (expected one of: {})",
+                        stringify!($name), known.join(", ")
+                    ))
+                })
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// Where a case is in its review.
+    CaseStatus {
+        Open = "open",
+        InReview = "in_review",
+        Escalated = "escalated",
+        PendingApproval = "pending_approval",
+        Closed = "closed",
+    }
+}
+
+string_enum! {
+    /// How a case was closed.
+    Resolution {
+        TrueMatch = "true_match",
+        FalsePositive = "false_positive",
+        NotActionable = "not_actionable",
+    }
+}
+
+string_enum! {
+    /// What a case was raised from.
+    CaseKind {
+        Alert = "alert",
+        Hit = "hit",
+    }
+}
+
+impl CaseStatus {
+    /// States an analyst may move a case between with [`CaseStore::set_status`].
+    pub fn is_working(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Open | CaseStatus::InReview | CaseStatus::Escalated
+        )
+    }
+}
+
+/// A requested true-match closing and who approved it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Approval {
+    pub requested_by: String,
+    pub resolution: Resolution,
+    pub rationale: Option<String>,
+    pub approved_by: Option<String>,
+}
+
+/// One case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    pub id: i64,
+    pub kind: CaseKind,
+    /// The alert's rule id, or `SCREENING_HIT`.
+    pub rule: String,
+    pub severity: String,
+    pub status: CaseStatus,
+    pub resolution: Option<Resolution>,
+    pub title: String,
+    pub subject_ids: Vec<String>,
+    pub evidence_ids: Vec<String>,
+    /// Hits: the list entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// Hits: the screened record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_revenue_usd: Option<f64>,
+    pub assignee: Option<String>,
+    /// The closing rationale.
+    pub rationale: Option<String>,
+    pub closed_by: Option<String>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+impl Case {
+    /// The part of a case that review actions change, as recorded in the
+    /// audit log's `before` and `after`.
+    pub fn state(&self) -> Json {
+        let mut s = json!({
+            "status": self.status,
+            "resolution": self.resolution,
+            "assignee": self.assignee,
+        });
+        if let Some(a) = &self.approval {
+            s["approval"] = json!({
+                "requested_by": a.requested_by,
+                "resolution": a.resolution,
+                "approved_by": a.approved_by,
+            });
+        }
+        s
+    }
+}
+
+/// A comment on a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub case_id: i64,
+    pub author: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// 1, 2, 3, ... with no gaps.
+    pub seq: i64,
+    /// RFC 3339 UTC with milliseconds.
+    pub at: String,
+    /// The key id of whoever acted.
+    pub actor: String,
+    pub action: String,
+    pub case_id: Option<i64>,
+    /// [`Case::state`] before the action (`null` when the case was created).
+    pub before: Option<Json>,
+    /// [`Case::state`] after the action.
+    pub after: Option<Json>,
+    pub detail: Option<String>,
+}
+
+/// A case with everything shown on its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: Case,
+    /// The alert or hit as imported.
+    pub payload: Json,
+    pub comments: Vec<Comment>,
+    /// This case's audit entries, oldest first.
+    pub history: Vec<AuditEntry>,
+}
+
+/// What happened to one imported alert or hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Created,
+    Existing,
+    Suppressed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportItem {
+    pub outcome: ImportOutcome,
+    /// The new or existing case; for a suppressed hit, the case whose
+    /// false-positive closing suppressed it.
+    pub case_id: Option<i64>,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub existing: usize,
+    pub suppressed: usize,
+    /// One per imported object, in input order.
+    pub items: Vec<ImportItem>,
+}
+
+/// Filters of [`CaseStore::list`]; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub rule: Option<String>,
+    pub assignee: Option<String>,
+    pub kind: Option<CaseKind>,
+    /// Case-insensitive substring of the title, subject ids, record or entity id.
+    pub q: Option<String>,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// Counts for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub by_rule: BTreeMap<String, u64>,
+    pub by_status: BTreeMap<String, u64>,
+    /// Sum over cases not closed as false positive or not actionable.
+    pub estimated_revenue_usd: f64,
+    /// Cases not closed.
+    pub open_cases: u64,
+}
+
+/// A fingerprint of one version of a list entry: SHA-256 over its schema
+/// and properties (values sorted), hex. A change to any property changes it.
+pub fn entry_fingerprint(entity: &yalu_model::Entity) -> String {
+    let mut props: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (k, vs) in &entity.properties {
+        let mut vs: Vec<&str> = vs.iter().map(String::as_str).collect();
+        vs.sort_unstable();
+        props.insert(k, vs);
+    }
+    let text = serde_json::to_string(&json!({
+        "schema": entity.schema.name(),
+        "properties": props,
+    }))
+    .expect("strings serialise");
+    hex_digest(text.as_bytes())
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Cases in a [`Store`].
+pub struct CaseStore<'s> {
+    store: &'s Store,
+}
+
+const CASE_COLUMNS: &str = "id, kind, rule, severity, status, resolution, title, subject_ids, \
+     evidence_ids, record_id, entity_id, score, estimated_revenue_usd, assignee, \
+     requested_resolution, requested_by, requested_rationale, approved_by, rationale, \
+     closed_by, created_at, updated_at";
+
+/// A validated alert or hit, ready to insert.
+struct NewCase {
+    kind: CaseKind,
+    dedupe_key: String,
+    rule: String,
+    severity: String,
+    title: String,
+    subject_ids: Vec<String>,
+    evidence_ids: Vec<String>,
+    record_id: Option<String>,
+    entity_id: Option<String>,
+    entry_hash: Option<String>,
+    score: Option<f64>,
+    estimated_revenue_usd: Option<f64>,
+    payload: String,
+}
+
+impl<'s> CaseStore<'s> {
+    pub(crate) fn new(store: &'s Store) -> Self {
+        CaseStore { store }
+    }
+
+    /// Imports alerts as written by `yalu detect` (one JSON object each).
+    /// Every alert is checked before anything is written: one bad alert
+    /// fails the whole import, naming it and its field.
+    pub fn import_alerts(&self, actor: &str, alerts: &[Json]) -> Result<ImportReport, StoreError> {
+        let new: Vec<NewCase> = alerts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| parse_alert(&format!("alerts[{i}]"), a))
+            .collect::<Result<_, _>>()?;
+        self.import(actor, new)
+    }
+
+    /// Imports screening hits as written by `yalu screen` (JSON lines) or
+    /// answered by the API. `fingerprint` gives the current version of a
+    /// list entry by id (see [`entry_fingerprint`]); when it has none, the
+    /// hit's own entry fields (caption, schema, datasets, and `properties`
+    /// if present) are hashed instead.
+    pub fn import_hits(
+        &self,
+        actor: &str,
+        hits: &[Json],
+        fingerprint: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ImportReport, StoreError> {
+        let new: Vec<NewCase> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| parse_hit(&format!("hits[{i}]"), h, fingerprint))
+            .collect::<Result<_, _>>()?;
+        self.import(actor, new)
+    }
+
+    fn import(&self, actor: &str, new: Vec<NewCase>) -> Result<ImportReport, StoreError> {
+        check_actor(actor)?;
+        self.store.db().write(|db| {
+            let mut report = ImportReport::default();
+            for n in new {
+                let now = unix_now_millis();
+                if let (Some(record), Some(entity), Some(hash)) =
+                    (&n.record_id, &n.entity_id, &n.entry_hash)
+                {
+                    let suppressed = db.query_opt(
+                        "SELECT case_id FROM suppressions
+                         WHERE record_id = ? AND entity_id = ? AND entry_hash = ?",
+                        &[record.as_str().into(), entity.as_str().into(), hash.as_str().into()],
+                    )?;
+                    if let Some(row) = suppressed {
+                        let case_id = row[0].int()?;
+                        append_audit(
+                            db,
+                            now,
+                            actor,
+                            "suppressed",
+                            Some(case_id),
+                            None,
+                            None,
+                            Some(&format!(
+                                "hit on record {record} and list entry {entity} not raised: \
+                                 closed as a false positive in case {case_id} and the entry is unchanged"
+                            )),
+                        )?;
+                        report.suppressed += 1;
+                        report.items.push(ImportItem {
+                            outcome: ImportOutcome::Suppressed,
+                            case_id: Some(case_id),
+                        });
+                        continue;
+                    }
+                }
+                let existing = db.query_opt(
+                    "SELECT id FROM cases WHERE dedupe_key = ?",
+                    &[n.dedupe_key.as_str().into()],
+                )?;
+                if let Some(row) = existing {
+                    report.existing += 1;
+                    report.items.push(ImportItem {
+                        outcome: ImportOutcome::Existing,
+                        case_id: Some(row[0].int()?),
+                    });
+                    continue;
+                }
+                let id = next_id(db, "cases", "id")?;
+                db.exec(
+                    "INSERT INTO cases (id, kind, dedupe_key, rule, severity, status, title,
+                         subject_ids, evidence_ids, record_id, entity_id, entry_hash, score,
+                         estimated_revenue_usd, payload, created_at, updated_at)
+                     VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &[
+                        id.into(),
+                        n.kind.as_str().into(),
+                        n.dedupe_key.into(),
+                        n.rule.into(),
+                        n.severity.into(),
+                        n.title.into(),
+                        json_text(&n.subject_ids).into(),
+                        json_text(&n.evidence_ids).into(),
+                        n.record_id.into(),
+                        n.entity_id.into(),
+                        n.entry_hash.into(),
+                        n.score.into(),
+                        n.estimated_revenue_usd.into(),
+                        n.payload.into(),
+                        now.into(),
+                        now.into(),
+                    ],
+                )?;
+                let case = load_case(db, id)?;
+                append_audit(
+                    db,
+                    now,
+                    actor,
+                    "create",
+                    Some(id),
+                    None,
+                    Some(&case.state()),
+                    Some(&format!("imported {} {}", n.kind, case.title)),
+                )?;
+                report.created += 1;
+                report.items.push(ImportItem {
+                    outcome: ImportOutcome::Created,
+                    case_id: Some(id),
+                });
+            }
+            Ok(report)
+        })
+    }
+
+    /// Cases matching `filter`, newest first, and how many match in all.
+    pub fn list(&self, filter: &CaseFilter) -> Result<(Vec<Case>, u64), StoreError> {
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(s) = filter.status {
+            clauses.push("status = ?");
+            params.push(s.as_str().into());
+        }
+        if let Some(r) = &filter.rule {
+            clauses.push("rule = ?");
+            params.push(r.as_str().into());
+        }
+        if let Some(a) = &filter.assignee {
+            clauses.push("assignee = ?");
+            params.push(a.as_str().into());
+        }
+        if let Some(k) = filter.kind {
+            clauses.push("kind = ?");
+            params.push(k.as_str().into());
+        }
+        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            clauses.push(
+                "(LOWER(title) LIKE ? ESCAPE '!' OR LOWER(subject_ids) LIKE ? ESCAPE '!' \
+                 OR LOWER(COALESCE(record_id, '')) LIKE ? ESCAPE '!' \
+                 OR LOWER(COALESCE(entity_id, '')) LIKE ? ESCAPE '!')",
+            );
+            let escaped: String = q
+                .trim()
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '!' => vec!['!', c],
+                    c => vec![c],
+                })
+                .collect();
+            let pattern = format!("%{escaped}%");
+            for _ in 0..4 {
+                params.push(pattern.as_str().into());
+            }
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let limit = filter.limit.clamp(1, MAX_PAGE) as i64;
+        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        self.store.db().run(|db| {
+            let total = db.query_one(&format!("SELECT COUNT(*) FROM cases{filter_sql}"), &params)?
+                [0]
+            .int()? as u64;
+            let mut page_params = params.clone();
+            page_params.push(limit.into());
+            page_params.push(offset.into());
+            let rows = db.query(
+                &format!(
+                    "SELECT {CASE_COLUMNS} FROM cases{filter_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
+                ),
+                &page_params,
+            )?;
+            let cases = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
+            Ok((cases, total))
+        })
+    }
+
+    /// One case, or `None`.
+    pub fn get(&self, id: i64) -> Result<Option<Case>, StoreError> {
+        self.store.db().run(|db| {
+            db.query_opt(
+                &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"),
+                &[id.into()],
+            )?
+            .map(|r| case_from_row(&r))
+            .transpose()
+        })
+    }
+
+    /// A case with its payload, comments and history.
+    pub fn detail(&self, id: i64) -> Result<CaseDetail, StoreError> {
+        self.store.db().run(|db| {
+            let row = db
+                .query_opt(
+                    &format!("SELECT {CASE_COLUMNS}, payload FROM cases WHERE id = ?"),
+                    &[id.into()],
+                )?
+                .ok_or(StoreError::CaseNotFound(id))?;
+            let case = case_from_row(&row)?;
+            let payload_text = row[22].text()?;
+            let payload = serde_json::from_str(&payload_text)
+                .map_err(|e| StoreError::Decode(format!("case {id} payload: {e}")))?;
+            let comments = db
+                .query(
+                    "SELECT id, case_id, author, text, created_at FROM case_comments
+                     WHERE case_id = ? ORDER BY id",
+                    &[id.into()],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(Comment {
+                        id: r[0].int()?,
+                        case_id: r[1].int()?,
+                        author: r[2].text()?,
+                        text: r[3].text()?,
+                        created_at: format_timestamp_millis(r[4].int()?),
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            let history = audit_rows(
+                db,
+                &format!("{AUDIT_SELECT} WHERE case_id = ? ORDER BY seq"),
+                &[id.into()],
+            )?;
+            Ok(CaseDetail {
+                case,
+                payload,
+                comments,
+                history,
+            })
+        })
+    }
+
+    /// Assigns a case (`None` unassigns). Not on closed cases.
+    pub fn assign(&self, actor: &str, id: i64, assignee: Option<&str>) -> Result<Case, StoreError> {
+        let assignee = match assignee.map(str::trim) {
+            Some("") => {
+                return Err(StoreError::InvalidInput(
+                    "assignee is empty (send null to unassign)".into(),
+                ));
+            }
+            other => other.map(str::to_string),
+        };
+        self.change(actor, id, "assign", |case| {
+            if case.status == CaseStatus::Closed {
+                return Err(transition(case, "assigned", "the case is closed"));
+            }
+            Ok(Change {
+                sql: "assignee = ?",
+                params: vec![assignee.clone().into()],
+                detail: Some(match &assignee {
+                    Some(a) => format!("assigned to {a}"),
+                    None => "unassigned".to_string(),
+                }),
+            })
+        })
+    }
+
+    /// Adds a comment; any state, closed included.
+    pub fn comment(&self, actor: &str, id: i64, text: &str) -> Result<Comment, StoreError> {
+        check_actor(actor)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::InvalidInput("the comment is empty".into()));
+        }
+        self.store.db().write(|db| {
+            let case = load_case(db, id)?;
+            let now = unix_now_millis();
+            let comment_id = next_id(db, "case_comments", "id")?;
+            db.exec(
+                "INSERT INTO case_comments (id, case_id, author, text, created_at)
+                 VALUES (?, ?, ?, ?, ?)",
+                &[
+                    comment_id.into(),
+                    id.into(),
+                    actor.into(),
+                    text.into(),
+                    now.into(),
+                ],
+            )?;
+            db.exec(
+                "UPDATE cases SET updated_at = ? WHERE id = ?",
+                &[now.into(), id.into()],
+            )?;
+            let state = case.state();
+            append_audit(
+                db,
+                now,
+                actor,
+                "comment",
+                Some(id),
+                Some(&state),
+                Some(&state),
+                Some(text),
+            )?;
+            Ok(Comment {
+                id: comment_id,
+                case_id: id,
+                author: actor.to_string(),
+                text: text.to_string(),
+                created_at: format_timestamp_millis(now),
+            })
+        })
+    }
+
+    /// Moves a case between open, in review and escalated.
+    pub fn set_status(&self, actor: &str, id: i64, to: CaseStatus) -> Result<Case, StoreError> {
+        self.change(actor, id, "status", |case| {
+            if !to.is_working() {
+                return Err(transition(
+                    case,
+                    to.as_str(),
+                    "use close, approve or reject-approval for that",
+                ));
+            }
+            if !case.status.is_working() {
+                return Err(transition(
+                    case,
+                    to.as_str(),
+                    "only open, in-review and escalated cases change status",
+                ));
+            }
+            if case.status == to {
+                return Err(transition(case, to.as_str(), "the case is already there"));
+            }
+            Ok(Change {
+                sql: "status = ?",
+                params: vec![to.as_str().into()],
+                detail: Some(format!("{} → {to}", case.status)),
+            })
+        })
+    }
+
+    /// Closes a case. A true match goes to `pending_approval` until a
+    /// second analyst approves it; the others close at once. A false
+    /// positive on a screening hit suppresses its (record, entry version).
+    pub fn close(
+        &self,
+        actor: &str,
+        id: i64,
+        resolution: Resolution,
+        rationale: &str,
+    ) -> Result<Case, StoreError> {
+        let rationale = rationale.trim().to_string();
+        if rationale.is_empty() {
+            return Err(StoreError::RationaleRequired("close a case"));
+        }
+        let actor_owned = actor.to_string();
+        let action = if resolution == Resolution::TrueMatch {
+            "request_approval"
+        } else {
+            "close"
+        };
+        self.change(actor, id, action, |case| {
+            if !case.status.is_working() {
+                return Err(transition(
+                    case,
+                    "closed",
+                    "only open, in-review and escalated cases can be closed",
+                ));
+            }
+            let detail = Some(format!("{resolution}: {rationale}"));
+            Ok(if resolution == Resolution::TrueMatch {
+                Change {
+                    sql: "status = 'pending_approval', requested_resolution = ?, \
+                          requested_by = ?, requested_rationale = ?, approved_by = NULL",
+                    params: vec![
+                        resolution.as_str().into(),
+                        actor_owned.as_str().into(),
+                        rationale.as_str().into(),
+                    ],
+                    detail,
+                }
+            } else {
+                Change {
+                    sql: "status = 'closed', resolution = ?, rationale = ?, closed_by = ?",
+                    params: vec![
+                        resolution.as_str().into(),
+                        rationale.as_str().into(),
+                        actor_owned.as_str().into(),
+                    ],
+                    detail,
+                }
+            })
+        })
+    }
+
+    /// Approves a requested true-match closing. The requester may not.
+    pub fn approve(
+        &self,
+        actor: &str,
+        id: i64,
+        rationale: Option<&str>,
+    ) -> Result<Case, StoreError> {
+        let note = rationale.map(str::trim).filter(|r| !r.is_empty());
+        let actor_owned = actor.to_string();
+        self.change(actor, id, "approve", |case| {
+            let Some(approval) = case
+                .approval
+                .as_ref()
+                .filter(|_| case.status == CaseStatus::PendingApproval)
+            else {
+                return Err(transition(case, "closed", "no closing awaits approval"));
+            };
+            if approval.requested_by == actor_owned {
+                return Err(StoreError::FourEyes {
+                    case: case.id,
+                    requested_by: approval.requested_by.clone(),
+                });
+            }
+            let rationale = match (&approval.rationale, note) {
+                (Some(r), Some(n)) => format!("{r} | approved: {n}"),
+                (Some(r), None) => r.clone(),
+                (None, Some(n)) => n.to_string(),
+                (None, None) => String::new(),
+            };
+            Ok(Change {
+                sql: "status = 'closed', resolution = requested_resolution, approved_by = ?, \
+                      rationale = ?, closed_by = ?",
+                params: vec![
+                    actor_owned.as_str().into(),
+                    rationale.into(),
+                    actor_owned.as_str().into(),
+                ],
+                detail: Some(format!(
+                    "approved {} requested by {}{}",
+                    approval.resolution,
+                    approval.requested_by,
+                    note.map(|n| format!(": {n}")).unwrap_or_default()
+                )),
+            })
+        })
+    }
+
+    /// Refuses a requested true-match closing: the case goes back to review.
+    pub fn reject_approval(
+        &self,
+        actor: &str,
+        id: i64,
+        rationale: Option<&str>,
+    ) -> Result<Case, StoreError> {
+        let note = rationale.map(str::trim).filter(|r| !r.is_empty());
+        self.change(actor, id, "reject_approval", |case| {
+            let Some(approval) = case
+                .approval
+                .as_ref()
+                .filter(|_| case.status == CaseStatus::PendingApproval)
+            else {
+                return Err(transition(case, "in_review", "no closing awaits approval"));
+            };
+            Ok(Change {
+                sql: "status = 'in_review', requested_resolution = NULL, requested_by = NULL, \
+                      requested_rationale = NULL, approved_by = NULL",
+                params: vec![],
+                detail: Some(format!(
+                    "rejected {} requested by {}{}",
+                    approval.resolution,
+                    approval.requested_by,
+                    note.map(|n| format!(": {n}")).unwrap_or_default()
+                )),
+            })
+        })
+    }
+
+    /// Loads a case, lets `decide` check it and say what to set, applies
+    /// that, records suppression, and appends the audit entry: all in one
+    /// transaction.
+    fn change(
+        &self,
+        actor: &str,
+        id: i64,
+        action: &str,
+        decide: impl FnOnce(&Case) -> Result<Change, StoreError>,
+    ) -> Result<Case, StoreError> {
+        check_actor(actor)?;
+        self.store.db().write(|db| {
+            let before = load_case(db, id)?;
+            let change = decide(&before)?;
+            let now = unix_now_millis();
+            let mut params = change.params;
+            params.push(now.into());
+            params.push(id.into());
+            db.exec(
+                &format!("UPDATE cases SET {}, updated_at = ? WHERE id = ?", change.sql),
+                &params,
+            )?;
+            let after = load_case(db, id)?;
+            if after.kind == CaseKind::Hit
+                && after.status == CaseStatus::Closed
+                && after.resolution == Some(Resolution::FalsePositive)
+            {
+                let row = db.query_one(
+                    "SELECT record_id, entity_id, entry_hash FROM cases WHERE id = ?",
+                    &[id.into()],
+                )?;
+                db.exec(
+                    "INSERT INTO suppressions (record_id, entity_id, entry_hash, case_id, created_at)
+                     VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (record_id, entity_id, entry_hash) DO NOTHING",
+                    &[
+                        row[0].clone(),
+                        row[1].clone(),
+                        row[2].clone(),
+                        id.into(),
+                        now.into(),
+                    ],
+                )?;
+            }
+            append_audit(
+                db,
+                now,
+                actor,
+                action,
+                Some(id),
+                Some(&before.state()),
+                Some(&after.state()),
+                change.detail.as_deref(),
+            )?;
+            Ok(after)
+        })
+    }
+
+    /// The audit log, oldest first; with `since`, only entries after that
+    /// sequence number.
+    pub fn audit(&self, since: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
+        self.store.db().run(|db| {
+            audit_rows(
+                db,
+                &format!("{AUDIT_SELECT} WHERE seq > ? ORDER BY seq"),
+                &[since.unwrap_or(0).into()],
+            )
+        })
+    }
+
+    /// Counts by rule and status, the revenue estimate, open cases.
+    pub fn dashboard(&self) -> Result<Dashboard, StoreError> {
+        self.store.db().run(|db| {
+            let mut d = Dashboard::default();
+            for r in db.query("SELECT rule, COUNT(*) FROM cases GROUP BY rule", &[])? {
+                d.by_rule.insert(r[0].text()?, r[1].int()? as u64);
+            }
+            for r in db.query("SELECT status, COUNT(*) FROM cases GROUP BY status", &[])? {
+                let status = r[0].text()?;
+                let n = r[1].int()? as u64;
+                if status != CaseStatus::Closed.as_str() {
+                    d.open_cases += n;
+                }
+                d.by_status.insert(status, n);
+            }
+            d.estimated_revenue_usd = db.query_one(
+                "SELECT SUM(estimated_revenue_usd) FROM cases
+                 WHERE resolution IS NULL OR resolution = 'true_match'",
+                &[],
+            )?[0]
+                .opt_real()?
+                .unwrap_or(0.0);
+            Ok(d)
+        })
+    }
+}
+
+/// What a review action sets (`sql` is a `SET` list with `?` for `params`).
+struct Change {
+    sql: &'static str,
+    params: Vec<Value>,
+    detail: Option<String>,
+}
+
+fn transition(case: &Case, to: &str, why: &'static str) -> StoreError {
+    StoreError::InvalidTransition {
+        case: case.id,
+        from: case.status.to_string(),
+        to: to.to_string(),
+        why,
+    }
+}
+
+fn check_actor(actor: &str) -> Result<(), StoreError> {
+    if actor.trim().is_empty() {
+        return Err(StoreError::InvalidInput(
+            "the acting analyst is unnamed".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn next_id(db: &mut dyn Sql, table: &str, column: &str) -> Result<i64, StoreError> {
+    db.query_one(
+        &format!("SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}"),
+        &[],
+    )?[0]
+        .int()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append_audit(
+    db: &mut dyn Sql,
+    at: i64,
+    actor: &str,
+    action: &str,
+    case_id: Option<i64>,
+    before: Option<&Json>,
+    after: Option<&Json>,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    let seq = next_id(db, "audit_log", "seq")?;
+    db.exec(
+        "INSERT INTO audit_log (seq, at, actor, action, case_id, before_state, after_state, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            seq.into(),
+            at.into(),
+            actor.into(),
+            action.into(),
+            case_id.into(),
+            before.map(Json::to_string).into(),
+            after.map(Json::to_string).into(),
+            detail.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+const AUDIT_SELECT: &str = "SELECT seq, at, actor, action, case_id, before_state, after_state, \
+                            detail FROM audit_log";
+
+fn audit_rows(
+    db: &mut dyn Sql,
+    sql: &str,
+    params: &[Value],
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let parse = |v: &Value, seq: i64| -> Result<Option<Json>, StoreError> {
+        v.opt_text()?
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StoreError::Decode(format!("audit entry {seq}: {e}")))
+            })
+            .transpose()
+    };
+    db.query(sql, params)?
+        .iter()
+        .map(|r| {
+            let seq = r[0].int()?;
+            Ok(AuditEntry {
+                seq,
+                at: format_timestamp_millis(r[1].int()?),
+                actor: r[2].text()?,
+                action: r[3].text()?,
+                case_id: r[4].opt_int()?,
+                before: parse(&r[5], seq)?,
+                after: parse(&r[6], seq)?,
+                detail: r[7].opt_text()?,
+            })
+        })
+        .collect()
+}
+
+fn load_case(db: &mut dyn Sql, id: i64) -> Result<Case, StoreError> {
+    let row = db
+        .query_opt(
+            &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"),
+            &[id.into()],
+        )?
+        .ok_or(StoreError::CaseNotFound(id))?;
+    case_from_row(&row)
+}
+
+fn case_from_row(r: &Row) -> Result<Case, StoreError> {
+    let id = r[0].int()?;
+    let list = |v: &Value| -> Result<Vec<String>, StoreError> {
+        serde_json::from_str(&v.text()?)
+            .map_err(|e| StoreError::Decode(format!("case {id}: id list: {e}")))
+    };
+    let approval = match (r[14].opt_text()?, r[15].opt_text()?) {
+        (Some(resolution), Some(requested_by)) => Some(Approval {
+            requested_by,
+            resolution: resolution.parse()?,
+            rationale: r[16].opt_text()?,
+            approved_by: r[17].opt_text()?,
+        }),
+        _ => None,
+    };
+    Ok(Case {
+        id,
+        kind: r[1].text()?.parse()?,
+        rule: r[2].text()?,
+        severity: r[3].text()?,
+        status: r[4].text()?.parse()?,
+        resolution: r[5].opt_text()?.map(|s| s.parse()).transpose()?,
+        title: r[6].text()?,
+        subject_ids: list(&r[7])?,
+        evidence_ids: list(&r[8])?,
+        record_id: r[9].opt_text()?,
+        entity_id: r[10].opt_text()?,
+        score: r[11].opt_real()?,
+        estimated_revenue_usd: r[12].opt_real()?,
+        assignee: r[13].opt_text()?,
+        approval,
+        rationale: r[18].opt_text()?,
+        closed_by: r[19].opt_text()?,
+        created_at: format_timestamp_millis(r[20].int()?),
+        updated_at: format_timestamp_millis(r[21].int()?),
+    })
+}
+
+fn json_text(ids: &[String]) -> String {
+    serde_json::to_string(ids).expect("strings serialise")
+}
+
+// ------------------------------------------------------------ validation
+
+fn invalid(item: &str, field: &'static str, reason: impl Into<String>) -> StoreError {
+    StoreError::InvalidImport {
+        item: item.to_string(),
+        field,
+        reason: reason.into(),
+    }
+}
+
+fn object<'a>(item: &str, v: &'a Json) -> Result<&'a Map<String, Json>, StoreError> {
+    v.as_object()
+        .ok_or_else(|| invalid(item, "(object)", "is not a JSON object"))
+}
+
+fn req_str(item: &str, o: &Map<String, Json>, field: &'static str) -> Result<String, StoreError> {
+    match o.get(field) {
+        Some(Json::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        Some(Json::String(_)) => Err(invalid(item, field, "is empty")),
+        Some(other) => Err(invalid(item, field, format!("is not a string but {other}"))),
+        None => Err(invalid(item, field, "is missing")),
+    }
+}
+
+fn opt_str(
+    item: &str,
+    o: &Map<String, Json>,
+    field: &'static str,
+) -> Result<Option<String>, StoreError> {
+    match o.get(field) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.trim().to_string())),
+        Some(other) => Err(invalid(item, field, format!("is not a string but {other}"))),
+    }
+}
+
+fn req_number(item: &str, o: &Map<String, Json>, field: &'static str) -> Result<f64, StoreError> {
+    match o.get(field) {
+        Some(Json::Number(n)) => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .ok_or_else(|| invalid(item, field, "is not a finite number")),
+        Some(other) => Err(invalid(item, field, format!("is not a number but {other}"))),
+        None => Err(invalid(item, field, "is missing")),
+    }
+}
+
+fn str_list(
+    item: &str,
+    o: &Map<String, Json>,
+    field: &'static str,
+) -> Result<Vec<String>, StoreError> {
+    let Some(v) = o.get(field) else {
+        return Err(invalid(item, field, "is missing"));
+    };
+    let Some(items) = v.as_array() else {
+        return Err(invalid(item, field, "is not a list of strings"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| invalid(item, field, format!("element {i} is not a string")))
+        })
+        .collect()
+}
+
+fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
+    let o = object(item, v)?;
+    let alert_id = req_str(item, o, "alert_id")?;
+    let rule = req_str(item, o, "rule")?;
+    let severity = req_str(item, o, "severity")?;
+    let subject_ids = str_list(item, o, "subject_ids")?;
+    let evidence_ids = str_list(item, o, "evidence_ids")?;
+    let summary = req_str(item, o, "summary")?;
+    let revenue = req_number(item, o, "estimated_revenue_usd")?;
+    opt_str(item, o, "period_start")?;
+    opt_str(item, o, "period_end")?;
+    if subject_ids.is_empty() {
+        return Err(invalid(
+            item,
+            "subject_ids",
+            "is empty: an alert concerns someone",
+        ));
+    }
+    Ok(NewCase {
+        kind: CaseKind::Alert,
+        dedupe_key: format!("alert:{alert_id}"),
+        rule,
+        severity,
+        title: summary,
+        subject_ids,
+        evidence_ids,
+        record_id: None,
+        entity_id: None,
+        entry_hash: None,
+        score: None,
+        estimated_revenue_usd: Some(revenue),
+        payload: v.to_string(),
+    })
+}
+
+fn parse_hit(
+    item: &str,
+    v: &Json,
+    fingerprint: &dyn Fn(&str) -> Option<String>,
+) -> Result<NewCase, StoreError> {
+    let o = object(item, v)?;
+    let entity_id = match opt_str(item, o, "entity_id")? {
+        Some(id) => id,
+        None => opt_str(item, o, "id")?.ok_or_else(|| invalid(item, "entity_id", "is missing"))?,
+    };
+    let query_name = opt_str(item, o, "query_name")?;
+    let record_id = match (
+        opt_str(item, o, "query_id")?,
+        opt_str(item, o, "record_id")?,
+    ) {
+        (Some(q), _) | (None, Some(q)) => q,
+        (None, None) => query_name.clone().ok_or_else(|| {
+            invalid(
+                item,
+                "query_id",
+                "is missing (give query_id, record_id or query_name to name the screened record)",
+            )
+        })?,
+    };
+    let score = req_number(item, o, "score")?;
+    let caption = opt_str(item, o, "caption")?.unwrap_or_else(|| entity_id.clone());
+    let is_match = match o.get("match") {
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
+        Some(other) => {
+            return Err(invalid(
+                item,
+                "match",
+                format!("is not true/false but {other}"),
+            ));
+        }
+    };
+    let entry_hash = fingerprint(&entity_id).unwrap_or_else(|| {
+        let own = json!({
+            "caption": caption,
+            "schema": o.get("schema"),
+            "datasets": o.get("datasets"),
+            "properties": o.get("properties"),
+        });
+        hex_digest(own.to_string().as_bytes())
+    });
+    let who = query_name.as_deref().unwrap_or(&record_id);
+    Ok(NewCase {
+        kind: CaseKind::Hit,
+        dedupe_key: format!("hit:{record_id}\u{1}{entity_id}\u{1}{entry_hash}"),
+        rule: SCREENING_HIT_RULE.to_string(),
+        severity: if is_match { "high" } else { "medium" }.to_string(),
+        title: format!("{who} resembles list entry {caption} (score {score:.2})"),
+        subject_ids: vec![record_id.clone()],
+        evidence_ids: vec![entity_id.clone()],
+        record_id: Some(record_id),
+        entity_id: Some(entity_id),
+        entry_hash: Some(entry_hash),
+        score: Some(score),
+        estimated_revenue_usd: None,
+        payload: v.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(id: &str, rule: &str) -> Json {
+        json!({
+            "alert_id": id, "rule": rule, "severity": "high",
+            "subject_ids": ["p1", "p2"], "evidence_ids": ["e1"],
+            "period_start": "2024-01-01", "period_end": null,
+            "summary": format!("{rule} on p1"), "estimated_revenue_usd": 500.0,
+            "workers": 1, "worker_days": 36
+        })
+    }
+
+    fn hit(record: &str, entity: &str, caption: &str) -> Json {
+        json!({
+            "row": 3, "query_id": record, "query_name": "Kim Chol", "entity_id": entity,
+            "caption": caption, "schema": "Person", "score": 0.91, "match": true,
+            "datasets": ["un_sc_sanctions"], "explanations": {}
+        })
+    }
+
+    fn none(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn bad_imports_name_the_item_and_field_and_write_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        let mut bad = alert("YA-2", "R");
+        bad.as_object_mut().unwrap().remove("rule");
+        let err = cases
+            .import_alerts("a", &[alert("YA-1", "R"), bad])
+            .unwrap_err();
+        assert_eq!(err.to_string(), "alerts[1]: field `rule` is missing");
+        let mut bad = hit("r1", "e1", "X");
+        bad["score"] = json!("high");
+        let err = cases.import_hits("a", &[bad], &none).unwrap_err();
+        assert!(
+            err.to_string().starts_with("hits[0]: field `score`"),
+            "{err}"
+        );
+        assert_eq!(
+            cases
+                .list(&CaseFilter {
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap()
+                .1,
+            0
+        );
+        assert!(cases.audit(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn refused_actions_change_nothing_and_log_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        let id = cases
+            .import_alerts("a", &[alert("YA-1", "R")])
+            .unwrap()
+            .items[0]
+            .case_id
+            .unwrap();
+        let before = cases.get(id).unwrap().unwrap();
+        let log = cases.audit(None).unwrap().len();
+        assert!(matches!(
+            cases.close("a", id, Resolution::NotActionable, "  "),
+            Err(StoreError::RationaleRequired(_))
+        ));
+        assert!(matches!(
+            cases.set_status("a", id, CaseStatus::Open),
+            Err(StoreError::InvalidTransition { .. })
+        ));
+        assert!(matches!(
+            cases.set_status("a", id, CaseStatus::Closed),
+            Err(StoreError::InvalidTransition { .. })
+        ));
+        assert!(matches!(
+            cases.approve("b", id, None),
+            Err(StoreError::InvalidTransition { .. })
+        ));
+        assert!(matches!(
+            cases.assign("a", 999, Some("x")),
+            Err(StoreError::CaseNotFound(999))
+        ));
+        assert_eq!(cases.get(id).unwrap().unwrap(), before);
+        assert_eq!(cases.audit(None).unwrap().len(), log);
+    }
+
+    #[test]
+    fn false_positive_suppresses_until_the_entry_changes() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        let version = std::cell::Cell::new("v1");
+        let fp = |_: &str| Some(version.get().to_string());
+        let r = cases
+            .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+            .unwrap();
+        let id = r.items[0].case_id.unwrap();
+        assert_eq!(
+            cases
+                .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+                .unwrap()
+                .existing,
+            1
+        );
+        cases
+            .close("a", id, Resolution::FalsePositive, "different birth year")
+            .unwrap();
+        let again = cases
+            .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+            .unwrap();
+        assert_eq!((again.created, again.existing, again.suppressed), (0, 0, 1));
+        assert_eq!(again.items[0].case_id, Some(id));
+        // Another record on the same entry is not suppressed.
+        assert_eq!(
+            cases
+                .import_hits("a", &[hit("r2", "e1", "KIM Chol")], &fp)
+                .unwrap()
+                .created,
+            1
+        );
+        version.set("v2");
+        let changed = cases
+            .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+            .unwrap();
+        assert_eq!(changed.created, 1);
+        assert_ne!(changed.items[0].case_id, Some(id));
+        // Without a fingerprint from the index, the hit's own entry fields count.
+        let own = cases
+            .import_hits("a", &[hit("r3", "e9", "A")], &none)
+            .unwrap();
+        let own_id = own.items[0].case_id.unwrap();
+        cases
+            .close("a", own_id, Resolution::FalsePositive, "no")
+            .unwrap();
+        assert_eq!(
+            cases
+                .import_hits("a", &[hit("r3", "e9", "A")], &none)
+                .unwrap()
+                .suppressed,
+            1
+        );
+        assert_eq!(
+            cases
+                .import_hits("a", &[hit("r3", "e9", "B")], &none)
+                .unwrap()
+                .created,
+            1
+        );
+    }
+
+    #[test]
+    fn the_audit_log_refuses_update_and_delete() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .cases()
+            .import_alerts("a", &[alert("YA-1", "R")])
+            .unwrap();
+        for sql in [
+            "UPDATE audit_log SET actor = 'mallory'",
+            "DELETE FROM audit_log",
+        ] {
+            let err = store.db().run(|db| db.exec(sql, &[])).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+        assert_eq!(store.cases().audit(None).unwrap()[0].actor, "a");
+    }
+
+    #[test]
+    fn list_filters_and_dashboard() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        cases
+            .import_alerts(
+                "a",
+                &[
+                    alert("YA-1", "R1"),
+                    alert("YA-2", "R2"),
+                    alert("YA-3", "R2"),
+                ],
+            )
+            .unwrap();
+        cases
+            .import_hits("a", &[hit("r1", "e1", "Pak 100%")], &none)
+            .unwrap();
+        let all = |f: CaseFilter| cases.list(&CaseFilter { limit: 50, ..f }).unwrap();
+        assert_eq!(all(CaseFilter::default()).1, 4);
+        assert_eq!(
+            all(CaseFilter {
+                rule: Some("R2".into()),
+                ..Default::default()
+            })
+            .1,
+            2
+        );
+        assert_eq!(
+            all(CaseFilter {
+                kind: Some(CaseKind::Hit),
+                ..Default::default()
+            })
+            .1,
+            1
+        );
+        assert_eq!(
+            all(CaseFilter {
+                q: Some("PAK 100%".into()),
+                ..Default::default()
+            })
+            .1,
+            1
+        );
+        assert_eq!(
+            all(CaseFilter {
+                q: Some("_".into()),
+                ..Default::default()
+            })
+            .1,
+            0
+        );
+        let page = cases
+            .list(&CaseFilter {
+                limit: 2,
+                offset: 1,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!((page.0.len(), page.1), (2, 4));
+        assert!(page.0[0].id > page.0[1].id, "newest first");
+        cases
+            .close("a", 1, Resolution::FalsePositive, "not them")
+            .unwrap();
+        cases.assign("a", 2, Some("ben")).unwrap();
+        assert_eq!(
+            all(CaseFilter {
+                assignee: Some("ben".into()),
+                ..Default::default()
+            })
+            .1,
+            1
+        );
+        let d = cases.dashboard().unwrap();
+        assert_eq!(d.by_rule["R2"], 2);
+        assert_eq!(d.by_status["closed"], 1);
+        assert_eq!(d.open_cases, 3);
+        assert_eq!(d.estimated_revenue_usd, 1000.0);
+    }
+}

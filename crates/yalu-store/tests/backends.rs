@@ -1,0 +1,138 @@
+//! The same keys, cases and audit behaviour on both backends: a SQLite file
+//! and, when the local server is reachable, PostgreSQL.
+
+use serde_json::json;
+use yalu_store::{CaseFilter, CaseStatus, Resolution, Role, Store, StoreError};
+
+fn exercise(store: &Store) {
+    // Keys.
+    let key = store.keys().create(Role::Analyst, Some("pg")).unwrap();
+    let v = store.keys().verify(&key.key).unwrap().unwrap();
+    assert_eq!((v.role, v.label.as_deref()), (Role::Analyst, Some("pg")));
+    assert!(store.keys().revoke(&key.id).unwrap());
+    assert!(store.keys().verify(&key.key).unwrap().is_none());
+
+    // Cases: import twice, review, four eyes, suppression.
+    let cases = store.cases();
+    let alert = json!({
+        "alert_id": "YA-1", "rule": "VISA_RUN_CYCLE", "severity": "high",
+        "subject_ids": ["p1"], "evidence_ids": ["v1", "v2"],
+        "period_start": "2024-01-01", "period_end": "2024-02-01",
+        "summary": "two visa runs", "estimated_revenue_usd": 2500.5
+    });
+    let first = cases.import_alerts("ana", &[alert.clone()]).unwrap();
+    assert_eq!(first.created, 1);
+    assert_eq!(cases.import_alerts("ana", &[alert]).unwrap().existing, 1);
+    let id = first.items[0].case_id.unwrap();
+    cases.assign("ana", id, Some("ben")).unwrap();
+    cases.comment("ana", id, "looking").unwrap();
+    cases.set_status("ana", id, CaseStatus::Escalated).unwrap();
+    assert!(matches!(
+        cases.close("ana", id, Resolution::TrueMatch, ""),
+        Err(StoreError::RationaleRequired(_))
+    ));
+    let pending = cases
+        .close("ana", id, Resolution::TrueMatch, "same passport")
+        .unwrap();
+    assert_eq!(pending.status, CaseStatus::PendingApproval);
+    assert!(matches!(
+        cases.approve("ana", id, None),
+        Err(StoreError::FourEyes { .. })
+    ));
+    let closed = cases.approve("ben", id, Some("agreed")).unwrap();
+    assert_eq!(closed.status, CaseStatus::Closed);
+    assert_eq!(closed.resolution, Some(Resolution::TrueMatch));
+    assert_eq!(closed.approval.unwrap().approved_by.as_deref(), Some("ben"));
+
+    let hit = json!({"query_id": "r1", "query_name": "Ri Yong", "entity_id": "e1",
+                     "caption": "RI Yong", "schema": "Person", "score": 0.8, "match": false});
+    let fp = |_: &str| Some("v1".to_string());
+    let h = cases.import_hits("ana", &[hit.clone()], &fp).unwrap();
+    let hid = h.items[0].case_id.unwrap();
+    cases
+        .close("ben", hid, Resolution::FalsePositive, "born 1950, not 1985")
+        .unwrap();
+    assert_eq!(
+        cases
+            .import_hits("ana", &[hit.clone()], &fp)
+            .unwrap()
+            .suppressed,
+        1
+    );
+    let fp2 = |_: &str| Some("v2".to_string());
+    assert_eq!(cases.import_hits("ana", &[hit], &fp2).unwrap().created, 1);
+
+    let detail = cases.detail(id).unwrap();
+    assert_eq!(detail.comments.len(), 1);
+    assert_eq!(detail.payload["rule"], "VISA_RUN_CYCLE");
+    let actions: Vec<&str> = detail.history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "create",
+            "assign",
+            "comment",
+            "status",
+            "request_approval",
+            "approve"
+        ]
+    );
+    // Each entry's `before` is the previous entry's `after`.
+    for pair in detail.history.windows(2) {
+        assert_eq!(pair[1].before, pair[0].after);
+    }
+    let log = cases.audit(None).unwrap();
+    let seqs: Vec<i64> = log.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=log.len() as i64).collect::<Vec<_>>(), "no gaps");
+    assert_eq!(cases.audit(Some(3)).unwrap().len(), log.len() - 3);
+
+    let d = cases.dashboard().unwrap();
+    assert_eq!(d.estimated_revenue_usd, 2500.5);
+    assert_eq!(d.by_status["closed"], 2);
+    let (open, total) = cases
+        .list(&CaseFilter {
+            status: Some(CaseStatus::Open),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((open.len(), total), (1, 1));
+
+    // The database itself refuses to rewrite history.
+    for sql in [
+        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 1",
+    ] {
+        let err = store.execute_raw(sql).unwrap_err();
+        assert!(format!("{err:?}").contains("append-only"), "{sql}: {err:?}");
+    }
+    assert_eq!(cases.audit(None).unwrap(), log);
+}
+
+#[test]
+fn sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("y.db")).unwrap();
+    exercise(&store);
+}
+
+#[test]
+fn postgres() {
+    let Some(url) = yalu_testdata::postgres_url() else {
+        return;
+    };
+    let schema = yalu_testdata::unique_schema("yalu_store_test");
+    let store = Store::open_postgres(&url, Some(&schema)).unwrap();
+    assert_eq!(store.backend(), yalu_store::BackendKind::Postgres);
+    exercise(&store);
+    let err = store.execute_raw("TRUNCATE audit_log").unwrap_err();
+    assert!(format!("{err:?}").contains("append-only"), "{err:?}");
+    // Reopening finds the schema migrated.
+    let again = Store::open_postgres(&url, Some(&schema)).unwrap();
+    assert_eq!(
+        again.schema_version().unwrap(),
+        store.schema_version().unwrap()
+    );
+    drop((store, again));
+    Store::drop_postgres_schema(&url, &schema).unwrap();
+}

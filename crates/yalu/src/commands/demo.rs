@@ -1,0 +1,430 @@
+//! `yalu demo`: the whole product on one machine, in one command.
+//!
+//! 1. simulates a world of DPRK overseas workers with a fixed seed
+//!    (`yalu_detect::sim`), which also writes a small sanctions list of the
+//!    world's listed trading houses and officials;
+//! 2. writes the OFAC sample list shipped in `demo/lists/ofac-sample`
+//!    (embedded in the binary, so no checkout is needed) beside it, and a
+//!    demo list of the world's DPRK officials who represent or direct a
+//!    firm (under their Hangul names), unless `--list` names real lists;
+//! 3. runs detection over the world and screens every person and
+//!    organisation of it against the lists;
+//! 4. loads the alerts and hits as cases into a fresh SQLite store, and
+//!    creates an admin key, two analyst keys (four-eyes approval needs two
+//!    people) and a screener key;
+//! 5. serves the API and the analyst workbench on `--bind`
+//!    (127.0.0.1:8080), printing the URL and the keys.
+//!
+//! Everything lives in `--dir` (default `yalu-demo` in the system's
+//! temporary folder), which is wiped and rebuilt on each run; the command
+//! refuses to wipe a folder it did not make.
+
+use crate::config::Config;
+use anyhow::Context;
+use clap::Args;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use yalu_detect::RuleSet;
+use yalu_detect::read::ReadOptions;
+use yalu_match::{Index, MatchConfig, SearchOptions};
+use yalu_model::{Entity, Schema};
+use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
+use yalu_store::{Role, Store};
+
+/// The OFAC sample shipped with the repository, embedded.
+const OFAC_SAMPLE: &[(&str, &str)] = &[
+    (
+        "sdn.csv",
+        include_str!("../../../../demo/lists/ofac-sample/sdn.csv"),
+    ),
+    (
+        "alt.csv",
+        include_str!("../../../../demo/lists/ofac-sample/alt.csv"),
+    ),
+    (
+        "add.csv",
+        include_str!("../../../../demo/lists/ofac-sample/add.csv"),
+    ),
+];
+
+/// Marks a folder as made by `yalu demo`, so a rerun may wipe it.
+const MARKER: &str = ".yalu-demo";
+
+/// The actor recorded in the audit log for the cases the demo imports.
+const DEMO_ACTOR: &str = "yalu-demo";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to serve on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub bind: String,
+    /// Folder for the world, the results and the store; wiped and rebuilt
+    /// on each run (default: `yalu-demo` in the temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Real sanctions lists to screen and serve instead of the simulated
+    /// list and the OFAC sample.
+    #[arg(long = "list", value_name = "PATH")]
+    pub lists: Vec<PathBuf>,
+    /// Seed of the simulated world (the same seed gives the same world).
+    #[arg(long, default_value_t = 2019)]
+    pub seed: u64,
+    /// DPRK workers in the simulated world.
+    #[arg(long, default_value_t = 300)]
+    pub workers: usize,
+    /// Also write the keys and counts as JSON to this file (for scripts).
+    #[arg(long, value_name = "FILE")]
+    pub keys_out: Option<PathBuf>,
+    /// Prepare everything, print the keys, and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+/// The keys the demo creates.
+#[derive(Debug, serde::Serialize)]
+struct DemoKeys {
+    admin: String,
+    analyst: String,
+    second_analyst: String,
+    screener: String,
+}
+
+pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let bind: SocketAddr = args.bind.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "--bind `{}` is not an address like 127.0.0.1:8080: {e}",
+            args.bind
+        )
+    })?;
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("yalu-demo"));
+    fresh_dir(&dir)?;
+    let started = Instant::now();
+
+    // 1. The world.
+    let world = dir.join("world");
+    let stats = yalu_detect::sim::write_world(
+        &world,
+        &yalu_detect::sim::SimOptions {
+            workers: args.workers,
+            seed: args.seed,
+        },
+    )?;
+    println!(
+        "simulated a world (seed {}): {} persons, {} documents, {} crossings, {} placements, {} organizations, {} payments",
+        args.seed,
+        stats.persons,
+        stats.documents,
+        stats.crossings,
+        stats.placements,
+        stats.organizations,
+        stats.payments
+    );
+
+    let loaded = yalu_detect::read::read_dir(&world, &ReadOptions::default())?;
+    if !loaded.rejected.is_empty() {
+        for r in loaded.rejected.iter().take(5) {
+            eprintln!("rejected: {r}");
+        }
+        anyhow::bail!(
+            "the simulated world has {} rejected rows: the simulator and the reader disagree",
+            loaded.rejected.len()
+        );
+    }
+    let data = loaded.data;
+
+    // 2. The lists.
+    let lists = if args.lists.is_empty() {
+        let sample = dir.join("lists").join("ofac-sample");
+        std::fs::create_dir_all(&sample)
+            .with_context(|| format!("creating {}", sample.display()))?;
+        for (name, text) in OFAC_SAMPLE {
+            std::fs::write(sample.join(name), text)
+                .with_context(|| format!("writing {}", sample.join(name).display()))?;
+        }
+        let officials = dir.join("lists").join("demo-officials.ftm.json");
+        let listed = write_officials(&data, &officials)?;
+        println!(
+            "listed the world's {listed} DPRK officials who represent or direct a firm (demo list {})",
+            officials.display()
+        );
+        vec![world.join(yalu_detect::sim::LIST_DIR), sample, officials]
+    } else {
+        args.lists.clone()
+    };
+    let loaded = super::load_lists(&lists, false)?;
+    let index = Index::build(loaded.into_iter().flat_map(|l| l.entities));
+    println!(
+        "lists: {} entities from {}",
+        index.len(),
+        lists
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // 3. Detection and screening.
+    let (alerts, _resolution, _) = yalu_detect::detect_in(&data, Some(&index), &RuleSet::default());
+    let match_config = MatchConfig {
+        threshold: config.screening.threshold,
+        ..MatchConfig::default()
+    };
+    let hits = screen_world(&data, &index, &match_config);
+    println!(
+        "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
+        alerts.len(),
+        hits.len(),
+        match_config.threshold,
+        data.persons.len(),
+        data.organizations.len()
+    );
+
+    // 4. The store: keys and cases.
+    let store_path = dir.join("store.db");
+    let store = Store::open(&store_path)?;
+    let keys = DemoKeys {
+        admin: store.keys().create(Role::Admin, Some("demo admin"))?.key,
+        analyst: store.keys().create(Role::Analyst, Some("analyst one"))?.key,
+        second_analyst: store.keys().create(Role::Analyst, Some("analyst two"))?.key,
+        screener: store.keys().create(Role::Screener, Some("screener"))?.key,
+    };
+    let alert_values: Vec<serde_json::Value> = alerts
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>()?;
+    let imported = import_cases(&store, &index, &alert_values, &hits)?;
+    println!(
+        "store {}: {imported} ({:.1} s in all)",
+        store_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.keys_out {
+        let doc = serde_json::json!({
+            "keys": keys,
+            "alerts": alerts.len(),
+            "hits": hits.len(),
+            "store": store_path,
+            "world": world,
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&doc)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if args.no_serve {
+        print_keys(&keys, None);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // 5. Serve.
+    let server = &config.server;
+    let options = ServerOptions {
+        bind,
+        source: IndexSource {
+            lists,
+            strict: false,
+        },
+        auth: Auth::Keys(Arc::new(store)),
+        limits: Limits {
+            max_body_bytes: server.max_body_bytes.max(1),
+            max_batch: server.max_batch.max(1),
+            request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
+            max_concurrent: server.max_concurrent.max(1),
+        },
+        defaults: MatchDefaults {
+            config: match_config,
+            limit: config.screening.limit,
+        },
+        // No scheduled refresh, no SIGHUP reload; the store holds the cases.
+        ..ServerOptions::default()
+    };
+    yalu_server::run(options, |addr| print_keys(&keys, Some(addr)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_keys(keys: &DemoKeys, addr: Option<SocketAddr>) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out);
+    if let Some(addr) = addr {
+        let _ = writeln!(out, "Yalu demo: the workbench is at http://{addr}/");
+    }
+    let _ = writeln!(out, "  admin key:          {}", keys.admin);
+    let _ = writeln!(out, "  analyst key:        {}", keys.analyst);
+    let _ = writeln!(
+        out,
+        "  second analyst key: {}  (approves true-match closures: four eyes)",
+        keys.second_analyst
+    );
+    let _ = writeln!(out, "  screener key:       {}", keys.screener);
+    if addr.is_some() {
+        let _ = writeln!(
+            out,
+            "Open the URL, paste the analyst key, and press Ctrl-C here to stop."
+        );
+    }
+    let _ = out.flush();
+}
+
+/// Writes a demo sanctions list of the world's DPRK nationals who
+/// represent or direct a firm (in the world, officials who run its front
+/// companies), under their Hangul name when the records give one, so that
+/// screening the world's romanised records shows the Korean-aware matcher
+/// at work. Returns how many were listed.
+fn write_officials(data: &yalu_detect::records::DataSet, path: &Path) -> anyhow::Result<usize> {
+    use yalu_detect::records::{Party, RelationKind};
+    let mut seen = std::collections::BTreeSet::new();
+    let mut lines = String::new();
+    for r in &data.relations {
+        let (Party::Person(p), RelationKind::Represents | RelationKind::Directs) = (r.from, r.kind)
+        else {
+            continue;
+        };
+        let person = &data.persons[p as usize];
+        if person.nationality != Some("kp") || !seen.insert(person.id.clone()) {
+            continue;
+        }
+        let name = person
+            .name_original_script
+            .clone()
+            .unwrap_or_else(|| person.full_name.clone());
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), serde_json::json!([name]));
+        props.insert("nationality".into(), serde_json::json!(["kp"]));
+        if let Some(dob) = &person.birth_date {
+            props.insert("birthDate".into(), serde_json::json!([dob.to_string()]));
+        }
+        let entity = serde_json::json!({
+            "id": format!("demo-official-{}", person.id),
+            "schema": "Person",
+            "properties": props,
+            "datasets": ["demo_officials"],
+            "target": true,
+        });
+        lines.push_str(&entity.to_string());
+        lines.push('\n');
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
+    Ok(seen.len())
+}
+
+/// Wipes `dir` if `yalu demo` made it, refuses otherwise, and recreates it.
+fn fresh_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            if !dir.join(MARKER).exists() {
+                anyhow::bail!(
+                    "{} is not empty and was not made by `yalu demo`; give another --dir",
+                    dir.display()
+                );
+            }
+            std::fs::remove_dir_all(dir)
+                .with_context(|| format!("removing the previous demo in {}", dir.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(
+        dir.join(MARKER),
+        "made by `yalu demo`; the next run wipes this folder\n",
+    )
+    .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
+    Ok(())
+}
+
+/// Screens every person and organisation of the world, as `yalu screen`
+/// would a customer file, and returns its JSON-lines hit objects (matches
+/// only).
+fn screen_world(
+    data: &yalu_detect::records::DataSet,
+    index: &Index,
+    cfg: &MatchConfig,
+) -> Vec<serde_json::Value> {
+    let mut queries = Vec::with_capacity(data.persons.len() + data.organizations.len());
+    for p in &data.persons {
+        let mut e = Entity::new(p.id.clone(), Schema::Person);
+        e.add("name", &p.full_name);
+        if let Some(original) = &p.name_original_script {
+            e.add("name", original);
+        }
+        if let Some(dob) = &p.birth_date {
+            e.add("birthDate", dob.to_string());
+        }
+        if let Some(n) = p.nationality {
+            e.add("nationality", n);
+        }
+        if let Some(pp) = &p.passport_number {
+            e.add("passportNumber", pp);
+        }
+        queries.push(e);
+    }
+    for o in &data.organizations {
+        let mut e = Entity::new(o.id.clone(), Schema::Organization);
+        e.add("name", &o.name);
+        if let Some(original) = &o.name_original_script {
+            e.add("name", original);
+        }
+        if let Some(c) = o.country {
+            e.add("country", c);
+        }
+        queries.push(e);
+    }
+    let opts = SearchOptions {
+        limit: 3,
+        cutoff: cfg.threshold,
+        filter: None,
+    };
+    let mut hits = Vec::new();
+    for (row, q) in queries.iter().enumerate() {
+        for h in index.search(q, cfg, &opts) {
+            if !h.scored.is_match {
+                continue;
+            }
+            hits.push(serde_json::json!({
+                "row": row + 1,
+                "query_id": q.id,
+                "query_name": q.caption(),
+                "entity_id": h.entity.id,
+                "caption": h.entity.caption(),
+                "schema": h.entity.schema.name(),
+                "score": h.scored.score,
+                "match": h.scored.is_match,
+                "datasets": h.entity.datasets,
+                "explanations": h.scored.explanations,
+            }));
+        }
+    }
+    hits
+}
+
+/// Loads alerts and hits as cases; returns a one-line report.
+fn import_cases(
+    store: &Store,
+    index: &Index,
+    alerts: &[serde_json::Value],
+    hits: &[serde_json::Value],
+) -> anyhow::Result<String> {
+    let cases = store.cases();
+    let a = cases.import_alerts(DEMO_ACTOR, alerts)?;
+    let fingerprint =
+        |id: &str| -> Option<String> { index.get(id).map(yalu_store::cases::entry_fingerprint) };
+    let h = cases.import_hits(DEMO_ACTOR, hits, &fingerprint)?;
+    Ok(format!(
+        "{} alert cases and {} hit cases created ({} duplicates, {} suppressed)",
+        a.created,
+        h.created,
+        a.existing + h.existing,
+        a.suppressed + h.suppressed
+    ))
+}
