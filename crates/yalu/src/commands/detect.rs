@@ -153,7 +153,7 @@ fn print_summary(alerts: &[Alert]) {
     }
     println!(
         "{:<28} {:>7} {:>5} {:>6} {:>5} {:>8} {:>8} {:>16}",
-        "total",
+        "sum over rules",
         n,
         "",
         "",
@@ -161,6 +161,9 @@ fn print_summary(alerts: &[Alert]) {
         "",
         w,
         money(r)
+    );
+    println!(
+        "(a worker or a worker-day caught by several rules counts once per rule: the sums overlap)"
     );
 }
 
