@@ -470,7 +470,7 @@
     const total = typeof data.total === 'number' ? data.total : cases.length;
     const summary = total === 0 ? 'No case matches these filters.'
       : `Cases ${offset + 1}–${offset + cases.length} of ${count.format(total)}.`;
-    const table = el('table', { id: 'case-table' },
+    const table = el('table', { id: 'case-table', 'data-query': query.toString() },
       el('caption', {}, summary),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col' }, 'Case'),
@@ -539,7 +539,10 @@
       fact('Updated', fmtTime(c.updated_at)));
 
     const original = data.alert || data.hit || null;
-    const evidence = data.evidence || { timeline: [], network: { nodes: [], edges: [] } };
+    // An alert or hit may carry its own evidence, built from the data set
+    // it was found in (`yalu demo` attaches it); the server's own view
+    // holds only ids.
+    const evidence = (original && original.evidence) || data.evidence || { timeline: [], network: { nodes: [], edges: [] } };
 
     render(c.title || c.id,
       el('p', {}, el('a', { href: '#/cases' }, '← Case queue')),
@@ -549,7 +552,7 @@
       el('div', { class: 'case-grid' },
         el('div', {},
           summarySection(c, original),
-          timelineSection(evidence.timeline || []),
+          timelineSection(evidence.timeline || [], evidence.timeline_persons || 0),
           networkSection((evidence.network || {}).nodes || [], (evidence.network || {}).edges || []),
           commentsSection(data.comments || []),
           historySection(data.history || [])),
@@ -603,7 +606,7 @@
   }
   function endOf(e) { return e.end || e.end_date || e.until || e.date_end || null; }
 
-  function timelineSection(events) {
+  function timelineSection(events, total) {
     const section = el('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
       el('h2', { id: 'timeline-title' }, 'Timeline'));
     if (!events.length) {
@@ -622,7 +625,7 @@
     let hi = Math.max(...days);
     if (!(hi > lo)) { lo -= 15; hi += 15; }
     const shown = persons.slice(0, 30);
-    const left = 120; const width = 860; const rowH = 26; const top = 24;
+    const left = 170; const width = 940; const rowH = 26; const top = 24;
     const height = top + shown.length * rowH + 28;
     const x = (d) => left + ((d - lo) / (hi - lo)) * (width - left - 12);
     const first = new Date(lo * 86400000).toISOString().slice(0, 10);
@@ -643,37 +646,41 @@
     shown.forEach((p, row) => {
       const cy = top + row * rowH + rowH / 2;
       drawing.append(
-        svg('text', { x: 4, y: cy + 4, class: 'svg-label' }, p.length > 18 ? `${p.slice(0, 17)}…` : p),
+        svg('text', { x: 4, y: cy + 4, class: 'svg-label' }, p.length > 27 ? `${p.slice(0, 26)}…` : p),
         svg('line', { x1: left, x2: width - 12, y1: cy, y2: cy, stroke: '#eef1f5' }));
       for (const e of byPerson.get(p)) {
         const d = dayOf(e.date);
         if (d === null) continue;
         const cls = eventClass(e.kind);
         const colour = EVENT_COLOURS[cls];
-        const end = dayOf(endOf(e));
-        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${e.kind}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})`);
+        // An open-ended placement runs to the end of the drawing.
+        const end = e.ongoing ? hi : dayOf(endOf(e));
+        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${e.kind}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
+        const ring = e.evidence ? { stroke: '#1b2430', 'stroke-width': 1.5 } : {};
         if (end !== null && end > d) {
           const offset = cls === 'placement' ? 2 : -8;
-          drawing.append(svg('rect', { x: x(d), y: cy + offset, width: Math.max(2, x(end) - x(d)), height: 6, rx: 2, fill: colour, 'fill-opacity': 0.85 }, tip));
+          drawing.append(svg('rect', { x: x(d), y: cy + offset, width: Math.max(2, x(end) - x(d)), height: 6, rx: 2, fill: colour, 'fill-opacity': 0.85, ...ring }, tip));
         } else if (cls === 'entry' || cls === 'exit') {
           const px = x(d);
           const pts = cls === 'entry' ? `${px - 5},${cy + 6} ${px + 5},${cy + 6} ${px},${cy - 5}` : `${px - 5},${cy - 6} ${px + 5},${cy - 6} ${px},${cy + 5}`;
-          drawing.append(svg('polygon', { points: pts, fill: colour }, tip));
+          drawing.append(svg('polygon', { points: pts, fill: colour, ...ring }, tip));
         } else {
-          drawing.append(svg('circle', { cx: x(d), cy, r: 4, fill: colour }, tip));
+          drawing.append(svg('circle', { cx: x(d), cy, r: 4, fill: colour, ...ring }, tip));
         }
       }
     });
-    section.append(
+    append(section, [
       el('ul', { class: 'legend', 'aria-hidden': 'true' },
         el('li', {}, el('span', { class: 'sw sw-visa' }), 'visa or permit'),
         el('li', {}, el('span', { class: 'sw sw-placement' }), 'placement'),
         el('li', {}, el('span', { class: 'sw sw-entry' }), 'entry'),
         el('li', {}, el('span', { class: 'sw sw-exit' }), 'exit'),
         el('li', {}, el('span', { class: 'sw sw-payment' }), 'payment'),
-        el('li', {}, el('span', { class: 'sw sw-other' }), 'other')),
+        el('li', {}, el('span', { class: 'sw sw-other' }), 'other'),
+        el('li', {}, el('span', { class: 'sw sw-cited' }), 'outlined: cited by the alert')),
       el('div', { class: 'figure' }, drawing),
-      shown.length < persons.length ? el('p', { class: 'muted' }, `The drawing shows the first ${shown.length} of ${persons.length} persons; the table lists all.`) : null);
+      shown.length < persons.length ? el('p', { class: 'muted' }, `The drawing shows the first ${shown.length} of ${persons.length} persons; the table lists all.`) : null,
+      total > persons.length ? el('p', { class: 'muted' }, `The case concerns ${total} persons; the first ${persons.length} are shown.`) : null]);
     const rows = [...events].sort((a, b) => String(a.person_id).localeCompare(String(b.person_id)) || String(a.date).localeCompare(String(b.date)));
     section.append(el('details', { open: events.length <= 40 },
       el('summary', {}, `All ${events.length} events as a table`),
@@ -684,24 +691,27 @@
           el('th', { scope: 'col' }, 'Date'),
           el('th', { scope: 'col' }, 'Event'),
           el('th', { scope: 'col' }, 'Detail'),
-          el('th', { scope: 'col' }, 'Record'))),
+          el('th', { scope: 'col' }, 'Record'),
+          el('th', { scope: 'col' }, 'Cited by the alert'))),
         el('tbody', {}, rows.map((e) => el('tr', {},
           el('th', { scope: 'row' }, e.person_id || '—'),
-          el('td', {}, endOf(e) ? `${e.date} to ${endOf(e)}` : e.date),
+          el('td', {}, endOf(e) ? `${e.date} to ${endOf(e)}` : e.ongoing ? `${e.date} onwards` : e.date),
           el('td', {}, humanize(e.kind)),
           el('td', {}, e.detail || ''),
-          el('td', { class: 'id-list' }, e.record_id || ''))))))));
+          el('td', { class: 'id-list' }, e.record_id || ''),
+          el('td', {}, e.evidence ? 'cited' : ''))))))));
     return section;
   }
 
-  // Network: agencies, workers, clients and listed entities in four columns,
-  // edges as curves. The list after the drawing gives every node with its
-  // links, for screen readers.
+  // Network: agencies, workers (and other persons), clients and listed
+  // entities in four columns, left to right as the labour flows, each party
+  // a labelled box, links as curves between boxes. The list after the
+  // drawing gives every party with its links, for screen readers.
   const COLUMNS = [
-    { key: 'worker', title: 'Workers', re: /worker|person/i, colour: '#1d6b3a' },
     { key: 'agency', title: 'Agencies', re: /agenc|staffing|trading|recruit/i, colour: '#0b5cad' },
+    { key: 'worker', title: 'Workers and persons', re: /worker|person|record|subject/i, colour: '#1d6b3a' },
     { key: 'client', title: 'Clients and employers', re: /client|employer|restaurant|site|org/i, colour: '#e39b3b' },
-    { key: 'listed', title: 'Listed entities', re: /listed|sanction|entity/i, colour: '#a4161a' },
+    { key: 'listed', title: 'Listed entities', re: /listed|sanction|list_entry/i, colour: '#a4161a' },
   ];
   function columnOf(kind) {
     // Listed first: a "listed_organization" is listed before it is an org.
@@ -717,32 +727,45 @@
       section.append(el('p', { class: 'muted' }, 'No agencies, clients, workers or listed entities are linked to this case.'));
       return section;
     }
-    const PER_COLUMN = 24;
+    const PER_COLUMN = 30;
     const cols = COLUMNS.map(() => []);
     for (const n of nodes) cols[columnOf(n.kind)].push(n);
     for (const col of cols) col.sort((a, b) => String(a.label).localeCompare(String(b.label)));
-    const width = 880; const rowH = 24; const top = 34;
+    const boxW = 176; const boxH = 18; const gap = 84; const rowH = 24; const top = 30; const pad = 6;
+    const width = pad * 2 + 4 * boxW + 3 * gap;
     const tallest = Math.max(...cols.map((c) => Math.min(c.length, PER_COLUMN + 1)), 1);
-    const height = top + tallest * rowH + 12;
-    const colX = [80, 320, 560, 790];
+    const height = top + tallest * rowH + 10;
+    const colX = [0, 1, 2, 3].map((i) => pad + i * (boxW + gap));
     const pos = new Map();
     cols.forEach((col, ci) => {
-      const offset = top + ((tallest - Math.min(col.length, PER_COLUMN + 1)) * rowH) / 2;
+      const shown = Math.min(col.length, PER_COLUMN + (col.length > PER_COLUMN ? 1 : 0));
+      const offset = top + ((tallest - shown) * rowH) / 2;
       col.slice(0, PER_COLUMN).forEach((n, i) => pos.set(n.id, { x: colX[ci], y: offset + i * rowH + rowH / 2, ci }));
     });
     const label = new Map(nodes.map((n) => [n.id, n.label || n.id]));
     const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'network-svg-title network-svg-desc' },
       svg('title', { id: 'network-svg-title' }, 'Network of the case'),
       svg('desc', { id: 'network-svg-desc' }, `${nodes.length} parties and ${edges.length} links; the list below gives each party with its links.`));
-    COLUMNS.forEach((c, ci) => drawing.append(svg('text', { x: colX[ci], y: 16, 'text-anchor': 'middle', class: 'svg-axis', 'font-weight': 'bold' }, `${c.title} (${cols[ci].length})`)));
+    COLUMNS.forEach((c, ci) => drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: 16, 'text-anchor': 'middle', class: 'svg-axis', 'font-weight': 'bold' }, `${c.title} (${cols[ci].length})`)));
     const edgeLayer = svg('g', { fill: 'none', stroke: '#9aa7b6', 'stroke-width': 1.2 });
     for (const e of edges) {
       const a = pos.get(e.from); const b = pos.get(e.to);
       if (!a || !b) continue;
-      const mx = (a.x + b.x) / 2;
+      let d;
+      if (a.ci === b.ci) {
+        // Same column: a loop on the right-hand side.
+        const x = a.x + boxW;
+        d = `M ${x} ${a.y} C ${x + 40} ${a.y}, ${x + 40} ${b.y}, ${x} ${b.y}`;
+      } else {
+        const [l, r] = a.ci < b.ci ? [a, b] : [b, a];
+        const x1 = l.x + boxW; const x2 = r.x;
+        const mx = (x1 + x2) / 2;
+        d = `M ${x1} ${l.y} C ${mx} ${l.y}, ${mx} ${r.y}, ${x2} ${r.y}`;
+      }
       edgeLayer.append(svg('path', {
-        d: a.ci === b.ci ? `M ${a.x} ${a.y} C ${a.x + 60} ${a.y}, ${b.x + 60} ${b.y}, ${b.x} ${b.y}` : `M ${a.x} ${a.y} C ${mx} ${a.y}, ${mx} ${b.y}, ${b.x} ${b.y}`,
-        stroke: /listed|sanction|own|direct/i.test(e.kind || '') ? '#a4161a' : null,
+        d,
+        stroke: /listed|sanction|own|direct|represent/i.test(e.kind || '') ? '#a4161a' : null,
+        'stroke-dasharray': /own|direct|represent/i.test(e.kind || '') ? '4 3' : null,
       }, svg('title', {}, `${label.get(e.from)} — ${humanize(e.kind)} — ${label.get(e.to)}`)));
     }
     drawing.append(edgeLayer);
@@ -750,19 +773,20 @@
       col.slice(0, PER_COLUMN).forEach((n) => {
         const p = pos.get(n.id);
         const text = String(n.label || n.id);
-        const anchorRight = ci === 0;
         drawing.append(svg('g', {},
-          svg('circle', { cx: p.x, cy: p.y, r: 6, fill: COLUMNS[ci].colour, stroke: '#fff', 'stroke-width': 1.5 }),
-          svg('text', { x: anchorRight ? p.x - 10 : p.x + 10, y: p.y + 4, 'text-anchor': anchorRight ? 'end' : 'start', class: 'svg-label' }, text.length > 26 ? `${text.slice(0, 25)}…` : text),
+          svg('rect', { x: p.x, y: p.y - boxH / 2, width: boxW, height: boxH, rx: 4, fill: '#fff', stroke: COLUMNS[ci].colour, 'stroke-width': 1.5 }),
+          svg('rect', { x: p.x, y: p.y - boxH / 2, width: 5, height: boxH, rx: 2, fill: COLUMNS[ci].colour }),
+          svg('text', { x: p.x + 10, y: p.y + 4, class: 'svg-label' }, text.length > 27 ? `${text.slice(0, 26)}…` : text),
           svg('title', {}, `${text} (${humanize(n.kind)}, ${n.id})`)));
       });
       if (col.length > PER_COLUMN) {
-        drawing.append(svg('text', { x: colX[ci], y: top + PER_COLUMN * rowH + rowH / 2 + 4, 'text-anchor': 'middle', class: 'svg-axis' }, `+ ${col.length - PER_COLUMN} more (see the list)`));
+        drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: pos.get(col[PER_COLUMN - 1].id).y + rowH + 4, 'text-anchor': 'middle', class: 'svg-axis' }, `+ ${col.length - PER_COLUMN} more (see the list)`));
       }
     });
     section.append(
       el('ul', { class: 'legend', 'aria-hidden': 'true' },
-        COLUMNS.map((c) => el('li', {}, el('span', { class: `sw sw-${c.key}` }), c.title.toLowerCase()))),
+        COLUMNS.map((c) => el('li', {}, el('span', { class: `sw sw-${c.key}` }), c.title.toLowerCase())),
+        el('li', {}, 'red: listed, owns, directs or represents')),
       el('div', { class: 'figure' }, drawing));
     // The accessible list: every party, grouped, with its links.
     const linksOf = new Map();
@@ -772,7 +796,7 @@
       linksOf.get(e.from).push(`${humanize(e.kind)} → ${label.get(e.to) || e.to}`);
       linksOf.get(e.to).push(`${humanize(e.kind)} ← ${label.get(e.from) || e.from}`);
     }
-    section.append(el('details', { open: nodes.length <= 30 },
+    section.append(el('details', { open: nodes.length <= 12 },
       el('summary', {}, `All ${nodes.length} parties and their links as a list`),
       el('div', { id: 'network-list' }, COLUMNS.map((c, ci) => (cols[ci].length ? [
         el('h3', {}, `${c.title} (${cols[ci].length})`),
@@ -915,11 +939,11 @@
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, colTitle), el('th', { scope: 'col', class: 'num' }, 'Cases'), el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Share')))),
         el('tbody', {}, entries.map(([k, n]) => {
           const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
-          bar.style.width = `${Math.max(2, Math.round((n / max) * 240))}px`;
+          bar.style.width = `${Math.max(1, Math.round((n / max) * 100))}%`;
           return el('tr', {},
             el('th', { scope: 'row' }, el('a', { href: link(k) }, humanize(k)), ' ', el('code', { class: 'muted' }, k)),
             el('td', { class: 'num' }, count.format(n)),
-            el('td', {}, bar));
+            el('td', { class: 'bar-cell' }, bar));
         }))));
     };
     const rules = Object.entries(byRule).sort((a, b) => b[1] - a[1]);

@@ -382,7 +382,75 @@ pub(crate) fn postgres_ddl(sql: &str) -> String {
 
 pub(crate) enum Backend {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(Mutex<postgres::Client>),
+    Postgres(Box<Mutex<PgClient>>),
+}
+
+/// The PostgreSQL client, reconnected when the server closed it (a
+/// restart, an idle timeout): the statement that met the closed connection
+/// fails, the next one runs on a new connection.
+///
+/// The client runs its own small Tokio runtime, which must not be dropped
+/// on an async worker thread (Tokio panics there), and a server may drop
+/// its last store handle on one: so an old client is closed and dropped on
+/// a short-lived thread of its own.
+pub(crate) struct PgClient {
+    client: Option<postgres::Client>,
+    url: String,
+    schema: Option<String>,
+}
+
+impl PgClient {
+    pub(crate) fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        Ok(PgClient {
+            client: Some(pg_connect(url, schema)?),
+            url: url.to_string(),
+            schema: schema.map(str::to_string),
+        })
+    }
+
+    fn get(&mut self) -> Result<&mut postgres::Client, StoreError> {
+        if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
+            let fresh = pg_connect(&self.url, self.schema.as_deref())?;
+            if let Some(old) = self.client.replace(fresh) {
+                drop_off_thread(old);
+            }
+        }
+        Ok(self.client.as_mut().expect("just connected"))
+    }
+}
+
+fn drop_off_thread(client: postgres::Client) {
+    let _ = std::thread::spawn(move || drop(client)).join();
+}
+
+impl Drop for PgClient {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            drop_off_thread(client);
+        }
+    }
+}
+
+/// Connects, and with `schema` makes it the connection's schema (created
+/// if missing).
+fn pg_connect(url: &str, schema: Option<&str>) -> Result<postgres::Client, StoreError> {
+    let connect_err = |source| StoreError::Connect {
+        url: crate::redact_url(url),
+        source,
+    };
+    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(connect_err)?;
+    // Quiet the "relation already exists, skipping" notices.
+    client
+        .batch_execute("SET client_min_messages TO warning")
+        .map_err(connect_err)?;
+    if let Some(schema) = schema {
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
+            ))
+            .map_err(connect_err)?;
+    }
+    Ok(client)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -406,7 +474,7 @@ impl Backend {
     ) -> Result<T, StoreError> {
         match self {
             Backend::Sqlite(c) => f(&mut *lock(c)),
-            Backend::Postgres(c) => f(&mut *lock(c)),
+            Backend::Postgres(c) => f(lock(c).get()?),
         }
     }
 
@@ -429,7 +497,7 @@ impl Backend {
             }
             Backend::Postgres(c) => {
                 let mut client = lock(c);
-                let mut tx = client.transaction()?;
+                let mut tx = client.get()?.transaction()?;
                 tx.batch_execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")?;
                 let out = f(&mut tx)?;
                 tx.commit()?;
@@ -454,7 +522,7 @@ impl Backend {
             }
             Backend::Postgres(c) => {
                 let mut client = lock(c);
-                let mut tx = client.transaction()?;
+                let mut tx = client.get()?.transaction()?;
                 let out = f(&mut tx)?;
                 tx.commit()?;
                 Ok(out)

@@ -38,6 +38,20 @@
 //! fast hash is enough (no password-stretching is needed), and hashes are
 //! compared in constant time.
 //!
+//! Cases come from `yalu detect` alerts and `yalu screen` hits; analysts
+//! assign, comment, move, close and approve them, and every action lands in
+//! the append-only audit log in the same transaction (see [`cases`] for the
+//! flow and a runnable example).
+//!
+//! ## PostgreSQL
+//!
+//! `Store::open_url("postgres://user@host:5432/db")` keeps everything in
+//! PostgreSQL (synchronous `postgres` client, plain TCP). The same migration
+//! files serve both backends: they are written in the SQL both share, with
+//! SQLite's `INTEGER`/`REAL`/`BLOB` read as `BIGINT`/`DOUBLE PRECISION`/
+//! `BYTEA` on PostgreSQL; only the audit log's guard triggers differ per
+//! backend. A closed connection is reopened on the next call.
+//!
 //! Several processes may share one file (the server verifies keys while
 //! `yalu keys create` adds one): the file is opened in WAL mode with a busy
 //! timeout, and every verification reads the table, so a new or revoked key
@@ -131,17 +145,7 @@ impl Store {
     /// (created if missing) instead of the connection's default one, which
     /// lets several stores share one database (tests do this).
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
-        let shown = redact_url(url);
-        let connect_err = |source| StoreError::Connect {
-            url: shown.clone(),
-            source,
-        };
-        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(connect_err)?;
-        // Quiet the "relation already exists, skipping" notices.
-        client
-            .batch_execute("SET client_min_messages TO warning")
-            .map_err(connect_err)?;
-        let mut description = format!("PostgreSQL {shown}");
+        let mut description = format!("PostgreSQL {}", redact_url(url));
         if let Some(schema) = schema {
             let valid = !schema.is_empty()
                 && schema.len() <= 63
@@ -152,14 +156,13 @@ impl Store {
             if !valid {
                 return Err(StoreError::BadSchemaName(schema.to_string()));
             }
-            client
-                .batch_execute(&format!(
-                    "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
-                ))
-                .map_err(connect_err)?;
             description.push_str(&format!(" (schema {schema})"));
         }
-        Self::with_backend(Backend::Postgres(Mutex::new(client)), None, description)
+        Self::with_backend(
+            Backend::Postgres(Box::new(Mutex::new(db::PgClient::connect(url, schema)?))),
+            None,
+            description,
+        )
     }
 
     /// Drops a schema made by [`Store::open_postgres`] with `Some(schema)`,

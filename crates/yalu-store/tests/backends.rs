@@ -20,7 +20,9 @@ fn exercise(store: &Store) {
         "period_start": "2024-01-01", "period_end": "2024-02-01",
         "summary": "two visa runs", "estimated_revenue_usd": 2500.5
     });
-    let first = cases.import_alerts("ana", &[alert.clone()]).unwrap();
+    let first = cases
+        .import_alerts("ana", std::slice::from_ref(&alert))
+        .unwrap();
     assert_eq!(first.created, 1);
     assert_eq!(cases.import_alerts("ana", &[alert]).unwrap().existing, 1);
     let id = first.items[0].case_id.unwrap();
@@ -47,14 +49,16 @@ fn exercise(store: &Store) {
     let hit = json!({"query_id": "r1", "query_name": "Ri Yong", "entity_id": "e1",
                      "caption": "RI Yong", "schema": "Person", "score": 0.8, "match": false});
     let fp = |_: &str| Some("v1".to_string());
-    let h = cases.import_hits("ana", &[hit.clone()], &fp).unwrap();
+    let h = cases
+        .import_hits("ana", std::slice::from_ref(&hit), &fp)
+        .unwrap();
     let hid = h.items[0].case_id.unwrap();
     cases
         .close("ben", hid, Resolution::FalsePositive, "born 1950, not 1985")
         .unwrap();
     assert_eq!(
         cases
-            .import_hits("ana", &[hit.clone()], &fp)
+            .import_hits("ana", std::slice::from_ref(&hit), &fp)
             .unwrap()
             .suppressed,
         1
@@ -127,6 +131,32 @@ fn postgres() {
     exercise(&store);
     let err = store.execute_raw("TRUNCATE audit_log").unwrap_err();
     assert!(format!("{err:?}").contains("append-only"), "{err:?}");
+    // The server drops the connection: one statement fails, the next
+    // reconnects (to the same schema).
+    let probe = format!("SELECT 1 AS probe_{schema}");
+    store.execute_raw(&probe).unwrap();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let killed = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE pid <> pg_backend_pid() AND query = $1",
+            &[&probe],
+        )
+        .unwrap();
+    assert_eq!(killed.len(), 1);
+    let mut failures = 0;
+    let mut ok = false;
+    for _ in 0..3 {
+        match store.cases().audit(None) {
+            Ok(log) => {
+                assert!(!log.is_empty(), "reconnected to the same schema");
+                ok = true;
+                break;
+            }
+            Err(_) => failures += 1,
+        }
+    }
+    assert!(ok && failures <= 1, "{failures} failures");
     // Reopening finds the schema migrated.
     let again = Store::open_postgres(&url, Some(&schema)).unwrap();
     assert_eq!(

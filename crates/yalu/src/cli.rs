@@ -50,6 +50,9 @@ pub enum Command {
     /// Create, list and revoke API keys for `yalu serve`.
     #[command(subcommand)]
     Keys(crate::commands::keys::KeysCommand),
+    /// Import alerts or screening hits as cases for review.
+    #[command(subcommand)]
+    Cases(crate::commands::cases::CasesCommand),
     /// The whole product in one command: simulate a world, detect, screen,
     /// load the cases and serve the analyst workbench with demo keys.
     Demo(crate::commands::demo::DemoArgs),

@@ -75,12 +75,16 @@ impl Default for ServerConfig {
 pub struct StoreConfig {
     /// The SQLite file (created on first use).
     pub path: PathBuf,
+    /// A PostgreSQL URL (`postgres://user@host:5432/db`); when set, keys,
+    /// cases and the audit log live there instead of in `path`.
+    pub database: Option<String>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             path: PathBuf::from("yalu.db"),
+            database: None,
         }
     }
 }

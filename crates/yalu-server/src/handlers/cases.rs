@@ -183,11 +183,18 @@ fn render_detail(d: CaseDetail) -> Value {
     out
 }
 
-/// The evidence view, built from the imported alert or hit itself (the
-/// server does not hold the detection data set): an alert's period on a
-/// timeline and its subjects linked to its evidence records; a hit's
-/// record linked to the list entry.
+/// The evidence view. When the importer attached one built from the
+/// detection data set (an `evidence` object with `timeline` and `network`,
+/// as `yalu demo` does), that one; otherwise one built from the alert or
+/// hit itself: an alert's period on a timeline and its subjects linked to
+/// its evidence records; a hit's record linked to the list entry.
 fn evidence(kind: CaseKind, p: &Value) -> Value {
+    if let Some(attached) = p
+        .get("evidence")
+        .filter(|e| e["timeline"].is_array() && e["network"]["nodes"].is_array())
+    {
+        return attached.clone();
+    }
     let strings = |field: &str| -> Vec<String> {
         p[field]
             .as_array()
@@ -552,4 +559,32 @@ pub async fn audit(
 pub async fn dashboard(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let d = with_store(&state, |s| s.cases().dashboard()).await?;
     Ok(Json(json!(d)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attached_evidence_wins_else_it_is_derived_from_the_alert() {
+        let mut alert = json!({
+            "subject_ids": ["p1"], "evidence_ids": ["v1", "p1"],
+            "period_start": "2024-01-02", "period_end": null, "summary": "s"
+        });
+        let derived = evidence(CaseKind::Alert, &alert);
+        assert_eq!(derived["network"]["nodes"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            derived["network"]["edges"],
+            json!([{"from": "p1", "to": "v1", "kind": "evidence"}])
+        );
+        assert_eq!(derived["timeline"].as_array().unwrap().len(), 1);
+        let attached = json!({"timeline": [{"person_id": "p1", "date": "2023-05-01",
+            "kind": "visa", "detail": "work visa", "record_id": "v1"}],
+            "network": {"nodes": [], "edges": []}});
+        alert["evidence"] = attached.clone();
+        assert_eq!(evidence(CaseKind::Alert, &alert), attached);
+        // A malformed attachment is ignored.
+        alert["evidence"] = json!({"timeline": "no"});
+        assert_eq!(evidence(CaseKind::Alert, &alert), derived);
+    }
 }

@@ -19,6 +19,8 @@
 //! temporary folder), which is wiped and rebuilt on each run; the command
 //! refuses to wipe a folder it did not make.
 
+mod evidence;
+
 use crate::config::Config;
 use anyhow::Context;
 use clap::Args;
@@ -148,13 +150,22 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
             std::fs::write(sample.join(name), text)
                 .with_context(|| format!("writing {}", sample.join(name).display()))?;
         }
-        let officials = dir.join("lists").join("demo-officials.ftm.json");
-        let listed = write_officials(&data, &officials)?;
+        // One FtM list (one dataset for the server): the simulator's
+        // listed entities and the world's officials.
+        let demo_list = dir.join("lists").join("demo.ftm.json");
+        let sim_list = world
+            .join(yalu_detect::sim::LIST_DIR)
+            .join("entities.ftm.json");
+        let mut text = std::fs::read_to_string(&sim_list)
+            .with_context(|| format!("reading {}", sim_list.display()))?;
+        let listed = officials(&data, &mut text);
+        std::fs::write(&demo_list, text)
+            .with_context(|| format!("writing {}", demo_list.display()))?;
         println!(
-            "listed the world's {listed} DPRK officials who represent or direct a firm (demo list {})",
-            officials.display()
+            "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
+            demo_list.display()
         );
-        vec![world.join(yalu_detect::sim::LIST_DIR), sample, officials]
+        vec![demo_list, sample]
     } else {
         args.lists.clone()
     };
@@ -171,12 +182,12 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     );
 
     // 3. Detection and screening.
-    let (alerts, _resolution, _) = yalu_detect::detect_in(&data, Some(&index), &RuleSet::default());
+    let (alerts, resolution, _) = yalu_detect::detect_in(&data, Some(&index), &RuleSet::default());
     let match_config = MatchConfig {
         threshold: config.screening.threshold,
         ..MatchConfig::default()
     };
-    let hits = screen_world(&data, &index, &match_config);
+    let mut hits = screen_world(&data, &index, &match_config);
     println!(
         "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
         alerts.len(),
@@ -195,10 +206,18 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         second_analyst: store.keys().create(Role::Analyst, Some("analyst two"))?.key,
         screener: store.keys().create(Role::Screener, Some("screener"))?.key,
     };
-    let alert_values: Vec<serde_json::Value> = alerts
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>()?;
+    // The case page's timeline and network, from the data set.
+    let evidence = evidence::EvidenceBuilder::new(&data, &resolution, &hits);
+    let mut alert_values = Vec::with_capacity(alerts.len());
+    for a in &alerts {
+        let mut v = serde_json::to_value(a)?;
+        v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
+        alert_values.push(v);
+    }
+    for h in &mut hits {
+        let record = h["query_id"].as_str().unwrap_or_default().to_string();
+        h["evidence"] = evidence.build(&[record], &[]);
+    }
     let imported = import_cases(&store, &index, &alert_values, &hits)?;
     println!(
         "store {}: {imported} ({:.1} s in all)",
@@ -270,15 +289,17 @@ fn print_keys(keys: &DemoKeys, addr: Option<SocketAddr>) {
     let _ = out.flush();
 }
 
-/// Writes a demo sanctions list of the world's DPRK nationals who
-/// represent or direct a firm (in the world, officials who run its front
-/// companies), under their Hangul name when the records give one, so that
-/// screening the world's romanised records shows the Korean-aware matcher
-/// at work. Returns how many were listed.
-fn write_officials(data: &yalu_detect::records::DataSet, path: &Path) -> anyhow::Result<usize> {
+/// Appends to `lines` (FtM JSON lines) a list entry for each of the
+/// world's DPRK nationals who represent or direct a firm (in the world,
+/// officials who run its front companies), under their Hangul name when the
+/// records give one, so that screening the world's romanised records shows
+/// the Korean-aware matcher at work. Returns how many were listed.
+fn officials(data: &yalu_detect::records::DataSet, lines: &mut String) -> usize {
     use yalu_detect::records::{Party, RelationKind};
     let mut seen = std::collections::BTreeSet::new();
-    let mut lines = String::new();
+    if !lines.is_empty() && !lines.ends_with('\n') {
+        lines.push('\n');
+    }
     for r in &data.relations {
         let (Party::Person(p), RelationKind::Represents | RelationKind::Directs) = (r.from, r.kind)
         else {
@@ -308,12 +329,7 @@ fn write_officials(data: &yalu_detect::records::DataSet, path: &Path) -> anyhow:
         lines.push_str(&entity.to_string());
         lines.push('\n');
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
-    Ok(seen.len())
+    seen.len()
 }
 
 /// Wipes `dir` if `yalu demo` made it, refuses otherwise, and recreates it.

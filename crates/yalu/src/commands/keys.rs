@@ -19,8 +19,12 @@ pub enum KeysCommand {
 #[derive(Debug, Args)]
 pub struct StoreArg {
     /// The key store (default `store.path`, yalu.db).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "database")]
     pub store: Option<PathBuf>,
+    /// The store as a database URL (`postgres://...`) or SQLite file path;
+    /// default `store.database`, else `store.path`.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -61,9 +65,23 @@ pub struct RevokeArgs {
 }
 
 fn open(arg: &StoreArg, config: &Config) -> anyhow::Result<Store> {
-    Ok(Store::open(
-        arg.store.as_ref().unwrap_or(&config.store.path),
-    )?)
+    open_store(arg.store.as_deref(), arg.database.as_deref(), config)
+}
+
+/// Opens the store: `--store FILE`, else `--database URL`, else
+/// `store.database`, else `store.path`.
+pub fn open_store(
+    file: Option<&std::path::Path>,
+    database: Option<&str>,
+    config: &Config,
+) -> anyhow::Result<Store> {
+    if let Some(path) = file {
+        return Ok(Store::open(path)?);
+    }
+    match database.or(config.store.database.as_deref()) {
+        Some(url) => Ok(Store::open_url(url)?),
+        None => Ok(Store::open(&config.store.path)?),
+    }
 }
 
 pub fn run(cmd: KeysCommand, config: &Config) -> anyhow::Result<ExitCode> {

@@ -1,6 +1,7 @@
 //! One module per command family. Each parses nothing itself (clap did),
 //! calls the library crates and renders the result.
 
+pub mod cases;
 pub mod fetch;
 pub mod keys;
 pub mod detect;
@@ -29,6 +30,7 @@ pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
         Command::Sim(args) => detect::run_sim(args),
         Command::Serve(args) => serve::run(args, config),
         Command::Keys(cmd) => keys::run(cmd, config),
+        Command::Cases(cmd) => cases::run(cmd, config),
         Command::Demo(args) => demo::run(args, config),
         Command::Screen(args) => screen::run(args, config),
         Command::Monitor(args) => monitor::run(args, config),

@@ -23,8 +23,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION")]
     pub refresh_every: Option<String>,
     /// The key store (default `store.path`, yalu.db).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "database")]
     pub store: Option<PathBuf>,
+    /// Keys, cases and the audit log in this database: a `postgres://`
+    /// URL or a SQLite file path (default `store.database`, else `store.path`).
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
     /// Serve without API keys. For local demos only: anyone who can reach
     /// the port may screen and reload.
     #[arg(long)]
@@ -59,21 +63,37 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             "server.max_batch, server.max_concurrent and server.max_body_bytes must be at least 1"
         );
     }
+    // Without keys, a store (for cases) is opened only when one is named:
+    // a screening demo should not leave a database file behind.
+    let wants_store = !args.no_auth || args.store.is_some() || args.database.is_some();
+    let store = if wants_store {
+        Some(Arc::new(crate::commands::keys::open_store(
+            args.store.as_deref(),
+            args.database.as_deref(),
+            config,
+        )?))
+    } else {
+        None
+    };
     let auth = if args.no_auth {
         eprintln!(
             "WARNING: --no-auth: every endpoint is open to anyone who can reach {bind}, reloads included. Use it for local demos only."
         );
+        if store.is_none() {
+            eprintln!("--no-auth without --store or --database: the case routes are off");
+        }
         Auth::Disabled
     } else {
-        let path = args.store.as_ref().unwrap_or(&config.store.path);
-        let store = yalu_store::Store::open(path)?;
+        let store = store
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("no key store opened"))?;
         if store.keys().active_count()? == 0 {
             eprintln!(
                 "no API key exists yet in {}: requests get 401 until you run `yalu keys create --role screener` (no restart needed)",
-                path.display()
+                store.describe()
             );
         }
-        Auth::Keys(Arc::new(store))
+        Auth::Keys(store.clone())
     };
     let options = ServerOptions {
         bind,
@@ -97,6 +117,7 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         },
         refresh_every,
         reload_on_sighup: true,
+        case_store: store,
     };
     yalu_server::run(options, |addr| {
         eprintln!(

@@ -1,0 +1,122 @@
+//! `yalu cases import`: alerts (`yalu detect`) or hits (`yalu screen
+//! --format jsonl`) become cases in the store, as `POST /cases/import` does.
+
+use crate::config::Config;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use yalu_store::StoreError;
+
+#[derive(Debug, Subcommand)]
+pub enum CasesCommand {
+    /// Import alerts or hits (JSON lines) as cases; the same finding twice
+    /// is one case, and a hit closed as a false positive stays suppressed.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["alerts", "hits"]))]
+pub struct ImportArgs {
+    /// Alerts written by `yalu detect` (JSON lines).
+    #[arg(long, value_name = "FILE")]
+    pub alerts: Option<PathBuf>,
+    /// Hits written by `yalu screen --format jsonl`.
+    #[arg(long, value_name = "FILE")]
+    pub hits: Option<PathBuf>,
+    /// The lists the hits were screened against: each hit's list entry is
+    /// fingerprinted from them, as the server does, so a changed entry is
+    /// raised again after a false-positive closing. Without it, the hit's
+    /// own entry fields are used.
+    #[arg(long = "list", value_name = "PATH", requires = "hits")]
+    pub lists: Vec<PathBuf>,
+    /// Who is importing, for the audit log.
+    #[arg(long, default_value = "cli")]
+    pub actor: String,
+    /// The store as a database URL (`postgres://...`) or SQLite file path;
+    /// default `store.database`, else `store.path`.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+pub fn run(cmd: CasesCommand, config: &Config) -> anyhow::Result<ExitCode> {
+    match cmd {
+        CasesCommand::Import(args) => import(args, config),
+    }
+}
+
+fn import(args: ImportArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let (path, kind) = match (&args.alerts, &args.hits) {
+        (Some(p), None) => (p, "alerts"),
+        (None, Some(p)) => (p, "hits"),
+        _ => anyhow::bail!("give exactly one of --alerts FILE and --hits FILE"),
+    };
+    let (objects, lines) = read_json_lines(path)?;
+    let store = super::keys::open_store(None, args.database.as_deref(), config)?;
+    let cases = store.cases();
+    let outcome = if kind == "alerts" {
+        cases.import_alerts(&args.actor, &objects)
+    } else {
+        let mut fingerprints: HashMap<String, String> = HashMap::new();
+        for list in super::load_lists(&args.lists, false)? {
+            for e in &list.entities {
+                fingerprints.insert(e.id.clone(), yalu_store::cases::entry_fingerprint(e));
+            }
+        }
+        cases.import_hits(&args.actor, &objects, &|id: &str| {
+            fingerprints.get(id).cloned()
+        })
+    };
+    let report = outcome.map_err(|e| match e {
+        // Name the file and line instead of the position in the batch.
+        StoreError::InvalidImport {
+            item,
+            field,
+            reason,
+        } => {
+            let line = item
+                .split_once('[')
+                .and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok())
+                .and_then(|i| lines.get(i).copied());
+            match line {
+                Some(n) => anyhow::anyhow!(
+                    "{} line {n}: field `{field}` {reason}; nothing was imported",
+                    path.display()
+                ),
+                None => anyhow::anyhow!("{}: {item}: field `{field}` {reason}", path.display()),
+            }
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    println!(
+        "{}: {} {kind} read; {} cases created, {} already present, {} suppressed ({})",
+        path.display(),
+        objects.len(),
+        report.created,
+        report.existing,
+        report.suppressed,
+        store.describe()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON objects of a JSON-lines file and the line number of each.
+/// Blank lines are skipped; a line that is not JSON is an error naming it.
+fn read_json_lines(path: &Path) -> anyhow::Result<(Vec<serde_json::Value>, Vec<usize>)> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut objects = Vec::new();
+    let mut lines = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {} line {}", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {}: not JSON", path.display(), i + 1))?;
+        objects.push(value);
+        lines.push(i + 1);
+    }
+    Ok((objects, lines))
+}

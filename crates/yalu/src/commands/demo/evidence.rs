@@ -1,0 +1,307 @@
+//! The evidence the workbench's case page draws, built from the data set
+//! the demo detected on and attached to each alert or hit as its
+//! `evidence` field (the server keeps imported objects verbatim, and the
+//! page prefers this field to the id-only view the server can build):
+//!
+//! - `timeline`: per resolved person, the documents (visas, permits) and
+//!   placements with their start and end, and the border crossings, each
+//!   `{"person_id", "date", "end"?, "ongoing"?, "kind", "detail",
+//!   "record_id", "evidence"}` (`evidence`: the record is one the alert
+//!   cites; `ongoing`: a placement with no end yet);
+//! - `network`: `{"nodes": [{"id", "label", "kind"}], "edges": [{"from",
+//!   "to", "kind"}]}` with the workers (`worker`), their agencies
+//!   (`agency`), clients and employers (`client`), other persons
+//!   (`person`: officials, directors) and the list entries any of them
+//!   match (`listed`).
+
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use yalu_detect::records::{DataSet, OrgKind, Party, PersonIx};
+use yalu_detect::resolve::Resolution;
+
+/// Most persons drawn on one case's timeline (the rest are counted).
+const TIMELINE_PERSONS: usize = 25;
+/// Most workers in one case's network.
+const NETWORK_WORKERS: usize = 60;
+
+/// Lookups shared by every case.
+pub struct EvidenceBuilder<'a> {
+    data: &'a DataSet,
+    res: &'a Resolution,
+    person_ix: HashMap<&'a str, PersonIx>,
+    org_ix: HashMap<&'a str, u32>,
+    /// Per resolved person: documents, crossings, placements.
+    docs_of: Vec<Vec<u32>>,
+    crossings_of: Vec<Vec<u32>>,
+    placements_of: Vec<Vec<u32>>,
+    /// Record or organisation id → list entries it matched (id, caption).
+    listed: HashMap<String, Vec<(String, String)>>,
+}
+
+impl<'a> EvidenceBuilder<'a> {
+    /// `hits`: the screening hits of the demo (`query_id`, `entity_id`,
+    /// `caption`), which give the `listed` nodes.
+    pub fn new(data: &'a DataSet, res: &'a Resolution, hits: &[Value]) -> Self {
+        let n = res.persons.len();
+        let person_of = |p: PersonIx| res.of_record[p as usize] as usize;
+        let mut docs_of = vec![Vec::new(); n];
+        for (i, d) in data.documents.iter().enumerate() {
+            docs_of[person_of(d.person)].push(i as u32);
+        }
+        let mut crossings_of = vec![Vec::new(); n];
+        for (i, c) in data.crossings.iter().enumerate() {
+            crossings_of[person_of(c.person)].push(i as u32);
+        }
+        let mut placements_of = vec![Vec::new(); n];
+        for (i, p) in data.placements.iter().enumerate() {
+            placements_of[person_of(p.person)].push(i as u32);
+        }
+        let mut listed: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for h in hits {
+            if let (Some(q), Some(e)) = (h["query_id"].as_str(), h["entity_id"].as_str()) {
+                let caption = h["caption"].as_str().unwrap_or(e).to_string();
+                listed
+                    .entry(q.to_string())
+                    .or_default()
+                    .push((e.to_string(), caption));
+            }
+        }
+        EvidenceBuilder {
+            data,
+            res,
+            person_ix: data
+                .persons
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), i as PersonIx))
+                .collect(),
+            org_ix: data
+                .organizations
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.as_str(), i as u32))
+                .collect(),
+            docs_of,
+            crossings_of,
+            placements_of,
+            listed,
+        }
+    }
+
+    /// The evidence of a case about `subjects` (person and organisation
+    /// record ids) citing the records `cited`.
+    pub fn build(&self, subjects: &[String], cited: &[String]) -> Value {
+        let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
+        // Resolved persons concerned, in order of first mention.
+        let mut persons: Vec<usize> = Vec::new();
+        let mut orgs: BTreeSet<u32> = BTreeSet::new();
+        for s in subjects {
+            if let Some(&p) = self.person_ix.get(s.as_str()) {
+                let rp = self.res.of_record[p as usize] as usize;
+                if !persons.contains(&rp) {
+                    persons.push(rp);
+                }
+            } else if let Some(&o) = self.org_ix.get(s.as_str()) {
+                orgs.insert(o);
+            }
+        }
+        // An organisation-level alert names no person: its workers are the
+        // persons of the placements it cites.
+        if persons.is_empty() {
+            for p in &self.data.placements {
+                if cited.contains(p.id.as_str()) {
+                    let rp = self.res.of_record[p.person as usize] as usize;
+                    if !persons.contains(&rp) {
+                        persons.push(rp);
+                    }
+                }
+            }
+        }
+        json!({
+            "timeline": self.timeline(&persons, &cited),
+            "timeline_persons": persons.len(),
+            "network": self.network(&persons, &orgs),
+        })
+    }
+
+    fn name_of(&self, rp: usize) -> &str {
+        let first = self.res.persons[rp].records[0];
+        &self.data.persons[first as usize].full_name
+    }
+
+    fn org_name(&self, o: u32) -> &str {
+        &self.data.organizations[o as usize].name
+    }
+
+    fn timeline(&self, persons: &[usize], cited: &BTreeSet<&str>) -> Vec<Value> {
+        let d = self.data;
+        let mut out = Vec::new();
+        for &rp in persons.iter().take(TIMELINE_PERSONS) {
+            let who = format!("{} ({})", self.name_of(rp), self.res.persons[rp].id);
+            for &i in &self.docs_of[rp] {
+                let doc = &d.documents[i as usize];
+                let Some(start) = doc.start() else { continue };
+                let mut detail = match doc.category {
+                    Some(c) => format!("{} {}", c.as_str(), doc.kind.as_str().replace('_', " ")),
+                    None => doc.kind.as_str().replace('_', " "),
+                };
+                if let Some(s) = doc.sponsor {
+                    detail.push_str(&format!(", sponsor {}", self.org_name(s)));
+                }
+                out.push(json!({
+                    "person_id": who, "date": start.to_string(),
+                    "end": doc.valid_until.map(|e| e.to_string()),
+                    "kind": doc.kind.as_str(), "detail": detail, "record_id": doc.id,
+                    "evidence": cited.contains(doc.id.as_str()),
+                }));
+            }
+            for &i in &self.placements_of[rp] {
+                let p = &d.placements[i as usize];
+                let mut detail = format!("at {}", self.org_name(p.client));
+                if let Some(a) = p.agency {
+                    detail.push_str(&format!(" through {}", self.org_name(a)));
+                }
+                if let Some(s) = p.sector {
+                    detail.push_str(&format!(" ({})", s.as_str()));
+                }
+                out.push(json!({
+                    "person_id": who, "date": p.start.to_string(),
+                    "end": p.end.map(|e| e.to_string()), "ongoing": p.end.is_none(),
+                    "kind": "placement", "detail": detail, "record_id": p.id,
+                    "evidence": cited.contains(p.id.as_str()),
+                }));
+            }
+            for &i in &self.crossings_of[rp] {
+                let c = &d.crossings[i as usize];
+                let mut detail = format!("{} {}", c.direction.as_str(), c.country.to_uppercase());
+                if let Some(port) = &c.port {
+                    detail.push_str(&format!(" at {port}"));
+                }
+                if let Some(g) = &c.group_ref {
+                    detail.push_str(&format!(", group {g}"));
+                }
+                out.push(json!({
+                    "person_id": who, "date": c.day.to_string(),
+                    "kind": c.direction.as_str(), "detail": detail, "record_id": c.id,
+                    "evidence": cited.contains(c.id.as_str()),
+                }));
+            }
+        }
+        out.sort_by(|a, b| {
+            (a["person_id"].as_str(), a["date"].as_str())
+                .cmp(&(b["person_id"].as_str(), b["date"].as_str()))
+        });
+        out
+    }
+
+    fn network(&self, persons: &[usize], subject_orgs: &BTreeSet<u32>) -> Value {
+        let d = self.data;
+        let mut nodes: BTreeMap<String, Value> = BTreeMap::new();
+        let mut edges: BTreeSet<(String, String, &'static str)> = BTreeSet::new();
+        let org_node = |o: u32, nodes: &mut BTreeMap<String, Value>| -> String {
+            let org = &d.organizations[o as usize];
+            let kind = match org.kind {
+                Some(OrgKind::StaffingAgency | OrgKind::TradingHouse) => "agency",
+                _ => "client",
+            };
+            nodes
+                .entry(org.id.clone())
+                .or_insert_with(|| json!({"id": org.id, "label": org.name, "kind": kind}));
+            org.id.clone()
+        };
+        let mut orgs: BTreeSet<u32> = subject_orgs.clone();
+        for &rp in persons.iter().take(NETWORK_WORKERS) {
+            let id = self.res.persons[rp].id.clone();
+            // A person with no placement (an official, a director) is not
+            // drawn as a worker.
+            let kind = if self.placements_of[rp].is_empty() {
+                "person"
+            } else {
+                "worker"
+            };
+            nodes.insert(
+                id.clone(),
+                json!({"id": id, "label": self.name_of(rp), "kind": kind}),
+            );
+            for &i in &self.placements_of[rp] {
+                let p = &d.placements[i as usize];
+                let client = org_node(p.client, &mut nodes);
+                orgs.insert(p.client);
+                edges.insert((id.clone(), client, "placed at"));
+                if let Some(a) = p.agency {
+                    let agency = org_node(a, &mut nodes);
+                    orgs.insert(a);
+                    edges.insert((agency, id.clone(), "sent"));
+                }
+            }
+            for &r in &self.res.persons[rp].records {
+                self.link_listed(&d.persons[r as usize].id, &id, &mut nodes, &mut edges);
+            }
+        }
+        for &o in subject_orgs {
+            org_node(o, &mut nodes);
+        }
+        let in_view: BTreeSet<usize> = persons.iter().take(NETWORK_WORKERS).copied().collect();
+        // Ownership and direction between the organisations and persons in
+        // view, and the persons who direct or represent them.
+        for r in &d.relations {
+            let touches = |p: Party| match p {
+                Party::Org(o) => orgs.contains(&o),
+                Party::Person(p) => in_view.contains(&(self.res.of_record[p as usize] as usize)),
+            };
+            if !(touches(r.from) || touches(r.to)) {
+                continue;
+            }
+            let mut end = |p: Party| -> String {
+                match p {
+                    Party::Org(o) => org_node(o, &mut nodes),
+                    Party::Person(p) => {
+                        let rp = self.res.of_record[p as usize] as usize;
+                        let id = self.res.persons[rp].id.clone();
+                        let label = self.name_of(rp).to_string();
+                        nodes
+                            .entry(id.clone())
+                            .or_insert_with(|| json!({"id": id, "label": label, "kind": "person"}));
+                        id
+                    }
+                }
+            };
+            let (from, to) = (end(r.from), end(r.to));
+            edges.insert((from, to, r.kind.as_str()));
+        }
+        for o in orgs.iter().chain(subject_orgs) {
+            let id = d.organizations[*o as usize].id.clone();
+            self.link_listed(&id.clone(), &id, &mut nodes, &mut edges);
+        }
+        for r in &d.relations {
+            if let Party::Person(p) = r.from {
+                let rp = self.res.of_record[p as usize] as usize;
+                let id = self.res.persons[rp].id.clone();
+                if nodes.contains_key(&id) {
+                    self.link_listed(&d.persons[p as usize].id, &id, &mut nodes, &mut edges);
+                }
+            }
+        }
+        let edges: Vec<Value> = edges
+            .into_iter()
+            .map(|(from, to, kind)| json!({"from": from, "to": to, "kind": kind}))
+            .collect();
+        json!({"nodes": nodes.into_values().collect::<Vec<_>>(), "edges": edges})
+    }
+
+    /// Adds the list entries the record `record` matched, linked to `node`.
+    fn link_listed(
+        &self,
+        record: &str,
+        node: &str,
+        nodes: &mut BTreeMap<String, Value>,
+        edges: &mut BTreeSet<(String, String, &'static str)>,
+    ) {
+        for (entity, caption) in self.listed.get(record).into_iter().flatten() {
+            nodes
+                .entry(entity.clone())
+                .or_insert_with(|| json!({"id": entity, "label": caption, "kind": "listed"}));
+            edges.insert((node.to_string(), entity.clone(), "listed as"));
+        }
+    }
+}

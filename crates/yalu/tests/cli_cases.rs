@@ -1,0 +1,90 @@
+//! `yalu cases import` and `yalu keys --database`: the real binary on a
+//! SQLite file and, when reachable, PostgreSQL.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn yalu() -> Command {
+    let mut c = Command::cargo_bin("yalu").expect("binary built");
+    // Run in an empty folder so no yalu.toml is picked up.
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+const ALERTS: &str = concat!(
+    r#"{"alert_id":"YA-1","rule":"VISA_RUN_CYCLE","severity":"high","subject_ids":["p1"],"evidence_ids":["v1"],"period_start":null,"period_end":null,"summary":"runs","estimated_revenue_usd":10.0}"#,
+    "\n\n",
+    r#"{"alert_id":"YA-2","rule":"VISA_RUN_CYCLE","severity":"low","subject_ids":["p2"],"evidence_ids":["v2"],"period_start":null,"period_end":null,"summary":"runs","estimated_revenue_usd":5.0}"#,
+    "\n"
+);
+
+fn import_twice(database: &str, dir: &std::path::Path) {
+    let alerts = dir.join("alerts.jsonl");
+    std::fs::write(&alerts, ALERTS).unwrap();
+    let import = || {
+        let mut c = yalu();
+        c.args(["cases", "import", "--database", database, "--alerts"])
+            .arg(&alerts);
+        c
+    };
+    import().assert().success().stdout(predicate::str::contains(
+        "2 cases created, 0 already present",
+    ));
+    import().assert().success().stdout(predicate::str::contains(
+        "0 cases created, 2 already present",
+    ));
+    // A bad line is named by file and line; nothing of the file is imported.
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        format!("{ALERTS}{}\n", r#"{"alert_id":"YA-3","severity":"high"}"#),
+    )
+    .unwrap();
+    yalu()
+        .args(["cases", "import", "--database", database, "--alerts"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "bad.jsonl line 4: field `rule` is missing",
+        ));
+    // Keys live in the same database.
+    yalu()
+        .args([
+            "keys",
+            "create",
+            "--role",
+            "analyst",
+            "--database",
+            database,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("yalu_"));
+    yalu()
+        .args(["keys", "list", "--json", "--database", database])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"analyst\""));
+}
+
+#[test]
+fn import_into_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    import_twice(db.to_str().unwrap(), dir.path());
+}
+
+#[test]
+fn import_into_postgres() {
+    let Some(url) = yalu_testdata::postgres_url() else {
+        return;
+    };
+    let schema = yalu_testdata::unique_schema("yalu_cli_cases");
+    // The schema rides in the URL as a connection option.
+    let database = format!("{url}?options=-csearch_path%3D{schema}");
+    yalu_store::Store::open_postgres(&url, Some(&schema)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    import_twice(&database, dir.path());
+    yalu_store::Store::drop_postgres_schema(&url, &schema).unwrap();
+}
