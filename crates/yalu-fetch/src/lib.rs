@@ -514,33 +514,14 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 
 /// The current time as RFC 3339 UTC (`2026-11-28T09:15:02Z`).
 pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    rfc3339(secs)
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
-/// Seconds since the Unix epoch as RFC 3339 UTC.
+/// Seconds since the Unix epoch as RFC 3339 UTC (times before 1970 print
+/// as the epoch).
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from a day count (proleptic Gregorian), era-based.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64);
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 #[cfg(test)]

@@ -271,14 +271,10 @@ pub(crate) fn unix_now_millis() -> i64 {
 }
 
 /// Formats Unix milliseconds as RFC 3339 UTC with milliseconds
-/// (`2026-11-28T10:15:00.123Z`).
+/// (`2026-11-28T10:15:00.123Z`). Times before 1970 print as the epoch.
 pub fn format_timestamp_millis(millis: i64) -> String {
-    let base = format_timestamp(millis.div_euclid(1000));
-    format!(
-        "{}.{:03}Z",
-        base.trim_end_matches('Z'),
-        millis.rem_euclid(1000)
-    )
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(millis.max(0) as u64);
+    humantime::format_rfc3339_millis(at).to_string()
 }
 
 /// Seconds since the Unix epoch, now.
@@ -290,25 +286,10 @@ pub(crate) fn unix_now() -> i64 {
 }
 
 /// Formats Unix seconds as an RFC 3339 UTC timestamp (`2026-11-28T10:15:00Z`).
+/// Times before 1970 print as the epoch.
 pub fn format_timestamp(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil-from-days (proleptic Gregorian), after H. Hinnant's algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64);
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! calls the library crates and renders the result.
 
 pub mod cases;
+pub mod demo;
+pub mod detect;
 pub mod fetch;
 pub mod keys;
-pub mod detect;
-pub mod demo;
 mod lists;
 pub mod monitor;
 pub mod screen;
@@ -35,6 +35,24 @@ pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
         Command::Screen(args) => screen::run(args, config),
         Command::Monitor(args) => monitor::run(args, config),
     }
+}
+
+/// The lists a command works on: its `--list` paths, else `lists` from the
+/// configuration; an error naming both when neither gives any.
+pub fn list_paths<'a>(
+    given: &'a [PathBuf],
+    config: &'a Config,
+    purpose: &str,
+) -> anyhow::Result<&'a [PathBuf]> {
+    let paths = if given.is_empty() {
+        &config.lists
+    } else {
+        given
+    };
+    if paths.is_empty() {
+        anyhow::bail!("no list to {purpose}: give --list PATH or set `lists` in the configuration");
+    }
+    Ok(paths)
 }
 
 /// How many skipped records to print before summarising the rest.

@@ -211,16 +211,7 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
             )
         })?,
     };
-    let paths = if args.lists.is_empty() {
-        &config.lists
-    } else {
-        &args.lists
-    };
-    if paths.is_empty() {
-        anyhow::bail!(
-            "no list to screen against: give --list PATH or set `lists` in the configuration"
-        );
-    }
+    let paths = super::list_paths(&args.lists, config, "screen against")?;
     let (index, lists) = build_index(paths, args.input.strict)?;
     let screener = Screener::new(&index, prepared.config.clone(), prepared.limit);
     let job = BatchJob {

@@ -43,16 +43,7 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         })?;
         query.add(prop::NATIONALITY, code);
     }
-    let paths = if args.lists.is_empty() {
-        &config.lists
-    } else {
-        &args.lists
-    };
-    if paths.is_empty() {
-        anyhow::bail!(
-            "no list to screen against: give --list PATH or set `lists` in the configuration"
-        );
-    }
+    let paths = super::list_paths(&args.lists, config, "screen against")?;
     let lists = load_lists(paths, args.read.strict)?;
     let index = Index::build(lists.into_iter().flat_map(|l| l.entities));
     let opts = SearchOptions {

@@ -50,14 +50,7 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         .or(server.refresh_every.as_deref())
         .map(parse_duration)
         .transpose()?;
-    let lists = if args.lists.is_empty() {
-        config.lists.clone()
-    } else {
-        args.lists
-    };
-    if lists.is_empty() {
-        anyhow::bail!("no list to serve: give --list PATH or set `lists` in the configuration");
-    }
+    let lists = super::list_paths(&args.lists, config, "serve")?.to_vec();
     if server.max_batch == 0 || server.max_concurrent == 0 || server.max_body_bytes == 0 {
         anyhow::bail!(
             "server.max_batch, server.max_concurrent and server.max_body_bytes must be at least 1"
