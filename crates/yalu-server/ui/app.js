@@ -214,7 +214,7 @@
       announce(pendingMessage);
       const msg = pendingMessage;
       pendingMessage = null;
-      if (h1) h1.after(notice('info', msg));
+      if (h1) (h1.closest('.case-head') || h1).after(notice('info', msg));
     }
   }
 
@@ -638,7 +638,7 @@
     const y1 = new Date(hi * 86400000).getUTCFullYear();
     for (let y = y0; y <= y1 + 1; y += 1) {
       const d = Date.UTC(y, 0, 1) / 86400000;
-      if (d < lo || d > hi) continue;
+      if (d < lo || d > hi || x(d) > width - 36) continue;
       drawing.append(
         svg('line', { x1: x(d), x2: x(d), y1: top - 6, y2: height - 22, stroke: '#d5dbe3' }),
         svg('text', { x: x(d) + 2, y: height - 8, class: 'svg-axis' }, String(y)));
@@ -815,14 +815,30 @@
         m.text || ''))) : el('p', { class: 'muted' }, 'No comments yet.'));
   }
 
+  /** What an action changed, from the audit entry's before and after states. */
+  function stateChange(before, after) {
+    const flat = (o, prefix = '') => Object.entries(o || {}).flatMap(([k, v]) => (
+      v && typeof v === 'object' && !Array.isArray(v) ? flat(v, `${prefix}${k} `) : [[`${prefix}${k}`, v]]));
+    const a = new Map(flat(before));
+    const b = new Map(flat(after));
+    const keys = [...new Set([...a.keys(), ...b.keys()])];
+    const show = (v) => (v === null || v === undefined ? '—' : humanize(String(v)));
+    return keys.filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
+      .map((k) => (before ? `${humanize(k)}: ${show(a.get(k))} → ${show(b.get(k))}` : `${humanize(k)}: ${show(b.get(k))}`))
+      .join('; ');
+  }
+
   function historySection(history) {
     return el('section', { class: 'panel', 'aria-labelledby': 'history-title' },
       el('h2', { id: 'history-title' }, 'History (audit log)'),
-      history.length ? el('ol', { class: 'history' }, history.map((h) => el('li', {},
-        el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${h.actor || ''}`),
-        `${humanize(h.action)}`,
-        h.before || h.after ? ` (${h.before ? JSON.stringify(h.before) : '—'} → ${h.after ? JSON.stringify(h.after) : '—'})` : '',
-        h.detail ? `: ${typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)}` : ''))) : el('p', { class: 'muted' }, 'Nothing recorded yet.'));
+      history.length ? el('ol', { class: 'history' }, history.map((h) => {
+        const change = stateChange(h.before, h.after);
+        return el('li', {},
+          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${h.actor || ''}`),
+          el('strong', {}, humanize(h.action)),
+          change ? ` — ${change}` : '',
+          h.detail ? el('div', { class: 'muted' }, typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)) : null);
+      })) : el('p', { class: 'muted' }, 'Nothing recorded yet.'));
   }
 
   function actionsSection(c, me, flash) {

@@ -444,3 +444,114 @@ fn import_cases(
         a.suppressed + h.suppressed
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yalu_store::{CaseFilter, CaseKind};
+
+    #[test]
+    fn a_folder_the_demo_did_not_make_is_never_wiped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theirs = tmp.path().join("theirs");
+        std::fs::create_dir_all(&theirs).unwrap();
+        std::fs::write(theirs.join("notes.txt"), "keep me").unwrap();
+        let err = fresh_dir(&theirs).unwrap_err().to_string();
+        assert!(err.contains("not made by `yalu demo`"), "{err}");
+        assert!(theirs.join("notes.txt").exists());
+
+        let ours = tmp.path().join("ours");
+        fresh_dir(&ours).unwrap();
+        std::fs::write(ours.join("old.db"), "previous run").unwrap();
+        fresh_dir(&ours).unwrap();
+        assert!(!ours.join("old.db").exists(), "a rerun starts afresh");
+        assert!(ours.join(MARKER).exists());
+    }
+
+    /// The demo without serving: every alert and hit becomes a case, the
+    /// keys work with their roles, and cases carry the timeline and network
+    /// the workbench draws.
+    #[test]
+    fn the_demo_loads_cases_with_their_evidence_and_creates_working_keys() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("demo");
+        let keys_out = tmp.path().join("keys.json");
+        let args = DemoArgs {
+            bind: "127.0.0.1:0".into(),
+            dir: Some(dir.clone()),
+            lists: Vec::new(),
+            seed: 7,
+            workers: 80,
+            keys_out: Some(keys_out.clone()),
+            no_serve: true,
+        };
+        run(args, &Config::default()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&keys_out).unwrap()).unwrap();
+        let store = Store::open(&dir.join("store.db")).unwrap();
+        for (field, role) in [
+            ("admin", Role::Admin),
+            ("analyst", Role::Analyst),
+            ("second_analyst", Role::Analyst),
+            ("screener", Role::Screener),
+        ] {
+            let key = doc["keys"][field].as_str().unwrap();
+            let verified = store.keys().verify(key).unwrap().expect("a valid key");
+            assert_eq!(verified.role, role, "{field}");
+        }
+        let (cases, total) = store
+            .cases()
+            .list(&CaseFilter {
+                limit: 1000,
+                ..CaseFilter::default()
+            })
+            .unwrap();
+        let alerts = doc["alerts"].as_u64().unwrap();
+        let hits = doc["hits"].as_u64().unwrap();
+        assert!(alerts > 0, "the world raises alerts");
+        assert_eq!(total, alerts + hits, "one case per alert and hit");
+        let with_workers = cases
+            .iter()
+            .filter(|c| c.kind == CaseKind::Alert)
+            .map(|c| store.cases().detail(c.id).unwrap().payload)
+            .find(|p| {
+                p["evidence"]["network"]["nodes"]
+                    .as_array()
+                    .is_some_and(|n| n.iter().any(|n| n["kind"] == "worker"))
+            })
+            .expect("an alert case whose network shows workers");
+        let evidence = &with_workers["evidence"];
+        let timeline = evidence["timeline"].as_array().unwrap();
+        assert!(!timeline.is_empty());
+        for kind in ["placement", "entry", "exit"] {
+            assert!(
+                timeline.iter().any(|e| e["kind"] == kind),
+                "the timeline shows {kind} events"
+            );
+        }
+        let cited: Vec<&str> = with_workers["evidence_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        for e in timeline {
+            let is_cited = cited.contains(&e["record_id"].as_str().unwrap());
+            assert_eq!(e["evidence"], is_cited, "{e}");
+        }
+        let nodes = evidence["network"]["nodes"].as_array().unwrap();
+        let ids: Vec<&str> = nodes.iter().map(|n| n["id"].as_str().unwrap()).collect();
+        for edge in evidence["network"]["edges"].as_array().unwrap() {
+            for end in ["from", "to"] {
+                assert!(
+                    ids.contains(&edge[end].as_str().unwrap()),
+                    "edge {edge} ends at a node"
+                );
+            }
+        }
+        assert!(
+            nodes.iter().any(|n| n["kind"] == "client"),
+            "workers are linked to where they work"
+        );
+    }
+}
