@@ -33,6 +33,8 @@ if [ -d "$shared" ]; then
   seed csl_csv "$shared/lists/csl/csl-2023-11-30-subset.csv"
   mkdir -p corpus/ofac_remarks corpus/dates corpus/names corpus/rules_toml corpus/events
   cp ../rules/default.toml corpus/rules_toml/default.toml
+  mkdir -p corpus/match_body
+  printf '%s' '{"queries":{"q1":{"schema":"Person","properties":{"name":["Kim Jong Un"],"birthDate":["1984-01-08"],"nationality":["kp"]}},"q2":{"schema":"Company","properties":{"name":["Korea Mining Development Trading Corporation"]}}}}' > corpus/match_body/seed
   # (head closes the pipe early: the SIGPIPE upstream is expected)
   { cut -d'"' -f4- "$shared/lists/ofac/sdn-2021-07-07/sdn.csv" | awk 'length > 20' | head -200 | split -l 1 -d -a 4 - corpus/ofac_remarks/r.; } || true
   printf '%s\n' "08 Jan 1984" "circa 1962" "1962 to 1964" "between 1937 and 1938" "Aug 1968" "1984-13-45" > corpus/dates/seed

@@ -53,6 +53,7 @@
 pub mod alert;
 pub mod day;
 pub mod error;
+pub mod evidence;
 pub mod eval;
 pub mod read;
 pub mod records;

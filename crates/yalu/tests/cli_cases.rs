@@ -88,3 +88,62 @@ fn import_into_postgres() {
     import_twice(&database, dir.path());
     yalu_store::Store::drop_postgres_schema(&url, &schema).unwrap();
 }
+
+/// `yalu sim` → `yalu detect` → `yalu cases import --data`: every imported
+/// alert carries the case page's evidence (timeline and network) drawn
+/// from the data set it was detected on.
+#[test]
+fn imported_alerts_carry_evidence_from_their_data_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world");
+    let alerts = dir.path().join("alerts.jsonl");
+    yalu()
+        .args(["sim", "--workers", "120", "--seed", "5", "--out"])
+        .arg(&world)
+        .assert()
+        .success();
+    yalu()
+        .args(["detect", "--data"])
+        .arg(&world)
+        .arg("--out")
+        .arg(&alerts)
+        .assert()
+        .success();
+    let db = dir.path().join("store.db");
+    yalu()
+        .args(["cases", "import", "--database"])
+        .arg(&db)
+        .arg("--alerts")
+        .arg(&alerts)
+        .arg("--data")
+        .arg(&world)
+        .assert()
+        .success();
+    let store = yalu_store::Store::open(&db).unwrap();
+    let (cases, total) = store
+        .cases()
+        .list(&yalu_store::cases::CaseFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(total > 0);
+    let mut with_timeline = 0;
+    for case in &cases {
+        let detail = store.cases().detail(case.id).unwrap();
+        let evidence = &detail.payload["evidence"];
+        assert!(evidence["network"]["nodes"].is_array(), "case {}", case.id);
+        if evidence["timeline"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty())
+        {
+            with_timeline += 1;
+        }
+    }
+    // Alerts about workers draw their visas, crossings and placements.
+    assert!(
+        with_timeline * 2 > cases.len(),
+        "{with_timeline} of {}",
+        cases.len()
+    );
+}

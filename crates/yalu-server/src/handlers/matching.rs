@@ -1,6 +1,6 @@
 //! `POST /match/{dataset}`: query-by-example screening, yente's shape.
 
-use super::{json_body, screen};
+use super::{body_bytes, json_from_slice, screen};
 use crate::api::{
     CleanedExample, EntityExample, EntityMatches, EntityResponse, FeatureExplanation, MatchRequest,
     MatchResponse, ScoredEntity, TotalSpec,
@@ -57,32 +57,15 @@ pub async fn match_entities(
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<MatchResponse>, ApiError> {
-    let raw = RawParams::parse(query.as_deref());
+    let raw = RawParams::parse(query.as_deref())?;
     let params = parse_params(&raw, &state)?;
-    let request: MatchRequest = json_body(body)?;
-    if request.queries.is_empty() {
-        return Err(ApiError::new(ErrorCode::NoQueries, "`queries` is empty"));
-    }
-    if request.queries.len() > state.limits.max_batch {
-        return Err(ApiError::new(
-            ErrorCode::TooManyQueries,
-            format!(
-                "{} queries in one request; at most {} are allowed",
-                request.queries.len(),
-                state.limits.max_batch
-            ),
-        ));
-    }
+    let bytes = body_bytes(body)?;
+    let ParsedMatch { request, queries } = parse_match_body(&bytes, state.limits.max_batch)?;
     let mut cfg = scorer_config(&state.defaults.config, &request)?;
     let threshold = params.threshold.unwrap_or(state.defaults.config.threshold);
     cfg.threshold = threshold;
     let cutoff = params.cutoff.unwrap_or(DEFAULT_CUTOFF).min(threshold);
     let limit = params.limit.unwrap_or(state.defaults.limit);
-    let mut queries = Vec::with_capacity(request.queries.len());
-    for (key, example) in request.queries {
-        let (entity, cleaned) = query_entity(&key, example)?;
-        queries.push((key, entity, cleaned));
-    }
     let loaded = state.current_index()?;
     let filter = build_filter(&loaded, &dataset, params)?;
     let responses = screen(&state, move || {
@@ -134,6 +117,40 @@ pub async fn match_entities(
     })
     .await?;
     Ok(Json(MatchResponse { responses, limit }))
+}
+
+/// A `/match` body, checked: its scorer settings and its queries turned
+/// into entities (`queries` is emptied into `ParsedMatch::queries`).
+pub struct ParsedMatch {
+    pub request: MatchRequest,
+    /// (query key, query entity, the query as understood)
+    pub queries: Vec<(String, Entity, CleanedExample)>,
+}
+
+/// Parses and checks a `/match` body: JSON shape, number of queries
+/// (1..=`max_batch`), schemas, dates and countries of every query. Pure:
+/// no index, no state; every failure is an [`ApiError`] with its code.
+pub fn parse_match_body(bytes: &[u8], max_batch: usize) -> Result<ParsedMatch, ApiError> {
+    let mut request: MatchRequest = json_from_slice(bytes)?;
+    if request.queries.is_empty() {
+        return Err(ApiError::new(ErrorCode::NoQueries, "`queries` is empty"));
+    }
+    if request.queries.len() > max_batch {
+        return Err(ApiError::new(
+            ErrorCode::TooManyQueries,
+            format!(
+                "{} queries in one request; at most {max_batch} are allowed",
+                request.queries.len()
+            ),
+        ));
+    }
+    let examples = std::mem::take(&mut request.queries);
+    let mut queries = Vec::with_capacity(examples.len());
+    for (key, example) in examples {
+        let (entity, cleaned) = query_entity(&key, example)?;
+        queries.push((key, entity, cleaned));
+    }
+    Ok(ParsedMatch { request, queries })
 }
 
 fn parse_params(raw: &RawParams, state: &AppState) -> Result<MatchParams, ApiError> {

@@ -16,7 +16,13 @@ use serde::de::DeserializeOwned;
 pub(crate) fn json_body<T: DeserializeOwned>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
-    let bytes = body.map_err(|rejection| {
+    let bytes = body_bytes(body)?;
+    json_from_slice(&bytes)
+}
+
+/// The bytes of a body, or the error for a body that could not be read.
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 ErrorCode::PayloadTooLarge,
@@ -25,8 +31,13 @@ pub(crate) fn json_body<T: DeserializeOwned>(
         } else {
             ApiError::new(ErrorCode::InvalidRequest, rejection.body_text())
         }
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    })
+}
+
+/// Parses JSON bytes, mapping a syntax error to `malformed_json` and a
+/// shape error to `invalid_request`.
+pub(crate) fn json_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         let code = if e.is_syntax() || e.is_eof() {
             ErrorCode::MalformedJson
         } else {

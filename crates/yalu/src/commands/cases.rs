@@ -32,6 +32,15 @@ pub struct ImportArgs {
     /// own entry fields are used.
     #[arg(long = "list", value_name = "PATH", requires = "hits")]
     pub lists: Vec<PathBuf>,
+    /// The event data set the alerts were detected on (`yalu detect
+    /// --data DIR`): each alert then carries the case page's evidence, a
+    /// per-person timeline and the network of agencies, workers and clients.
+    #[arg(long, value_name = "DIR", requires = "alerts")]
+    pub data: Option<PathBuf>,
+    /// Rule file whose `[resolution]` policy joins person records (as given
+    /// to `yalu detect --rules`); default: the built-in rules.
+    #[arg(long, value_name = "FILE", requires = "data")]
+    pub rules: Option<PathBuf>,
     /// Who is importing, for the audit log.
     #[arg(long, default_value = "cli")]
     pub actor: String,
@@ -53,7 +62,10 @@ fn import(args: ImportArgs, config: &Config) -> anyhow::Result<ExitCode> {
         (None, Some(p)) => (p, "hits"),
         _ => anyhow::bail!("give exactly one of --alerts FILE and --hits FILE"),
     };
-    let (objects, lines) = read_json_lines(path)?;
+    let (mut objects, lines) = read_json_lines(path)?;
+    if let Some(dir) = &args.data {
+        attach_evidence(dir, args.rules.as_deref(), &mut objects)?;
+    }
     let store = super::keys::open_store(None, args.database.as_deref(), config)?;
     let cases = store.cases();
     let outcome = if kind == "alerts" {
@@ -100,6 +112,48 @@ fn import(args: ImportArgs, config: &Config) -> anyhow::Result<ExitCode> {
         store.describe()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Adds to every alert the evidence drawn from the data set it came from.
+/// Rows of the data set that do not read are reported, as `yalu detect`
+/// reports them.
+fn attach_evidence(
+    dir: &Path,
+    rules: Option<&Path>,
+    alerts: &mut [serde_json::Value],
+) -> anyhow::Result<()> {
+    let set = match rules {
+        Some(p) => yalu_detect::RuleSet::load(p)?,
+        None => yalu_detect::RuleSet::default(),
+    };
+    let loaded = yalu_detect::read::read_dir(dir, &yalu_detect::read::ReadOptions::default())?;
+    if !loaded.rejected.is_empty() {
+        eprintln!(
+            "{}: {} rows rejected while reading the data set (run `yalu detect` for the report)",
+            dir.display(),
+            loaded.rejected.len()
+        );
+    }
+    let resolution = yalu_detect::resolve::resolve(&loaded.data, &set.resolution);
+    let builder = yalu_detect::evidence::EvidenceBuilder::new(&loaded.data, &resolution, &[]);
+    let ids = |v: &serde_json::Value, field: &str| -> Vec<String> {
+        v[field]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for alert in alerts.iter_mut() {
+        let evidence = builder.build(&ids(alert, "subject_ids"), &ids(alert, "evidence_ids"));
+        // A line that is not an object is refused by the import itself.
+        if let Some(object) = alert.as_object_mut() {
+            object.insert("evidence".to_string(), evidence);
+        }
+    }
+    Ok(())
 }
 
 /// The JSON objects of a JSON-lines file and the line number of each.

@@ -19,8 +19,6 @@
 //! temporary folder), which is wiped and rebuilt on each run; the command
 //! refuses to wipe a folder it did not make.
 
-mod evidence;
-
 use crate::config::Config;
 use anyhow::Context;
 use clap::Args;
@@ -207,7 +205,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         screener: store.keys().create(Role::Screener, Some("screener"))?.key,
     };
     // The case page's timeline and network, from the data set.
-    let evidence = evidence::EvidenceBuilder::new(&data, &resolution, &hits);
+    let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
     let mut alert_values = Vec::with_capacity(alerts.len());
     for a in &alerts {
         let mut v = serde_json::to_value(a)?;

@@ -1,7 +1,8 @@
-//! The evidence the workbench's case page draws, built from the data set
-//! the demo detected on and attached to each alert or hit as its
-//! `evidence` field (the server keeps imported objects verbatim, and the
-//! page prefers this field to the id-only view the server can build):
+//! The evidence the workbench's case page draws, built from the data set an
+//! alert was detected on and attached to each alert or hit as its
+//! `evidence` field by `yalu demo` and by `yalu cases import --data DIR`
+//! (the server keeps imported objects verbatim, and the page prefers this
+//! field to the id-only view the server can build):
 //!
 //! - `timeline`: per resolved person, the documents (visas, permits) and
 //!   placements with their start and end, and the border crossings, each
@@ -14,10 +15,10 @@
 //!   (`person`: officials, directors) and the list entries any of them
 //!   match (`listed`).
 
+use crate::records::{DataSet, OrgKind, Party, PersonIx};
+use crate::resolve::Resolution;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use yalu_detect::records::{DataSet, OrgKind, Party, PersonIx};
-use yalu_detect::resolve::Resolution;
 
 /// Most persons drawn on one case's timeline (the rest are counted).
 const TIMELINE_PERSONS: usize = 25;
