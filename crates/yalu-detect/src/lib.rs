@@ -53,8 +53,8 @@
 pub mod alert;
 pub mod day;
 pub mod error;
-pub mod evidence;
 pub mod eval;
+pub mod evidence;
 pub mod read;
 pub mod records;
 pub mod resolve;

@@ -247,6 +247,9 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions) -> Result<Loaded, DetectError> {
             };
             let mut on_row = |line: u64, row: Result<Row, String>| -> Result<(), DetectError> {
                 count.rows += 1;
+                // A row that cannot be read has no id: never report the
+                // previous row's.
+                st.last_id = None;
                 let outcome = row.and_then(|row| st.accept(kind, line, &row));
                 match outcome {
                     Ok(()) => {

@@ -107,6 +107,13 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
         _ => {}
     }
     let bytes = head(path, 4096)?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ListError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "UTF-16 text (it starts with a UTF-16 byte-order mark); convert it to UTF-8"
+                .into(),
+        });
+    }
     let text = String::from_utf8_lossy(&bytes);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') {
@@ -189,6 +196,19 @@ mod tests {
         let err = detect_format(&other).unwrap_err().to_string();
         assert!(err.contains("o.csv"), "{err}");
         assert!(detect_format(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn utf16_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "{\"id\":\"a\",\"schema\":\"Person\"}\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        std::fs::write(&p, bytes).unwrap();
+        let err = detect_format(&p).unwrap_err().to_string();
+        assert!(err.contains("x.json") && err.contains("UTF-16"), "{err}");
     }
 
     #[test]

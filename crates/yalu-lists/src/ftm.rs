@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use yalu_model::Entity;
+use yalu_model::{Entity, prop};
 
 /// Dataset given to entities that name none.
 pub const DEFAULT_DATASET: &str = "opensanctions";
@@ -117,6 +117,35 @@ fn parse_entity(value: serde_json::Result<Entity>) -> Result<Entity, String> {
     Ok(entity)
 }
 
+/// Date values that are not dates (`1984-13-45`) cannot be compared: they
+/// move to `notes`, as the other readers keep what they cannot read, and
+/// each gives a warning (returned).
+fn move_bad_dates_to_notes(entity: &mut Entity) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let mut notes = Vec::new();
+    for (property, values) in entity.properties.iter_mut() {
+        if prop::property_type(property) != prop::PropertyType::Date {
+            continue;
+        }
+        values.retain(|v| match yalu_model::expand_date_expression(v) {
+            Ok(_) => true,
+            Err(e) => {
+                reasons.push(format!(
+                    "entity `{}`: {property} `{v}` is not a date ({e}); kept in notes",
+                    entity.id
+                ));
+                notes.push(format!("{property}: {v}"));
+                false
+            }
+        });
+    }
+    entity.properties.retain(|_, values| !values.is_empty());
+    for note in notes {
+        entity.add(prop::NOTES, note);
+    }
+    reasons
+}
+
 /// Streams FtM JSON lines.
 pub fn read(
     path: &Path,
@@ -133,7 +162,13 @@ pub fn read(
         stats.records += 1;
         let parsed = line.and_then(|text| parse_entity(serde_json::from_str(text)));
         match parsed {
-            Ok(entity) => {
+            Ok(mut entity) => {
+                for reason in move_bad_dates_to_notes(&mut entity) {
+                    let location = format!("line {number}");
+                    stats
+                        .warnings
+                        .push(RecordError::new(&path, location, reason));
+                }
                 stats.entities += 1;
                 sink(entity);
                 Ok(())
@@ -359,4 +394,26 @@ pub fn read_delta_folder(
         sink(entity);
     }
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_that_is_no_date_moves_to_notes_with_a_warning() {
+        let mut e: Entity = serde_json::from_str(
+            r#"{"id":"x","schema":"Person","properties":{"name":["Kim"],"birthDate":["1984-13-45","1971"],"deathDate":["soon"]}}"#,
+        )
+        .unwrap();
+        let reasons = move_bad_dates_to_notes(&mut e);
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons[0].contains("birthDate `1984-13-45`"), "{reasons:?}");
+        assert_eq!(e.get(prop::BIRTH_DATE), ["1971"]);
+        assert!(!e.has(prop::DEATH_DATE));
+        assert_eq!(
+            e.get(prop::NOTES),
+            ["birthDate: 1984-13-45", "deathDate: soon"]
+        );
+    }
 }

@@ -261,11 +261,17 @@ pub fn read(
         let event = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(e) => {
-                return Err(format_error(
-                    path,
-                    reader.error_position(),
-                    format!("XML error: {e}"),
-                ));
+                // quick-xml sets `error_position` for syntax errors only; a
+                // byte that is not UTF-8 lies in the event starting at
+                // `before`, `valid_up_to` bytes into its content.
+                let at = match &e {
+                    quick_xml::Error::Encoding(quick_xml::encoding::EncodingError::Utf8(u)) => {
+                        before + u.valid_up_to() as u64
+                    }
+                    quick_xml::Error::Encoding(_) => before,
+                    _ => reader.error_position(),
+                };
+                return Err(format_error(path, at, format!("XML error: {e}")));
             }
         };
         let (name, empty) = match &event {

@@ -69,6 +69,21 @@ fn side(id: String, raw: RawSide) -> Entity {
     e
 }
 
+/// A date property that is not a date (`1984-13-45`) would be dropped by the
+/// scorer without a word: refuse it, naming the property.
+fn check_dates(raw: &RawSide) -> Result<(), String> {
+    for (p, values) in &raw.properties {
+        if prop::property_type(p) != prop::PropertyType::Date {
+            continue;
+        }
+        for v in values {
+            yalu_model::expand_date_expression(v)
+                .map_err(|e| format!("property `{p}`: `{v}` is not a date ({e})"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Reads pairs in the JSON lines layout. Blank lines are ignored; any other
 /// bad line is an error naming it.
 pub fn read_jsonl(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
@@ -78,9 +93,17 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
     })?;
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|source| EvalError::Io {
-            path: path.into(),
-            source,
+        let line = line.map_err(|source| match source.kind() {
+            // `lines()` fails on a line that is not UTF-8: name it.
+            std::io::ErrorKind::InvalidData => EvalError::Line {
+                path: path.into(),
+                line: i + 1,
+                reason: "not UTF-8 text".into(),
+            },
+            _ => EvalError::Io {
+                path: path.into(),
+                source,
+            },
         })?;
         if line.trim().is_empty() {
             continue;
@@ -90,6 +113,13 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
             line: i + 1,
             reason: e.to_string(),
         })?;
+        for (side_name, raw_side) in [("query", &raw.query), ("candidate", &raw.candidate)] {
+            check_dates(raw_side).map_err(|reason| EvalError::Line {
+                path: path.into(),
+                line: i + 1,
+                reason: format!("{side_name} {reason}"),
+            })?;
+        }
         let id = raw.id.unwrap_or_else(|| format!("line-{}", i + 1));
         out.push(LabelledPair {
             query: side(format!("{id}-query"), raw.query),
@@ -312,6 +342,27 @@ mod tests {
         std::fs::write(&p, "{\"id\":\"a\",\"query\":{\"schema\":\"Person\"},\"candidate\":{\"schema\":\"Person\"},\"match\":true}\n\n{oops\n").unwrap();
         let err = read_jsonl(&p).unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_dates_and_bad_bytes_are_named_with_their_line() {
+        let dir = std::env::temp_dir().join(format!("yalu-eval-dates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("pairs.jsonl");
+        let good = r#"{"query":{"schema":"Person","properties":{"name":["Kim"],"birthDate":["circa 1962"]}},"candidate":{"schema":"Person","properties":{"name":["Kim"]}},"match":true}"#;
+        let bad = good.replace("circa 1962", "1984-13-45");
+        std::fs::write(&p, format!("{good}\n{bad}\n")).unwrap();
+        let err = read_jsonl(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("line 2: query property `birthDate`: `1984-13-45`"),
+            "{err}"
+        );
+        let mut latin1 = format!("{good}\n").into_bytes();
+        latin1.extend_from_slice(b"{\"id\":\"J\xf6rg\"}\n");
+        std::fs::write(&p, latin1).unwrap();
+        let err = read_jsonl(&p).unwrap_err().to_string();
+        assert!(err.contains("line 2: not UTF-8"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

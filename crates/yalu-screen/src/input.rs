@@ -245,6 +245,23 @@ pub struct InputReader {
     total_bytes: u64,
 }
 
+/// A UTF-16 file (byte-order mark) would be read as garbage columns with NUL
+/// bytes: say what it is. Leaves the file at its start.
+fn refuse_utf16(path: &Path, file: &mut File) -> Result<(), ScreenError> {
+    use std::io::{Read, Seek};
+    let mut bom = [0u8; 2];
+    let n = file.read(&mut bom).map_err(|e| ScreenError::io(path, e))?;
+    file.rewind().map_err(|e| ScreenError::io(path, e))?;
+    if n == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]) {
+        return Err(ScreenError::Header {
+            path: path.to_path_buf(),
+            reason: "UTF-16 text (it starts with a UTF-16 byte-order mark); convert it to UTF-8"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 impl InputReader {
     /// Opens `path`. For CSV the header is read now: an explicitly mapped
     /// column that is missing, or no name column at all, is an error.
@@ -254,8 +271,9 @@ impl InputReader {
         map: &ColumnMap,
         default_schema: Schema,
     ) -> Result<InputReader, ScreenError> {
-        let file = File::open(path).map_err(|e| ScreenError::io(path, e))?;
+        let mut file = File::open(path).map_err(|e| ScreenError::io(path, e))?;
         let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        refuse_utf16(path, &mut file)?;
         let source = match format {
             InputFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new()

@@ -10,13 +10,49 @@ use yalu_model::{Entity, FuzzyDate, Schema, prop};
 /// Parsed `key=value` pairs, in order.
 pub struct RawParams(Vec<(String, String)>);
 
+/// One decoded `key=value` pair of a query string.
+pub type QueryPair<'q> = (std::borrow::Cow<'q, str>, std::borrow::Cow<'q, str>);
+
+/// The `key=value` pairs of a query string. A key or value that is not
+/// UTF-8 once percent-decoded (`q=Jos%E9`, Latin-1) is refused rather than
+/// read with replacement characters, which would search for another name.
+pub fn query_pairs(query: Option<&str>) -> Result<Vec<QueryPair<'_>>, ApiError> {
+    let query = query.unwrap_or("");
+    for piece in query.split('&') {
+        let mut bytes = Vec::with_capacity(piece.len());
+        let raw = piece.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (raw[i], raw.get(i + 1).copied(), raw.get(i + 2).copied()) {
+                (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                    bytes.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                    i += 3;
+                }
+                (b, _, _) => {
+                    bytes.push(b);
+                    i += 1;
+                }
+            }
+        }
+        if std::str::from_utf8(&bytes).is_err() {
+            let name = piece.split('=').next().unwrap_or(piece);
+            return Err(ApiError::parameter(format!(
+                "`{name}` is not UTF-8 text once percent-decoded (send UTF-8, e.g. `%C3%A9` for é)"
+            )));
+        }
+    }
+    Ok(form_urlencoded::parse(query.as_bytes()).collect())
+}
+
 impl RawParams {
-    pub fn parse(query: Option<&str>) -> RawParams {
-        RawParams(
-            form_urlencoded::parse(query.unwrap_or("").as_bytes())
+    pub fn parse(query: Option<&str>) -> Result<RawParams, ApiError> {
+        Ok(RawParams(
+            query_pairs(query)?
+                .into_iter()
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
-        )
+        ))
     }
 
     /// A parameter that may appear once.
@@ -248,10 +284,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn query_strings_must_decode_to_utf8() {
+        let ok = query_pairs(Some("q=Jos%C3%A9+Kim&limit=3")).unwrap();
+        assert_eq!(ok[0].1, "José Kim");
+        for bad in ["q=Jos%E9", "q=%FF%FE", "limit=1&%E9=x"] {
+            let e = query_pairs(Some(bad)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidParameter, "{bad}");
+            assert!(e.detail.contains("UTF-8"), "{}", e.detail);
+        }
+        // A stray `%` is literal, as form_urlencoded reads it.
+        assert_eq!(query_pairs(Some("q=100%")).unwrap()[0].1, "100%");
+    }
+
+    #[test]
     fn repeated_and_single_parameters() {
         let p = RawParams::parse(Some(
             "topics=a&topics=b&limit=3&limit=4&threshold=x&q=Kim+Jong",
-        ));
+        ))
+        .unwrap();
         assert_eq!(p.many("topics"), vec!["a", "b"]);
         assert_eq!(
             p.single("limit").unwrap_err().code,
@@ -262,11 +312,14 @@ mod tests {
             ErrorCode::InvalidParameter
         );
         assert_eq!(p.single("q").unwrap(), Some("Kim Jong"));
-        let p = RawParams::parse(Some("threshold=1.5&limit=501"));
+        let p = RawParams::parse(Some("threshold=1.5&limit=501")).unwrap();
         assert!(p.score("threshold").is_err());
         assert!(p.bounded("limit", 5, 1, 500).is_err());
         assert_eq!(
-            RawParams::parse(None).bounded("limit", 5, 1, 500).unwrap(),
+            RawParams::parse(None)
+                .unwrap()
+                .bounded("limit", 5, 1, 500)
+                .unwrap(),
             5
         );
     }

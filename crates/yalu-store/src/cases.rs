@@ -1150,8 +1150,20 @@ fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
     let evidence_ids = str_list(item, o, "evidence_ids")?;
     let summary = req_str(item, o, "summary")?;
     let revenue = req_number(item, o, "estimated_revenue_usd")?;
-    opt_str(item, o, "period_start")?;
-    opt_str(item, o, "period_end")?;
+    if revenue < 0.0 {
+        return Err(invalid(
+            item,
+            "estimated_revenue_usd",
+            format!("is negative ({revenue})"),
+        ));
+    }
+    for field in ["period_start", "period_end"] {
+        if let Some(date) = opt_str(item, o, field)?
+            && let Err(e) = date.parse::<yalu_model::FuzzyDate>()
+        {
+            return Err(invalid(item, field, format!("is not a date: {e}")));
+        }
+    }
     if subject_ids.is_empty() {
         return Err(invalid(
             item,

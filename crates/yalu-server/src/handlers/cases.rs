@@ -115,7 +115,7 @@ pub async fn list(
         ..CaseFilter::default()
     };
     let mut seen = std::collections::HashSet::new();
-    for (k, v) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+    for (k, v) in crate::params::query_pairs(query.as_deref())? {
         if !seen.insert(k.to_string()) {
             return Err(ApiError::parameter(format!("`{k}` is given twice")));
         }
@@ -515,7 +515,7 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     let mut lines = false;
     let mut since = None;
-    for (k, v) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+    for (k, v) in crate::params::query_pairs(query.as_deref())? {
         match (k.as_ref(), v.as_ref()) {
             ("format", "json") => lines = false,
             ("format", "jsonl") => lines = true,

@@ -44,7 +44,7 @@ pub async fn search(
     Path(dataset): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let raw = RawParams::parse(query.as_deref());
+    let raw = RawParams::parse(query.as_deref())?;
     let q = raw.single("q")?.unwrap_or("").trim().to_string();
     let schema = screening_schema(raw.single("schema")?.unwrap_or("Thing"))?;
     let limit = raw.bounded("limit", 10, 0, MAX_LIMIT)?;

@@ -4,7 +4,6 @@
 
 use super::load_lists;
 use crate::config::Config;
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -246,7 +245,31 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
     };
     let result = run_batch(&job, &screener, &mut console);
     console.bar.finish_and_clear();
-    let summary = result.with_context(|| format!("screening {}", args.input.input.display()))?;
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(e) => {
+            // Say so when a stopped run leaves a partial results file.
+            let checkpoint = yalu_screen::checkpoint_path(&args.output);
+            let incomplete = std::fs::read(&checkpoint)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .is_some_and(|c| c["complete"] == false);
+            let partial = if args.output.exists() && incomplete {
+                format!(
+                    "; {} is INCOMPLETE: it holds only the rows before the error (its checkpoint {} says \"complete\": false)",
+                    args.output.display(),
+                    checkpoint.display()
+                )
+            } else {
+                String::new()
+            };
+            anyhow::bail!(
+                "screening {}: {:#}{partial}",
+                args.input.input.display(),
+                anyhow::Error::from(e)
+            );
+        }
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
