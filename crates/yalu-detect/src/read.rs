@@ -87,7 +87,9 @@ pub const FILE_KINDS: [&str; 7] = [
     "payments",
 ];
 
-const ORG_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const ORG_FIELDS: &[&str] = &[
     "org_id",
     "name",
     "name_original_script",
@@ -97,7 +99,9 @@ const ORG_FIELDS: &[&str] = &[
     "registration_number",
     "sector",
 ];
-const PERSON_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const PERSON_FIELDS: &[&str] = &[
     "person_id",
     "full_name",
     "name_original_script",
@@ -107,7 +111,9 @@ const PERSON_FIELDS: &[&str] = &[
     "passport_number",
     "source",
 ];
-const DOC_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const DOC_FIELDS: &[&str] = &[
     "document_id",
     "person_id",
     "kind",
@@ -119,7 +125,9 @@ const DOC_FIELDS: &[&str] = &[
     "valid_from",
     "valid_until",
 ];
-const CROSSING_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const CROSSING_FIELDS: &[&str] = &[
     "crossing_id",
     "person_id",
     "document_id",
@@ -129,7 +137,9 @@ const CROSSING_FIELDS: &[&str] = &[
     "crossed_at",
     "group_ref",
 ];
-const PLACEMENT_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const PLACEMENT_FIELDS: &[&str] = &[
     "placement_id",
     "person_id",
     "agency_org_id",
@@ -142,7 +152,9 @@ const PLACEMENT_FIELDS: &[&str] = &[
     "wage_amount",
     "wage_currency",
 ];
-const RELATION_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const RELATION_FIELDS: &[&str] = &[
     "relation_id",
     "from_id",
     "to_id",
@@ -151,7 +163,9 @@ const RELATION_FIELDS: &[&str] = &[
     "since",
     "until",
 ];
-const PAYMENT_FIELDS: &[&str] = &[
+/// The columns of this file in the events spec, in order; the simulator
+/// writes them as its header.
+pub(crate) const PAYMENT_FIELDS: &[&str] = &[
     "payment_id",
     "payer_id",
     "payee_id",
