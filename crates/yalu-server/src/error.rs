@@ -66,7 +66,7 @@ error_codes! {
     RouteNotFound = ("route_not_found", NOT_FOUND, "No endpoint at this path."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The endpoint exists but not for this HTTP method."),
     ReloadInProgress = ("reload_in_progress", CONFLICT, "Another reload is running."),
-    Overloaded = ("overloaded", SERVICE_UNAVAILABLE, "Every screening slot is busy; retry after `Retry-After` seconds."),
+    Overloaded = ("overloaded", SERVICE_UNAVAILABLE, "As many screening requests as the limits allow are running or waiting; retry after `Retry-After` seconds."),
     RequestTimeout = ("request_timeout", SERVICE_UNAVAILABLE, "The request took longer than the server's time limit."),
     IndexNotReady = ("index_not_ready", SERVICE_UNAVAILABLE, "The index is still loading."),
     ReloadFailed = ("reload_failed", INTERNAL_SERVER_ERROR, "Reading the lists failed; the previous index is still served."),

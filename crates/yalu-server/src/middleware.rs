@@ -3,6 +3,7 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -29,6 +30,40 @@ pub async fn record_metrics(
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// Admission for the screening routes: admits the request (running or
+/// waiting for a slot, within `max_concurrent + max_queued`) or answers 503
+/// `overloaded` with `Retry-After` at once. It runs before the API-key
+/// check, so shed requests cost no key-store lookup and the queue in front
+/// of the screening work stays bounded.
+pub async fn admit_screening(
+    State(state): State<Arc<AppState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match state.admit_screening() {
+        Ok(slot) => {
+            req.extensions_mut().insert(slot);
+            next.run(req).await
+        }
+        Err(refusal) => {
+            // Read the unread body (within the body limit) before answering:
+            // with a request body left on the wire the connection cannot
+            // carry the next request, and a keep-alive client that sends
+            // one on it meets a closed socket. A body that cannot be read
+            // gets `Connection: close`, so the client opens a new one.
+            let limit = state.limits.max_body_bytes;
+            let drained = axum::body::to_bytes(req.into_body(), limit).await.is_ok();
+            let mut response = refusal.into_response();
+            if !drained {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            response
+        }
+    }
 }
 
 /// Answers `request_timeout` when a request runs past the limit.

@@ -4,8 +4,8 @@
 //! |---|---|---|
 //! | `/healthz`, `/readyz` | GET | none |
 //! | `/`, `/ui/...` (the workbench pages; see [`crate::ui`]) | GET | none |
-//! | `/match/{dataset}` | POST | screener |
-//! | `/search/{dataset}` | GET | screener |
+//! | `/match/{dataset}` | POST | screener (admitted first: a screening slot) |
+//! | `/search/{dataset}` | GET | screener (admitted first: a screening slot) |
 //! | `/entities/{id}` | GET | screener |
 //! | `/catalog`, `/algorithms`, `/openapi.json` | GET | screener |
 //! | `/me` | GET | screener |
@@ -17,12 +17,16 @@
 //! Layers, outermost first: panic catcher (JSON 500), request id
 //! (`x-request-id`, generated unless the client sent one), tracing span
 //! with that id, id propagation to the response, metrics, request time
-//! limit, body size limit.
+//! limit, body size limit. On `/match` and `/search` the admission layer
+//! ([`admit_screening`]) runs before the key check, so an overload is
+//! answered 503 `overloaded` with `Retry-After` without touching the key
+//! store.
 
 use crate::auth;
 use crate::handlers::{admin, cases, entities, matching, search, system};
 use crate::middleware::{
-    method_not_allowed, panic_response, record_metrics, route_not_found, time_limit,
+    admit_screening, method_not_allowed, panic_response, record_metrics, route_not_found,
+    time_limit,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -43,9 +47,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     let public = Router::new()
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz));
-    let screener = Router::new()
+    // Route layers run outermost-last-added: admission, then the key check.
+    let screening = Router::new()
         .route("/match/{dataset}", post(matching::match_entities))
         .route("/search/{dataset}", get(search::search))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_screener))
+        .route_layer(from_fn_with_state(state.clone(), admit_screening));
+    let screener = Router::new()
         .route("/entities/{id}", get(entities::entity))
         .route("/catalog", get(system::catalog))
         .route("/algorithms", get(system::algorithms))
@@ -75,6 +83,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(public)
         .merge(crate::ui::routes())
+        .merge(screening)
         .merge(screener)
         .merge(analyst)
         .merge(workbench)
@@ -134,5 +143,92 @@ impl MakeRequestId for RequestIds {
             .parse()
             .ok()
             .map(RequestId::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loaded::IndexSource;
+    use crate::state::{Auth, Limits, MatchDefaults};
+    use axum::http::StatusCode;
+    use tower::ServiceExt;
+    use yalu_store::{Role, Store};
+
+    fn state_with_one_slot() -> (Arc<AppState>, String) {
+        let store = Arc::new(Store::open_in_memory().unwrap());
+        let key = store.keys().create(Role::Screener, None).unwrap().key;
+        let limits = Limits {
+            max_concurrent: 1,
+            max_queued: 0,
+            ..Limits::default()
+        };
+        let source = IndexSource {
+            lists: Vec::new(),
+            strict: false,
+        };
+        let state = AppState::new(source, Auth::Keys(store), limits, MatchDefaults::default());
+        (Arc::new(state), key)
+    }
+
+    async fn post_match(state: &Arc<AppState>, key: &str) -> (StatusCode, Option<String>, String) {
+        let req = Request::post("/match/default")
+            .header("authorization", format!("Bearer {key}"))
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"queries":{"q":{"schema":"Person","properties":{"name":["Kim"]}}}}"#,
+            ))
+            .unwrap();
+        let resp = router(state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let retry = resp
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, retry, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn screening_is_admitted_before_the_key_is_checked() {
+        let (state, key) = state_with_one_slot();
+        let held = state.admission.clone().try_acquire_owned().unwrap();
+        // Admission full: even an unknown key is turned away at the door
+        // (no key-store lookup), with Retry-After.
+        let (status, retry, body) = post_match(&state, "not-a-key").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(body.contains("\"overloaded\""), "{body}");
+        assert_eq!(retry.as_deref(), Some("1"));
+        let (status, _, body) = post_match(&state, &key).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(body.contains("\"overloaded\""), "{body}");
+        drop(held);
+        // A free slot: the key check runs and refuses the unknown key.
+        let (status, _, body) = post_match(&state, "not-a-key").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        // A good key reaches the handler (no index is loaded yet).
+        let (status, _, body) = post_match(&state, &key).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(body.contains("\"index_not_ready\""), "{body}");
+        // Every refused or finished request gave its permits back.
+        assert_eq!(state.admission.available_permits(), 1);
+        assert_eq!(state.screening.available_permits(), 1);
+    }
+
+    #[tokio::test]
+    async fn other_routes_do_not_take_screening_slots() {
+        let (state, key) = state_with_one_slot();
+        let _held = state.admission.clone().try_acquire_owned().unwrap();
+        let req = Request::get("/me")
+            .header("authorization", format!("Bearer {key}"))
+            .body(Body::empty())
+            .unwrap();
+        let resp = router(state.clone()).oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let req = Request::get("/healthz").body(Body::empty()).unwrap();
+        let resp = router(state).oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
     }
 }

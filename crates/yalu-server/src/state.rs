@@ -20,9 +20,13 @@ pub struct Limits {
     /// Longest a request may take before it is answered with
     /// `request_timeout`.
     pub request_timeout: Duration,
-    /// Screening requests (match, search) running at once; one more is
-    /// answered 503 `overloaded` with `Retry-After`.
+    /// Screening requests (match, search) whose CPU work runs at once.
     pub max_concurrent: usize,
+    /// Screening requests that may wait for one of those slots. One more
+    /// (beyond `max_concurrent + max_queued` admitted) is answered 503
+    /// `overloaded` with `Retry-After` at once, before its API key is
+    /// checked, so an overload is shed at the door instead of queueing.
+    pub max_queued: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +36,7 @@ impl Default for Limits {
             max_batch: 100,
             request_timeout: Duration::from_secs(30),
             max_concurrent: 64,
+            max_queued: 128,
         }
     }
 }
@@ -77,10 +82,15 @@ pub struct AppState {
     pub limits: Limits,
     /// Scorer defaults.
     pub defaults: MatchDefaults,
+    /// Permits for screening requests admitted at once, running or waiting
+    /// (`limits.max_concurrent + limits.max_queued`).
+    pub admission: Arc<Semaphore>,
     /// Permits for concurrent screening work (`limits.max_concurrent`).
     pub screening: Arc<Semaphore>,
     /// Held while a reload runs, so reloads never overlap.
     pub reloading: Mutex<()>,
+    /// The one thread that builds every index.
+    pub index_thread: IndexThread,
     /// Prometheus counters and histograms.
     pub metrics: Metrics,
     /// Cases and the audit log (the key store unless set apart); `None`
@@ -93,10 +103,14 @@ impl AppState {
         AppState {
             index: ArcSwapOption::const_empty(),
             source,
+            admission: Arc::new(Semaphore::new(
+                limits.max_concurrent.max(1) + limits.max_queued,
+            )),
             screening: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
             limits,
             defaults,
             reloading: Mutex::new(()),
+            index_thread: IndexThread::default(),
             metrics: Metrics::default(),
             cases: match &auth {
                 Auth::Keys(store) => Some(store.clone()),
@@ -116,18 +130,61 @@ impl AppState {
         })
     }
 
-    /// A screening slot, or `overloaded` when all are taken. The permit is
-    /// moved into the blocking task so the slot stays taken until the CPU
-    /// work ends, even if the client has gone.
-    pub fn screening_permit(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        self.screening.clone().try_acquire_owned().map_err(|_| {
+    /// Admission of one screening request, or `overloaded` when as many
+    /// as the limits allow are already running or waiting.
+    pub fn admit_screening(&self) -> Result<ScreeningSlot, ApiError> {
+        let admitted = self.admission.clone().try_acquire_owned().map_err(|_| {
             ApiError::new(
                 ErrorCode::Overloaded,
                 format!(
-                    "all {} screening slots are busy; retry later",
-                    self.limits.max_concurrent
+                    "{} screening requests are running and {} waiting; retry later",
+                    self.limits.max_concurrent, self.limits.max_queued
                 ),
             )
+        })?;
+        Ok(ScreeningSlot {
+            admitted: Arc::new(std::sync::Mutex::new(Some(admitted))),
+            running: self.screening.clone(),
+        })
+    }
+}
+
+/// A screening request's admission, taken by the admission layer
+/// ([`crate::middleware::admit_screening`]) before the API key is checked
+/// and carried to the handler as a request extension.
+///
+/// The handler waits for one of the `max_concurrent` running slots
+/// ([`ScreeningSlot::run`]) and moves both permits into its blocking task,
+/// so they stay taken until the CPU work ends even if the client has gone;
+/// a request that never gets that far gives its admission back when it
+/// ends.
+#[derive(Clone)]
+pub struct ScreeningSlot {
+    admitted: Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>>,
+    running: Arc<Semaphore>,
+}
+
+/// The permits a running screening task holds (dropped when it ends).
+pub struct RunningSlot {
+    _admitted: Option<OwnedSemaphorePermit>,
+    _running: OwnedSemaphorePermit,
+}
+
+impl ScreeningSlot {
+    /// Waits for a running slot (bounded by the request time limit).
+    pub async fn run(&self) -> Result<RunningSlot, ApiError> {
+        let running =
+            self.running.clone().acquire_owned().await.map_err(|_| {
+                ApiError::new(ErrorCode::Internal, "the screening slots were closed")
+            })?;
+        let admitted = self
+            .admitted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        Ok(RunningSlot {
+            _admitted: admitted,
+            _running: running,
         })
     }
 }
@@ -154,8 +211,7 @@ pub async fn reload(state: &Arc<AppState>) -> Result<ReloadReport, ApiError> {
         .reloading
         .try_lock()
         .map_err(|_| ApiError::new(ErrorCode::ReloadInProgress, "a reload is already running"))?;
-    let source = state.source.clone();
-    let outcome = tokio::task::spawn_blocking(move || source.load()).await;
+    let outcome = state.index_thread.build(state.source.clone()).await;
     let loaded = match outcome {
         Ok(Ok(loaded)) => loaded,
         Ok(Err(e)) => {
@@ -166,9 +222,9 @@ pub async fn reload(state: &Arc<AppState>) -> Result<ReloadReport, ApiError> {
                 format!("reload failed, the previous index is still served: {e}"),
             ));
         }
-        Err(join) => {
+        Err(gone) => {
             state.metrics.record_reload(false, 0.0, None);
-            tracing::error!(error = %join, "reload task failed");
+            tracing::error!(error = %gone, "reload task failed");
             return Err(ApiError::new(
                 ErrorCode::ReloadFailed,
                 "reload failed unexpectedly, the previous index is still served",
@@ -199,14 +255,86 @@ pub async fn reload(state: &Arc<AppState>) -> Result<ReloadReport, ApiError> {
     Ok(report)
 }
 
+/// The one thread that builds every index: the first load and each reload.
+///
+/// glibc's allocator gives each thread an arena. When reloads ran on
+/// whichever blocking thread was free, the entities read from the lists
+/// (which the index keeps) landed in an arena that also served requests;
+/// freed with the old index, they left holes that request allocations
+/// pinned, and the server's RSS grew by about 2 MiB per reload under
+/// traffic without levelling off (docs/reliability.md, "Load and soak").
+/// This thread serves no request, so each index reuses the space of the one
+/// before it. (The index's own tables are built on rayon's pool, whose
+/// threads also serve no request.)
+#[derive(Default)]
+pub struct IndexThread {
+    jobs: std::sync::Mutex<Option<std::sync::mpsc::Sender<IndexJob>>>,
+}
+
+type IndexJob = (
+    IndexSource,
+    tokio::sync::oneshot::Sender<Result<LoadedIndex, crate::loaded::LoadError>>,
+);
+
+/// The index thread could not run a build (it could not be started, or the
+/// build panicked).
+#[derive(Debug, thiserror::Error)]
+#[error("the index thread {0}")]
+pub struct IndexThreadGone(&'static str);
+
+impl IndexThread {
+    /// Builds the index from `source` on the index thread (started on first
+    /// use) and waits for it without blocking an async worker.
+    pub async fn build(
+        &self,
+        source: IndexSource,
+    ) -> Result<Result<LoadedIndex, crate::loaded::LoadError>, IndexThreadGone> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        {
+            let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let sender = match jobs.as_ref() {
+                Some(sender) => sender.clone(),
+                None => {
+                    let sender = Self::spawn().map_err(|_| IndexThreadGone("could not start"))?;
+                    *jobs = Some(sender.clone());
+                    sender
+                }
+            };
+            sender
+                .send((source, reply))
+                .map_err(|_| IndexThreadGone("has stopped"))?;
+        }
+        answer
+            .await
+            .map_err(|_| IndexThreadGone("panicked while building the index"))
+    }
+
+    fn spawn() -> std::io::Result<std::sync::mpsc::Sender<IndexJob>> {
+        let (tx, rx) = std::sync::mpsc::channel::<IndexJob>();
+        std::thread::Builder::new()
+            .name("yalu-index".into())
+            .spawn(move || {
+                // Ends when the state (the last sender) is dropped.
+                for (source, reply) in rx {
+                    // A panicking build drops `reply` (the caller reports
+                    // it) and leaves the thread serving the next job.
+                    let built =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.load()));
+                    if let Ok(built) = built {
+                        let _ = reply.send(built);
+                    }
+                }
+            })?;
+        Ok(tx)
+    }
+}
+
 /// Drops a replaced index once the requests still using it are done (at
 /// most `wait`), then hands the freed memory back to the system.
 ///
-/// Each reload builds its index on whichever blocking thread runs it, so in
-/// glibc's allocator it lands in that thread's arena; the freed old index
-/// leaves holes in another arena that glibc keeps. Without the trim the
-/// server's RSS grew by 30-50 MiB per reload under traffic (the soak test,
-/// `crates/yalu/tests/soak.rs`); with it, by about 2 MiB (docs/reliability.md).
+/// glibc keeps freed pages inside its arenas; without the trim the server's
+/// RSS grew by 30-50 MiB per reload under traffic (the soak test,
+/// `crates/yalu/tests/soak.rs`, docs/reliability.md).
 fn release_index(old: Arc<LoadedIndex>, wait: Duration) {
     let start = std::time::Instant::now();
     while Arc::strong_count(&old) > 1 && start.elapsed() < wait {

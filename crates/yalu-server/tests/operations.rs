@@ -28,8 +28,10 @@ fn batch(n: usize) -> Vec<u8> {
 async fn saturation_answers_503_with_retry_after_and_nothing_else_fails() {
     let dir = tempfile::tempdir().unwrap();
     let list = synthetic_list(dir.path(), 3000);
+    // One running slot and no queue: the 23 others cannot all wait.
     let limits = Limits {
         max_concurrent: 1,
+        max_queued: 0,
         ..Limits::default()
     };
     let server = start(vec![list], None, limits).await;
@@ -60,6 +62,34 @@ async fn saturation_answers_503_with_retry_after_and_nothing_else_fails() {
         busy >= 1,
         "24 concurrent batches on one slot must meet a busy slot"
     );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_within_the_queue_wait_for_a_slot_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = synthetic_list(dir.path(), 3000);
+    // One running slot, room for everyone else to wait.
+    let limits = Limits {
+        max_concurrent: 1,
+        max_queued: 24,
+        ..Limits::default()
+    };
+    let server = start(vec![list], None, limits).await;
+    let addr = server.addr;
+    let body = Arc::new(batch(100));
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let body = body.clone();
+            tokio::spawn(
+                async move { request(addr, "POST", "/match/default", None, Some(&body)).await },
+            )
+        })
+        .collect();
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
     server.shutdown().await;
 }
 

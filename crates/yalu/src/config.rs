@@ -50,8 +50,11 @@ pub struct ServerConfig {
     pub max_batch: usize,
     /// Longest a request may run, in seconds.
     pub request_timeout_secs: u64,
-    /// Screening requests running at once; more are answered 503.
+    /// Screening requests (match, search) whose work runs at once.
     pub max_concurrent: usize,
+    /// Screening requests that may wait for one of those; one more is
+    /// answered 503 `overloaded` at once, before its key is checked.
+    pub max_queued: usize,
     /// Re-read the lists on this schedule (`90s`, `30m`, `1h`, `1d`).
     pub refresh_every: Option<String>,
 }
@@ -64,6 +67,7 @@ impl Default for ServerConfig {
             max_batch: 100,
             request_timeout_secs: 30,
             max_concurrent: 64,
+            max_queued: 128,
             refresh_every: None,
         }
     }

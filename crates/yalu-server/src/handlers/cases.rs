@@ -48,6 +48,24 @@ where
         .map_err(store_error)
 }
 
+/// One review action on one case, the shape every `POST /cases/{id}/...`
+/// shares: `act` runs on the blocking pool with the case store, the
+/// caller's key id and the case id (the store writes the change and its audit entry in one
+/// transaction), and what it returns is the answer.
+async fn act_on_case<T, F>(
+    state: &AppState,
+    caller: Caller,
+    case: i64,
+    act: F,
+) -> Result<Json<Value>, ApiError>
+where
+    F: FnOnce(&Store, &str, i64) -> Result<T, StoreError> + Send + 'static,
+    T: serde::Serialize + Send + 'static,
+{
+    let value = with_store(state, move |s| act(s, &caller.key_id, case)).await?;
+    Ok(Json(json!(value)))
+}
+
 /// Maps a store refusal to its stable code; database failures are logged.
 pub fn store_error(e: StoreError) -> ApiError {
     let code = match &e {
@@ -377,12 +395,10 @@ pub async fn assign(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: AssignBody = json_body(body)?;
-    let case = with_store(&state, move |s| {
-        s.cases()
-            .assign(&caller.key_id, id, body.assignee.as_deref())
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().assign(by, id, body.assignee.as_deref())
     })
-    .await?;
-    Ok(Json(json!(case)))
+    .await
 }
 
 /// `POST /cases/{id}/comment` `{"text"}`.
@@ -399,11 +415,10 @@ pub async fn comment(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: CommentBody = json_body(body)?;
-    let comment = with_store(&state, move |s| {
-        s.cases().comment(&caller.key_id, id, &body.text)
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().comment(by, id, &body.text)
     })
-    .await?;
-    Ok(Json(json!(comment)))
+    .await
 }
 
 /// `POST /cases/{id}/status` `{"status": "open"|"in_review"|"escalated"}`.
@@ -421,11 +436,10 @@ pub async fn status(
     let id = case_id(&id)?;
     let body: StatusBody = json_body(body)?;
     let to: CaseStatus = parse_input(&body.status)?;
-    let case = with_store(&state, move |s| {
-        s.cases().set_status(&caller.key_id, id, to)
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().set_status(by, id, to)
     })
-    .await?;
-    Ok(Json(json!(case)))
+    .await
 }
 
 /// `POST /cases/{id}/close` `{"resolution", "rationale"}`: a true match
@@ -446,11 +460,10 @@ pub async fn close(
     let body: CloseBody = json_body(body)?;
     let resolution: Resolution = parse_input(&body.resolution)?;
     let rationale = body.rationale.unwrap_or_default();
-    let case = with_store(&state, move |s| {
-        s.cases().close(&caller.key_id, id, resolution, &rationale)
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().close(by, id, resolution, &rationale)
     })
-    .await?;
-    Ok(Json(json!(case)))
+    .await
 }
 
 /// `POST /cases/{id}/approve` `{"rationale"?}`: a different analyst
@@ -469,12 +482,10 @@ pub async fn approve(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: NoteBody = optional_body(body)?;
-    let case = with_store(&state, move |s| {
-        s.cases()
-            .approve(&caller.key_id, id, body.rationale.as_deref())
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().approve(by, id, body.rationale.as_deref())
     })
-    .await?;
-    Ok(Json(json!(case)))
+    .await
 }
 
 /// `POST /cases/{id}/reject-approval` `{"rationale"?}`: back to in_review.
@@ -491,12 +502,10 @@ pub async fn reject_approval(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: NoteBody = optional_body(body)?;
-    let case = with_store(&state, move |s| {
-        s.cases()
-            .reject_approval(&caller.key_id, id, body.rationale.as_deref())
+    act_on_case(&state, caller, id, move |s, by, id| {
+        s.cases().reject_approval(by, id, body.rationale.as_deref())
     })
-    .await?;
-    Ok(Json(json!(case)))
+    .await
 }
 
 /// `GET /audit?format=json|jsonl&since=SEQ`: the append-only audit log,

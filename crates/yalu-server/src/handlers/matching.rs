@@ -7,11 +7,11 @@ use crate::api::{
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
-use crate::state::AppState;
+use crate::state::{AppState, ScreeningSlot};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use yalu_match::{MatchConfig, SearchOptions};
@@ -53,6 +53,7 @@ const MAX_EXCLUDED_IDS: usize = 500;
 )]
 pub async fn match_entities(
     State(state): State<Arc<AppState>>,
+    Extension(slot): Extension<ScreeningSlot>,
     Path(dataset): Path<String>,
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
@@ -68,7 +69,7 @@ pub async fn match_entities(
     let limit = params.limit.unwrap_or(state.defaults.limit);
     let loaded = state.current_index()?;
     let filter = build_filter(&loaded, &dataset, params)?;
-    let responses = screen(&state, move || {
+    let responses = screen(&slot, move || {
         let accept = |e: &Entity| filter.accepts(e);
         let opts = SearchOptions {
             limit,

@@ -8,6 +8,7 @@ pub mod search;
 pub mod system;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::state::ScreeningSlot;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use serde::de::DeserializeOwned;
@@ -47,14 +48,15 @@ pub(crate) fn json_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Ap
     })
 }
 
-/// Runs CPU-bound screening work on the blocking pool, holding a
-/// concurrency permit for as long as the work runs.
-pub(crate) async fn screen<T, F>(state: &crate::state::AppState, work: F) -> Result<T, ApiError>
+/// Runs CPU-bound screening work on the blocking pool once a running slot
+/// is free, holding it (and the request's admission) for as long as the
+/// work runs.
+pub(crate) async fn screen<T, F>(slot: &ScreeningSlot, work: F) -> Result<T, ApiError>
 where
     F: FnOnce() -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let permit = state.screening_permit()?;
+    let permit = slot.run().await?;
     tokio::task::spawn_blocking(move || {
         let out = work();
         drop(permit);

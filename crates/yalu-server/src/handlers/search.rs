@@ -5,9 +5,9 @@ use super::screen;
 use crate::api::{EntityResponse, SearchFacet, SearchFacetItem, SearchResponse, TotalSpec};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{EntityFilter, RawParams, SearchParams, screening_schema};
-use crate::state::AppState;
+use crate::state::{AppState, ScreeningSlot};
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use yalu_match::SearchOptions;
@@ -41,6 +41,7 @@ const SEARCH_CUTOFF: f64 = 0.5;
 )]
 pub async fn search(
     State(state): State<Arc<AppState>>,
+    Extension(slot): Extension<ScreeningSlot>,
     Path(dataset): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
@@ -81,7 +82,7 @@ pub async fn search(
         ..EntityFilter::default()
     };
     let cfg = state.defaults.config.clone();
-    screen(&state, move || {
+    screen(&slot, move || {
         let accept = |e: &Entity| filter.accepts(e);
         let found: Vec<&Entity> = if q.is_empty() {
             let mut all: Vec<&Entity> = loaded.index.entities().filter(|e| accept(e)).collect();

@@ -252,6 +252,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
             max_batch: server.max_batch.max(1),
             request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
             max_concurrent: server.max_concurrent.max(1),
+            max_queued: server.max_queued,
         },
         defaults: MatchDefaults {
             config: match_config,
