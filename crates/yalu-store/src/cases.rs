@@ -429,6 +429,13 @@ impl<'s> CaseStore<'s> {
                     continue;
                 }
                 let id = next_id(db, "cases", "id")?;
+                let subject_ids = json_text(&n.subject_ids);
+                let search = search_text(
+                    &n.title,
+                    &subject_ids,
+                    n.record_id.as_deref(),
+                    n.entity_id.as_deref(),
+                );
                 db.exec(
                     "INSERT INTO cases (id, kind, dedupe_key, rule, severity, status, title,
                          subject_ids, evidence_ids, record_id, entity_id, entry_hash, score,
@@ -441,7 +448,7 @@ impl<'s> CaseStore<'s> {
                         n.rule.into(),
                         n.severity.into(),
                         n.title.into(),
-                        json_text(&n.subject_ids).into(),
+                        subject_ids.into(),
                         json_text(&n.evidence_ids).into(),
                         n.record_id.into(),
                         n.entity_id.into(),
@@ -452,6 +459,10 @@ impl<'s> CaseStore<'s> {
                         now.into(),
                         now.into(),
                     ],
+                )?;
+                db.exec(
+                    "INSERT INTO case_search (case_id, text) VALUES (?, ?)",
+                    &[id.into(), search.into()],
                 )?;
                 let case = load_case(db, id)?;
                 append_audit(
@@ -495,11 +506,7 @@ impl<'s> CaseStore<'s> {
             params.push(k.as_str().into());
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            clauses.push(
-                "(LOWER(title) LIKE ? ESCAPE '!' OR LOWER(subject_ids) LIKE ? ESCAPE '!' \
-                 OR LOWER(COALESCE(record_id, '')) LIKE ? ESCAPE '!' \
-                 OR LOWER(COALESCE(entity_id, '')) LIKE ? ESCAPE '!')",
-            );
+            clauses.push("id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')");
             let escaped: String = q
                 .trim()
                 .to_lowercase()
@@ -509,10 +516,7 @@ impl<'s> CaseStore<'s> {
                     c => vec![c],
                 })
                 .collect();
-            let pattern = format!("%{escaped}%");
-            for _ in 0..4 {
-                params.push(pattern.as_str().into());
-            }
+            params.push(format!("%{escaped}%").into());
         }
         let filter_sql = if clauses.is_empty() {
             String::new()
@@ -1067,6 +1071,25 @@ fn case_from_row(r: &Row) -> Result<Case, StoreError> {
     })
 }
 
+/// What a case-list search (`q`) looks in (table `case_search`): the
+/// title, subject ids (as stored, JSON), record id and list entry id,
+/// lower-cased, one per line so a search never spans two of them.
+fn search_text(
+    title: &str,
+    subject_ids: &str,
+    record_id: Option<&str>,
+    entity_id: Option<&str>,
+) -> String {
+    [
+        title,
+        subject_ids,
+        record_id.unwrap_or(""),
+        entity_id.unwrap_or(""),
+    ]
+    .join("\n")
+    .to_lowercase()
+}
+
 fn json_text(ids: &[String]) -> String {
     serde_json::to_string(ids).expect("strings serialise")
 }
@@ -1422,6 +1445,63 @@ mod tests {
             assert!(err.to_string().contains("append-only"), "{err}");
         }
         assert_eq!(store.cases().audit(None).unwrap()[0].actor, "a");
+    }
+
+    #[test]
+    fn search_is_case_blind_in_any_script_and_never_spans_two_fields() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        cases.import_alerts("a", &[alert("YA-1", "R1")]).unwrap();
+        cases
+            .import_hits("a", &[hit("r1", "e1", "КИМ Чол")], &none)
+            .unwrap();
+        let found = |q: &str| {
+            cases
+                .list(&CaseFilter {
+                    q: Some(q.into()),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap()
+                .1
+        };
+        assert_eq!(found("ким чол"), 1, "Cyrillic capitals fold");
+        assert_eq!(found("R1 ON P1"), 1);
+        assert_eq!(found("E1"), 1, "the list entry id");
+        // The title ends with `p1` and the subject ids begin with `["p1"`.
+        assert_eq!(found("on p1"), 1);
+        assert_eq!(found("on p1 [\"p1"), 0, "no match across two fields");
+    }
+
+    #[test]
+    fn the_search_migration_fills_rows_for_cases_that_already_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("yalu.db");
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .cases()
+                .import_alerts("a", &[alert("YA-1", "R1"), alert("YA-2", "R2")])
+                .unwrap();
+        }
+        // Back to the schema before migration 4, with the two cases.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE case_search; DELETE FROM schema_migrations WHERE version = 4;",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let (found, total) = store
+            .cases()
+            .list(&CaseFilter {
+                q: Some("r2 ON".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(found[0].rule, "R2");
     }
 
     #[test]

@@ -45,6 +45,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_audit_append_only.sqlite.sql"),
         postgres: include_str!("../migrations/0003_audit_append_only.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_case_search",
+        common: include_str!("../migrations/0004_case_search.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary key of the PostgreSQL advisory lock held while migrating, so

@@ -101,6 +101,21 @@ fn exercise(store: &Store) {
         })
         .unwrap();
     assert_eq!((open.len(), total), (1, 1));
+    // Text search: case-blind, over title, subjects, record and entry ids.
+    let search = |q: &str| {
+        cases
+            .list(&CaseFilter {
+                q: Some(q.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .1
+    };
+    assert_eq!(search("TWO VISA"), 1);
+    assert_eq!(search("ri yong"), 2, "both hit cases");
+    assert_eq!(search("E1"), 2, "the list entry id");
+    assert_eq!(search("100%"), 0);
 
     // The database itself refuses to rewrite history.
     for sql in [
