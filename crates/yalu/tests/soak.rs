@@ -602,6 +602,9 @@ struct Stats {
     latency_us: Vec<u32>,
     /// (second of the phase the request was due in, latency in µs).
     timeline: Vec<(u32, u32)>,
+    /// (second of the phase, op index, µs from send to answer): the
+    /// server's own time per kind of request, without the backlog.
+    service: Vec<(u32, u8, u32)>,
     by_op: [u64; 8],
 }
 
@@ -620,6 +623,7 @@ impl Stats {
         }
         self.latency_us.extend(o.latency_us);
         self.timeline.extend(o.timeline);
+        self.service.extend(o.service);
         for (a, b) in self.by_op.iter_mut().zip(o.by_op) {
             *a += b;
         }
@@ -651,6 +655,37 @@ impl Stats {
             "  per {width} s (answered/p50 ms/p99 ms): {}",
             parts.join(" ")
         )
+    }
+
+    /// Send-to-answer p50/p99 per kind of request, in the first and the
+    /// last fifth of the phase: which requests got slower as it ran.
+    fn service_times(&self) -> String {
+        let last = self.service.iter().map(|s| s.0).max().unwrap_or(0);
+        let window = |from: u32, to: u32| {
+            let parts: Vec<String> = Op::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(i, op)| {
+                    let mut v: Vec<u32> = self
+                        .service
+                        .iter()
+                        .filter(|s| s.1 as usize == i && s.0 >= from && s.0 <= to)
+                        .map(|s| s.2)
+                        .collect();
+                    if v.is_empty() {
+                        return None;
+                    }
+                    v.sort_unstable();
+                    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1000.0;
+                    Some(format!("{} {:.1}/{:.1}", op.name(), p(0.5), p(0.99)))
+                })
+                .collect();
+            format!(
+                "  {from}-{to} s, send to answer p50/p99 ms: {}",
+                parts.join(", ")
+            )
+        };
+        format!("{}\n{}", window(0, last / 5), window(last - last / 5, last))
     }
 
     fn summary(&mut self, name: &str) -> String {
@@ -706,15 +741,20 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
                             std::thread::sleep(due - now);
                         }
                         let op = client.pick_op();
+                        let sent = Instant::now();
                         let (op, outcome) = client.send(op);
                         let us = due.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                        let served = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                        let op_index = Op::ALL.iter().position(|o| *o == op).unwrap();
                         st.sent += 1;
-                        st.by_op[Op::ALL.iter().position(|o| *o == op).unwrap()] += 1;
+                        st.by_op[op_index] += 1;
                         match outcome {
                             Outcome::Ok => {
                                 st.ok += 1;
                                 st.latency_us.push(us);
-                                st.timeline.push(((due - start).as_secs() as u32, us));
+                                let second = (due - start).as_secs() as u32;
+                                st.timeline.push((second, us));
+                                st.service.push((second, op_index as u8, served));
                             }
                             Outcome::Overloaded { retry_after } => {
                                 st.overloaded += 1;
@@ -859,6 +899,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         "{}",
         soaked.timeline(if soak_seconds > 120 { 30 } else { 5 })
     );
+    println!("{}", soaked.service_times());
     for (at, r) in &reloads {
         match r {
             Ok(s) => println!("  reload at {at:.0} s: {s:.2} s"),
