@@ -95,3 +95,26 @@ pub fn unique_schema(prefix: &str) -> String {
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// The address `yalu serve` reports in its log line
+/// `listening on http://ADDR`, read from `lines` (the server's stderr, one
+/// line per message). Every line read before it is passed to `seen`.
+/// Panics if no such line comes within `wait`.
+pub fn serve_address(
+    lines: &std::sync::mpsc::Receiver<String>,
+    wait: std::time::Duration,
+    mut seen: impl FnMut(&str),
+) -> std::net::SocketAddr {
+    loop {
+        let line = lines
+            .recv_timeout(wait)
+            .expect("yalu serve prints its address");
+        seen(&line);
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            let addr = rest.split_whitespace().next().unwrap_or_default();
+            return addr
+                .parse()
+                .unwrap_or_else(|e| panic!("`{addr}` in `{line}`: {e}"));
+        }
+    }
+}

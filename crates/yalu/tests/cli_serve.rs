@@ -83,15 +83,9 @@ fn keys_and_serve_work_together() {
         }
     });
     let mut log = Vec::new();
-    let addr: SocketAddr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve prints its address");
-        log.push(line.clone());
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
-        }
-    };
+    let addr = yalu_testdata::serve_address(&rx, Duration::from_secs(60), |line| {
+        log.push(line.to_string())
+    });
     assert!(
         log.iter().any(|l| l.contains("no API key exists yet")),
         "{log:?}"

@@ -59,14 +59,7 @@ fn start_server(dir: &Path, store_args: &[String]) -> (Child, SocketAddr) {
             let _ = tx.send(line);
         }
     });
-    let addr: SocketAddr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve prints its address");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
-        }
-    };
+    let addr = yalu_testdata::serve_address(&rx, Duration::from_secs(60), |_| {});
     let start = Instant::now();
     while agent()
         .get(format!("http://{addr}/readyz"))

@@ -114,14 +114,7 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        let addr: SocketAddr = loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(120))
-                .expect("yalu serve prints its address");
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                break rest.split_whitespace().next().unwrap().parse().unwrap();
-            }
-        };
+        let addr = yalu_testdata::serve_address(&rx, Duration::from_secs(120), |_| {});
         let server = Server {
             child,
             addr,
