@@ -1,7 +1,12 @@
 //! API-key checks: `Authorization: Bearer KEY` or `Authorization: ApiKey KEY`.
 //!
-//! The key store is read on every request (one indexed row), so a key
-//! created or revoked while the server runs takes effect at once.
+//! Keys are checked against the store's in-memory copy of them
+//! ([`yalu_store::keys`]), on the request's own task: a check never waits
+//! for the store's connection, its writes or their commits, and takes no
+//! thread of the blocking pool. The copy follows the store: a key revoked
+//! on this server fails on its next request; one revoked elsewhere (another
+//! replica, `yalu keys revoke`) on the next request with a SQLite file and
+//! within a second on PostgreSQL (`LISTEN`/`NOTIFY`).
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::{AppState, Auth};
@@ -59,20 +64,16 @@ async fn authorize(
             label: None,
         },
         Auth::Keys(store) => {
-            let key = presented_key(&req)?.to_string();
-            let store = store.clone();
-            // Off the async workers: the PostgreSQL client blocks.
-            let verified = tokio::task::spawn_blocking(move || store.keys().verify(&key))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()))
-                .map_err(|e| {
-                    tracing::error!(error = %e, "key store unavailable");
-                    ApiError::new(
-                        ErrorCode::StoreUnavailable,
-                        "the key store could not be read",
-                    )
-                })?;
+            let key = presented_key(&req)?;
+            // Memory only (a SQLite file adds one `PRAGMA data_version` on
+            // a connection that never writes): no blocking pool needed.
+            let verified = store.keys().verify(key).map_err(|e| {
+                tracing::error!(error = %e, "key store unavailable");
+                ApiError::new(
+                    ErrorCode::StoreUnavailable,
+                    "the key store could not be read",
+                )
+            })?;
             let Some(v) = verified else {
                 return Err(ApiError::new(
                     ErrorCode::InvalidApiKey,

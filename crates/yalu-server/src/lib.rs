@@ -114,6 +114,8 @@ pub enum ServerError {
     Serve(std::io::Error),
     #[error("loading the index failed: {0}")]
     InitialLoad(String),
+    #[error("cannot read the API keys: {0}")]
+    Keys(String),
 }
 
 /// A server running on the current Tokio runtime.
@@ -182,6 +184,15 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
     if let Some(store) = options.case_store {
         state.cases = Some(store);
     }
+    // Load the in-memory copy of the keys and start following the store
+    // before the first request, off the async workers.
+    if let Auth::Keys(store) = &state.auth {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.keys().prepare())
+            .await
+            .map_err(|e| ServerError::Keys(e.to_string()))?
+            .map_err(|e| ServerError::Keys(e.to_string()))?;
+    }
     let state = Arc::new(state);
     let initial_load = tokio::spawn({
         let state = state.clone();
@@ -245,9 +256,13 @@ pub fn run(
     options: ServerOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
+    // Room for every screening slot, every workbench store slot, and a few
+    // more (reloads, releasing an old index).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(options.limits.max_concurrent.max(1) + 4)
+        .max_blocking_threads(
+            options.limits.max_concurrent.max(1) + options.limits.max_store_concurrent.max(1) + 4,
+        )
         .build()
         .map_err(ServerError::Runtime)?;
     runtime.block_on(async move {

@@ -175,6 +175,19 @@ impl Metrics {
     }
 }
 
+/// The store's writer: writes and the commits they were grouped into.
+pub fn render_store(stats: yalu_store::WriteStats) -> String {
+    format!(
+        "# HELP yalu_store_writes_total Case-store writes (review actions, imports) committed or refused.\n\
+         # TYPE yalu_store_writes_total counter\n\
+         yalu_store_writes_total {}\n\
+         # HELP yalu_store_commits_total Transactions those writes were grouped into (group commit).\n\
+         # TYPE yalu_store_commits_total counter\n\
+         yalu_store_commits_total {}\n",
+        stats.writes, stats.commits
+    )
+}
+
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")

@@ -24,6 +24,9 @@ use utoipa::{Modify, OpenApi};
         system::metrics,
         system::openapi,
         admin::reload,
+        admin::list_keys,
+        admin::create_key,
+        admin::revoke_key,
         cases::me,
         cases::list,
         cases::detail,
@@ -48,7 +51,7 @@ use utoipa::{Modify, OpenApi};
         (name = "matching", description = "Screening: match by example, search, algorithms"),
         (name = "data", description = "Entities and the catalog of loaded lists"),
         (name = "system", description = "Health, readiness, metrics, this document"),
-        (name = "admin", description = "Index reloads (admin role)"),
+        (name = "admin", description = "Index reloads and API keys (admin role)"),
         (name = "cases", description = "The analyst workbench: cases, review, audit log, dashboard (analyst role; /me: screener)"),
     )
 )]

@@ -13,6 +13,8 @@
 //! | `/cases/import`, `/cases/{id}/{assign,comment,status,close,approve,reject-approval}` | POST | analyst |
 //! | `/metrics` | GET | analyst |
 //! | `/admin/reload` | POST | admin |
+//! | `/admin/keys` | GET, POST | admin |
+//! | `/admin/keys/{id}/revoke` | POST | admin |
 //!
 //! Layers, outermost first: panic catcher (JSON 500), request id
 //! (`x-request-id`, generated unless the client sent one), tracing span
@@ -79,6 +81,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(from_fn_with_state(state.clone(), auth::require_analyst));
     let admin = Router::new()
         .route("/admin/reload", post(admin::reload))
+        .route("/admin/keys", get(admin::list_keys).post(admin::create_key))
+        .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
         .route_layer(from_fn_with_state(state.clone(), auth::require_admin));
     Router::new()
         .merge(public)

@@ -27,6 +27,12 @@ pub struct Limits {
     /// `overloaded` with `Retry-After` at once, before its API key is
     /// checked, so an overload is shed at the door instead of queueing.
     pub max_queued: usize,
+    /// Workbench requests (cases, audit, dashboard) that hold a blocking
+    /// thread for the store at once; more wait, without a thread, for one
+    /// of these. The blocking pool has room for these and for every
+    /// screening slot, so workbench requests waiting on the store's
+    /// commits never take the threads screening runs on.
+    pub max_store_concurrent: usize,
 }
 
 impl Default for Limits {
@@ -37,6 +43,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_concurrent: 64,
             max_queued: 128,
+            max_store_concurrent: 16,
         }
     }
 }
@@ -87,6 +94,9 @@ pub struct AppState {
     pub admission: Arc<Semaphore>,
     /// Permits for concurrent screening work (`limits.max_concurrent`).
     pub screening: Arc<Semaphore>,
+    /// Permits for workbench requests using the store at once
+    /// (`limits.max_store_concurrent`).
+    pub store_slots: Arc<Semaphore>,
     /// Held while a reload runs, so reloads never overlap.
     pub reloading: Mutex<()>,
     /// The one thread that builds every index.
@@ -107,6 +117,7 @@ impl AppState {
                 limits.max_concurrent.max(1) + limits.max_queued,
             )),
             screening: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
+            store_slots: Arc::new(Semaphore::new(limits.max_store_concurrent.max(1))),
             limits,
             defaults,
             reloading: Mutex::new(()),

@@ -111,6 +111,13 @@ const ROUTES: &[Route] = &[
     r("GET", "/audit", "401 401 401 401 403 ok  ok"),
     r("GET", "/dashboard", "401 401 401 401 403 ok  ok"),
     r("POST", "/admin/reload", "401 401 401 401 403 403 ok"),
+    r("GET", "/admin/keys", "401 401 401 401 403 403 ok"),
+    r("POST", "/admin/keys", "401 401 401 401 403 403 ok"),
+    r(
+        "POST",
+        "/admin/keys/{id}/revoke",
+        "401 401 401 401 403 403 ok",
+    ),
 ];
 
 /// Case routes that change a case: each allowed caller gets a case of its
@@ -191,6 +198,8 @@ struct Keys {
     admin: String,
     revoked: String,
     unknown: String,
+    /// The id of a key only the admin's cell of the revoke route revokes.
+    victim: String,
 }
 
 fn make_keys(store: &Store) -> Keys {
@@ -208,6 +217,7 @@ fn make_keys(store: &Store) -> Keys {
         admin: k.create(Role::Admin, Some("root")).unwrap().key,
         revoked: revoked.key,
         unknown,
+        victim: k.create(Role::Screener, Some("victim")).unwrap().id,
     }
 }
 
@@ -274,7 +284,12 @@ fn body_for(action: &str) -> Value {
 }
 
 /// The concrete request for a cell.
-fn concrete(route: &Route, caller: usize, case_for: &[[i64; 2]]) -> (String, Option<Vec<u8>>) {
+fn concrete(
+    route: &Route,
+    caller: usize,
+    case_for: &[[i64; 2]],
+    victim: &str,
+) -> (String, Option<Vec<u8>>) {
     let t = route.template;
     let to_bytes = |v: Value| Some(serde_json::to_vec(&v).unwrap());
     if let Some(action) = t.strip_prefix("/cases/{id}/") {
@@ -296,6 +311,12 @@ fn concrete(route: &Route, caller: usize, case_for: &[[i64; 2]]) -> (String, Opt
         "/cases/import" => (
             "/cases/import".into(),
             to_bytes(json!({"alerts": [alert(100 + caller)]})),
+        ),
+        // Denied callers aim at the key only the admin's cell revokes.
+        "/admin/keys/{id}/revoke" => (format!("/admin/keys/{victim}/revoke"), None),
+        "/admin/keys" if route.method == "POST" => (
+            "/admin/keys".into(),
+            to_bytes(json!({"role": "screener", "label": "made by the admin"})),
         ),
         _ => (t.to_string(), None),
     }
@@ -365,7 +386,7 @@ async fn every_route_and_every_caller() {
     for route in ROUTES {
         let row = parse_row(route.cells);
         for (caller, expect) in row.into_iter().enumerate() {
-            let (path, body) = concrete(route, caller, &case_for);
+            let (path, body) = concrete(route, caller, &case_for, &keys.victim);
             let r = request(
                 addr,
                 route.method,

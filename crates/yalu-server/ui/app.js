@@ -847,7 +847,9 @@
     const act = async (label, path, body) => {
       flash.textContent = '';
       try {
-        await api('POST', `/cases/${encodeURIComponent(c.id)}/${path}`, body);
+        // The version this page shows: if someone changed the case since,
+        // the server refuses (409 version_conflict) instead of overwriting.
+        await api('POST', `/cases/${encodeURIComponent(c.id)}/${path}`, { ...(body || {}), version: c.version });
         pendingMessage = label;
         await viewCase(c.id);
       } catch (e) {

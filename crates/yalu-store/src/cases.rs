@@ -180,6 +180,10 @@ pub struct Case {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
+    /// 1 when imported, raised by one with every review action (not by
+    /// comments). Send it back with an action ([`CaseStore::at_version`])
+    /// to have the action refused if someone changed the case meanwhile.
+    pub version: i64,
 }
 
 impl Case {
@@ -319,12 +323,14 @@ fn hex_digest(bytes: &[u8]) -> String {
 /// Cases in a [`Store`].
 pub struct CaseStore<'s> {
     store: &'s Store,
+    /// The version review actions require the case to be at.
+    expected_version: Option<i64>,
 }
 
 const CASE_COLUMNS: &str = "id, kind, rule, severity, status, resolution, title, subject_ids, \
      evidence_ids, record_id, entity_id, score, estimated_revenue_usd, assignee, \
      requested_resolution, requested_by, requested_rationale, approved_by, rationale, \
-     closed_by, created_at, updated_at";
+     closed_by, created_at, updated_at, version";
 
 /// A validated alert or hit, ready to insert.
 struct NewCase {
@@ -345,7 +351,19 @@ struct NewCase {
 
 impl<'s> CaseStore<'s> {
     pub(crate) fn new(store: &'s Store) -> Self {
-        CaseStore { store }
+        CaseStore {
+            store,
+            expected_version: None,
+        }
+    }
+
+    /// Makes the review actions of this handle conditional on the case
+    /// being at `version` (`None`: no condition). An action on a case that
+    /// has moved on is refused with [`StoreError::VersionConflict`] and
+    /// changes nothing; a comment checks the version but does not raise it.
+    pub fn at_version(mut self, version: Option<i64>) -> Self {
+        self.expected_version = version;
+        self
     }
 
     /// Imports alerts as written by `yalu detect` (one JSON object each).
@@ -381,7 +399,9 @@ impl<'s> CaseStore<'s> {
 
     fn import(&self, actor: &str, new: Vec<NewCase>) -> Result<ImportReport, StoreError> {
         check_actor(actor)?;
-        self.store.db().write(|db| {
+        let actor = actor.to_string();
+        self.store.db().write(move |db| {
+            let actor = actor.as_str();
             let mut report = ImportReport::default();
             for n in new {
                 let now = unix_now_millis();
@@ -565,7 +585,7 @@ impl<'s> CaseStore<'s> {
                 )?
                 .ok_or(StoreError::CaseNotFound(id))?;
             let case = case_from_row(&row)?;
-            let payload_text = row[22].text()?;
+            let payload_text = row[23].text()?;
             let payload = serde_json::from_str(&payload_text)
                 .map_err(|e| StoreError::Decode(format!("case {id} payload: {e}")))?;
             let comments = db
@@ -609,7 +629,7 @@ impl<'s> CaseStore<'s> {
             }
             other => other.map(str::to_string),
         };
-        self.change(actor, id, "assign", |case| {
+        self.change(actor, id, "assign", move |case| {
             if case.status == CaseStatus::Closed {
                 return Err(transition(case, "assigned", "the case is closed"));
             }
@@ -631,8 +651,12 @@ impl<'s> CaseStore<'s> {
         if text.is_empty() {
             return Err(StoreError::InvalidInput("the comment is empty".into()));
         }
-        self.store.db().write(|db| {
+        let (actor, text) = (actor.to_string(), text.to_string());
+        let expected = self.expected_version;
+        self.store.db().write(move |db| {
+            let (actor, text) = (actor.as_str(), text.as_str());
             let case = load_case(db, id)?;
+            check_version(&case, expected)?;
             let now = unix_now_millis();
             let comment_id = next_id(db, "case_comments", "id")?;
             db.exec(
@@ -673,7 +697,7 @@ impl<'s> CaseStore<'s> {
 
     /// Moves a case between open, in review and escalated.
     pub fn set_status(&self, actor: &str, id: i64, to: CaseStatus) -> Result<Case, StoreError> {
-        self.change(actor, id, "status", |case| {
+        self.change(actor, id, "status", move |case| {
             if !to.is_working() {
                 return Err(transition(
                     case,
@@ -719,7 +743,7 @@ impl<'s> CaseStore<'s> {
         } else {
             "close"
         };
-        self.change(actor, id, action, |case| {
+        self.change(actor, id, action, move |case| {
             if !case.status.is_working() {
                 return Err(transition(
                     case,
@@ -760,9 +784,12 @@ impl<'s> CaseStore<'s> {
         id: i64,
         rationale: Option<&str>,
     ) -> Result<Case, StoreError> {
-        let note = rationale.map(str::trim).filter(|r| !r.is_empty());
+        let note = rationale
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
         let actor_owned = actor.to_string();
-        self.change(actor, id, "approve", |case| {
+        self.change(actor, id, "approve", move |case| {
             let Some(approval) = case
                 .approval
                 .as_ref()
@@ -776,10 +803,10 @@ impl<'s> CaseStore<'s> {
                     requested_by: approval.requested_by.clone(),
                 });
             }
-            let rationale = match (&approval.rationale, note) {
+            let rationale = match (&approval.rationale, &note) {
                 (Some(r), Some(n)) => format!("{r} | approved: {n}"),
                 (Some(r), None) => r.clone(),
-                (None, Some(n)) => n.to_string(),
+                (None, Some(n)) => n.clone(),
                 (None, None) => String::new(),
             };
             Ok(Change {
@@ -794,7 +821,7 @@ impl<'s> CaseStore<'s> {
                     "approved {} requested by {}{}",
                     approval.resolution,
                     approval.requested_by,
-                    note.map(|n| format!(": {n}")).unwrap_or_default()
+                    note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
                 )),
             })
         })
@@ -807,8 +834,11 @@ impl<'s> CaseStore<'s> {
         id: i64,
         rationale: Option<&str>,
     ) -> Result<Case, StoreError> {
-        let note = rationale.map(str::trim).filter(|r| !r.is_empty());
-        self.change(actor, id, "reject_approval", |case| {
+        let note = rationale
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        self.change(actor, id, "reject_approval", move |case| {
             let Some(approval) = case
                 .approval
                 .as_ref()
@@ -824,7 +854,7 @@ impl<'s> CaseStore<'s> {
                     "rejected {} requested by {}{}",
                     approval.resolution,
                     approval.requested_by,
-                    note.map(|n| format!(": {n}")).unwrap_or_default()
+                    note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
                 )),
             })
         })
@@ -837,21 +867,40 @@ impl<'s> CaseStore<'s> {
         &self,
         actor: &str,
         id: i64,
-        action: &str,
-        decide: impl FnOnce(&Case) -> Result<Change, StoreError>,
+        action: &'static str,
+        decide: impl FnOnce(&Case) -> Result<Change, StoreError> + Send + 'static,
     ) -> Result<Case, StoreError> {
         check_actor(actor)?;
-        self.store.db().write(|db| {
+        let actor = actor.to_string();
+        let expected = self.expected_version;
+        self.store.db().write(move |db| {
+            let actor = actor.as_str();
             let before = load_case(db, id)?;
+            check_version(&before, expected)?;
             let change = decide(&before)?;
             let now = unix_now_millis();
             let mut params = change.params;
             params.push(now.into());
             params.push(id.into());
-            db.exec(
-                &format!("UPDATE cases SET {}, updated_at = ? WHERE id = ?", change.sql),
+            params.push(before.version.into());
+            let changed = db.exec(
+                &format!(
+                    "UPDATE cases SET {}, updated_at = ?, version = version + 1 \
+                     WHERE id = ? AND version = ?",
+                    change.sql
+                ),
                 &params,
             )?;
+            if changed != 1 {
+                // Writers are serialised, so this cannot happen; if it
+                // ever did, refusing is the safe answer.
+                let now_at = load_case(db, id)?;
+                return Err(StoreError::VersionConflict {
+                    case: id,
+                    expected: before.version,
+                    current: now_at.version,
+                });
+            }
             let after = load_case(db, id)?;
             if after.kind == CaseKind::Hit
                 && after.status == CaseStatus::Closed
@@ -940,6 +989,18 @@ fn transition(case: &Case, to: &str, why: &'static str) -> StoreError {
         from: case.status.to_string(),
         to: to.to_string(),
         why,
+    }
+}
+
+/// Refuses an action decided on another version of the case.
+fn check_version(case: &Case, expected: Option<i64>) -> Result<(), StoreError> {
+    match expected {
+        Some(v) if v != case.version => Err(StoreError::VersionConflict {
+            case: case.id,
+            expected: v,
+            current: case.version,
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -1068,6 +1129,7 @@ fn case_from_row(r: &Row) -> Result<Case, StoreError> {
         closed_by: r[19].opt_text()?,
         created_at: format_timestamp_millis(r[20].int()?),
         updated_at: format_timestamp_millis(r[21].int()?),
+        version: r[22].int()?,
     })
 }
 
@@ -1486,8 +1548,13 @@ mod tests {
         }
         // Back to the schema before migration 4, with the two cases.
         let conn = rusqlite::Connection::open(&path).unwrap();
+        // (Migrations 5 and 6 are undone too, so that 4 to 6 run again.)
         conn.execute_batch(
-            "DROP TABLE case_search; DELETE FROM schema_migrations WHERE version = 4;",
+            "DROP TABLE case_search;
+             DROP TRIGGER api_keys_inserted; DROP TRIGGER api_keys_updated;
+             DROP TRIGGER api_keys_deleted; DROP TABLE key_generation;
+             ALTER TABLE cases DROP COLUMN version;
+             DELETE FROM schema_migrations WHERE version >= 4;",
         )
         .unwrap();
         drop(conn);

@@ -10,7 +10,7 @@
 use crate::StoreError;
 use bytes::BytesMut;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One SQL value.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,8 @@ fn sqlite_exec(
     sql: &str,
     params: &[Value],
 ) -> Result<u64, StoreError> {
-    let n = conn.execute(sql, rusqlite::params_from_iter(sqlite_params(params)))?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let n = stmt.execute(rusqlite::params_from_iter(sqlite_params(params)))?;
     Ok(n as u64)
 }
 
@@ -380,9 +381,17 @@ pub(crate) fn postgres_ddl(sql: &str) -> String {
 
 // ------------------------------------------------------------- backends
 
-pub(crate) enum Backend {
+/// One open connection, behind a lock: statements on it are serialised.
+pub(crate) enum Conn {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(Box<Mutex<PgClient>>),
+    Postgres(Mutex<PgClient>),
+}
+
+/// The connection and the group-commit writer that owns its write
+/// transactions ([`crate::group`]).
+pub(crate) struct Backend {
+    conn: Arc<Conn>,
+    writer: crate::group::GroupWriter,
 }
 
 /// The PostgreSQL client, reconnected when the server closed it (a
@@ -419,7 +428,7 @@ impl PgClient {
     }
 }
 
-fn drop_off_thread(client: postgres::Client) {
+pub(crate) fn drop_off_thread(client: postgres::Client) {
     let _ = std::thread::spawn(move || drop(client)).join();
 }
 
@@ -433,7 +442,7 @@ impl Drop for PgClient {
 
 /// Connects, and with `schema` makes it the connection's schema (created
 /// if missing).
-fn pg_connect(url: &str, schema: Option<&str>) -> Result<postgres::Client, StoreError> {
+pub(crate) fn pg_connect(url: &str, schema: Option<&str>) -> Result<postgres::Client, StoreError> {
     let connect_err = |source| StoreError::Connect {
         url: crate::redact_url(url),
         source,
@@ -453,17 +462,17 @@ fn pg_connect(url: &str, schema: Option<&str>) -> Result<postgres::Client, Store
     Ok(client)
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave the connection in a state
     // worse than an aborted statement (transactions roll back on drop).
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Backend {
+impl Conn {
     pub(crate) fn kind(&self) -> BackendKind {
         match self {
-            Backend::Sqlite(_) => BackendKind::Sqlite,
-            Backend::Postgres(_) => BackendKind::Postgres,
+            Conn::Sqlite(_) => BackendKind::Sqlite,
+            Conn::Postgres(_) => BackendKind::Postgres,
         }
     }
 
@@ -473,46 +482,79 @@ impl Backend {
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         match self {
-            Backend::Sqlite(c) => f(&mut *lock(c)),
-            Backend::Postgres(c) => f(lock(c).get()?),
+            Conn::Sqlite(c) => f(&mut *lock(c)),
+            Conn::Postgres(c) => f(lock(c).get()?),
         }
     }
 
-    /// Runs `f` in one write transaction: everything it does is committed
-    /// together, or (on error) nothing is. Writers are serialised: SQLite
-    /// takes its write lock up front (`BEGIN IMMEDIATE`), PostgreSQL locks
-    /// the `cases` table against other writers (readers are not blocked).
-    pub(crate) fn write<T>(
+    /// The statement that opens a write transaction. Writers are
+    /// serialised: SQLite takes its write lock up front (`BEGIN
+    /// IMMEDIATE`); PostgreSQL locks the `cases` table against other
+    /// writers, in this process and in every other replica (readers are
+    /// not blocked), which is what keeps ids and audit sequence numbers
+    /// without gaps or duplicates when several servers share a database.
+    pub(crate) fn begin_write(&self) -> &'static str {
+        match self {
+            Conn::Sqlite(_) => "BEGIN IMMEDIATE",
+            Conn::Postgres(_) => "BEGIN; LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE",
+        }
+    }
+}
+
+impl Backend {
+    pub(crate) fn sqlite(conn: rusqlite::Connection) -> Backend {
+        Backend::new(Conn::Sqlite(Mutex::new(conn)))
+    }
+
+    pub(crate) fn postgres(client: PgClient) -> Backend {
+        Backend::new(Conn::Postgres(Mutex::new(client)))
+    }
+
+    fn new(conn: Conn) -> Backend {
+        Backend {
+            conn: Arc::new(conn),
+            writer: crate::group::GroupWriter::default(),
+        }
+    }
+
+    pub(crate) fn kind(&self) -> BackendKind {
+        self.conn.kind()
+    }
+
+    pub(crate) fn write_stats(&self) -> crate::group::WriteStats {
+        self.writer.stats()
+    }
+
+    /// Runs `f` outside a transaction (single statements, reads).
+    pub(crate) fn run<T>(
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match self {
-            Backend::Sqlite(c) => {
-                let mut conn = lock(c);
-                let mut tx =
-                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let out = f(&mut tx)?;
-                tx.commit()?;
-                Ok(out)
-            }
-            Backend::Postgres(c) => {
-                let mut client = lock(c);
-                let mut tx = client.get()?.transaction()?;
-                tx.batch_execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")?;
-                let out = f(&mut tx)?;
-                tx.commit()?;
-                Ok(out)
-            }
-        }
+        self.conn.run(f)
     }
 
-    /// A transaction without the table lock (migrations).
+    /// Runs `f` in a write transaction: everything it does is committed
+    /// together, or (on error) nothing is, and the call returns only once
+    /// the commit is durable. Writes that arrive while another commit is
+    /// under way share the next transaction and its commit (group commit,
+    /// see [`crate::group`]), each in a savepoint of its own, so one
+    /// refused write never undoes another.
+    pub(crate) fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut dyn Sql) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.writer.write(&self.conn, f)
+    }
+
+    /// A transaction of its own, committed alone, without the table lock
+    /// (migrations).
     pub(crate) fn transaction<T>(
         &self,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match self {
-            Backend::Sqlite(c) => {
+        match &*self.conn {
+            Conn::Sqlite(c) => {
                 let mut conn = lock(c);
                 let mut tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -520,7 +562,7 @@ impl Backend {
                 tx.commit()?;
                 Ok(out)
             }
-            Backend::Postgres(c) => {
+            Conn::Postgres(c) => {
                 let mut client = lock(c);
                 let mut tx = client.get()?.transaction()?;
                 let out = f(&mut tx)?;

@@ -41,6 +41,8 @@ pub enum StoreError {
     Decode(String),
     #[error("no random numbers from the operating system: {0}")]
     Random(String),
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
     #[error("unknown role `{0}` (expected screener, analyst or admin)")]
     UnknownRole(String),
 
@@ -69,6 +71,16 @@ pub enum StoreError {
         "case {case}: closing as a true match was requested by {requested_by}; a different analyst must approve it (four-eyes rule)"
     )]
     FourEyes { case: i64, requested_by: String },
+    #[error(
+        "case {case} is at version {current}, not {expected}: another change came first; reload the case and decide again"
+    )]
+    VersionConflict {
+        case: i64,
+        /// The version the request was decided on.
+        expected: i64,
+        /// The case's version now.
+        current: i64,
+    },
 }
 
 impl StoreError {
@@ -90,6 +102,7 @@ impl StoreError {
                 | StoreError::RationaleRequired(_)
                 | StoreError::InvalidTransition { .. }
                 | StoreError::FourEyes { .. }
+                | StoreError::VersionConflict { .. }
         )
     }
 }

@@ -1,11 +1,51 @@
-//! API keys with roles, stored only as hashes.
+//! API keys with roles, stored only as hashes, and the in-memory copy of
+//! them that every request is checked against.
+//!
+//! ## Checking keys without waiting on the store
+//!
+//! [`KeyStore::verify`] reads a copy of the `api_keys` table held in
+//! memory ([`KeyCache`]), never the store's connection, which writes (and
+//! their commits) hold. The copy is refreshed when the keys change:
+//!
+//! - **SQLite file**: before each check, `PRAGMA data_version` on a
+//!   connection of the copy's own (which never writes and never keeps a
+//!   transaction open). The number changes when any other connection, in
+//!   this process or another (`yalu keys revoke`), committed; only then is
+//!   the one-row `key_generation` counter read, which triggers on
+//!   `api_keys` raise with every key change, and only when it moved are the
+//!   keys read again. A revoked key fails on the very next request.
+//! - **PostgreSQL**: a thread of the copy's own `LISTEN`s on `yalu_keys`,
+//!   which a trigger on `api_keys` notifies (with the schema's name) when a
+//!   key changes, and reads the keys again; the notification arrives
+//!   milliseconds after the commit. Every [`PG_POLL`] without one, it reads
+//!   the counter as well, so a lost connection or notification costs at
+//!   most that long. Checks themselves never touch the database.
+//! - **In memory** (tests, demos): only this store can write; each of its
+//!   key changes refreshes the copy.
+//!
+//! In every case a key created or revoked through a [`Store`] refreshes
+//! that store's copy before the call returns, so on the server where it was
+//! revoked the very next request fails; other servers on the same database
+//! follow within [`PG_POLL`] at worst (PostgreSQL), or on their next request
+//! (a shared SQLite file).
 
-use crate::db::Value;
+use crate::db::{Row, Sql, Value, lock, pg_connect};
 use crate::{Store, StoreError, format_timestamp, unix_now};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::Duration;
 use subtle::ConstantTimeEq;
+
+/// PostgreSQL: longest the copy goes without reading the key counter when
+/// no notification came (a backstop for a lost connection).
+pub const PG_POLL: Duration = Duration::from_millis(250);
+/// PostgreSQL: wait before reconnecting the listener after a failure.
+const PG_RETRY: Duration = Duration::from_millis(200);
 
 /// What a key may do. Roles are ordered: `Screener < Analyst < Admin`, and a
 /// role may do everything a lower one may.
@@ -100,6 +140,7 @@ impl<'s> KeyStore<'s> {
     }
 
     /// Creates a key for `role`. The returned plaintext key is not stored.
+    /// It is valid for this store's checks when the call returns.
     pub fn create(&self, role: Role, label: Option<&str>) -> Result<CreatedKey, StoreError> {
         let id = hex(&random_bytes::<ID_BYTES>()?);
         let secret = hex(&random_bytes::<SECRET_BYTES>()?);
@@ -118,6 +159,7 @@ impl<'s> KeyStore<'s> {
                 ],
             )
         })?;
+        self.store.key_cache().reload_from(self.store)?;
         Ok(CreatedKey { id, role, key })
     }
 
@@ -144,6 +186,7 @@ impl<'s> KeyStore<'s> {
     }
 
     /// Revokes a key by id. Returns false when no active key has that id.
+    /// Once it returns, this store's checks refuse the key.
     pub fn revoke(&self, id: &str) -> Result<bool, StoreError> {
         let n = self.store.db().run(|db| {
             db.exec(
@@ -151,35 +194,39 @@ impl<'s> KeyStore<'s> {
                 &[unix_now().into(), id.into()],
             )
         })?;
+        self.store.key_cache().reload_from(self.store)?;
         Ok(n == 1)
     }
 
-    /// Checks a presented key. `Ok(None)` for a malformed, unknown or
-    /// revoked key; the role when the key is valid.
+    /// Checks a presented key against the in-memory copy of the keys (see
+    /// the module docs: it never waits on the store's writes). `Ok(None)`
+    /// for a malformed, unknown or revoked key; the role when the key is
+    /// valid. The first call loads the copy and starts watching the store.
     pub fn verify(&self, presented: &str) -> Result<Option<VerifiedKey>, StoreError> {
         let Some(id) = key_id(presented) else {
             return Ok(None);
         };
-        let row = self.store.db().run(|db| {
-            db.query_opt(
-                "SELECT role, key_hash, revoked_at, label FROM api_keys WHERE key_id = ?",
-                &[Value::from(id)],
-            )
-        })?;
-        let Some(row) = row else {
+        let keys = self.store.key_cache().fresh(self.store)?;
+        let Some(key) = keys.get(id) else {
             return Ok(None);
         };
-        let stored = row[1].blob()?;
         let hash = Sha256::digest(presented.as_bytes());
-        let equal: bool = hash.as_slice().ct_eq(&stored).into();
-        if !equal || row[2].opt_int()?.is_some() {
+        let equal: bool = hash.as_slice().ct_eq(&key.hash).into();
+        if !equal || key.revoked {
             return Ok(None);
         }
         Ok(Some(VerifiedKey {
             id: id.to_string(),
-            role: row[0].text()?.parse()?,
-            label: row[3].opt_text()?,
+            role: key.role,
+            label: key.label.clone(),
         }))
+    }
+
+    /// Loads the in-memory copy of the keys and starts watching the store
+    /// for changes, if that has not happened yet. [`KeyStore::verify`] does
+    /// it on first use; a server calls this before it accepts requests.
+    pub fn prepare(&self) -> Result<(), StoreError> {
+        self.store.key_cache().fresh(self.store).map(|_| ())
     }
 
     /// Number of active (not revoked) keys.
@@ -191,6 +238,256 @@ impl<'s> KeyStore<'s> {
             )
         })?;
         Ok(row[0].int()? as usize)
+    }
+}
+
+// ------------------------------------------------------- the in-memory copy
+
+/// A key as the in-memory copy holds it.
+struct CachedKey {
+    role: Role,
+    hash: Vec<u8>,
+    label: Option<String>,
+    revoked: bool,
+}
+
+type KeyMap = HashMap<String, CachedKey>;
+
+/// The copy and the `key_generation` counter it was read at: a copy read
+/// earlier never replaces one read later.
+type Shared = Arc<RwLock<(i64, Arc<KeyMap>)>>;
+
+/// Where a store's data lives, so the copy can open a connection of its own.
+pub(crate) enum Origin {
+    SqliteFile(PathBuf),
+    SqliteMemory,
+    Postgres { url: String, schema: Option<String> },
+}
+
+/// The in-memory copy of the `api_keys` table (module docs).
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    keys: Shared,
+    watch: OnceLock<Watch>,
+    starting: Mutex<()>,
+}
+
+/// How the copy learns that the keys changed.
+enum Watch {
+    SqliteFile(Mutex<SqliteWatch>),
+    Local,
+    Postgres {
+        /// Stops the thread when the store is dropped.
+        _listener: PgListener,
+    },
+}
+
+struct SqliteWatch {
+    conn: rusqlite::Connection,
+    data_version: i64,
+    generation: i64,
+}
+
+/// Stops the listener thread when the store is dropped (it notices within
+/// [`PG_POLL`]).
+struct PgListener {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for PgListener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Every key and the counter, in one statement (one snapshot).
+const LOAD_KEYS: &str = "SELECT g.generation, k.key_id, k.role, k.key_hash, k.label, k.revoked_at
+     FROM key_generation g LEFT JOIN api_keys k ON 1 = 1";
+
+fn load_keys(db: &mut dyn Sql) -> Result<(i64, KeyMap), StoreError> {
+    let rows = db.query(LOAD_KEYS, &[])?;
+    let generation = rows
+        .first()
+        .ok_or_else(|| StoreError::Decode("the key_generation row is missing".into()))?[0]
+        .int()?;
+    let mut keys = KeyMap::with_capacity(rows.len());
+    for r in rows.iter().filter(|r| r[1] != Value::Null) {
+        keys.insert(r[1].text()?, cached_key(r)?);
+    }
+    Ok((generation, keys))
+}
+
+fn cached_key(r: &Row) -> Result<CachedKey, StoreError> {
+    Ok(CachedKey {
+        role: r[2].text()?.parse()?,
+        hash: r[3].blob()?,
+        label: r[4].opt_text()?,
+        revoked: r[5].opt_int()?.is_some(),
+    })
+}
+
+fn current_generation(db: &mut dyn Sql) -> Result<i64, StoreError> {
+    db.query_one("SELECT generation FROM key_generation", &[])?[0].int()
+}
+
+fn install(shared: &Shared, generation: i64, keys: KeyMap) {
+    let mut slot = shared.write().unwrap_or_else(|e| e.into_inner());
+    if generation >= slot.0 {
+        *slot = (generation, Arc::new(keys));
+    }
+}
+
+impl KeyCache {
+    /// The copy, refreshed first where that is checked per call (a SQLite
+    /// file); starts watching on first use.
+    fn fresh(&self, store: &Store) -> Result<Arc<KeyMap>, StoreError> {
+        if let Watch::SqliteFile(w) = self.watch(store)? {
+            lock(w).refresh(&self.keys)?;
+        }
+        Ok(self
+            .keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .clone())
+    }
+
+    /// After this store changed a key: read the keys again through the
+    /// store's own connection (when anyone reads the copy yet).
+    pub(crate) fn reload_from(&self, store: &Store) -> Result<(), StoreError> {
+        if self.watch.get().is_some() {
+            let (generation, keys) = store.db().run(load_keys)?;
+            install(&self.keys, generation, keys);
+        }
+        Ok(())
+    }
+
+    fn watch(&self, store: &Store) -> Result<&Watch, StoreError> {
+        if let Some(w) = self.watch.get() {
+            return Ok(w);
+        }
+        let _one = lock(&self.starting);
+        if let Some(w) = self.watch.get() {
+            return Ok(w);
+        }
+        let (generation, keys) = store.db().run(load_keys)?;
+        install(&self.keys, generation, keys);
+        let watch = match store.origin() {
+            Origin::SqliteMemory => Watch::Local,
+            Origin::SqliteFile(path) => {
+                let conn = crate::open_sqlite(path)?;
+                let mut w = SqliteWatch {
+                    conn,
+                    data_version: -1,
+                    generation: -1,
+                };
+                w.refresh(&self.keys)?;
+                Watch::SqliteFile(Mutex::new(w))
+            }
+            Origin::Postgres { url, schema } => {
+                let stop = Arc::new(AtomicBool::new(false));
+                let (url, schema, keys, halt) =
+                    (url.clone(), schema.clone(), self.keys.clone(), stop.clone());
+                std::thread::Builder::new()
+                    .name("yalu-key-listener".into())
+                    .spawn(move || listen(&url, schema.as_deref(), &keys, &halt))
+                    .map_err(|e| {
+                        StoreError::Decode(format!("cannot start the key listener: {e}"))
+                    })?;
+                Watch::Postgres {
+                    _listener: PgListener { stop },
+                }
+            }
+        };
+        Ok(self.watch.get_or_init(|| watch))
+    }
+}
+
+impl SqliteWatch {
+    fn refresh(&mut self, shared: &Shared) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if version == self.data_version {
+            return Ok(());
+        }
+        self.data_version = version;
+        let generation = current_generation(&mut self.conn)?;
+        if generation != self.generation {
+            let (generation, keys) = load_keys(&mut self.conn)?;
+            install(shared, generation, keys);
+            self.generation = generation;
+        }
+        Ok(())
+    }
+}
+
+/// The PostgreSQL listener thread: (re)connects, `LISTEN`s, reads the keys,
+/// then reads them again on each notification for its schema, or when the
+/// counter moved without one. Ends when `stop` is set.
+fn listen(url: &str, schema: Option<&str>, shared: &Shared, stop: &AtomicBool) {
+    let mut failing = false;
+    while !stop.load(Ordering::Relaxed) {
+        let mut client = match pg_connect(url, schema) {
+            Ok(c) => {
+                failing = false;
+                c
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "the key listener cannot connect; retrying");
+                    failing = true;
+                }
+                std::thread::sleep(PG_RETRY);
+                continue;
+            }
+        };
+        let mine = match client
+            .batch_execute("LISTEN yalu_keys")
+            .and_then(|()| client.query_one("SELECT current_schema()", &[]))
+        {
+            Ok(row) => row.get::<_, String>(0),
+            Err(_) => {
+                std::thread::sleep(PG_RETRY);
+                continue;
+            }
+        };
+        let Ok((mut generation, keys)) = load_keys(&mut client) else {
+            std::thread::sleep(PG_RETRY);
+            continue;
+        };
+        install(shared, generation, keys);
+        while !stop.load(Ordering::Relaxed) && !client.is_closed() {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut changed = false;
+            {
+                let mut notes = client.notifications();
+                let first = notes.timeout_iter(PG_POLL).next();
+                if let Ok(Some(n)) = first {
+                    changed |= n.payload() == mine;
+                    // Drain whatever else already arrived.
+                    let mut more = notes.iter();
+                    while let Ok(Some(n)) = more.next() {
+                        changed |= n.payload() == mine;
+                    }
+                }
+            }
+            if !changed {
+                match current_generation(&mut client) {
+                    Ok(g) => changed = g != generation,
+                    Err(_) => break,
+                }
+            }
+            if changed {
+                match load_keys(&mut client) {
+                    Ok((g, keys)) => {
+                        install(shared, g, keys);
+                        generation = g;
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
     }
 }
 

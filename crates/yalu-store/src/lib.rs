@@ -54,12 +54,24 @@
 //!
 //! Several processes may share one file (the server verifies keys while
 //! `yalu keys create` adds one): the file is opened in WAL mode with a busy
-//! timeout, and every verification reads the table, so a new or revoked key
-//! takes effect on the next request.
+//! timeout. Keys are verified against an in-memory copy that follows the
+//! store (see [`keys`]): a new or revoked key takes effect on the next
+//! request on a SQLite file, and within [`keys::PG_POLL`] on every server
+//! sharing a PostgreSQL database (milliseconds, by `LISTEN`/`NOTIFY`).
+//!
+//! Review actions and imports are written by one writer thread per store
+//! that groups the writes arriving together into one transaction and one
+//! commit, each in a savepoint of its own (`src/group.rs`); a call returns
+//! only after its commit.
+//!
+//! Cases carry a `version` that every review action raises by one: an
+//! action decided on an older version is refused with
+//! [`StoreError::VersionConflict`] ([`CaseStore::at_version`]).
 
 pub mod cases;
 mod db;
 mod error;
+mod group;
 pub mod keys;
 mod migrate;
 
@@ -69,12 +81,13 @@ pub use cases::{
 };
 pub use db::BackendKind;
 pub use error::StoreError;
+pub use group::WriteStats;
 pub use keys::{ApiKeyInfo, CreatedKey, KeyStore, Role, VerifiedKey};
 
 use db::Backend;
+use keys::{KeyCache, Origin};
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 use std::time::Duration;
 
 /// How long a statement waits for another process's write lock.
@@ -89,8 +102,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// PostgreSQL client must not run on an async worker thread).
 pub struct Store {
     backend: Backend,
-    location: Option<PathBuf>,
+    origin: Origin,
     description: String,
+    key_cache: KeyCache,
 }
 
 impl Store {
@@ -115,16 +129,12 @@ impl Store {
                 source,
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| StoreError::open(path, e))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| StoreError::open(path, e))?;
+        let conn = open_sqlite(path)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| StoreError::open(path, e))?;
         Self::with_backend(
-            Backend::Sqlite(Mutex::new(conn)),
-            Some(path.to_path_buf()),
+            Backend::sqlite(conn),
+            Origin::SqliteFile(path.to_path_buf()),
             format!("SQLite file {}", path.display()),
         )
     }
@@ -134,8 +144,8 @@ impl Store {
         let conn = Connection::open_in_memory().map_err(StoreError::Sqlite)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Self::with_backend(
-            Backend::Sqlite(Mutex::new(conn)),
-            None,
+            Backend::sqlite(conn),
+            Origin::SqliteMemory,
             "SQLite in memory".to_string(),
         )
     }
@@ -159,8 +169,11 @@ impl Store {
             description.push_str(&format!(" (schema {schema})"));
         }
         Self::with_backend(
-            Backend::Postgres(Box::new(Mutex::new(db::PgClient::connect(url, schema)?))),
-            None,
+            Backend::postgres(db::PgClient::connect(url, schema)?),
+            Origin::Postgres {
+                url: url.to_string(),
+                schema: schema.map(str::to_string),
+            },
             description,
         )
     }
@@ -193,20 +206,24 @@ impl Store {
 
     fn with_backend(
         backend: Backend,
-        location: Option<PathBuf>,
+        origin: Origin,
         description: String,
     ) -> Result<Store, StoreError> {
         migrate::apply(&backend)?;
         Ok(Store {
             backend,
-            location,
+            origin,
             description,
+            key_cache: KeyCache::default(),
         })
     }
 
     /// The SQLite file behind this store (`None` in memory or on PostgreSQL).
     pub fn location(&self) -> Option<&Path> {
-        self.location.as_deref()
+        match &self.origin {
+            Origin::SqliteFile(path) => Some(path),
+            _ => None,
+        }
     }
 
     /// Where the store is, for messages (a PostgreSQL password is never shown).
@@ -224,6 +241,11 @@ impl Store {
         self.backend.run(migrate::current_version)
     }
 
+    /// Writes run so far and the transactions they were grouped into.
+    pub fn write_stats(&self) -> WriteStats {
+        self.backend.write_stats()
+    }
+
     /// API keys.
     pub fn keys(&self) -> KeyStore<'_> {
         KeyStore::new(self)
@@ -237,6 +259,24 @@ impl Store {
     pub(crate) fn db(&self) -> &Backend {
         &self.backend
     }
+
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    pub(crate) fn key_cache(&self) -> &KeyCache {
+        &self.key_cache
+    }
+}
+
+/// A connection to the SQLite file at `path`: WAL mode, busy timeout.
+pub(crate) fn open_sqlite(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| StoreError::open(path, e))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| StoreError::open(path, e))?;
+    Ok(conn)
 }
 
 /// True for `postgres://` and `postgresql://` URLs.

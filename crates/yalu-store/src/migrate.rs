@@ -52,6 +52,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "0005_key_generation",
+        common: include_str!("../migrations/0005_key_generation.sql"),
+        sqlite: include_str!("../migrations/0005_key_generation.sqlite.sql"),
+        postgres: include_str!("../migrations/0005_key_generation.postgres.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_case_version",
+        common: include_str!("../migrations/0006_case_version.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary key of the PostgreSQL advisory lock held while migrating, so
@@ -144,7 +158,7 @@ mod tests {
     #[test]
     fn a_newer_schema_is_refused() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
-        let backend = Backend::Sqlite(std::sync::Mutex::new(conn));
+        let backend = Backend::sqlite(conn);
         apply(&backend).unwrap();
         backend
             .run(|db| db.batch("INSERT INTO schema_migrations VALUES (999, 'future', 0)"))

@@ -593,6 +593,8 @@ struct Stats {
     failures: Vec<String>,
     /// Microseconds from the due time (open loop) or the send (closed).
     latency_us: Vec<u32>,
+    /// The same, screening requests only (match, search).
+    screening_us: Vec<u32>,
     /// (second of the phase the request was due in, latency in µs).
     timeline: Vec<(u32, u32)>,
     /// (second of the phase, op index, µs from send to answer): the
@@ -615,6 +617,7 @@ impl Stats {
             }
         }
         self.latency_us.extend(o.latency_us);
+        self.screening_us.extend(o.screening_us);
         self.timeline.extend(o.timeline);
         self.service.extend(o.service);
         for (a, b) in self.by_op.iter_mut().zip(o.by_op) {
@@ -683,6 +686,22 @@ impl Stats {
 
     fn summary(&mut self, name: &str) -> String {
         self.latency_us.sort_unstable();
+        self.screening_us.sort_unstable();
+        let pick = |v: &[u32], q: f64| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1000.0
+            }
+        };
+        let screening = format!(
+            "\n  screening (match, search) from due time: {} answered, p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
+            self.screening_us.len(),
+            pick(&self.screening_us, 0.5),
+            pick(&self.screening_us, 0.99),
+            pick(&self.screening_us, 0.999),
+            self.screening_us.last().copied().unwrap_or(0) as f64 / 1000.0
+        );
         let mix: Vec<String> = Op::ALL
             .iter()
             .zip(self.by_op)
@@ -690,7 +709,7 @@ impl Stats {
             .collect();
         format!(
             "{name}: {} requests in {:.1} s ({:.0}/s answered 2xx), ok {}, 503 overloaded {}, failed {}; \
-             latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n  mix: {}",
+             latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms{screening}\n  mix: {}",
             self.sent,
             self.seconds,
             self.ok as f64 / self.seconds.max(1e-9),
@@ -745,6 +764,9 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
                             Outcome::Ok => {
                                 st.ok += 1;
                                 st.latency_us.push(us);
+                                if op.screening() {
+                                    st.screening_us.push(us);
+                                }
                                 let second = (due - start).as_secs() as u32;
                                 st.timeline.push((second, us));
                                 st.service.push((second, op_index as u8, served));
@@ -999,6 +1021,19 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         "failures after the burst: {:?}",
         recovered.failures
     );
+    // The store's group commit: writes and the transactions they shared.
+    let metrics = agent(Duration::from_secs(10))
+        .get(format!("http://{}/metrics", server.addr))
+        .header("Authorization", format!("Bearer {}", keys.analysts[0]))
+        .call()
+        .ok()
+        .and_then(|mut r| r.body_mut().read_to_string().ok())
+        .unwrap_or_default();
+    let store_lines: Vec<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("yalu_store_"))
+        .collect();
+    println!("store writer: {}", store_lines.join(", "));
     println!(
         "RSS at the end: {:.1} MiB; server log problems: {:?}",
         mib(rss_kib(pid)),

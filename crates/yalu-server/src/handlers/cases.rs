@@ -18,7 +18,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use yalu_store::cases::{CaseDetail, MAX_PAGE};
 use yalu_store::{
-    CaseFilter, CaseKind, CaseStatus, Resolution, Store, StoreError, cases::entry_fingerprint,
+    CaseFilter, CaseKind, CaseStatus, CaseStore, Resolution, Store, StoreError,
+    cases::entry_fingerprint,
 };
 
 /// Cases per page when `limit` is absent.
@@ -36,33 +37,50 @@ where
             "this server runs without a case store",
         )
     })?;
-    tokio::task::spawn_blocking(move || work(&store))
+    // Wait (without a thread) for a store slot, so workbench requests never
+    // hold more blocking threads than `limits.max_store_concurrent`.
+    let slot = state
+        .store_slots
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "case store task failed");
-            ApiError::new(
-                ErrorCode::Internal,
-                "the case store task failed unexpectedly",
-            )
-        })?
-        .map_err(store_error)
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the store slots were closed"))?;
+    tokio::task::spawn_blocking(move || {
+        let out = work(&store);
+        drop(slot);
+        out
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "case store task failed");
+        ApiError::new(
+            ErrorCode::Internal,
+            "the case store task failed unexpectedly",
+        )
+    })?
+    .map_err(store_error)
 }
 
 /// One review action on one case, the shape every `POST /cases/{id}/...`
-/// shares: `act` runs on the blocking pool with the case store, the
-/// caller's key id and the case id (the store writes the change and its audit entry in one
-/// transaction), and what it returns is the answer.
+/// shares: `act` runs on the blocking pool with the case store (made
+/// conditional on the case's `version` when the request names one), the
+/// caller's key id and the case id (the store writes the change and its
+/// audit entry in one transaction), and what it returns is the answer.
 async fn act_on_case<T, F>(
     state: &AppState,
     caller: Caller,
     case: i64,
+    version: Option<i64>,
     act: F,
 ) -> Result<Json<Value>, ApiError>
 where
-    F: FnOnce(&Store, &str, i64) -> Result<T, StoreError> + Send + 'static,
+    F: FnOnce(CaseStore<'_>, &str, i64) -> Result<T, StoreError> + Send + 'static,
     T: serde::Serialize + Send + 'static,
 {
-    let value = with_store(state, move |s| act(s, &caller.key_id, case)).await?;
+    let value = with_store(state, move |s| {
+        act(s.cases().at_version(version), &caller.key_id, case)
+    })
+    .await?;
     Ok(Json(json!(value)))
 }
 
@@ -75,6 +93,7 @@ pub fn store_error(e: StoreError) -> ApiError {
         StoreError::RationaleRequired(_) => ErrorCode::RationaleRequired,
         StoreError::FourEyes { .. } => ErrorCode::FourEyesViolation,
         StoreError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+        StoreError::VersionConflict { .. } => ErrorCode::VersionConflict,
         _ => {
             tracing::error!(error = %e, "case store failed");
             return ApiError::new(
@@ -342,18 +361,25 @@ struct AssignBody {
     /// `null` (or absent) unassigns.
     #[serde(default)]
     assignee: Option<String>,
+    /// The case version the change was decided on (optional).
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CommentBody {
     text: String,
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatusBody {
     status: String,
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -362,6 +388,8 @@ struct CloseBody {
     resolution: String,
     #[serde(default)]
     rationale: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -369,6 +397,8 @@ struct CloseBody {
 struct NoteBody {
     #[serde(default)]
     rationale: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 /// A body that may be empty (then `{}`).
@@ -384,7 +414,7 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(
 /// `POST /cases/{id}/assign` `{"assignee"}`.
 #[utoipa::path(post, path = "/cases/{id}/assign", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"assignee\": \"key id or name\"}` (null unassigns)"),
+    request_body(content = Object, description = "`{\"assignee\": \"key id or name\", \"version\": n}` (null unassigns; `version`, optional: the case version decided on, else 409 version_conflict)"),
     responses((status = 200, description = "The case", body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn assign(
@@ -395,8 +425,8 @@ pub async fn assign(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: AssignBody = json_body(body)?;
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().assign(by, id, body.assignee.as_deref())
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.assign(by, id, body.assignee.as_deref())
     })
     .await
 }
@@ -404,8 +434,8 @@ pub async fn assign(
 /// `POST /cases/{id}/comment` `{"text"}`.
 #[utoipa::path(post, path = "/cases/{id}/comment", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"text\": \"...\"}`"),
-    responses((status = 200, description = "The comment", body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    request_body(content = Object, description = "`{\"text\": \"...\", \"version\": n}` (`version` optional, checked, not raised)"),
+    responses((status = 200, description = "The comment", body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn comment(
     State(state): State<Arc<AppState>>,
@@ -415,8 +445,8 @@ pub async fn comment(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: CommentBody = json_body(body)?;
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().comment(by, id, &body.text)
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.comment(by, id, &body.text)
     })
     .await
 }
@@ -424,7 +454,7 @@ pub async fn comment(
 /// `POST /cases/{id}/status` `{"status": "open"|"in_review"|"escalated"}`.
 #[utoipa::path(post, path = "/cases/{id}/status", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"status\": \"open\"|\"in_review\"|\"escalated\"}`"),
+    request_body(content = Object, description = "`{\"status\": \"open\"|\"in_review\"|\"escalated\", \"version\": n}` (`version` optional)"),
     responses((status = 200, description = "The case", body = Object), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn status(
@@ -436,8 +466,8 @@ pub async fn status(
     let id = case_id(&id)?;
     let body: StatusBody = json_body(body)?;
     let to: CaseStatus = parse_input(&body.status)?;
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().set_status(by, id, to)
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.set_status(by, id, to)
     })
     .await
 }
@@ -446,7 +476,7 @@ pub async fn status(
 /// waits for a second analyst's approval.
 #[utoipa::path(post, path = "/cases/{id}/close", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"resolution\": \"true_match\"|\"false_positive\"|\"not_actionable\", \"rationale\": \"...\"}`"),
+    request_body(content = Object, description = "`{\"resolution\": \"true_match\"|\"false_positive\"|\"not_actionable\", \"rationale\": \"...\", \"version\": n}` (`version` optional)"),
     responses((status = 200, description = "The case (closed, or pending_approval for a true match)", body = Object),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("api_key" = [])))]
@@ -460,8 +490,8 @@ pub async fn close(
     let body: CloseBody = json_body(body)?;
     let resolution: Resolution = parse_input(&body.resolution)?;
     let rationale = body.rationale.unwrap_or_default();
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().close(by, id, resolution, &rationale)
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.close(by, id, resolution, &rationale)
     })
     .await
 }
@@ -470,7 +500,7 @@ pub async fn close(
 /// confirms a true-match closing.
 #[utoipa::path(post, path = "/cases/{id}/approve", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"rationale\": \"...\"}` (optional)"),
+    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional)"),
     responses((status = 200, description = "The closed case", body = Object),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("api_key" = [])))]
@@ -482,8 +512,8 @@ pub async fn approve(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: NoteBody = optional_body(body)?;
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().approve(by, id, body.rationale.as_deref())
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.approve(by, id, body.rationale.as_deref())
     })
     .await
 }
@@ -491,7 +521,7 @@ pub async fn approve(
 /// `POST /cases/{id}/reject-approval` `{"rationale"?}`: back to in_review.
 #[utoipa::path(post, path = "/cases/{id}/reject-approval", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"rationale\": \"...\"}` (optional)"),
+    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional)"),
     responses((status = 200, description = "The case, in review again", body = Object), (status = 409, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn reject_approval(
@@ -502,8 +532,8 @@ pub async fn reject_approval(
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
     let body: NoteBody = optional_body(body)?;
-    act_on_case(&state, caller, id, move |s, by, id| {
-        s.cases().reject_approval(by, id, body.rationale.as_deref())
+    act_on_case(&state, caller, id, body.version, move |cases, by, id| {
+        cases.reject_approval(by, id, body.rationale.as_deref())
     })
     .await
 }

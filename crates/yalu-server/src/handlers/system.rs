@@ -106,7 +106,13 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        {
+            let mut text = state.metrics.render();
+            if let Some(store) = &state.cases {
+                text.push_str(&crate::metrics::render_store(store.write_stats()));
+            }
+            text
+        },
     )
 }
 

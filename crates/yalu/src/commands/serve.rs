@@ -101,6 +101,7 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
             max_concurrent: server.max_concurrent,
             max_queued: server.max_queued,
+            ..Limits::default()
         },
         defaults: MatchDefaults {
             config: MatchConfig {
