@@ -8,7 +8,11 @@
 //!    seconds; capacity = answered requests per second.
 //! 2. Soak: open loop at 80 % of that capacity (request `i` is due at
 //!    `start + i / rate`, whatever happened to the others; latency counts
-//!    from the due time, so a stall shows up instead of hiding), with a
+//!    from the due time, so a stall shows up instead of hiding). Screening
+//!    and the workbench are sent by threads of their own, each at its share
+//!    of the rate, as screening systems and analysts are different clients:
+//!    a slow workbench answer delays the next workbench request, never a
+//!    screening one, and each is reported from its own due time. With a
 //!    list reload (`POST /admin/reload`) at a fixed interval. Required:
 //!    no failed request at all, and flat memory (the server's `VmRSS` from
 //!    `/proc/PID/status`, sampled every second).
@@ -49,13 +53,18 @@ const FULL_SOAK: (u64, u64) = (600, 60);
 const CAPACITY_CLIENTS: usize = 16;
 /// Seconds of the capacity measurement (after a 2 s warm-up).
 const CAPACITY_SECONDS: u64 = 6;
-/// Load threads of the open-loop phases. More than the server's 64
+/// Screening threads of the open-loop phases. More than the server's 64
 /// screening slots, so the generator itself never caps concurrency below
 /// the server's limit: a stall shows as queued requests, not as silence.
 const OPEN_LOOP_CLIENTS: usize = 128;
-/// Load threads of the burst: more than the server admits to screening at
-/// once (64 running + 128 waiting), so at twice the capacity the open loop
-/// is not capped by the generator and the excess meets the admission limit.
+/// Workbench threads of the open-loop phases (the analysts). Screening
+/// systems and analysts are different clients: a slow workbench answer
+/// delays that analyst's next action, never a screening request.
+const WORKBENCH_CLIENTS: usize = 64;
+/// Screening threads of the burst: more than the server admits to
+/// screening at once (64 running + 128 waiting), so at twice the capacity
+/// the open loop is not capped by the generator and the excess meets the
+/// admission limit.
 const BURST_CLIENTS: usize = 384;
 /// Seconds of the burst at twice the capacity, and of the recovery after.
 const BURST_SECONDS: u64 = 6;
@@ -279,9 +288,45 @@ enum Outcome {
     Failed(String),
 }
 
+/// What a load thread sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The whole mix (the capacity measurement).
+    Mixed,
+    /// Only match and search, in their shares of the mix.
+    Screening,
+    /// Only workbench requests, in their shares of the mix.
+    Workbench,
+}
+
+impl Role {
+    /// The part of the whole mix this role sends.
+    fn share(self) -> f64 {
+        let screening: u64 = Op::ALL
+            .iter()
+            .filter(|o| o.screening())
+            .map(|o| o.share())
+            .sum();
+        match self {
+            Role::Mixed => 1.0,
+            Role::Screening => screening as f64 / 100.0,
+            Role::Workbench => (100 - screening) as f64 / 100.0,
+        }
+    }
+
+    fn sends(self, op: Op) -> bool {
+        match self {
+            Role::Mixed => true,
+            Role::Screening => op.screening(),
+            Role::Workbench => !op.screening(),
+        }
+    }
+}
+
 /// One load thread: its connection, its keys, its cases, its counters.
 struct Client {
     n: usize,
+    role: Role,
     /// Which set of clients (each set imports alerts of its own).
     run: u64,
     agent: ureq::Agent,
@@ -293,9 +338,10 @@ struct Client {
 }
 
 impl Client {
-    fn new(n: usize, run: u64, addr: SocketAddr, keys: Arc<Keys>) -> Client {
+    fn new(n: usize, role: Role, run: u64, addr: SocketAddr, keys: Arc<Keys>) -> Client {
         Client {
             n,
+            role,
             run,
             agent: agent(Duration::from_secs(60)),
             base: format!("http://{addr}"),
@@ -314,9 +360,16 @@ impl Client {
         self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
+    /// The next kind of request, in the mix's proportions among those
+    /// this thread's role sends.
     fn pick_op(&mut self) -> Op {
-        let mut r = self.next() % 100;
-        for op in Op::ALL {
+        let ops: Vec<Op> = Op::ALL
+            .into_iter()
+            .filter(|o| self.role.sends(*o))
+            .collect();
+        let total: u64 = ops.iter().map(|o| o.share()).sum();
+        let mut r = self.next() % total;
+        for op in ops {
             if r < op.share() {
                 return op;
             }
@@ -595,6 +648,8 @@ struct Stats {
     latency_us: Vec<u32>,
     /// The same, screening requests only (match, search).
     screening_us: Vec<u32>,
+    /// The same, workbench requests only.
+    workbench_us: Vec<u32>,
     /// (second of the phase the request was due in, latency in µs).
     timeline: Vec<(u32, u32)>,
     /// (second of the phase, op index, µs from send to answer): the
@@ -618,6 +673,7 @@ impl Stats {
         }
         self.latency_us.extend(o.latency_us);
         self.screening_us.extend(o.screening_us);
+        self.workbench_us.extend(o.workbench_us);
         self.timeline.extend(o.timeline);
         self.service.extend(o.service);
         for (a, b) in self.by_op.iter_mut().zip(o.by_op) {
@@ -687,6 +743,7 @@ impl Stats {
     fn summary(&mut self, name: &str) -> String {
         self.latency_us.sort_unstable();
         self.screening_us.sort_unstable();
+        self.workbench_us.sort_unstable();
         let pick = |v: &[u32], q: f64| {
             if v.is_empty() {
                 0.0
@@ -701,6 +758,12 @@ impl Stats {
             pick(&self.screening_us, 0.99),
             pick(&self.screening_us, 0.999),
             self.screening_us.last().copied().unwrap_or(0) as f64 / 1000.0
+        ) + &format!(
+            "\n  workbench from due time: {} answered, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.workbench_us.len(),
+            pick(&self.workbench_us, 0.5),
+            pick(&self.workbench_us, 0.99),
+            self.workbench_us.last().copied().unwrap_or(0) as f64 / 1000.0
         );
         let mix: Vec<String> = Op::ALL
             .iter()
@@ -727,13 +790,22 @@ impl Stats {
 fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
     let start = Instant::now() + Duration::from_millis(50);
     let end = start + duration;
-    let count = clients.len();
+    // Each role's threads share that role's part of the rate: thread `w` of
+    // `count` sends its role's requests `w`, `w + count`, `w + 2 count`, ...
+    let place: Vec<(u64, u64, f64)> = clients
+        .iter()
+        .map(|c| {
+            let same: Vec<&Client> = clients.iter().filter(|o| o.role == c.role).collect();
+            let w = same.iter().position(|o| o.n == c.n).unwrap_or(0);
+            (w as u64, same.len() as u64, c.role.share())
+        })
+        .collect();
     let mut total = Stats::default();
     std::thread::scope(|s| {
         let handles: Vec<_> = clients
             .iter_mut()
-            .enumerate()
-            .map(|(w, client)| {
+            .zip(place)
+            .map(|(client, (w, count, share))| {
                 s.spawn(move || {
                     let mut st = Stats::default();
                     let mut k: u64 = 0;
@@ -741,8 +813,8 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
                         let due = match mode {
                             Mode::Closed => Instant::now().max(start),
                             Mode::Open { rate } => {
-                                let i = w as u64 + k * count as u64;
-                                start + Duration::from_secs_f64(i as f64 / rate)
+                                let i = w + k * count;
+                                start + Duration::from_secs_f64(i as f64 / (rate * share))
                             }
                         };
                         if due >= end {
@@ -766,6 +838,8 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
                                 st.latency_us.push(us);
                                 if op.screening() {
                                     st.screening_us.push(us);
+                                } else {
+                                    st.workbench_us.push(us);
                                 }
                                 let second = (due - start).as_secs() as u32;
                                 st.timeline.push((second, us));
@@ -854,18 +928,26 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         mib(rss_loaded)
     );
 
+    let mut capacity_clients: Vec<Client> = (0..CAPACITY_CLIENTS)
+        .map(|n| Client::new(n, Role::Mixed, 0, server.addr, keys.clone()))
+        .collect();
     let mut clients: Vec<Client> = (0..OPEN_LOOP_CLIENTS)
-        .map(|n| Client::new(n, 1, server.addr, keys.clone()))
+        .map(|n| Client::new(n, Role::Screening, 1, server.addr, keys.clone()))
+        .chain((0..WORKBENCH_CLIENTS).map(|n| {
+            Client::new(
+                OPEN_LOOP_CLIENTS + n,
+                Role::Workbench,
+                1,
+                server.addr,
+                keys.clone(),
+            )
+        }))
         .collect();
 
     // 1. Capacity, closed loop.
-    run_phase(
-        &mut clients[..CAPACITY_CLIENTS],
-        Mode::Closed,
-        Duration::from_secs(2),
-    );
+    run_phase(&mut capacity_clients, Mode::Closed, Duration::from_secs(2));
     let mut cap = run_phase(
-        &mut clients[..CAPACITY_CLIENTS],
+        &mut capacity_clients,
         Mode::Closed,
         Duration::from_secs(CAPACITY_SECONDS),
     );
@@ -907,7 +989,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
     println!(
         "{}",
         soaked.summary(&format!(
-            "soak (open loop at {rate:.0}/s = 80 % of {capacity:.0}/s, {OPEN_LOOP_CLIENTS} threads, {soak_seconds} s)"
+            "soak (open loop at {rate:.0}/s = 80 % of {capacity:.0}/s, {OPEN_LOOP_CLIENTS} screening + {WORKBENCH_CLIENTS} workbench threads, {soak_seconds} s)"
         ))
     );
     println!(
@@ -977,7 +1059,16 @@ fn soak(soak_seconds: u64, reload_every: u64) {
 
     // 3. Burst at twice the capacity.
     let mut burst_clients: Vec<Client> = (0..BURST_CLIENTS)
-        .map(|n| Client::new(n, 2, server.addr, keys.clone()))
+        .map(|n| Client::new(n, Role::Screening, 2, server.addr, keys.clone()))
+        .chain((0..WORKBENCH_CLIENTS).map(|n| {
+            Client::new(
+                BURST_CLIENTS + n,
+                Role::Workbench,
+                2,
+                server.addr,
+                keys.clone(),
+            )
+        }))
         .collect();
     let mut burst = run_phase(
         &mut burst_clients,
@@ -989,7 +1080,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
     println!(
         "{}",
         burst.summary(&format!(
-            "burst (open loop at {:.0}/s = 2 x capacity, {BURST_CLIENTS} threads)",
+            "burst (open loop at {:.0}/s = 2 x capacity, {BURST_CLIENTS} screening + {WORKBENCH_CLIENTS} workbench threads)",
             2.0 * capacity
         ))
     );
