@@ -384,7 +384,7 @@ pub(crate) fn postgres_ddl(sql: &str) -> String {
 /// One open connection, behind a lock: statements on it are serialised.
 pub(crate) enum Conn {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(Mutex<PgClient>),
+    Postgres(Box<Mutex<PgClient>>),
 }
 
 /// The connection and the group-commit writer that owns its write
@@ -507,7 +507,7 @@ impl Backend {
     }
 
     pub(crate) fn postgres(client: PgClient) -> Backend {
-        Backend::new(Conn::Postgres(Mutex::new(client)))
+        Backend::new(Conn::Postgres(Box::new(Mutex::new(client))))
     }
 
     fn new(conn: Conn) -> Backend {

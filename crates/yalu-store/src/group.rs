@@ -38,11 +38,13 @@ pub(crate) const MAX_BATCH: usize = 32;
 /// outcome, given whether the batch committed.
 type Deliver = Box<dyn FnOnce(Result<(), &str>) + Send>;
 
+/// Runs a write (inside its savepoint); says whether it succeeded and how
+/// to deliver its outcome once the batch's fate is known.
+type Work = Box<dyn FnOnce(&mut dyn Sql) -> (bool, Deliver) + Send>;
+
 /// One write waiting for the writer.
 pub(crate) struct Job {
-    /// Runs the write (inside its savepoint); says whether it succeeded and
-    /// how to deliver its outcome once the batch's fate is known.
-    work: Box<dyn FnOnce(&mut dyn Sql) -> (bool, Deliver) + Send>,
+    work: Work,
     /// Answers the caller when the write could not even be run.
     abandon: Box<dyn FnOnce(&str) + Send>,
 }
