@@ -5,7 +5,7 @@
 //!
 //! ## Tutorial
 //!
-//! A data set is a folder in the event data format (`shared/spec/events.md`):
+//! A data set is a folder in the event data format (`docs/events.md` in the repository):
 //! `persons`, `documents`, `crossings`, `placements`, `organizations`,
 //! `relations`, `payments`, each as CSV or JSON lines. Detection has four
 //! steps, each usable alone:

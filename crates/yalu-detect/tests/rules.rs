@@ -538,6 +538,30 @@ fn front_company_link_edges() {
 }
 
 #[test]
+fn front_company_link_reads_as_a_sentence() {
+    // Each relation kind is written from the controlled firm's side:
+    // "c1 is owned by a DPRK national (o1)", never "is owns by".
+    for (kind, phrase) in [
+        ("owns", "is owned by a DPRK national (o1)"),
+        ("directs", "is directed by a DPRK national (o1)"),
+        ("represents", "is represented by a DPRK national (o1)"),
+    ] {
+        let mut f = Fixture::new();
+        f.person("o1", "KP").relation("r1", "o1", "c1", kind);
+        f.person("w1", "KP")
+            .place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+        let a = f.alerts("FRONT_COMPANY_LINK");
+        assert_eq!(a.len(), 1, "{kind}");
+        assert!(a[0].summary.contains(phrase), "{kind}: {}", a[0].summary);
+        assert!(
+            !a[0].summary.contains(&format!("is {kind}")),
+            "{}",
+            a[0].summary
+        );
+    }
+}
+
+#[test]
 fn nationality_conflict_needs_one_person_with_two_nationalities() {
     let rule = "NATIONALITY_CONFLICT";
     let mut f = Fixture::new();

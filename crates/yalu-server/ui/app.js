@@ -66,10 +66,14 @@
     const s = String(t);
     return s.length > 19 ? s.slice(0, 19).replace('T', ' ') : s.replace('T', ' ');
   }
-  /** `NONWORK_VISA_EMPLOYMENT` → `Nonwork visa employment`. */
+  // Words that stay in capitals when a code is read out.
+  const ACRONYMS = new Set(['dprk', 'un', 'unscr', 'ofac', 'usd', 'id', 'imo', 'uk', 'eu']);
+  /** `AGENCY_DPRK_CONCENTRATION` → `Agency DPRK concentration`. */
   function humanize(id) {
     if (!id) return '—';
-    const s = String(id).replace(/_/g, ' ').toLowerCase();
+    const words = String(id).replace(/_/g, ' ').toLowerCase().split(' ')
+      .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
+    const s = words.join(' ');
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
   function badge(kind, value) {
@@ -170,6 +174,11 @@
     const box = document.getElementById('session');
     nav.hidden = !me;
     box.hidden = !me;
+    // A screener's key cannot open cases or the dashboard: no links to them.
+    for (const page of ['cases', 'dashboard']) {
+      const a = nav.querySelector(`[data-nav="${page}"]`);
+      if (a) a.parentElement.hidden = !session.isAnalyst();
+    }
     const who = document.getElementById('whoami');
     who.textContent = '';
     if (me) {
@@ -255,7 +264,7 @@
     const input = el('input', { id: 'api-key', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, size: 48 });
     const status = el('div', { id: 'login-status' });
     const form = el('form', { class: 'panel narrow', 'aria-labelledby': 'login-title' },
-      field('API key', input, 'From `yalu keys create --role analyst`, or as printed by `yalu demo`. Kept in this tab only (sessionStorage).'),
+      field('API key', input, ['From ', el('code', {}, 'yalu keys create --role analyst'), ', or as printed by ', el('code', {}, 'yalu demo'), '. Kept in this tab only (sessionStorage).']),
       el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Sign in')),
       status);
     form.addEventListener('submit', async (ev) => {
@@ -383,9 +392,12 @@
         };
         try {
           const r = await api('POST', '/cases/import', { hits: [line] });
-          status.textContent = r.created ? 'Case opened: see the case queue.'
-            : r.suppressed ? 'Not opened: this pair was closed as a false positive and the list entry has not changed.'
-              : 'A case already exists for this hit.';
+          const item0 = (r.items || [])[0] || {};
+          const caseLink = item0.case_id ? el('a', { href: `#/cases/${item0.case_id}` }, `case ${item0.case_id}`) : null;
+          status.textContent = '';
+          if (r.created) append(status, ['Case opened: ', caseLink || 'see the case queue', '.']);
+          else if (r.suppressed) append(status, ['Not opened: this pair was closed as a false positive', caseLink ? [' (', caseLink, ')'] : '', ' and the list entry has not changed.']);
+          else append(status, ['A case already exists for this hit', caseLink ? [': ', caseLink] : '', '.']);
         } catch (e) {
           status.textContent = `Could not open a case: ${errorText(e)}`;
         }
@@ -530,6 +542,8 @@
       fact('Severity', badge('sev', c.severity) || '—'),
       fact('Status', badge('st', c.status)),
       c.resolution ? fact('Resolution', humanize(c.resolution)) : null,
+      c.rationale ? fact('Closing rationale', c.rationale) : null,
+      c.closed_by ? fact('Closed by', c.closed_by) : null,
       fact('Assignee', c.assignee || 'unassigned'),
       typeof c.score === 'number' ? fact('Score', fmtScore(c.score)) : null,
       typeof c.estimated_revenue_usd === 'number' ? fact('Estimated revenue', fmtMoney(c.estimated_revenue_usd)) : null,
@@ -591,8 +605,8 @@
     [/exit/i, 'exit'],
     [/entry|arriv/i, 'entry'],
     [/cross/i, 'entry'],
-    [/placement|work|employ/i, 'placement'],
     [/visa|permit|document|passport/i, 'visa'],
+    [/placement|work|employ/i, 'placement'],
     [/pay/i, 'payment'],
   ];
   const EVENT_COLOURS = { visa: '#7aa6d6', placement: '#e39b3b', entry: '#1d6b3a', exit: '#a4161a', payment: '#6b4fa8', other: '#8592a3' };
@@ -655,7 +669,7 @@
         const colour = EVENT_COLOURS[cls];
         // An open-ended placement runs to the end of the drawing.
         const end = e.ongoing ? hi : dayOf(endOf(e));
-        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${e.kind}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
+        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${humanize(e.kind)}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
         const ring = e.evidence ? { stroke: '#1b2430', 'stroke-width': 1.5 } : {};
         if (end !== null && end > d) {
           const offset = cls === 'placement' ? 2 : -8;
@@ -918,12 +932,13 @@
     // Close.
     if (c.status !== 'closed' && c.status !== 'pending_approval') {
       const rationale = el('textarea', { id: 'close-rationale', name: 'rationale', required: true, 'aria-describedby': 'close-hint' });
-      const radio = (value, label, checked) => el('label', {}, el('input', { type: 'radio', name: 'resolution', value, checked }), label);
+      // Nothing is preselected: the analyst chooses the resolution.
+      const radio = (value, label, checked) => el('label', {}, el('input', { type: 'radio', name: 'resolution', value, checked, required: true }), label);
       const close = el('form', { 'aria-labelledby': 'close-title' },
         el('h3', { id: 'close-title' }, 'Close the case'),
         el('fieldset', {}, el('legend', {}, 'Resolution'),
           el('div', { class: 'radios' },
-            radio('true_match', 'True match', true),
+            radio('true_match', 'True match', false),
             radio('false_positive', 'False positive', false),
             radio('not_actionable', 'Not actionable', false))),
         el('div', { class: 'field' }, el('label', { for: 'close-rationale' }, 'Rationale'), rationale,
@@ -959,7 +974,7 @@
           const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
           bar.style.width = `${Math.max(1, Math.round((n / max) * 100))}%`;
           return el('tr', {},
-            el('th', { scope: 'row' }, el('a', { href: link(k) }, humanize(k)), ' ', el('code', { class: 'muted' }, k)),
+            el('th', { scope: 'row' }, el('a', { href: link(k), title: k }, humanize(k))),
             el('td', { class: 'num' }, count.format(n)),
             el('td', { class: 'bar-cell' }, bar));
         }))));
