@@ -144,7 +144,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.elapsed().as_secs_f64() * 1000.0 / ROUNDS as f64
     );
     if backend == "postgres" {
-        drop(c);
         drop(store);
         Store::drop_postgres_schema(POSTGRES, &schema)?;
     }
