@@ -260,9 +260,12 @@ try {
   const facts = await page.locator('dl.facts').innerText();
   check(/True match/.test(facts), 'the case is closed as a true match');
   check(/Approved by/.test(facts), 'the approver is shown');
+  check(/Approval requested by\s*analyst one/.test(facts) && /Approved by\s*analyst two/.test(facts), 'the requester and the approver are shown by name');
   check(/Closing rationale/.test(facts) && /started at the site within a week/.test(facts), 'the closing rationale is shown in the case summary');
   const history = await page.locator('section[aria-labelledby="history-title"]').innerText();
   check(/Approve/i.test(history) && /Close/i.test(history), 'the audit history shows the closing and the approval');
+  check(/analyst one \([0-9a-f]{12}\)/.test(history), 'the audit history names who acted, with the key id beside');
+  check(!/— → —/.test(history), 'the audit history has no empty changes');
   await shot('05-approved');
 
   step('the dashboard counts cases by rule and status and shows the revenue');

@@ -76,6 +76,15 @@
     const s = words.join(' ');
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
+  // Display names of the keys in the last workbench answer (`people`:
+  // key id → name given with `yalu keys create --name`).
+  let people = {};
+  /** Who acted: the display name with the key id beside it, or the id. */
+  function who(id) {
+    if (!id) return '—';
+    return people[id] ? `${people[id]} (${id})` : id;
+  }
+  const ACTOR_FIELDS = /(^|\s)(assignee|requested_by|approved_by|closed_by)$/;
   function badge(kind, value) {
     if (!value) return null;
     return el('span', { class: `badge ${kind}-${value}` }, humanize(value));
@@ -456,6 +465,7 @@
       api('GET', `/cases?${query}`),
       api('GET', '/dashboard').catch(() => null),
     ]);
+    people = data.people || {};
     const rules = Object.keys((dash && dash.by_rule) || {}).sort();
     if (filters.rule && !rules.includes(filters.rule)) rules.push(filters.rule);
 
@@ -500,7 +510,7 @@
         el('td', {}, humanize(c.rule)),
         el('td', {}, badge('sev', c.severity) || '—'),
         el('td', {}, badge('st', c.status)),
-        el('td', {}, c.assignee || el('span', { class: 'muted' }, 'unassigned')),
+        el('td', {}, c.assignee ? who(c.assignee) : el('span', { class: 'muted' }, 'unassigned')),
         el('td', { class: 'num' }, c.kind === 'hit' ? fmtScore(c.score) : fmtMoney(c.estimated_revenue_usd)),
         el('td', {}, fmtTime(c.updated_at))))));
     const pageLink = (to, label) => {
@@ -531,6 +541,7 @@
   async function viewCase(id) {
     if (!session.isAnalyst()) return needAnalyst('Cases');
     const data = await api('GET', `/cases/${encodeURIComponent(id)}`);
+    people = data.people || {};
     const c = data.case;
     const me = session.me || {};
     const flash = el('div', { id: 'case-flash', role: 'status' });
@@ -543,12 +554,12 @@
       fact('Status', badge('st', c.status)),
       c.resolution ? fact('Resolution', humanize(c.resolution)) : null,
       c.rationale ? fact('Closing rationale', c.rationale) : null,
-      c.closed_by ? fact('Closed by', c.closed_by) : null,
-      fact('Assignee', c.assignee || 'unassigned'),
+      c.closed_by ? fact('Closed by', who(c.closed_by)) : null,
+      fact('Assignee', c.assignee ? who(c.assignee) : 'unassigned'),
       typeof c.score === 'number' ? fact('Score', fmtScore(c.score)) : null,
       typeof c.estimated_revenue_usd === 'number' ? fact('Estimated revenue', fmtMoney(c.estimated_revenue_usd)) : null,
-      c.approval && c.approval.requested_by ? fact('Approval requested by', c.approval.requested_by) : null,
-      c.approval && c.approval.approved_by ? fact('Approved by', c.approval.approved_by) : null,
+      c.approval && c.approval.requested_by ? fact('Approval requested by', who(c.approval.requested_by)) : null,
+      c.approval && c.approval.approved_by ? fact('Approved by', who(c.approval.approved_by)) : null,
       fact('Created', fmtTime(c.created_at)),
       fact('Updated', fmtTime(c.updated_at)));
 
@@ -825,7 +836,7 @@
     return el('section', { class: 'panel', 'aria-labelledby': 'comments-title' },
       el('h2', { id: 'comments-title' }, `Comments (${comments.length})`),
       comments.length ? el('ol', { class: 'history' }, comments.map((m) => el('li', {},
-        el('time', { datetime: m.at || m.created_at || '' }, `${fmtTime(m.at || m.created_at)} · ${m.author || m.actor || ''}`),
+        el('time', { datetime: m.at || m.created_at || '' }, `${fmtTime(m.at || m.created_at)} · ${who(m.author || m.actor)}`),
         m.text || ''))) : el('p', { class: 'muted' }, 'No comments yet.'));
   }
 
@@ -836,9 +847,16 @@
     const a = new Map(flat(before));
     const b = new Map(flat(after));
     const keys = [...new Set([...a.keys(), ...b.keys()])];
-    const show = (v) => (v === null || v === undefined ? '—' : humanize(String(v)));
-    return keys.filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
-      .map((k) => (before ? `${humanize(k)}: ${show(a.get(k))} → ${show(b.get(k))}` : `${humanize(k)}: ${show(b.get(k))}`))
+    // Actors by name; codes (status, resolution) read out; other values as
+    // written (a key id is never re-capitalised).
+    const show = (k, v) => {
+      if (v === null || v === undefined || v === '') return '—';
+      if (ACTOR_FIELDS.test(k)) return who(String(v));
+      return /(status|resolution|kind)$/.test(k) ? humanize(String(v)) : String(v);
+    };
+    // A field that only went from absent to empty changed nothing.
+    return keys.filter((k) => show(k, a.get(k)) !== show(k, b.get(k)))
+      .map((k) => (before ? `${humanize(k)}: ${show(k, a.get(k))} → ${show(k, b.get(k))}` : `${humanize(k)}: ${show(k, b.get(k))}`))
       .join('; ');
   }
 
@@ -848,7 +866,7 @@
       history.length ? el('ol', { class: 'history' }, history.map((h) => {
         const change = stateChange(h.before, h.after);
         return el('li', {},
-          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${h.actor || ''}`),
+          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${who(h.actor)}`),
           el('strong', {}, humanize(h.action)),
           change ? ` — ${change}` : '',
           h.detail ? el('div', { class: 'muted' }, typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)) : null);
@@ -882,7 +900,7 @@
       const rationale = el('textarea', { id: 'approve-rationale', name: 'rationale' });
       const approve = el('form', { 'aria-labelledby': 'approve-title' },
         el('h3', { id: 'approve-title' }, 'Approve the closure'),
-        el('p', {}, `Closing as a true match needs a second analyst. Requested by `, el('strong', {}, requestedBy || 'unknown'), '.'),
+        el('p', {}, `Closing as a true match needs a second analyst. Requested by `, el('strong', {}, requestedBy ? who(requestedBy) : 'unknown'), '.'),
         mine ? el('p', { class: 'notice info', id: 'four-eyes-note' }, 'You asked for this closure, so a different analyst must approve it.') : null,
         field('Approval note (optional)', rationale),
         el('div', { class: 'actions' },
