@@ -13,7 +13,7 @@ use crate::name_score::{NameKind, PreparedName};
 use crate::prepared::PreparedEntity;
 use crate::score::{Scored, pair_kind, score};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yalu_model::Entity;
 
 /// An entity id inside the index.
@@ -40,7 +40,9 @@ pub struct SearchOptions<'f> {
     /// Results below this score are dropped (use 0 to see all).
     pub cutoff: f64,
     /// Keep only candidates for which this returns true (datasets, schema,
-    /// topics, excluded ids...). Applied before scoring.
+    /// topics, excluded ids...). Applied inside candidate generation, before
+    /// the [`MatchConfig::max_candidates`] bound: a dataset's entries are
+    /// never crowded out by namesakes from other datasets.
     pub filter: Option<&'f (dyn Fn(&Entity) -> bool + Sync)>,
 }
 
@@ -160,17 +162,34 @@ impl Index {
     }
 
     /// Ranks candidate documents by the keys they share with the query.
-    fn candidates(&self, query: &PreparedEntity, max: usize) -> Vec<DocId> {
+    /// Documents the filter rejects never enter the pool, so the `max` bound
+    /// (and [`CANDIDATE_POOL`]) counts accepted documents only; the filter
+    /// runs once per distinct document met.
+    fn candidates(
+        &self,
+        query: &PreparedEntity,
+        max: usize,
+        filter: Option<&(dyn Fn(&Entity) -> bool + Sync)>,
+    ) -> Vec<DocId> {
         let keys = self.query_keys(query);
         let common = ((self.docs.len() as f64) * COMMON_KEY_SHARE).max(1000.0) as usize;
         let mut acc: HashMap<DocId, f64> = HashMap::new();
+        let mut rejected: HashSet<DocId> = HashSet::new();
         for (i, (slot, weight)) in keys.iter().enumerate() {
             let posting = &self.postings[*slot as usize];
             let may_add =
                 acc.len() < CANDIDATE_POOL && (posting.len() <= common || i == 0 || acc.is_empty());
             if may_add {
                 for d in posting {
-                    *acc.entry(*d).or_insert(0.0) += weight;
+                    if let Some(v) = acc.get_mut(d) {
+                        *v += weight;
+                    } else if rejected.contains(d) {
+                        continue;
+                    } else if filter.is_none_or(|f| f(&self.docs[*d as usize].entity)) {
+                        acc.insert(*d, *weight);
+                    } else {
+                        rejected.insert(*d);
+                    }
                 }
             } else {
                 for d in posting {
@@ -195,7 +214,10 @@ impl Index {
     }
 
     /// Like [`Index::search`], also returning how many candidates reached
-    /// the threshold in total (for `total.value` in API responses).
+    /// the threshold in total (for `total.value` in API responses). The
+    /// count is over the filtered candidates: `opts.filter` applies before
+    /// the candidate bound, so it counts every accepted candidate scored,
+    /// not the survivors of a bound taken over the whole index.
     pub fn search_counted(
         &self,
         query: &Entity,
@@ -204,18 +226,13 @@ impl Index {
     ) -> (Vec<Hit<'_>>, usize) {
         // The query's names are analysed once per name kind they meet.
         let blocking = PreparedEntity::new(query.clone());
-        let candidates = self.candidates(&blocking, cfg.max_candidates);
+        let candidates = self.candidates(&blocking, cfg.max_candidates, opts.filter);
         let mut prepared: HashMap<NameKind, PreparedEntity> = HashMap::new();
         prepared.insert(blocking.kind, blocking);
         let mut hits: Vec<Hit<'_>> = Vec::new();
         let mut matched = 0;
         for doc in candidates {
             let cand = &self.docs[doc as usize];
-            if let Some(f) = opts.filter
-                && !f(&cand.entity)
-            {
-                continue;
-            }
             let kind = pair_kind(&query.schema, &cand.entity.schema);
             let q = prepared
                 .entry(kind)
