@@ -58,8 +58,11 @@ pub struct MatchConfig {
 /// - both sides give countries and share one;
 /// - the candidate's name is distinctive: not a romanised Korean name (a few
 ///   surnames and a small stock of given-name syllables make every such
-///   name shared by many people) and at least
-///   [`DisagreeingLists::distinctive_letters`] letters in its words.
+///   name shared by many people), at least
+///   [`DisagreeingLists::distinctive_letters`] letters in its words, and,
+///   when screening through an [`crate::Index`], no other entry of the
+///   candidate's own list carrying the same name (the same person on two
+///   lists is not his own namesake).
 ///
 /// Otherwise a common name with a conflicting birth date stays a homonym:
 /// `KIM Yong Chol` born 1947 is not `KIM Yong Chol` born 1962.

@@ -10,7 +10,7 @@
 
 use crate::config::MatchConfig;
 use crate::name_score::{NameKind, PreparedName};
-use crate::prepared::PreparedEntity;
+use crate::prepared::{NameSource, PreparedEntity};
 use crate::score::{Scored, pair_kind, score};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -62,6 +62,70 @@ const COMMON_KEY_SHARE: f64 = 0.05;
 /// Candidates gathered from keys before ranking.
 const CANDIDATE_POOL: usize = 20_000;
 
+/// Sets [`crate::prepared::EntityName::namesakes`]: for each name (weak
+/// aliases aside), how many other entries of the same dataset carry the same
+/// words. Entries without a dataset count as one list. The same person on
+/// two lists is not his own namesake.
+fn count_namesakes(docs: &mut [PreparedEntity]) {
+    fn lists(d: &PreparedEntity) -> Vec<&str> {
+        if d.entity.datasets.is_empty() {
+            vec![""]
+        } else {
+            d.entity.datasets.iter().map(String::as_str).collect()
+        }
+    }
+    let keys: Vec<Vec<String>> = docs
+        .iter()
+        .map(|d| {
+            d.names
+                .iter()
+                .map(|n| {
+                    if n.source == NameSource::WeakAlias {
+                        String::new()
+                    } else {
+                        n.prepared.word_key()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
+    for (d, ks) in docs.iter().zip(&keys) {
+        let mut mine: Vec<&str> = ks.iter().map(String::as_str).filter(|k| !k.is_empty()).collect();
+        mine.sort_unstable();
+        mine.dedup();
+        for list in lists(d) {
+            for k in &mine {
+                *counts.entry((list, k)).or_insert(0) += 1;
+            }
+        }
+    }
+    let namesakes: Vec<Vec<u32>> = docs
+        .iter()
+        .zip(&keys)
+        .map(|(d, ks)| {
+            ks.iter()
+                .map(|k| {
+                    if k.is_empty() {
+                        return 0;
+                    }
+                    lists(d)
+                        .iter()
+                        .map(|l| counts.get(&(*l, k.as_str())).map_or(0, |c| c - 1))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
+    drop(counts);
+    for (d, ns) in docs.iter_mut().zip(namesakes) {
+        for (name, n) in d.names.iter_mut().zip(ns) {
+            name.namesakes = n;
+        }
+    }
+}
+
 impl Index {
     /// Builds the index. Only screenable entities (people, organisations,
     /// vessels, aircraft) are indexed; relationship entities are skipped.
@@ -70,7 +134,9 @@ impl Index {
             .into_iter()
             .filter(|e| e.schema.is_screenable())
             .collect();
-        let docs: Vec<PreparedEntity> = entities.into_par_iter().map(PreparedEntity::new).collect();
+        let mut docs: Vec<PreparedEntity> =
+            entities.into_par_iter().map(PreparedEntity::new).collect();
+        count_namesakes(&mut docs);
         let doc_keys: Vec<Vec<String>> = docs
             .par_iter()
             .map(|d| {

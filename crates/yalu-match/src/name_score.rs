@@ -21,7 +21,13 @@
 //!   other name is wholly matched; stronger, [`NameScoreConfig::unmatched_org_penalty`], for
 //!   organisations, where an added word often names a branch); times small factors for a
 //!   changed order, for matches made only of initials or fillers, for clashing legal forms and
-//!   for a father's name (after `bin`) swapped with another name.
+//!   for a father's name (after `bin`) swapped with another name;
+//! * two romanised Korean names: a syllable one name lacks while the other is wholly matched
+//!   (`KIM Nam` for `KIM, Kyong Nam`) costs like a substitution
+//!   ([`NameScoreConfig::korean_missing_syllable_penalty`]), and given-name syllables met in
+//!   another order (`KIM Chol Yong` for `KIM, Yong Chol`) cost
+//!   [`NameScoreConfig::korean_syllable_swap_factor`]; both leave the name just under the
+//!   threshold, so the same birth day or an identifier is needed to match.
 //!
 //! Spellings are only aligned when they share a first letter or Korean initial somewhere, so
 //! unrelated candidates cost little.
@@ -417,6 +423,22 @@ impl PreparedName {
                 .map(|t| usize::from(t.len))
                 .sum()
         })
+    }
+
+    /// The words of the name as written (first spelling), sorted and joined by spaces:
+    /// `KIM, Yong Chol` and `Yong Chol KIM` give the same key. Empty without words.
+    pub fn word_key(&self) -> String {
+        let Some(v) = self.vars.first() else {
+            return String::new();
+        };
+        let mut words: Vec<&str> = self
+            .var_toks(v)
+            .iter()
+            .filter(|t| t.kind == K_WORD)
+            .map(|t| self.tok_text(t))
+            .collect();
+        words.sort_unstable();
+        words.join(" ")
     }
 
     /// Whether some spelling reads as a romanised Korean name (two words or more, every word

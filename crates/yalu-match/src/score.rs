@@ -7,6 +7,24 @@
 //! date, country, identifier and gender evidence. Each feature that moved
 //! the score, or that was compared and found neutral, appears in the
 //! explanations with what was compared and by how much it counted.
+//!
+//! ## Birth dates on disagreeing lists
+//!
+//! Birth dates more than a year apart normally cost
+//! [`MatchConfig::birth_date_conflict`] (0.35): the pair is a homonym, not
+//! the listed person. Lists do disagree on one person's birth date, though,
+//! so the cost falls to [`crate::DisagreeingLists::birth_date_conflict`]
+//! (0.15) when the rest of the evidence says "one person on two lists":
+//! a near-exact name (name score at least 0.93), a country in common, and a
+//! distinctive name, that is not a romanised Korean name (few surnames, a
+//! small stock of syllables: every such name is shared by many), at least
+//! 12 letters in its words, and no other entry of the candidate's own list
+//! with the same name (when screening through an [`crate::Index`]). An exact
+//! name with one nationality then scores 1 + 0.02 - 0.15 = 0.87, while
+//! `KIM Yong Chol` born 1947 against `KIM Yong Chol` born 1962 stays at
+//! 1 + 0.02 - 0.35 = 0.67. The birth-date explanation says which cost was
+//! applied and why. The values live in [`crate::DisagreeingLists`], one field
+//! of the config; `docs/scoring.md` has the calibration figures.
 
 use crate::config::MatchConfig;
 use crate::name_score::{self, NameKind};
@@ -156,6 +174,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     let name_evidence = best.as_ref().map(|(_, m, _, ci)| NameEvidence {
         score: m.score,
         name: &candidate.names[*ci].prepared,
+        namesakes: candidate.names[*ci].namesakes,
     });
     if let Some(e) = birth_date_feature(query, candidate, name_evidence, cfg) {
         total += e.contribution;
@@ -194,6 +213,8 @@ struct NameEvidence<'a> {
     score: f64,
     /// The candidate's name in that pair.
     name: &'a crate::name_score::PreparedName,
+    /// Other entries of the candidate's list with that name (index only).
+    namesakes: u32,
 }
 
 /// Why a birth-date conflict costs the reduced amount of
@@ -222,6 +243,12 @@ fn disagreeing_lists_rule(
     }
     if name.name.korean_like() {
         return Err("a romanised Korean name is common".into());
+    }
+    if name.namesakes > 0 {
+        return Err(format!(
+            "{} other entries of the candidate's list carry this name",
+            name.namesakes
+        ));
     }
     let letters = name.name.word_letters();
     if letters < rule.distinctive_letters {

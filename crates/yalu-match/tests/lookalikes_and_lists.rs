@@ -230,3 +230,39 @@ fn the_labelled_sets_lose_nothing() {
         compare("name-bench", &eval::read_name_bench(&path).unwrap(), 377, 40);
     }
 }
+
+#[test]
+fn namesakes_on_one_list_make_a_name_common() {
+    use yalu_match::{Index, SearchOptions};
+    let listed = |id: &str, dataset: &str, born: &str| {
+        let mut e = Entity::new(id, Schema::Person);
+        e.add(prop::NAME, "GRAJALES PUENTES, Diana Carolina");
+        e.add(prop::BIRTH_DATE, born);
+        e.add(prop::NATIONALITY, "co");
+        e.add_dataset(dataset);
+        e
+    };
+    let query = person(
+        "Diana Carolina Grajales Puentes",
+        &[(prop::BIRTH_DATE, "1958"), (prop::NATIONALITY, "co")],
+    );
+    let opts = SearchOptions {
+        limit: 10,
+        ..SearchOptions::default()
+    };
+    let cfg = MatchConfig::default();
+    // One person on two lists: no namesake, the conflict costs less.
+    let two_lists = Index::build([listed("un-1", "un", "1968"), listed("ofac-1", "ofac", "1966")]);
+    let hits = two_lists.search(&query, &cfg, &opts);
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| h.scored.is_match), "{hits:?}");
+    // Two persons of that name on one list: a common name, full cost.
+    let one_list = Index::build([listed("ofac-1", "ofac", "1968"), listed("ofac-2", "ofac", "1980")]);
+    let hits = one_list.search(&query, &cfg, &opts);
+    assert_eq!(hits.len(), 2);
+    for h in &hits {
+        assert!(!h.scored.is_match, "{}: {}", h.entity.id, h.scored.score);
+        let d = &h.scored.explanations["birth_date"].detail;
+        assert!(d.contains("1 other entries"), "{d}");
+    }
+}
