@@ -91,7 +91,11 @@ fn count_namesakes(docs: &mut [PreparedEntity]) {
         .collect();
     let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
     for (d, ks) in docs.iter().zip(&keys) {
-        let mut mine: Vec<&str> = ks.iter().map(String::as_str).filter(|k| !k.is_empty()).collect();
+        let mut mine: Vec<&str> = ks
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !k.is_empty())
+            .collect();
         mine.sort_unstable();
         mine.dedup();
         for list in lists(d) {

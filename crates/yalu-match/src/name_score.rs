@@ -956,7 +956,8 @@ fn align(
     };
     // Extra tokens of one side, the other wholly matched: in two Korean names they are
     // given-name syllables the other lacks, each costing as much as a substituted one.
-    let korean_missing = person && korean_ctx && ((xq > 0.0 && xc <= 0.0) || (xc > 0.0 && xq <= 0.0));
+    let korean_missing =
+        person && korean_ctx && ((xq > 0.0 && xc <= 0.0) || (xc > 0.0 && xq <= 0.0));
     let extra = |pen: f64, share: f64, weight: f64| {
         if korean_missing {
             (1.0 - cfg.korean_missing_syllable_penalty).powf(weight)
@@ -1029,8 +1030,7 @@ fn surname_moved(pairs: &[(u32, u32)]) -> bool {
     }
     // first query word last in the candidate, or last query word first in it
     let first_moved = pairs[1..].iter().all(|p| p.1 < pairs[0].1) && rising(&pairs[1..]);
-    let last_moved =
-        pairs[..n - 1].iter().all(|p| p.1 > pairs[n - 1].1) && rising(&pairs[..n - 1]);
+    let last_moved = pairs[..n - 1].iter().all(|p| p.1 > pairs[n - 1].1) && rising(&pairs[..n - 1]);
     first_moved || last_moved
 }
 

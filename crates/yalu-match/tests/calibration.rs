@@ -156,10 +156,18 @@ fn un_and_ofac_entries_of_one_person_disagree_on_birth_dates() {
     }
     let conflict: usize = gaps.values().sum();
     println!("calibration set: {linked} UN/OFAC pairs with one name and one nationality");
-    println!("  both dated: {dated}; agree: {agree}; one year apart: {one_year}; more than a year apart: {conflict}");
+    println!(
+        "  both dated: {dated}; agree: {agree}; one year apart: {one_year}; more than a year apart: {conflict}"
+    );
     println!("  gaps in years (gap: pairs): {gaps:?}");
-    println!("  matched at threshold {}: {matched} of {linked}; of the conflicting: {conflict_matched} of {conflict}", cfg.threshold);
-    println!("  with every conflict at full cost ({}): {flat_matched} of {linked}; reduced cost applied to {reduced}", flat.birth_date_conflict);
+    println!(
+        "  matched at threshold {}: {matched} of {linked}; of the conflicting: {conflict_matched} of {conflict}",
+        cfg.threshold
+    );
+    println!(
+        "  with every conflict at full cost ({}): {flat_matched} of {linked}; reduced cost applied to {reduced}",
+        flat.birth_date_conflict
+    );
     for c in &conflicts {
         println!("    {c}");
     }

@@ -5,7 +5,12 @@
 use yalu_match::{Index, MatchConfig, SearchOptions, score_entities};
 use yalu_model::{Entity, Schema, prop};
 
-const SPELLINGS: [&str; 4] = ["KIM, Yong Chol", "Kim Yong-chol", "KIM Yong Cho'l", "Kim Yongchol"];
+const SPELLINGS: [&str; 4] = [
+    "KIM, Yong Chol",
+    "Kim Yong-chol",
+    "KIM Yong Cho'l",
+    "Kim Yongchol",
+];
 
 /// Seeded synthetic background, then `big` namesakes in dataset `big`,
 /// then `small` namesakes in dataset `small` (loaded last, as a second list

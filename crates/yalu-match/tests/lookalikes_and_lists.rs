@@ -50,12 +50,30 @@ fn without_rules() -> MatchConfig {
 #[test]
 fn a_distinctive_name_with_one_nationality_survives_a_birth_date_conflict() {
     for (name, listed, nat) in [
-        ("Diana Carolina GRAJALES PUENTES", "GRAJALES PUENTES, Diana Carolina", "co"),
-        ("Salim Y Salamuddin JULKIPLI", "JULKIPLI, Salim Y Salamuddin", "ph"),
-        ("Aleksandr Vladimirovich KUZNETSOV", "KUZNETSOV, Aleksandr Vladimirovich", "ru"),
+        (
+            "Diana Carolina GRAJALES PUENTES",
+            "GRAJALES PUENTES, Diana Carolina",
+            "co",
+        ),
+        (
+            "Salim Y Salamuddin JULKIPLI",
+            "JULKIPLI, Salim Y Salamuddin",
+            "ph",
+        ),
+        (
+            "Aleksandr Vladimirovich KUZNETSOV",
+            "KUZNETSOV, Aleksandr Vladimirovich",
+            "ru",
+        ),
     ] {
-        let q = person(name, &[(prop::BIRTH_DATE, "1961"), (prop::NATIONALITY, nat)]);
-        let c = person(listed, &[(prop::BIRTH_DATE, "1968-05-02"), (prop::NATIONALITY, nat)]);
+        let q = person(
+            name,
+            &[(prop::BIRTH_DATE, "1961"), (prop::NATIONALITY, nat)],
+        );
+        let c = person(
+            listed,
+            &[(prop::BIRTH_DATE, "1968-05-02"), (prop::NATIONALITY, nat)],
+        );
         let s = score_entities(&q, &c, &MatchConfig::default());
         assert!(s.is_match, "{name}: {}", s.score);
         let bd = &s.explanations["birth_date"];
@@ -70,14 +88,22 @@ fn a_distinctive_name_with_one_nationality_survives_a_birth_date_conflict() {
         );
         let s = score_entities(&typo, &c, &MatchConfig::default());
         let n = s.explanations["name"].score;
-        assert_eq!(s.is_match, n >= 0.93, "{name} typo: name {n}, score {}", s.score);
+        assert_eq!(
+            s.is_match,
+            n >= 0.93,
+            "{name} typo: name {n}, score {}",
+            s.score
+        );
     }
 }
 
 #[test]
 fn the_rule_needs_an_agreeing_nationality() {
     let listed = "GRAJALES PUENTES, Diana Carolina";
-    let c = person(listed, &[(prop::BIRTH_DATE, "1968"), (prop::NATIONALITY, "co")]);
+    let c = person(
+        listed,
+        &[(prop::BIRTH_DATE, "1968"), (prop::NATIONALITY, "co")],
+    );
     for props in [
         vec![(prop::BIRTH_DATE, "1958")],
         vec![(prop::BIRTH_DATE, "1958"), (prop::NATIONALITY, "ve")],
@@ -99,8 +125,14 @@ fn a_common_name_with_a_conflicting_birth_date_is_a_homonym() {
         ("John SMITH", "us"),
         ("WANG Wei", "cn"),
     ] {
-        let q = person(name, &[(prop::BIRTH_DATE, "1947"), (prop::NATIONALITY, nat)]);
-        let c = person(name, &[(prop::BIRTH_DATE, "1962"), (prop::NATIONALITY, nat)]);
+        let q = person(
+            name,
+            &[(prop::BIRTH_DATE, "1947"), (prop::NATIONALITY, nat)],
+        );
+        let c = person(
+            name,
+            &[(prop::BIRTH_DATE, "1962"), (prop::NATIONALITY, nat)],
+        );
         let s = score_entities(&q, &c, &MatchConfig::default());
         assert!(!s.is_match, "{name}: {}", s.score);
         let d = &s.explanations["birth_date"].detail;
@@ -111,8 +143,14 @@ fn a_common_name_with_a_conflicting_birth_date_is_a_homonym() {
 #[test]
 fn the_rule_is_configured_in_one_place() {
     let listed = "GRAJALES PUENTES, Diana Carolina";
-    let q = person(listed, &[(prop::BIRTH_DATE, "1958"), (prop::NATIONALITY, "co")]);
-    let c = person(listed, &[(prop::BIRTH_DATE, "1968"), (prop::NATIONALITY, "co")]);
+    let q = person(
+        listed,
+        &[(prop::BIRTH_DATE, "1958"), (prop::NATIONALITY, "co")],
+    );
+    let c = person(
+        listed,
+        &[(prop::BIRTH_DATE, "1968"), (prop::NATIONALITY, "co")],
+    );
     let strict = MatchConfig {
         disagreeing_lists: DisagreeingLists {
             distinctive_letters: 40,
@@ -151,7 +189,11 @@ fn one_shared_syllable_is_another_given_name() {
         ("Kim Kyongnam", "KIM, Kyong Nam"),
         ("Kim Gyeong-nam", "KIM, Kyong Nam"),
     ] {
-        assert!(name_only(q, listed) >= 0.85, "{q}: {}", name_only(q, listed));
+        assert!(
+            name_only(q, listed) >= 0.85,
+            "{q}: {}",
+            name_only(q, listed)
+        );
     }
     // Western middle names keep the milder penalty.
     assert!(name_only("John SMITH", "John Edward SMITH") >= 0.70);
@@ -162,7 +204,9 @@ fn one_shared_syllable_is_another_given_name() {
         &MatchConfig::default(),
     );
     assert!(
-        s.explanations["name"].detail.contains("Korean syllable missing"),
+        s.explanations["name"]
+            .detail
+            .contains("Korean syllable missing"),
         "{}",
         s.explanations["name"].detail
     );
@@ -175,7 +219,11 @@ fn swapped_given_name_syllables_are_another_person() {
         ("RI Un Song", "RI, Song Un"),
         ("Nam Kyong PAK", "PAK, Kyong Nam"),
     ] {
-        let s = score_entities(&person(q, &[]), &person(listed, &[]), &MatchConfig::default());
+        let s = score_entities(
+            &person(q, &[]),
+            &person(listed, &[]),
+            &MatchConfig::default(),
+        );
         assert!(!s.is_match, "{q}: {}", s.score);
         assert!(s.explanations["name"].detail.contains("another order"));
     }
@@ -207,7 +255,11 @@ fn compare(name: &str, pairs: &[eval::LabelledPair], before_tp: usize, before_fp
     let now = eval::evaluate(pairs, &MatchConfig::default());
     let off = eval::evaluate(pairs, &without_rules());
     let show = |e: &Evaluation| format!("{:?} F1 {:?}", e.overall, e.overall.f1());
-    eprintln!("{name}: with the rules {}; without {}", show(&now), show(&off));
+    eprintln!(
+        "{name}: with the rules {}; without {}",
+        show(&now),
+        show(&off)
+    );
     for (label, from, to) in [("newly wrong", &off, &now), ("newly right", &now, &off)] {
         for e in &to.errors {
             if !from.errors.iter().any(|b| b.0 == e.0) {
@@ -217,17 +269,35 @@ fn compare(name: &str, pairs: &[eval::LabelledPair], before_tp: usize, before_fp
             }
         }
     }
-    assert!(now.overall.true_positives >= before_tp, "{name}: {:?}", now.overall);
-    assert!(now.overall.false_positives <= before_fp, "{name}: {:?}", now.overall);
+    assert!(
+        now.overall.true_positives >= before_tp,
+        "{name}: {:?}",
+        now.overall
+    );
+    assert!(
+        now.overall.false_positives <= before_fp,
+        "{name}: {:?}",
+        now.overall
+    );
 }
 
 #[test]
 fn the_labelled_sets_lose_nothing() {
     if let Some(path) = yalu_testdata::shared("eval/korean-names-dev.jsonl") {
-        compare("korean-names-dev", &eval::read_jsonl(&path).unwrap(), 427, 5);
+        compare(
+            "korean-names-dev",
+            &eval::read_jsonl(&path).unwrap(),
+            427,
+            5,
+        );
     }
     if let Some(path) = yalu_testdata::shared("data/names/name-bench-cases.csv") {
-        compare("name-bench", &eval::read_name_bench(&path).unwrap(), 377, 40);
+        compare(
+            "name-bench",
+            &eval::read_name_bench(&path).unwrap(),
+            377,
+            40,
+        );
     }
 }
 
@@ -252,12 +322,18 @@ fn namesakes_on_one_list_make_a_name_common() {
     };
     let cfg = MatchConfig::default();
     // One person on two lists: no namesake, the conflict costs less.
-    let two_lists = Index::build([listed("un-1", "un", "1968"), listed("ofac-1", "ofac", "1966")]);
+    let two_lists = Index::build([
+        listed("un-1", "un", "1968"),
+        listed("ofac-1", "ofac", "1966"),
+    ]);
     let hits = two_lists.search(&query, &cfg, &opts);
     assert_eq!(hits.len(), 2);
     assert!(hits.iter().all(|h| h.scored.is_match), "{hits:?}");
     // Two persons of that name on one list: a common name, full cost.
-    let one_list = Index::build([listed("ofac-1", "ofac", "1968"), listed("ofac-2", "ofac", "1980")]);
+    let one_list = Index::build([
+        listed("ofac-1", "ofac", "1968"),
+        listed("ofac-2", "ofac", "1980"),
+    ]);
     let hits = one_list.search(&query, &cfg, &opts);
     assert_eq!(hits.len(), 2);
     for h in &hits {

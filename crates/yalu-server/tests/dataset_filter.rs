@@ -13,7 +13,14 @@ fn namesakes(dataset: &str, n: usize) -> Vec<Entity> {
     (0..n)
         .map(|i| {
             let mut e = Entity::new(format!("{dataset}-{i}"), Schema::Person);
-            e.add(prop::NAME, if i % 2 == 0 { "KIM, Yong Chol" } else { "Kim Yong-chol" });
+            e.add(
+                prop::NAME,
+                if i % 2 == 0 {
+                    "KIM, Yong Chol"
+                } else {
+                    "Kim Yong-chol"
+                },
+            );
             e.add(prop::BIRTH_DATE, format!("{}", 1940 + i % 60));
             e.add(prop::NATIONALITY, "kp");
             e.add_dataset(dataset);
@@ -50,7 +57,10 @@ async fn a_dataset_keeps_its_entries_behind_a_crowded_name() {
         .map(|h| h["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 4, "{ids:?}");
-    assert!(ids.iter().all(|id| id.starts_with("second_list-")), "{ids:?}");
+    assert!(
+        ids.iter().all(|id| id.starts_with("second_list-")),
+        "{ids:?}"
+    );
     assert_eq!(q["total"]["value"], 4);
 
     // The crowded dataset: the bound fills with its own namesakes.
@@ -65,7 +75,14 @@ async fn a_dataset_keeps_its_entries_behind_a_crowded_name() {
     let q = &r.json()["responses"]["q"];
     assert_eq!(q["total"]["value"], 100);
 
-    let r = request(addr, "GET", "/search/second_list?q=Kim+Yong+Chol&limit=50", None, None).await;
+    let r = request(
+        addr,
+        "GET",
+        "/search/second_list?q=Kim+Yong+Chol&limit=50",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let s = r.json();
     let ids: Vec<&str> = s["results"]
@@ -75,6 +92,9 @@ async fn a_dataset_keeps_its_entries_behind_a_crowded_name() {
         .map(|h| h["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 4, "{ids:?}");
-    assert!(ids.iter().all(|id| id.starts_with("second_list-")), "{ids:?}");
+    assert!(
+        ids.iter().all(|id| id.starts_with("second_list-")),
+        "{ids:?}"
+    );
     assert_eq!(s["total"]["value"], 4);
 }
