@@ -114,6 +114,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         &yalu_detect::sim::SimOptions {
             workers: args.workers,
             seed: args.seed,
+            difficulty: 0,
         },
     )?;
     println!(
