@@ -5,40 +5,52 @@
 //! and a small sanctions list in FtM JSON lines (`list/entities.ftm.json`).
 //! The same seed writes the same files.
 //!
-//! The world follows 2017-2019 reporting from Dandong (2016-2020 timeline):
+//! The world follows 2017-2019 reporting from Dandong (2016-2020 timeline).
+//! The simulator never reads the rule file: sizes, gaps, stays and shares
+//! come from distributions of its own, wide enough to fall on both sides
+//! of the rules' limits, and the truth is what happened in the world (a bus
+//! that went to one site is a group crossing to a site, whatever its size).
 //!
 //! * **Intern crews** (about 60 % of the workers): trading houses turned
-//!   staffing agencies in Dandong send 3-5 batches of 17-30 workers, 15-28
-//!   days apart, each crossing at Dandong as one bus (`group_ref`) and
+//!   staffing agencies in Dandong send 2-6 buses of 8-40 workers, 7-50
+//!   days apart, each crossing at Dandong as one group (`group_ref`) and
 //!   starting at a textile or seafood plant in Dandong, Shenyang or Dalian
 //!   within a week. Workers hold one-month intern visas, renewed by leaving
-//!   after 24-29 days and coming back 2-6 days later on a new one. Half the
-//!   agencies bring their crews home in mid-2019; the other half keep them
-//!   on past the deadline, sending them out in the weeks before
-//!   2019-12-22 and back 10-40 days after it.
-//! * **Restaurant teams** (about 15 %): 6-9 waitresses on five-year
-//!   entertainer visas; the whole team is swapped for a new one that
-//!   starts 5-40 days after the old one leaves, and the new team stays past
-//!   the deadline.
-//! * **Construction crews on work permits** (about 13 %): 6-9 workers per
-//!   site; half of the permits were issued after 2017-09-11. Some sites pay
-//!   the crew's wages each month to the agency instead of the workers.
-//! * **Status switches** (about 7 %): textile workers whose work permits
-//!   end in 2018 and who stay at the same plant on trainee visas.
+//!   after 18-34 days and coming back 1-12 days later on a new one. Every
+//!   other house brings its crews home in mid-2019; the others keep them on
+//!   past the deadline, sending them out 5-45 days before 2019-12-22 and
+//!   back 7-90 days after it.
+//! * **Restaurant teams** (about 15 %): 3-11 waitresses on five-year
+//!   entertainer visas; the whole team is swapped for a new one that starts
+//!   3-90 days after the old one leaves, and stays past the deadline.
+//! * **Construction crews on work permits** (about 13 %): 4-15 workers per
+//!   site; every other crew's permits were issued after 2017-09-11. Some
+//!   sites pay 30-100 % of the crew's wages to the agency instead.
+//! * **Status switches** (about 7 %): textile crews of 3-13 whose work
+//!   permits end in 2018 and who stay at the same plant on trainee visas
+//!   starting 1-60 days later.
 //! * Front companies: some restaurants and sites are directed by DPRK
 //!   officials, and some plants are owned by a listed trading house.
 //! * Second records: some workers appear again as Chinese nationals with
 //!   the same passport (an agency roster), others under a new passport
 //!   with a different spelling of their name.
 //!
-//! Negatives that no alert may name: Chinese workers and agencies
-//! (including ethnic Koreans with Korean names, some the exact namesakes,
-//! born the same day, of DPRK workers; namesakes are only drawn for workers
-//! without a Chinese-identity record, since the policy of joining records
-//! by birth date and name cannot tell such a namesake from that record), South Korean (`kr`) nationals on
-//! work and business visas who travel home every month, other foreign
-//! workers on work permits who travel often, DPRK students, and DPRK
-//! officials who do not work.
+//! Negatives that no alert may name, at every difficulty: Chinese workers
+//! and agencies (including ethnic Koreans with Korean names, some the exact
+//! namesakes, born the same day, of DPRK workers without a Chinese-identity
+//! record), South Korean (`kr`) nationals and other foreign workers on work
+//! permits who travel home every month, and lawful DPRK travellers:
+//! officials, consular staff and students who go home over the deadline,
+//! trade representatives on short business trips.
+//!
+//! From [`SimOptions::difficulty`] 1, near misses and hard cases: DPRK
+//! delegations of ten and more that go to no work site; Chinese agencies
+//! with a 5-40 % DPRK minority on pre-2375 permits that expired before the
+//! deadline; rent, supplier and tax payments by employers of DPRK crews;
+//! DPRK namesakes of workers born years apart; a worker's record in Hangul
+//! only; and a Chinese citizen with the name and birth date of a worker's
+//! Chinese-identity record, which resolution cannot tell from it (the
+//! evaluation counts the merge).
 
 use crate::day::Day;
 use crate::error::DetectError;
