@@ -79,6 +79,10 @@ fn rules_list_prints_every_rule_with_its_source() {
     }
     assert!(stdout.contains("max_stay_days = 45"));
     assert!(stdout.contains("UNSCR 2397"));
+    assert!(
+        stdout.contains("work_type_categories = [work, intern, trainee, technician, entertainer]"),
+        "{stdout}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("r.toml");
     std::fs::write(

@@ -288,9 +288,24 @@ pub fn run_rules(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
         r.birth_dates_must_agree,
         r.max_block_all_pairs
     );
+    let g = &set.general;
     println!(
         "general: dprk_nationality = {}, annual_revenue_per_worker_usd = {}, as_of = {:?}",
-        set.general.dprk_nationality, set.general.annual_revenue_per_worker_usd, set.general.as_of
+        g.dprk_nationality, g.annual_revenue_per_worker_usd, g.as_of
+    );
+    println!(
+        "evidence of labour: work_type_categories = [{}], employer_kinds = [{}], group_to_site_days = {}",
+        g.work_type_categories
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        g.employer_kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        g.group_to_site_days
     );
     for rule in catalogue {
         println!();
