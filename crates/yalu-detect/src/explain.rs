@@ -144,3 +144,31 @@ pub fn explain_in(
     let alerts = crate::rules::detect(&ctx);
     explain(&ctx, &alerts, id).ok_or_else(|| crate::DetectError::UnknownSubject { id: id.into() })
 }
+
+/// The explanations of the subjects of a case (person record and
+/// organisation ids), one per resolved person or organisation, at most
+/// `max`, organisations first: what the workbench's case page shows under
+/// "Why (not)?".
+pub fn explain_subjects(
+    ctx: &Context,
+    alerts: &[Alert],
+    subjects: &[String],
+    max: usize,
+) -> Vec<Explanation> {
+    let is_org = |s: &String| ctx.data.organizations.iter().any(|o| &o.id == s);
+    let mut ordered: Vec<&String> = subjects.iter().filter(|s| is_org(s)).collect();
+    ordered.extend(subjects.iter().filter(|s| !is_org(s)));
+    let mut seen: std::collections::BTreeSet<String> = Default::default();
+    let mut out = Vec::new();
+    for s in ordered {
+        if out.len() >= max {
+            break;
+        }
+        if let Some(e) = explain(ctx, alerts, s)
+            && seen.insert(e.label.clone())
+        {
+            out.push(e);
+        }
+    }
+    out
+}

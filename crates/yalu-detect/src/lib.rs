@@ -66,7 +66,7 @@ pub mod sim;
 
 pub use alert::Alert;
 pub use error::DetectError;
-pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in};
+pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
 pub use labour::{LabourEvidence, LabourSign};
 pub use ruleset::{RuleSet, Severity};
 
