@@ -55,6 +55,8 @@ pub mod day;
 pub mod error;
 pub mod eval;
 pub mod evidence;
+pub mod explain;
+pub mod labour;
 pub mod read;
 pub mod records;
 pub mod resolve;
@@ -64,6 +66,8 @@ pub mod sim;
 
 pub use alert::Alert;
 pub use error::DetectError;
+pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
+pub use labour::{LabourEvidence, LabourSign};
 pub use ruleset::{RuleSet, Severity};
 
 use read::{Loaded, ReadOptions, Rejection};

@@ -579,6 +579,7 @@
           summarySection(c, original),
           timelineSection(evidence.timeline || [], evidence.timeline_persons || 0),
           networkSection((evidence.network || {}).nodes || [], (evidence.network || {}).edges || []),
+          explainSection(evidence.explanations || []),
           commentsSection(data.comments || []),
           historySection(data.history || [])),
         el('div', {},
@@ -630,6 +631,29 @@
     return Number.isNaN(t) ? null : t / 86400000;
   }
   function endOf(e) { return e.end || e.end_date || e.until || e.date_end || null; }
+
+  // "Why (not)?": each rule's evaluation for the case's subjects, as
+  // `yalu detect --explain` prints it (attached by `yalu demo` and
+  // `yalu cases import --data`).
+  function explainSection(explanations) {
+    const section = el('section', { class: 'panel', 'aria-labelledby': 'explain-title' },
+      el('h2', { id: 'explain-title' }, 'Why (not)? Rules for each subject'));
+    if (!explanations.length) {
+      section.appendChild(el('p', {}, 'No rule evaluation was attached to this case.'));
+      return section;
+    }
+    for (const x of explanations) {
+      const rules = (x.rules || []).map((r) => el('details', { open: r.fired ? true : null },
+        el('summary', {}, `${r.rule} [${r.severity}] `, el('strong', {}, !r.enabled ? 'disabled' : r.fired ? 'fired' : 'not fired')),
+        el('ul', {}, (r.conditions || []).map((c) => el('li', {},
+          el('span', { class: c.held ? 'held' : 'failed' }, c.held ? 'held: ' : 'failed: '), c.text)))));
+      section.appendChild(el('div', { class: 'explanation' },
+        el('h3', {}, `${x.kind} ${x.label}`),
+        x.labour_evidence ? el('p', {}, `Evidence of work: ${x.labour_evidence}`) : null,
+        rules));
+    }
+    return section;
+  }
 
   function timelineSection(events, total) {
     const section = el('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
