@@ -85,7 +85,7 @@ impl Entity {
                 let dates = expand_date_expression(value).map_err(|e| {
                     warn(
                         ValueProblem::InvalidDate,
-                        format!("`{value}` is not a date ({e}); left out"),
+                        format!("`{value}` is not a date ({e})"),
                     )
                 })?;
                 for d in dates {
@@ -100,7 +100,7 @@ impl Entity {
                 if codes.is_empty() {
                     return Err(warn(
                         ValueProblem::InvalidCountry,
-                        format!("`{value}` is not a country code or name Yalu knows; left out"),
+                        format!("`{value}` is not a country code or name Yalu knows"),
                     ));
                 }
                 for code in codes {
