@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use yalu_lists::ReadOptions;
 use yalu_match::Index;
+use yalu_search::TextIndex;
 
 /// The name of the collection that unites every loaded dataset.
 pub const DEFAULT_DATASET: &str = "default";
@@ -41,6 +42,8 @@ pub struct DatasetInfo {
 /// A built index with its catalog.
 pub struct LoadedIndex {
     pub index: Index,
+    /// Full-text index over the same entities, for `/search`.
+    pub text: TextIndex,
     /// Datasets by name (never contains `default`).
     pub datasets: BTreeMap<String, DatasetInfo>,
     /// Referent id -> canonical id, for `/entities/{id}` redirects.
@@ -180,8 +183,10 @@ impl IndexSource {
                 .filter(char::is_ascii_digit)
                 .collect::<String>()
         );
+        let text = TextIndex::build(&index);
         Ok(LoadedIndex {
             index,
+            text,
             datasets,
             referents,
             loaded_at,
