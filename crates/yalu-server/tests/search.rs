@@ -155,3 +155,57 @@ async fn yente_search_parameters() {
         .assert_error(400, "unknown_schema");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_entities_show_links_both_ways() {
+    let Some(sdn) = yalu_testdata::shared("data/lists/ofac/sdn-2021-07-07") else {
+        return;
+    };
+    let server = start(vec![sdn], None, Limits::default()).await;
+    let addr = server.addr;
+    let r = request(addr, "GET", "/entities/ofac-22702?nested=true", None, None).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let e = r.json();
+    let links = e["properties"]["unknownLinkSubject"].as_array().unwrap();
+    let objects: Vec<&str> = links
+        .iter()
+        .map(|l| l["properties"]["object"][0]["id"].as_str().unwrap())
+        .collect();
+    assert!(objects.contains(&"ofac-20578"), "{objects:?}");
+    assert!(objects.contains(&"ofac-22703"), "{objects:?}");
+    let group = links
+        .iter()
+        .find(|l| l["properties"]["object"][0]["id"] == "ofac-20578")
+        .unwrap();
+    assert_eq!(group["schema"], "UnknownLink");
+    assert_eq!(group["properties"]["subject"][0], "ofac-22702");
+    assert!(
+        group["properties"]["object"][0]["caption"]
+            .as_str()
+            .unwrap()
+            .contains("MANSUDAE")
+    );
+    // The other direction: the group lists the director.
+    let g = request(addr, "GET", "/entities/ofac-20578?nested=true", None, None)
+        .await
+        .json();
+    let subjects: Vec<&str> = g["properties"]["unknownLinkObject"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["properties"]["subject"][0]["id"].as_str().unwrap())
+        .collect();
+    assert!(subjects.contains(&"ofac-22702"), "{subjects:?}");
+    // Without nested, properties hold only strings.
+    let plain = request(addr, "GET", "/entities/ofac-22702", None, None)
+        .await
+        .json();
+    assert!(plain["properties"].get("unknownLinkSubject").is_none());
+    assert_eq!(
+        request(addr, "GET", "/entities/ofac-22702?nested=perhaps", None, None)
+            .await
+            .status,
+        400
+    );
+    server.shutdown().await;
+}
