@@ -210,6 +210,8 @@ pub struct SearchParams {
     pub topics: Vec<String>,
     /// Only entities from one of these datasets.
     pub datasets: Vec<String>,
+    /// Same as `datasets` (yente clients send extra datasets so).
+    pub include_dataset: Vec<String>,
     /// Facets to count over all results: any of `countries`, `topics`,
     /// `datasets`, `schema` (default the first three).
     pub facets: Vec<String>,

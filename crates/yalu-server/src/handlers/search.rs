@@ -107,7 +107,9 @@ pub async fn search(
     if !loaded.has_dataset(&dataset) {
         return Err(unknown_dataset(&loaded, &dataset));
     }
-    let datasets = raw.many("datasets");
+    // yente clients send extra datasets as `include_dataset`.
+    let mut datasets = raw.many("datasets");
+    datasets.extend(raw.many("include_dataset"));
     let exclude_datasets = raw.many("exclude_dataset");
     if let Some(d) = datasets
         .iter()
@@ -115,7 +117,7 @@ pub async fn search(
         .find(|d| !loaded.has_dataset(d))
     {
         return Err(ApiError::parameter(format!(
-            "dataset `{d}` in `datasets`/`exclude_dataset` is not loaded (see /catalog)"
+            "dataset `{d}` in `datasets`/`include_dataset`/`exclude_dataset` is not loaded (see /catalog)"
         )));
     }
     let filter = EntityFilter {
