@@ -196,8 +196,18 @@ pub struct SearchResponse {
     pub limit: usize,
     pub offset: usize,
     pub total: TotalSpec,
-    pub results: Vec<EntityResponse>,
+    pub results: Vec<SearchResultEntity>,
     pub facets: BTreeMap<String, SearchFacet>,
+}
+
+/// One `/search` result: the entity and its text relevance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResultEntity {
+    #[serde(flatten)]
+    pub entity: EntityResponse,
+    /// Text relevance (BM25-like, larger is better, not bounded; 0 without
+    /// `q`). Not comparable with `/match` scores.
+    pub score: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -479,12 +479,22 @@ async fn every_failure_is_json_with_a_stable_code() {
     )
     .await
     .assert_error(400, "invalid_date");
-    post(
+    for path in [
         "/match/default?algorithm=logic-v2",
+        "/match/default?algorithm=logic-v1",
+        "/match/default?algorithm=name-based",
+        "/match/default?algorithm=best",
+    ] {
+        let r = post(path, one_query("Person", "Kim")).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    }
+    let r = post(
+        "/match/default?algorithm=logic-v3",
         one_query("Person", "Kim"),
     )
-    .await
-    .assert_error(400, "unknown_algorithm");
+    .await;
+    r.assert_error(400, "unknown_algorithm");
+    assert!(r.text().contains("logic-v2, logic-v1, name-based"), "{}", r.text());
     let cfg = json!({"config": {"no_such_setting": 1}, "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
     post("/match/default", cfg.to_string().into_bytes())
         .await

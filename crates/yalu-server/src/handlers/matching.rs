@@ -19,8 +19,10 @@ use yalu_model::Entity;
 
 /// The one algorithm this server runs.
 pub const ALGORITHM: &str = "yalu-logic-v1";
-/// Names that select [`ALGORITHM`] too (yente clients send `best`).
-pub const ALGORITHM_ALIASES: [&str; 2] = ["best", "default"];
+/// Names that select [`ALGORITHM`] too: yente's algorithm names (clients
+/// send `best`; `logic-v2`, `logic-v1` and `name-based` are yente's scorers,
+/// for which Yalu's one scorer stands).
+pub const ALGORITHM_ALIASES: [&str; 5] = ["best", "default", "logic-v2", "logic-v1", "name-based"];
 /// Most results per query.
 pub const MAX_LIMIT: usize = 500;
 /// yente's default cutoff (never above the threshold).
@@ -172,7 +174,8 @@ fn parse_params(raw: &RawParams, state: &AppState) -> Result<MatchParams, ApiErr
         return Err(ApiError::new(
             ErrorCode::UnknownAlgorithm,
             format!(
-                "unknown algorithm `{a}`; this server runs `{ALGORITHM}` (also `best`, `default`)"
+                "unknown algorithm `{a}`; supported: {ALGORITHM}, {}",
+                ALGORITHM_ALIASES.join(", ")
             ),
         ));
     }
