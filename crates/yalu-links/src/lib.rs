@@ -217,9 +217,7 @@ impl Network {
             }
         }
         for r in relations {
-            let Some((schema, a, b)) = RELATIONSHIPS
-                .iter()
-                .find(|(s, _, _)| *s == r.schema.name())
+            let Some((schema, a, b)) = RELATIONSHIPS.iter().find(|(s, _, _)| *s == r.schema.name())
             else {
                 continue;
             };
@@ -323,7 +321,10 @@ mod tests {
         let net = Network::build([&owner, &company], vec![own, broken, sanction]);
         assert_eq!(net.links().len(), 1, "a link without two ends is dropped");
         let (link, side) = net.links_of("c").next().unwrap();
-        assert_eq!(link.other_end(side), &("owner".to_string(), "p".to_string()));
+        assert_eq!(
+            link.other_end(side),
+            &("owner".to_string(), "p".to_string())
+        );
         assert_eq!(link.reverse_property(side), "ownershipAsset");
         assert_eq!(link.properties["percentage"], ["51"]);
         assert_eq!(net.links_of("p").count(), 1);

@@ -40,7 +40,11 @@ fn sdn_2021_linked_to_resolves_and_reports_the_rest() {
     // And the group sees its people and subsidiaries.
     assert!(net.links_of("ofac-20578").count() >= 2);
     // Most names resolve; every unresolved one is reported.
-    assert!(net.links().len() * 2 > with_links, "{} of {with_links}", net.links().len());
+    assert!(
+        net.links().len() * 2 > with_links,
+        "{} of {with_links}",
+        net.links().len()
+    );
     assert!(net.links().len() + net.unresolved().len() >= with_links);
 }
 
@@ -66,17 +70,30 @@ fn opensanctions_relationships_become_links() {
             r.has(a) && r.has(b)
         })
         .count();
-    let screenable: Vec<_> = entities.iter().filter(|e| e.schema.is_screenable()).collect();
+    let screenable: Vec<_> = entities
+        .iter()
+        .filter(|e| e.schema.is_screenable())
+        .collect();
     let net = Network::build(screenable.iter().copied(), relations);
-    println!("relationships with two ends: {two_ends}; links: {}", net.links().len());
+    println!(
+        "relationships with two ends: {two_ends}; links: {}",
+        net.links().len()
+    );
     assert_eq!(net.links().len(), two_ends);
     // Every link is reachable from both of its ends.
     for link in net.links() {
         for end in [&link.first.1, &link.second.1] {
-            assert!(net.links_of(end).any(|(l, _)| l.id == link.id), "{}", link.id);
+            assert!(
+                net.links_of(end).any(|(l, _)| l.id == link.id),
+                "{}",
+                link.id
+            );
         }
     }
     let schemas: std::collections::BTreeSet<&str> =
         net.links().iter().map(|l| l.schema.as_str()).collect();
-    assert!(schemas.contains("Ownership") && schemas.contains("Family"), "{schemas:?}");
+    assert!(
+        schemas.contains("Ownership") && schemas.contains("Family"),
+        "{schemas:?}"
+    );
 }

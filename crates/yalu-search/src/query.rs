@@ -298,7 +298,10 @@ mod tests {
         assert!(p.any);
         let p = parse_text("Kim|Ri -Jong", true);
         assert!(p.any);
-        assert_eq!(words(&p), vec![("Kim", false), ("Ri", false), ("Jong", true)]);
+        assert_eq!(
+            words(&p),
+            vec![("Kim", false), ("Ri", false), ("Jong", true)]
+        );
         // `OR` is a word in the simple syntax.
         assert!(!parse_text("Kim OR Ri", true).any);
     }

@@ -2,9 +2,9 @@
 
 use crate::SearchError;
 use crate::query::{Facet, SortField, SortKey, TextQuery, parse_text};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use rayon::prelude::*;
 use yalu_match::Index;
 use yalu_model::prop::{PropertyType, property_type};
 use yalu_model::{Entity, Schema, prop};
@@ -23,8 +23,11 @@ pub enum Field {
 
 /// Weight of a term by field: names and identifiers count three times as
 /// much as free text (yente searches `names^3` and `text`).
-pub const FIELD_WEIGHTS: [(Field, f32); 3] =
-    [(Field::Name, 3.0), (Field::Identifier, 3.0), (Field::Text, 1.0)];
+pub const FIELD_WEIGHTS: [(Field, f32); 3] = [
+    (Field::Name, 3.0),
+    (Field::Identifier, 3.0),
+    (Field::Text, 1.0),
+];
 
 fn field_weight(f: Field) -> f32 {
     FIELD_WEIGHTS
@@ -423,13 +426,7 @@ impl TextIndex {
     }
 
     /// Offers every document matching one word to `scratch`.
-    fn match_word(
-        &self,
-        forms: &[String],
-        keys: &[String],
-        fuzzy: bool,
-        scratch: &mut Scratch,
-    ) {
+    fn match_word(&self, forms: &[String], keys: &[String], fuzzy: bool, scratch: &mut Scratch) {
         for f in forms {
             if let Some(&slot) = self.terms.get(f.as_str()) {
                 self.offer_term(slot, EXACT, scratch);
@@ -693,8 +690,10 @@ fn count_facet(facet: Facet, found: &[(&Entity, f64)]) -> Vec<(String, usize)> {
             *counts.entry(v).or_insert(0) += 1;
         }
     }
-    let mut sorted: Vec<(String, usize)> =
-        counts.into_iter().map(|(v, c)| (v.to_string(), c)).collect();
+    let mut sorted: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(v, c)| (v.to_string(), c))
+        .collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     sorted
 }
@@ -797,8 +796,14 @@ mod tests {
         assert_eq!(run(&text, &index, TextQuery::new("Namga")), vec!["vessel"]);
         assert_eq!(run(&text, &index, TextQuery::new("만수대"))[0], "group");
         assert_eq!(run(&text, &index, TextQuery::new("萬壽臺"))[0], "group");
-        assert_eq!(run(&text, &index, TextQuery::new("Kim Jong Un")), vec!["kim"]);
-        assert_eq!(run(&text, &index, TextQuery::new("Kim Jong-Un")), vec!["kim"]);
+        assert_eq!(
+            run(&text, &index, TextQuery::new("Kim Jong Un")),
+            vec!["kim"]
+        );
+        assert_eq!(
+            run(&text, &index, TextQuery::new("Kim Jong-Un")),
+            vec!["kim"]
+        );
         // A typo finds nothing unless fuzzy.
         assert!(run(&text, &index, TextQuery::new("Mansudea")).is_empty());
         let mut q = TextQuery::new("Mansudea");
@@ -814,7 +819,10 @@ mod tests {
             run(&text, &index, TextQuery::new("PS 472330208")),
             vec!["director"]
         );
-        assert_eq!(run(&text, &index, TextQuery::new("8666246")), vec!["vessel"]);
+        assert_eq!(
+            run(&text, &index, TextQuery::new("8666246")),
+            vec!["vessel"]
+        );
         assert_eq!(run(&text, &index, TextQuery::new("866624")), vec!["vessel"]);
     }
 

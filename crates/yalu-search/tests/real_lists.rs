@@ -43,7 +43,9 @@ fn mansudae_by_word_prefix_and_script() {
         let un_group = ids.iter().any(|id| {
             let e = index.get(id).expect("hit is indexed");
             e.datasets.iter().any(|d| d.starts_with("un"))
-                && e.caption().to_uppercase().contains("MANSUDAE OVERSEAS PROJECT GROUP")
+                && e.caption()
+                    .to_uppercase()
+                    .contains("MANSUDAE OVERSEAS PROJECT GROUP")
         });
         assert!(un_group, "{q}: the UN group is missing from {ids:?}");
     }
@@ -52,7 +54,10 @@ fn mansudae_by_word_prefix_and_script() {
     for id in &ids {
         let e = index.get(id).expect("hit is indexed");
         let all_text = format!("{:?}", e.properties).to_uppercase();
-        assert!(all_text.contains("MANSUDAE"), "{id} does not mention Mansudae");
+        assert!(
+            all_text.contains("MANSUDAE"),
+            "{id} does not mention Mansudae"
+        );
     }
 }
 
@@ -69,5 +74,9 @@ fn scores_rank_and_facets_cover_all_results() {
     assert!(r.hits.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(r.hits[0].score > 0.0);
     let counted: usize = r.facets[0].1.iter().map(|(_, c)| c).sum();
-    assert!(counted >= r.total, "facets count {counted} of {} results", r.total);
+    assert!(
+        counted >= r.total,
+        "facets count {counted} of {} results",
+        r.total
+    );
 }

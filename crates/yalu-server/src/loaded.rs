@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use yalu_links::Network;
 use yalu_lists::ReadOptions;
 use yalu_match::Index;
-use yalu_links::Network;
 use yalu_search::TextIndex;
 
 /// The name of the collection that unites every loaded dataset.

@@ -494,7 +494,11 @@ async fn every_failure_is_json_with_a_stable_code() {
     )
     .await;
     r.assert_error(400, "unknown_algorithm");
-    assert!(r.text().contains("logic-v2, logic-v1, name-based"), "{}", r.text());
+    assert!(
+        r.text().contains("logic-v2, logic-v1, name-based"),
+        "{}",
+        r.text()
+    );
     let cfg = json!({"config": {"no_such_setting": 1}, "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
     post("/match/default", cfg.to_string().into_bytes())
         .await

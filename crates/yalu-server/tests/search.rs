@@ -128,7 +128,9 @@ async fn yente_search_parameters() {
             .status,
         200
     );
-    let s = get("/search/default?facets=schema&limit=0".into()).await.json();
+    let s = get("/search/default?facets=schema&limit=0".into())
+        .await
+        .json();
     let counted: u64 = s["facets"]["schema"]["values"]
         .as_array()
         .unwrap()
@@ -202,9 +204,15 @@ async fn nested_entities_show_links_both_ways() {
         .json();
     assert!(plain["properties"].get("unknownLinkSubject").is_none());
     assert_eq!(
-        request(addr, "GET", "/entities/ofac-22702?nested=perhaps", None, None)
-            .await
-            .status,
+        request(
+            addr,
+            "GET",
+            "/entities/ofac-22702?nested=perhaps",
+            None,
+            None
+        )
+        .await
+        .status,
         400
     );
     server.shutdown().await;

@@ -2,13 +2,13 @@
 
 use crate::api::EntityResponse;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::params::RawParams;
 use crate::state::AppState;
 use axum::Json;
-use crate::params::RawParams;
 use axum::extract::{Path, RawQuery, State};
-use serde_json::{Value, json};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// One entity by id. An id that another entity lists among its referents
