@@ -146,7 +146,9 @@ impl IndexSource {
         let network = Network::build(index.entities(), relations);
         let unresolved = network.unresolved();
         for u in unresolved.iter().take(LOGGED_PROBLEMS) {
-            tracing::warn!(entity = %u.entity_id, name = %u.name, "`Linked To` names no entity of the same list");
+            // A name the list itself does not carry (often a delisted
+            // party): a fact about the data, not a fault of the server.
+            tracing::info!(entity = %u.entity_id, name = %u.name, "`Linked To` names no entity of the same list");
         }
         tracing::info!(
             links = network.links().len(),
