@@ -56,6 +56,29 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// The reading of `raw` in which an unusual space (no-break, thin, ideographic, ...) between
+/// two letters or digits joins them instead of separating them (`Ba\u{A0}sil` → `Basil`):
+/// such spaces look like nothing at all inside a word, so an evader can split a word with
+/// one. `None` when `raw` has no such space. Hidden characters are dropped as in [`clean`].
+pub fn join_odd_spaces(raw: &str) -> Option<String> {
+    let chars: Vec<char> = raw.chars().filter(|c| !is_hidden(*c)).collect();
+    let inside = |i: usize| {
+        i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    };
+    let mut joined = false;
+    let mut out = String::with_capacity(raw.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != ' ' && c.general_category() == GeneralCategory::SpaceSeparator && inside(i) {
+            joined = true;
+            continue;
+        }
+        out.push(c);
+    }
+    joined.then(|| clean(&out).into_owned())
+}
+
 /// One letter read as the Latin letter it imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct LookAlike {
@@ -240,6 +263,15 @@ mod tests {
         assert_eq!(clean("김\u{3000}정은"), "김 정은");
         assert_eq!(clean("RI\tSon\nGwon"), "RI Son Gwon");
         assert!(matches!(clean("plain name"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn odd_spaces_inside_words_give_a_joined_reading() {
+        assert_eq!(join_odd_spaces("HASSAN, Ba\u{00A0}sil").as_deref(), Some("HASSAN, Basil"));
+        assert_eq!(join_odd_spaces("Mo\u{2009}rio\u{200B} Utao").as_deref(), Some("Morio Utao"));
+        // between words (next to a plain space or punctuation) they stay separators
+        assert_eq!(join_odd_spaces("KIM,\u{00A0}Chol"), None);
+        assert_eq!(join_odd_spaces("plain name"), None);
     }
 
     #[test]

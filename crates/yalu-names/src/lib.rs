@@ -63,7 +63,8 @@
 //!
 //! 0. [`clean`]: hidden characters (format characters such as zero-width spaces and joiners,
 //!    soft hyphens, bidi controls, the BOM; variation selectors) are dropped and unusual
-//!    spaces become plain spaces. Then [`read_lookalikes`]: letters of another script that
+//!    spaces become plain spaces (a name with such a space inside a word is also read with
+//!    the word joined, [`join_odd_spaces`]). Then [`read_lookalikes`]: letters of another script that
 //!    imitate Latin letters inside a mixed-script word are read as Latin (UTS #39
 //!    confusables); a whole word of look-alikes in a Latin name adds a Latin reading
 //!    ([`VariantSystem::LookAlike`]).
@@ -110,7 +111,9 @@ mod normalize;
 pub mod orgs;
 pub mod phonetic;
 
-pub use clean::{LookAlike, LookAlikeReading, clean, is_hidden, read_lookalikes};
+pub use clean::{
+    LookAlike, LookAlikeReading, clean, is_hidden, join_odd_spaces, read_lookalikes,
+};
 pub use korean::KoreanKey;
 pub use normalize::{MAX_INPUT_CHARS, MAX_TOKENS, MAX_VARIANTS, normalize};
 

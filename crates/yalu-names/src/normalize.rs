@@ -770,15 +770,24 @@ pub fn normalize(raw: &str, kind: NameKind) -> NormalizedName {
     let cleaned = crate::clean(&capped);
     let reading = crate::read_lookalikes(&cleaned);
     let mut variants = normalize_text(&reading.text, kind);
-    if let Some(latin) = &reading.latin {
-        for mut v in normalize_text(latin, kind) {
+    let mut add = |extra: Vec<Variant>, system: Option<VariantSystem>| {
+        for mut v in extra {
             if variants.len() < MAX_VARIANTS
                 && !variants.iter().any(|x| same_texts(&x.tokens, &v.tokens))
             {
-                v.system = VariantSystem::LookAlike;
+                if let Some(s) = system {
+                    v.system = s;
+                }
                 variants.push(v);
             }
         }
+    };
+    if let Some(latin) = &reading.latin {
+        add(normalize_text(latin, kind), Some(VariantSystem::LookAlike));
+    }
+    if let Some(joined) = crate::join_odd_spaces(&capped) {
+        let r = crate::read_lookalikes(&joined);
+        add(normalize_text(&r.text, kind), None);
     }
     NormalizedName {
         kind,
