@@ -451,9 +451,65 @@ impl PreparedName {
                 &mut out,
             );
         }
+        if let Some(v) = self.vars.first()
+            && v.family == 0
+        {
+            self.degraded_keys(self.var_toks(v), &mut out);
+        }
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Keys that let degraded spellings find their entry (first spelling, Latin only):
+    ///
+    /// * the keys of two adjacent words joined, when one of them has three letters or fewer
+    ///   (`Ba sil` meets `Basil`);
+    /// * `i:` + a first letter + `:` + the phonetic code of the word next to it, both ways,
+    ///   for every two adjacent words (a particle and its word count as one word with the
+    ///   particle's letter), so `J. Husayn` meets `JUAYTHINI, Husayn` and not every Husayn.
+    fn degraded_keys(&self, ts: &[Tok], out: &mut Vec<String>) {
+        let latin = |t: &Tok| t.native == 0 && t.flags & F_UNVOCALISED == 0;
+        for w in ts.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if a.kind == K_WORD && b.kind == K_WORD && latin(a) && latin(b) && a.len.min(b.len) <= 3
+            {
+                let joined = format!("{}{}", self.tok_text(a), self.tok_text(b));
+                yalu_names::keys_of(&joined, TokenKind::Word, KoreanKey(0), out);
+            }
+        }
+        // units: (first letter, the word that carries the unit's sound, if any)
+        let mut units: Vec<(u8, Option<&Tok>)> = Vec::with_capacity(ts.len());
+        let mut i = 0;
+        while i < ts.len() {
+            let t = &ts[i];
+            let letter = self.tok_bytes(t).first().copied().unwrap_or(0);
+            if !latin(t) || !letter.is_ascii_lowercase() {
+                i += 1;
+                continue;
+            }
+            match t.kind {
+                K_PARTICLE if ts.get(i + 1).is_some_and(|n| n.kind == K_WORD && latin(n)) => {
+                    units.push((letter, ts.get(i + 1)));
+                    i += 2;
+                    continue;
+                }
+                K_WORD if t.len > 1 => units.push((letter, Some(t))),
+                K_WORD | K_INITIAL => units.push((letter, None)),
+                _ => {}
+            }
+            i += 1;
+        }
+        for w in units.windows(2) {
+            for ((letter, _), (_, word)) in [(w[0], w[1]), (w[1], w[0])] {
+                if let Some(word) = word {
+                    let code = yalu_names::phonetic::phonetic_code(self.tok_text(word));
+                    if code.len() >= 2 {
+                        out.push(format!("i:{}:{code}", letter as char));
+                    }
+                }
+            }
+        }
     }
 
     /// Approximate heap bytes held.
@@ -1598,6 +1654,24 @@ mod tests {
         // other consonants do not match
         assert!(s("Krm Hassan", "Kramer Hassan", p) < 0.70);
         assert!(s("Mhmd Krm Slmn", "Mohamed Kamal Selim", p) < 0.70);
+    }
+
+    #[test]
+    fn degraded_spellings_share_keys() {
+        let p = NameKind::Person;
+        let shared = |a: &str, b: &str| {
+            let ka = PreparedName::new(a, p).keys();
+            let kb = PreparedName::new(b, p).keys();
+            ka.into_iter()
+                .filter(|k| kb.contains(k) && k.starts_with("i:"))
+                .collect::<Vec<_>>()
+        };
+        assert!(!shared("T. Okonkwo", "TEMITOPE, Okonkwo").is_empty());
+        assert!(!shared("A. Rahim Karimi", "AL-NASIRI, Rahim Karimi").is_empty());
+        let split = PreparedName::new("OKONKWO, Te mitope", p).keys();
+        let whole = PreparedName::new("Temitope", p).keys();
+        assert!(whole.iter().all(|k| split.contains(k)), "{whole:?} {split:?}");
+        assert!(shared("T. Okonkwo", "BELLO, Okonkwo").is_empty());
     }
 
     #[test]
