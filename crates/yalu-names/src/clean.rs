@@ -44,16 +44,35 @@ fn is_odd_space(c: char) -> bool {
 
 /// Drops hidden characters ([`is_hidden`]) and turns every other kind of space, line break
 /// and control character into a plain space. Borrows when there is nothing to change.
+///
+/// One exception: in Arabic script (Persian, Urdu, ...) the zero-width non-joiner marks the
+/// boundary between the parts of a compound word (`پزشک‌فر`, Pezeshk-far), as a hyphen does
+/// in Latin script, so between two Arabic letters it separates words as a hyphen would.
 pub fn clean(raw: &str) -> Cow<'_, str> {
     if !raw.chars().any(|c| is_hidden(c) || is_odd_space(c)) {
         return Cow::Borrowed(raw);
     }
-    Cow::Owned(
-        raw.chars()
-            .filter(|c| !is_hidden(*c))
-            .map(|c| if is_odd_space(c) { ' ' } else { c })
-            .collect(),
-    )
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\u{200C}'
+            && i > 0
+            && is_arabic_letter(chars[i - 1])
+            && chars.get(i + 1).is_some_and(|&n| is_arabic_letter(n))
+        {
+            out.push(' ');
+        } else if is_odd_space(c) {
+            out.push(' ');
+        } else if !is_hidden(c) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    c.is_alphabetic()
+        && matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 /// The reading of `raw` in which an unusual space (no-break, thin, ideographic, ...) between
@@ -255,6 +274,13 @@ mod tests {
         ] {
             assert_eq!(clean(raw), want, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn persian_non_joiner_separates_compound_parts() {
+        assert_eq!(clean("پزشک\u{200C}فر"), "پزشک فر");
+        // elsewhere it is dropped
+        assert_eq!(clean("Pa\u{200C}k"), "Pak");
     }
 
     #[test]
