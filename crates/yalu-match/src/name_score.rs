@@ -675,13 +675,15 @@ fn looks_stripped(s: &[u8]) -> bool {
 }
 
 /// Similarity of a vowel-stripped word and a longer word with inner vowels, the same first
-/// and last letters and the same consonants (either side).
+/// letter and the same consonants (either side).
 fn stripped_similarity(a: &[u8], b: &[u8], cfg: &NameScoreConfig) -> Option<f64> {
     let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
-    // vowels were removed (the long word is longer) and the first and last letters kept
+    // vowels were removed (the long word is longer), the first letter kept, and a final
+    // vowel of the short word is the long word's (`Rda` for `Rida`, not `Pla` for `People`);
+    // a final consonant may come from a cut inside a hyphenated word (`Qbys` for `Qubaysi`)
     if short.len() == long.len()
         || short.first() != long.first()
-        || short.last() != long.last()
+        || short.last().is_some_and(|&c| is_vowel(c)) && short.last() != long.last()
         || !looks_stripped(short)
         || long.len() < 4
         || long.len() > 64
@@ -1670,6 +1672,7 @@ mod tests {
         // one stripped word alone is not enough
         assert!(s("Krm", "Karim", p) < 0.70);
         assert!(s("Rs, Alvro", "RIOS, Alvaro", p) >= 0.70);
+        assert!(s("AL-QBYS, Krm", "AL-QUBAYSI, Karim", p) >= 0.70);
         assert!(s("Ulloa Hasan", "HASAN, Hameed ul", p) < 0.70);
         // other consonants do not match
         assert!(s("Krm Hassan", "Kramer Hassan", p) < 0.70);
