@@ -55,13 +55,11 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len());
     for (i, &c) in chars.iter().enumerate() {
-        if c == '\u{200C}'
+        let persian_joint = c == '\u{200C}'
             && i > 0
             && is_arabic_letter(chars[i - 1])
-            && chars.get(i + 1).is_some_and(|&n| is_arabic_letter(n))
-        {
-            out.push(' ');
-        } else if is_odd_space(c) {
+            && chars.get(i + 1).is_some_and(|&n| is_arabic_letter(n));
+        if persian_joint || is_odd_space(c) {
             out.push(' ');
         } else if !is_hidden(c) {
             out.push(c);
