@@ -136,6 +136,8 @@ try {
   check((response.headers()['content-security-policy'] || '').includes("default-src 'self'"), 'the page is served with a same-origin CSP');
   await page.locator('#api-key').waitFor();
   check(await page.locator('a.skip-link').count() === 1, 'a skip link exists');
+  const keyHint = await page.locator('#api-key-hint').innerText();
+  check(!keyHint.includes('`') && await page.locator('#api-key-hint code').count() === 2, `the sign-in hint shows commands as code, not backticks ("${keyHint}")`);
   await checkAccessible('sign-in');
 
   step('a wrong key is refused with a message');
@@ -223,6 +225,9 @@ try {
   if (networkItems > 0) {
     check(await page.locator('section[aria-labelledby="network-title"] svg[role="img"] desc').count() === 1, 'the network drawing has a text description');
   }
+  const timelineText = await page.locator('#timeline-table').innerText();
+  const doubled = timelineText.match(/\b(\w+) \1\b/i);
+  check(!doubled, `no event is described with a doubled word (found "${doubled && doubled[0]}")`);
   await checkAccessible('case page');
   await shot('03-case');
 
@@ -231,6 +236,8 @@ try {
   await page.locator('#comment-text').press('Tab');
   await page.keyboard.press('Enter');
   await page.locator('section[aria-labelledby="comments-title"] li', { hasText: 'crossing log' }).waitFor();
+  const preselected = await page.locator('input[name="resolution"]:checked').count();
+  check(preselected === 0, 'the close form preselects no resolution');
   await page.locator('input[name="resolution"][value="true_match"]').check();
   await page.locator('#close-rationale').fill('The workers crossed as one group and started at the site within a week.');
   await page.locator('form[aria-labelledby="close-title"] button[type="submit"]').click();
@@ -253,8 +260,12 @@ try {
   const facts = await page.locator('dl.facts').innerText();
   check(/True match/.test(facts), 'the case is closed as a true match');
   check(/Approved by/.test(facts), 'the approver is shown');
+  check(/Approval requested by\s*analyst one/.test(facts) && /Approved by\s*analyst two/.test(facts), 'the requester and the approver are shown by name');
+  check(/Closing rationale/.test(facts) && /started at the site within a week/.test(facts), 'the closing rationale is shown in the case summary');
   const history = await page.locator('section[aria-labelledby="history-title"]').innerText();
   check(/Approve/i.test(history) && /Close/i.test(history), 'the audit history shows the closing and the approval');
+  check(/analyst one \([0-9a-f]{12}\)/.test(history), 'the audit history names who acted, with the key id beside');
+  check(!/— → —/.test(history), 'the audit history has no empty changes');
   await shot('05-approved');
 
   step('the dashboard counts cases by rule and status and shows the revenue');
@@ -264,8 +275,20 @@ try {
   check(/^\$[\d,]+$/.test(revenue.trim()), `the estimated revenue is shown in dollars ("${revenue}")`);
   const closedRow = await page.locator('#by-status tbody tr', { hasText: 'Closed' }).count();
   check(closedRow === 1, 'the closed case is counted by status');
+  const statusText = await page.locator('#by-status tbody').innerText();
+  check(!/\b(\w+)\s+\1\b/i.test(statusText), `statuses are not written twice ("${statusText.replace(/\s+/g, ' ').slice(0, 80)}")`);
+  const ruleText = await page.locator('#by-rule').innerText();
+  check(!/dprk/.test(ruleText), 'rule names keep DPRK in capitals');
   await checkAccessible('dashboard');
   await shot('06-dashboard');
+
+  step('a screener sees only what a screener can use');
+  await page.locator('#logout').click();
+  await page.locator('#api-key').waitFor();
+  await signIn(keys.screener, 'screener');
+  check(await page.locator('nav[aria-label="Main"] a', { hasText: 'Screening' }).isVisible(), 'the screener sees Screening');
+  check(!(await page.locator('nav[aria-label="Main"] a', { hasText: 'Cases' }).isVisible()), 'the screener sees no Cases link');
+  check(!(await page.locator('nav[aria-label="Main"] a', { hasText: 'Dashboard' }).isVisible()), 'the screener sees no Dashboard link');
 } catch (e) {
   failures.push(`step "${steps[steps.length - 1]}" failed: ${e.message.split('\n')[0]}`);
   try { await shot('99-failure'); } catch { /* the page may be gone */ }

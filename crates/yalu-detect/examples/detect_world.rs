@@ -36,7 +36,15 @@ fn main() {
     let dir = PathBuf::from(arg("--dir").unwrap_or_else(|| format!("target/sim-{workers}-{seed}")));
     if !dir.join("persons.csv").is_file() {
         let t = Instant::now();
-        let stats = write_world(&dir, &SimOptions { workers, seed }).expect("simulate");
+        let stats = write_world(
+            &dir,
+            &SimOptions {
+                workers,
+                seed,
+                difficulty: 1,
+            },
+        )
+        .expect("simulate");
         println!("simulated {stats:?} in {:.1} s", t.elapsed().as_secs_f64());
     }
     let t = Instant::now();

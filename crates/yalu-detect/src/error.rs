@@ -17,6 +17,10 @@ pub enum DetectError {
     /// A rejected row under `--strict`.
     #[error("rejected row (strict mode): {0}")]
     Rejected(Rejection),
+    /// `--explain` named an id that is neither a person record nor an
+    /// organisation of the data set.
+    #[error("no person record or organisation has the id {id:?}")]
+    UnknownSubject { id: String },
     /// The rule file is not valid.
     #[error("rule file {origin}: {reason}")]
     Rules { origin: String, reason: String },

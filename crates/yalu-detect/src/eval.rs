@@ -14,6 +14,14 @@
 //!
 //! Per rule: recall = planted patterns found / planted; precision = alerts
 //! that find at least one planted pattern of their rule / alerts.
+//!
+//! Person resolution ([`evaluate_resolution`]) is scored against the
+//! `same_person` lines: every record they do not join to another is a
+//! person of its own. Pairwise precision = record pairs resolved into one
+//! person that are truly one / pairs resolved into one; recall = truly-one
+//! pairs resolved into one / truly-one pairs. A true person is *split*
+//! when its records end up in more than one resolved person, and *merged*
+//! when its resolved person also holds records of another true person.
 
 use crate::alert::Alert;
 use crate::error::DetectError;
@@ -76,36 +84,190 @@ pub struct RuleScore {
     pub correct: usize,
     pub precision: Option<f64>,
     pub recall: Option<f64>,
-    /// Planted patterns no alert found (first 20).
+    /// Planted patterns no alert found (first 20), `id: note`.
     pub missed: Vec<String>,
     /// Alerts that found nothing planted (first 20 ids).
     pub unexpected: Vec<String>,
 }
 
+/// Person resolution against the `same_person` lines.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResolutionScore {
+    pub records: usize,
+    pub true_persons: usize,
+    /// True persons of two or more records.
+    pub multi_record_persons: usize,
+    pub resolved_persons: usize,
+    /// Record pairs that are one person, resolved into one, and both.
+    pub true_pairs: usize,
+    pub resolved_pairs: usize,
+    pub correct_pairs: usize,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    /// True persons split over several resolved persons, and their share
+    /// of the true persons of two or more records.
+    pub split: usize,
+    pub split_share: Option<f64>,
+    /// True persons resolved together with another true person, and their
+    /// share of all true persons.
+    pub merged: usize,
+    pub merged_share: Option<f64>,
+    /// First 20 of each: the record ids concerned.
+    pub split_examples: Vec<String>,
+    pub merged_examples: Vec<String>,
+    /// Ids in `same_person` lines that no record of the data set has.
+    pub unknown_ids: usize,
+}
+
+/// Scores a resolution against the `same_person` lines of `truth`.
+pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> ResolutionScore {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut resolved: Vec<usize> = Vec::new();
+    for (pi, p) in res.persons.iter().enumerate() {
+        for id in &p.record_ids {
+            index.insert(id.as_str(), resolved.len());
+            resolved.push(pi);
+        }
+    }
+    let n = resolved.len();
+    // true persons: union of the same_person lines
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut unknown = 0;
+    for l in &truth.lines {
+        if let TruthLine::SamePerson { ids } = l {
+            let known: Vec<usize> = ids
+                .iter()
+                .filter_map(|i| {
+                    let r = index.get(i.as_str()).copied();
+                    unknown += usize::from(r.is_none());
+                    r
+                })
+                .collect();
+            for w in known.windows(2) {
+                let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    }
+    let true_of: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let pairs = |k: usize| k * k.saturating_sub(1) / 2;
+    let mut true_size: HashMap<usize, usize> = HashMap::new();
+    let mut res_size: HashMap<usize, usize> = HashMap::new();
+    let mut both: HashMap<(usize, usize), usize> = HashMap::new();
+    for i in 0..n {
+        *true_size.entry(true_of[i]).or_default() += 1;
+        *res_size.entry(resolved[i]).or_default() += 1;
+        *both.entry((true_of[i], resolved[i])).or_default() += 1;
+    }
+    let mut score = ResolutionScore {
+        records: n,
+        true_persons: true_size.len(),
+        multi_record_persons: true_size.values().filter(|k| **k > 1).count(),
+        resolved_persons: res_size.len(),
+        true_pairs: true_size.values().map(|k| pairs(*k)).sum(),
+        resolved_pairs: res_size.values().map(|k| pairs(*k)).sum(),
+        correct_pairs: both.values().map(|k| pairs(*k)).sum(),
+        unknown_ids: unknown,
+        ..Default::default()
+    };
+    let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+    score.precision = ratio(score.correct_pairs, score.resolved_pairs);
+    score.recall = ratio(score.correct_pairs, score.true_pairs);
+    score.f1 = match (score.precision, score.recall) {
+        (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
+        _ => None,
+    };
+    // per true person: resolved persons it spans; per resolved person: true persons
+    let mut spans: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+    let mut holds: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+    for &(t, r) in both.keys() {
+        spans.entry(t).or_default().insert(r);
+        holds.entry(r).or_default().insert(t);
+    }
+    let mut members: HashMap<usize, Vec<&str>> = HashMap::new();
+    for (id, &i) in &index {
+        members.entry(true_of[i]).or_default().push(id);
+    }
+    let ids_of = |t: usize| -> String {
+        let mut ids = members[&t].clone();
+        ids.sort_unstable();
+        ids.join("+")
+    };
+    let mut split: Vec<usize> = spans
+        .iter()
+        .filter(|(_, r)| r.len() > 1)
+        .map(|(t, _)| *t)
+        .collect();
+    split.sort_unstable();
+    let mut merged: Vec<usize> = spans
+        .iter()
+        .filter(|(_, rs)| rs.iter().any(|r| holds[r].len() > 1))
+        .map(|(t, _)| *t)
+        .collect();
+    merged.sort_unstable();
+    score.split = split.len();
+    score.merged = merged.len();
+    score.split_share = ratio(score.split, score.multi_record_persons);
+    score.merged_share = ratio(score.merged, score.true_persons);
+    score.split_examples = split.iter().take(20).map(|t| ids_of(*t)).collect();
+    // a merge is shown once per resolved person, with every record in it
+    let mut shown: BTreeSet<usize> = BTreeSet::new();
+    for t in &merged {
+        for r in &spans[t] {
+            if holds[r].len() > 1 && shown.len() < 20 && shown.insert(*r) {
+                score
+                    .merged_examples
+                    .push(res.persons[*r].record_ids.join("+"));
+            }
+        }
+    }
+    score
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
     pub rules: Vec<RuleScore>,
+    /// Person resolution, when scored (see [`evaluate_resolution`]).
+    pub resolution: Option<ResolutionScore>,
     pub negatives: usize,
-    /// `negative id: alert id (rule)`.
+    /// `negative id: alert id (rule)`, one per negative and alert.
     pub negatives_alerted: Vec<String>,
+    /// Distinct negatives named by at least one alert.
+    pub negatives_alerted_distinct: usize,
+    /// Those negatives counted by their truth note (what they are).
+    pub negatives_alerted_by_note: std::collections::BTreeMap<String, usize>,
 }
 
 pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
-    let mut by_rule: HashMap<&str, Vec<(&str, BTreeSet<&str>)>> = HashMap::new();
+    type Planted<'t> = (&'t str, BTreeSet<&'t str>, &'t str);
+    let mut by_rule: HashMap<&str, Vec<Planted>> = HashMap::new();
     let mut negatives: BTreeSet<&str> = BTreeSet::new();
+    let mut notes: HashMap<&str, &str> = HashMap::new();
     for l in &truth.lines {
         match l {
             TruthLine::Pattern {
                 pattern_id,
                 rule,
                 key_ids,
-                ..
+                note,
             } => by_rule.entry(rule.as_str()).or_default().push((
                 pattern_id.as_str(),
                 key_ids.iter().map(String::as_str).collect(),
+                note.as_str(),
             )),
-            TruthLine::Negative { id, .. } => {
+            TruthLine::Negative { id, note } => {
                 negatives.insert(id.as_str());
+                notes.insert(id.as_str(), note.as_str());
             }
             TruthLine::SamePerson { .. } => {}
         }
@@ -126,7 +288,7 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
         };
         // patterns by key id, so each alert only looks at its candidates
         let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, (_, keys)) in patterns.iter().enumerate() {
+        for (i, (_, keys, _)) in patterns.iter().enumerate() {
             if let Some(k) = keys.iter().next() {
                 by_key.entry(k).or_default().push(i);
             }
@@ -156,20 +318,29 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
             .zip(&found)
             .filter(|(_, f)| !**f)
             .take(20)
-            .map(|(p, _)| p.0.to_string())
+            .map(|(p, _)| format!("{}: {}", p.0, p.2))
             .collect();
         score.precision = (score.alerts > 0).then(|| score.correct as f64 / score.alerts as f64);
         score.recall = (score.planted > 0).then(|| score.found as f64 / score.planted as f64);
         report.rules.push(score);
     }
+    let mut distinct: BTreeSet<&str> = BTreeSet::new();
     for a in alerts {
         for s in &a.subject_ids {
             if negatives.contains(s.as_str()) {
+                distinct.insert(s.as_str());
                 report
                     .negatives_alerted
                     .push(format!("{s}: {} ({})", a.alert_id, a.rule));
             }
         }
+    }
+    report.negatives_alerted_distinct = distinct.len();
+    for n in distinct {
+        *report
+            .negatives_alerted_by_note
+            .entry(notes[n].to_string())
+            .or_default() += 1;
     }
     report
 }

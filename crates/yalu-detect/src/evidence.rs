@@ -142,10 +142,7 @@ impl<'a> EvidenceBuilder<'a> {
             for &i in &self.docs_of[rp] {
                 let doc = &d.documents[i as usize];
                 let Some(start) = doc.start() else { continue };
-                let mut detail = match doc.category {
-                    Some(c) => format!("{} {}", c.as_str(), doc.kind.as_str().replace('_', " ")),
-                    None => doc.kind.as_str().replace('_', " "),
-                };
+                let mut detail = doc.label();
                 if let Some(s) = doc.sponsor {
                     detail.push_str(&format!(", sponsor {}", self.org_name(s)));
                 }

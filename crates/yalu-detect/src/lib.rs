@@ -5,7 +5,7 @@
 //!
 //! ## Tutorial
 //!
-//! A data set is a folder in the event data format (`shared/spec/events.md`):
+//! A data set is a folder in the event data format (`docs/events.md` in the repository):
 //! `persons`, `documents`, `crossings`, `placements`, `organizations`,
 //! `relations`, `payments`, each as CSV or JSON lines. Detection has four
 //! steps, each usable alone:
@@ -55,6 +55,8 @@ pub mod day;
 pub mod error;
 pub mod eval;
 pub mod evidence;
+pub mod explain;
+pub mod labour;
 pub mod read;
 pub mod records;
 pub mod resolve;
@@ -64,6 +66,8 @@ pub mod sim;
 
 pub use alert::Alert;
 pub use error::DetectError;
+pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
+pub use labour::{LabourEvidence, LabourSign};
 pub use ruleset::{RuleSet, Severity};
 
 use read::{Loaded, ReadOptions, Rejection};

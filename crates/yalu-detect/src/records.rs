@@ -1,4 +1,4 @@
-//! The records of the event data format (`shared/spec/events.md`), typed.
+//! The records of the event data format (`docs/events.md` in the repository), typed.
 //!
 //! References between records are resolved at read time into indices
 //! ([`PersonIx`], [`OrgIx`], ...) into the vectors of [`DataSet`]; the input
@@ -86,6 +86,21 @@ text_enum!(
         AddressShared = "address_shared", Other = "other",
     }
 );
+impl RelationKind {
+    /// The relation read from its `to` side, ready for "X is ... Y":
+    /// `owned by`, `directed by`, `represented by` ...
+    pub fn passive(self) -> &'static str {
+        match self {
+            RelationKind::Owns => "owned by",
+            RelationKind::Directs => "directed by",
+            RelationKind::Represents => "represented by",
+            RelationKind::Family => "related by family to",
+            RelationKind::AddressShared => "at the same address as",
+            RelationKind::Other => "linked to",
+        }
+    }
+}
+
 text_enum!(
     /// `payments.channel`.
     Channel { Bank = "bank", Cash = "cash", Mobile = "mobile", Crypto = "crypto", Other = "other" }
@@ -121,6 +136,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// The document as a reader says it: the category before the kind
+    /// (`intern visa`, `student residence permit`), without repeating a
+    /// word the kind already has (`work permit`, never `work work permit`).
+    pub fn label(&self) -> String {
+        let kind = self.kind.as_str().replace('_', " ");
+        match self.category {
+            Some(c) if !kind.split(' ').any(|w| w == c.as_str()) => {
+                format!("{} {kind}", c.as_str())
+            }
+            _ => kind,
+        }
+    }
+
     /// First day of validity: `valid_from`, else `issued_on`.
     pub fn start(&self) -> Option<Day> {
         self.valid_from.or(self.issued_on)
@@ -235,5 +263,53 @@ impl DataSet {
             .flatten();
         let y = self.payments.iter().map(|p| p.day);
         c.chain(p).chain(y).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: DocKind, category: Option<Category>) -> Document {
+        Document {
+            id: "d1".into(),
+            person: 0,
+            kind,
+            category,
+            issuing_country: None,
+            number: None,
+            sponsor: None,
+            issued_on: None,
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+
+    #[test]
+    fn document_labels_never_repeat_a_word() {
+        assert_eq!(
+            doc(DocKind::WorkPermit, Some(Category::Work)).label(),
+            "work permit"
+        );
+        assert_eq!(
+            doc(DocKind::Visa, Some(Category::Work)).label(),
+            "work visa"
+        );
+        assert_eq!(
+            doc(DocKind::Visa, Some(Category::Intern)).label(),
+            "intern visa"
+        );
+        assert_eq!(
+            doc(DocKind::ResidencePermit, Some(Category::Student)).label(),
+            "student residence permit"
+        );
+        assert_eq!(doc(DocKind::Passport, None).label(), "passport");
+        for kind in DocKind::ALL {
+            for cat in Category::ALL {
+                let label = doc(*kind, Some(*cat)).label();
+                let words: Vec<&str> = label.split(' ').collect();
+                assert!(words.windows(2).all(|w| w[0] != w[1]), "{label}");
+            }
+        }
     }
 }

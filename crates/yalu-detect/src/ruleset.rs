@@ -90,6 +90,17 @@ pub struct General {
     /// The day up to which an open placement ("still working") counts;
     /// empty string = the latest event day in the data.
     pub as_of: String,
+    /// Evidence of labour (see `labour`): documents of these categories
+    /// are work-type (any `work_permit` is too).
+    pub work_type_categories: Vec<Category>,
+    /// Evidence of labour: a document sponsored by an organisation of one
+    /// of these kinds, whatever its category; a payment to the person
+    /// from one of these kinds (or from a client or agency of any
+    /// placement) counts as wages.
+    pub employer_kinds: Vec<crate::records::OrgKind>,
+    /// Evidence of labour: a co-traveller of the same `group_ref` entry
+    /// starts a placement at most this many days after it.
+    pub group_to_site_days: i32,
 }
 
 /// How person records are resolved into persons (see `resolve`).

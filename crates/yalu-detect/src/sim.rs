@@ -5,40 +5,52 @@
 //! and a small sanctions list in FtM JSON lines (`list/entities.ftm.json`).
 //! The same seed writes the same files.
 //!
-//! The world follows 2017-2019 reporting from Dandong (2016-2020 timeline):
+//! The world follows 2017-2019 reporting from Dandong (2016-2020 timeline).
+//! The simulator never reads the rule file: sizes, gaps, stays and shares
+//! come from distributions of its own, wide enough to fall on both sides
+//! of the rules' limits, and the truth is what happened in the world (a bus
+//! that went to one site is a group crossing to a site, whatever its size).
 //!
 //! * **Intern crews** (about 60 % of the workers): trading houses turned
-//!   staffing agencies in Dandong send 3-5 batches of 17-30 workers, 15-28
-//!   days apart, each crossing at Dandong as one bus (`group_ref`) and
+//!   staffing agencies in Dandong send 2-6 buses of 8-40 workers, 7-50
+//!   days apart, each crossing at Dandong as one group (`group_ref`) and
 //!   starting at a textile or seafood plant in Dandong, Shenyang or Dalian
 //!   within a week. Workers hold one-month intern visas, renewed by leaving
-//!   after 24-29 days and coming back 2-6 days later on a new one. Half the
-//!   agencies bring their crews home in mid-2019; the other half keep them
-//!   on past the deadline, sending them out in the weeks before
-//!   2019-12-22 and back 10-40 days after it.
-//! * **Restaurant teams** (about 15 %): 6-9 waitresses on five-year
-//!   entertainer visas; the whole team is swapped for a new one that
-//!   starts 5-40 days after the old one leaves, and the new team stays past
-//!   the deadline.
-//! * **Construction crews on work permits** (about 13 %): 6-9 workers per
-//!   site; half of the permits were issued after 2017-09-11. Some sites pay
-//!   the crew's wages each month to the agency instead of the workers.
-//! * **Status switches** (about 7 %): textile workers whose work permits
-//!   end in 2018 and who stay at the same plant on trainee visas.
+//!   after 18-34 days and coming back 1-12 days later on a new one. Every
+//!   other house brings its crews home in mid-2019; the others keep them on
+//!   past the deadline, sending them out 5-45 days before 2019-12-22 and
+//!   back 7-90 days after it.
+//! * **Restaurant teams** (about 15 %): 3-11 waitresses on five-year
+//!   entertainer visas; the whole team is swapped for a new one that starts
+//!   3-90 days after the old one leaves, and stays past the deadline.
+//! * **Construction crews on work permits** (about 13 %): 4-15 workers per
+//!   site; every other crew's permits were issued after 2017-09-11. Some
+//!   sites pay 30-100 % of the crew's wages to the agency instead.
+//! * **Status switches** (about 7 %): textile crews of 3-13 whose work
+//!   permits end in 2018 and who stay at the same plant on trainee visas
+//!   starting 1-60 days later.
 //! * Front companies: some restaurants and sites are directed by DPRK
 //!   officials, and some plants are owned by a listed trading house.
 //! * Second records: some workers appear again as Chinese nationals with
 //!   the same passport (an agency roster), others under a new passport
 //!   with a different spelling of their name.
 //!
-//! Negatives that no alert may name: Chinese workers and agencies
-//! (including ethnic Koreans with Korean names, some the exact namesakes,
-//! born the same day, of DPRK workers; namesakes are only drawn for workers
-//! without a Chinese-identity record, since the policy of joining records
-//! by birth date and name cannot tell such a namesake from that record), South Korean (`kr`) nationals on
-//! work and business visas who travel home every month, other foreign
-//! workers on work permits who travel often, DPRK students, and DPRK
-//! officials who do not work.
+//! Negatives that no alert may name, at every difficulty: Chinese workers
+//! and agencies (including ethnic Koreans with Korean names, some the exact
+//! namesakes, born the same day, of DPRK workers without a Chinese-identity
+//! record), South Korean (`kr`) nationals and other foreign workers on work
+//! permits who travel home every month, and lawful DPRK travellers:
+//! officials, consular staff and students who go home over the deadline,
+//! trade representatives on short business trips.
+//!
+//! From [`SimOptions::difficulty`] 1, near misses and hard cases: DPRK
+//! delegations of ten and more that go to no work site; Chinese agencies
+//! with a 5-40 % DPRK minority on pre-2375 permits that expired before the
+//! deadline; rent, supplier and tax payments by employers of DPRK crews;
+//! DPRK namesakes of workers born years apart; a worker's record in Hangul
+//! only; and a Chinese citizen with the name and birth date of a worker's
+//! Chinese-identity record, which resolution cannot tell from it (the
+//! evaluation counts the merge).
 
 use crate::day::Day;
 use crate::error::DetectError;
@@ -56,6 +68,12 @@ pub const LIST_DIR: &str = "list";
 pub struct SimOptions {
     pub workers: usize,
     pub seed: u64,
+    /// 0: the workers and the plain negatives (foreign workers, DPRK
+    /// officials and students who travel lawfully). 1: also near misses
+    /// (lawful DPRK delegations of ten and more, mixed agencies with
+    /// pre-2017 DPRK permit holders, employers' rent, supplier and tax
+    /// payments) and hard resolution cases. 2: twice as many of each.
+    pub difficulty: u8,
 }
 
 /// What was written.
@@ -547,6 +565,9 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let mut listed: Vec<serde_json::Value> = Vec::new();
     let mut dprk_worker_names: Vec<(String, String, Day)> = Vec::new(); // (north name, south name, dob) for namesakes
     let mut officials: Vec<String> = Vec::new();
+    // (client, monthly wage bill, first day, last day) of construction crews
+    let mut crew_clients: Vec<(String, u32, Day, Day)> = Vec::new();
+    let hard = opts.difficulty as usize;
 
     // ---- DPRK officials (who do not work); some direct companies later
     let n_officials = (n / 100).max(3);
@@ -585,8 +606,12 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         let house_word = *w.rng.pick(HOUSE_WORDS);
         let agency_name = format!("Dandong {house_word} Trading Co., Ltd. {house_no}");
         let agency = w.org(&agency_name, "", "trading_house", "Dandong", "other")?;
-        let churn = w.rng.chance(0.5);
-        let listed_house = house_no % 7 == 3;
+        // houses alternate: crews kept on past the deadline, or brought home
+        let churn = house_no % 2 == 1;
+        // how long before the deadline the crews go home, and when they come back
+        let churn_out = w.rng.range(5, 45) as i32;
+        let churn_back = w.rng.range(7, 90) as i32;
+        let listed_house = house_no % 7 == 1;
         if listed_house {
             listed.push(serde_json::json!({
                 "id": format!("sim-listed-{house_no}"),
@@ -601,15 +626,17 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 format!("listed trading house {agency_name}"),
             );
         }
-        let batches = w.rng.range(3, 5) as usize;
+        let batches = w.rng.range(2, 6) as usize;
         let mut start = d(2017, 1, 10).plus(w.rng.range(0, 520) as i32);
         let mut batch_ids = Vec::new();
+        let mut batch_sizes: Vec<String> = Vec::new();
+        let first_start = start;
         let mut first_worker = String::new();
         for b in 0..batches {
             if b > 0 {
-                start = start.plus(w.rng.range(15, 28) as i32);
+                start = start.plus(w.rng.range(7, 50) as i32);
             }
-            let size = w.rng.range(17, 30) as usize;
+            let size = w.rng.range(8, 40) as usize;
             let city = *w.rng.pick(CITIES);
             let sector = if w.rng.chance(0.5) {
                 "textile"
@@ -672,6 +699,25 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 } else {
                     None
                 };
+                // the same person in Hangul only, under a new passport
+                if hard > 0 && w.rng.chance(0.02 * hard as f64) {
+                    let id4 = w.new_person_id();
+                    let p4 = w.passport();
+                    let dob_s = dob.to_string();
+                    w.person([
+                        &id4,
+                        &name.hangul,
+                        &name.south,
+                        &dob_s,
+                        gender,
+                        "Korea, North",
+                        &p4,
+                        "dormitory register",
+                    ])?;
+                    w.truth.push(TruthLine::SamePerson {
+                        ids: vec![id.clone(), id4],
+                    });
+                }
                 // the same passport on a Chinese identity
                 if w.rng.chance(0.03) {
                     let id3 = w.new_person_id();
@@ -695,6 +741,16 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                         &[&id],
                         format!("{id} also recorded as Chinese ({id3})"),
                     );
+                    // a real Chinese citizen of the same name, born the same day
+                    if hard > 0 && w.rng.chance(0.25) {
+                        let idn = w.new_person_id();
+                        let hukou = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
+                        w.person([&idn, &name3, "", &dob_s, gender, "CN", &hukou, "hukou"])?;
+                        w.negative(
+                            &idn,
+                            "Chinese namesake, born the same day, of a worker's Chinese identity",
+                        );
+                    }
                 } else {
                     // candidates for Chinese namesakes: not a worker who also has a Chinese
                     // record, which a namesake born the same day could not be told from
@@ -707,16 +763,16 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 let mut churned = false;
                 let end;
                 loop {
-                    let mut x = t.plus(w.rng.range(24, 29) as i32);
+                    let mut x = t.plus(w.rng.range(18, 34) as i32);
                     if !churn && x >= planned_end {
                         end = Some(x);
                         w.cross(&id, "", "exit", "Dandong", x, "")?;
                         break;
                     }
-                    let mut back = x.plus(w.rng.range(2, 6) as i32);
-                    if churn && !churned && x >= deadline.plus(-25) {
-                        x = x.min(deadline.plus(-3)).max(t.plus(1));
-                        back = deadline.plus(w.rng.range(10, 40) as i32);
+                    let mut back = x.plus(w.rng.range(1, 12) as i32);
+                    if churn && !churned && x >= deadline.plus(-churn_out) {
+                        x = x.min(deadline.plus(-1)).max(t.plus(1));
+                        back = deadline.plus(churn_back);
                         churned = true;
                     }
                     if churn && back > world_end.plus(-20) {
@@ -755,7 +811,9 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     w.pattern(
                         "DEADLINE_CHURN",
                         &[&id],
-                        format!("{id} out and back around the deadline"),
+                        format!(
+                            "{id} out {churn_out} days or less before the deadline, back {churn_back} days after it"
+                        ),
                     );
                 }
             }
@@ -765,6 +823,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 format!("bus {group} of {size} to {client_name}"),
             );
             batch_ids.push(batch_first.clone());
+            batch_sizes.push(size.to_string());
             if first_worker.is_empty() {
                 first_worker = batch_first;
             }
@@ -772,7 +831,11 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         w.pattern(
             "STAGGERED_DISPATCH",
             &[&agency],
-            format!("{agency_name}: {batches} batches"),
+            format!(
+                "{agency_name}: {batches} batches of {} over {} days",
+                batch_sizes.join(", "),
+                start.since(first_start)
+            ),
         );
         w.pattern(
             "AGENCY_DPRK_CONCENTRATION",
@@ -820,13 +883,17 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             }
             let a_start = d(2016, 3, 1).plus(w.rng.range(0, 300) as i32);
             let rotation = d(2018, 3, 1).plus(w.rng.range(0, 460) as i32);
-            let b_start = rotation.plus(w.rng.range(5, 40) as i32);
+            let b_start = rotation.plus(w.rng.range(3, 90) as i32);
             let mut first_new = String::new();
             for team in 0..2 {
-                let size = w.rng.range(6, 9);
+                let size = w.rng.range(3, 12);
                 let group = format!("TEAM-{rest_no}-{team}");
+                let mut team_first = String::new();
                 for _ in 0..size {
                     let (id, _, _, _) = w.dprk_person("F", "restaurant staff list")?;
+                    if team_first.is_empty() {
+                        team_first = id.clone();
+                    }
                     staff += 1;
                     agency_workers += 1;
                     let (start, end) = if team == 0 {
@@ -874,20 +941,34 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                         }
                     }
                 }
+                w.pattern(
+                    "GROUP_CROSSING_TO_SITE",
+                    &[&client, &team_first],
+                    format!("team {group} of {size} to {rname}"),
+                );
             }
             w.pattern(
                 "TEAM_ROTATION",
                 &[&client, &first_new],
-                format!("{rname} swapped its team around {rotation}"),
+                format!(
+                    "{rname} swapped its team around {rotation}, the new one starting {} days later",
+                    b_start.since(rotation)
+                ),
             );
         }
-        if agency_workers >= 10 {
+        if agency_workers > 0 {
             w.pattern(
                 "AGENCY_DPRK_CONCENTRATION",
                 &[&agency],
                 "restaurant supplier".into(),
             );
         }
+        // its crews went out on different dates: a dispatch split into batches
+        w.pattern(
+            "STAGGERED_DISPATCH",
+            &[&agency],
+            format!("restaurant supplier {agency}: {agency_workers} workers in crews sent on different dates"),
+        );
     }
 
     // ---- construction crews on work permits, some paid to the agency
@@ -904,10 +985,11 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             "construction",
         )?;
         let crews = w.rng.range(2, 5);
-        let after = w.rng.chance(0.5);
         let mut agency_workers = 0;
         for _ in 0..crews {
             crew_no += 1;
+            // crews alternate: permits issued before UNSCR 2375, then after it
+            let after = crew_no % 2 == 0;
             let city = *w.rng.pick(&["Shenyang", "Dalian"]);
             let cname = format!(
                 "{city} {} Construction Engineering {crew_no}",
@@ -915,6 +997,9 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             );
             let client = w.org(&cname, "", "employer", city, "construction")?;
             let sweep = crew_no % 3 == 0;
+            // the share of the wages the client pays to the agency (the rest
+            // reaches the workers in cash)
+            let sweep_share = w.rng.range(30, 100) as u32;
             if crew_no % 7 == 2 && official_cursor < officials.len() {
                 let o = officials[official_cursor].clone();
                 official_cursor += 1;
@@ -941,11 +1026,15 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     d(2019, 1, 1).plus(w.rng.range(0, 150) as i32),
                 )
             };
-            let size = w.rng.range(6, 9);
+            let size = w.rng.range(4, 16);
             let group = format!("CREW-{crew_no}");
+            let mut crew_first = String::new();
             let mut workers = Vec::new();
             for _ in 0..size {
                 let (id, name, dob, passport) = w.dprk_person("M", "labour bureau")?;
+                if crew_first.is_empty() {
+                    crew_first = id.clone();
+                }
                 builders += 1;
                 agency_workers += 1;
                 if w.rng.chance(0.03) {
@@ -961,6 +1050,9 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                         &passport,
                         "site roster",
                     ])?;
+                    w.truth.push(TruthLine::SamePerson {
+                        ids: vec![id.clone(), id3.clone()],
+                    });
                     w.pattern(
                         "NATIONALITY_CONFLICT",
                         &[&id],
@@ -1001,6 +1093,12 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 }
                 workers.push((id, wage));
             }
+            crew_clients.push((
+                client.clone(),
+                workers.iter().map(|(_, wg)| *wg).sum(),
+                start,
+                end,
+            ));
             // monthly wages, paid on the 10th for the month before
             let mut m = start.month_start();
             let mut months = 0;
@@ -1015,7 +1113,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 let label = m.month_label();
                 if sweep {
                     let total: u32 = workers.iter().map(|(_, wg)| *wg).sum();
-                    let amount = total * w.rng.range(80, 100) as u32 / 100;
+                    let amount = total * sweep_share / 100;
                     w.pay(
                         &client,
                         &agency,
@@ -1031,21 +1129,32 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 }
                 m = next;
             }
+            w.pattern(
+                "GROUP_CROSSING_TO_SITE",
+                &[&client, &crew_first],
+                format!("crew {group} of {size} to {cname}"),
+            );
             if sweep && months > 0 {
                 w.pattern(
                     "BULK_WAGE_SINGLE_PAYEE",
                     &[&client, &agency],
-                    format!("{cname} pays the crew's wages to {agency}"),
+                    format!("{cname} pays {sweep_share} % of the crew's wages to {agency}"),
                 );
             }
         }
-        if agency_workers >= 10 {
+        if agency_workers > 0 {
             w.pattern(
                 "AGENCY_DPRK_CONCENTRATION",
                 &[&agency],
                 "construction supplier".into(),
             );
         }
+        // its crews went out on different dates: a dispatch split into batches
+        w.pattern(
+            "STAGGERED_DISPATCH",
+            &[&agency],
+            format!("construction supplier {agency}: {agency_workers} workers in crews sent on different dates"),
+        );
     }
 
     // ---- status switch: work permit ends, trainee visa at the same plant
@@ -1074,13 +1183,17 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             let issued = d(2015, 6, 1).plus(w.rng.range(0, 360) as i32);
             let until = d(2018, 1, 1).plus(w.rng.range(0, 240) as i32);
             let end = until.plus(w.rng.range(120, 300) as i32);
-            let size = w.rng.range(5, 8);
+            let size = w.rng.range(3, 14);
+            let mut crew_first = String::new();
             for _ in 0..size {
                 let (id, _, _, _) = w.dprk_person("F", "labour bureau")?;
+                if crew_first.is_empty() {
+                    crew_first = id.clone();
+                }
                 switched += 1;
                 agency_workers += 1;
                 let wp = w.doc(&id, "work_permit", "work", "", &client, issued, until)?;
-                let tv_from = until.plus(w.rng.range(1, 25) as i32);
+                let tv_from = until.plus(w.rng.range(1, 60) as i32);
                 w.doc(
                     &id,
                     "visa",
@@ -1113,7 +1226,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 w.pattern(
                     "STATUS_SWITCH_SAME_EMPLOYER",
                     &[&id, &client],
-                    format!("{id} switched to a trainee visa"),
+                    format!(
+                        "{id} switched to a trainee visa {} days after the permit ended",
+                        tv_from.since(until)
+                    ),
                 );
                 w.pattern(
                     "NONWORK_VISA_EMPLOYMENT",
@@ -1121,14 +1237,25 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                     format!("{id} on a trainee visa at {client}"),
                 );
             }
+            w.pattern(
+                "GROUP_CROSSING_TO_SITE",
+                &[&client, &crew_first],
+                format!("crew SW-{sw_no} of {size} to {cname}"),
+            );
         }
-        if agency_workers >= 10 {
+        if agency_workers > 0 {
             w.pattern(
                 "AGENCY_DPRK_CONCENTRATION",
                 &[&agency],
                 "textile supplier".into(),
             );
         }
+        // its crews went out on different dates: a dispatch split into batches
+        w.pattern(
+            "STAGGERED_DISPATCH",
+            &[&agency],
+            format!("textile supplier {agency}: {agency_workers} workers in crews sent on different dates"),
+        );
     }
 
     // ---- negatives
@@ -1381,6 +1508,294 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             w.cross(&id, &wp, "entry", port, t, "")?;
         }
         w.negative(&id, "foreign worker on a work permit, frequent traveller");
+    }
+
+    // ---- lawful DPRK travellers, at every difficulty: consular staff and
+    // students who go home over the deadline, trade representatives on
+    // short trips; none of them works
+    let consulate = w.org(
+        "Consulate General of the DPRK in Shenyang",
+        "조선민주주의인민공화국 심양총령사관",
+        "government",
+        "Shenyang",
+        "other",
+    )?;
+    let university = w.org(
+        "Liaoning University",
+        "辽宁大学",
+        "other",
+        "Shenyang",
+        "other",
+    )?;
+    let commerce = w.org(
+        "Liaoning Provincial Department of Commerce",
+        "辽宁省商务厅",
+        "government",
+        "Shenyang",
+        "other",
+    )?;
+    for o in [&consulate, &university, &commerce] {
+        w.negative(o, "government body or school");
+    }
+    let lawful = (n * 2 / 100).max(3) * (1 + hard);
+    for k in 0..lawful {
+        let kind = k % 3;
+        let gender = *w.rng.pick(&["F", "M"]);
+        let source = [
+            "consular register",
+            "university register",
+            "trade mission register",
+        ][kind];
+        let (id, _, _, _) = w.dprk_person(gender, source)?;
+        let port = *w.rng.pick(&["Dandong", "Shenyang", "Dalian"]);
+        if kind < 2 {
+            let (cat, sponsor, from) = if kind == 0 {
+                (
+                    "official",
+                    &consulate,
+                    d(2016, 6, 1).plus(w.rng.range(0, 700) as i32),
+                )
+            } else {
+                (
+                    "student",
+                    &university,
+                    d(w.rng.range(2016, 2018) as i32, 8, 20),
+                )
+            };
+            let v = w.doc(&id, "visa", cat, "", sponsor, from, from.plus(4 * 365))?;
+            if kind == 0 && w.rng.chance(0.3) {
+                w.relation(&id, &consulate, "represents", from)?;
+            }
+            let arrived = from.plus(w.rng.range(1, 10) as i32);
+            w.cross(&id, &v, "entry", port, arrived, "")?;
+            // home over the new year
+            let out = deadline.plus(-(w.rng.range(0, 40) as i32));
+            let back = deadline.plus(w.rng.range(5, 80) as i32);
+            w.cross(&id, &v, "exit", port, out, "")?;
+            w.cross(&id, &v, "entry", port, back, "")?;
+            w.negative(
+                &id,
+                if kind == 0 {
+                    "DPRK consular staff home over the deadline, no work"
+                } else {
+                    "DPRK student home for the winter break, no work"
+                },
+            );
+        } else {
+            let sponsor = if w.rng.chance(0.5) {
+                commerce.clone()
+            } else {
+                String::new()
+            };
+            let mut t = d(2018, 1, 1).plus(w.rng.range(0, 400) as i32);
+            let v = w.doc(
+                &id,
+                "visa",
+                "business",
+                "",
+                &sponsor,
+                t.plus(-5),
+                d(2021, 6, 30),
+            )?;
+            w.cross(&id, &v, "entry", port, t, "")?;
+            while t < d(2020, 3, 1) {
+                let x = t.plus(w.rng.range(5, 40) as i32);
+                let back = x.plus(w.rng.range(2, 25) as i32);
+                w.cross(&id, &v, "exit", port, x, "")?;
+                w.cross(&id, &v, "entry", port, back, "")?;
+                t = back;
+            }
+            w.negative(&id, "DPRK trade representative on short trips, no work");
+        }
+    }
+
+    // ---- near misses (difficulty 1 and more)
+    // DPRK delegations of ten and more that cross together and go to no work site
+    for g in 0..hard * (n / 250).max(1) {
+        let size = w.rng.range(10, 30);
+        let group = format!("DELEG-{g}");
+        let day = d(2017, 3, 1).plus(w.rng.range(0, 1000) as i32);
+        let stay = w.rng.range(3, 20) as i32;
+        let cat = *w.rng.pick(&["official", "tourist"]);
+        for _ in 0..size {
+            let (id, _, _, _) = w.dprk_person("M", "delegation list")?;
+            let v = w.doc(&id, "visa", cat, "", "", day.plus(-10), day.plus(30))?;
+            w.cross(&id, &v, "entry", "Dandong", day, &group)?;
+            w.cross(&id, &v, "exit", "Dandong", day.plus(stay), &group)?;
+            w.negative(&id, "member of a DPRK delegation, no work");
+        }
+    }
+    // Chinese staffing agencies with a minority of DPRK workers on permits
+    // issued before UNSCR 2375 that expired before the deadline; the DPRK
+    // workers cross as one group and are spread over several clients
+    for a in 0..hard * (n / 400).max(1) {
+        let agency = w.org(
+            &format!("Liaoning Hengyuan Human Resources Co. {a}"),
+            "",
+            "staffing_agency",
+            "Shenyang",
+            "other",
+        )?;
+        w.negative(&agency, "Chinese agency, DPRK minority on pre-2017 permits");
+        let n_clients = w.rng.range(2, 6);
+        let mut clients: Vec<String> = Vec::new();
+        for c in 0..n_clients {
+            let city = *w.rng.pick(CITIES);
+            let id = w.org(
+                &format!("{city} Xinda Food Co. {a}-{c}"),
+                "",
+                "employer",
+                city,
+                "seafood",
+            )?;
+            w.negative(
+                &id,
+                "client of a mixed agency, DPRK workers on pre-2017 permits",
+            );
+            clients.push(id);
+        }
+        let total = w.rng.range(30, 120) as usize;
+        let share = w.rng.range(5, 40) as usize;
+        let n_dprk = (total * share / 100).max(1);
+        let issued = d(2015, 1, 1).plus(w.rng.range(0, 600) as i32);
+        let until = issued.plus(w.rng.range(400, 900) as i32);
+        let group = format!("MIX-{a}");
+        for k in 0..total {
+            let client = clients[w.rng.range(0, clients.len() as i64 - 1) as usize].clone();
+            if k < n_dprk {
+                let gender = *w.rng.pick(&["F", "M"]);
+                let (id, _, _, _) = w.dprk_person(gender, "agency roster")?;
+                let wp = w.doc(&id, "work_permit", "work", "", &client, issued, until)?;
+                w.cross(&id, &wp, "entry", "Dandong", issued.plus(3), &group)?;
+                let start = issued.plus(w.rng.range(5, 12) as i32);
+                let end = until.plus(-(w.rng.range(0, 30) as i32));
+                w.place(
+                    &id,
+                    &agency,
+                    &client,
+                    "Dalian",
+                    "seafood",
+                    "worker",
+                    start,
+                    Some(end),
+                    2400,
+                )?;
+                w.cross(&id, &wp, "exit", "Dandong", end.plus(2), "")?;
+                w.negative(
+                    &id,
+                    "DPRK worker on a pre-2017 permit that expired before the deadline",
+                );
+            } else {
+                let dob = w.birth();
+                let s = *w.rng.pick(HAN_SURNAMES);
+                let g = *w.rng.pick(HAN_GIVEN);
+                let id = w.new_person_id();
+                let idn = format!("2102{:014}", w.rng.range(0, 99_999_999_999_999));
+                let gender = *w.rng.pick(&["F", "M"]);
+                w.person([
+                    &id,
+                    &format!("{} {}", s.0, g.0),
+                    &format!("{}{}", s.1, g.1),
+                    &dob.to_string(),
+                    gender,
+                    "CN",
+                    &idn,
+                    "agency roster",
+                ])?;
+                let start = d(2015, 1, 1).plus(w.rng.range(0, 1200) as i32);
+                w.place(
+                    &id, &agency, &client, "Dalian", "seafood", "worker", start, None, 3500,
+                )?;
+                w.negative(&id, "Chinese worker of a mixed agency");
+            }
+        }
+    }
+    // DPRK namesakes of workers, born years apart (never the same person)
+    for _ in 0..hard * (n / 100).max(2) {
+        if dprk_worker_names.is_empty() {
+            break;
+        }
+        let k = w.rng.range(0, dprk_worker_names.len() as i64 - 1) as usize;
+        let (north, _, wdob) = dprk_worker_names[k].clone();
+        let years = w.rng.range(3, 20) as i32 * if w.rng.chance(0.5) { 1 } else { -1 };
+        let dob = wdob.plus(years * 365);
+        let id = w.new_person_id();
+        let pass = w.passport();
+        let gender = *w.rng.pick(&["F", "M"]);
+        w.person([
+            &id,
+            &north,
+            "",
+            &dob.to_string(),
+            gender,
+            "KP",
+            &pass,
+            "university register",
+        ])?;
+        let from = d(2018, 8, 20);
+        w.doc(
+            &id,
+            "visa",
+            "student",
+            "",
+            &university,
+            from,
+            from.plus(4 * 365),
+        )?;
+        w.negative(&id, "DPRK namesake of a worker, born years apart");
+    }
+    // employers of DPRK crews also pay rent, suppliers and taxes
+    let landlord = w.org(
+        "Shenyang Huafu Property Management Co.",
+        "",
+        "other",
+        "Shenyang",
+        "other",
+    )?;
+    let supplier = w.org(
+        "Dalian Jinqiao Building Materials Co.",
+        "",
+        "other",
+        "Dalian",
+        "construction",
+    )?;
+    let tax = w.org(
+        "Shenyang Municipal Tax Service",
+        "",
+        "government",
+        "Shenyang",
+        "other",
+    )?;
+    for o in [&landlord, &supplier, &tax] {
+        w.negative(o, "payee of rent, supplies or taxes");
+    }
+    if hard > 0 {
+        for (client, bill, start, end) in crew_clients.clone() {
+            if !w.rng.chance(0.4 * hard as f64) {
+                continue;
+            }
+            let (payee, what) = match w.rng.range(0, 2) {
+                0 => (landlord.clone(), "dormitory rent"),
+                1 => (supplier.clone(), "materials invoice"),
+                _ => (tax.clone(), "tax"),
+            };
+            let share = w.rng.range(10, 150) as u32;
+            let months = w.rng.range(3, 18) as i32;
+            for m in 0..months {
+                let day = start.plus(15 + 30 * m);
+                if day > end {
+                    break;
+                }
+                let label = day.month_label();
+                w.pay(
+                    &client,
+                    &payee,
+                    bill * share / 100,
+                    day,
+                    &format!("{what} {label}"),
+                )?;
+            }
+        }
     }
 
     // decoys on the list: names nobody in the data carries

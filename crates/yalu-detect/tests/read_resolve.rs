@@ -267,10 +267,19 @@ fn swapped_hangul_syllables_or_genders_keep_records_apart() {
     assert_eq!(resolve(&data, &policy).persons.len(), 1);
     let mut loose = policy.clone();
     loose.hangul_must_agree = false;
+    // The matcher alone keeps swapped given-name syllables apart too.
     let data = persons(&[
         "a,O Sun Dok,오순덕,1999-07-14,F,KP,,",
         "b,O Dok Sun,오덕순,1999-07-14,F,KP,,",
     ]);
+    assert_eq!(resolve(&data, &loose).persons.len(), 2);
+    // One romanisation over two different Hangul names: only the Hangul
+    // check keeps them apart.
+    let data = persons(&[
+        "a,O Sun Dok,오순덕,1999-07-14,F,KP,,",
+        "b,O Sun Dok,오순득,1999-07-14,F,KP,,",
+    ]);
+    assert_eq!(resolve(&data, &policy).persons.len(), 2);
     assert_eq!(
         resolve(&data, &loose).persons.len(),
         1,

@@ -178,9 +178,125 @@ fn visa_run_cycle_nationality_parameter() {
             "",
         );
     }
+    // a placement is the evidence of work the rule needs
+    f.place("s1-pl", "s1", "", "c1", "2018-03-05", "2018-12-31");
     assert!(f.alerts("VISA_RUN_CYCLE").is_empty());
     f.rules = Some("[rules.VISA_RUN_CYCLE.params]\nnationalities = []\n".into());
     assert_eq!(f.alerts("VISA_RUN_CYCLE").len(), 1);
+}
+
+/// A DPRK national on a visa of `category` sponsored by `sponsor` who leaves
+/// 10 days before the 2019-12-22 deadline and comes back 20 days after it,
+/// entering first in travel group G1.
+fn deadline_traveller(category: &str, sponsor: &str) -> Fixture {
+    let mut f = Fixture::new();
+    f.row(
+        "organizations",
+        common::ORGS,
+        "e9,Hongda Garment,,employer,CN,,,",
+    )
+    .row(
+        "organizations",
+        common::ORGS,
+        "t9,Kumsong Trading,,trading_house,CN,,,",
+    )
+    .row(
+        "organizations",
+        common::ORGS,
+        "g9,Consulate General,,government,KP,,,",
+    )
+    .row(
+        "organizations",
+        common::ORGS,
+        "u9,Liaoning University,,other,CN,,,",
+    )
+    .row(
+        "organizations",
+        common::ORGS,
+        "b9,Bank of Dandong,,bank,CN,,,",
+    );
+    f.person("w1", "KP")
+        .row(
+            "documents",
+            common::DOCUMENTS,
+            &format!("d1,w1,visa,{category},CN,,{sponsor},2019-01-01,2019-01-01,2021-01-01"),
+        )
+        .cross("e0", "w1", "entry", "2019-06-01", "d1", "G1")
+        .cross("x1", "w1", "exit", "2019-12-12", "d1", "")
+        .cross("e1", "w1", "entry", "2020-01-11", "d1", "");
+    f
+}
+
+#[test]
+fn travel_rules_need_evidence_of_work() {
+    let rule = "DEADLINE_CHURN";
+    // no sign of work: official, student, business and tourist visas, sponsored
+    // by nobody, a government body or a school
+    for (cat, sponsor) in [
+        ("official", "g9"),
+        ("official", ""),
+        ("student", "u9"),
+        ("business", ""),
+        ("business", "g9"),
+        ("tourist", ""),
+    ] {
+        assert!(
+            deadline_traveller(cat, sponsor).alerts(rule).is_empty(),
+            "{cat} sponsored by {sponsor:?}"
+        );
+    }
+    // work-type categories are evidence, and any category sponsored by an
+    // employer or a trading house
+    for (cat, sponsor) in [
+        ("intern", ""),
+        ("trainee", ""),
+        ("technician", ""),
+        ("entertainer", ""),
+        ("work", ""),
+        ("student", "e9"),
+        ("business", "t9"),
+        ("official", "t9"),
+    ] {
+        let a = deadline_traveller(cat, sponsor).alerts(rule);
+        assert_eq!(a.len(), 1, "{cat} sponsored by {sponsor:?}");
+        assert!(a[0].evidence_ids.contains(&"d1".to_string()));
+        assert!(
+            a[0].summary.contains("Evidence of work: "),
+            "{}",
+            a[0].summary
+        );
+    }
+    // wages from an employer are evidence; money from a bank is not
+    let mut f = deadline_traveller("business", "");
+    f.pay("m1", "b9", "w1", 500.0, "2019-03-01");
+    assert!(f.alerts(rule).is_empty());
+    f.pay("m2", "e9", "w1", 2500.0, "2019-03-01");
+    let a = f.alerts(rule);
+    assert_eq!(a.len(), 1);
+    assert!(a[0].evidence_ids.contains(&"m2".to_string()));
+    // a payment from the client of any placement counts as wages
+    let mut f = deadline_traveller("business", "");
+    f.person("w9", "CN")
+        .place("pl9", "w9", "", "c1", "2018-01-01", "")
+        .pay("m3", "c1", "w1", 2500.0, "2019-03-01");
+    assert_eq!(f.alerts(rule).len(), 1);
+
+    // a travel group whose member starts at a work site within 14 days
+    for (start, expected) in [("2019-06-15", 1), ("2019-06-16", 0)] {
+        let mut f = deadline_traveller("business", "");
+        f.person("w2", "KP")
+            .cross("e2", "w2", "entry", "2019-06-01", "", "G1")
+            .place("pl2", "w2", "", "c1", start, "2019-09-30");
+        let a: Vec<_> = f
+            .alerts(rule)
+            .into_iter()
+            .filter(|a| a.subject_ids.contains(&"w1".to_string()))
+            .collect();
+        assert_eq!(a.len(), expected, "co-traveller starts {start}");
+        if expected == 1 {
+            assert!(a[0].evidence_ids.contains(&"e0".to_string()));
+        }
+    }
 }
 
 fn staggered(batches: &[(usize, &str)]) -> Vec<yalu_detect::Alert> {
@@ -481,6 +597,7 @@ fn deadline_churn_edges() {
     let churn = |exit: &str, entry: &str| {
         let mut f = Fixture::new();
         f.person("w1", "KP")
+            .place("pl1", "w1", "a1", "c1", "2019-06-05", "2019-11-01")
             .cross("e0", "w1", "entry", "2019-06-01", "", "")
             .cross("x1", "w1", "exit", exit, "", "")
             .cross("e1", "w1", "entry", entry, "", "");
@@ -535,6 +652,30 @@ fn front_company_link_edges() {
     f.person("w1", "KP")
         .place("pl1", "w1", "a1", "c1", "2018-01-01", "");
     assert_eq!(f.alerts(rule).len(), 1);
+}
+
+#[test]
+fn front_company_link_reads_as_a_sentence() {
+    // Each relation kind is written from the controlled firm's side:
+    // "c1 is owned by a DPRK national (o1)", never "is owns by".
+    for (kind, phrase) in [
+        ("owns", "is owned by a DPRK national (o1)"),
+        ("directs", "is directed by a DPRK national (o1)"),
+        ("represents", "is represented by a DPRK national (o1)"),
+    ] {
+        let mut f = Fixture::new();
+        f.person("o1", "KP").relation("r1", "o1", "c1", kind);
+        f.person("w1", "KP")
+            .place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+        let a = f.alerts("FRONT_COMPANY_LINK");
+        assert_eq!(a.len(), 1, "{kind}");
+        assert!(a[0].summary.contains(phrase), "{kind}: {}", a[0].summary);
+        assert!(
+            !a[0].summary.contains(&format!("is {kind}")),
+            "{}",
+            a[0].summary
+        );
+    }
 }
 
 #[test]

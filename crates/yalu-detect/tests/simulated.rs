@@ -1,15 +1,25 @@
-//! Quality bar on simulated worlds: on several seeds every planted pattern
-//! is found, every alert finds a planted pattern, and no negative is named.
+//! Figures on simulated worlds of increasing difficulty. The simulator
+//! draws sizes, gaps, stays and shares from its own distributions, which
+//! straddle the rules' limits, and decides the truth by what happened in
+//! its world; so recall and precision are measured, not assumed. The bars
+//! below are floors under the figures of `docs/detection.md`; lawful DPRK
+//! travellers must never be alerted.
 
-use yalu_detect::eval::{evaluate, read_truth};
+use std::collections::BTreeSet;
+use yalu_detect::eval::{TruthLine, evaluate, evaluate_resolution, read_truth};
 use yalu_detect::read::ReadOptions;
 use yalu_detect::sim::{LIST_DIR, SimOptions, TRUTH_FILE, write_world};
-use yalu_detect::{RuleSet, run};
+use yalu_detect::{RuleSet, Severity, run};
 use yalu_match::Index;
 
-fn check(seed: u64, workers: usize) {
+fn check(seed: u64, workers: usize, difficulty: u8) {
     let dir = tempfile::tempdir().unwrap();
-    let stats = write_world(dir.path(), &SimOptions { workers, seed }).unwrap();
+    let opts = SimOptions {
+        workers,
+        seed,
+        difficulty,
+    };
+    let stats = write_world(dir.path(), &opts).unwrap();
     assert!(stats.crossings > workers * 10, "{stats:?}");
     let list = yalu_lists::read_path(
         &dir.path().join(LIST_DIR),
@@ -27,25 +37,97 @@ fn check(seed: u64, workers: usize) {
     assert!(out.rejected.is_empty());
     let truth = read_truth(&dir.path().join(TRUTH_FILE)).unwrap();
     let report = evaluate(&out.alerts, &truth);
+    let (mut planted, mut found) = (0, 0);
     for r in &report.rules {
         assert!(r.planted > 0, "seed {seed}: nothing planted for {}", r.rule);
-        assert_eq!(
-            r.found, r.planted,
-            "seed {seed} {}: missed {:?}",
-            r.rule, r.missed
+        let recall = r.recall.unwrap();
+        // rules whose definition covers what the world does: every planted
+        // pattern is found, whatever the sizes and gaps drawn
+        if COMPLETE.contains(&r.rule.as_str()) {
+            assert_eq!(
+                r.found, r.planted,
+                "seed {seed} difficulty {difficulty} {}: missed {:?}",
+                r.rule, r.missed
+            );
+        }
+        // with no near miss in the world, no false alert
+        if difficulty == 0 {
+            assert_eq!(
+                r.correct, r.alerts,
+                "seed {seed} {}: false alerts {:?}",
+                r.rule, r.unexpected
+            );
+        }
+        assert!(
+            recall > 0.0 || r.planted < 3,
+            "seed {seed} {}: nothing found",
+            r.rule
         );
-        assert_eq!(
-            r.correct, r.alerts,
-            "seed {seed} {}: unexpected {:?}",
-            r.rule, r.unexpected
-        );
+        planted += r.planted;
+        found += r.found;
     }
-    assert!(report.negatives > 0);
     assert!(
-        report.negatives_alerted.is_empty(),
-        "seed {seed}: {:?}",
-        report.negatives_alerted
+        found as f64 >= 0.85 * planted as f64,
+        "seed {seed} difficulty {difficulty}: {found} of {planted} found"
     );
+    // lawful DPRK travellers (consular staff, students, trade
+    // representatives, delegations) are never named by an alert
+    let lawful: BTreeSet<&str> = truth
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            TruthLine::Negative { id, note } if note.contains("no work") => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(lawful.len() >= 3);
+    for a in out.alerts.iter().filter(|a| a.severity >= Severity::Medium) {
+        for s in &a.subject_ids {
+            assert!(
+                !lawful.contains(s.as_str()),
+                "{s}: {} {}",
+                a.rule,
+                a.summary
+            );
+        }
+    }
+    // resolution is scored: nothing split, and every merge joins records
+    // that nothing tells apart: the same name and the same birth date (a
+    // planted Chinese namesake of a worker's Chinese identity, or two
+    // Chinese citizens drawn with the same name and birthday)
+    let res = evaluate_resolution(&out.resolution, &truth);
+    assert!(res.multi_record_persons > 0);
+    assert_eq!(res.split, 0, "{:?}", res.split_examples);
+    let data = yalu_detect::read::read_dir(dir.path(), &ReadOptions::default())
+        .unwrap()
+        .data;
+    let key: std::collections::HashMap<&str, (String, String)> = data
+        .persons
+        .iter()
+        .map(|p| {
+            (
+                p.id.as_str(),
+                (p.full_name.to_lowercase(), format!("{:?}", p.birth_date)),
+            )
+        })
+        .collect();
+    for m in &res.merged_examples {
+        let ids: Vec<&str> = m.split('+').collect();
+        let twins = ids
+            .iter()
+            .enumerate()
+            .any(|(i, a)| ids[i + 1..].iter().any(|b| key[a] == key[b]));
+        assert!(twins, "unexpected merge {m}");
+    }
+    let namesakes = truth
+        .lines
+        .iter()
+        .filter(|l| matches!(l, TruthLine::Negative { note, .. } if note.starts_with("Chinese namesake")))
+        .count();
+    if difficulty > 0 {
+        assert!(namesakes > 0);
+        assert!(res.merged > 0 && res.precision.unwrap() < 1.0, "{res:?}");
+    }
 
     // the same input gives the same alerts, in the same order, with the same ids
     let again = run(
@@ -58,10 +140,21 @@ fn check(seed: u64, workers: usize) {
     assert_eq!(out.alerts, again.alerts);
 }
 
+/// Rules that find every planted pattern of their kind in any world.
+const COMPLETE: &[&str] = &[
+    "NONWORK_VISA_EMPLOYMENT",
+    "VISA_RUN_CYCLE",
+    "INCOME_AFTER_DEADLINE",
+    "WORK_AUTH_AFTER_2375",
+    "SANCTIONED_COUNTERPARTY",
+    "FRONT_COMPANY_LINK",
+    "NATIONALITY_CONFLICT",
+];
+
 #[test]
-fn every_planted_pattern_found_and_no_negative_alerted() {
-    for seed in [1, 2, 3] {
-        check(seed, 700);
+fn figures_on_worlds_of_increasing_difficulty() {
+    for (seed, difficulty) in [(1, 0), (2, 1), (3, 2)] {
+        check(seed, 700, difficulty);
     }
 }
 
@@ -74,6 +167,7 @@ fn the_same_seed_writes_the_same_world() {
         &SimOptions {
             workers: 200,
             seed: 9,
+            difficulty: 2,
         },
     )
     .unwrap();
@@ -82,6 +176,7 @@ fn the_same_seed_writes_the_same_world() {
         &SimOptions {
             workers: 200,
             seed: 9,
+            difficulty: 2,
         },
     )
     .unwrap();

@@ -30,6 +30,7 @@
 //! | OFAC non-SDN consolidated | `ofac-cons/` | `cons_prim.csv`, `cons_alt.csv`, `cons_add.csv`, `cons_comments.csv` | `https://www.treasury.gov/ofac/downloads/consolidated/<file>` |
 //! | UN Security Council consolidated list | `un/` | `consolidated.xml` | `https://scsanctions.un.org/resources/xml/en/consolidated.xml` |
 //! | OpenSanctions (FtM export of the `sanctions` collection) | `opensanctions/` | `entities.ftm.json` | `https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json` |
+//! | UK OFSI consolidated list (XLSX) | `uk-ofsi/` | `ConList.xlsx` | `https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.xlsx` |
 //!
 //! With a base URL (a mirror), every file is fetched from
 //! `<base>/<folder>/<file>`: the mirror has the layout of the local folder,
@@ -66,14 +67,17 @@ pub enum Source {
     OfacCons,
     Un,
     OpenSanctions,
+    /// The UK OFSI consolidated list, in its XLSX form.
+    UkOfsi,
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [
+    pub const ALL: [Source; 5] = [
         Source::OfacSdn,
         Source::OfacCons,
         Source::Un,
         Source::OpenSanctions,
+        Source::UkOfsi,
     ];
 
     /// The folder name (and mirror path) of the source.
@@ -83,6 +87,7 @@ impl Source {
             Source::OfacCons => "ofac-cons",
             Source::Un => "un",
             Source::OpenSanctions => "opensanctions",
+            Source::UkOfsi => "uk-ofsi",
         }
     }
 
@@ -98,6 +103,7 @@ impl Source {
             ],
             Source::Un => &["consolidated.xml"],
             Source::OpenSanctions => &["entities.ftm.json"],
+            Source::UkOfsi => &["ConList.xlsx"],
         }
     }
 
@@ -111,6 +117,10 @@ impl Source {
             Source::Un => "https://scsanctions.un.org/resources/xml/en/consolidated.xml".into(),
             Source::OpenSanctions => {
                 "https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json".into()
+            }
+            Source::UkOfsi => {
+                "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.xlsx"
+                    .into()
             }
         }
     }
@@ -129,6 +139,7 @@ impl Source {
     pub fn list_path(self, target: &Path) -> PathBuf {
         match self {
             Source::Un => target.join(self.name()).join("consolidated.xml"),
+            Source::UkOfsi => target.join(self.name()).join("ConList.xlsx"),
             _ => target.join(self.name()),
         }
     }
@@ -136,6 +147,7 @@ impl Source {
     fn verify_path(self, folder: &Path) -> PathBuf {
         match self {
             Source::Un => folder.join("consolidated.xml"),
+            Source::UkOfsi => folder.join("ConList.xlsx"),
             _ => folder.to_path_buf(),
         }
     }

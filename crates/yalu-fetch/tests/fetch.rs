@@ -85,6 +85,7 @@ fn mirror() -> Option<Mirror> {
     let cons = yalu_testdata::shared("data/lists/ofac/cons-2025-12-19")?;
     let un = yalu_testdata::shared("data/lists/un/consolidated-2026-02-27.xml")?;
     let os = yalu_testdata::shared("data/lists/opensanctions/t1/entities.ftm.json")?;
+    let uk = yalu_testdata::shared("data/lists/uk/uk-ofsi-conlist-2025-04-14.xlsx")?;
     let mut files = HashMap::new();
     for f in Source::OfacSdn.files() {
         files.insert(format!("/ofac-sdn/{f}"), sdn.join(f));
@@ -94,6 +95,7 @@ fn mirror() -> Option<Mirror> {
     }
     files.insert("/un/consolidated.xml".into(), un);
     files.insert("/opensanctions/entities.ftm.json".into(), os);
+    files.insert("/uk-ofsi/ConList.xlsx".into(), uk);
     let routes: Routes = Arc::new(Mutex::new(
         files
             .iter()
@@ -161,6 +163,11 @@ fn fetch_verifies_records_and_never_replaces_a_good_copy_with_a_bad_one() {
     );
     assert_eq!(manifest.sources[&Source::Un].entities, 1003);
     assert_eq!(manifest.sources[&Source::OfacCons].dataset, "us_ofac_cons");
+    assert_eq!(
+        manifest.sources[&Source::UkOfsi].dataset,
+        "gb_hmt_sanctions"
+    );
+    assert_eq!(manifest.sources[&Source::UkOfsi].entities, 4688);
     for s in Source::ALL {
         let list = yalu_lists::read_path(&s.list_path(&target), &Default::default()).unwrap();
         assert_eq!(list.entities.len(), manifest.sources[&s].entities);

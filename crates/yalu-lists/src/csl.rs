@@ -120,6 +120,7 @@ struct Row<'a> {
     path: &'a Path,
     location: String,
     warnings: &'a mut Vec<RecordError>,
+    unknown_countries: &'a mut std::collections::BTreeMap<String, usize>,
 }
 
 impl Row<'_> {
@@ -137,6 +138,7 @@ impl Row<'_> {
                 self.warn(format!(
                     "{property} `{text}` names no known country; kept in notes"
                 ));
+                crate::count_unknown_country(self.unknown_countries, property, text);
                 e.add(prop::NOTES, format!("{property}: {text}"));
             }
         }
@@ -242,6 +244,7 @@ pub fn read(
             path,
             location,
             warnings: &mut stats.warnings,
+            unknown_countries: &mut stats.unknown_countries,
         };
         if record.len() < columns.count {
             row.warn(format!(

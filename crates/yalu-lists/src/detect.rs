@@ -23,6 +23,8 @@ pub enum ListFormat {
     FtmDelta,
     /// US Consolidated Screening List CSV.
     Csl,
+    /// UK OFSI consolidated list, CSV or XLSX.
+    Ofsi,
 }
 
 impl ListFormat {
@@ -34,6 +36,7 @@ impl ListFormat {
             ListFormat::UnXml => "un_sc_sanctions",
             ListFormat::FtmJson | ListFormat::FtmDelta => "opensanctions",
             ListFormat::Csl => "us_trade_csl",
+            ListFormat::Ofsi => crate::ofsi::DATASET,
         }
     }
 
@@ -46,6 +49,7 @@ impl ListFormat {
             ListFormat::FtmJson => "FollowTheMoney JSON lines",
             ListFormat::FtmDelta => "OpenSanctions delta files",
             ListFormat::Csl => "US Consolidated Screening List (CSV)",
+            ListFormat::Ofsi => "UK OFSI consolidated list (CSV or XLSX)",
         }
     }
 }
@@ -114,6 +118,19 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
                 .into(),
         });
     }
+    if crate::ofsi::is_zip(&bytes) {
+        // The only ZIP-based format read is an XLSX workbook, and the only
+        // workbook read is OFSI's; its reader checks the header row.
+        if name.ends_with(".xlsx") || name.ends_with(".xlsm") {
+            return Ok(ListFormat::Ofsi);
+        }
+        return Err(ListError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason:
+                "a ZIP archive; only an OFSI consolidated list workbook (.xlsx) is read from one"
+                    .into(),
+        });
+    }
     let text = String::from_utf8_lossy(&bytes);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') {
@@ -143,10 +160,13 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
     if first_line.starts_with("_id,source,entity_number") {
         return Ok(ListFormat::Csl);
     }
+    if crate::ofsi::looks_like_csv(trimmed) {
+        return Ok(ListFormat::Ofsi);
+    }
     Err(ListError::UnknownFormat {
         path: path.to_path_buf(),
         reason:
-            "expected an OFAC CSV folder or sdn.csv, a UN XML file, FtM JSON lines or a CSL CSV"
+            "expected an OFAC CSV folder or sdn.csv, a UN XML file, FtM JSON lines, a CSL CSV or an OFSI CSV or XLSX"
                 .into(),
     })
 }
@@ -192,6 +212,15 @@ mod tests {
         assert_eq!(detect_format(&ftm).unwrap(), ListFormat::FtmJson);
         let csl = write(dir.path(), "c.csv", "_id,source,entity_number,type\n");
         assert_eq!(detect_format(&csl).unwrap(), ListFormat::Csl);
+        let ofsi = write(
+            dir.path(),
+            "conlist.csv",
+            "Last Updated,13/04/2018,,\nName 6,Name 1,Name 2,Group Type,Regime,Group ID\n",
+        );
+        assert_eq!(detect_format(&ofsi).unwrap(), ListFormat::Ofsi);
+        let zip = write(dir.path(), "x.zip", "PK\u{3}\u{4}rest");
+        let err = detect_format(&zip).unwrap_err().to_string();
+        assert!(err.contains("ZIP"), "{err}");
         let other = write(dir.path(), "o.csv", "a,b,c\n");
         let err = detect_format(&other).unwrap_err().to_string();
         assert!(err.contains("o.csv"), "{err}");

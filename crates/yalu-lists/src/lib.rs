@@ -11,6 +11,7 @@
 //! | [`un`] | UN Security Council consolidated XML | `un_sc_sanctions` | `unsc-<DATAID>` |
 //! | [`ftm`] | OpenSanctions FollowTheMoney JSON lines, and delta files | `opensanctions` (entities keep their own `datasets`) | as given |
 //! | [`csl`] | US Consolidated Screening List CSV | `us_trade_csl` | `csl-<_id>` |
+//! | [`ofsi`] | UK OFSI consolidated list, CSV (cp1252) and XLSX | `gb_hmt_sanctions` | `gb-hmt-<Group ID>` |
 //!
 //! ## Tutorial
 //!
@@ -32,12 +33,14 @@ pub mod diff;
 mod error;
 pub mod ftm;
 pub mod ofac;
+pub mod ofsi;
 pub mod stats;
 pub mod un;
 
 pub use detect::{ListFormat, detect_format};
 pub use error::{ListError, RecordError};
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use yalu_model::Entity;
 
@@ -60,6 +63,11 @@ pub struct ReadStats {
     /// Problems that did not stop a record from being read (an unparsed
     /// remark, an unknown country name); kept for `lists inspect`.
     pub warnings: Vec<RecordError>,
+    /// Country and nationality values that named no country, as
+    /// `field: value`, with how often each was seen. Each occurrence is
+    /// also a warning; this tally is what `lists inspect` and the
+    /// country-coverage test report.
+    pub unknown_countries: BTreeMap<String, usize>,
 }
 
 impl ReadStats {
@@ -71,6 +79,19 @@ impl ReadStats {
         self.skipped.push(error);
         Ok(())
     }
+
+    /// Counts a country or nationality value that named no country.
+    pub fn unknown_country(&mut self, field: &str, value: &str) {
+        count_unknown_country(&mut self.unknown_countries, field, value);
+    }
+}
+
+/// Counts one unknown country value in a tally (for readers that lend out
+/// parts of their [`ReadStats`]).
+pub(crate) fn count_unknown_country(tally: &mut BTreeMap<String, usize>, field: &str, value: &str) {
+    *tally
+        .entry(format!("{field}: {}", value.trim()))
+        .or_default() += 1;
 }
 
 /// One list read into memory.
@@ -97,6 +118,7 @@ pub fn stream_path(
         ListFormat::FtmJson => ftm::read(path, opts, sink)?,
         ListFormat::FtmDelta => ftm::read_delta_folder(path, opts, sink)?,
         ListFormat::Csl => csl::read(path, opts, sink)?,
+        ListFormat::Ofsi => ofsi::read(path, opts, sink)?,
     };
     Ok((format, stats))
 }

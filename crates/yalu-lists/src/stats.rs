@@ -26,6 +26,8 @@ pub struct ListSummary {
     pub skipped: usize,
     /// Values kept as notes because they could not be interpreted.
     pub warnings: usize,
+    /// Country values that named no country (`field: value`), with counts.
+    pub unknown_countries: BTreeMap<String, usize>,
 }
 
 impl ListSummary {
@@ -38,6 +40,7 @@ impl ListSummary {
         summary.dataset = list.dataset.clone();
         summary.skipped = list.stats.skipped.len();
         summary.warnings = list.stats.warnings.len();
+        summary.unknown_countries = list.stats.unknown_countries.clone();
         summary
     }
 
@@ -72,6 +75,7 @@ impl ListSummary {
             by_country,
             skipped: 0,
             warnings: 0,
+            unknown_countries: BTreeMap::new(),
         }
     }
 }

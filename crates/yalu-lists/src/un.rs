@@ -196,6 +196,7 @@ struct Context<'a> {
     path: &'a Path,
     location: String,
     warnings: &'a mut Vec<RecordError>,
+    unknown_countries: &'a mut std::collections::BTreeMap<String, usize>,
 }
 
 impl Context<'_> {
@@ -490,6 +491,7 @@ fn finish_record(
         path,
         location: location.clone(),
         warnings: &mut stats.warnings,
+        unknown_countries: &mut stats.unknown_countries,
     };
     match build_entity(&root, &mut ctx) {
         Ok(entity) => {
@@ -577,16 +579,19 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         e.add("position", v);
     }
     for v in root.values("NATIONALITY") {
-        match un_country(v) {
-            Some(code) => {
-                e.add(prop::NATIONALITY, code);
-            }
-            None => {
-                ctx.warn(format!(
-                    "nationality `{v}` names no known country; kept in notes"
-                ));
-                e.add(prop::NOTES, format!("Nationality: {v}"));
-            }
+        if is_not_available(v) {
+            continue;
+        }
+        let codes = un_country(v);
+        if codes.is_empty() {
+            ctx.warn(format!(
+                "nationality `{v}` names no known country; kept in notes"
+            ));
+            crate::count_unknown_country(ctx.unknown_countries, "NATIONALITY", v);
+            e.add(prop::NOTES, format!("Nationality: {v}"));
+        }
+        for code in codes {
+            e.add(prop::NATIONALITY, code);
         }
     }
     if let Some(v) = root.text_of("UN_LIST_TYPE") {
@@ -675,13 +680,22 @@ fn unquote(name: &str) -> &str {
     t
 }
 
-/// The code of a UN country name. The UN writes names, never codes, so a
-/// two-letter value (`na` for "not available") is not read as a code.
-fn un_country(text: &str) -> Option<&'static str> {
+/// The codes of a UN country value (`Sudan/South Sudan` names two). The UN
+/// writes names, never codes, so a two-letter value (`na` for "not
+/// available") is not read as a code.
+fn un_country(text: &str) -> Vec<&'static str> {
     if text.trim().chars().count() <= 2 {
-        return None;
+        return Vec::new();
     }
-    country::to_code(text)
+    country::codes_in(text)
+}
+
+/// `na`, `n/a`: the UN's way of saying a value is not available.
+fn is_not_available(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "na" | "n/a" | "n.a."
+    )
 }
 
 fn is_passport(kind: &str) -> bool {
@@ -690,11 +704,16 @@ fn is_passport(kind: &str) -> bool {
 }
 
 fn add_country(e: &mut Entity, property: &str, text: &str, what: &str, ctx: &mut Context<'_>) {
-    match un_country(text) {
-        Some(code) => {
-            e.add(property, code);
-        }
-        None => ctx.warn(format!("{what} `{text}` names no known country")),
+    if is_not_available(text) {
+        return;
+    }
+    let codes = un_country(text);
+    if codes.is_empty() {
+        ctx.warn(format!("{what} `{text}` names no known country"));
+        crate::count_unknown_country(ctx.unknown_countries, what, text);
+    }
+    for code in codes {
+        e.add(property, code);
     }
 }
 

@@ -102,22 +102,20 @@ fn list_2026_counts() {
     let weak: usize = entities.iter().map(|e| e.get(prop::WEAK_ALIAS).len()).sum();
     assert_eq!(weak, 615);
 
-    // Unknown nationality names are reported and kept in notes.
-    let soviet = stats
-        .warnings
-        .iter()
-        .find(|w| w.reason.contains("former Soviet Union"))
-        .expect("warning for `former Soviet Union`");
-    assert!(
-        soviet.location.contains("DATAID 2960872"),
-        "{}",
-        soviet.location
-    );
+    // Former states have the FtM codes of their own: `former Soviet Union`
+    // is `suhh`, not an unknown country.
     let e = entities.iter().find(|e| e.id == "unsc-2960872").unwrap();
+    assert!(e.get(prop::NATIONALITY).iter().any(|n| n == "suhh"));
     assert!(
-        e.get(prop::NOTES)
+        !stats
+            .warnings
             .iter()
-            .any(|n| n == "Nationality: former Soviet Union")
+            .any(|w| w.reason.contains("former Soviet Union"))
+    );
+    assert!(
+        stats.unknown_countries.is_empty(),
+        "{:?}",
+        stats.unknown_countries
     );
     // `na` ("not available") is not read as Namibia.
     assert!(

@@ -41,6 +41,50 @@ pub struct MatchConfig {
     pub gender_conflict: f64,
     /// Candidates fully scored per query, after key-based ranking.
     pub max_candidates: usize,
+    /// When a birth-date conflict costs less: the same person on two lists.
+    pub disagreeing_lists: DisagreeingLists,
+}
+
+/// The rule for lists that disagree on a person's birth date (see
+/// `docs/scoring.md`, "Birth dates on disagreeing lists").
+///
+/// Official lists often give one person birth dates years apart (on the UN
+/// and OFAC lists, about a third of the entries that share a name and a
+/// nationality disagree by more than a year). A birth-date conflict costs
+/// [`DisagreeingLists::birth_date_conflict`] instead of
+/// [`MatchConfig::birth_date_conflict`] when all of these hold:
+/// - the name match is near-exact (name score at least
+///   [`DisagreeingLists::near_exact_name`]);
+/// - both sides give countries and share one;
+/// - the candidate's name is distinctive: not a romanised Korean name (a few
+///   surnames and a small stock of given-name syllables make every such
+///   name shared by many people), at least
+///   [`DisagreeingLists::distinctive_letters`] letters in its words, and,
+///   when screening through an [`crate::Index`], no other entry of the
+///   candidate's own list carrying the same name (the same person on two
+///   lists is not his own namesake).
+///
+/// Otherwise a common name with a conflicting birth date stays a homonym:
+/// `KIM Yong Chol` born 1947 is not `KIM Yong Chol` born 1962.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DisagreeingLists {
+    /// Cost of a birth-date conflict when the rule holds.
+    pub birth_date_conflict: f64,
+    /// Least name score of a near-exact name match.
+    pub near_exact_name: f64,
+    /// Least letters in the words of a distinctive name.
+    pub distinctive_letters: usize,
+}
+
+impl Default for DisagreeingLists {
+    fn default() -> Self {
+        DisagreeingLists {
+            birth_date_conflict: 0.15,
+            near_exact_name: 0.93,
+            distinctive_letters: 12,
+        }
+    }
 }
 
 impl Default for MatchConfig {
@@ -59,6 +103,7 @@ impl Default for MatchConfig {
             identifier_bonus: 0.10,
             gender_conflict: 0.15,
             max_candidates: 100,
+            disagreeing_lists: DisagreeingLists::default(),
         }
     }
 }

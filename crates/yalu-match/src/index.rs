@@ -10,10 +10,10 @@
 
 use crate::config::MatchConfig;
 use crate::name_score::{NameKind, PreparedName};
-use crate::prepared::PreparedEntity;
+use crate::prepared::{NameSource, PreparedEntity};
 use crate::score::{Scored, pair_kind, score};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yalu_model::Entity;
 
 /// An entity id inside the index.
@@ -40,7 +40,9 @@ pub struct SearchOptions<'f> {
     /// Results below this score are dropped (use 0 to see all).
     pub cutoff: f64,
     /// Keep only candidates for which this returns true (datasets, schema,
-    /// topics, excluded ids...). Applied before scoring.
+    /// topics, excluded ids...). Applied inside candidate generation, before
+    /// the [`MatchConfig::max_candidates`] bound: a dataset's entries are
+    /// never crowded out by namesakes from other datasets.
     pub filter: Option<&'f (dyn Fn(&Entity) -> bool + Sync)>,
 }
 
@@ -60,6 +62,74 @@ const COMMON_KEY_SHARE: f64 = 0.05;
 /// Candidates gathered from keys before ranking.
 const CANDIDATE_POOL: usize = 20_000;
 
+/// Sets [`crate::prepared::EntityName::namesakes`]: for each name (weak
+/// aliases aside), how many other entries of the same dataset carry the same
+/// words. Entries without a dataset count as one list. The same person on
+/// two lists is not his own namesake.
+fn count_namesakes(docs: &mut [PreparedEntity]) {
+    fn lists(d: &PreparedEntity) -> Vec<&str> {
+        if d.entity.datasets.is_empty() {
+            vec![""]
+        } else {
+            d.entity.datasets.iter().map(String::as_str).collect()
+        }
+    }
+    let keys: Vec<Vec<String>> = docs
+        .iter()
+        .map(|d| {
+            d.names
+                .iter()
+                .map(|n| {
+                    if n.source == NameSource::WeakAlias {
+                        String::new()
+                    } else {
+                        n.prepared.word_key()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
+    for (d, ks) in docs.iter().zip(&keys) {
+        let mut mine: Vec<&str> = ks
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !k.is_empty())
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        for list in lists(d) {
+            for k in &mine {
+                *counts.entry((list, k)).or_insert(0) += 1;
+            }
+        }
+    }
+    let namesakes: Vec<Vec<u32>> = docs
+        .iter()
+        .zip(&keys)
+        .map(|(d, ks)| {
+            ks.iter()
+                .map(|k| {
+                    if k.is_empty() {
+                        return 0;
+                    }
+                    lists(d)
+                        .iter()
+                        .map(|l| counts.get(&(*l, k.as_str())).map_or(0, |c| c - 1))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
+    drop(counts);
+    for (d, ns) in docs.iter_mut().zip(namesakes) {
+        for (name, n) in d.names.iter_mut().zip(ns) {
+            name.namesakes = n;
+        }
+    }
+}
+
 impl Index {
     /// Builds the index. Only screenable entities (people, organisations,
     /// vessels, aircraft) are indexed; relationship entities are skipped.
@@ -68,7 +138,9 @@ impl Index {
             .into_iter()
             .filter(|e| e.schema.is_screenable())
             .collect();
-        let docs: Vec<PreparedEntity> = entities.into_par_iter().map(PreparedEntity::new).collect();
+        let mut docs: Vec<PreparedEntity> =
+            entities.into_par_iter().map(PreparedEntity::new).collect();
+        count_namesakes(&mut docs);
         let doc_keys: Vec<Vec<String>> = docs
             .par_iter()
             .map(|d| {
@@ -160,17 +232,34 @@ impl Index {
     }
 
     /// Ranks candidate documents by the keys they share with the query.
-    fn candidates(&self, query: &PreparedEntity, max: usize) -> Vec<DocId> {
+    /// Documents the filter rejects never enter the pool, so the `max` bound
+    /// (and [`CANDIDATE_POOL`]) counts accepted documents only; the filter
+    /// runs once per distinct document met.
+    fn candidates(
+        &self,
+        query: &PreparedEntity,
+        max: usize,
+        filter: Option<&(dyn Fn(&Entity) -> bool + Sync)>,
+    ) -> Vec<DocId> {
         let keys = self.query_keys(query);
         let common = ((self.docs.len() as f64) * COMMON_KEY_SHARE).max(1000.0) as usize;
         let mut acc: HashMap<DocId, f64> = HashMap::new();
+        let mut rejected: HashSet<DocId> = HashSet::new();
         for (i, (slot, weight)) in keys.iter().enumerate() {
             let posting = &self.postings[*slot as usize];
             let may_add =
                 acc.len() < CANDIDATE_POOL && (posting.len() <= common || i == 0 || acc.is_empty());
             if may_add {
                 for d in posting {
-                    *acc.entry(*d).or_insert(0.0) += weight;
+                    if let Some(v) = acc.get_mut(d) {
+                        *v += weight;
+                    } else if rejected.contains(d) {
+                        continue;
+                    } else if filter.is_none_or(|f| f(&self.docs[*d as usize].entity)) {
+                        acc.insert(*d, *weight);
+                    } else {
+                        rejected.insert(*d);
+                    }
                 }
             } else {
                 for d in posting {
@@ -195,7 +284,10 @@ impl Index {
     }
 
     /// Like [`Index::search`], also returning how many candidates reached
-    /// the threshold in total (for `total.value` in API responses).
+    /// the threshold in total (for `total.value` in API responses). The
+    /// count is over the filtered candidates: `opts.filter` applies before
+    /// the candidate bound, so it counts every accepted candidate scored,
+    /// not the survivors of a bound taken over the whole index.
     pub fn search_counted(
         &self,
         query: &Entity,
@@ -204,18 +296,13 @@ impl Index {
     ) -> (Vec<Hit<'_>>, usize) {
         // The query's names are analysed once per name kind they meet.
         let blocking = PreparedEntity::new(query.clone());
-        let candidates = self.candidates(&blocking, cfg.max_candidates);
+        let candidates = self.candidates(&blocking, cfg.max_candidates, opts.filter);
         let mut prepared: HashMap<NameKind, PreparedEntity> = HashMap::new();
         prepared.insert(blocking.kind, blocking);
         let mut hits: Vec<Hit<'_>> = Vec::new();
         let mut matched = 0;
         for doc in candidates {
             let cand = &self.docs[doc as usize];
-            if let Some(f) = opts.filter
-                && !f(&cand.entity)
-            {
-                continue;
-            }
             let kind = pair_kind(&query.schema, &cand.entity.schema);
             let q = prepared
                 .entry(kind)

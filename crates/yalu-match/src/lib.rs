@@ -44,6 +44,6 @@ pub mod name_score;
 pub mod prepared;
 pub mod score;
 
-pub use config::MatchConfig;
+pub use config::{DisagreeingLists, MatchConfig};
 pub use index::{Hit, Index, SearchOptions};
 pub use score::{Explanation, Scored, lookalikes_of, score_entities};

@@ -29,7 +29,13 @@
 //!   other name is wholly matched; stronger, [`NameScoreConfig::unmatched_org_penalty`], for
 //!   organisations, where an added word often names a branch); times small factors for a
 //!   changed order, for matches made only of initials or fillers, for clashing legal forms and
-//!   for a father's name (after `bin`) swapped with another name.
+//!   for a father's name (after `bin`) swapped with another name;
+//! * two romanised Korean names: a syllable one name lacks while the other is wholly matched
+//!   (`KIM Nam` for `KIM, Kyong Nam`) costs like a substitution
+//!   ([`NameScoreConfig::korean_missing_syllable_penalty`]), and given-name syllables met in
+//!   another order (`KIM Chol Yong` for `KIM, Yong Chol`) cost
+//!   [`NameScoreConfig::korean_syllable_swap_factor`]; both leave the name just under the
+//!   threshold, so the same birth day or an identifier is needed to match.
 //!
 //! Spellings are only aligned when they share a first letter or Korean initial somewhere, so
 //! unrelated candidates cost little.
@@ -127,6 +133,21 @@ pub struct NameScoreConfig {
     /// vowel-stripped words), two or more of them: they support one another, at a cost. A
     /// single weak word counts as no word match at all.
     pub weak_support_factor: f64,
+    /// Factor lost per unit of weight of the syllables one romanised Korean name has and the
+    /// other, wholly matched, lacks (like [`NameScoreConfig::substitution_penalty`]). It
+    /// replaces the milder middle-name penalty: a Korean given name is one word of (mostly)
+    /// two syllables, so `KIM Nam` shares one syllable with `KIM, Kyong Nam` but is another
+    /// given name, not a shortened one. The default leaves such a name match near 0.65:
+    /// below the threshold alone and with an agreeing country and birth year, above it with
+    /// the same birth day or an identifier.
+    pub korean_missing_syllable_penalty: f64,
+    /// Factor when two Korean names meet only with their given-name syllables in another
+    /// order (`KIM Chol Yong` for `KIM Yong Chol`): a different given name. Moving the
+    /// surname from one end to the other (`Yong Chol KIM`) is a written order, not a swap,
+    /// and costs only [`NameScoreConfig::order_factor`]. The default, like
+    /// [`NameScoreConfig::korean_missing_syllable_penalty`], leaves the match just below the
+    /// threshold, so that the same birth day or an identifier is needed.
+    pub korean_syllable_swap_factor: f64,
 }
 
 impl Default for NameScoreConfig {
@@ -157,6 +178,8 @@ impl Default for NameScoreConfig {
             ocr_edit_cost: 0.3,
             stripped_similarity: 0.94,
             weak_support_factor: 0.92,
+            korean_missing_syllable_penalty: 0.35,
+            korean_syllable_swap_factor: 0.66,
         }
     }
 }
@@ -512,6 +535,42 @@ impl PreparedName {
         }
     }
 
+    /// Letters in the words of the name as written (its first spelling; legal forms,
+    /// particles, titles and initials left out): with [`PreparedName::korean_like`], what the
+    /// entity scorer reads to tell a distinctive name from a common one.
+    pub fn word_letters(&self) -> usize {
+        self.vars.first().map_or(0, |v| {
+            self.var_toks(v)
+                .iter()
+                .filter(|t| t.kind == K_WORD)
+                .map(|t| usize::from(t.len))
+                .sum()
+        })
+    }
+
+    /// The words of the name as written (first spelling), sorted and joined by spaces:
+    /// `KIM, Yong Chol` and `Yong Chol KIM` give the same key. Empty without words.
+    pub fn word_key(&self) -> String {
+        let Some(v) = self.vars.first() else {
+            return String::new();
+        };
+        let mut words: Vec<&str> = self
+            .var_toks(v)
+            .iter()
+            .filter(|t| t.kind == K_WORD)
+            .map(|t| self.tok_text(t))
+            .collect();
+        words.sort_unstable();
+        words.join(" ")
+    }
+
+    /// Whether some spelling reads as a romanised Korean name (two words or more, every word
+    /// one or two Korean syllables). A few surnames and a small stock of given-name
+    /// syllables make such names shared by many people.
+    pub fn korean_like(&self) -> bool {
+        self.vars.iter().any(|v| v.korean_like)
+    }
+
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.raw.len()
@@ -627,7 +686,12 @@ fn ocr_reading(s: &[u8], buf: &mut [u8; 64]) -> usize {
 /// [`NameScoreConfig::ocr_edit_cost`] of an ordinary edit.
 fn ocr_similarity(a: &[u8], b: &[u8], d_raw: usize, cfg: &NameScoreConfig) -> Option<f64> {
     // OCR damages a few letters of a word, not most of them
-    if a.len() < 2 || b.len() < 2 || a.len() > 64 || b.len() > 64 || 2 * d_raw > a.len().max(b.len()) + 1 {
+    if a.len() < 2
+        || b.len() < 2
+        || a.len() > 64
+        || b.len() > 64
+        || 2 * d_raw > a.len().max(b.len()) + 1
+    {
         return None;
     }
     let mut fa = [0u8; 64];
@@ -846,11 +910,19 @@ fn fills_field(raw: &str) -> bool {
     FIELD_LIMITS.iter().any(|&l| n <= l && n + 2 >= l)
 }
 
-fn truncation(a: &View, a_last: bool, b: &View, b_last: bool, cfg: &NameScoreConfig) -> Option<f64> {
+fn truncation(
+    a: &View,
+    a_last: bool,
+    b: &View,
+    b_last: bool,
+    cfg: &NameScoreConfig,
+) -> Option<f64> {
     if a.kind != K_WORD || b.kind != K_WORD || a.native != 0 || b.native != 0 {
         return None;
     }
-    let cut = |short: &[u8], long: &[u8]| short.len() >= 2 && short.len() < long.len() && long.starts_with(short);
+    let cut = |short: &[u8], long: &[u8]| {
+        short.len() >= 2 && short.len() < long.len() && long.starts_with(short)
+    };
     let prefix = if a_last && cut(a.raw, b.raw) {
         a.raw.len()
     } else if b_last && cut(b.raw, a.raw) {
@@ -978,6 +1050,10 @@ struct Alignment {
     chosen: [Cand; MAX_CMP_TOKENS],
     n_chosen: usize,
     order_changed: bool,
+    /// Korean given-name syllables met in another order.
+    syllables_swapped: bool,
+    /// Korean names of which one has syllables the other lacks.
+    korean_missing: bool,
 }
 
 const JOIN_BUF: usize = 96;
@@ -1280,10 +1356,23 @@ fn align(
             cfg.unmatched_penalty
         }
     };
+    // Extra tokens of one side, the other wholly matched: in two Korean names they are
+    // given-name syllables the other lacks, each costing as much as a substituted one.
+    let korean_missing =
+        person && korean_ctx && ((xq > 0.0 && xc <= 0.0) || (xc > 0.0 && xq <= 0.0));
+    let extra = |pen: f64, share: f64, weight: f64| {
+        if korean_missing {
+            (1.0 - cfg.korean_missing_syllable_penalty).powf(weight)
+        } else {
+            1.0 - pen * share
+        }
+    };
     let pen_q = pen(covered_c, words_c);
     let pen_c = pen(covered_q, words_q);
-    let mut score =
-        prod * (1.0 - cfg.substitution_penalty).powf(sub) * (1.0 - pen_q * uq) * (1.0 - pen_c * uc);
+    let mut score = prod
+        * (1.0 - cfg.substitution_penalty).powf(sub)
+        * extra(pen_q, uq, xq - sub)
+        * extra(pen_c, uc, xc - sub);
     if let (Some(pq), Some(pc)) = (patronym(q, qt), patronym(c, ct)) {
         let of_q = chosen[..n_chosen]
             .iter()
@@ -1312,6 +1401,7 @@ fn align(
     }
     // order: matched pairs sorted by query position must rise in the candidate too
     let mut order_changed = false;
+    let mut syllables_swapped = false;
     let mut pairs: [(u32, u32); MAX_CMP_TOKENS] = [(0, 0); MAX_CMP_TOKENS];
     for (k, ch) in chosen[..n_chosen].iter().enumerate() {
         pairs[k] = (ch.qmask.trailing_zeros(), ch.cmask.trailing_zeros());
@@ -1321,13 +1411,34 @@ fn align(
     if pairs.windows(2).any(|w| w[1].1 < w[0].1) {
         order_changed = true;
         score *= cfg.order_factor;
+        if korean_ctx && !surname_moved(pairs) {
+            syllables_swapped = true;
+            score *= cfg.korean_syllable_swap_factor;
+        }
     }
     Alignment {
         score: score.clamp(0.0, 1.0),
         chosen,
         n_chosen,
         order_changed,
+        syllables_swapped,
+        korean_missing,
     }
+}
+
+/// Whether an order change of matched pairs `(query position, candidate position)`, sorted by
+/// query position, is one word moved from one end of the name to the other (a surname written
+/// first or last): the rest keeps its order.
+fn surname_moved(pairs: &[(u32, u32)]) -> bool {
+    let rising = |ps: &[(u32, u32)]| ps.windows(2).all(|w| w[1].1 > w[0].1);
+    let n = pairs.len();
+    if n < 2 {
+        return true;
+    }
+    // first query word last in the candidate, or last query word first in it
+    let first_moved = pairs[1..].iter().all(|p| p.1 < pairs[0].1) && rising(&pairs[1..]);
+    let last_moved = pairs[..n - 1].iter().all(|p| p.1 > pairs[n - 1].1) && rising(&pairs[..n - 1]);
+    first_moved || last_moved
 }
 
 /// Words and numbers carry a name; legal forms, fillers, stop words, titles, particles and
@@ -1468,13 +1579,30 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
     if !uc.is_empty() {
         let _ = write!(detail, "; candidate only: {}", uc.replace('+', " "));
     }
-    if a.order_changed {
+    if a.korean_missing {
+        let _ = write!(
+            detail,
+            " (Korean syllable missing on one side: another given name, penalty {})",
+            cfg.korean_missing_syllable_penalty
+        );
+    }
+    if a.syllables_swapped {
+        let _ = write!(
+            detail,
+            "; given-name syllables in another order (x{})",
+            cfg.korean_syllable_swap_factor
+        );
+    } else if a.order_changed {
         detail.push_str("; order swapped");
     }
     let lookalikes = query.lookalikes_of(qi);
     if !lookalikes.is_empty() {
         let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
-        let _ = write!(detail, "; look-alike letters read as Latin: {}", list.join(", "));
+        let _ = write!(
+            detail,
+            "; look-alike letters read as Latin: {}",
+            list.join(", ")
+        );
     }
     NameMatch {
         score: a.score,
@@ -1562,7 +1690,11 @@ mod tests {
             "PAK\u{00A0}Chol\u{2009}Su",
             "\u{202B}PAK\u{202C} Chol Su\u{FE0F}",
         ] {
-            assert!(s(q, "PAK Chol Su", p) >= 0.99, "{q:?}: {}", s(q, "PAK Chol Su", p));
+            assert!(
+                s(q, "PAK Chol Su", p) >= 0.99,
+                "{q:?}: {}",
+                s(q, "PAK Chol Su", p)
+            );
         }
     }
 
@@ -1645,7 +1777,11 @@ mod tests {
     fn initials_support_but_never_make_a_match() {
         let p = NameKind::Person;
         for q in ["R. Tanaka", "R Tanaka", "Tanaka R."] {
-            assert!(s(q, "TANAKA, Ryuji", p) >= 0.75, "{q}: {}", s(q, "TANAKA, Ryuji", p));
+            assert!(
+                s(q, "TANAKA, Ryuji", p) >= 0.75,
+                "{q}: {}",
+                s(q, "TANAKA, Ryuji", p)
+            );
         }
         // a vowel written alone is an initial too
         assert!(s("E Okafor", "OKAFOR, Emeka", p) >= 0.75);
@@ -1693,7 +1829,10 @@ mod tests {
         assert!(!shared("A. Rahim Karimi", "AL-NASIRI, Rahim Karimi").is_empty());
         let split = PreparedName::new("OKONKWO, Te mitope", p).keys();
         let whole = PreparedName::new("Temitope", p).keys();
-        assert!(whole.iter().all(|k| split.contains(k)), "{whole:?} {split:?}");
+        assert!(
+            whole.iter().all(|k| split.contains(k)),
+            "{whole:?} {split:?}"
+        );
         assert!(shared("T. Okonkwo", "BELLO, Okonkwo").is_empty());
     }
 

@@ -41,6 +41,11 @@ pub struct EntityName {
     pub raw: String,
     pub source: NameSource,
     pub prepared: PreparedName,
+    /// How many other entries of the same list (dataset) carry this name
+    /// (its words as written, in any order). Counted by the index at build
+    /// time; 0 outside an index. A name several listed persons share is a
+    /// common name.
+    pub namesakes: u32,
 }
 
 /// An entity with every screening feature pre-computed.
@@ -113,6 +118,7 @@ impl PreparedEntity {
                 raw: raw.to_string(),
                 source: NameSource::of(p),
                 prepared: PreparedName::new(raw, kind),
+                namesakes: 0,
             })
             .collect();
         if names.is_empty() {
@@ -126,6 +132,7 @@ impl PreparedEntity {
                     prepared: PreparedName::new(&raw, kind),
                     raw,
                     source: NameSource::Parts,
+                    namesakes: 0,
                 });
             }
         }

@@ -7,6 +7,24 @@
 //! date, country, identifier and gender evidence. Each feature that moved
 //! the score, or that was compared and found neutral, appears in the
 //! explanations with what was compared and by how much it counted.
+//!
+//! ## Birth dates on disagreeing lists
+//!
+//! Birth dates more than a year apart normally cost
+//! [`MatchConfig::birth_date_conflict`] (0.35): the pair is a homonym, not
+//! the listed person. Lists do disagree on one person's birth date, though,
+//! so the cost falls to [`crate::DisagreeingLists::birth_date_conflict`]
+//! (0.15) when the rest of the evidence says "one person on two lists":
+//! a near-exact name (name score at least 0.93), a country in common, and a
+//! distinctive name, that is not a romanised Korean name (few surnames, a
+//! small stock of syllables: every such name is shared by many), at least
+//! 12 letters in its words, and no other entry of the candidate's own list
+//! with the same name (when screening through an [`crate::Index`]). An exact
+//! name with one nationality then scores 1 + 0.02 - 0.15 = 0.87, while
+//! `KIM Yong Chol` born 1947 against `KIM Yong Chol` born 1962 stays at
+//! 1 + 0.02 - 0.35 = 0.67. The birth-date explanation says which cost was
+//! applied and why. The values live in [`crate::DisagreeingLists`], one field
+//! of the config; `docs/scoring.md` has the calibration figures.
 
 use crate::config::MatchConfig;
 use crate::name_score::{self, NameKind};
@@ -126,10 +144,10 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
             &candidate.names[ci].prepared,
             &cfg.name,
         );
-        (effective, m, candidate.names[ci].source)
+        (effective, m, candidate.names[ci].source, ci)
     });
     let mut total = match &best {
-        Some((effective, m, source)) => {
+        Some((effective, m, source, _)) => {
             let via = match source {
                 NameSource::WeakAlias => format!(" (weak alias, x{})", cfg.weak_alias_factor),
                 NameSource::Alias => " (alias)".to_string(),
@@ -151,7 +169,12 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
                             list.join(", ")
                         ),
                         score: 1.0,
-                        query: Some(query.names[best_pair.map_or(0, |b| b.1)].prepared.raw().to_string()),
+                        query: Some(
+                            query.names[best_pair.map_or(0, |b| b.1)]
+                                .prepared
+                                .raw()
+                                .to_string(),
+                        ),
                         candidate: None,
                         contribution: 0.0,
                     },
@@ -184,7 +207,12 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
         }
     };
 
-    if let Some(e) = birth_date_feature(query, candidate, cfg) {
+    let name_evidence = best.as_ref().map(|(_, m, _, ci)| NameEvidence {
+        score: m.score,
+        name: &candidate.names[*ci].prepared,
+        namesakes: candidate.names[*ci].namesakes,
+    });
+    if let Some(e) = birth_date_feature(query, candidate, name_evidence, cfg) {
         total += e.contribution;
         explanations.insert(feature::BIRTH_DATE.to_string(), e);
     }
@@ -214,9 +242,68 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     }
 }
 
+/// The best name match of a pair, as the birth-date feature reads it.
+#[derive(Clone, Copy)]
+struct NameEvidence<'a> {
+    /// Name score of the best pair (before any weak-alias discount).
+    score: f64,
+    /// The candidate's name in that pair.
+    name: &'a crate::name_score::PreparedName,
+    /// Other entries of the candidate's list with that name (index only).
+    namesakes: u32,
+}
+
+/// Why a birth-date conflict costs the reduced amount of
+/// [`crate::config::DisagreeingLists`], or why not.
+fn disagreeing_lists_rule(
+    q: &PreparedEntity,
+    c: &PreparedEntity,
+    name: Option<NameEvidence>,
+    cfg: &MatchConfig,
+) -> Result<String, String> {
+    let rule = &cfg.disagreeing_lists;
+    let Some(name) = name else {
+        return Err("no name match".into());
+    };
+    if name.score < rule.near_exact_name {
+        return Err(format!(
+            "name match {:.2} below near-exact {}",
+            name.score, rule.near_exact_name
+        ));
+    }
+    if q.countries.is_empty() || c.countries.is_empty() {
+        return Err("no countries to agree".into());
+    }
+    if !q.countries.iter().any(|x| c.countries.contains(x)) {
+        return Err("no country in common".into());
+    }
+    if name.name.korean_like() {
+        return Err("a romanised Korean name is common".into());
+    }
+    if name.namesakes > 0 {
+        return Err(format!(
+            "{} other entries of the candidate's list carry this name",
+            name.namesakes
+        ));
+    }
+    let letters = name.name.word_letters();
+    if letters < rule.distinctive_letters {
+        return Err(format!(
+            "a short name ({letters} letters, fewer than {}) is common",
+            rule.distinctive_letters
+        ));
+    }
+    Ok(format!(
+        "near-exact name ({:.2}), country in common, distinctive name ({letters} letters): \
+         lists often disagree on one person's birth date",
+        name.score
+    ))
+}
+
 fn birth_date_feature(
     q: &PreparedEntity,
     c: &PreparedEntity,
+    name: Option<NameEvidence>,
     cfg: &MatchConfig,
 ) -> Option<Explanation> {
     if q.birth_dates.is_empty() || c.birth_dates.is_empty() {
@@ -256,11 +343,18 @@ fn birth_date_feature(
             0.4,
             -cfg.birth_date_within_year,
         ),
-        _ => (
-            "birth dates conflict: more than a year apart".to_string(),
-            0.0,
-            -cfg.birth_date_conflict,
-        ),
+        _ => match disagreeing_lists_rule(q, c, name, cfg) {
+            Ok(why) => (
+                format!("birth dates conflict: more than a year apart; reduced cost ({why})"),
+                0.0,
+                -cfg.disagreeing_lists.birth_date_conflict,
+            ),
+            Err(why) => (
+                format!("birth dates conflict: more than a year apart; full cost ({why})"),
+                0.0,
+                -cfg.birth_date_conflict,
+            ),
+        },
     };
     Some(Explanation {
         detail: format!("{detail} ({contribution:+})"),

@@ -35,9 +35,11 @@
 pub mod country;
 mod date;
 mod entity;
+mod example;
 pub mod prop;
 mod schema;
 
 pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, days_in_month, expand_date_expression};
 pub use entity::Entity;
+pub use example::{ValueProblem, ValueWarning};
 pub use schema::Schema;

@@ -260,15 +260,15 @@ mod tests {
     #[test]
     fn hidden_characters_are_dropped() {
         for (raw, want) in [
-            ("KI\u{200B}M Nam", "KIM Nam"),                  // zero-width space
-            ("Ch\u{200C}oe\u{200D} Ryong", "Choe Ryong"),    // non-joiner, joiner
-            ("Pak\u{2060}Ui Chun", "PakUi Chun"),            // word joiner
-            ("Ri\u{00AD}Chol", "RiChol"),                    // soft hyphen
-            ("\u{FEFF}KANG Sok Ju", "KANG Sok Ju"),          // BOM
-            ("\u{202E}HAN\u{202C} Song", "HAN Song"),        // bidi override and pop
-            ("\u{2067}Jo\u{2069}n", "Jon"),                  // bidi isolates
-            ("Yu\u{FE0F}n Ho", "Yun Ho"),                    // variation selector
-            ("O\u{E0101}k Sun", "Ok Sun"),                   // ideographic variation selector
+            ("KI\u{200B}M Nam", "KIM Nam"),               // zero-width space
+            ("Ch\u{200C}oe\u{200D} Ryong", "Choe Ryong"), // non-joiner, joiner
+            ("Pak\u{2060}Ui Chun", "PakUi Chun"),         // word joiner
+            ("Ri\u{00AD}Chol", "RiChol"),                 // soft hyphen
+            ("\u{FEFF}KANG Sok Ju", "KANG Sok Ju"),       // BOM
+            ("\u{202E}HAN\u{202C} Song", "HAN Song"),     // bidi override and pop
+            ("\u{2067}Jo\u{2069}n", "Jon"),               // bidi isolates
+            ("Yu\u{FE0F}n Ho", "Yun Ho"),                 // variation selector
+            ("O\u{E0101}k Sun", "Ok Sun"),                // ideographic variation selector
         ] {
             assert_eq!(clean(raw), want, "{raw:?}");
         }
@@ -291,8 +291,14 @@ mod tests {
 
     #[test]
     fn odd_spaces_inside_words_give_a_joined_reading() {
-        assert_eq!(join_odd_spaces("HASSAN, Ba\u{00A0}sil").as_deref(), Some("HASSAN, Basil"));
-        assert_eq!(join_odd_spaces("Mo\u{2009}rio\u{200B} Utao").as_deref(), Some("Morio Utao"));
+        assert_eq!(
+            join_odd_spaces("HASSAN, Ba\u{00A0}sil").as_deref(),
+            Some("HASSAN, Basil")
+        );
+        assert_eq!(
+            join_odd_spaces("Mo\u{2009}rio\u{200B} Utao").as_deref(),
+            Some("Morio Utao")
+        );
         // between words (next to a plain space or punctuation) they stay separators
         assert_eq!(join_odd_spaces("KIM,\u{00A0}Chol"), None);
         assert_eq!(join_odd_spaces("plain name"), None);

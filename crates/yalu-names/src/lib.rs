@@ -111,9 +111,7 @@ mod normalize;
 pub mod orgs;
 pub mod phonetic;
 
-pub use clean::{
-    LookAlike, LookAlikeReading, clean, is_hidden, join_odd_spaces, read_lookalikes,
-};
+pub use clean::{LookAlike, LookAlikeReading, clean, is_hidden, join_odd_spaces, read_lookalikes};
 pub use korean::KoreanKey;
 pub use normalize::{MAX_INPUT_CHARS, MAX_TOKENS, MAX_VARIANTS, normalize};
 

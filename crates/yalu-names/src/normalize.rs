@@ -951,15 +951,32 @@ mod tests {
     #[test]
     fn hidden_characters_and_lookalikes_are_read_first() {
         let p = NameKind::Person;
-        assert_eq!(texts("KI\u{200B}M,\u{00A0}Nam Un\u{00AD}g", p)[0], "kim nam ung");
-        assert_eq!(texts("\u{FEFF}RI\u{2060}\u{200D} Su\u{3000}Yong", p)[0], "ri su yong");
+        assert_eq!(
+            texts("KI\u{200B}M,\u{00A0}Nam Un\u{00AD}g", p)[0],
+            "kim nam ung"
+        );
+        assert_eq!(
+            texts("\u{FEFF}RI\u{2060}\u{200D} Su\u{3000}Yong", p)[0],
+            "ri su yong"
+        );
         assert_eq!(texts("NІКОLIС, Моmіr", p)[0], "nikolic momir");
         let n = normalize("ВАКЕ, Tom", p);
-        assert!(n.variants.iter().any(|v| v.system == VariantSystem::LookAlike
-            && v.text() == "bake tom"));
-        assert!(n.lookalikes.iter().any(|l| l.found == 'В' && l.read_as == 'B'));
+        assert!(
+            n.variants
+                .iter()
+                .any(|v| v.system == VariantSystem::LookAlike && v.text() == "bake tom")
+        );
+        assert!(
+            n.lookalikes
+                .iter()
+                .any(|l| l.found == 'В' && l.read_as == 'B')
+        );
         // transliteration kept as well
-        assert!(n.variants.iter().any(|v| v.system != VariantSystem::LookAlike));
+        assert!(
+            n.variants
+                .iter()
+                .any(|v| v.system != VariantSystem::LookAlike)
+        );
         assert!(normalize("Тарас Шевченко", p).lookalikes.is_empty());
     }
 

@@ -3,7 +3,9 @@
 //! the checkpoint forward. Memory holds one chunk at a time.
 
 use crate::error::ScreenError;
-use crate::input::{ColumnMap, InputFormat, InputReader, QueryRow, RejectedRow, RowOutcome};
+use crate::input::{
+    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RejectedRow, RowOutcome,
+};
 use crate::output::{
     CHECKPOINT_VERSION, Checkpoint, OutputFormat, checkpoint_path, commit_checkpoint, header,
     read_checkpoint, render_hits,
@@ -113,6 +115,9 @@ pub struct Progress {
 pub trait Observer {
     /// A bad row was skipped (never called under `strict`).
     fn rejected(&mut self, _row: &RejectedRow) {}
+    /// A value was left out of a row's query (never called under
+    /// `strict`, where it stops the run).
+    fn value_left_out(&mut self, _row: &QueryRow, _value: &LeftOutValue) {}
     /// A chunk is durably written.
     fn progress(&mut self, _progress: &Progress) {}
 }
@@ -128,6 +133,9 @@ pub struct Summary {
     pub rows_with_hits: u64,
     pub hits: u64,
     pub rejected: u64,
+    /// Values left out of queries (unreadable dates, unknown countries);
+    /// their rows were screened without them.
+    pub values_left_out: u64,
     /// Rows already done by an earlier run when this one resumed.
     pub resumed_after_rows: Option<u64>,
     /// The results were already complete; nothing was screened.
@@ -147,6 +155,7 @@ fn summary(ck: &Checkpoint, resumed: Option<u64>, complete: bool, start: Instant
         rows_with_hits: ck.rows_with_hits,
         hits: ck.hits,
         rejected: ck.rejected,
+        values_left_out: ck.values_left_out,
         resumed_after_rows: resumed,
         already_complete: complete,
         elapsed: start.elapsed(),
@@ -219,6 +228,7 @@ fn open_output(
         rows_with_hits: 0,
         hits: 0,
         rejected: 0,
+        values_left_out: 0,
         complete: false,
     };
     commit_checkpoint(&sidecar, &ck)?;
@@ -257,6 +267,7 @@ pub fn run_batch(
         chunk.clear();
         let mut consumed = 0u64;
         let mut rejected = 0u64;
+        let mut left_out = 0u64;
         let mut eof = false;
         let mut fatal = None;
         while (consumed as usize) < chunk_rows {
@@ -265,7 +276,22 @@ pub fn run_batch(
                     eof = true;
                     break;
                 }
-                Some(RowOutcome::Query(q)) => chunk.push(q),
+                Some(RowOutcome::Query(q)) if job.strict && !q.left_out.is_empty() => {
+                    fatal = Some(ScreenError::BadRow {
+                        path: job.input.to_path_buf(),
+                        line: q.line,
+                        row: q.row,
+                        reason: q.left_out[0].to_string(),
+                    });
+                    break;
+                }
+                Some(RowOutcome::Query(q)) => {
+                    for v in &q.left_out {
+                        observer.value_left_out(&q, v);
+                    }
+                    left_out += q.left_out.len() as u64;
+                    chunk.push(q);
+                }
                 Some(RowOutcome::Rejected(r)) if job.strict => {
                     fatal = Some(ScreenError::BadRow {
                         path: job.input.to_path_buf(),
@@ -304,6 +330,7 @@ pub fn run_batch(
             .map_err(|e| ScreenError::io(job.output, e))?;
         ck.rows_done += consumed;
         ck.rejected += rejected;
+        ck.values_left_out += left_out;
         ck.output_bytes += block.len() as u64;
         if let Some(e) = fatal {
             commit_checkpoint(&sidecar, &ck)?;

@@ -1,18 +1,21 @@
 //! Reading customer records (CSV with a header row, or JSON lines) and
 //! turning each into a query entity through a column map.
 //!
-//! A row that cannot become a query (no name, a date that does not parse, a
-//! country Yalu does not know, the wrong number of fields, bytes that are not
-//! UTF-8, a JSON line that is not an object) is returned as a
-//! [`RejectedRow`] with its line and the reason; the reader goes on with the
-//! next row. Only I/O failures and an unusable header stop it.
+//! A row that cannot become a query (no name, the wrong number of fields,
+//! bytes that are not UTF-8, a JSON line that is not an object) is returned
+//! as a [`RejectedRow`] with its line and the reason; the reader goes on with
+//! the next row. A value that cannot be cleaned (a date that does not parse,
+//! a country Yalu does not know) is left out of its row's query only and
+//! listed in [`QueryRow::left_out`]; callers that want the row refused
+//! instead (`--strict`) treat a non-empty list as a bad row. Only I/O
+//! failures and an unusable header stop the reader.
 
 use crate::error::ScreenError;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use yalu_model::prop::{self, PropertyType};
-use yalu_model::{Entity, Schema, country};
+use yalu_model::{Entity, Schema};
 
 /// The layout of an input (and of an output) file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +203,25 @@ pub struct QueryRow {
     /// The customer's id, from the column mapped to `id`.
     pub query_id: Option<String>,
     pub entity: Entity,
+    /// Values left out of the query because they could not be cleaned.
+    pub left_out: Vec<LeftOutValue>,
+}
+
+/// A value left out of a row's query, with its column and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOutValue {
+    pub column: String,
+    pub property: String,
+    pub value: String,
+    /// `invalid_date` or `invalid_country`.
+    pub code: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for LeftOutValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "column `{}`: {}", self.column, self.reason)
+    }
 }
 
 /// A row that could not be screened, and why.
@@ -540,11 +562,12 @@ fn build(
     default_schema: &Schema,
 ) -> RowOutcome {
     match build_query(values, default_schema, row) {
-        Ok((query_id, entity)) => RowOutcome::Query(QueryRow {
+        Ok((query_id, entity, left_out)) => RowOutcome::Query(QueryRow {
             row,
             line,
             query_id,
             entity,
+            left_out,
         }),
         Err(reason) => RowOutcome::Rejected(RejectedRow { row, line, reason }),
     }
@@ -554,7 +577,7 @@ fn build_query(
     values: &[(&Target, &str, Vec<&str>)],
     default_schema: &Schema,
     row: u64,
-) -> Result<(Option<String>, Entity), String> {
+) -> Result<(Option<String>, Entity, Vec<LeftOutValue>), String> {
     let mut query_id = None;
     let mut schema = default_schema.clone();
     for (target, column, cell) in values {
@@ -575,28 +598,20 @@ fn build_query(
         }
     }
     let mut entity = Entity::new(format!("row-{row}"), schema);
+    let mut left_out = Vec::new();
     for (target, column, cell) in values {
         let Target::Property(p) = target else {
             continue;
         };
         for value in cell {
-            match prop::property_type(p) {
-                PropertyType::Date => {
-                    let dates = yalu_model::expand_date_expression(value)
-                        .map_err(|e| format!("column `{column}`: `{value}` is not a date ({e})"))?;
-                    for d in dates {
-                        entity.add(p, d.to_string());
-                    }
-                }
-                PropertyType::Country => {
-                    let code = country::to_code(value).ok_or_else(|| {
-                        format!("column `{column}`: `{value}` is not a country Yalu knows")
-                    })?;
-                    entity.add(p, code);
-                }
-                _ => {
-                    entity.add(p, value);
-                }
+            if let Err(w) = entity.add_cleaned(p, value) {
+                left_out.push(LeftOutValue {
+                    column: column.to_string(),
+                    code: w.kind.code(),
+                    property: w.property,
+                    value: w.value,
+                    reason: w.reason,
+                });
             }
         }
     }
@@ -617,7 +632,7 @@ fn build_query(
         let joined = parts.join(" ");
         entity.add(prop::NAME, joined);
     }
-    Ok((query_id, entity))
+    Ok((query_id, entity, left_out))
 }
 
 #[cfg(test)]
@@ -680,12 +695,39 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
         assert_eq!((reasons[0].0, reasons[0].1), (2, 3));
         assert!(reasons[0].2.contains("no name"), "{}", reasons[0].2);
-        assert!(reasons[1].2.contains("not a date"), "{}", reasons[1].2);
-        assert!(reasons[2].2.contains("Atlantis"), "{}", reasons[2].2);
-        assert!(reasons[3].2.contains("5 fields"), "{}", reasons[3].2);
+        assert!(reasons[1].2.contains("5 fields"), "{}", reasons[1].2);
+        // A bad date or country is left out of its row's query, which is
+        // screened with the rest.
+        let RowOutcome::Query(bad_date) = &rows[2] else {
+            panic!("{:?}", rows[2])
+        };
+        assert_eq!(bad_date.entity.get(prop::NATIONALITY), ["kp"]);
+        assert!(!bad_date.entity.has(prop::BIRTH_DATE));
+        assert_eq!(bad_date.left_out.len(), 1);
+        assert_eq!(bad_date.left_out[0].code, "invalid_date");
+        assert!(
+            bad_date.left_out[0]
+                .to_string()
+                .starts_with("column `dob`: `31 Febtember` is not a date"),
+            "{}",
+            bad_date.left_out[0]
+        );
+        let RowOutcome::Query(bad_country) = &rows[3] else {
+            panic!("{:?}", rows[3])
+        };
+        assert_eq!(bad_country.entity.get(prop::BIRTH_DATE), ["1970"]);
+        assert!(!bad_country.entity.has(prop::NATIONALITY));
+        assert_eq!(
+            (
+                bad_country.left_out[0].column.as_str(),
+                bad_country.left_out[0].value.as_str()
+            ),
+            ("nat", "Atlantis")
+        );
+        assert!(q.left_out.is_empty());
         let RowOutcome::Query(last) = &rows[5] else {
             panic!()
         };

@@ -50,11 +50,15 @@
 //! - **Order and streaming.** Rows are read in chunks ([`DEFAULT_CHUNK_ROWS`]);
 //!   each chunk is screened on every core (rayon) and its hits are appended
 //!   in input order. Memory holds one chunk, whatever the input size.
-//! - **Bad rows** (no name, a date that does not parse, an unknown country,
-//!   the wrong number of fields, bytes that are not UTF-8, a JSON line that
-//!   is not an object) are reported to the [`Observer`] with their line and
-//!   reason, counted, and skipped; with `strict` the first one ends the run
-//!   with [`ScreenError::BadRow`] (after the rows before it are written).
+//! - **Bad rows** (no name, the wrong number of fields, bytes that are not
+//!   UTF-8, a JSON line that is not an object) are reported to the
+//!   [`Observer`] with their line and reason, counted, and skipped; with
+//!   `strict` the first one ends the run with [`ScreenError::BadRow`] (after
+//!   the rows before it are written).
+//! - **Bad values** (a date that does not parse, an unknown country) are
+//!   left out of their row's query only: the row is screened with the rest,
+//!   the value is reported to the [`Observer`] and counted in
+//!   `Summary::values_left_out`. With `strict` a bad value is a bad row.
 //! - **Resume.** After each chunk, the results file is flushed and synced,
 //!   then a [`Checkpoint`] (`<output>.progress.json`: rows consumed, results
 //!   length in bytes, counters, the settings) replaces the previous one by an
@@ -85,5 +89,7 @@ pub use batch::{
     BatchJob, DEFAULT_CHUNK_ROWS, Observer, Progress, Screener, Silent, Summary, run_batch,
 };
 pub use error::ScreenError;
-pub use input::{ColumnMap, InputFormat, InputReader, QueryRow, RejectedRow, RowOutcome};
+pub use input::{
+    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RejectedRow, RowOutcome,
+};
 pub use output::{Checkpoint, OutputFormat, checkpoint_path};

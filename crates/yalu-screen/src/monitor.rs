@@ -9,7 +9,9 @@
 
 use crate::batch::Screener;
 use crate::error::ScreenError;
-use crate::input::{ColumnMap, InputFormat, InputReader, QueryRow, RejectedRow, RowOutcome};
+use crate::input::{
+    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RejectedRow, RowOutcome,
+};
 use crate::output::{checkpoint_path, read_checkpoint};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -77,11 +79,23 @@ pub struct HitChange {
     pub schema_change: Option<(String, String)>,
 }
 
+/// A value left out of one row's query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowLeftOut {
+    pub row: u64,
+    pub line: u64,
+    #[serde(flatten)]
+    pub value: LeftOutValue,
+}
+
 /// Everything a monitoring run found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MonitorReport {
     pub rows_read: u64,
     pub rejected: Vec<RejectedRow>,
+    /// Values left out of row queries (unreadable dates, unknown
+    /// countries); their rows were screened without them.
+    pub left_out: Vec<RowLeftOut>,
     /// In input order; within a row: new, gone, then score changes.
     pub changes: Vec<HitChange>,
 }
@@ -145,7 +159,24 @@ pub fn monitor(
                     eof = true;
                     break;
                 }
-                Some(RowOutcome::Query(q)) => chunk.push(q),
+                Some(RowOutcome::Query(q)) if job.strict && !q.left_out.is_empty() => {
+                    return Err(ScreenError::BadRow {
+                        path: job.input.to_path_buf(),
+                        line: q.line,
+                        row: q.row,
+                        reason: q.left_out[0].to_string(),
+                    });
+                }
+                Some(RowOutcome::Query(q)) => {
+                    report
+                        .left_out
+                        .extend(q.left_out.iter().map(|v| RowLeftOut {
+                            row: q.row,
+                            line: q.line,
+                            value: v.clone(),
+                        }));
+                    chunk.push(q);
+                }
                 Some(RowOutcome::Rejected(r)) if job.strict => {
                     return Err(ScreenError::BadRow {
                         path: job.input.to_path_buf(),

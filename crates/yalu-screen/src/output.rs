@@ -138,6 +138,9 @@ pub struct Checkpoint {
     pub rows_with_hits: u64,
     pub hits: u64,
     pub rejected: u64,
+    /// Values left out of queries (unreadable dates, unknown countries).
+    #[serde(default)]
+    pub values_left_out: u64,
     pub complete: bool,
 }
 

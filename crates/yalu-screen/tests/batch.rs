@@ -68,11 +68,15 @@ fn job<'a>(
 #[derive(Default)]
 struct Collect {
     rejected: Vec<RejectedRow>,
+    left_out: Vec<(u64, yalu_screen::LeftOutValue)>,
     chunks: usize,
 }
 impl Observer for Collect {
     fn rejected(&mut self, row: &RejectedRow) {
         self.rejected.push(row.clone());
+    }
+    fn value_left_out(&mut self, row: &yalu_screen::QueryRow, value: &yalu_screen::LeftOutValue) {
+        self.left_out.push((row.row, value.clone()));
     }
     fn progress(&mut self, _p: &Progress) {
         self.chunks += 1;
@@ -96,12 +100,28 @@ fn hits_in_input_order_and_bad_rows_reported() {
     .unwrap();
     assert_eq!(s.rows_read, 60);
     assert_eq!(s.rejected, seen.rejected.len() as u64);
-    // rows 5, 7, 11 of every 11: 60 rows hold 5+5+5 of them... count exactly
-    let expected_bad = (1..=60).filter(|i| matches!(i % 11, 0 | 5 | 7)).count();
+    // Rows without a name (11, 22, ...) are rejected; a bad date (rows 5,
+    // 16, ...) or an unknown country (rows 7, 18, ...) is left out of its
+    // row's query, and the row is screened with the rest.
+    let expected_bad = (1..=60).filter(|i| i % 11 == 0).count();
     assert_eq!(seen.rejected.len(), expected_bad);
-    let first = &seen.rejected[0];
-    assert_eq!((first.row, first.line), (5, 6));
-    assert!(first.reason.contains("not a date"), "{}", first.reason);
+    assert_eq!(seen.rejected[0].row, 11);
+    let expected_left_out = (1..=60).filter(|i| matches!(i % 11, 5 | 7)).count();
+    assert_eq!(seen.left_out.len(), expected_left_out);
+    assert_eq!(s.values_left_out, expected_left_out as u64);
+    let (row, first) = &seen.left_out[0];
+    assert_eq!(*row, 5);
+    assert_eq!((first.column.as_str(), first.code), ("dob", "invalid_date"));
+    assert!(
+        first.to_string().contains("`sometime` is not a date"),
+        "{first}"
+    );
+    let (row, second) = &seen.left_out[1];
+    assert_eq!(*row, 7);
+    assert_eq!(
+        (second.column.as_str(), second.value.as_str()),
+        ("nat", "Nowhereland")
+    );
     assert_eq!(seen.chunks, 60usize.div_ceil(7));
 
     let mut reader = csv::Reader::from_path(&out).unwrap();

@@ -55,13 +55,43 @@ pub struct MatchResponse {
 /// The answer to one query.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntityMatches {
-    /// Always 200 (a failing query fails the whole request).
+    /// Always 200: a query is answered with what could be read of it.
     pub status: u16,
     /// Best first, at most `limit`, none below `cutoff`.
     pub results: Vec<ScoredEntity>,
     /// `value` counts candidates scoring at or above `threshold`.
     pub total: TotalSpec,
     pub query: CleanedExample,
+    /// Property values of this query that could not be cleaned (an
+    /// impossible date, a place naming no country) and were left out of it;
+    /// the query was screened without them. Empty when every value was
+    /// used.
+    pub warnings: Vec<QueryWarning>,
+}
+
+/// A property value left out of a query, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueryWarning {
+    /// `invalid_date` or `invalid_country`.
+    #[schema(example = "invalid_country")]
+    pub code: &'static str,
+    #[schema(example = "nationality")]
+    pub property: String,
+    /// The value as sent.
+    #[schema(example = "Atlantis")]
+    pub value: String,
+    pub detail: String,
+}
+
+impl From<yalu_model::ValueWarning> for QueryWarning {
+    fn from(w: yalu_model::ValueWarning) -> Self {
+        QueryWarning {
+            code: w.kind.code(),
+            detail: w.to_string(),
+            property: w.property,
+            value: w.value,
+        }
+    }
 }
 
 /// A count with its precision.
@@ -166,8 +196,18 @@ pub struct SearchResponse {
     pub limit: usize,
     pub offset: usize,
     pub total: TotalSpec,
-    pub results: Vec<EntityResponse>,
+    pub results: Vec<SearchResultEntity>,
     pub facets: BTreeMap<String, SearchFacet>,
+}
+
+/// One `/search` result: the entity and its text relevance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResultEntity {
+    #[serde(flatten)]
+    pub entity: EntityResponse,
+    /// Text relevance (BM25-like, larger is better, not bounded; 0 without
+    /// `q`). Not comparable with `/match` scores.
+    pub score: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use yalu_links::Network;
 use yalu_lists::ReadOptions;
 use yalu_match::Index;
+use yalu_search::TextIndex;
 
 /// The name of the collection that unites every loaded dataset.
 pub const DEFAULT_DATASET: &str = "default";
@@ -41,6 +43,11 @@ pub struct DatasetInfo {
 /// A built index with its catalog.
 pub struct LoadedIndex {
     pub index: Index,
+    /// Full-text index over the same entities, for `/search`.
+    pub text: TextIndex,
+    /// Links between entities (OFAC `Linked To`, FtM relationships), for
+    /// `/entities/{id}?nested=true`.
+    pub network: Network,
     /// Datasets by name (never contains `default`).
     pub datasets: BTreeMap<String, DatasetInfo>,
     /// Referent id -> canonical id, for `/entities/{id}` redirects.
@@ -132,7 +139,20 @@ impl IndexSource {
                 e
             }));
         }
+        let (relations, entities): (Vec<_>, Vec<_>) = entities
+            .into_iter()
+            .partition(|e| yalu_links::is_relationship(&e.schema));
         let index = Index::build(entities);
+        let network = Network::build(index.entities(), relations);
+        let unresolved = network.unresolved();
+        for u in unresolved.iter().take(LOGGED_PROBLEMS) {
+            tracing::warn!(entity = %u.entity_id, name = %u.name, "`Linked To` names no entity of the same list");
+        }
+        tracing::info!(
+            links = network.links().len(),
+            unresolved = unresolved.len(),
+            "network built"
+        );
         let mut datasets: BTreeMap<String, DatasetInfo> = BTreeMap::new();
         let mut referents = HashMap::new();
         for e in index.entities() {
@@ -180,8 +200,11 @@ impl IndexSource {
                 .filter(char::is_ascii_digit)
                 .collect::<String>()
         );
+        let text = TextIndex::build(&index);
         Ok(LoadedIndex {
             index,
+            text,
+            network,
             datasets,
             referents,
             loaded_at,

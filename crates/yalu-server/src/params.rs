@@ -193,7 +193,10 @@ pub struct MatchParams {
 #[derive(Debug, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Text to search for (a name); empty lists entities.
+    /// Words to search for in names, aliases and identifiers and, with less
+    /// weight, addresses and notes; every word must match (`OR` between
+    /// words relaxes that, `-word` excludes), whole, as a prefix, or in any
+    /// script or romanisation. Empty lists entities by id.
     pub q: Option<String>,
     /// Only entities of this schema or its descendants (default Thing).
     pub schema: Option<String>,
@@ -207,8 +210,27 @@ pub struct SearchParams {
     pub topics: Vec<String>,
     /// Only entities from one of these datasets.
     pub datasets: Vec<String>,
-    /// Facets to count: any of `countries`, `topics`, `datasets` (default all).
+    /// Same as `datasets` (yente clients send extra datasets so).
+    pub include_dataset: Vec<String>,
+    /// Facets to count over all results: any of `countries`, `topics`,
+    /// `datasets`, `schema` (default the first three).
     pub facets: Vec<String>,
+    /// No results of these schemas (or their descendants).
+    pub exclude_schema: Vec<String>,
+    /// No results from these datasets.
+    pub exclude_dataset: Vec<String>,
+    /// Only entities changed on or after this date.
+    pub changed_since: Option<String>,
+    /// `field:value` filters (`countries:kp`, `properties.idNumber:123`);
+    /// values of one field are alternatives, fields combine with AND.
+    pub filter: Vec<String>,
+    /// Tolerate typos (one edit in words of 3-5 letters, two in longer).
+    pub fuzzy: Option<bool>,
+    /// Read `q` in the simple syntax (`|` for OR, `-` for NOT).
+    pub simple: Option<bool>,
+    /// Sort keys, `field` or `field:asc|desc` (score, caption, id, schema,
+    /// first_seen, last_seen, last_change); default score descending.
+    pub sort: Vec<String>,
 }
 
 /// Which entities a query may return. Applied before scoring.

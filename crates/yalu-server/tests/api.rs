@@ -402,18 +402,50 @@ async fn every_failure_is_json_with_a_stable_code() {
     )
     .await
     .assert_error(400, "unknown_schema");
-    post(
+    // A value that cannot be cleaned is left out of its query, with a
+    // warning; the query is still answered.
+    let r = post(
         "/match/default",
-        q(json!({"name": ["Kim"], "birthDate": ["1984-13-45"]})),
+        q(json!({"name": ["Kim"], "birthDate": ["1984-13-45", "1984"], "nationality": ["Narnia"]})),
     )
-    .await
-    .assert_error(400, "invalid_date");
-    post(
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let answer = &r.json()["responses"]["q"];
+    assert_eq!(answer["status"], 200);
+    assert_eq!(answer["query"]["properties"]["birthDate"], json!(["1984"]));
+    assert!(answer["query"]["properties"].get("nationality").is_none());
+    let warnings = answer["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{answer}");
+    assert_eq!(warnings[0]["code"], "invalid_date");
+    assert_eq!(warnings[0]["property"], "birthDate");
+    assert_eq!(warnings[0]["value"], "1984-13-45");
+    assert_eq!(warnings[1]["code"], "invalid_country");
+    assert_eq!(warnings[1]["value"], "Narnia");
+    // One bad query in a batch does not sink the others.
+    let r = post(
         "/match/default",
-        q(json!({"name": ["Kim"], "nationality": ["Narnia"]})),
+        json!({"queries": {
+            "bad": {"schema": "Person", "properties": {"name": ["Kim"], "nationality": ["Congo (Democratic Republic)", "Narnia"]}},
+            "good": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}
+        }})
+        .to_string()
+        .into_bytes(),
     )
-    .await
-    .assert_error(400, "invalid_country");
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(
+        body["responses"]["bad"]["query"]["properties"]["nationality"],
+        json!(["cd"])
+    );
+    assert_eq!(
+        body["responses"]["bad"]["warnings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(body["responses"]["good"]["warnings"], json!([]));
     post("/match/default", q(json!({"name": [["nested"]]})))
         .await
         .assert_error(400, "invalid_property_value");
@@ -447,12 +479,26 @@ async fn every_failure_is_json_with_a_stable_code() {
     )
     .await
     .assert_error(400, "invalid_date");
-    post(
+    for path in [
         "/match/default?algorithm=logic-v2",
+        "/match/default?algorithm=logic-v1",
+        "/match/default?algorithm=name-based",
+        "/match/default?algorithm=best",
+    ] {
+        let r = post(path, one_query("Person", "Kim")).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    }
+    let r = post(
+        "/match/default?algorithm=logic-v3",
         one_query("Person", "Kim"),
     )
-    .await
-    .assert_error(400, "unknown_algorithm");
+    .await;
+    r.assert_error(400, "unknown_algorithm");
+    assert!(
+        r.text().contains("logic-v2, logic-v1, name-based"),
+        "{}",
+        r.text()
+    );
     let cfg = json!({"config": {"no_such_setting": 1}, "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
     post("/match/default", cfg.to_string().into_bytes())
         .await

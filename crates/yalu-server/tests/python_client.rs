@@ -27,7 +27,7 @@ fn skip(reason: &str) {
     if require_client() {
         panic!("YALU_REQUIRE_CLIENT=1 but the Python client cannot run: {reason}");
     }
-    eprintln!("SKIPPED: yente-client compatibility test: {reason}");
+    yalu_testdata::skip(&format!("yente-client compatibility test: {reason}"));
 }
 
 /// A venv with yente-client installed, or why there is none.

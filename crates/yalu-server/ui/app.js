@@ -66,12 +66,25 @@
     const s = String(t);
     return s.length > 19 ? s.slice(0, 19).replace('T', ' ') : s.replace('T', ' ');
   }
-  /** `NONWORK_VISA_EMPLOYMENT` → `Nonwork visa employment`. */
+  // Words that stay in capitals when a code is read out.
+  const ACRONYMS = new Set(['dprk', 'un', 'unscr', 'ofac', 'usd', 'id', 'imo', 'uk', 'eu']);
+  /** `AGENCY_DPRK_CONCENTRATION` → `Agency DPRK concentration`. */
   function humanize(id) {
     if (!id) return '—';
-    const s = String(id).replace(/_/g, ' ').toLowerCase();
+    const words = String(id).replace(/_/g, ' ').toLowerCase().split(' ')
+      .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
+    const s = words.join(' ');
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
+  // Display names of the keys in the last workbench answer (`people`:
+  // key id → name given with `yalu keys create --name`).
+  let people = {};
+  /** Who acted: the display name with the key id beside it, or the id. */
+  function who(id) {
+    if (!id) return '—';
+    return people[id] ? `${people[id]} (${id})` : id;
+  }
+  const ACTOR_FIELDS = /(^|\s)(assignee|requested_by|approved_by|closed_by)$/;
   function badge(kind, value) {
     if (!value) return null;
     return el('span', { class: `badge ${kind}-${value}` }, humanize(value));
@@ -170,6 +183,11 @@
     const box = document.getElementById('session');
     nav.hidden = !me;
     box.hidden = !me;
+    // A screener's key cannot open cases or the dashboard: no links to them.
+    for (const page of ['cases', 'dashboard']) {
+      const a = nav.querySelector(`[data-nav="${page}"]`);
+      if (a) a.parentElement.hidden = !session.isAnalyst();
+    }
     const who = document.getElementById('whoami');
     who.textContent = '';
     if (me) {
@@ -255,7 +273,7 @@
     const input = el('input', { id: 'api-key', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, size: 48 });
     const status = el('div', { id: 'login-status' });
     const form = el('form', { class: 'panel narrow', 'aria-labelledby': 'login-title' },
-      field('API key', input, 'From `yalu keys create --role analyst`, or as printed by `yalu demo`. Kept in this tab only (sessionStorage).'),
+      field('API key', input, ['From ', el('code', {}, 'yalu keys create --role analyst'), ', or as printed by ', el('code', {}, 'yalu demo'), '. Kept in this tab only (sessionStorage).']),
       el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Sign in')),
       status);
     form.addEventListener('submit', async (ev) => {
@@ -383,9 +401,12 @@
         };
         try {
           const r = await api('POST', '/cases/import', { hits: [line] });
-          status.textContent = r.created ? 'Case opened: see the case queue.'
-            : r.suppressed ? 'Not opened: this pair was closed as a false positive and the list entry has not changed.'
-              : 'A case already exists for this hit.';
+          const item0 = (r.items || [])[0] || {};
+          const caseLink = item0.case_id ? el('a', { href: `#/cases/${item0.case_id}` }, `case ${item0.case_id}`) : null;
+          status.textContent = '';
+          if (r.created) append(status, ['Case opened: ', caseLink || 'see the case queue', '.']);
+          else if (r.suppressed) append(status, ['Not opened: this pair was closed as a false positive', caseLink ? [' (', caseLink, ')'] : '', ' and the list entry has not changed.']);
+          else append(status, ['A case already exists for this hit', caseLink ? [': ', caseLink] : '', '.']);
         } catch (e) {
           status.textContent = `Could not open a case: ${errorText(e)}`;
         }
@@ -444,6 +465,7 @@
       api('GET', `/cases?${query}`),
       api('GET', '/dashboard').catch(() => null),
     ]);
+    people = data.people || {};
     const rules = Object.keys((dash && dash.by_rule) || {}).sort();
     if (filters.rule && !rules.includes(filters.rule)) rules.push(filters.rule);
 
@@ -488,7 +510,7 @@
         el('td', {}, humanize(c.rule)),
         el('td', {}, badge('sev', c.severity) || '—'),
         el('td', {}, badge('st', c.status)),
-        el('td', {}, c.assignee || el('span', { class: 'muted' }, 'unassigned')),
+        el('td', {}, c.assignee ? who(c.assignee) : el('span', { class: 'muted' }, 'unassigned')),
         el('td', { class: 'num' }, c.kind === 'hit' ? fmtScore(c.score) : fmtMoney(c.estimated_revenue_usd)),
         el('td', {}, fmtTime(c.updated_at))))));
     const pageLink = (to, label) => {
@@ -519,6 +541,7 @@
   async function viewCase(id) {
     if (!session.isAnalyst()) return needAnalyst('Cases');
     const data = await api('GET', `/cases/${encodeURIComponent(id)}`);
+    people = data.people || {};
     const c = data.case;
     const me = session.me || {};
     const flash = el('div', { id: 'case-flash', role: 'status' });
@@ -530,11 +553,13 @@
       fact('Severity', badge('sev', c.severity) || '—'),
       fact('Status', badge('st', c.status)),
       c.resolution ? fact('Resolution', humanize(c.resolution)) : null,
-      fact('Assignee', c.assignee || 'unassigned'),
+      c.rationale ? fact('Closing rationale', c.rationale) : null,
+      c.closed_by ? fact('Closed by', who(c.closed_by)) : null,
+      fact('Assignee', c.assignee ? who(c.assignee) : 'unassigned'),
       typeof c.score === 'number' ? fact('Score', fmtScore(c.score)) : null,
       typeof c.estimated_revenue_usd === 'number' ? fact('Estimated revenue', fmtMoney(c.estimated_revenue_usd)) : null,
-      c.approval && c.approval.requested_by ? fact('Approval requested by', c.approval.requested_by) : null,
-      c.approval && c.approval.approved_by ? fact('Approved by', c.approval.approved_by) : null,
+      c.approval && c.approval.requested_by ? fact('Approval requested by', who(c.approval.requested_by)) : null,
+      c.approval && c.approval.approved_by ? fact('Approved by', who(c.approval.approved_by)) : null,
       fact('Created', fmtTime(c.created_at)),
       fact('Updated', fmtTime(c.updated_at)));
 
@@ -554,6 +579,7 @@
           summarySection(c, original),
           timelineSection(evidence.timeline || [], evidence.timeline_persons || 0),
           networkSection((evidence.network || {}).nodes || [], (evidence.network || {}).edges || []),
+          explainSection(evidence.explanations || []),
           commentsSection(data.comments || []),
           historySection(data.history || [])),
         el('div', {},
@@ -591,8 +617,8 @@
     [/exit/i, 'exit'],
     [/entry|arriv/i, 'entry'],
     [/cross/i, 'entry'],
-    [/placement|work|employ/i, 'placement'],
     [/visa|permit|document|passport/i, 'visa'],
+    [/placement|work|employ/i, 'placement'],
     [/pay/i, 'payment'],
   ];
   const EVENT_COLOURS = { visa: '#7aa6d6', placement: '#e39b3b', entry: '#1d6b3a', exit: '#a4161a', payment: '#6b4fa8', other: '#8592a3' };
@@ -605,6 +631,29 @@
     return Number.isNaN(t) ? null : t / 86400000;
   }
   function endOf(e) { return e.end || e.end_date || e.until || e.date_end || null; }
+
+  // "Why (not)?": each rule's evaluation for the case's subjects, as
+  // `yalu detect --explain` prints it (attached by `yalu demo` and
+  // `yalu cases import --data`).
+  function explainSection(explanations) {
+    const section = el('section', { class: 'panel', 'aria-labelledby': 'explain-title' },
+      el('h2', { id: 'explain-title' }, 'Why (not)? Rules for each subject'));
+    if (!explanations.length) {
+      section.appendChild(el('p', {}, 'No rule evaluation was attached to this case.'));
+      return section;
+    }
+    for (const x of explanations) {
+      const rules = (x.rules || []).map((r) => el('details', { open: r.fired ? true : null },
+        el('summary', {}, `${r.rule} [${r.severity}] `, el('strong', {}, !r.enabled ? 'disabled' : r.fired ? 'fired' : 'not fired')),
+        el('ul', {}, (r.conditions || []).map((c) => el('li', {},
+          el('span', { class: c.held ? 'held' : 'failed' }, c.held ? 'held: ' : 'failed: '), c.text)))));
+      section.appendChild(el('div', { class: 'explanation' },
+        el('h3', {}, `${x.kind} ${x.label}`),
+        x.labour_evidence ? el('p', {}, `Evidence of work: ${x.labour_evidence}`) : null,
+        rules));
+    }
+    return section;
+  }
 
   function timelineSection(events, total) {
     const section = el('section', { class: 'panel', 'aria-labelledby': 'timeline-title' },
@@ -655,7 +704,7 @@
         const colour = EVENT_COLOURS[cls];
         // An open-ended placement runs to the end of the drawing.
         const end = e.ongoing ? hi : dayOf(endOf(e));
-        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${e.kind}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
+        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${humanize(e.kind)}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
         const ring = e.evidence ? { stroke: '#1b2430', 'stroke-width': 1.5 } : {};
         if (end !== null && end > d) {
           const offset = cls === 'placement' ? 2 : -8;
@@ -811,7 +860,7 @@
     return el('section', { class: 'panel', 'aria-labelledby': 'comments-title' },
       el('h2', { id: 'comments-title' }, `Comments (${comments.length})`),
       comments.length ? el('ol', { class: 'history' }, comments.map((m) => el('li', {},
-        el('time', { datetime: m.at || m.created_at || '' }, `${fmtTime(m.at || m.created_at)} · ${m.author || m.actor || ''}`),
+        el('time', { datetime: m.at || m.created_at || '' }, `${fmtTime(m.at || m.created_at)} · ${who(m.author || m.actor)}`),
         m.text || ''))) : el('p', { class: 'muted' }, 'No comments yet.'));
   }
 
@@ -822,9 +871,16 @@
     const a = new Map(flat(before));
     const b = new Map(flat(after));
     const keys = [...new Set([...a.keys(), ...b.keys()])];
-    const show = (v) => (v === null || v === undefined ? '—' : humanize(String(v)));
-    return keys.filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)))
-      .map((k) => (before ? `${humanize(k)}: ${show(a.get(k))} → ${show(b.get(k))}` : `${humanize(k)}: ${show(b.get(k))}`))
+    // Actors by name; codes (status, resolution) read out; other values as
+    // written (a key id is never re-capitalised).
+    const show = (k, v) => {
+      if (v === null || v === undefined || v === '') return '—';
+      if (ACTOR_FIELDS.test(k)) return who(String(v));
+      return /(status|resolution|kind)$/.test(k) ? humanize(String(v)) : String(v);
+    };
+    // A field that only went from absent to empty changed nothing.
+    return keys.filter((k) => show(k, a.get(k)) !== show(k, b.get(k)))
+      .map((k) => (before ? `${humanize(k)}: ${show(k, a.get(k))} → ${show(k, b.get(k))}` : `${humanize(k)}: ${show(k, b.get(k))}`))
       .join('; ');
   }
 
@@ -834,7 +890,7 @@
       history.length ? el('ol', { class: 'history' }, history.map((h) => {
         const change = stateChange(h.before, h.after);
         return el('li', {},
-          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${h.actor || ''}`),
+          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${who(h.actor)}`),
           el('strong', {}, humanize(h.action)),
           change ? ` — ${change}` : '',
           h.detail ? el('div', { class: 'muted' }, typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)) : null);
@@ -868,7 +924,7 @@
       const rationale = el('textarea', { id: 'approve-rationale', name: 'rationale' });
       const approve = el('form', { 'aria-labelledby': 'approve-title' },
         el('h3', { id: 'approve-title' }, 'Approve the closure'),
-        el('p', {}, `Closing as a true match needs a second analyst. Requested by `, el('strong', {}, requestedBy || 'unknown'), '.'),
+        el('p', {}, `Closing as a true match needs a second analyst. Requested by `, el('strong', {}, requestedBy ? who(requestedBy) : 'unknown'), '.'),
         mine ? el('p', { class: 'notice info', id: 'four-eyes-note' }, 'You asked for this closure, so a different analyst must approve it.') : null,
         field('Approval note (optional)', rationale),
         el('div', { class: 'actions' },
@@ -918,12 +974,13 @@
     // Close.
     if (c.status !== 'closed' && c.status !== 'pending_approval') {
       const rationale = el('textarea', { id: 'close-rationale', name: 'rationale', required: true, 'aria-describedby': 'close-hint' });
-      const radio = (value, label, checked) => el('label', {}, el('input', { type: 'radio', name: 'resolution', value, checked }), label);
+      // Nothing is preselected: the analyst chooses the resolution.
+      const radio = (value, label, checked) => el('label', {}, el('input', { type: 'radio', name: 'resolution', value, checked, required: true }), label);
       const close = el('form', { 'aria-labelledby': 'close-title' },
         el('h3', { id: 'close-title' }, 'Close the case'),
         el('fieldset', {}, el('legend', {}, 'Resolution'),
           el('div', { class: 'radios' },
-            radio('true_match', 'True match', true),
+            radio('true_match', 'True match', false),
             radio('false_positive', 'False positive', false),
             radio('not_actionable', 'Not actionable', false))),
         el('div', { class: 'field' }, el('label', { for: 'close-rationale' }, 'Rationale'), rationale,
@@ -959,7 +1016,7 @@
           const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
           bar.style.width = `${Math.max(1, Math.round((n / max) * 100))}%`;
           return el('tr', {},
-            el('th', { scope: 'row' }, el('a', { href: link(k) }, humanize(k)), ' ', el('code', { class: 'muted' }, k)),
+            el('th', { scope: 'row' }, el('a', { href: link(k), title: k }, humanize(k))),
             el('td', { class: 'num' }, count.format(n)),
             el('td', { class: 'bar-cell' }, bar));
         }))));

@@ -400,6 +400,14 @@ impl<'s> CaseStore<'s> {
     fn import(&self, actor: &str, new: Vec<NewCase>) -> Result<ImportReport, StoreError> {
         check_actor(actor)?;
         let actor = actor.to_string();
+        // SQLite's search table is a trigram index (migration 7) whose rowid
+        // is the case id: a search then reads ids from the index alone.
+        let insert_search = match self.store.db().kind() {
+            crate::BackendKind::Sqlite => {
+                "INSERT INTO case_search (rowid, case_id, text) VALUES (?1, ?1, ?2)"
+            }
+            crate::BackendKind::Postgres => "INSERT INTO case_search (case_id, text) VALUES (?, ?)",
+        };
         self.store.db().write(move |db| {
             let actor = actor.as_str();
             let mut report = ImportReport::default();
@@ -480,10 +488,7 @@ impl<'s> CaseStore<'s> {
                         now.into(),
                     ],
                 )?;
-                db.exec(
-                    "INSERT INTO case_search (case_id, text) VALUES (?, ?)",
-                    &[id.into(), search.into()],
-                )?;
+                db.exec(insert_search, &[id.into(), search.into()])?;
                 let case = load_case(db, id)?;
                 append_audit(
                     db,
@@ -525,18 +530,26 @@ impl<'s> CaseStore<'s> {
             clauses.push("kind = ?");
             params.push(k.as_str().into());
         }
+        let sqlite = self.store.db().kind() == crate::BackendKind::Sqlite;
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            clauses.push("id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')");
-            let escaped: String = q
-                .trim()
-                .to_lowercase()
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '!' => vec!['!', c],
-                    c => vec![c],
-                })
-                .collect();
-            params.push(format!("%{escaped}%").into());
+            let q = q.trim().to_lowercase();
+            if sqlite && q.chars().count() >= 3 {
+                // The trigram index (migration 7): a phrase of the text's
+                // trigrams, i.e. the rows that contain it.
+                clauses.push("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
+                params.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
+            } else {
+                clauses
+                    .push("id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')");
+                let escaped: String = q
+                    .chars()
+                    .flat_map(|c| match c {
+                        '%' | '_' | '!' => vec!['!', c],
+                        c => vec![c],
+                    })
+                    .collect();
+                params.push(format!("%{escaped}%").into());
+            }
         }
         let filter_sql = if clauses.is_empty() {
             String::new()
@@ -1507,6 +1520,73 @@ mod tests {
             assert!(err.to_string().contains("append-only"), "{err}");
         }
         assert_eq!(store.cases().audit(None).unwrap()[0].actor, "a");
+    }
+
+    #[test]
+    fn indexed_search_finds_exactly_the_cases_that_contain_the_text() {
+        // The trigram index (migration 7) against a plain substring scan
+        // of the same rows, for every window of 3 to 7 characters of every
+        // caption: quotes, wildcards and FTS5 syntax characters included.
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        let captions = [
+            "KIM \"Chol\" Su",
+            "Ri*Myong OR Chol",
+            "PAK 100% (Dalian)",
+            "choe: kwang_il",
+            "Han NEAR Song",
+            "김철수 金哲洙",
+            "O'Brien-Kim",
+            "kim chol",
+        ];
+        for (i, c) in captions.iter().enumerate() {
+            cases
+                .import_hits("a", &[hit(&format!("r{i}"), &format!("e{i}"), c)], &none)
+                .unwrap();
+        }
+        let mut checked = 0;
+        for c in captions {
+            let chars: Vec<char> = c.chars().collect();
+            for len in 3..=7.min(chars.len()) {
+                for start in 0..=chars.len() - len {
+                    let q: String = chars[start..start + len].iter().collect();
+                    let found = cases
+                        .list(&CaseFilter {
+                            q: Some(q.clone()),
+                            limit: 50,
+                            ..Default::default()
+                        })
+                        .unwrap()
+                        .1;
+                    let lower = q.trim().to_lowercase();
+                    if lower.chars().count() < 3 {
+                        continue;
+                    }
+                    let pattern: String = lower
+                        .chars()
+                        .flat_map(|c| match c {
+                            '%' | '_' | '!' => vec!['!', c],
+                            c => vec![c],
+                        })
+                        .collect();
+                    let scanned = store
+                        .db()
+                        .run(|db| {
+                            db.query_one(
+                                "SELECT COUNT(*) FROM case_search WHERE text LIKE ? ESCAPE '!'",
+                                &[format!("%{pattern}%").into()],
+                            )
+                        })
+                        .unwrap()[0]
+                        .int()
+                        .unwrap() as u64;
+                    assert_eq!(found, scanned, "q = {q:?}");
+                    assert!(found >= 1, "q = {q:?} is in {c:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 150, "{checked}");
     }
 
     #[test]

@@ -222,6 +222,17 @@ impl<'s> KeyStore<'s> {
         }))
     }
 
+    /// The display name given to each key that has one (its label), by key
+    /// id, revoked keys included (they still name who did what), from the
+    /// in-memory copy.
+    pub fn names(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let keys = self.store.key_cache().fresh(self.store)?;
+        Ok(keys
+            .iter()
+            .filter_map(|(id, k)| k.label.clone().map(|l| (id.clone(), l)))
+            .collect())
+    }
+
     /// Loads the in-memory copy of the keys and starts watching the store
     /// for changes, if that has not happened yet. [`KeyStore::verify`] does
     /// it on first use; a server calls this before it accepts requests.

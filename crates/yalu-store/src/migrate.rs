@@ -66,6 +66,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "0007_case_list_indexes",
+        common: include_str!("../migrations/0007_case_list_indexes.sql"),
+        sqlite: include_str!("../migrations/0007_case_list_indexes.sqlite.sql"),
+        postgres: "",
+    },
 ];
 
 /// Arbitrary key of the PostgreSQL advisory lock held while migrating, so

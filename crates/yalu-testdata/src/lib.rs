@@ -35,6 +35,50 @@ pub fn shared_required() -> bool {
     std::env::var("YALU_REQUIRE_SHARED").is_ok_and(|v| v == "1")
 }
 
+/// The file every skip notice is also appended to, one line per skip:
+/// `target/skipped-tests.txt` in the repository. `scripts/test` empties it,
+/// runs the README's test command and prints it with a count.
+pub fn skips_file() -> PathBuf {
+    repo_root().join("target").join("skipped-tests.txt")
+}
+
+/// Records that the running test skips, and why: prints `SKIPPED: reason`
+/// on stderr (shown with `--nocapture` or when the test fails) and appends
+/// `test name: reason` to [`skips_file`], so a whole run's skips can be
+/// counted and listed after it. Each call site decides whether a skip is
+/// allowed (its `YALU_REQUIRE_*` variable) before calling this.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    eprintln!("SKIPPED: {reason}");
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("(unnamed test)");
+    // The test binary: its file name without cargo's hash suffix.
+    let binary = std::env::args()
+        .next()
+        .and_then(|a| {
+            let stem = std::path::Path::new(&a).file_stem()?.to_str()?.to_string();
+            Some(match stem.rsplit_once('-') {
+                Some((name, _hash)) => name.to_string(),
+                None => stem,
+            })
+        })
+        .unwrap_or_default();
+    let line = format!("{binary} {test}: {reason}\n");
+    let path = skips_file();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    // One write of a short line in append mode: lines of parallel tests
+    // do not interleave. A failure to record is not the test's failure.
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
 /// The path of `relative` under `../shared`, or `None` after printing a skip
 /// notice when it is absent. Panics instead when `YALU_REQUIRE_SHARED=1`.
 pub fn shared(relative: &str) -> Option<PathBuf> {
@@ -45,10 +89,10 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
     if shared_required() {
         panic!("YALU_REQUIRE_SHARED=1 but {} is missing", path.display());
     }
-    eprintln!(
-        "SKIPPED: {} is absent (a fresh clone has no ../shared); set YALU_REQUIRE_SHARED=1 to make this fail",
+    skip(&format!(
+        "{} is absent (a fresh clone has no ../shared); set YALU_REQUIRE_SHARED=1 to make this fail",
         path.display()
-    );
+    ));
     None
 }
 
@@ -72,9 +116,9 @@ pub fn postgres_url() -> Option<String> {
             if postgres_required() {
                 panic!("YALU_REQUIRE_POSTGRES=1 but PostgreSQL at {addr} is unreachable: {e}");
             }
-            eprintln!(
-                "SKIPPED: no PostgreSQL at {addr} ({e}); set YALU_REQUIRE_POSTGRES=1 to make this fail"
-            );
+            skip(&format!(
+                "no PostgreSQL at {addr} ({e}); set YALU_REQUIRE_POSTGRES=1 to make this fail"
+            ));
             None
         }
     }

@@ -50,7 +50,11 @@ pub struct ServerConfig {
     pub max_batch: usize,
     /// Longest a request may run, in seconds.
     pub request_timeout_secs: u64,
-    /// Screening requests (match, search) whose work runs at once.
+    /// Screening requests (match, search) whose work runs at once. The
+    /// work is CPU-bound, so the default is twice the cores this process
+    /// may use: more slots add no throughput and starve the async workers
+    /// that read requests and answer `overloaded`, so excess load would
+    /// wait unseen in socket buffers instead of being shed.
     pub max_concurrent: usize,
     /// Screening requests that may wait for one of those; one more is
     /// answered 503 `overloaded` at once, before its key is checked.
@@ -66,11 +70,16 @@ impl Default for ServerConfig {
             max_body_bytes: 1 << 20,
             max_batch: 100,
             request_timeout_secs: 30,
-            max_concurrent: 64,
+            max_concurrent: default_max_concurrent(),
             max_queued: 128,
             refresh_every: None,
         }
     }
+}
+
+/// Twice the cores this process may use (at least 2).
+fn default_max_concurrent() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * 2
 }
 
 /// `[store]`: Yalu's database.

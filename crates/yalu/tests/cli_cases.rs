@@ -133,6 +133,23 @@ fn imported_alerts_carry_evidence_from_their_data_set() {
         let detail = store.cases().detail(case.id).unwrap();
         let evidence = &detail.payload["evidence"];
         assert!(evidence["network"]["nodes"].is_array(), "case {}", case.id);
+        // each rule's evaluation for the case's subjects, with the verdict
+        // of the rule that raised the case
+        let explanations = evidence["explanations"].as_array().unwrap();
+        assert!(!explanations.is_empty(), "case {}", case.id);
+        for x in explanations {
+            assert_eq!(x["rules"].as_array().unwrap().len(), 14);
+        }
+        let rule = detail.payload["rule"].as_str().unwrap();
+        assert!(
+            explanations.iter().any(|x| x["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["rule"] == rule && r["fired"] == true)),
+            "case {}: no subject explained as fired by {rule}",
+            case.id
+        );
         if evidence["timeline"]
             .as_array()
             .is_some_and(|t| !t.is_empty())

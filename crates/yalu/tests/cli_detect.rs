@@ -79,6 +79,10 @@ fn rules_list_prints_every_rule_with_its_source() {
     }
     assert!(stdout.contains("max_stay_days = 45"));
     assert!(stdout.contains("UNSCR 2397"));
+    assert!(
+        stdout.contains("work_type_categories = [work, intern, trainee, technician, entertainer]"),
+        "{stdout}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("r.toml");
     std::fs::write(
@@ -119,9 +123,86 @@ fn sim_then_eval_detect() {
         .assert()
         .success();
     let report: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let (mut planted, mut found) = (0, 0);
     for r in report["rules"].as_array().unwrap() {
-        assert_eq!(r["found"], r["planted"], "{r}");
-        assert_eq!(r["correct"], r["alerts"], "{r}");
+        assert!(r["planted"].as_u64().unwrap() > 0, "{r}");
+        assert!(r["found"].as_u64() <= r["planted"].as_u64(), "{r}");
+        assert!(r["correct"].as_u64() <= r["alerts"].as_u64(), "{r}");
+        planted += r["planted"].as_u64().unwrap();
+        found += r["found"].as_u64().unwrap();
     }
-    assert_eq!(report["negatives_alerted"].as_array().unwrap().len(), 0);
+    assert!(found as f64 >= 0.9 * planted as f64, "{found} of {planted}");
+    let res = &report["resolution"];
+    assert!(res["f1"].as_f64().unwrap() >= 0.9, "{res}");
+    assert!(res["multi_record_persons"].as_u64().unwrap() > 0, "{res}");
+
+    // the text report names misses and false alerts, and the resolution figures
+    let assert = yalu()
+        .args(["eval", "detect", "--data"])
+        .arg(&world)
+        .arg("--truth")
+        .arg(world.join("truth.jsonl"))
+        .arg("--list")
+        .arg(world.join("list"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("resolution: "), "{stdout}");
+    assert!(stdout.contains("pairwise precision"), "{stdout}");
+}
+
+#[test]
+fn detect_explain_prints_each_rule_with_its_conditions() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../yalu-detect/tests/data/lawful_travellers");
+    let assert = yalu()
+        .args(["detect", "--data"])
+        .arg(&data)
+        .args(["--explain", "c01"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.starts_with("person "), "{stdout}");
+    assert!(stdout.contains("evidence of work: no evidence"), "{stdout}");
+    assert!(
+        stdout.contains("DEADLINE_CHURN [high] not fired"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[FAILED] evidence of work: no evidence"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("days before 2019-12-22"), "{stdout}");
+    for rule in [
+        "NONWORK_VISA_EMPLOYMENT",
+        "FRONT_COMPANY_LINK",
+        "NATIONALITY_CONFLICT",
+    ] {
+        assert!(stdout.contains(rule), "{rule}: {stdout}");
+    }
+    // JSON, and an organisation
+    let assert = yalu()
+        .args(["detect", "--data"])
+        .arg(&data)
+        .args(["--explain", "g1", "--json"])
+        .assert()
+        .success();
+    let why: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(why["kind"], "organization");
+    assert_eq!(why["rules"].as_array().unwrap().len(), 14);
+    // an unknown id fails and says which
+    let assert = yalu()
+        .args(["detect", "--data"])
+        .arg(&data)
+        .args(["--explain", "nobody"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("\"nobody\""), "{stderr}");
+    // without --explain, --out is required
+    yalu()
+        .args(["detect", "--data"])
+        .arg(&data)
+        .assert()
+        .failure();
 }

@@ -22,7 +22,9 @@ fn unavailable(why: &str) {
     if std::env::var("YALU_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
         panic!("YALU_REQUIRE_BROWSER=1 but {why}");
     }
-    eprintln!("SKIPPED: browser test: {why} (set YALU_REQUIRE_BROWSER=1 to make this a failure)");
+    yalu_testdata::skip(&format!(
+        "browser test: {why} (set YALU_REQUIRE_BROWSER=1 to make this a failure)"
+    ));
 }
 
 fn works(cmd: &str, args: &[&str], dir: &Path) -> bool {

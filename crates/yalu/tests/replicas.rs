@@ -73,8 +73,8 @@ fn haproxy() -> Option<PathBuf> {
             !std::env::var("YALU_REQUIRE_BALANCER").is_ok_and(|v| v == "1"),
             "YALU_REQUIRE_BALANCER=1 but haproxy is not installed (apt-get install haproxy)"
         );
-        eprintln!(
-            "SKIPPED: haproxy is not installed; set YALU_REQUIRE_BALANCER=1 to make this fail"
+        yalu_testdata::skip(
+            "haproxy is not installed; set YALU_REQUIRE_BALANCER=1 to make this fail",
         );
     }
     found

@@ -53,16 +53,17 @@ const FULL_SOAK: (u64, u64) = (600, 60);
 const CAPACITY_CLIENTS: usize = 16;
 /// Seconds of the capacity measurement (after a 2 s warm-up).
 const CAPACITY_SECONDS: u64 = 6;
-/// Screening threads of the open-loop phases. More than the server's 64
-/// screening slots, so the generator itself never caps concurrency below
-/// the server's limit: a stall shows as queued requests, not as silence.
+/// Screening threads of the open-loop phases. Far more than the server's
+/// screening slots (twice the cores by default), so the generator itself
+/// never caps concurrency below the server's: a stall shows as queued
+/// requests, not as silence.
 const OPEN_LOOP_CLIENTS: usize = 128;
 /// Workbench threads of the open-loop phases (the analysts). Screening
 /// systems and analysts are different clients: a slow workbench answer
 /// delays that analyst's next action, never a screening request.
 const WORKBENCH_CLIENTS: usize = 64;
 /// Screening threads of the burst: more than the server admits to
-/// screening at once (64 running + 128 waiting), so at twice the capacity
+/// screening at once (twice the cores running + 128 waiting), so at twice the capacity
 /// the open loop is not capped by the generator and the excess meets the
 /// admission limit.
 const BURST_CLIENTS: usize = 384;

@@ -2,6 +2,7 @@
 //! per-person indexes, the rule set) and returns its alerts; [`detect`] runs
 //! them all (in parallel) and orders the result.
 
+mod explain;
 mod lists;
 mod orgs;
 mod persons;
@@ -15,6 +16,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use yalu_match::Index;
 
+pub use explain::{Subject, explain_rule};
 pub use lists::ListMatch;
 
 /// Everything a rule reads.
@@ -33,6 +35,8 @@ pub struct Context<'a> {
     pub placements_of: Vec<Vec<u32>>,
     /// Records and organisations that matched the sanctions lists.
     pub listed: Vec<ListMatch>,
+    /// Per resolved person: the evidence that they worked.
+    pub labour: Vec<crate::labour::LabourEvidence>,
     work_categories: HashSet<Category>,
     nonwork_categories: HashSet<Category>,
 }
@@ -74,7 +78,16 @@ impl<'a> Context<'a> {
             .as_of()
             .or_else(|| data.latest_event_day())
             .unwrap_or(Day::ymd(2000, 1, 1));
+        let labour = crate::labour::compute(
+            data,
+            &set.general,
+            &res.of_record,
+            &docs_of,
+            &crossings_of,
+            &placements_of,
+        );
         let mut ctx = Context {
+            labour,
             data,
             res,
             set,
@@ -239,7 +252,7 @@ pub fn detect(ctx: &Context) -> Vec<Alert> {
     per_rule.into_iter().flatten().collect()
 }
 
-fn severity_of(s: &str) -> Severity {
+pub(crate) fn severity_of(s: &str) -> Severity {
     match s {
         "low" => Severity::Low,
         "medium" => Severity::Medium,

@@ -463,11 +463,7 @@ pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
         controls.entry(o).or_default().push((
             r.from,
             r.id.clone(),
-            format!(
-                "{} by {why} ({})",
-                r.kind.as_str(),
-                ctx.data.party_id(r.from)
-            ),
+            format!("{} {why} ({})", r.kind.passive(), ctx.data.party_id(r.from)),
         ));
     }
     let mut out = Vec::new();

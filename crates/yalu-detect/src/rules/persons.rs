@@ -102,7 +102,7 @@ struct Cycle {
 }
 
 /// Per country, the person's crossings in order.
-fn by_country<'c>(ctx: &'c Context, p: usize) -> Vec<(&'static str, Vec<&'c Crossing>)> {
+pub(super) fn by_country<'c>(ctx: &'c Context, p: usize) -> Vec<(&'static str, Vec<&'c Crossing>)> {
     let mut out: Vec<(&'static str, Vec<&Crossing>)> = Vec::new();
     for &c in &ctx.crossings_of[p] {
         let cr = &ctx.data.crossings[c as usize];
@@ -114,72 +114,116 @@ fn by_country<'c>(ctx: &'c Context, p: usize) -> Vec<(&'static str, Vec<&'c Cros
     out
 }
 
+/// One exit-then-re-entry of a person, measured, whether or not it counts
+/// as a visa-run cycle (`VISA_RUN_CYCLE` and its explanation).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CycleCheck {
+    /// Indices into the country's crossings.
+    pub entry_before: usize,
+    pub exit: usize,
+    pub reentry: usize,
+    pub entry_day: Day,
+    pub exit_day: Day,
+    pub reentry_day: Day,
+    /// Days from the entry before to the exit.
+    pub stay: i32,
+    /// Days from the exit to the re-entry.
+    pub gap: i32,
+    /// The re-entry was on a non-work document (the one presented, else
+    /// the documents valid that day, none of them a work one).
+    pub nonwork: bool,
+}
+
+/// Per country: the person's crossings in order and every entry, exit,
+/// re-entry sequence among them.
+pub(super) fn cycle_checks<'c>(
+    ctx: &'c Context,
+    p: usize,
+) -> Vec<(&'static str, Vec<&'c Crossing>, Vec<CycleCheck>)> {
+    let docs = &ctx.docs_of[p];
+    let nonwork_on = |c: &Crossing| -> bool {
+        if let Some(d) = c.document {
+            let doc = &ctx.data.documents[d as usize];
+            return ctx.is_nonwork(doc);
+        }
+        let mut any_nonwork = false;
+        for &d in docs {
+            let doc = &ctx.data.documents[d as usize];
+            if let Some((a, b)) = ctx.validity(doc)
+                && a <= c.day
+                && c.day <= b
+            {
+                if ctx.is_work(doc) {
+                    return false;
+                }
+                any_nonwork |= ctx.is_nonwork(doc);
+            }
+        }
+        any_nonwork
+    };
+    let mut out = Vec::new();
+    for (country, events) in by_country(ctx, p) {
+        let mut checks = Vec::new();
+        let mut last_entry: Option<usize> = None;
+        for i in 0..events.len() {
+            let e = events[i];
+            match e.direction {
+                Direction::Entry => last_entry = Some(i),
+                Direction::Exit => {
+                    let (Some(le), Some(next)) = (last_entry, events.get(i + 1)) else {
+                        last_entry = None;
+                        continue;
+                    };
+                    last_entry = None;
+                    if next.direction != Direction::Entry {
+                        continue;
+                    }
+                    let entry = events[le];
+                    checks.push(CycleCheck {
+                        entry_before: le,
+                        exit: i,
+                        reentry: i + 1,
+                        entry_day: entry.day,
+                        exit_day: e.day,
+                        reentry_day: next.day,
+                        stay: e.day.since(entry.day),
+                        gap: next.day.since(e.day),
+                        nonwork: nonwork_on(next),
+                    });
+                }
+            }
+        }
+        out.push((country, events, checks));
+    }
+    out
+}
+
 /// VISA_RUN_CYCLE.
 pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.visa_run_cycle.params;
     per_person(ctx, |p| {
         if ctx.crossings_of[p].len() < 2 * prm.min_cycles
             || !ctx.has_nationality(p, &prm.nationalities)
+            || ctx.labour[p].is_empty()
         {
             return Vec::new();
         }
-        let docs = &ctx.docs_of[p];
-        let nonwork_on = |c: &Crossing| -> bool {
-            if let Some(d) = c.document {
-                let doc = &ctx.data.documents[d as usize];
-                return ctx.is_nonwork(doc);
-            }
-            let mut any_nonwork = false;
-            for &d in docs {
-                let doc = &ctx.data.documents[d as usize];
-                if let Some((a, b)) = ctx.validity(doc)
-                    && a <= c.day
-                    && c.day <= b
-                {
-                    if ctx.is_work(doc) {
-                        return false;
-                    }
-                    any_nonwork |= ctx.is_nonwork(doc);
-                }
-            }
-            any_nonwork
-        };
         let mut out = Vec::new();
-        for (_, events) in by_country(ctx, p) {
-            // index of crossings into data: recover via pointer offsets
-            let mut cycles: Vec<Cycle> = Vec::new();
-            let mut last_entry: Option<usize> = None;
-            for i in 0..events.len() {
-                let e = events[i];
-                match e.direction {
-                    Direction::Entry => last_entry = Some(i),
-                    Direction::Exit => {
-                        let (Some(le), Some(next)) = (last_entry, events.get(i + 1)) else {
-                            last_entry = None;
-                            continue;
-                        };
-                        last_entry = None;
-                        if next.direction != Direction::Entry {
-                            continue;
-                        }
-                        let entry = events[le];
-                        if e.day.since(entry.day) > prm.max_stay_days
-                            || next.day.since(e.day) > prm.max_reentry_gap_days
-                            || !nonwork_on(next)
-                        {
-                            continue;
-                        }
-                        cycles.push(Cycle {
-                            entry_before: le as u32,
-                            exit: i as u32,
-                            reentry: (i + 1) as u32,
-                            entry_day: entry.day,
-                            exit_day: e.day,
-                            reentry_day: next.day,
-                        });
-                    }
-                }
-            }
+        for (_, events, checks) in cycle_checks(ctx, p) {
+            let cycles: Vec<Cycle> = checks
+                .iter()
+                .filter(|c| {
+                    c.stay <= prm.max_stay_days && c.gap <= prm.max_reentry_gap_days && c.nonwork
+                })
+                .map(|c| Cycle {
+                    entry_before: c.entry_before as u32,
+                    exit: c.exit as u32,
+                    reentry: c.reentry as u32,
+                    entry_day: c.entry_day,
+                    exit_day: c.exit_day,
+                    reentry_day: c.reentry_day,
+                })
+                .collect();
             if cycles.len() < prm.min_cycles {
                 continue;
             }
@@ -227,8 +271,9 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
                         }
                     }
                 }
+                f.evidence.extend(ctx.labour[p].record_ids(ctx.data));
                 f.summary = format!(
-                    "{} left {} and came back {} times between {from} and {to} on non-work visas (stays of at most {} days, re-entries within {} days).",
+                    "{} left {} and came back {} times between {from} and {to} on non-work visas (stays of at most {} days, re-entries within {} days). Evidence of work: {}.",
                     ctx.person_label(p),
                     events[0].country.to_ascii_uppercase(),
                     chain.len(),
@@ -242,6 +287,7 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
                         .map(|c| c.reentry_day.since(c.exit_day))
                         .max()
                         .unwrap_or(0),
+                    ctx.labour[p].describe(ctx.data),
                 );
                 out.push(f);
                 i = j + 1;
@@ -444,7 +490,10 @@ pub fn deadline_churn(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.deadline_churn.params;
     let d = prm.deadline.0;
     per_person(ctx, |p| {
-        if ctx.crossings_of[p].len() < 2 || !ctx.has_nationality(p, &prm.nationalities) {
+        if ctx.crossings_of[p].len() < 2
+            || !ctx.has_nationality(p, &prm.nationalities)
+            || ctx.labour[p].is_empty()
+        {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -473,15 +522,17 @@ pub fn deadline_churn(ctx: &Context) -> Vec<Finding> {
                 }
                 add_person(ctx, &mut f.subjects, p);
                 f.evidence.extend([x.id.clone(), e.id.clone()]);
+                f.evidence.extend(ctx.labour[p].record_ids(ctx.data));
                 f.period = Some((x.day, e.day));
                 f.workers = usize::from(ctx.dprk[p]);
                 f.worker_days = worker_days;
                 f.summary = format!(
-                    "{} left {} on {} and came back on {}, around the {d} repatriation deadline.",
+                    "{} left {} on {} and came back on {}, around the {d} repatriation deadline. Evidence of work: {}.",
                     ctx.person_label(p),
                     country.to_ascii_uppercase(),
                     x.day,
-                    e.day
+                    e.day,
+                    ctx.labour[p].describe(ctx.data),
                 );
                 out.push(f);
             }

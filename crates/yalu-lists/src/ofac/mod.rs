@@ -471,6 +471,7 @@ fn build_entity(
             }
             None => {
                 e.add(prop::NOTES, format!("Flag: {vess_flag}"));
+                stats.unknown_country("Vess_flag", &vess_flag);
                 warn(
                     stats,
                     path,
@@ -506,6 +507,9 @@ fn build_entity(
                 continue;
             }
             e.add(prop::NOTES, &clause.text);
+            if clause.problem == Problem::UnknownCountry {
+                stats.unknown_country("Remarks", &clause.text);
+            }
             warn(
                 stats,
                 path,
@@ -560,12 +564,15 @@ fn build_entity(
                     Some(code) => {
                         e.add(prop::COUNTRY, code);
                     }
-                    None => warn(
-                        stats,
-                        &file,
-                        format!("line {} ({id})", a.line),
-                        format!("unknown address country `{}`", a.country),
-                    ),
+                    None => {
+                        stats.unknown_country("Country", &a.country);
+                        warn(
+                            stats,
+                            &file,
+                            format!("line {} ({id})", a.line),
+                            format!("unknown address country `{}`", a.country),
+                        )
+                    }
                 }
             }
             e.add(prop::NOTES, &a.remarks);

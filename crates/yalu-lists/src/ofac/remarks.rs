@@ -843,6 +843,9 @@ pub(crate) fn country_code(name: &str) -> Option<&'static str> {
     if let Some(code) = country::to_code(name) {
         return Some(code);
     }
+    if let [code] = country::codes_in(name).as_slice() {
+        return Some(code);
+    }
     let lower = name.to_lowercase();
     // `Region: Crimea`, `Region: Gaza`: a region named as an address country.
     if let Some(region) = lower.strip_prefix("region:") {

@@ -140,7 +140,7 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
         ("limit" = Option<u64>, Query, description = "1 to 1000, default 50"),
         ("offset" = Option<u64>, Query, description = "Cases to skip"),
     ),
-    responses((status = 200, description = "`{\"cases\": [Case], \"total\": n}`", body = Object),
+    responses((status = 200, description = "`{\"cases\": [Case], \"total\": n, \"people\": {key id: display name}}`", body = Object),
               (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -185,14 +185,44 @@ pub async fn list(
             }
         }
     }
-    let (cases, total) = with_store(&state, move |s| s.cases().list(&filter)).await?;
-    Ok(Json(json!({ "cases": cases, "total": total })))
+    let (cases, total, names) = with_store(&state, move |s| {
+        let (cases, total) = s.cases().list(&filter)?;
+        Ok((cases, total, s.keys().names()?))
+    })
+    .await?;
+    let people = people(
+        &names,
+        cases.iter().flat_map(|c| {
+            [c.assignee.as_deref(), c.closed_by.as_deref()]
+                .into_iter()
+                .flatten()
+        }),
+    );
+    Ok(Json(
+        json!({ "cases": cases, "total": total, "people": people }),
+    ))
+}
+
+/// `people` of a workbench answer: the display name (`yalu keys create
+/// --name`) of each key id among `ids` that has one, so that pages show
+/// who acted, with the key id beside it for the record.
+fn people<'a>(
+    names: &std::collections::BTreeMap<String, String>,
+    ids: impl Iterator<Item = &'a str>,
+) -> Value {
+    let mut out = serde_json::Map::new();
+    for id in ids {
+        if let Some(name) = names.get(id) {
+            out.insert(id.to_string(), Value::String(name.clone()));
+        }
+    }
+    Value::Object(out)
 }
 
 /// `GET /cases/{id}`: the case, its alert or hit, comments, history, evidence.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
     params(("id" = i64, Path, description = "Case id")),
-    responses((status = 200, description = "`{\"case\", \"alert\"|\"hit\", \"comments\", \"history\", \"evidence\"}`", body = Object),
+    responses((status = 200, description = "`{\"case\", \"alert\"|\"hit\", \"comments\", \"history\", \"evidence\", \"people\": {key id: display name}}`", body = Object),
               (status = 404, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn detail(
@@ -200,11 +230,27 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = case_id(&id)?;
-    let d = with_store(&state, move |s| s.cases().detail(id)).await?;
-    Ok(Json(render_detail(d)))
+    let (d, names) = with_store(&state, move |s| {
+        Ok((s.cases().detail(id)?, s.keys().names()?))
+    })
+    .await?;
+    Ok(Json(render_detail(d, &names)))
 }
 
-fn render_detail(d: CaseDetail) -> Value {
+fn render_detail(d: CaseDetail, names: &std::collections::BTreeMap<String, String>) -> Value {
+    let c = &d.case;
+    let approval = c.approval.as_ref();
+    let ids = [
+        c.assignee.as_deref(),
+        c.closed_by.as_deref(),
+        approval.map(|a| a.requested_by.as_str()),
+        approval.and_then(|a| a.approved_by.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(d.comments.iter().map(|m| m.author.as_str()))
+    .chain(d.history.iter().map(|h| h.actor.as_str()));
+    let people = people(names, ids);
     let payload_key = match d.case.kind {
         CaseKind::Alert => "alert",
         CaseKind::Hit => "hit",
@@ -215,6 +261,7 @@ fn render_detail(d: CaseDetail) -> Value {
         "comments": d.comments,
         "history": d.history,
         "evidence": evidence,
+        "people": people,
     });
     out[payload_key] = d.payload;
     out

@@ -3,7 +3,7 @@
 use super::{body_bytes, json_from_slice, screen};
 use crate::api::{
     CleanedExample, EntityExample, EntityMatches, EntityResponse, FeatureExplanation, MatchRequest,
-    MatchResponse, ScoredEntity, TotalSpec,
+    MatchResponse, QueryWarning, ScoredEntity, TotalSpec,
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
@@ -15,13 +15,14 @@ use axum::extract::{Extension, Path, RawQuery, State};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use yalu_match::{MatchConfig, SearchOptions};
-use yalu_model::prop::{self, PropertyType};
-use yalu_model::{Entity, country};
+use yalu_model::Entity;
 
 /// The one algorithm this server runs.
 pub const ALGORITHM: &str = "yalu-logic-v1";
-/// Names that select [`ALGORITHM`] too (yente clients send `best`).
-pub const ALGORITHM_ALIASES: [&str; 2] = ["best", "default"];
+/// Names that select [`ALGORITHM`] too: yente's algorithm names (clients
+/// send `best`; `logic-v2`, `logic-v1` and `name-based` are yente's scorers,
+/// for which Yalu's one scorer stands).
+pub const ALGORITHM_ALIASES: [&str; 5] = ["best", "default", "logic-v2", "logic-v1", "name-based"];
 /// Most results per query.
 pub const MAX_LIMIT: usize = 500;
 /// yente's default cutoff (never above the threshold).
@@ -35,6 +36,13 @@ const MAX_EXCLUDED_IDS: usize = 500;
 /// best candidates per query with their score and the explanation of every
 /// feature. `match` is `score >= threshold`; `total.value` counts candidates
 /// at or above the threshold.
+///
+/// A property value that cannot be cleaned (a date that is not one, a
+/// country Yalu does not know) is left out of its query only, and named in
+/// that query's `warnings` (`invalid_date`, `invalid_country`); the query is
+/// screened with the rest. The request fails only when it is meaningless as
+/// a whole: malformed JSON, no queries or too many, an unknown schema, a
+/// value that is not a string or number, a bad parameter or setting.
 #[utoipa::path(
     post,
     path = "/match/{dataset}",
@@ -43,7 +51,7 @@ const MAX_EXCLUDED_IDS: usize = 500;
     request_body = MatchRequest,
     responses(
         (status = 200, body = MatchResponse),
-        (status = 400, body = ErrorBody, description = "malformed_json, invalid_request, no_queries, too_many_queries, unknown_schema, invalid_date, invalid_country, invalid_property_value, invalid_parameter, unknown_algorithm, invalid_config"),
+        (status = 400, body = ErrorBody, description = "malformed_json, invalid_request, no_queries, too_many_queries, unknown_schema, invalid_property_value, invalid_parameter (an unreadable `changed_since` is invalid_date), unknown_algorithm, invalid_config. Bad dates and countries inside queries are per-query warnings, not errors"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "unknown_dataset"),
         (status = 413, body = ErrorBody),
@@ -77,7 +85,7 @@ pub async fn match_entities(
             filter: Some(&accept),
         };
         let mut responses = BTreeMap::new();
-        for (key, entity, cleaned) in queries {
+        for (key, entity, cleaned, warnings) in queries {
             let (hits, matched) = loaded.index.search_counted(&entity, &cfg, &opts);
             let results = hits
                 .into_iter()
@@ -111,6 +119,7 @@ pub async fn match_entities(
                     results,
                     total: TotalSpec::exact(matched),
                     query: cleaned,
+                    warnings,
                 },
             );
         }
@@ -124,13 +133,14 @@ pub async fn match_entities(
 /// into entities (`queries` is emptied into `ParsedMatch::queries`).
 pub struct ParsedMatch {
     pub request: MatchRequest,
-    /// (query key, query entity, the query as understood)
-    pub queries: Vec<(String, Entity, CleanedExample)>,
+    /// (query key, query entity, the query as understood, values left out)
+    pub queries: Vec<(String, Entity, CleanedExample, Vec<QueryWarning>)>,
 }
 
 /// Parses and checks a `/match` body: JSON shape, number of queries
-/// (1..=`max_batch`), schemas, dates and countries of every query. Pure:
-/// no index, no state; every failure is an [`ApiError`] with its code.
+/// (1..=`max_batch`), schemas and value types of every query; dates and
+/// countries that cannot be cleaned become per-query warnings. Pure: no
+/// index, no state; every failure is an [`ApiError`] with its code.
 pub fn parse_match_body(bytes: &[u8], max_batch: usize) -> Result<ParsedMatch, ApiError> {
     let mut request: MatchRequest = json_from_slice(bytes)?;
     if request.queries.is_empty() {
@@ -148,8 +158,8 @@ pub fn parse_match_body(bytes: &[u8], max_batch: usize) -> Result<ParsedMatch, A
     let examples = std::mem::take(&mut request.queries);
     let mut queries = Vec::with_capacity(examples.len());
     for (key, example) in examples {
-        let (entity, cleaned) = query_entity(&key, example)?;
-        queries.push((key, entity, cleaned));
+        let (entity, cleaned, warnings) = query_entity(&key, example)?;
+        queries.push((key, entity, cleaned, warnings));
     }
     Ok(ParsedMatch { request, queries })
 }
@@ -164,7 +174,8 @@ fn parse_params(raw: &RawParams, state: &AppState) -> Result<MatchParams, ApiErr
         return Err(ApiError::new(
             ErrorCode::UnknownAlgorithm,
             format!(
-                "unknown algorithm `{a}`; this server runs `{ALGORITHM}` (also `best`, `default`)"
+                "unknown algorithm `{a}`; supported: {ALGORITHM}, {}",
+                ALGORITHM_ALIASES.join(", ")
             ),
         ));
     }
@@ -290,55 +301,36 @@ pub(crate) fn scorer_config(
     serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))
 }
 
-/// Turns a query example into an entity, cleaning dates and countries.
+/// Turns a query example into an entity with [`Entity::add_cleaned`]:
+/// values that cannot be cleaned are left out and returned as warnings.
+/// Fails for an unknown schema or a value that is not a string or number.
 pub(crate) fn query_entity(
     key: &str,
     example: EntityExample,
-) -> Result<(Entity, CleanedExample), ApiError> {
+) -> Result<(Entity, CleanedExample, Vec<QueryWarning>), ApiError> {
     let schema = screening_schema(&example.schema)
         .map_err(|e| ApiError::new(e.code, format!("query `{key}`: {}", e.detail)))?;
-    let mut entity = Entity::new(
-        example.id.clone().unwrap_or_else(|| key.to_string()),
-        schema,
-    );
+    let mut values: Vec<(&str, String)> = Vec::new();
     for (property, value) in &example.properties {
-        let values = property_values(key, property, value)?;
-        for v in values {
-            match prop::property_type(property) {
-                PropertyType::Date => {
-                    let dates = yalu_model::expand_date_expression(&v).map_err(|e| {
-                        ApiError::new(
-                            ErrorCode::InvalidDate,
-                            format!(
-                                "query `{key}`, property `{property}`: `{v}` is not a date: {e}"
-                            ),
-                        )
-                    })?;
-                    for d in dates {
-                        entity.add(property, d.to_string());
-                    }
-                }
-                PropertyType::Country => {
-                    let code = country::to_code(&v).ok_or_else(|| {
-                        ApiError::new(
-                            ErrorCode::InvalidCountry,
-                            format!("query `{key}`, property `{property}`: `{v}` is not a country code or name Yalu knows"),
-                        )
-                    })?;
-                    entity.add(property, code);
-                }
-                _ => {
-                    entity.add(property, &v);
-                }
-            }
+        for v in property_values(key, property, value)? {
+            values.push((property.as_str(), v));
         }
     }
+    let (entity, warnings) = Entity::from_example(
+        example.id.clone().unwrap_or_else(|| key.to_string()),
+        schema,
+        values.iter().map(|(p, v)| (*p, v.as_str())),
+    );
     let cleaned = CleanedExample {
         id: example.id,
         schema: entity.schema.name().to_string(),
         properties: entity.properties.clone(),
     };
-    Ok((entity, cleaned))
+    Ok((
+        entity,
+        cleaned,
+        warnings.into_iter().map(QueryWarning::from).collect(),
+    ))
 }
 
 fn property_values(
@@ -400,16 +392,42 @@ mod tests {
     }
 
     #[test]
-    fn query_examples_are_cleaned_or_refused() {
+    fn query_examples_are_cleaned_with_warnings_or_refused() {
         let ex: EntityExample = serde_json::from_value(serde_json::json!({
             "schema": "Person",
             "properties": {"name": "Kim Jong Un", "nationality": ["North Korea"], "birthDate": [1984]}
         }))
         .unwrap();
-        let (e, cleaned) = query_entity("q", ex).unwrap();
+        let (e, cleaned, warnings) = query_entity("q", ex).unwrap();
         assert_eq!(e.get("nationality"), ["kp"]);
         assert_eq!(e.get("birthDate"), ["1984"]);
         assert_eq!(cleaned.properties["name"], ["Kim Jong Un"]);
+        assert!(warnings.is_empty());
+        // Bad dates and countries are left out of the query and named.
+        let ex: EntityExample = serde_json::from_value(serde_json::json!({
+            "schema": "Person",
+            "properties": {
+                "name": "Ri Song",
+                "birthDate": ["31 Febtember", "1970"],
+                "nationality": ["Atlantis", "Congo (Democratic Republic)", "(1) Central African Republic. (2) South Sudan"]
+            }
+        }))
+        .unwrap();
+        let (e, cleaned, warnings) = query_entity("q", ex).unwrap();
+        assert_eq!(e.get("birthDate"), ["1970"]);
+        assert_eq!(e.get("nationality"), ["cd", "cf", "ss"]);
+        assert_eq!(cleaned.properties["nationality"], ["cd", "cf", "ss"]);
+        let codes: Vec<(&str, &str)> = warnings
+            .iter()
+            .map(|w| (w.code, w.value.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("invalid_date", "31 Febtember"),
+                ("invalid_country", "Atlantis")
+            ]
+        );
         let bad = |json: serde_json::Value| {
             query_entity("q", serde_json::from_value(json).unwrap())
                 .unwrap_err()
@@ -418,18 +436,6 @@ mod tests {
         assert_eq!(
             bad(serde_json::json!({"schema": "Sanction", "properties": {}})),
             ErrorCode::UnknownSchema
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"schema": "Person", "properties": {"birthDate": ["31 Febtember"]}})
-            ),
-            ErrorCode::InvalidDate
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"schema": "Person", "properties": {"nationality": ["Atlantis"]}})
-            ),
-            ErrorCode::InvalidCountry
         );
         assert_eq!(
             bad(serde_json::json!({"schema": "Person", "properties": {"name": [{"x": 1}]}})),

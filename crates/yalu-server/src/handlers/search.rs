@@ -1,30 +1,55 @@
-//! `GET /search/{dataset}`: simple text search with facets.
+//! `GET /search/{dataset}`: full-text search (yalu-search) with filters and
+//! facets; the handler parses, calls and renders.
 
 use super::matching::{MAX_LIMIT, unknown_dataset};
 use super::screen;
-use crate::api::{EntityResponse, SearchFacet, SearchFacetItem, SearchResponse, TotalSpec};
-use crate::error::{ApiError, ErrorBody};
-use crate::params::{EntityFilter, RawParams, SearchParams, screening_schema};
+use crate::api::{
+    EntityResponse, SearchFacet, SearchFacetItem, SearchResponse, SearchResultEntity, TotalSpec,
+};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::params::{EntityFilter, RawParams, SearchParams, changed_since, screening_schema};
 use crate::state::{AppState, ScreeningSlot};
 use axum::Json;
 use axum::extract::{Extension, Path, RawQuery, State};
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use yalu_match::SearchOptions;
-use yalu_model::{Entity, Schema, prop};
+use yalu_model::Entity;
+use yalu_search::{Facet, FieldFilter, SortKey, TextQuery};
 
 const MAX_OFFSET: usize = 10_000;
-const FACETS: [&str; 3] = ["countries", "topics", "datasets"];
 /// Values listed per facet.
 const FACET_SIZE: usize = 50;
-/// A text search returns candidates scoring at least this.
-const SEARCH_CUTOFF: f64 = 0.5;
+
+/// A yente boolean: `true`/`false` (also `1`/`0`, `yes`/`no`).
+fn flag(raw: &RawParams, name: &str) -> Result<bool, ApiError> {
+    match raw.single(name)?.map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) => match v.as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" | "" => Ok(false),
+            _ => Err(ApiError::parameter(format!(
+                "`{name}` must be true or false, got `{v}`"
+            ))),
+        },
+    }
+}
+
+/// A refused search parameter is the client's; an index mismatch is a bug.
+fn search_error(e: yalu_search::SearchError) -> ApiError {
+    match e {
+        yalu_search::SearchError::IndexMismatch { .. } => {
+            ApiError::new(ErrorCode::Internal, e.to_string())
+        }
+        _ => ApiError::parameter(e.to_string()),
+    }
+}
 
 /// Text search.
 ///
-/// With `q`, the text is screened as a name and results come best first;
-/// without it, entities are listed by id. Facets count countries, topics
-/// and datasets over all results, not only the page.
+/// With `q`, every word must match a name, alias, identifier or (with less
+/// weight) an address or note, whole, as a prefix, in any script (`만수대`
+/// finds `Mansudae`), or with a typo when `fuzzy=true`; results come best
+/// first with a `score`. Without `q`, entities are listed by id. Facets
+/// count over all results, not only the page.
 #[utoipa::path(
     get,
     path = "/search/{dataset}",
@@ -48,128 +73,121 @@ pub async fn search(
     let raw = RawParams::parse(query.as_deref())?;
     let q = raw.single("q")?.unwrap_or("").trim().to_string();
     let schema = screening_schema(raw.single("schema")?.unwrap_or("Thing"))?;
-    let limit = raw.bounded("limit", 10, 0, MAX_LIMIT)?;
-    let offset = raw.bounded("offset", 0, 0, MAX_OFFSET)?;
-    let mut facets = raw.many("facets");
-    if let Some(bad) = facets.iter().find(|f| !FACETS.contains(&f.as_str())) {
-        return Err(ApiError::parameter(format!(
-            "unknown facet `{bad}`; facets are countries, topics, datasets"
-        )));
+    let exclude_schemas = raw
+        .many("exclude_schema")
+        .iter()
+        .map(|s| screening_schema(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut text = TextQuery::new(&q);
+    text.limit = raw.bounded("limit", 10, 0, MAX_LIMIT)?;
+    text.offset = raw.bounded("offset", 0, 0, MAX_OFFSET)?;
+    text.fuzzy = flag(&raw, "fuzzy")?;
+    text.simple = flag(&raw, "simple")?;
+    let facets = raw.many("facets");
+    if !facets.is_empty() {
+        text.facets = facets
+            .iter()
+            .map(|f| Facet::parse(f))
+            .collect::<Result<_, _>>()
+            .map_err(search_error)?;
     }
-    if facets.is_empty() {
-        facets = FACETS.iter().map(|f| f.to_string()).collect();
-    }
+    text.filters = raw
+        .many("filter")
+        .iter()
+        .map(|f| FieldFilter::parse(f))
+        .collect::<Result<_, _>>()
+        .map_err(search_error)?;
+    text.sort = raw
+        .many("sort")
+        .iter()
+        .map(|s| SortKey::parse(s))
+        .collect::<Result<_, _>>()
+        .map_err(search_error)?;
     let loaded = state.current_index()?;
     if !loaded.has_dataset(&dataset) {
         return Err(unknown_dataset(&loaded, &dataset));
     }
-    let datasets = raw.many("datasets");
-    if let Some(d) = datasets.iter().find(|d| !loaded.has_dataset(d)) {
+    // yente clients send extra datasets as `include_dataset`.
+    let mut datasets = raw.many("datasets");
+    datasets.extend(raw.many("include_dataset"));
+    let exclude_datasets = raw.many("exclude_dataset");
+    if let Some(d) = datasets
+        .iter()
+        .chain(&exclude_datasets)
+        .find(|d| !loaded.has_dataset(d))
+    {
         return Err(ApiError::parameter(format!(
-            "dataset `{d}` in `datasets` is not loaded"
+            "dataset `{d}` in `datasets`/`include_dataset`/`exclude_dataset` is not loaded (see /catalog)"
         )));
     }
     let filter = EntityFilter {
         dataset: (dataset != crate::loaded::DEFAULT_DATASET).then(|| dataset.clone()),
         any_dataset: datasets,
-        schema: Some(schema.clone()),
+        exclude_datasets,
+        schema: Some(schema),
+        exclude_schemas,
         countries: raw
             .many("countries")
             .into_iter()
             .map(|c| c.to_lowercase())
             .collect(),
         topics: raw.many("topics"),
+        changed_since: raw
+            .single("changed_since")?
+            .map(changed_since)
+            .transpose()?,
         ..EntityFilter::default()
     };
-    let cfg = state.defaults.config.clone();
     screen(&slot, move || {
         let accept = |e: &Entity| filter.accepts(e);
-        let found: Vec<&Entity> = if q.is_empty() {
-            let mut all: Vec<&Entity> = loaded.index.entities().filter(|e| accept(e)).collect();
-            all.sort_by(|a, b| a.id.cmp(&b.id));
-            all
-        } else {
-            let query_schema = if schema == Schema::Thing {
-                Schema::LegalEntity
-            } else {
-                schema
-            };
-            let mut query = Entity::new("search", query_schema);
-            query.add(prop::NAME, &q);
-            let opts = SearchOptions {
-                limit: cfg.max_candidates,
-                cutoff: SEARCH_CUTOFF,
-                filter: Some(&accept),
-            };
-            loaded
-                .index
-                .search(&query, &cfg, &opts)
-                .into_iter()
-                .map(|h| h.entity)
-                .collect()
-        };
-        let capped = !q.is_empty() && found.len() >= cfg.max_candidates;
-        let facets = facets
-            .iter()
-            .map(|f| (f.clone(), facet(f, &found)))
-            .collect();
+        let found = loaded
+            .text
+            .search(&loaded.index, &text, &accept)
+            .map_err(search_error)?;
         Ok(Json(SearchResponse {
-            limit,
-            offset,
+            limit: text.limit,
+            offset: text.offset,
             total: TotalSpec {
-                value: found.len(),
-                // A text search scores at most `max_candidates` entities.
-                relation: if capped { "gte" } else { "eq" },
+                value: found.total,
+                relation: "eq",
             },
             results: found
+                .hits
                 .iter()
-                .skip(offset)
-                .take(limit)
-                .map(|e| EntityResponse::from_entity(e))
+                .map(|h| SearchResultEntity {
+                    entity: EntityResponse::from_entity(h.entity),
+                    score: h.score,
+                })
                 .collect(),
-            facets,
+            facets: found
+                .facets
+                .into_iter()
+                .map(|(f, values)| (f.name().to_string(), facet(f, values)))
+                .collect(),
         }))
     })
     .await
 }
 
-fn facet(name: &str, entities: &[&Entity]) -> SearchFacet {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in entities {
-        let mut values: Vec<&str> = match name {
-            "countries" => prop::COUNTRY_PROPERTIES
-                .iter()
-                .flat_map(|p| e.get(p).iter().map(String::as_str))
-                .collect(),
-            "topics" => e.get(prop::TOPICS).iter().map(String::as_str).collect(),
-            _ => e.datasets.iter().map(String::as_str).collect(),
-        };
-        values.sort_unstable();
-        values.dedup();
-        for v in values {
-            *counts.entry(v).or_insert(0) += 1;
-        }
-    }
-    let mut sorted: Vec<(&str, usize)> = counts.into_iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let label: BTreeMap<&str, &str> = [
-        ("countries", "Countries"),
-        ("topics", "Topics"),
-        ("datasets", "Data sources"),
-    ]
-    .into();
+fn facet(f: Facet, values: Vec<(String, usize)>) -> SearchFacet {
     SearchFacet {
-        label: label.get(name).copied().unwrap_or(name).to_string(),
-        values: sorted
+        label: match f {
+            Facet::Countries => "Countries",
+            Facet::Topics => "Topics",
+            Facet::Datasets => "Data sources",
+            Facet::Schema => "Entity types",
+        }
+        .to_string(),
+        values: values
             .into_iter()
             .take(FACET_SIZE)
-            .map(|(v, count)| SearchFacetItem {
-                name: v.to_string(),
-                label: if name == "datasets" {
-                    crate::loaded::dataset_title(v)
+            .map(|(name, count)| SearchFacetItem {
+                label: if f == Facet::Datasets {
+                    crate::loaded::dataset_title(&name)
                 } else {
-                    v.to_string()
+                    name.clone()
                 },
+                name,
                 count,
             })
             .collect(),

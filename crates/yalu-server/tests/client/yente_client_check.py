@@ -49,8 +49,33 @@ def main(base_url: str, api_key: str) -> None:
         assert search.results[0].id == "ofac-9001", search.results
         assert search.total.value >= 1 and search.limit == 2
 
+        # One word, a prefix, a typo with fuzzy, facets over all results.
+        search = client.search("Koryo")
+        assert search.results[0].id == "ofac-9007", search.results
+        search = client.search("Kory", facets=["datasets"])
+        assert "ofac-9007" in [r.id for r in search.results], search.results
+        assert search.facets["datasets"].values[0].count == search.total.value
+        search = client.search("Korio Seafood", fuzzy=True)
+        assert search.results and search.results[0].id == "ofac-9007", search.results
+        # changed_since is sent and applied: nothing changed after 2999.
+        search = client.search("Kim", changed_since="2999-01-01")
+        assert search.total.value == 0, search.total
+
+        # fetch is nested by default: the company sees who is linked to it,
+        # and the person reaches the company.
         entity = client.fetch("ofac-9005")
         assert entity.schema_ == "Organization" or entity.schema_ == "Company", entity.schema_
+        linked = [
+            link.properties["subject"][0].id
+            for link in entity.properties["unknownLinkObject"]
+        ]
+        assert "ofac-9004" in linked, linked
+        person = client.fetch("ofac-9004")
+        link = person.properties["unknownLinkSubject"][0]
+        assert link.schema_ == "UnknownLink"
+        assert link.properties["object"][0].id == "ofac-9005"
+        flat = client.fetch("ofac-9004", nested=False)
+        assert "unknownLinkSubject" not in flat.properties
         try:
             client.fetch("ofac-no-such-id")
             raise AssertionError("fetch of a missing id did not fail")

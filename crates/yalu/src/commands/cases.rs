@@ -117,6 +117,9 @@ fn import(args: ImportArgs, config: &Config) -> anyhow::Result<ExitCode> {
 /// Adds to every alert the evidence drawn from the data set it came from.
 /// Rows of the data set that do not read are reported, as `yalu detect`
 /// reports them.
+/// Subjects of a case explained rule by rule on its page.
+const EXPLAINED_SUBJECTS: usize = 4;
+
 fn attach_evidence(
     dir: &Path,
     rules: Option<&Path>,
@@ -146,8 +149,18 @@ fn attach_evidence(
             })
             .unwrap_or_default()
     };
+    // each rule's evaluation for the case's subjects ("why (not)?")
+    let ctx = yalu_detect::rules::Context::new(&loaded.data, &resolution, &set, None);
+    let found = yalu_detect::rules::detect(&ctx);
     for alert in alerts.iter_mut() {
-        let evidence = builder.build(&ids(alert, "subject_ids"), &ids(alert, "evidence_ids"));
+        let subjects = ids(alert, "subject_ids");
+        let mut evidence = builder.build(&subjects, &ids(alert, "evidence_ids"));
+        evidence["explanations"] = serde_json::to_value(yalu_detect::explain_subjects(
+            &ctx,
+            &found,
+            &subjects,
+            EXPLAINED_SUBJECTS,
+        ))?;
         // A line that is not an object is refused by the import itself.
         if let Some(object) = alert.as_object_mut() {
             object.insert("evidence".to_string(), evidence);

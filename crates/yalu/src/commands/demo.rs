@@ -114,6 +114,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         &yalu_detect::sim::SimOptions {
             workers: args.workers,
             seed: args.seed,
+            difficulty: 0,
         },
     )?;
     println!(
@@ -207,9 +208,17 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     // The case page's timeline and network, from the data set.
     let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
     let mut alert_values = Vec::with_capacity(alerts.len());
+    let set = RuleSet::default();
+    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&index));
     for a in &alerts {
         let mut v = serde_json::to_value(a)?;
         v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
+        v["evidence"]["explanations"] = serde_json::to_value(yalu_detect::explain_subjects(
+            &ctx,
+            &alerts,
+            &a.subject_ids,
+            4,
+        ))?;
         alert_values.push(v);
     }
     for h in &mut hits {

@@ -25,9 +25,17 @@ pub struct DetectArgs {
     /// Any rejected row (or broken list record) is fatal.
     #[arg(long)]
     pub strict: bool,
-    /// Alerts, one JSON line each.
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    /// Alerts, one JSON line each (not needed with --explain).
+    #[arg(long, value_name = "FILE", required_unless_present = "explain")]
+    pub out: Option<PathBuf>,
+    /// Instead of writing alerts, print for one person record or
+    /// organisation id each rule's evaluation: whether it fired, which
+    /// conditions held and which failed, by how much.
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
+    /// With --explain: the explanation as JSON.
+    #[arg(long, requires = "explain")]
+    pub json: bool,
     /// Rejected-rows report (JSON lines); default: next to --out, with
     /// `.rejected.jsonl` in place of its extension.
     #[arg(long, value_name = "FILE")]
@@ -60,6 +68,10 @@ pub struct SimArgs {
     pub workers: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// 0: workers and plain negatives (lawful DPRK travellers included);
+    /// 1: also near misses and hard resolution cases; 2: twice as many.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub difficulty: u8,
 }
 
 #[derive(Debug, Args)]
@@ -167,18 +179,58 @@ fn print_summary(alerts: &[Alert]) {
     );
 }
 
+fn print_explanation(why: &yalu_detect::Explanation) {
+    println!("{} {}", why.kind, why.label);
+    if why.record_ids.len() > 1 {
+        println!("records: {}", why.record_ids.join(", "));
+    }
+    if let Some(l) = &why.labour_evidence {
+        println!("evidence of work: {l}");
+    }
+    for r in &why.rules {
+        println!();
+        let verdict = if !r.enabled {
+            "disabled".to_string()
+        } else if r.fired {
+            format!("FIRED: {}", r.alert_ids.join(", "))
+        } else {
+            "not fired".to_string()
+        };
+        println!("{} [{}] {verdict}", r.rule, r.severity.as_str());
+        for c in &r.conditions {
+            println!("  [{}] {}", if c.held { "held" } else { "FAILED" }, c.text);
+        }
+    }
+}
+
 pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode> {
     let set = rule_set(args.rules.as_deref())?;
     let index = index(&args.lists, args.strict)?;
     let opts = ReadOptions {
         strict: args.strict,
     };
+    if let Some(id) = &args.explain {
+        let loaded = yalu_detect::read::read_dir(&args.data, &opts)?;
+        for r in loaded.rejected.iter().take(10) {
+            eprintln!("rejected: {r}");
+        }
+        let why = yalu_detect::explain_in(&loaded.data, index.as_ref(), &set, id)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&why)?);
+        } else {
+            print_explanation(&why);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(out) = args.out.as_deref() else {
+        anyhow::bail!("--out FILE is needed unless --explain is given");
+    };
     let outcome = yalu_detect::run(&args.data, index.as_ref(), &set, &opts)?;
-    write_jsonl(&args.out, &outcome.alerts)?;
+    write_jsonl(out, &outcome.alerts)?;
     let rejected_path = args
         .rejected
         .clone()
-        .unwrap_or_else(|| default_rejected(&args.out));
+        .unwrap_or_else(|| default_rejected(out));
     write_jsonl(&rejected_path, &outcome.rejected)?;
     for r in outcome.rejected.iter().take(10) {
         eprintln!("rejected: {r}");
@@ -214,7 +266,7 @@ pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode
     println!(
         "{} alerts written to {}",
         outcome.alerts.len(),
-        args.out.display()
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -236,9 +288,24 @@ pub fn run_rules(cmd: RulesCommand) -> anyhow::Result<ExitCode> {
         r.birth_dates_must_agree,
         r.max_block_all_pairs
     );
+    let g = &set.general;
     println!(
         "general: dprk_nationality = {}, annual_revenue_per_worker_usd = {}, as_of = {:?}",
-        set.general.dprk_nationality, set.general.annual_revenue_per_worker_usd, set.general.as_of
+        g.dprk_nationality, g.annual_revenue_per_worker_usd, g.as_of
+    );
+    println!(
+        "evidence of labour: work_type_categories = [{}], employer_kinds = [{}], group_to_site_days = {}",
+        g.work_type_categories
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        g.employer_kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        g.group_to_site_days
     );
     for rule in catalogue {
         println!();
@@ -261,6 +328,7 @@ pub fn run_sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     let opts = yalu_detect::sim::SimOptions {
         workers: args.workers,
         seed: args.seed,
+        difficulty: args.difficulty,
     };
     let stats = yalu_detect::sim::write_world(&args.out, &opts)?;
     println!(
@@ -289,7 +357,11 @@ pub fn run_eval(args: EvalDetectArgs, _config: &Config) -> anyhow::Result<ExitCo
     let index = index(&args.lists, false)?;
     let outcome = yalu_detect::run(&args.data, index.as_ref(), &set, &ReadOptions::default())?;
     let truth = yalu_detect::eval::read_truth(&args.truth)?;
-    let report = yalu_detect::eval::evaluate(&outcome.alerts, &truth);
+    let mut report = yalu_detect::eval::evaluate(&outcome.alerts, &truth);
+    report.resolution = Some(yalu_detect::eval::evaluate_resolution(
+        &outcome.resolution,
+        &truth,
+    ));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
@@ -312,13 +384,48 @@ pub fn run_eval(args: EvalDetectArgs, _config: &Config) -> anyhow::Result<ExitCo
         );
     }
     println!(
-        "negatives: {} of {} alerted; {} rows rejected",
-        report.negatives_alerted.len(),
+        "negatives: {} of {} named by an alert ({} negative-alert pairs); {} rows rejected",
+        report.negatives_alerted_distinct,
         report.negatives,
+        report.negatives_alerted.len(),
         outcome.rejected.len()
     );
+    for (note, k) in &report.negatives_alerted_by_note {
+        println!("  negatives alerted: {k} x {note}");
+    }
     for n in report.negatives_alerted.iter().take(10) {
         println!("  negative alerted: {n}");
+    }
+    for r in &report.rules {
+        for m in r.missed.iter().take(5) {
+            println!("  {} missed: {m}", r.rule);
+        }
+        for u in r.unexpected.iter().take(5) {
+            println!("  {} false alert: {u}", r.rule);
+        }
+    }
+    if let Some(s) = &report.resolution {
+        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
+        println!(
+            "resolution: {} records, {} true persons ({} of several records), {} resolved; pairwise precision {} recall {} F1 {}; {} split ({}), {} merged ({})",
+            s.records,
+            s.true_persons,
+            s.multi_record_persons,
+            s.resolved_persons,
+            f(s.precision),
+            f(s.recall),
+            f(s.f1),
+            s.split,
+            f(s.split_share),
+            s.merged,
+            f(s.merged_share)
+        );
+        for e in s.split_examples.iter().take(5) {
+            println!("  split: {e}");
+        }
+        for e in s.merged_examples.iter().take(5) {
+            println!("  merged: {e}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,7 +17,7 @@ pub struct FetchArgs {
     /// manifest.json).
     #[arg(long, short, value_name = "DIR")]
     pub output: PathBuf,
-    /// Sources to fetch: ofac-sdn, ofac-cons, un, opensanctions (repeat or
+    /// Sources to fetch: ofac-sdn, ofac-cons, un, opensanctions, uk-ofsi (repeat or
     /// comma-separate; default: all).
     #[arg(long = "source", value_name = "SOURCE", value_delimiter = ',')]
     pub sources: Vec<Source>,

@@ -41,8 +41,9 @@ pub enum RoleArg {
 pub struct CreateArgs {
     #[arg(long, value_enum)]
     pub role: RoleArg,
-    /// A note on who or what uses the key.
-    #[arg(long)]
+    /// The display name of who uses the key (`--name "Ana Li"`): the
+    /// workbench shows it wherever this key acted, beside the key id.
+    #[arg(long, visible_alias = "name")]
     pub label: Option<String>,
     #[command(flatten)]
     pub store: StoreArg,

@@ -48,6 +48,12 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
                 s.skipped, s.warnings
             )?;
         }
+        if !s.unknown_countries.is_empty() {
+            writeln!(out, "  country values naming no known country")?;
+            for (value, n) in top(&s.unknown_countries, args.top) {
+                writeln!(out, "    {n:>7}  {value}")?;
+            }
+        }
         writeln!(out, "  by schema")?;
         for (schema, n) in top(&s.by_schema, usize::MAX) {
             writeln!(out, "    {n:>7}  {schema}")?;

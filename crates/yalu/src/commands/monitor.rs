@@ -81,6 +81,7 @@ pub fn run(args: MonitorArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 "gone_hits": report.count(ChangeKind::Gone),
                 "score_changes": report.count(ChangeKind::ScoreChanged),
                 "rejected": report.rejected,
+                "values_left_out": report.left_out,
                 "changes": report.changes,
             }),
         )?;
@@ -93,6 +94,15 @@ pub fn run(args: MonitorArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 r.line,
                 r.row,
                 r.reason
+            );
+        }
+        for v in &report.left_out {
+            eprintln!(
+                "warning: {} line {} (row {}): {}; the row is screened without this value",
+                args.input.input.display(),
+                v.line,
+                v.row,
+                v.value
             );
         }
         render(&mut out, &report)?;
@@ -123,9 +133,10 @@ fn score(s: Option<f64>) -> String {
 fn render(out: &mut impl Write, report: &MonitorReport) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} rows read, {} rejected: {} new hits, {} hits gone, {} scores changed",
+        "{} rows read, {} rejected, {} values left out: {} new hits, {} hits gone, {} scores changed",
         report.rows_read,
         report.rejected.len(),
+        report.left_out.len(),
         report.count(ChangeKind::New),
         report.count(ChangeKind::Gone),
         report.count(ChangeKind::ScoreChanged)

@@ -13,8 +13,8 @@ use std::time::Instant;
 use yalu_match::{Index, MatchConfig};
 use yalu_model::Schema;
 use yalu_screen::{
-    BatchJob, ColumnMap, DEFAULT_CHUNK_ROWS, InputFormat, Observer, Progress, RejectedRow,
-    Screener, run_batch,
+    BatchJob, ColumnMap, DEFAULT_CHUNK_ROWS, InputFormat, LeftOutValue, Observer, Progress,
+    QueryRow, RejectedRow, Screener, run_batch,
 };
 
 /// File layouts for `--input-format` / `--output-format`.
@@ -59,8 +59,9 @@ pub struct InputArgs {
     /// Hits kept per row (best first).
     #[arg(long)]
     pub limit: Option<usize>,
-    /// Stop at the first bad input row or broken list record instead of
-    /// reporting and skipping it.
+    /// Stop at the first bad input row, bad value or broken list record
+    /// instead of reporting and skipping it (without it, a date or country
+    /// that cannot be read is left out of its row's query with a warning).
     #[arg(long)]
     pub strict: bool,
     /// Rows screened together (in parallel) and checkpointed at once.
@@ -166,6 +167,7 @@ struct Console {
     bar: ProgressBar,
     input: String,
     shown: u64,
+    shown_left_out: u64,
     start: Instant,
 }
 
@@ -181,6 +183,21 @@ impl Observer for Console {
         } else if self.shown == SHOWN_REJECTED + 1 {
             self.bar.suspend(|| {
                 eprintln!("rejected: more rows; the summary counts them (use --strict to stop at the first)")
+            });
+        }
+    }
+
+    fn value_left_out(&mut self, row: &QueryRow, value: &LeftOutValue) {
+        self.shown_left_out += 1;
+        if self.shown_left_out <= SHOWN_REJECTED {
+            let text = format!(
+                "warning: {} line {} (row {}): {}; the row is screened without this value",
+                self.input, row.line, row.row, value
+            );
+            self.bar.suspend(|| eprintln!("{text}"));
+        } else if self.shown_left_out == SHOWN_REJECTED + 1 {
+            self.bar.suspend(|| {
+                eprintln!("warning: more values left out; the summary counts them (use --strict to stop at the first)")
             });
         }
     }
@@ -241,6 +258,7 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
         bar,
         input: args.input.input.display().to_string(),
         shown: 0,
+        shown_left_out: 0,
         start: Instant::now(),
     };
     let result = run_batch(&job, &screener, &mut console);
@@ -291,11 +309,12 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let this_run = summary.rows_read - summary.resumed_after_rows.unwrap_or(0);
     writeln!(
         out,
-        "rows read {}; rows with hits {} ({} hits); rejected rows {}; elapsed {:.1} s ({:.0} rows/s){}",
+        "rows read {}; rows with hits {} ({} hits); rejected rows {}; values left out {}; elapsed {:.1} s ({:.0} rows/s){}",
         summary.rows_read,
         summary.rows_with_hits,
         summary.hits,
         summary.rejected,
+        summary.values_left_out,
         secs,
         if secs > 0.0 {
             this_run as f64 / secs

@@ -1,0 +1,235 @@
+//! Evidence of labour: what in the data shows that a person worked.
+//!
+//! A rule about workers must not alert a traveller only for their
+//! nationality and their crossings: consular staff, students and trade
+//! representatives cross as often as workers do. [`LabourEvidence`] is
+//! computed once per resolved person (in [`crate::rules::Context::new`])
+//! and every rule that reads a person's travel as work (`VISA_RUN_CYCLE`,
+//! `DEADLINE_CHURN`) alerts only when it is not empty, citing it. The
+//! signs, each a record the alert can cite ([`LabourSign`]):
+//!
+//! * a placement of the person, or wages paid to them: a payment from an
+//!   organisation of one of `general.employer_kinds`, or from the client
+//!   or agency of any placement in the data;
+//! * a work-type document: any `work_permit`, or a visa or residence
+//!   permit of one of `general.work_type_categories` (intern, trainee,
+//!   technician and entertainer count: they are how work was disguised);
+//! * a document of any category sponsored by an organisation of one of
+//!   `general.employer_kinds`, or by an organisation that is the client or
+//!   agency of any placement in the data (workers also came on student and business
+//!   visas sponsored by the firms that used them);
+//! * an entry in a travel group (`group_ref`) another member of which
+//!   starts a placement at most `general.group_to_site_days` after it.
+//!
+//! An `official` or `student` visa with no sponsor, or sponsored by a
+//! school or a government body, is no sign of work; neither is a payment
+//! from a bank or a government.
+
+use crate::records::{DataSet, Direction, DocIx, DocKind, OrgIx, OrgKind, Party};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One sign of work, by index into the data set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LabourSign {
+    /// A placement of the person.
+    Placement(u32),
+    /// A payment to the person from an employer.
+    Wages(u32),
+    /// A work permit, or a visa or permit of a work-type category.
+    WorkDocument(DocIx),
+    /// A document sponsored by an employer, staffing agency or trading house.
+    SponsoredDocument(DocIx, OrgIx),
+    /// An entry (crossing index) in a travel group whose member started a
+    /// placement (placement index) soon after.
+    GroupToWorkSite(u32, u32),
+}
+
+/// Every sign of work of one resolved person, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabourEvidence {
+    pub signs: Vec<LabourSign>,
+}
+
+impl LabourEvidence {
+    pub fn is_empty(&self) -> bool {
+        self.signs.is_empty()
+    }
+
+    /// Input ids of the records to cite (the first few signs).
+    pub fn record_ids(&self, data: &DataSet) -> Vec<String> {
+        self.signs
+            .iter()
+            .take(CITED)
+            .map(|s| match *s {
+                LabourSign::Placement(p) => data.placements[p as usize].id.clone(),
+                LabourSign::Wages(p) => data.payments[p as usize].id.clone(),
+                LabourSign::WorkDocument(d) | LabourSign::SponsoredDocument(d, _) => {
+                    data.documents[d as usize].id.clone()
+                }
+                LabourSign::GroupToWorkSite(c, _) => data.crossings[c as usize].id.clone(),
+            })
+            .collect()
+    }
+
+    /// One phrase per sign (the first few), for summaries and explanations.
+    pub fn describe(&self, data: &DataSet) -> String {
+        if self.signs.is_empty() {
+            return "no evidence of work (no placement, wages, work-type or employer-sponsored document, or travel group to a work site)".into();
+        }
+        let org = |o: OrgIx| data.organizations[o as usize].name.as_str();
+        let mut parts: Vec<String> = self
+            .signs
+            .iter()
+            .take(CITED)
+            .map(|s| match *s {
+                LabourSign::Placement(p) => {
+                    let pl = &data.placements[p as usize];
+                    format!("placement {} at {}", pl.id, org(pl.client))
+                }
+                LabourSign::Wages(p) => {
+                    let pay = &data.payments[p as usize];
+                    format!(
+                        "payment {} of {} {} from {} on {}",
+                        pay.id,
+                        pay.amount,
+                        pay.currency,
+                        data.party_id(pay.payer),
+                        pay.day
+                    )
+                }
+                LabourSign::WorkDocument(d) => {
+                    let doc = &data.documents[d as usize];
+                    format!("{} {}", doc_label(doc), doc.id)
+                }
+                LabourSign::SponsoredDocument(d, o) => {
+                    let doc = &data.documents[d as usize];
+                    format!("{} {} sponsored by {}", doc_label(doc), doc.id, org(o))
+                }
+                LabourSign::GroupToWorkSite(c, p) => {
+                    let cr = &data.crossings[c as usize];
+                    let pl = &data.placements[p as usize];
+                    format!(
+                        "entry {} in group {} whose member started at {} on {}",
+                        cr.id,
+                        cr.group_ref.as_deref().unwrap_or("?"),
+                        org(pl.client),
+                        pl.start
+                    )
+                }
+            })
+            .collect();
+        if self.signs.len() > CITED {
+            parts.push(format!("{} more", self.signs.len() - CITED));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Signs cited in an alert or a summary.
+const CITED: usize = 4;
+
+fn doc_label(doc: &crate::records::Document) -> String {
+    let kind = doc.kind.as_str().replace('_', " ");
+    match doc.category {
+        Some(c) if doc.kind != DocKind::WorkPermit => format!("{} {kind}", c.as_str()),
+        _ => kind,
+    }
+}
+
+/// Computes the evidence of every resolved person. `docs_of`,
+/// `crossings_of` and `placements_of` index the records per resolved
+/// person (as in the rules' context); `of_record` maps a person record to
+/// its resolved person.
+pub fn compute(
+    data: &DataSet,
+    general: &crate::ruleset::General,
+    of_record: &[u32],
+    docs_of: &[Vec<DocIx>],
+    crossings_of: &[Vec<u32>],
+    placements_of: &[Vec<u32>],
+) -> Vec<LabourEvidence> {
+    let n = docs_of.len();
+    let employer_kind = |o: OrgIx| -> Option<OrgKind> { data.organizations[o as usize].kind };
+    let kinds: HashSet<OrgKind> = general.employer_kinds.iter().copied().collect();
+    let work_cats: HashSet<_> = general.work_type_categories.iter().copied().collect();
+    // organisations that employ or place anyone in the data
+    let mut employs: HashSet<OrgIx> = HashSet::new();
+    for p in &data.placements {
+        employs.insert(p.client);
+        employs.extend(p.agency);
+    }
+    let is_employer =
+        |o: OrgIx| employer_kind(o).is_some_and(|k| kinds.contains(&k)) || employs.contains(&o);
+    let mut wages_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, pay) in data.payments.iter().enumerate() {
+        if let (Party::Org(o), Party::Person(r)) = (pay.payer, pay.payee)
+            && is_employer(o)
+        {
+            wages_of[of_record[r as usize] as usize].push(i as u32);
+        }
+    }
+    // travel groups: group_ref -> (resolved person, entry crossing)
+    let mut groups: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    for (i, c) in data.crossings.iter().enumerate() {
+        if c.direction == Direction::Entry
+            && let Some(g) = c.group_ref.as_deref()
+        {
+            groups
+                .entry(g)
+                .or_default()
+                .push((of_record[c.person as usize] as usize, i as u32));
+        }
+    }
+    let mut group_sign: HashMap<u32, u32> = HashMap::new(); // crossing -> co-traveller's placement
+    for members in groups.values() {
+        if members.len() < 2 {
+            continue;
+        }
+        // the first placement of a member starting within the window of its entry
+        let mut starts: Vec<(usize, u32)> = Vec::new();
+        for &(p, c) in members {
+            let day = data.crossings[c as usize].day;
+            if let Some(&pl) = placements_of[p].iter().find(|&&pl| {
+                let s = data.placements[pl as usize].start;
+                s >= day && s.since(day) <= general.group_to_site_days
+            }) {
+                starts.push((p, pl));
+            }
+        }
+        for &(p, c) in members {
+            if let Some(&(_, pl)) = starts.iter().find(|(q, _)| *q != p) {
+                group_sign.insert(c, pl);
+            }
+        }
+    }
+    (0..n)
+        .map(|p| {
+            let mut signs = Vec::new();
+            signs.extend(placements_of[p].iter().map(|&pl| LabourSign::Placement(pl)));
+            signs.extend(wages_of[p].iter().map(|&w| LabourSign::Wages(w)));
+            for &d in &docs_of[p] {
+                let doc = &data.documents[d as usize];
+                let work_type = match doc.kind {
+                    DocKind::WorkPermit => true,
+                    DocKind::Visa | DocKind::ResidencePermit => {
+                        doc.category.is_some_and(|c| work_cats.contains(&c))
+                    }
+                    DocKind::Passport => false,
+                };
+                if work_type {
+                    signs.push(LabourSign::WorkDocument(d));
+                } else if let Some(s) = doc.sponsor
+                    && is_employer(s)
+                {
+                    signs.push(LabourSign::SponsoredDocument(d, s));
+                }
+            }
+            for &c in &crossings_of[p] {
+                if let Some(&pl) = group_sign.get(&c) {
+                    signs.push(LabourSign::GroupToWorkSite(c, pl));
+                }
+            }
+            LabourEvidence { signs }
+        })
+        .collect()
+}

@@ -1,0 +1,794 @@
+//! Each rule's conditions, measured on one subject (see `crate::explain`).
+//! Every function reads the same parameters as its rule and reports each
+//! condition with the measured value and the limit it was held against.
+
+use super::Context;
+use super::persons::{by_country, cycle_checks};
+use crate::day::Day;
+use crate::explain::Condition;
+use crate::records::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
+
+/// The subject of an explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A resolved person (index into `Resolution::persons`).
+    Person(usize),
+    Org(OrgIx),
+}
+
+/// Most measured items (cycles, placements, documents) listed per rule.
+const SHOWN: usize = 12;
+
+fn c(held: bool, text: impl Into<String>) -> Condition {
+    Condition::new(held, text)
+}
+
+/// `x ≥ min` held, or `x < min`.
+fn ge<T: PartialOrd + Display>(x: T, min: T) -> (bool, String) {
+    if x >= min {
+        (true, format!("{x} ≥ {min}"))
+    } else {
+        (false, format!("{x} < {min}"))
+    }
+}
+
+/// `x ≤ max` held, or `x > max`.
+fn le<T: PartialOrd + Display>(x: T, max: T) -> (bool, String) {
+    if x <= max {
+        (true, format!("{x} ≤ {max}"))
+    } else {
+        (false, format!("{x} > {max}"))
+    }
+}
+
+fn nationalities(ctx: &Context, p: usize) -> String {
+    let n = &ctx.res.persons[p].nationalities;
+    if n.is_empty() {
+        "none given".into()
+    } else {
+        n.join(", ")
+    }
+}
+
+fn dprk(ctx: &Context, p: usize) -> Condition {
+    c(
+        ctx.dprk[p],
+        format!("DPRK national (nationalities: {})", nationalities(ctx, p)),
+    )
+}
+
+fn nationality_in(ctx: &Context, p: usize, codes: &[String]) -> Condition {
+    c(
+        ctx.has_nationality(p, codes),
+        format!(
+            "nationality among [{}] (nationalities: {})",
+            codes.join(", "),
+            nationalities(ctx, p)
+        ),
+    )
+}
+
+fn labour(ctx: &Context, p: usize) -> Condition {
+    c(
+        !ctx.labour[p].is_empty(),
+        format!("evidence of work: {}", ctx.labour[p].describe(ctx.data)),
+    )
+}
+
+fn more(out: &mut Vec<Condition>, total: usize, what: &str) {
+    if total > SHOWN {
+        out.push(c(
+            false,
+            format!("({} more {what} not shown)", total - SHOWN),
+        ));
+    }
+}
+
+/// The conditions of `rule` measured on `subject`; `alerts`: how many
+/// alerts of the rule name the subject.
+pub fn explain_rule(ctx: &Context, rule: &str, subject: Subject, alerts: usize) -> Vec<Condition> {
+    let other = |what: &str| {
+        vec![c(
+            alerts > 0,
+            format!("the rule is about {what}; it names this subject in {alerts} alert(s)"),
+        )]
+    };
+    match (rule, subject) {
+        ("NONWORK_VISA_EMPLOYMENT", Subject::Person(p)) => nonwork(ctx, p),
+        ("VISA_RUN_CYCLE", Subject::Person(p)) => visa_run(ctx, p),
+        ("INCOME_AFTER_DEADLINE", Subject::Person(p)) => income_after(ctx, p),
+        ("WORK_AUTH_AFTER_2375", Subject::Person(p)) => work_auth(ctx, p),
+        ("STATUS_SWITCH_SAME_EMPLOYER", Subject::Person(p)) => status_switch(ctx, p),
+        ("DEADLINE_CHURN", Subject::Person(p)) => deadline_churn(ctx, p),
+        ("NATIONALITY_CONFLICT", Subject::Person(p)) => {
+            let n = &ctx.res.persons[p];
+            let any = ctx.set.rules.nationality_conflict.params.any_pair;
+            let dprk = ctx.set.general.dprk_nationality.to_ascii_lowercase();
+            let conflict =
+                n.nationalities.len() > 1 && (any || n.nationalities.iter().any(|x| *x == dprk));
+            vec![c(
+                conflict,
+                format!(
+                    "{} nationalities across {} record(s): {}{}",
+                    n.nationalities.len(),
+                    n.records.len(),
+                    nationalities(ctx, p),
+                    if any { "" } else { " (kp and another needed)" }
+                ),
+            )]
+        }
+        ("SANCTIONED_COUNTERPARTY", s) => {
+            let party = match s {
+                Subject::Person(p) => Party::Person(ctx.res.persons[p].records[0]),
+                Subject::Org(o) => Party::Org(o),
+            };
+            let hits: Vec<String> = ctx
+                .listed
+                .iter()
+                .filter(|m| m.party == party)
+                .map(|m| format!("{} ({}) score {:.2}", m.listed_name, m.listed_id, m.score))
+                .collect();
+            let t = ctx.set.rules.sanctioned_counterparty.params.threshold;
+            if hits.is_empty() {
+                vec![c(
+                    false,
+                    format!(
+                        "no list entry scores ≥ {t} (lists are screened only when given with --list)"
+                    ),
+                )]
+            } else {
+                vec![c(true, format!("matches: {}", hits.join("; ")))]
+            }
+        }
+        ("STAGGERED_DISPATCH", Subject::Org(o)) => staggered(ctx, o),
+        ("TEAM_ROTATION", Subject::Org(o)) => rotation(ctx, o),
+        ("BULK_WAGE_SINGLE_PAYEE", Subject::Org(o)) => bulk_wage(ctx, o),
+        ("AGENCY_DPRK_CONCENTRATION", Subject::Org(o)) => concentration(ctx, o),
+        ("GROUP_CROSSING_TO_SITE", Subject::Org(o)) => group_to_site(ctx, o),
+        ("FRONT_COMPANY_LINK", Subject::Org(o)) => front_company(ctx, o),
+        (_, Subject::Person(_)) => other("organisations and groups of workers"),
+        (_, Subject::Org(_)) => other("persons"),
+    }
+}
+
+fn nonwork(ctx: &Context, p: usize) -> Vec<Condition> {
+    let min = ctx
+        .set
+        .rules
+        .nonwork_visa_employment
+        .params
+        .min_overlap_days;
+    let mut out = vec![dprk(ctx, p)];
+    let pls = &ctx.placements_of[p];
+    out.push(c(!pls.is_empty(), format!("placements: {}", pls.len())));
+    let (_, only) = ctx.cover(p);
+    for &pl in pls.iter().take(SHOWN) {
+        let placement = &ctx.data.placements[pl as usize];
+        let (a, b) = ctx.running(placement);
+        let overlap = only.clip(a, b).len();
+        let (held, cmp) = ge(overlap, min.max(1));
+        out.push(c(
+            held,
+            format!(
+                "placement {} at {} ({a} to {b}): days covered only by non-work documents {cmp}",
+                placement.id,
+                ctx.org_label(placement.client)
+            ),
+        ));
+    }
+    more(&mut out, pls.len(), "placements");
+    out
+}
+
+fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
+    let prm = &ctx.set.rules.visa_run_cycle.params;
+    let mut out = vec![nationality_in(ctx, p, &prm.nationalities), labour(ctx, p)];
+    let mut best = 0;
+    let mut shown = 0;
+    let mut total = 0;
+    for (country, _, checks) in cycle_checks(ctx, p) {
+        let mut qualifying: Vec<(Day, Day)> = Vec::new();
+        for k in &checks {
+            let (s_ok, s) = le(k.stay, prm.max_stay_days);
+            let (g_ok, g) = le(k.gap, prm.max_reentry_gap_days);
+            let ok = s_ok && g_ok && k.nonwork;
+            if ok {
+                qualifying.push((k.exit_day, k.reentry_day));
+            }
+            total += 1;
+            if shown < SHOWN {
+                shown += 1;
+                out.push(c(
+                    ok,
+                    format!(
+                        "{}: exit {} after a stay of {s} days; re-entry {} after a gap of {g} days; {}",
+                        country.to_ascii_uppercase(),
+                        k.exit_day,
+                        k.reentry_day,
+                        if k.nonwork {
+                            "on a non-work document"
+                        } else {
+                            "not on a non-work document only"
+                        }
+                    ),
+                ));
+            }
+        }
+        for i in 0..qualifying.len() {
+            let mut j = i;
+            while j + 1 < qualifying.len()
+                && qualifying[j + 1].1.since(qualifying[i].0) <= prm.window_days
+            {
+                j += 1;
+            }
+            best = best.max(j + 1 - i);
+        }
+    }
+    more(&mut out, total, "exit and re-entry pairs");
+    if total == 0 {
+        out.push(c(false, "no exit followed by a re-entry"));
+    }
+    let (held, cmp) = ge(best, prm.min_cycles);
+    out.push(c(
+        held,
+        format!(
+            "most qualifying cycles within {} days: {cmp}",
+            prm.window_days
+        ),
+    ));
+    out
+}
+
+fn income_after(ctx: &Context, p: usize) -> Vec<Condition> {
+    let deadline = ctx.set.rules.income_after_deadline.params.deadline.0;
+    let mut out = vec![dprk(ctx, p)];
+    let pls = &ctx.placements_of[p];
+    if pls.is_empty() {
+        out.push(c(false, "no placement"));
+    }
+    let mut employers = BTreeSet::new();
+    for &pl in pls {
+        let placement = &ctx.data.placements[pl as usize];
+        employers.insert(placement.client);
+        employers.extend(placement.agency);
+    }
+    for &pl in pls.iter().take(SHOWN) {
+        let placement = &ctx.data.placements[pl as usize];
+        let (held, when) = match placement.end {
+            Some(end) => (end > deadline, format!("ends {end}")),
+            None => (
+                ctx.as_of > deadline,
+                format!("is open (counted up to {})", ctx.as_of),
+            ),
+        };
+        out.push(c(
+            held,
+            format!(
+                "placement {} {when}: {} the {deadline} deadline",
+                placement.id,
+                if held { "after" } else { "not after" }
+            ),
+        ));
+    }
+    more(&mut out, pls.len(), "placements");
+    let records: BTreeSet<PersonIx> = ctx.res.persons[p].records.iter().copied().collect();
+    let wages = ctx
+        .data
+        .payments
+        .iter()
+        .filter(|pay| {
+            matches!(pay.payee, Party::Person(r) if records.contains(&r))
+                && matches!(pay.payer, Party::Org(o) if employers.contains(&o))
+                && pay.day > deadline
+        })
+        .count();
+    out.push(c(
+        wages > 0,
+        format!("wage payments from their employers after {deadline}: {wages}"),
+    ));
+    out
+}
+
+fn work_auth(ctx: &Context, p: usize) -> Vec<Condition> {
+    let adopted = ctx.set.rules.work_auth_after_2375.params.adopted_on.0;
+    let mut out = vec![dprk(ctx, p)];
+    let work: Vec<&Document> = ctx.docs_of[p]
+        .iter()
+        .map(|d| &ctx.data.documents[*d as usize])
+        .filter(|d| ctx.is_work(d))
+        .collect();
+    if work.is_empty() {
+        out.push(c(false, "no work permit or work visa"));
+    }
+    for d in work.iter().take(SHOWN) {
+        out.push(match d.issued() {
+            Some(i) => c(
+                i > adopted,
+                format!(
+                    "{} {} issued {i}: {} {adopted}",
+                    d.kind.as_str().replace('_', " "),
+                    d.id,
+                    if i > adopted { "after" } else { "on or before" }
+                ),
+            ),
+            None => c(false, format!("{} has no issue or start date", d.id)),
+        });
+    }
+    more(&mut out, work.len(), "work documents");
+    out
+}
+
+fn status_switch(ctx: &Context, p: usize) -> Vec<Condition> {
+    let gap = ctx
+        .set
+        .rules
+        .status_switch_same_employer
+        .params
+        .max_gap_days;
+    let mut out = vec![dprk(ctx, p)];
+    let pls = &ctx.placements_of[p];
+    out.push(c(!pls.is_empty(), format!("placements: {}", pls.len())));
+    let docs: Vec<&Document> = ctx.docs_of[p]
+        .iter()
+        .map(|d| &ctx.data.documents[*d as usize])
+        .collect();
+    let mut n_pairs = 0;
+    for w in docs.iter().filter(|d| ctx.is_work(d)) {
+        let (Some(ws), Some(u)) = (w.start(), w.valid_until) else {
+            continue;
+        };
+        for n in docs.iter().filter(|d| ctx.is_nonwork(d)) {
+            let Some(ns) = n.start() else { continue };
+            if ns <= ws {
+                continue;
+            }
+            n_pairs += 1;
+            if n_pairs > SHOWN {
+                continue;
+            }
+            let (g_ok, g) = le(ns.since(u).abs(), gap);
+            let later = ns.max(u.plus(1));
+            let same = pls.iter().any(|&a| {
+                let pa = &ctx.data.placements[a as usize];
+                let (s, e) = ctx.running(pa);
+                s <= u
+                    && u <= e
+                    && pls.iter().any(|&b| {
+                        let pb = &ctx.data.placements[b as usize];
+                        let (s2, e2) = ctx.running(pb);
+                        pb.client == pa.client && s2 <= later && later <= e2
+                    })
+            });
+            out.push(c(
+                g_ok && same,
+                format!(
+                    "{} ({}) starts {ns}, {g} days from the end of work authorisation {} on {u}; the same employer keeps them on across it: {}",
+                    n.id,
+                    n.category.map_or("non-work", |c| c.as_str()),
+                    w.id,
+                    if same { "yes" } else { "no" }
+                ),
+            ));
+        }
+    }
+    more(&mut out, n_pairs, "document pairs");
+    if n_pairs == 0 {
+        out.push(c(
+            false,
+            "no work authorisation with an end followed by a non-work document",
+        ));
+    }
+    out
+}
+
+fn deadline_churn(ctx: &Context, p: usize) -> Vec<Condition> {
+    let prm = &ctx.set.rules.deadline_churn.params;
+    let d = prm.deadline.0;
+    let mut out = vec![nationality_in(ctx, p, &prm.nationalities), labour(ctx, p)];
+    let mut nearest: Option<(i32, Day)> = None;
+    let mut shown = 0;
+    for (country, events) in by_country(ctx, p) {
+        for w in events.windows(2) {
+            let (x, e) = (w[0], w[1]);
+            if x.direction != Direction::Exit || e.direction != Direction::Entry {
+                continue;
+            }
+            let before = d.since(x.day);
+            let after = e.day.since(d);
+            let dist = before.abs().min(after.abs());
+            if nearest.is_none_or(|(n, _)| dist < n) {
+                nearest = Some((dist, x.day));
+            }
+            // only the pairs that come near the deadline
+            if before > 2 * prm.exit_before_days || after < -prm.exit_before_days {
+                continue;
+            }
+            let (b_ok, b) = le(before, prm.exit_before_days);
+            let (a_ok, a) = le(after, prm.reentry_within_days);
+            let held = before >= 0 && b_ok && after >= 1 && a_ok;
+            shown += 1;
+            if shown <= SHOWN {
+                out.push(c(
+                    held,
+                    format!(
+                        "{}: exit {}, {} ({b}); re-entry {}, {} ({a})",
+                        country.to_ascii_uppercase(),
+                        x.day,
+                        if before >= 0 {
+                            format!("{before} days before {d}")
+                        } else {
+                            format!("{} days after {d}, not before it", -before)
+                        },
+                        e.day,
+                        if after >= 1 {
+                            format!("{after} days after {d}")
+                        } else {
+                            format!("{} days before {d}, not after it", -after)
+                        },
+                    ),
+                ));
+            }
+        }
+    }
+    more(&mut out, shown, "exit and re-entry pairs");
+    if shown == 0 {
+        out.push(c(
+            false,
+            match nearest {
+                Some((n, x)) => format!(
+                    "no exit and re-entry around {d}: the nearest pair (exit {x}) is {n} days from it"
+                ),
+                None => "no exit followed by a re-entry".into(),
+            },
+        ));
+    }
+    out
+}
+
+/// DPRK placements with `o` as agency / as client.
+fn dprk_placements(ctx: &Context, o: OrgIx, as_agency: bool) -> Vec<u32> {
+    ctx.data
+        .placements
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            ctx.is_dprk_record(p.person)
+                && if as_agency {
+                    p.agency == Some(o)
+                } else {
+                    p.client == o
+                }
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.staggered_dispatch.params;
+    let pls = dprk_placements(ctx, o, true);
+    if pls.is_empty() {
+        return vec![c(false, "places no DPRK national as an agency")];
+    }
+    let mut batches: BTreeMap<Day, BTreeSet<usize>> = BTreeMap::new();
+    for &pl in &pls {
+        let p = &ctx.data.placements[pl as usize];
+        batches
+            .entry(p.start)
+            .or_default()
+            .insert(ctx.person_of(p.person));
+    }
+    let mut out = Vec::new();
+    for (day, persons) in batches.iter().take(SHOWN) {
+        let (ok, cmp) = le(persons.len(), prm.max_batch_size);
+        out.push(c(ok, format!("batch starting {day}: {cmp} persons")));
+    }
+    more(&mut out, batches.len(), "batches");
+    let kept: Vec<(&Day, &BTreeSet<usize>)> = batches
+        .iter()
+        .filter(|(_, ps)| ps.len() <= prm.max_batch_size)
+        .collect();
+    let mut best = (0, 0);
+    for i in 0..kept.len() {
+        let mut j = i;
+        while j + 1 < kept.len() && kept[j + 1].0.since(*kept[i].0) <= prm.window_days {
+            j += 1;
+        }
+        let total: BTreeSet<usize> = kept[i..=j]
+            .iter()
+            .flat_map(|b| b.1.iter().copied())
+            .collect();
+        best = best.max((j + 1 - i, total.len()));
+    }
+    let (b_ok, b) = ge(best.0, prm.min_batches);
+    let (t_ok, t) = ge(best.1, prm.min_total);
+    out.push(c(
+        b_ok,
+        format!(
+            "most batches (of at most {}) starting within {} days: {b}",
+            prm.max_batch_size, prm.window_days
+        ),
+    ));
+    out.push(c(t_ok, format!("DPRK nationals in those batches: {t}")));
+    out
+}
+
+fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.team_rotation.params;
+    let pls = dprk_placements(ctx, o, false);
+    if pls.is_empty() {
+        return vec![c(false, "employs no DPRK national")];
+    }
+    let mut ends: Vec<(Day, u32)> = pls
+        .iter()
+        .filter_map(|&pl| ctx.data.placements[pl as usize].end.map(|e| (e, pl)))
+        .collect();
+    ends.sort_unstable();
+    // the window with the most leavers, then the most arrivals
+    let mut best: Option<(usize, usize, Day, Day)> = None;
+    for i in 0..ends.len() {
+        let first = ends[i].0;
+        let mut j = i;
+        while j + 1 < ends.len() && ends[j + 1].0.since(first) <= prm.leaving_window_days {
+            j += 1;
+        }
+        let last = ends[j].0;
+        let leavers: BTreeSet<usize> = ends[i..=j]
+            .iter()
+            .map(|e| ctx.person_of(ctx.data.placements[e.1 as usize].person))
+            .collect();
+        let arrivals: BTreeSet<usize> = pls
+            .iter()
+            .map(|&pl| &ctx.data.placements[pl as usize])
+            .filter(|p| {
+                p.start >= first
+                    && p.start <= last.plus(prm.arrival_window_days)
+                    && !leavers.contains(&ctx.person_of(p.person))
+            })
+            .map(|p| ctx.person_of(p.person))
+            .collect();
+        let cand = (leavers.len(), arrivals.len(), first, last);
+        let score = |b: &(usize, usize, Day, Day)| {
+            (
+                b.0.min(prm.min_leaving) + b.1.min(prm.min_arriving),
+                b.0,
+                b.1,
+            )
+        };
+        if best.as_ref().is_none_or(|b| score(&cand) > score(b)) {
+            best = Some(cand);
+        }
+    }
+    let Some((l, a, first, last)) = best else {
+        return vec![c(false, "no DPRK placement there has an end date")];
+    };
+    let (l_ok, lc) = ge(l, prm.min_leaving);
+    let (a_ok, ac) = ge(a, prm.min_arriving);
+    vec![
+        c(
+            l_ok,
+            format!(
+                "DPRK workers ending within {} days ({first} to {last}): {lc}",
+                prm.leaving_window_days
+            ),
+        ),
+        c(
+            a_ok,
+            format!(
+                "other DPRK workers starting there by {}: {ac}",
+                last.plus(prm.arrival_window_days)
+            ),
+        ),
+    ]
+}
+
+fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
+    let mut pls = dprk_placements(ctx, o, false);
+    pls.extend(dprk_placements(ctx, o, true));
+    pls.sort_unstable();
+    pls.dedup();
+    if pls.is_empty() {
+        return vec![c(false, "employs or places no DPRK national")];
+    }
+    let mut groups: BTreeMap<(Day, Party, &str), f64> = BTreeMap::new();
+    for pay in &ctx.data.payments {
+        if pay.payer == Party::Org(o) {
+            *groups
+                .entry((pay.day.month_start(), pay.payee, pay.currency.as_str()))
+                .or_default() += pay.amount;
+        }
+    }
+    if groups.is_empty() {
+        return vec![c(false, "made no payment")];
+    }
+    // the month and payee with the highest share of the workers' wages
+    let mut best: Option<(f64, usize, Day, Party, f64, f64)> = None;
+    for ((month, payee, currency), paid) in groups {
+        let (y, m, _) = month.ymd_parts();
+        let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
+        let mut workers = BTreeSet::new();
+        let mut wages = 0.0;
+        for &pl in &pls {
+            let p = &ctx.data.placements[pl as usize];
+            let (a, b) = ctx.running(p);
+            if a <= month_end && b >= month {
+                workers.insert(ctx.person_of(p.person));
+                if p.wage_currency.as_deref() == Some(currency) {
+                    wages += p.wage_amount.unwrap_or(0.0);
+                }
+            }
+        }
+        if let Party::Person(r) = payee
+            && workers.contains(&ctx.person_of(r))
+        {
+            continue;
+        }
+        let share = if wages > 0.0 { paid / wages } else { 0.0 };
+        if best.as_ref().is_none_or(|b| share > b.0) {
+            best = Some((share, workers.len(), month, payee, paid, wages));
+        }
+    }
+    let Some((share, workers, month, payee, paid, wages)) = best else {
+        return vec![c(false, "paid only its own workers")];
+    };
+    let (w_ok, wc) = ge(workers, prm.min_workers);
+    let (s_ok, sc) = ge(
+        (share * 100.0).round() as i64,
+        (prm.min_share * 100.0).round() as i64,
+    );
+    vec![
+        c(
+            s_ok,
+            format!(
+                "largest payment to a non-worker: {paid:.0} to {} in {}, of {wages:.0} monthly wages: {sc} %",
+                ctx.data.party_id(payee),
+                month.month_label()
+            ),
+        ),
+        c(w_ok, format!("DPRK workers employed that month: {wc}")),
+    ]
+}
+
+fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.agency_dprk_concentration.params;
+    let total = ctx
+        .data
+        .placements
+        .iter()
+        .filter(|p| p.agency == Some(o))
+        .count();
+    if total == 0 {
+        return vec![c(false, "placed nobody as an agency")];
+    }
+    let dprk = dprk_placements(ctx, o, true);
+    let persons: BTreeSet<usize> = dprk
+        .iter()
+        .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
+        .collect();
+    let share = dprk.len() as f64 / total as f64;
+    let (n_ok, nc) = ge(persons.len(), prm.min_dprk);
+    let held_share = share >= prm.min_share;
+    vec![
+        c(n_ok, format!("DPRK nationals placed: {nc}")),
+        c(
+            held_share,
+            format!(
+                "share of its {total} placements: {:.1} % {} {:.1} %",
+                100.0 * share,
+                if held_share { "≥" } else { "<" },
+                100.0 * prm.min_share
+            ),
+        ),
+    ]
+}
+
+fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.group_crossing_to_site.params;
+    let mut groups: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for &pl in &dprk_placements(ctx, o, false) {
+        let placement = &ctx.data.placements[pl as usize];
+        let p = ctx.person_of(placement.person);
+        for &cx in &ctx.crossings_of[p] {
+            let cr = &ctx.data.crossings[cx as usize];
+            if cr.direction != Direction::Entry
+                || cr.day > placement.start
+                || placement.start.since(cr.day) > prm.start_within_days
+            {
+                continue;
+            }
+            groups
+                .entry(format!(
+                    "entered {} on {}",
+                    cr.country.to_ascii_uppercase(),
+                    cr.day
+                ))
+                .or_default()
+                .insert(p);
+            if let Some(g) = &cr.group_ref {
+                groups
+                    .entry(format!("crossed as group {g}"))
+                    .or_default()
+                    .insert(p);
+            }
+        }
+    }
+    let best = groups
+        .iter()
+        .max_by_key(|(k, v)| (v.len(), std::cmp::Reverse(*k)));
+    match best {
+        None => vec![c(
+            false,
+            format!(
+                "no DPRK national started here within {} days of an entry",
+                prm.start_within_days
+            ),
+        )],
+        Some((how, members)) => {
+            let (ok, cmp) = ge(members.len(), prm.min_group);
+            vec![c(
+                ok,
+                format!(
+                    "largest group of DPRK nationals who {how} and started here within {} days: {cmp}",
+                    prm.start_within_days
+                ),
+            )]
+        }
+    }
+}
+
+fn front_company(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+    let prm = &ctx.set.rules.front_company_link.params;
+    let listed: BTreeSet<Party> = ctx.listed.iter().map(|m| m.party).collect();
+    let mut links = Vec::new();
+    let mut other = Vec::new();
+    for r in &ctx.data.relations {
+        if r.to != Party::Org(o) || !prm.relation_kinds.contains(&r.kind) {
+            continue;
+        }
+        let who = ctx.data.party_id(r.from);
+        let why = match r.from {
+            Party::Person(p) if ctx.is_dprk_record(p) => Some("a DPRK national"),
+            Party::Person(p)
+                if listed
+                    .contains(&Party::Person(ctx.res.persons[ctx.person_of(p)].records[0])) =>
+            {
+                Some("a listed person")
+            }
+            from if listed.contains(&from) => Some("a listed entity"),
+            _ => None,
+        };
+        match why {
+            Some(w) => links.push(format!("{} by {w} ({who})", r.kind.as_str())),
+            None => other.push(format!("{} by {who}", r.kind.as_str())),
+        }
+    }
+    let mut pls = dprk_placements(ctx, o, false);
+    pls.extend(dprk_placements(ctx, o, true));
+    let workers: BTreeSet<usize> = pls
+        .iter()
+        .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
+        .collect();
+    vec![
+        c(
+            !links.is_empty(),
+            if links.is_empty() {
+                format!(
+                    "not owned, directed or represented by a DPRK national or a listed party (other links: {})",
+                    if other.is_empty() {
+                        "none".into()
+                    } else {
+                        other.join("; ")
+                    }
+                )
+            } else {
+                links.join("; ")
+            },
+        ),
+        c(
+            !workers.is_empty(),
+            format!("DPRK workers employed or placed: {}", workers.len()),
+        ),
+    ]
+}

@@ -1,0 +1,160 @@
+//! Lawful DPRK travellers (hand-made data set `tests/data/lawful_travellers`):
+//! 15 consular staff on official visas and 15 students on winter break who
+//! leave in December 2019 and come back in January or February 2020, and
+//! 14 trade representatives on business visas making short monthly trips.
+//! None shows any sign of work, so no rule may raise a medium-or-higher
+//! alert on them; the same people given one sign of work each are alerted.
+
+use std::path::{Path, PathBuf};
+use yalu_detect::read::{ReadOptions, read_dir};
+use yalu_detect::{RuleSet, Severity, explain_in, run};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lawful_travellers")
+}
+
+fn person_ids(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("persons.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn lawful_travellers_raise_no_medium_or_higher_alert() {
+    let out = run(
+        &fixture(),
+        None,
+        &RuleSet::default(),
+        &ReadOptions { strict: true },
+    )
+    .unwrap();
+    assert_eq!(out.resolution.persons.len(), 44);
+    let loud: Vec<String> = out
+        .alerts
+        .iter()
+        .filter(|a| a.severity >= Severity::Medium)
+        .map(|a| format!("{} {:?}: {}", a.rule, a.subject_ids, a.summary))
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+
+    // The travel itself sits inside the windows of the rules: what is
+    // missing is the evidence of work, and the explanation says so.
+    let data = read_dir(&fixture(), &ReadOptions::default()).unwrap().data;
+    let set = RuleSet::default();
+    let mut only_evidence_missing = 0;
+    for id in person_ids(&fixture()) {
+        let why = explain_in(&data, None, &set, &id).unwrap();
+        assert!(
+            why.labour_evidence
+                .as_deref()
+                .unwrap()
+                .starts_with("no evidence of work"),
+            "{id}"
+        );
+        let fits = why.rules.iter().any(|r| {
+            let held = |prefix: &str| {
+                r.conditions
+                    .iter()
+                    .any(|c| c.held && c.text.starts_with(prefix))
+            };
+            let window = match r.rule {
+                // one exit and re-entry pair inside the deadline windows
+                "DEADLINE_CHURN" => r
+                    .conditions
+                    .iter()
+                    .any(|c| c.held && c.text.contains("days before 2019-12-22")),
+                "VISA_RUN_CYCLE" => held("most qualifying cycles"),
+                _ => false,
+            };
+            assert!(!r.fired || r.severity < Severity::Medium, "{id} {}", r.rule);
+            window
+                && held("nationality")
+                && r.conditions
+                    .iter()
+                    .any(|c| !c.held && c.text.starts_with("evidence of work"))
+        });
+        only_evidence_missing += usize::from(fits);
+    }
+    assert!(
+        only_evidence_missing >= 40,
+        "only {only_evidence_missing} travellers fit a rule's windows"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut all = std::fs::read_to_string(path).unwrap_or_default();
+    all.push_str(text);
+    std::fs::write(path, all).unwrap();
+}
+
+#[test]
+fn the_same_travellers_with_evidence_of_work_are_alerted() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    append(
+        &dir.path().join("organizations.csv"),
+        "e1,Dandong Hongda Garment Co.,,employer,CN,Dandong\n\
+         a1,Dandong Kumsong Trading Co.,,trading_house,CN,Dandong\n",
+    );
+    let ids = person_ids(dir.path());
+    let mut placements = String::from(
+        "placement_id,person_id,agency_org_id,client_org_id,site,sector,role,start_on,end_on,wage_amount,wage_currency\n",
+    );
+    let mut docs = String::new();
+    let mut evidence = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        match k % 3 {
+            // a placement long over before the travel
+            0 => {
+                placements.push_str(&format!(
+                    "w{k},{id},,e1,Dandong,textile,,2016-03-01,2016-09-30,2000,CNY\n"
+                ));
+                evidence.push(format!("w{k}"));
+            }
+            // an old visa of a non-work category, sponsored by a trading house
+            1 => {
+                docs.push_str(&format!(
+                    "v{k},{id},visa,student,CN,,a1,2015-01-01,2015-01-01,2015-12-31\n"
+                ));
+                evidence.push(format!("v{k}"));
+            }
+            // a trainee permit
+            _ => {
+                docs.push_str(&format!(
+                    "v{k},{id},residence_permit,trainee,CN,,,2015-01-01,2015-01-01,2015-12-31\n"
+                ));
+                evidence.push(format!("v{k}"));
+            }
+        }
+    }
+    std::fs::write(dir.path().join("placements.csv"), placements).unwrap();
+    append(&dir.path().join("documents.csv"), &docs);
+    let out = run(
+        dir.path(),
+        None,
+        &RuleSet::default(),
+        &ReadOptions { strict: true },
+    )
+    .unwrap();
+    for (id, ev) in ids.iter().zip(&evidence) {
+        let hit = out.alerts.iter().find(|a| {
+            (a.rule == "DEADLINE_CHURN" || a.rule == "VISA_RUN_CYCLE")
+                && a.severity >= Severity::Medium
+                && a.subject_ids.contains(id)
+        });
+        let Some(a) = hit else {
+            panic!("{id} not alerted");
+        };
+        assert!(a.evidence_ids.contains(ev), "{id}: {:?}", a.evidence_ids);
+        assert!(a.summary.contains("Evidence of work: "), "{}", a.summary);
+    }
+}

@@ -1,0 +1,332 @@
+//! # yalu-links
+//!
+//! The network behind the lists. Lists say who is linked to whom in three
+//! ways, and this crate turns all three into relationship entities with two
+//! ends, indexed by either end:
+//!
+//! * OFAC's `Linked To: NAME` (kept by the reader as `linkedTo` text) is
+//!   resolved to the entity of that name in the same list, by normalised
+//!   exact name ([`yalu_names::fold`], words in any order); names that resolve to nothing are
+//!   reported ([`Network::unresolved`]).
+//! * FollowTheMoney relationship entities (OpenSanctions exports and any FtM
+//!   list): `Ownership`, `Directorship`, `Family`, `Associate`, `Membership`,
+//!   `UnknownLink`, `Employment`, `Representation` ([`RELATIONSHIPS`]).
+//!
+//! ## Tutorial
+//!
+//! ```
+//! use yalu_links::Network;
+//! use yalu_model::{Entity, Schema, prop};
+//!
+//! let mut group = Entity::new("ofac-20578", Schema::Organization);
+//! group.add(prop::NAME, "MANSUDAE OVERSEAS PROJECT GROUP OF COMPANIES");
+//! group.add_dataset("us_ofac_sdn");
+//! let mut kim = Entity::new("ofac-22702", Schema::Person);
+//! kim.add(prop::NAME, "KIM, Tong-chol");
+//! kim.add(prop::LINKED_TO, "Mansudae Overseas Project Group of Companies");
+//! kim.add(prop::LINKED_TO, "NO SUCH COMPANY");
+//! kim.add_dataset("us_ofac_sdn");
+//!
+//! let network = Network::build([&group, &kim], Vec::new());
+//! let links: Vec<_> = network.links_of("ofac-22702").collect();
+//! assert_eq!(links.len(), 1);
+//! let (link, side) = links[0];
+//! assert_eq!(link.schema, "UnknownLink");
+//! assert_eq!(link.other_end(side).1, "ofac-20578");
+//! // Both directions: the group sees the person.
+//! assert_eq!(network.links_of("ofac-20578").count(), 1);
+//! assert_eq!(network.unresolved()[0].name, "NO SUCH COMPANY");
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use yalu_model::{Entity, Schema, prop};
+use yalu_names::{NameKind, fold};
+
+/// Relationship schemata and the properties of their two ends.
+pub const RELATIONSHIPS: [(&str, &str, &str); 8] = [
+    ("Ownership", "owner", "asset"),
+    ("Directorship", "director", "organization"),
+    ("Family", "person", "relative"),
+    ("Associate", "person", "associate"),
+    ("Membership", "member", "organization"),
+    ("UnknownLink", "subject", "object"),
+    ("Employment", "employee", "employer"),
+    ("Representation", "agent", "client"),
+];
+
+/// Whether entities of this schema are relationships (see [`RELATIONSHIPS`]).
+pub fn is_relationship(schema: &Schema) -> bool {
+    RELATIONSHIPS.iter().any(|(s, _, _)| *s == schema.name())
+}
+
+/// Which end of a link an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The first end (owner, director, person, member, subject...).
+    First,
+    /// The second end (asset, organization, relative, object...).
+    Second,
+}
+
+/// A relationship with two ends.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub id: String,
+    /// FtM schema name (`Ownership`, `UnknownLink`...).
+    pub schema: String,
+    /// The first end: its property name and entity id.
+    pub first: (String, String),
+    /// The second end.
+    pub second: (String, String),
+    /// Other properties of the relationship (role, dates, share...).
+    pub properties: BTreeMap<String, Vec<String>>,
+    pub datasets: Vec<String>,
+}
+
+impl Link {
+    /// The end an entity is not on.
+    pub fn other_end(&self, side: Side) -> &(String, String) {
+        match side {
+            Side::First => &self.second,
+            Side::Second => &self.first,
+        }
+    }
+
+    /// The end an entity is on.
+    pub fn end(&self, side: Side) -> &(String, String) {
+        match side {
+            Side::First => &self.first,
+            Side::Second => &self.second,
+        }
+    }
+
+    /// The property an end's entity shows the link under, FtM's reverse
+    /// property name: schema and end property in camel case
+    /// (`ownershipOwner`, `unknownLinkSubject`).
+    pub fn reverse_property(&self, side: Side) -> String {
+        let mut s = String::new();
+        let mut chars = self.schema.chars();
+        if let Some(c) = chars.next() {
+            s.extend(c.to_lowercase());
+        }
+        s.extend(chars);
+        let end = &self.end(side).0;
+        let mut chars = end.chars();
+        if let Some(c) = chars.next() {
+            s.extend(c.to_uppercase());
+        }
+        s.extend(chars);
+        s
+    }
+}
+
+/// A `linkedTo` name that names no entity of the same list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub entity_id: String,
+    pub name: String,
+}
+
+/// Every link, by either end.
+#[derive(Debug, Default)]
+pub struct Network {
+    links: Vec<Link>,
+    by_entity: HashMap<String, Vec<(usize, Side)>>,
+    unresolved: Vec<Unresolved>,
+}
+
+/// A name's lookup key: its folded words in sorted order, so `MILOSEVIC,
+/// Slobodan` and `Slobodan Milosevic` meet (name order is not identity).
+fn name_key(name: &str, kind: NameKind) -> String {
+    let folded = fold(name, kind);
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+fn kind_of(schema: &Schema) -> NameKind {
+    if schema.is_a(&Schema::Person) {
+        NameKind::Person
+    } else if schema.is_a(&Schema::LegalEntity) {
+        NameKind::Organization
+    } else {
+        NameKind::Other
+    }
+}
+
+/// The label FtM's `UnknownLink.role` gets for OFAC's `Linked To:`.
+pub const LINKED_TO_ROLE: &str = "Linked To";
+
+impl Network {
+    /// Builds the network from the screenable entities and the relationship
+    /// entities (others are ignored).
+    pub fn build<'a>(
+        entities: impl IntoIterator<Item = &'a Entity>,
+        relations: Vec<Entity>,
+    ) -> Network {
+        let entities: Vec<&Entity> = entities.into_iter().collect();
+        // (dataset, folded name) -> ids
+        let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+        for e in &entities {
+            let kind = kind_of(&e.schema);
+            for (_, name) in e.names() {
+                let key = name_key(name, kind);
+                if key.is_empty() {
+                    continue;
+                }
+                for d in &e.datasets {
+                    let ids = by_name.entry((d.as_str(), key.clone())).or_default();
+                    if !ids.contains(&e.id.as_str()) {
+                        ids.push(&e.id);
+                    }
+                }
+            }
+        }
+        let mut net = Network::default();
+        for e in &entities {
+            for name in e.get(prop::LINKED_TO) {
+                let mut targets: Vec<&str> = Vec::new();
+                for kind in [NameKind::Organization, NameKind::Person, NameKind::Other] {
+                    let key = name_key(name, kind);
+                    for d in &e.datasets {
+                        if let Some(ids) = by_name.get(&(d.as_str(), key.clone())) {
+                            targets.extend(ids.iter().filter(|id| **id != e.id));
+                        }
+                    }
+                }
+                targets.sort_unstable();
+                targets.dedup();
+                if targets.is_empty() {
+                    net.unresolved.push(Unresolved {
+                        entity_id: e.id.clone(),
+                        name: name.clone(),
+                    });
+                }
+                for t in targets {
+                    let mut properties = BTreeMap::new();
+                    properties.insert("role".to_string(), vec![LINKED_TO_ROLE.to_string()]);
+                    net.push(Link {
+                        id: format!("{}-linked-{}", e.id, t),
+                        schema: "UnknownLink".to_string(),
+                        first: ("subject".to_string(), e.id.clone()),
+                        second: ("object".to_string(), t.to_string()),
+                        properties,
+                        datasets: e.datasets.clone(),
+                    });
+                }
+            }
+        }
+        for r in relations {
+            let Some((schema, a, b)) = RELATIONSHIPS.iter().find(|(s, _, _)| *s == r.schema.name())
+            else {
+                continue;
+            };
+            let (Some(first), Some(second)) = (r.first(a), r.first(b)) else {
+                continue;
+            };
+            let (first, second) = (first.to_string(), second.to_string());
+            let mut properties = r.properties.clone();
+            properties.remove(*a);
+            properties.remove(*b);
+            net.push(Link {
+                id: r.id.clone(),
+                schema: schema.to_string(),
+                first: (a.to_string(), first),
+                second: (b.to_string(), second),
+                properties,
+                datasets: r.datasets.clone(),
+            });
+        }
+        net
+    }
+
+    fn push(&mut self, link: Link) {
+        let i = self.links.len();
+        self.by_entity
+            .entry(link.first.1.clone())
+            .or_default()
+            .push((i, Side::First));
+        if link.second.1 != link.first.1 {
+            self.by_entity
+                .entry(link.second.1.clone())
+                .or_default()
+                .push((i, Side::Second));
+        }
+        self.links.push(link);
+    }
+
+    /// The links an entity is on, with its side, in both directions.
+    pub fn links_of<'a>(&'a self, id: &str) -> impl Iterator<Item = (&'a Link, Side)> + 'a {
+        self.by_entity
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&(i, side)| (&self.links[i], side))
+    }
+
+    /// Every link.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// `linkedTo` names that resolved to no entity of the same list.
+    pub fn unresolved(&self) -> &[Unresolved] {
+        &self.unresolved
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, schema: Schema, name: &str, dataset: &str) -> Entity {
+        let mut e = Entity::new(id, schema);
+        e.add(prop::NAME, name);
+        e.add_dataset(dataset);
+        e
+    }
+
+    #[test]
+    fn linked_to_resolves_within_the_same_list_only() {
+        let group_ofac = entity("o1", Schema::Organization, "MANSUDAE ART STUDIO", "ofac");
+        let group_un = entity("u1", Schema::Organization, "MANSUDAE ART STUDIO", "un");
+        let mut kim = entity("o2", Schema::Person, "KIM, Tong-chol", "ofac");
+        kim.add(prop::LINKED_TO, "Mansudae Art Studio.");
+        let net = Network::build([&group_ofac, &group_un, &kim], Vec::new());
+        let ends: Vec<&str> = net
+            .links_of("o2")
+            .map(|(l, s)| l.other_end(s).1.as_str())
+            .collect();
+        assert_eq!(ends, ["o1"]);
+        assert_eq!(net.links_of("u1").count(), 0);
+        let (link, side) = net.links_of("o1").next().unwrap();
+        assert_eq!(side, Side::Second);
+        assert_eq!(link.reverse_property(side), "unknownLinkObject");
+        assert_eq!(link.reverse_property(Side::First), "unknownLinkSubject");
+        assert!(net.unresolved().is_empty());
+    }
+
+    #[test]
+    fn ftm_relationships_become_links_by_either_end() {
+        let owner = entity("p", Schema::Person, "Ri Su Yong", "os");
+        let company = entity("c", Schema::Company, "Korea Ponghwa", "os");
+        let mut own = Entity::new("own-1", Schema::Other("Ownership".into()));
+        own.add("owner", "p");
+        own.add("asset", "c");
+        own.add("percentage", "51");
+        let mut broken = Entity::new("own-2", Schema::Other("Ownership".into()));
+        broken.add("owner", "p");
+        let sanction = Entity::new("s-1", Schema::Other("Sanction".into()));
+        assert!(is_relationship(&own.schema) && !is_relationship(&sanction.schema));
+        let net = Network::build([&owner, &company], vec![own, broken, sanction]);
+        assert_eq!(net.links().len(), 1, "a link without two ends is dropped");
+        let (link, side) = net.links_of("c").next().unwrap();
+        assert_eq!(
+            link.other_end(side),
+            &("owner".to_string(), "p".to_string())
+        );
+        assert_eq!(link.reverse_property(side), "ownershipAsset");
+        assert_eq!(link.properties["percentage"], ["51"]);
+        assert_eq!(net.links_of("p").count(), 1);
+    }
+}

@@ -1,0 +1,99 @@
+//! Links over the real OFAC SDN 2021 list (skips without `../shared`).
+
+use yalu_links::Network;
+
+#[test]
+fn sdn_2021_linked_to_resolves_and_reports_the_rest() {
+    let Some(sdn) = yalu_testdata::shared("data/lists/ofac/sdn-2021-07-07") else {
+        return;
+    };
+    let list = yalu_lists::read_path(&sdn, &yalu_lists::ReadOptions::default()).unwrap();
+    let dataset = list.dataset.clone();
+    let entities: Vec<_> = list
+        .entities
+        .into_iter()
+        .map(|mut e| {
+            e.add_dataset(&dataset);
+            e
+        })
+        .collect();
+    let with_links = entities
+        .iter()
+        .map(|e| e.get(yalu_model::prop::LINKED_TO).len())
+        .sum::<usize>();
+    let net = Network::build(entities.iter(), Vec::new());
+    println!(
+        "linkedTo values: {with_links}; links: {}; unresolved: {}",
+        net.links().len(),
+        net.unresolved().len()
+    );
+    for u in net.unresolved().iter().take(10) {
+        println!("unresolved: {} -> {}", u.entity_id, u.name);
+    }
+    // The Mansudae managing director reaches the group and the subsidiary.
+    let ends: Vec<&str> = net
+        .links_of("ofac-22702")
+        .map(|(l, s)| l.other_end(s).1.as_str())
+        .collect();
+    assert!(ends.contains(&"ofac-20578"), "{ends:?}");
+    assert!(ends.contains(&"ofac-22703"), "{ends:?}");
+    // And the group sees its people and subsidiaries.
+    assert!(net.links_of("ofac-20578").count() >= 2);
+    // Most names resolve; every unresolved one is reported.
+    assert!(
+        net.links().len() * 2 > with_links,
+        "{} of {with_links}",
+        net.links().len()
+    );
+    assert!(net.links().len() + net.unresolved().len() >= with_links);
+}
+
+#[test]
+fn opensanctions_relationships_become_links() {
+    let Some(path) = yalu_testdata::shared("data/lists/opensanctions/zala/entities.ftm.json")
+    else {
+        return;
+    };
+    let list = yalu_lists::read_path(&path, &yalu_lists::ReadOptions::default()).unwrap();
+    let (relations, entities): (Vec<_>, Vec<_>) = list
+        .entities
+        .into_iter()
+        .partition(|e| yalu_links::is_relationship(&e.schema));
+    assert!(!relations.is_empty(), "the export carries relationships");
+    let two_ends = relations
+        .iter()
+        .filter(|r| {
+            let (_, a, b) = yalu_links::RELATIONSHIPS
+                .iter()
+                .find(|(s, _, _)| *s == r.schema.name())
+                .unwrap();
+            r.has(a) && r.has(b)
+        })
+        .count();
+    let screenable: Vec<_> = entities
+        .iter()
+        .filter(|e| e.schema.is_screenable())
+        .collect();
+    let net = Network::build(screenable.iter().copied(), relations);
+    println!(
+        "relationships with two ends: {two_ends}; links: {}",
+        net.links().len()
+    );
+    assert_eq!(net.links().len(), two_ends);
+    // Every link is reachable from both of its ends.
+    for link in net.links() {
+        for end in [&link.first.1, &link.second.1] {
+            assert!(
+                net.links_of(end).any(|(l, _)| l.id == link.id),
+                "{}",
+                link.id
+            );
+        }
+    }
+    let schemas: std::collections::BTreeSet<&str> =
+        net.links().iter().map(|l| l.schema.as_str()).collect();
+    assert!(
+        schemas.contains("Ownership") && schemas.contains("Family"),
+        "{schemas:?}"
+    );
+}
