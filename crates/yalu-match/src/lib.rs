@@ -46,4 +46,4 @@ pub mod score;
 
 pub use config::{DisagreeingLists, MatchConfig};
 pub use index::{Hit, Index, SearchOptions};
-pub use score::{Explanation, Scored, score_entities};
+pub use score::{Explanation, Scored, lookalikes_of, score_entities};

@@ -12,6 +12,14 @@
 //!   costs [`NameScoreConfig::extra_edit_cost`] more, stricter when two romanised Korean
 //!   syllables differ; an initial meets a word with its letter; a token may also meet two or
 //!   three joined tokens of the other name (`jongun` = `jong un`) or their acronym;
+//! * degraded records: OCR confusions (`0`/`O`, `1`/`I`/`l`, `5`/`S`, `rn`/`m`, ...) cost
+//!   [`NameScoreConfig::ocr_edit_cost`] of an edit; the last word of either name may be cut
+//!   off by a field limit (a prefix of two letters or more,
+//!   [`NameScoreConfig::truncation_similarity`]); a single letter, dotted or not, is an
+//!   initial; a Latin word without its inner vowels meets a word with the same consonants
+//!   ([`NameScoreConfig::stripped_similarity`]). Cut-off and vowel-stripped words are weak:
+//!   one alone is no word match, two or more support each other
+//!   ([`NameScoreConfig::weak_support_factor`]); initials alone never make a match;
 //! * assignment: greedy on similarity, each token used once;
 //! * score: the product over matched pairs of `1 - mismatch_weight · w · (1 - s)`; times
 //!   `(1 - substitution_penalty)` per unit of weight missing on *both* sides (a token replaced
@@ -52,7 +60,7 @@ use std::fmt::Write as _;
 use yalu_names::distance::osa;
 use yalu_names::hangul;
 use yalu_names::phonetic::{phonetic_fold, skeleton_to_buf};
-use yalu_names::{KoreanKey, Source, TokenKind, VariantSystem};
+use yalu_names::{KoreanKey, LookAlike, Source, TokenKind, VariantSystem};
 
 pub use yalu_names::NameKind;
 
@@ -109,6 +117,22 @@ pub struct NameScoreConfig {
     /// Factor when the words after `bin`/`ibn`/`ben` (the father's name) are swapped with
     /// other names: `Salman bin Muhammad` is not `Muhammad bin Salman`.
     pub patronym_swap_factor: f64,
+    /// Similarity of a last word cut off by a field limit (three letters or more) and the
+    /// word it starts (`Carol` for `Carolina`); the last word of either name, when that
+    /// name fills a common field width ([`FIELD_LIMITS`]).
+    pub truncation_similarity: f64,
+    /// The same for a cut-off word of only two letters (`Di` for `Diana`).
+    pub truncation_short_similarity: f64,
+    /// Cost of one OCR confusion (`0`/`O`, `1`/`I`/`l`, `5`/`S`, `2`/`Z`, `8`/`B`, `6`/`G`,
+    /// `rn`/`m`, `cl`/`d`, `vv`/`w`) in units of one ordinary edit.
+    pub ocr_edit_cost: f64,
+    /// Similarity of a Latin word written without its inner vowels and a word with the same
+    /// consonants (`Krm` for `Karim`): a weak signal.
+    pub stripped_similarity: f64,
+    /// Factor when the words of the names meet only through weak signals (cut-off or
+    /// vowel-stripped words), two or more of them: they support one another, at a cost. A
+    /// single weak word counts as no word match at all.
+    pub weak_support_factor: f64,
     /// Factor lost per unit of weight of the syllables one romanised Korean name has and the
     /// other, wholly matched, lacks (like [`NameScoreConfig::substitution_penalty`]). It
     /// replaces the milder middle-name penalty: a Korean given name is one word of (mostly)
@@ -149,6 +173,11 @@ impl Default for NameScoreConfig {
             no_word_match_factor: 0.5,
             legal_mismatch_factor: 0.75,
             patronym_swap_factor: 0.6,
+            truncation_similarity: 0.9,
+            truncation_short_similarity: 0.82,
+            ocr_edit_cost: 0.3,
+            stripped_similarity: 0.94,
+            weak_support_factor: 0.92,
             korean_missing_syllable_penalty: 0.35,
             korean_syllable_swap_factor: 0.66,
         }
@@ -167,6 +196,9 @@ pub struct NameMatch {
     /// A human explanation, e.g. `tokens kim=kim, jong~jeong (romanisation variant),
     /// un~eun (romanisation variant)`.
     pub detail: String,
+    /// Letters of the query read as the Latin letters they imitate in the spelling that
+    /// matched (empty for an honest name). A name disguised with look-alikes is a red flag.
+    pub lookalikes: Vec<LookAlike>,
 }
 
 // token flags
@@ -236,7 +268,7 @@ impl Tok {
 /// Variant family, to avoid comparing e.g. a BGN spelling with an ICAO one.
 fn family(s: VariantSystem) -> u8 {
     match s {
-        VariantSystem::AsWritten | VariantSystem::SyllableSplit => 0,
+        VariantSystem::AsWritten | VariantSystem::SyllableSplit | VariantSystem::LookAlike => 0,
         VariantSystem::Revised
         | VariantSystem::Dprk
         | VariantSystem::McCuneReischauer
@@ -276,6 +308,7 @@ pub struct PreparedName {
     text: Box<str>,
     toks: Box<[Tok]>,
     vars: Box<[Var]>,
+    lookalikes: Box<[LookAlike]>,
 }
 
 /// Most tokens of one variant used in a comparison.
@@ -373,6 +406,7 @@ impl PreparedName {
             text: text.into_boxed_str(),
             toks: toks.into_boxed_slice(),
             vars: vars.into_boxed_slice(),
+            lookalikes: norm.lookalikes.into_boxed_slice(),
         }
     }
 
@@ -386,6 +420,26 @@ impl PreparedName {
         self.kind
     }
 
+    /// Letters of the name read as the Latin letters they imitate (see
+    /// `yalu_names::read_lookalikes`).
+    pub fn lookalikes(&self) -> &[LookAlike] {
+        &self.lookalikes
+    }
+
+    /// The look-alike letters a spelling relies on: those of mixed-script words always, those
+    /// of whole words read as Latin only in a [`VariantSystem::LookAlike`] spelling.
+    fn lookalikes_of(&self, var: usize) -> Vec<LookAlike> {
+        let whole = self
+            .vars
+            .get(var)
+            .is_some_and(|v| v.system == VariantSystem::LookAlike as u8);
+        self.lookalikes
+            .iter()
+            .filter(|l| l.mixed_word || whole)
+            .copied()
+            .collect()
+    }
+
     /// Number of spellings.
     pub fn variant_count(&self) -> usize {
         self.vars.len()
@@ -396,10 +450,23 @@ impl PreparedName {
         (0..self.vars.len()).map(|i| self.variant_text(i)).collect()
     }
 
-    /// Blocking keys for an index (see `yalu_names::index_keys`): sorted, deduplicated.
+    /// Blocking keys for an index (see `yalu_names::index_keys`): sorted, deduplicated. A
+    /// word that OCR confusions may have changed also gives the keys of its OCR reading
+    /// (`1`/`l` → `i`, `0` → `o`, `rn` → `m`, ...), on both sides, so `Muharnmad` meets
+    /// `Muhammad`.
     pub fn keys(&self) -> Vec<String> {
         let mut out = Vec::new();
         for t in self.toks.iter() {
+            if t.kind == K_WORD && t.native == 0 && t.flags & F_UNVOCALISED == 0 {
+                let text = self.tok_bytes(t);
+                let mut buf = [0u8; 64];
+                let n = ocr_reading(text, &mut buf);
+                if &buf[..n] != text
+                    && let Ok(r) = std::str::from_utf8(&buf[..n])
+                {
+                    yalu_names::keys_of(r, TokenKind::Word, KoreanKey(0), &mut out);
+                }
+            }
             yalu_names::keys_of(
                 self.tok_text(t),
                 token_kind(t.kind),
@@ -407,9 +474,65 @@ impl PreparedName {
                 &mut out,
             );
         }
+        if let Some(v) = self.vars.first()
+            && v.family == 0
+        {
+            self.degraded_keys(self.var_toks(v), &mut out);
+        }
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Keys that let degraded spellings find their entry (first spelling, Latin only):
+    ///
+    /// * the keys of two adjacent words joined, when one of them has three letters or fewer
+    ///   (`Ba sil` meets `Basil`);
+    /// * `i:` + a first letter + `:` + the phonetic code of the word next to it, both ways,
+    ///   for every two adjacent words (a particle and its word count as one word with the
+    ///   particle's letter), so `J. Husayn` meets `JUAYTHINI, Husayn` and not every Husayn.
+    fn degraded_keys(&self, ts: &[Tok], out: &mut Vec<String>) {
+        let latin = |t: &Tok| t.native == 0 && t.flags & F_UNVOCALISED == 0;
+        for w in ts.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if a.kind == K_WORD && b.kind == K_WORD && latin(a) && latin(b) && a.len.min(b.len) <= 3
+            {
+                let joined = format!("{}{}", self.tok_text(a), self.tok_text(b));
+                yalu_names::keys_of(&joined, TokenKind::Word, KoreanKey(0), out);
+            }
+        }
+        // units: (first letter, the word that carries the unit's sound, if any)
+        let mut units: Vec<(u8, Option<&Tok>)> = Vec::with_capacity(ts.len());
+        let mut i = 0;
+        while i < ts.len() {
+            let t = &ts[i];
+            let letter = self.tok_bytes(t).first().copied().unwrap_or(0);
+            if !latin(t) || !letter.is_ascii_lowercase() {
+                i += 1;
+                continue;
+            }
+            match t.kind {
+                K_PARTICLE if ts.get(i + 1).is_some_and(|n| n.kind == K_WORD && latin(n)) => {
+                    units.push((letter, ts.get(i + 1)));
+                    i += 2;
+                    continue;
+                }
+                K_WORD if t.len > 1 => units.push((letter, Some(t))),
+                K_WORD | K_INITIAL => units.push((letter, None)),
+                _ => {}
+            }
+            i += 1;
+        }
+        for w in units.windows(2) {
+            for ((letter, _), (_, word)) in [(w[0], w[1]), (w[1], w[0])] {
+                if let Some(word) = word {
+                    let code = yalu_names::phonetic::phonetic_code(self.tok_text(word));
+                    if code.len() >= 2 {
+                        out.push(format!("i:{}:{code}", letter as char));
+                    }
+                }
+            }
+        }
     }
 
     /// Letters in the words of the name as written (its first spelling; legal forms,
@@ -454,6 +577,7 @@ impl PreparedName {
             + self.text.len()
             + self.toks.len() * std::mem::size_of::<Tok>()
             + self.vars.len() * std::mem::size_of::<Var>()
+            + self.lookalikes.len() * std::mem::size_of::<LookAlike>()
     }
 
     fn tok_text(&self, t: &Tok) -> &str {
@@ -504,6 +628,138 @@ enum Reason {
     Initial,
     Joined,
     Acronym,
+    /// A last word cut off by a field limit.
+    Truncated,
+    /// OCR confusions.
+    Ocr,
+    /// A word written without its inner vowels.
+    Stripped,
+}
+
+impl Reason {
+    /// Weak reasons support a match but never make one alone.
+    fn is_weak(self) -> bool {
+        matches!(self, Reason::Truncated | Reason::Stripped)
+    }
+}
+
+/// Folds the letters that OCR confuses into one class each: `0`/`o`, `1`/`i`/`l`, `5`/`s`,
+/// `2`/`z`, `8`/`b`, `6`/`g`, `rn`/`m`, `cl`/`d`, `vv`/`w`. Returns the length written.
+fn ocr_fold(s: &[u8], buf: &mut [u8; 64]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < s.len() && n < buf.len() {
+        let pair = (s[i], s.get(i + 1).copied().unwrap_or(0));
+        let (c, step) = match pair {
+            (b'r', b'n') => (b'm', 2),
+            (b'c', b'l') => (b'd', 2),
+            (b'v', b'v') => (b'w', 2),
+            (b'0', _) => (b'o', 1),
+            (b'1' | b'i', _) => (b'l', 1),
+            (b'5', _) => (b's', 1),
+            (b'2', _) => (b'z', 1),
+            (b'8', _) => (b'b', 1),
+            (b'6', _) => (b'g', 1),
+            (c, _) => (c, 1),
+        };
+        buf[n] = c;
+        n += 1;
+        i += step;
+    }
+    n
+}
+
+/// The reading of a word with OCR confusions undone towards the common letter: `1`, `l`
+/// → `i`; `0` → `o`; `5` → `s`; `2` → `z`; `8` → `b`; `6` → `g`; `rn` → `m`; `cl` → `d`;
+/// `vv` → `w`. Returns the length written (words longer than the buffer are cut).
+fn ocr_reading(s: &[u8], buf: &mut [u8; 64]) -> usize {
+    let n = ocr_fold(s, buf);
+    for c in &mut buf[..n] {
+        if *c == b'l' {
+            *c = b'i';
+        }
+    }
+    n
+}
+
+/// Similarity of two words that OCR confusions explain wholly: each edit costs
+/// [`NameScoreConfig::ocr_edit_cost`] of an ordinary edit.
+fn ocr_similarity(a: &[u8], b: &[u8], d_raw: usize, cfg: &NameScoreConfig) -> Option<f64> {
+    // OCR damages a few letters of a word, not most of them
+    if a.len() < 2
+        || b.len() < 2
+        || a.len() > 64
+        || b.len() > 64
+        || 2 * d_raw > a.len().max(b.len()) + 1
+    {
+        return None;
+    }
+    let mut fa = [0u8; 64];
+    let mut fb = [0u8; 64];
+    let na = ocr_fold(a, &mut fa);
+    let nb = ocr_fold(b, &mut fb);
+    // only a word that OCR confusions explain wholly: `qalr` is not `qasir`
+    if na != nb || fa[..na] != fb[..nb] {
+        return None;
+    }
+    let l = a.len().max(b.len()) as f64;
+    Some((1.0 - cfg.ocr_edit_cost * d_raw as f64 / l).max(0.0))
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// The first letter and the consonants after it, repeats collapsed (`karim` → `krm`).
+fn consonants(s: &[u8], buf: &mut [u8; 64]) -> usize {
+    let mut n = 0;
+    for (i, &c) in s.iter().take(64).enumerate() {
+        if i > 0 && is_vowel(c) {
+            continue;
+        }
+        if n > 0 && buf[n - 1] == c {
+            continue;
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    n
+}
+
+/// Whether a word looks written without its inner vowels: no vowel between the first and
+/// the last letter (for two letters, the second is a consonant).
+fn looks_stripped(s: &[u8]) -> bool {
+    let inner_vowel = match s.len() {
+        0 | 1 => return false,
+        // two letters: both consonants (`Rs` for `Rios`, not `Ul`)
+        2 => is_vowel(s[0]) || is_vowel(s[1]),
+        n => s[1..n - 1].iter().any(|&c| is_vowel(c)),
+    };
+    !inner_vowel && s.iter().all(u8::is_ascii_lowercase)
+}
+
+/// Similarity of a vowel-stripped word and a longer word with inner vowels, the same first
+/// letter and the same consonants (either side).
+fn stripped_similarity(a: &[u8], b: &[u8], cfg: &NameScoreConfig) -> Option<f64> {
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    // vowels were removed (the long word is longer), the first letter kept, and a final
+    // vowel of the short word is the long word's (`Rda` for `Rida`, not `Pla` for `People`);
+    // a final consonant may come from a cut inside a hyphenated word (`Qbys` for `Qubaysi`)
+    if short.len() == long.len()
+        || short.first() != long.first()
+        || short.last().is_some_and(|&c| is_vowel(c)) && short.last() != long.last()
+        || !looks_stripped(short)
+        || long.len() < 4
+        || long.len() > 64
+        || !long[1..long.len() - 1].iter().any(|&c| is_vowel(c))
+    {
+        return None;
+    }
+    let mut x = [0u8; 64];
+    let mut y = [0u8; 64];
+    let nx = consonants(short, &mut x);
+    let ny = consonants(long, &mut y);
+    (nx >= 2 && x[..nx] == y[..ny]).then_some(cfg.stripped_similarity)
 }
 
 /// A view of one token (or of several joined) for similarity.
@@ -588,6 +844,14 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
             best = (s, Reason::Skeleton);
         }
     }
+    if a.native == 0
+        && b.native == 0
+        && (a.flags | b.flags) & F_UNVOCALISED == 0
+        && let Some(s) = stripped_similarity(a.raw, b.raw, cfg)
+        && s > best.0
+    {
+        best = (s, Reason::Stripped);
+    }
     let l = a.raw.len().max(b.raw.len());
     // the length difference bounds the distance from below: skip hopeless pairs
     let lower = a
@@ -611,6 +875,11 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     if d == 0 {
         return (cfg.korean_variant_similarity.max(0.97), Reason::Edit);
     }
+    if let Some(s) = ocr_similarity(a.raw, b.raw, osa(a.raw, b.raw), cfg)
+        && s > best.0
+    {
+        best = (s, Reason::Ocr);
+    }
     let lmin = l.min(lf);
     if lmin <= 2 {
         return best;
@@ -627,8 +896,57 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     best
 }
 
+/// Similarity of a last word cut off by a field limit and the word it starts: `a_last`
+/// and `b_last` tell whether each is the last token of its name; the cut-off word is at
+/// least two letters long and a proper prefix of the other.
+/// Common widths of name fields that cut names: legacy core systems (20, 24, 30), one SWIFT
+/// line (35), 40, 50, two SWIFT lines (70), four (140).
+pub const FIELD_LIMITS: [usize; 8] = [20, 24, 30, 35, 40, 50, 70, 140];
+
+/// Whether a name as given fills a common field width (two characters of slack for a
+/// trailing space or comma cut away): only such a name may end in a cut-off word.
+fn fills_field(raw: &str) -> bool {
+    let n = raw.trim_end().chars().count();
+    FIELD_LIMITS.iter().any(|&l| n <= l && n + 2 >= l)
+}
+
+fn truncation(
+    a: &View,
+    a_last: bool,
+    b: &View,
+    b_last: bool,
+    cfg: &NameScoreConfig,
+) -> Option<f64> {
+    if a.kind != K_WORD || b.kind != K_WORD || a.native != 0 || b.native != 0 {
+        return None;
+    }
+    let cut = |short: &[u8], long: &[u8]| {
+        short.len() >= 2 && short.len() < long.len() && long.starts_with(short)
+    };
+    let prefix = if a_last && cut(a.raw, b.raw) {
+        a.raw.len()
+    } else if b_last && cut(b.raw, a.raw) {
+        b.raw.len()
+    } else {
+        return None;
+    };
+    Some(if prefix >= 3 {
+        cfg.truncation_similarity
+    } else {
+        cfg.truncation_short_similarity
+    })
+}
+
 /// Similarity of two tokens of any kind.
-fn tok_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64, Reason) {
+/// `vowel_initial`: a single vowel written as a word in `a` (the query, as written) may be
+/// an initial.
+fn tok_sim(
+    a: &View,
+    b: &View,
+    korean_ctx: bool,
+    vowel_initial: bool,
+    cfg: &NameScoreConfig,
+) -> (f64, Reason) {
     match (a.kind, b.kind) {
         (K_INITIAL, K_INITIAL) => {
             if a.raw == b.raw {
@@ -644,7 +962,23 @@ fn tok_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64,
                 (0.0, Reason::Initial)
             }
         }
-        (K_WORD, K_WORD) => word_sim(a, b, korean_ctx, cfg),
+        (K_WORD, K_WORD) => {
+            let r = word_sim(a, b, korean_ctx, cfg);
+            // a single letter written as a word (a vowel, or an undotted letter) is an
+            // initial of a longer word
+            if r.0 < cfg.initial_similarity
+                && vowel_initial
+                && a.raw.len() == 1
+                && b.raw.len() > 1
+                && a.native == 0
+                && b.native == 0
+                && a.raw.first() == b.raw.first()
+            {
+                (cfg.initial_similarity, Reason::Initial)
+            } else {
+                r
+            }
+        }
         (K_NUMBER, K_NUMBER) => (if a.raw == b.raw { 1.0 } else { 0.0 }, Reason::Exact),
         _ => {
             if a.raw == b.raw {
@@ -763,6 +1097,45 @@ fn joined<'a>(
     })
 }
 
+/// Adds candidates where an initial of `a` stands for a particle and the word after it in
+/// `b` (`A.` for `AL-QUBAYSI`, `v.` for `van Dijk`): the initial was taken from the first
+/// letter of the whole surname.
+#[allow(clippy::too_many_arguments)]
+fn add_particle_initials(
+    pa: &PreparedName,
+    ta: &[Tok],
+    pb: &PreparedName,
+    tb: &[Tok],
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    cands: &mut CandBuf,
+) {
+    for (i, t) in ta.iter().enumerate() {
+        // an initial, or a single vowel written as a word in the query as written
+        let single = t.kind == K_INITIAL || (a_is_query && t.kind == K_WORD && t.len == 1);
+        if !single || t.native != 0 {
+            continue;
+        }
+        let letter = pa.tok_bytes(t).first();
+        for j in 0..tb.len().saturating_sub(1) {
+            if tb[j].kind == K_PARTICLE
+                && tb[j + 1].kind == K_WORD
+                && pb.tok_bytes(&tb[j]).first() == letter
+            {
+                let am = 1u32 << i;
+                let bm = 3u32 << j;
+                let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
+                cands.push(Cand {
+                    s: cfg.initial_similarity,
+                    qmask,
+                    cmask,
+                    reason: Reason::Initial,
+                });
+            }
+        }
+    }
+}
+
 /// Whether two Korean keys start with the same initial consonant class (`ch`, `j`).
 fn same_korean_initial(a: u32, b: u32) -> bool {
     a != 0 && b != 0 && (a >> 8) & 0xf == (b >> 8) & 0xf
@@ -863,11 +1236,29 @@ fn align(
     let qt = q.var_toks(qv);
     let ct = c.var_toks(cv);
     let korean_ctx = qv.korean_like && cv.korean_like;
+    // single vowels of the query as written (not of a Korean syllable split) may be initials
+    let vowel_initials = qv.system != VariantSystem::SyllableSplit as u8;
+    let q_cut = fills_field(&q.raw);
+    let c_cut = fills_field(&c.raw);
     let mut buf = CandBuf::new();
     for (i, a) in qt.iter().enumerate() {
         let va = view(q, a);
         for (j, b) in ct.iter().enumerate() {
-            let (s, reason) = tok_sim(&va, &view(c, b), korean_ctx, cfg);
+            let vb = view(c, b);
+            let (mut s, mut reason) = tok_sim(&va, &vb, korean_ctx, vowel_initials, cfg);
+            if s < cfg.truncation_similarity
+                && (q_cut || c_cut)
+                && let Some(t) = truncation(
+                    &va,
+                    q_cut && i + 1 == qt.len(),
+                    &vb,
+                    c_cut && j + 1 == ct.len(),
+                    cfg,
+                )
+                && t > s
+            {
+                (s, reason) = (t, Reason::Truncated);
+            }
             if s >= cfg.min_pair_similarity {
                 buf.push(Cand {
                     s,
@@ -880,6 +1271,8 @@ fn align(
     }
     add_joined(q, qt, c, ct, true, cfg, &mut buf);
     add_joined(c, ct, q, qt, false, cfg, &mut buf);
+    add_particle_initials(q, qt, c, ct, vowel_initials, cfg, &mut buf);
+    add_particle_initials(c, ct, q, qt, false, cfg, &mut buf);
     let cands = buf.as_mut_slice();
     // best first; on ties prefer fewer tokens consumed, then the earlier pair
     cands.sort_by(|x, y| {
@@ -894,6 +1287,7 @@ fn align(
     let mut n_chosen = 0;
     let mut prod = 1.0;
     let mut word_match = false;
+    let mut weak_words = 0;
     let mut legal_met = false;
     for cand in cands.iter() {
         if cand.qmask & used_q != 0 || cand.cmask & used_c != 0 || n_chosen >= MAX_CMP_TOKENS {
@@ -917,8 +1311,16 @@ fn align(
                 || has(ts, mask, K_NUMBER)
                 || (!ts.iter().any(is_significant) && has(ts, mask, K_FILLER))
         };
-        if cand.s >= 0.5 && significant(qt, cand.qmask) && significant(ct, cand.cmask) {
-            word_match = true;
+        if cand.s >= 0.5
+            && cand.reason != Reason::Initial
+            && significant(qt, cand.qmask)
+            && significant(ct, cand.cmask)
+        {
+            if cand.reason.is_weak() {
+                weak_words += 1;
+            } else {
+                word_match = true;
+            }
         }
         if has(qt, cand.qmask, K_LEGAL) && has(ct, cand.cmask, K_LEGAL) {
             legal_met = true;
@@ -986,7 +1388,12 @@ fn align(
         }
     }
     if !word_match {
-        score *= cfg.no_word_match_factor;
+        // weak signals need one another's support; one alone is no word match
+        score *= if weak_words >= 2 {
+            cfg.weak_support_factor
+        } else {
+            cfg.no_word_match_factor
+        };
     }
     let has_legal = |ts: &[Tok]| ts.iter().any(|t| t.kind == K_LEGAL);
     if !legal_met && has_legal(qt) && has_legal(ct) {
@@ -1114,6 +1521,7 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             query: query.variant_text(0),
             candidate: candidate.variant_text(0),
             detail: "no comparable tokens".to_string(),
+            lookalikes: Vec::new(),
         };
     };
     let qv = &query.vars[qi];
@@ -1153,6 +1561,9 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             Reason::Initial => write!(detail, "{l}~{r} (initial)"),
             Reason::Joined => write!(detail, "{l}~{r} (joined, {:.2})", p.s),
             Reason::Acronym => write!(detail, "{l}~{r} (acronym)"),
+            Reason::Truncated => write!(detail, "{l}~{r} (cut off, {:.2})", p.s),
+            Reason::Ocr => write!(detail, "{l}~{r} (OCR confusion, {:.2})", p.s),
+            Reason::Stripped => write!(detail, "{l}~{r} (vowels missing, {:.2})", p.s),
         };
     }
     if a.n_chosen == 0 {
@@ -1184,11 +1595,21 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
     } else if a.order_changed {
         detail.push_str("; order swapped");
     }
+    let lookalikes = query.lookalikes_of(qi);
+    if !lookalikes.is_empty() {
+        let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
+        let _ = write!(
+            detail,
+            "; look-alike letters read as Latin: {}",
+            list.join(", ")
+        );
+    }
     NameMatch {
         score: a.score,
         query: query.variant_text(qi),
         candidate: candidate.variant_text(ci),
         detail,
+        lookalikes,
     }
 }
 
@@ -1257,6 +1678,162 @@ mod tests {
             m.detail
         );
         assert!(m.detail.contains("order swapped"), "{}", m.detail);
+    }
+
+    #[test]
+    fn hidden_characters_do_not_split_words() {
+        let p = NameKind::Person;
+        for q in [
+            "PAK\u{200B}Chol Su",
+            "Pa\u{200D}k Ch\u{200C}ol Su",
+            "\u{FEFF}PAK Ch\u{00AD}ol Su",
+            "PAK\u{00A0}Chol\u{2009}Su",
+            "\u{202B}PAK\u{202C} Chol Su\u{FE0F}",
+        ] {
+            assert!(
+                s(q, "PAK Chol Su", p) >= 0.99,
+                "{q:?}: {}",
+                s(q, "PAK Chol Su", p)
+            );
+        }
+    }
+
+    #[test]
+    fn lookalike_letters_are_read_and_reported() {
+        let cfg = NameScoreConfig::default();
+        let p = NameKind::Person;
+        // Cyrillic С, О, Р, а, and Greek Ο inside Latin words
+        let q = PreparedName::new("СОSTA, Раulo Ηenrique", p);
+        let c = PreparedName::new("COSTA, Paulo Henrique", p);
+        let m = compare(&q, &c, &cfg);
+        assert!(m.score >= 0.99, "{m:?}");
+        assert!(
+            m.lookalikes
+                .iter()
+                .any(|l| l.found == 'С' && l.read_as == 'C' && l.mixed_word),
+            "{m:?}"
+        );
+        assert!(m.detail.contains("look-alike"), "{}", m.detail);
+        // a whole word of Cyrillic look-alikes in a Latin name: both readings compared
+        // (`ВЕСК` transliterates as `vesk`)
+        let q = PreparedName::new("ВЕСК, Anna Marie", p);
+        let m = compare(&q, &PreparedName::new("BECK, Anna Marie", p), &cfg);
+        assert!(m.score >= 0.99, "{m:?}");
+        assert!(m.lookalikes.iter().any(|l| !l.mixed_word), "{m:?}");
+        // an honest Cyrillic name keeps its transliteration and raises no flag
+        let q = PreparedName::new("Борис Тарасов", p);
+        let m = compare(&q, &PreparedName::new("Boris Tarasov", p), &cfg);
+        assert!(m.score >= 0.9 && m.lookalikes.is_empty(), "{m:?}");
+        // an honest Latin name raises no flag either
+        let m = compare(&c, &c, &cfg);
+        assert!(m.lookalikes.is_empty());
+    }
+
+    #[test]
+    fn truncated_last_words() {
+        let p = NameKind::Person;
+        let full = "FERREIRA GOMES, Mariana Beatriz";
+        for cut in [
+            "FERREIRA GOMES, Ma",
+            "FERREIRA GOMES, Mari",
+            "FERREIRA GOMES, Mariana Beat",
+        ] {
+            assert!(s(cut, full, p) >= 0.75, "{cut}: {}", s(cut, full, p));
+        }
+        // the list side cut off (23 characters, a 24-character field)
+        assert!(s("Olusegun Adeyemi Babatunde", "Olusegun Adeyemi Babatu", p) >= 0.85);
+        // a short name is not cut by any field: a prefix is just another word
+        assert!(s("Rosa Pa", "Rosa Pahlavi", p) < 0.70);
+        assert!(s("Rosa Pahl", "Rosa Pahlavi Nunez", p) < 0.70);
+        assert!(fills_field("GRAJALES PUENTES, Di") && !fills_field("Rosa Pahl"));
+        // a cut costs something
+        assert!(s("FERREIRA GOMES, Mari", full, p) < s("FERREIRA GOMES, Mariana", full, p));
+        // only the last word may be cut, and a cut word alone is no match
+        assert!(s("Ma Gomes Beatriz", "Mariana Gomes Ferreira", p) < 0.70);
+        assert!(s("Mari", "Mariana", p) < 0.70);
+    }
+
+    #[test]
+    fn ocr_confusions_cost_less() {
+        let p = NameKind::Person;
+        // a confusion plus another edit is no OCR reading
+        assert!(s("QalR Ali", "QASIR, Ali", p) < 0.70);
+        for (ocr, other, clean) in [
+            ("Rolf K1ausen", "Rolf Kxausen", "Rolf Klausen"),
+            ("Dieter Bames", "Dieter Baxes", "Dieter Barnes"),
+            ("Jean Daussen", "Jean Faussen", "Jean Claussen"),
+            ("HAN, 5ok Chol", "HAN, Xok Chol", "HAN, Sok Chol"),
+            ("Anna Vvolff", "Anna Xolff", "Anna Wolff"),
+            ("Z0ltan 8aros", "Zxltan Xaros", "Zoltan Baros"),
+        ] {
+            assert!(s(ocr, clean, p) > s(other, clean, p));
+            let a = s(ocr, clean, p);
+            let b = s(other, clean, p);
+            assert!(a >= 0.85 && a > b, "{ocr}: {a} vs {other}: {b}");
+        }
+    }
+
+    #[test]
+    fn initials_support_but_never_make_a_match() {
+        let p = NameKind::Person;
+        for q in ["R. Tanaka", "R Tanaka", "Tanaka R."] {
+            assert!(
+                s(q, "TANAKA, Ryuji", p) >= 0.75,
+                "{q}: {}",
+                s(q, "TANAKA, Ryuji", p)
+            );
+        }
+        // a vowel written alone is an initial too
+        assert!(s("E Okafor", "OKAFOR, Emeka", p) >= 0.75);
+        assert!(s("A. O. Okafor", "Amaka Obiageli Okafor", p) >= 0.75);
+        // initials alone never make a match
+        assert!(s("R. T.", "Ryuji Tanaka", p) < 0.70);
+        assert!(s("E O", "Emeka Okafor", p) < 0.70);
+        // single vowels of a Korean syllable split or of a listed name are not initials
+        assert!(s("SUN Ali", "SUN, Amber", p) < 0.70);
+        assert!(s("WIN Alberto", "WIN A Ung", p) < 0.70);
+        // the wrong initial does not match
+        assert!(s("K. Tanaka", "TANAKA, Ryuji", p) < s("R. Tanaka", "TANAKA, Ryuji", p));
+    }
+
+    #[test]
+    fn vowel_stripped_words_need_support() {
+        let p = NameKind::Person;
+        assert!(s("Krm Hassan", "Karim Hassan", p) >= 0.85);
+        assert!(s("Mhmd Krm Slmn", "Mohamed Karim Salman", p) >= 0.70);
+        assert!(s("Slmn, Krm", "SALMAN, Karim", p) >= 0.70);
+        // a word that is not shorter, or ends otherwise, is not stripped
+        assert!(s("Appel Inc.", "Apple Inc.", NameKind::Organization) > 0.8);
+        assert!(s("PLA", "People's Liberation Army", NameKind::Organization) > 0.8);
+        // one stripped word alone is not enough
+        assert!(s("Krm", "Karim", p) < 0.70);
+        assert!(s("Rs, Alvro", "RIOS, Alvaro", p) >= 0.70);
+        assert!(s("AL-QBYS, Krm", "AL-QUBAYSI, Karim", p) >= 0.70);
+        assert!(s("Ulloa Hasan", "HASAN, Hameed ul", p) < 0.70);
+        // other consonants do not match
+        assert!(s("Krm Hassan", "Kramer Hassan", p) < 0.70);
+        assert!(s("Mhmd Krm Slmn", "Mohamed Kamal Selim", p) < 0.70);
+    }
+
+    #[test]
+    fn degraded_spellings_share_keys() {
+        let p = NameKind::Person;
+        let shared = |a: &str, b: &str| {
+            let ka = PreparedName::new(a, p).keys();
+            let kb = PreparedName::new(b, p).keys();
+            ka.into_iter()
+                .filter(|k| kb.contains(k) && k.starts_with("i:"))
+                .collect::<Vec<_>>()
+        };
+        assert!(!shared("T. Okonkwo", "TEMITOPE, Okonkwo").is_empty());
+        assert!(!shared("A. Rahim Karimi", "AL-NASIRI, Rahim Karimi").is_empty());
+        let split = PreparedName::new("OKONKWO, Te mitope", p).keys();
+        let whole = PreparedName::new("Temitope", p).keys();
+        assert!(
+            whole.iter().all(|k| split.contains(k)),
+            "{whole:?} {split:?}"
+        );
+        assert!(shared("T. Okonkwo", "BELLO, Okonkwo").is_empty());
     }
 
     #[test]

@@ -72,6 +72,16 @@ pub mod feature {
     pub const COUNTRY: &str = "country";
     pub const IDENTIFIER: &str = "identifier";
     pub const GENDER: &str = "gender";
+    /// Present when the query's name matched only once letters imitating Latin letters
+    /// (Cyrillic `К`, Greek `Ο`, ...) were read as those letters; `detail` lists them. A
+    /// name disguised this way is a red flag in itself. Contributes nothing to the score.
+    pub const LOOKALIKES: &str = "lookalikes";
+}
+
+/// The look-alike letters behind a scored match (see [`feature::LOOKALIKES`]), as listed in
+/// its explanation; empty for an honest name.
+pub fn lookalikes_of(scored: &Scored) -> Option<&Explanation> {
+    scored.explanations.get(feature::LOOKALIKES)
 }
 
 fn round(x: f64) -> f64 {
@@ -144,6 +154,32 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
                 NameSource::PreviousName => " (previous name)".to_string(),
                 _ => String::new(),
             };
+            if !m.lookalikes.is_empty() {
+                let list: Vec<String> = m
+                    .lookalikes
+                    .iter()
+                    .map(yalu_names::LookAlike::describe)
+                    .collect();
+                explanations.insert(
+                    feature::LOOKALIKES.to_string(),
+                    Explanation {
+                        detail: format!(
+                            "{} look-alike letter(s) read as Latin: {}",
+                            list.len(),
+                            list.join(", ")
+                        ),
+                        score: 1.0,
+                        query: Some(
+                            query.names[best_pair.map_or(0, |b| b.1)]
+                                .prepared
+                                .raw()
+                                .to_string(),
+                        ),
+                        candidate: None,
+                        contribution: 0.0,
+                    },
+                );
+            }
             explanations.insert(
                 feature::NAME.to_string(),
                 Explanation {

@@ -54,8 +54,10 @@ impl Entity {
         }
     }
 
-    /// Adds a value to a property. Whitespace is trimmed and collapsed; an
-    /// empty value or one already present is ignored. Returns whether the
+    /// Adds a value to a property. Whitespace is trimmed and runs of ASCII
+    /// whitespace collapsed; other spaces (no-break, thin, ...) inside a value
+    /// are kept for the name pipeline (`yalu_names::clean`), which reads them.
+    /// An empty value or one already present is ignored. Returns whether the
     /// value was added.
     pub fn add(&mut self, property: &str, value: impl AsRef<str>) -> bool {
         let value = collapse_whitespace(value.as_ref());
@@ -147,7 +149,7 @@ impl Entity {
 
 fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    for word in s.trim().split_ascii_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -159,6 +161,14 @@ fn collapse_whitespace(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn add_keeps_no_break_spaces_inside_values() {
+        // a no-break space inside a value is left for the name pipeline
+        let mut e = Entity::new("x", Schema::Person);
+        assert!(e.add(prop::NAME, "\u{a0}Ba\u{a0}sil  HASSAN\u{a0}"));
+        assert_eq!(e.get(prop::NAME), ["Ba\u{a0}sil HASSAN"]);
+    }
 
     #[test]
     fn add_trims_and_deduplicates() {

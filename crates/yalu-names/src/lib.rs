@@ -61,6 +61,13 @@
 //!
 //! # Pipeline
 //!
+//! 0. [`clean`]: hidden characters (format characters such as zero-width spaces and joiners,
+//!    soft hyphens, bidi controls, the BOM; variation selectors) are dropped and unusual
+//!    spaces become plain spaces (a name with such a space inside a word is also read with
+//!    the word joined, [`join_odd_spaces`]). Then [`read_lookalikes`]: letters of another script that
+//!    imitate Latin letters inside a mixed-script word are read as Latin (UTS #39
+//!    confusables); a whole word of look-alikes in a Latin name adds a Latin reading
+//!    ([`VariantSystem::LookAlike`]).
 //! 1. Unicode NFKC, lowercase (full case mapping: `ß` → `ss` via the Latin fold), input
 //!    capped at 512 characters.
 //! 2. Cutting into words: every apostrophe form (`'`, `’`, `‘`, `` ` ``, `´`, `ʼ`, `ʻ`, `′`) is
@@ -94,6 +101,7 @@
 //! | Arabic, Persian, Hebrew, Syriac, Thaana, Indic scripts, Thai, Lao, Myanmar, Khmer | any_ascii; tokens marked [`Source::Unvocalised`] so comparisons use consonant skeletons ([`phonetic::skeleton`]) | 1 |
 //! | Greek, Armenian, Georgian, Ethiopic, Japanese kana and every other script | any_ascii catch-all | 1 |
 
+mod clean;
 pub mod cyrillic;
 pub mod distance;
 pub mod han;
@@ -103,6 +111,7 @@ mod normalize;
 pub mod orgs;
 pub mod phonetic;
 
+pub use clean::{LookAlike, LookAlikeReading, clean, is_hidden, join_odd_spaces, read_lookalikes};
 pub use korean::KoreanKey;
 pub use normalize::{MAX_INPUT_CHARS, MAX_TOKENS, MAX_VARIANTS, normalize};
 
@@ -187,6 +196,9 @@ pub enum VariantSystem {
     SimpleCyrillic,
     /// Joined romanised Korean syllables split apart.
     SyllableSplit,
+    /// Words of another script made only of Latin look-alike letters, read as Latin
+    /// (see [`read_lookalikes`]).
+    LookAlike,
 }
 
 /// One token of a normalised name.
@@ -237,6 +249,9 @@ pub struct NormalizedName {
     pub kind: NameKind,
     /// Spellings, at most [`MAX_VARIANTS`].
     pub variants: Vec<Variant>,
+    /// Letters read as the Latin letters they imitate (see [`read_lookalikes`]); those with
+    /// `mixed_word == false` apply only to the [`VariantSystem::LookAlike`] spellings.
+    pub lookalikes: Vec<LookAlike>,
 }
 
 impl NormalizedName {

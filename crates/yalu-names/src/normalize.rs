@@ -766,6 +766,38 @@ fn korean_split_variants(v: &Variant) -> Vec<Variant> {
 
 /// Runs the whole pipeline. See the crate documentation.
 pub fn normalize(raw: &str, kind: NameKind) -> NormalizedName {
+    let capped: String = raw.chars().take(MAX_INPUT_CHARS).collect();
+    let cleaned = crate::clean(&capped);
+    let reading = crate::read_lookalikes(&cleaned);
+    let mut variants = normalize_text(&reading.text, kind);
+    let mut add = |extra: Vec<Variant>, system: Option<VariantSystem>| {
+        for mut v in extra {
+            if variants.len() < MAX_VARIANTS
+                && !variants.iter().any(|x| same_texts(&x.tokens, &v.tokens))
+            {
+                if let Some(s) = system {
+                    v.system = s;
+                }
+                variants.push(v);
+            }
+        }
+    };
+    if let Some(latin) = &reading.latin {
+        add(normalize_text(latin, kind), Some(VariantSystem::LookAlike));
+    }
+    if let Some(joined) = crate::join_odd_spaces(&capped) {
+        let r = crate::read_lookalikes(&joined);
+        add(normalize_text(&r.text, kind), None);
+    }
+    NormalizedName {
+        kind,
+        variants,
+        lookalikes: reading.replaced,
+    }
+}
+
+/// Steps 1 to 8 of the pipeline on a cleaned text.
+fn normalize_text(raw: &str, kind: NameKind) -> Vec<Variant> {
     let segs = tag(cut_words(raw), kind);
     let mut first_word = true;
     let alts: Vec<Vec<Alt>> = segs
@@ -825,7 +857,7 @@ pub fn normalize(raw: &str, kind: NameKind) -> NormalizedName {
             }
         }
     }
-    NormalizedName { kind, variants }
+    variants
 }
 
 fn same_texts(a: &[Token], b: &[Token]) -> bool {
@@ -914,6 +946,38 @@ mod tests {
             texts("AT&T Inc.", NameKind::Organization)[0],
             "at and t inc"
         );
+    }
+
+    #[test]
+    fn hidden_characters_and_lookalikes_are_read_first() {
+        let p = NameKind::Person;
+        assert_eq!(
+            texts("KI\u{200B}M,\u{00A0}Nam Un\u{00AD}g", p)[0],
+            "kim nam ung"
+        );
+        assert_eq!(
+            texts("\u{FEFF}RI\u{2060}\u{200D} Su\u{3000}Yong", p)[0],
+            "ri su yong"
+        );
+        assert_eq!(texts("NІКОLIС, Моmіr", p)[0], "nikolic momir");
+        let n = normalize("ВАКЕ, Tom", p);
+        assert!(
+            n.variants
+                .iter()
+                .any(|v| v.system == VariantSystem::LookAlike && v.text() == "bake tom")
+        );
+        assert!(
+            n.lookalikes
+                .iter()
+                .any(|l| l.found == 'В' && l.read_as == 'B')
+        );
+        // transliteration kept as well
+        assert!(
+            n.variants
+                .iter()
+                .any(|v| v.system != VariantSystem::LookAlike)
+        );
+        assert!(normalize("Тарас Шевченко", p).lookalikes.is_empty());
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! One line per hit (a list entry scoring at or above the threshold for an
 //! input row), in input order. CSV columns:
 //!
-//! `row,query_id,query_name,entity_id,caption,schema,score,match,datasets`
+//! `row,query_id,query_name,entity_id,caption,schema,score,match,datasets,lookalikes`
 //!
-//! (`datasets` joined by `;`). JSON lines carry the same fields, `datasets`
+//! (`datasets` joined by `;`; `lookalikes` empty unless the query name matched only once
+//! letters imitating Latin letters were read as Latin, then it lists them: a red flag). JSON lines carry the same fields, `datasets`
 //! as a list, plus `explanations` (feature → how it counted).
 
 use crate::error::ScreenError;
@@ -22,7 +23,7 @@ use yalu_match::score::Explanation;
 pub type OutputFormat = InputFormat;
 
 /// The CSV header of a results file.
-pub const CSV_HEADER: [&str; 9] = [
+pub const CSV_HEADER: [&str; 10] = [
     "row",
     "query_id",
     "query_name",
@@ -32,6 +33,7 @@ pub const CSV_HEADER: [&str; 9] = [
     "score",
     "match",
     "datasets",
+    "lookalikes",
 ];
 
 /// One results line, borrowed from the query and the hit (nothing cloned).
@@ -77,6 +79,8 @@ pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out
             for h in hits {
                 let score = format!("{:.4}", h.scored.score);
                 let datasets = h.entity.datasets.join(";");
+                let lookalikes =
+                    yalu_match::lookalikes_of(&h.scored).map_or("", |e| e.detail.as_str());
                 w.write_record([
                     row.as_str(),
                     query.query_id.as_deref().unwrap_or(""),
@@ -87,6 +91,7 @@ pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out
                     score.as_str(),
                     if h.scored.is_match { "true" } else { "false" },
                     datasets.as_str(),
+                    lookalikes,
                 ])
                 .expect("writing to memory");
             }

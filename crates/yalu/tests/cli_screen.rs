@@ -88,9 +88,9 @@ fn screen_reports_bad_rows_and_summarises() {
     );
     assert!(stdout.contains("elapsed"), "{stdout}");
     let text = std::fs::read_to_string(&output).unwrap();
-    assert!(
-        text.starts_with("row,query_id,query_name,entity_id,caption,schema,score,match,datasets\n")
-    );
+    assert!(text.starts_with(
+        "row,query_id,query_name,entity_id,caption,schema,score,match,datasets,lookalikes\n"
+    ));
     assert!(text.contains("7,K7,Yun Song-il,ofac-9010,"), "{text}");
     assert!(text.contains("21,K21,Ri Chol-nam,ofac-9002,"), "{text}");
     // No progress bar drawing in a pipe.
