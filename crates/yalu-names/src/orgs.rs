@@ -103,6 +103,9 @@ pub fn lookup_fuzzy(word: &str, kind: NameKind) -> Option<Entry> {
     TABLE
         .long_words
         .iter()
+        // The distance is at least the difference in length: most entries
+        // are ruled out without computing it.
+        .filter(|(p, _)| p.len().abs_diff(word.len()) <= 1)
         .find(|(p, _)| crate::distance::osa(p.as_bytes(), word.as_bytes()) <= 1)
         .map(|(_, e)| *e)
         .filter(|e| !e.org_only || kind != NameKind::Person)

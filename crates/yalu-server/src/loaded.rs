@@ -142,8 +142,13 @@ impl IndexSource {
         let (relations, entities): (Vec<_>, Vec<_>) = entities
             .into_iter()
             .partition(|e| yalu_links::is_relationship(&e.schema));
+        let read_seconds = started.elapsed().as_secs_f64();
+        let phase = Instant::now();
         let index = Index::build(entities);
+        let index_seconds = phase.elapsed().as_secs_f64();
+        let phase = Instant::now();
         let network = Network::build(index.entities(), relations);
+        let network_seconds = phase.elapsed().as_secs_f64();
         let unresolved = network.unresolved();
         for u in unresolved.iter().take(LOGGED_PROBLEMS) {
             // A name the list itself does not carry (often a delisted
@@ -202,7 +207,17 @@ impl IndexSource {
                 .filter(char::is_ascii_digit)
                 .collect::<String>()
         );
+        let phase = Instant::now();
         let text = TextIndex::build(&index);
+        let text_seconds = phase.elapsed().as_secs_f64();
+        // Where a reload's time goes, for operators sizing reloads.
+        tracing::info!(
+            read_seconds,
+            index_seconds,
+            network_seconds,
+            text_seconds,
+            "index build phases"
+        );
         Ok(LoadedIndex {
             index,
             text,
