@@ -68,6 +68,13 @@ pub struct ReadStats {
     /// also a warning; this tally is what `lists inspect` and the
     /// country-coverage test report.
     pub unknown_countries: BTreeMap<String, usize>,
+    /// Country and nationality values that the country table classifies
+    /// as naming no single country (a continent, a disputed territory, a
+    /// name two countries share: see [`yalu_model::country::not_country`]),
+    /// as `field: value`, with how often each was seen. Like an unknown
+    /// value, each is kept in the record and warned about with the reason;
+    /// unlike one, it has been looked at and needs no table entry.
+    pub not_countries: BTreeMap<String, usize>,
 }
 
 impl ReadStats {
@@ -82,13 +89,31 @@ impl ReadStats {
 
     /// Counts a country or nationality value that named no country.
     pub fn unknown_country(&mut self, field: &str, value: &str) {
-        count_unknown_country(&mut self.unknown_countries, field, value);
+        count_country_value(&mut self.unknown_countries, field, value);
+    }
+
+    /// Tallies a country or nationality value that gave no code, as
+    /// classified ([`ReadStats::not_countries`]) or unknown
+    /// ([`ReadStats::unknown_countries`]), and returns the reason for the
+    /// reader's warning: ``field `value` names no single country: `Africa`
+    /// is a region or continent, not one country``.
+    pub fn no_country(&mut self, field: &str, value: &str) -> String {
+        let value = value.trim();
+        match yalu_model::country::not_country(value) {
+            Some(n) => {
+                count_country_value(&mut self.not_countries, field, value);
+                format!("{field} `{value}` names no single country: {}", n.reason())
+            }
+            None => {
+                count_country_value(&mut self.unknown_countries, field, value);
+                format!("{field} `{value}` names no known country")
+            }
+        }
     }
 }
 
-/// Counts one unknown country value in a tally (for readers that lend out
-/// parts of their [`ReadStats`]).
-pub(crate) fn count_unknown_country(tally: &mut BTreeMap<String, usize>, field: &str, value: &str) {
+/// Counts one country value in a tally.
+fn count_country_value(tally: &mut BTreeMap<String, usize>, field: &str, value: &str) {
     *tally
         .entry(format!("{field}: {}", value.trim()))
         .or_default() += 1;

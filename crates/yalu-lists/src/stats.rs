@@ -28,6 +28,9 @@ pub struct ListSummary {
     pub warnings: usize,
     /// Country values that named no country (`field: value`), with counts.
     pub unknown_countries: BTreeMap<String, usize>,
+    /// Country values the country table classifies as naming no single
+    /// country (`field: value`), with counts.
+    pub not_countries: BTreeMap<String, usize>,
 }
 
 impl ListSummary {
@@ -41,6 +44,7 @@ impl ListSummary {
         summary.skipped = list.stats.skipped.len();
         summary.warnings = list.stats.warnings.len();
         summary.unknown_countries = list.stats.unknown_countries.clone();
+        summary.not_countries = list.stats.not_countries.clone();
         summary
     }
 
@@ -76,6 +80,7 @@ impl ListSummary {
             skipped: 0,
             warnings: 0,
             unknown_countries: BTreeMap::new(),
+            not_countries: BTreeMap::new(),
         }
     }
 }

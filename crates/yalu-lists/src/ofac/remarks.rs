@@ -54,6 +54,10 @@ impl fmt::Display for Problem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnparsedClause {
     pub text: String,
+    /// The part the problem is about: the country name of an
+    /// `UnknownCountry` clause (`Congolese` in `nationality Congolese`),
+    /// else the whole clause.
+    pub value: String,
     pub problem: Problem,
 }
 
@@ -84,8 +88,13 @@ impl ParsedRemarks {
     }
 
     fn unparsed(&mut self, text: &str, problem: Problem) {
+        self.unparsed_value(text, text, problem);
+    }
+
+    fn unparsed_value(&mut self, text: &str, value: &str, problem: Problem) {
         self.unparsed.push(UnparsedClause {
             text: text.to_string(),
+            value: value.to_string(),
             problem,
         });
     }
@@ -567,7 +576,7 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
                         out.fact(prop::NOTES, clause);
                     }
                 }
-                None => out.unparsed(clause, Problem::UnknownCountry),
+                None => out.unparsed_value(clause, name, Problem::UnknownCountry),
             }
         }
         Ident(property) => read_ident(clause, value, property, out),
@@ -977,6 +986,7 @@ mod tests {
             p.unparsed,
             [UnparsedClause {
                 text: "DOB sometime in the sixties".into(),
+                value: "DOB sometime in the sixties".into(),
                 problem: Problem::BadDate
             }]
         );
@@ -1169,6 +1179,7 @@ mod tests {
             p.unparsed,
             [UnparsedClause {
                 text: "Favourite colour blue".into(),
+                value: "Favourite colour blue".into(),
                 problem: Problem::UnknownClause
             }]
         );
