@@ -480,7 +480,10 @@ mod tests {
         assert_eq!(e.get(prop::NATIONALITY), ["kp", "kp"]);
         assert_eq!(e.get(prop::COUNTRY), ["eu", "ru"]);
         assert_eq!(e.get(prop::NOTES), ["nationality: Atlantis"]);
-        assert_eq!(stats.unknown_countries.get("nationality: Atlantis"), Some(&1));
+        assert_eq!(
+            stats.unknown_countries.get("nationality: Atlantis"),
+            Some(&1)
+        );
         assert_eq!(stats.not_countries.get("country: eu"), Some(&1));
         assert_eq!(stats.warnings.len(), 3, "{:?}", stats.warnings);
         assert!(stats.warnings.iter().all(|w| w.location == "line 3"));

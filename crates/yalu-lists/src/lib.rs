@@ -95,14 +95,14 @@ impl ReadStats {
     /// Tallies a country or nationality value that gave no code, as
     /// classified ([`ReadStats::not_countries`]) or unknown
     /// ([`ReadStats::unknown_countries`]), and returns the reason for the
-    /// reader's warning: ``field `value` names no single country: `Africa`
-    /// is a region or continent, not one country``.
+    /// reader's warning: ``Country `Africa` names no single country
+    /// (`Africa` is a region or continent, not one country)``.
     pub fn no_country(&mut self, field: &str, value: &str) -> String {
         let value = value.trim();
         match yalu_model::country::not_country(value) {
             Some(n) => {
                 count_country_value(&mut self.not_countries, field, value);
-                format!("{field} `{value}` names no single country: {}", n.reason())
+                format!("{field} `{value}` names no single country ({})", n.reason())
             }
             None => {
                 count_country_value(&mut self.unknown_countries, field, value);

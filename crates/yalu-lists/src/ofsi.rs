@@ -473,14 +473,15 @@ fn names_nothing_known(cell: &str) -> bool {
 
 /// The address cells, in order, that may hold a country written in the
 /// wrong column.
-const ADDRESS_CELLS: [&str; 7] = [
-    "address 1",
-    "address 2",
-    "address 3",
-    "address 4",
-    "address 5",
-    "address 6",
-    "post/zip code",
+/// The address columns, as lower-case header keys and as OFSI names them.
+const ADDRESS_CELLS: [(&str, &str); 7] = [
+    ("address 1", "Address 1"),
+    ("address 2", "Address 2"),
+    ("address 3", "Address 3"),
+    ("address 4", "Address 4"),
+    ("address 5", "Address 5"),
+    ("address 6", "Address 6"),
+    ("post/zip code", "Post/Zip Code"),
 ];
 
 /// When the `Country` cell names nothing the tables know (`115088`) and an
@@ -771,8 +772,10 @@ fn build(
                 e.add(prop::NOTES, format!("Position: {position}"));
             }
         }
-        let address_cells: Vec<(&'static str, &str)> =
-            ADDRESS_CELLS.iter().map(|c| (*c, get(c))).collect();
+        let address_cells: Vec<(&'static str, &str)> = ADDRESS_CELLS
+            .iter()
+            .map(|(key, label)| (*label, get(key)))
+            .collect();
         let country_cell = get("country");
         let address: Vec<&str> = address_cells
             .iter()
@@ -952,6 +955,51 @@ mod tests {
         assert_eq!(unlabelled_un_ref("nothing here"), None);
         assert_eq!(excel_serial_date(25_569.0), Some("01/01/1970".into()));
         assert_eq!(excel_serial_date(45_761.0), Some("14/04/2025".into()));
+    }
+
+    #[test]
+    fn a_birth_country_split_across_two_cells_is_joined() {
+        let join = birth_country_split_from_town;
+        assert_eq!(
+            join("Kular Ust-Yansky District, Yakut", "Autonomous SSR").as_deref(),
+            Some("Yakut Autonomous SSR")
+        );
+        assert_eq!(
+            join("Bekabad, Uzbekistan", "SSR").as_deref(),
+            Some("Uzbekistan SSR")
+        );
+        // A cell that names a country, a place or a classified value, or an
+        // enumeration, is read as it is.
+        assert_eq!(join("Bekabad", "Uzbekistan"), None);
+        assert_eq!(join("Birao", "Africa"), None);
+        assert_eq!(
+            join("(1) Simferopol (2) Zaporozhye", "(1) Ukraine (2) Ukraine"),
+            None
+        );
+        // No town, or a join that names nothing either.
+        assert_eq!(join("", "SSR"), None);
+        assert_eq!(join("Atlantis", "SSR"), None);
+    }
+
+    #[test]
+    fn a_country_in_the_wrong_address_cell_is_found() {
+        let cells = [
+            ("Address 1", "BUILDING 2"),
+            ("Address 6", "Moscow"),
+            ("Post/Zip Code", "Russia"),
+        ];
+        assert_eq!(
+            country_in_address_cells("115088", &cells),
+            Some(("Post/Zip Code", "Russia"))
+        );
+        // A Country cell that is a country, or a classified value, or
+        // empty, is not second-guessed.
+        assert_eq!(country_in_address_cells("Russia", &cells), None);
+        assert_eq!(country_in_address_cells("Africa", &cells), None);
+        assert_eq!(country_in_address_cells("", &cells), None);
+        // A street named after a country is no country cell.
+        let street = [("Address 1", "Syria Street 4"), ("Post/Zip Code", "")];
+        assert_eq!(country_in_address_cells("115088", &street), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! as a silently dropped country. There is no exception list here: what
 //! names no country is classified in the model's table, once.
 
+use yalu_lists::ofsi::BIRTH_COUNTRY;
 use yalu_lists::{ReadOptions, read_path};
 use yalu_model::country::{CountryValue, classify};
 use yalu_model::{Entity, prop};
@@ -56,10 +57,7 @@ fn every_country_value_maps_to_a_code_or_is_classified() {
                 .iter()
                 .any(|w| w.reason.contains(field) && w.reason.contains(&n.reason()));
             assert!(warned, "{relative}: no warning names {value} and why");
-            eprintln!(
-                "classified {relative}: {value} ({count}x): {}",
-                n.reason()
-            );
+            eprintln!("classified {relative}: {value} ({count}x): {}", n.reason());
             classified += count;
         }
         for (value, count) in &list.stats.unknown_countries {
@@ -80,15 +78,118 @@ fn every_country_value_maps_to_a_code_or_is_classified() {
 }
 
 /// The values of the shared lists that once needed an exception list are
-/// read for what they are: places as their country, slips of the files
-/// fixed, and the rest classified with a reason that stays in the warning.
+/// read for what they are: places as their country, two slips of the UK
+/// files fixed, and the rest classified, kept in the record and warned
+/// about with the reason.
 #[test]
 fn former_exceptions_are_read_for_what_they_are() {
-    let cases: &[(&str, &str, &str)] = &[
-        // (list, entity id, what must hold)
-        ("data/lists/uk/uk-ofsi-conlist-2018-04-13.csv", "", ""),
-    ];
-    let _ = cases;
+    let load = |relative: &str| {
+        yalu_testdata::shared(relative).map(|path| {
+            read_path(&path, &ReadOptions::default()).unwrap_or_else(|e| panic!("{relative}: {e}"))
+        })
+    };
+    let entity = |list: &yalu_lists::LoadedList, id: &str| -> Entity {
+        list.entities
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("{}: no entity {id}", list.path.display()))
+            .clone()
+    };
+    let warned = |list: &yalu_lists::LoadedList, at: &str, words: &[&str]| {
+        list.stats
+            .warnings
+            .iter()
+            .any(|w| w.location.contains(at) && words.iter().all(|word| w.reason.contains(word)))
+    };
+    if let Some(uk) = load("data/lists/uk/uk-ofsi-conlist-2018-04-13.csv") {
+        // Places in the country columns.
+        assert_eq!(entity(&uk, "gb-hmt-13398").get(BIRTH_COUNTRY), ["sy"]); // Tartous
+        assert_eq!(entity(&uk, "gb-hmt-13396").get(BIRTH_COUNTRY), ["sy"]); // Damascus Countryside
+        // Central District, Pyongyang
+        assert_eq!(entity(&uk, "gb-hmt-13355").get(prop::COUNTRY), ["kp"]);
+        // `Kular Ust-Yansky District, Yakut` + `Autonomous SSR`; `Bekabad,
+        // Uzbekistan` + `SSR`: what the 2025 file writes whole.
+        assert_eq!(entity(&uk, "gb-hmt-13392").get(BIRTH_COUNTRY), ["ru"]);
+        assert_eq!(entity(&uk, "gb-hmt-13390").get(BIRTH_COUNTRY), ["uz"]);
+        assert!(warned(
+            &uk,
+            "Group ID 13392",
+            &["Autonomous SSR", "Yakut Autonomous SSR"]
+        ));
+        // A continent: no country, the value kept, the reason given.
+        let ansaru = entity(&uk, "gb-hmt-13007");
+        assert!(!ansaru.has(prop::COUNTRY));
+        assert!(
+            ansaru
+                .get(prop::NOTES)
+                .iter()
+                .any(|n| n == "Country: Africa")
+        );
+        assert!(warned(
+            &uk,
+            "Group ID 13007",
+            &["Country `Africa`", "region"]
+        ));
+        // A demonym two states share: neither Congo is guessed.
+        let badege = entity(&uk, "gb-hmt-12838");
+        assert!(
+            !badege.has(prop::NATIONALITY),
+            "{:?}",
+            badege.get(prop::NATIONALITY)
+        );
+        assert!(
+            badege
+                .get(prop::NOTES)
+                .iter()
+                .any(|n| n == "Nationality: Congolese")
+        );
+        assert!(warned(
+            &uk,
+            "Group ID 12838",
+            &["Nationality `Congolese`", "cd", "cg"]
+        ));
+    }
+    if let Some(uk) = load("data/lists/uk/uk-ofsi-conlist-2025-04-14.xlsx") {
+        // Post code in Country, country in Post/Zip Code.
+        let dalkos = entity(&uk, "gb-hmt-16677");
+        assert_eq!(dalkos.get(prop::COUNTRY), ["ru"]);
+        assert!(
+            dalkos
+                .get(prop::ADDRESS)
+                .iter()
+                .any(|a| a.contains("115088"))
+        );
+        assert!(warned(
+            &uk,
+            "Group ID 16677",
+            &["`115088`", "Post/Zip Code `Russia`"]
+        ));
+        // A city in Country.
+        assert_eq!(entity(&uk, "gb-hmt-15881").get(prop::COUNTRY), ["ru"]);
+    }
+    if let Some(ofac) = load("data/lists/ofac/sdn-2021-07-07") {
+        // `Region: Kafia Kingi`, disputed between Sudan and South Sudan:
+        // the six address rows that give it keep it in the address, give
+        // no code and are tallied as classified.
+        assert_eq!(
+            ofac.stats.not_countries.get("Country: Region: Kafia Kingi"),
+            Some(&6)
+        );
+        for id in ["ofac-11018", "ofac-19100"] {
+            let e = entity(&ofac, id);
+            assert!(
+                e.get(prop::ADDRESS)
+                    .iter()
+                    .any(|a| a.contains("Kafia Kingi"))
+            );
+            assert!(!e.get(prop::COUNTRY).iter().any(|c| c == "ss"), "{id}");
+        }
+        assert!(warned(
+            &ofac,
+            "ofac-11018",
+            &["Kafia Kingi", "disputed", "sd", "ss"]
+        ));
+    }
 }
 
 fn nationalities_under(entities: &[Entity], program: &str) -> Vec<String> {

@@ -134,10 +134,9 @@ impl NotCountry {
                 .collect::<Vec<_>>()
         };
         match self.kind {
-            NotCountryKind::Region => format!(
-                "`{}` is a region or continent, not one country",
-                self.name
-            ),
+            NotCountryKind::Region => {
+                format!("`{}` is a region or continent, not one country", self.name)
+            }
             NotCountryKind::Disputed if self.candidates.is_empty() => {
                 format!("`{}` is a disputed territory", self.name)
             }
@@ -700,7 +699,10 @@ mod tests {
             Some((NotCountryKind::Ambiguous, vec!["kp", "kr"]))
         );
         // Countries, even ones whose names contain a region, are countries.
-        assert_eq!(classify("South Africa"), CountryValue::Countries(vec!["za"]));
+        assert_eq!(
+            classify("South Africa"),
+            CountryValue::Countries(vec!["za"])
+        );
         assert_eq!(
             classify("Central African Republic"),
             CountryValue::Countries(vec!["cf"])
@@ -712,8 +714,16 @@ mod tests {
             panic!("Congolese is classified");
         };
         let reason = n.reason();
-        assert!(reason.contains("ambiguous") && reason.contains("cd") && reason.contains("cg"), "{reason}");
-        assert!(not_country("Kafia Kingi").unwrap().reason().contains("disputed"));
+        assert!(
+            reason.contains("ambiguous") && reason.contains("cd") && reason.contains("cg"),
+            "{reason}"
+        );
+        assert!(
+            not_country("Kafia Kingi")
+                .unwrap()
+                .reason()
+                .contains("disputed")
+        );
         assert!(not_country("Africa").unwrap().reason().contains("region"));
     }
 
@@ -752,7 +762,10 @@ mod tests {
         for (_, rest) in rows(NOT_COUNTRIES) {
             let spellings = rest.split_once('\t').map(|(_, s)| s).unwrap_or("");
             for spelling in spellings.split('|') {
-                assert!(codes_in(spelling).is_empty(), "`{spelling}` reads as a country");
+                assert!(
+                    codes_in(spelling).is_empty(),
+                    "`{spelling}` reads as a country"
+                );
                 assert!(not_country(spelling).is_some(), "{spelling}");
             }
         }

@@ -25,11 +25,11 @@
 //! assert_eq!(warnings[1].value, "Atlantis");
 //! ```
 
+use crate::country::{self, CountryValue};
 use crate::entity::Entity;
+use crate::expand_date_expression;
 use crate::prop::{self, PropertyType};
 use crate::schema::Schema;
-use crate::country::{self, CountryValue};
-use crate::expand_date_expression;
 use serde::Serialize;
 use std::fmt;
 

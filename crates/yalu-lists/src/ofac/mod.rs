@@ -472,7 +472,12 @@ fn build_entity(
             None => {
                 e.add(prop::NOTES, format!("Flag: {vess_flag}"));
                 let reason = stats.no_country("Vess_flag", &vess_flag);
-                warn(stats, path, location.clone(), format!("{reason}; kept in notes"));
+                warn(
+                    stats,
+                    path,
+                    location.clone(),
+                    format!("{reason}; kept in notes"),
+                );
             }
         }
     }
@@ -504,7 +509,7 @@ fn build_entity(
             e.add(prop::NOTES, &clause.text);
             let reason = if clause.problem == Problem::UnknownCountry {
                 format!(
-                    "{} (in `{}`)",
+                    "{}, in the clause: `{}`",
                     stats.no_country("Remarks", &clause.value),
                     clause.text
                 )
