@@ -58,10 +58,14 @@ impl ValueProblem {
 /// One value left out of a query example, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValueWarning {
+    /// The property the value was given for.
     pub property: String,
+    /// The value as given.
     pub value: String,
+    /// What was wrong, as a stable code.
     #[serde(rename = "code")]
     pub kind: ValueProblem,
+    /// What was wrong, in words that quote the value.
     pub reason: String,
 }
 
