@@ -23,12 +23,22 @@
 //! # Ok::<(), yalu_lists::ListError>(())
 //! ```
 //!
+//! ## Surface
+//!
+//! Everything a caller needs is at the crate root: [`read_path`],
+//! [`stream_path`], [`detect_format`], [`ReadOptions`], [`ReadStats`],
+//! [`ListError`], [`diff()`] and [`ListSummary`]. The format modules stay
+//! public as namespaces, one per source format, for callers that know the
+//! format and want its reader or its constants (`ofsi::BIRTH_COUNTRY`,
+//! `ftm::DeltaOp`). The `diff` and `stats` modules remain reachable by path
+//! for the callers that still import them so; new code uses the root.
+//!
 //! A broken record never aborts a file: it is skipped and reported in
 //! [`ReadStats::skipped`] with the file, the line or record and the reason.
 //! With [`ReadOptions::strict`] the first broken record is an error instead.
 
 pub mod csl;
-pub mod detect;
+mod detect;
 pub mod diff;
 mod error;
 pub mod ftm;
@@ -38,7 +48,9 @@ pub mod stats;
 pub mod un;
 
 pub use detect::{ListFormat, detect_format};
+pub use diff::{EntityChange, EntityRef, ListDiff, PropertyChange, diff, entity_changes};
 pub use error::{ListError, RecordError};
+pub use stats::ListSummary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -122,11 +134,15 @@ fn count_country_value(tally: &mut BTreeMap<String, usize>, field: &str, value: 
 /// One list read into memory.
 #[derive(Debug, Clone)]
 pub struct LoadedList {
+    /// The file or folder read.
     pub path: PathBuf,
+    /// Its format, as detected.
     pub format: ListFormat,
     /// Stable dataset name (`us_ofac_sdn`, `un_sc_sanctions`, ...).
     pub dataset: String,
+    /// The entities, in the order read.
     pub entities: Vec<Entity>,
+    /// What the read saw besides the entities.
     pub stats: ReadStats,
 }
 

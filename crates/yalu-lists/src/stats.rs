@@ -9,10 +9,15 @@ use yalu_model::{Entity, prop};
 /// What `lists inspect` reports about one list.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListSummary {
+    /// The file or folder read.
     pub path: PathBuf,
+    /// Its format.
     pub format: ListFormat,
+    /// The format in words.
     pub format_label: &'static str,
+    /// The dataset name.
     pub dataset: String,
+    /// Entities read.
     pub entities: usize,
     /// Entities per schema name.
     pub by_schema: BTreeMap<String, usize>,
