@@ -108,7 +108,7 @@ impl ReadStats {
     /// classified ([`ReadStats::not_countries`]) or unknown
     /// ([`ReadStats::unknown_countries`]), and returns the reason for the
     /// reader's warning: ``Country `Africa` names no single country
-    /// (`Africa` is a region or continent, not one country)``.
+    /// (`Africa` is a region, continent or union, not one country)``.
     pub fn no_country(&mut self, field: &str, value: &str) -> String {
         let value = value.trim();
         match yalu_model::country::not_country(value) {

@@ -135,7 +135,10 @@ impl NotCountry {
         };
         match self.kind {
             NotCountryKind::Region => {
-                format!("`{}` is a region or continent, not one country", self.name)
+                format!(
+                    "`{}` is a region, continent or union, not one country",
+                    self.name
+                )
             }
             NotCountryKind::Disputed if self.candidates.is_empty() => {
                 format!("`{}` is a disputed territory", self.name)
