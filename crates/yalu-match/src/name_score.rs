@@ -35,7 +35,13 @@
 //!   ([`NameScoreConfig::korean_missing_syllable_penalty`]), and given-name syllables met in
 //!   another order (`KIM Chol Yong` for `KIM, Yong Chol`) cost
 //!   [`NameScoreConfig::korean_syllable_swap_factor`]; both leave the name just under the
-//!   threshold, so the same birth day or an identifier is needed to match.
+//!   threshold, so the same birth day or an identifier is needed to match;
+//! * [`fit`] also gives the word shape of the best alignment ([`NameFit`]): weight of words met
+//!   and left over on each side, whether a left-over word of each side stands in the same
+//!   place (a substitution in place), and the score with the query's left-over words priced
+//!   as substitutions ([`NameScoreConfig::contradicted_word_penalty`]). The entity scorer reads
+//!   it to tell a middle name a short alias lacks from a word another name of the same person
+//!   contradicts.
 //!
 //! Spellings are only aligned when they share a first letter or Korean initial somewhere, so
 //! unrelated candidates cost little.
@@ -1966,6 +1972,12 @@ mod tests {
         let sub = f("Lucia Ferrante Bassi", "Lucia Ferrante Conti");
         assert_eq!((sub.query_open, sub.candidate_open), (1.0, 1.0));
         assert!(sub.score < 0.70);
+        assert!(sub.substituted_in_place, "{sub:?}");
+        assert!(f("Lucia Bassi Ferrante", "Ferrante, Lucia Conti").substituted_in_place);
+        // words left over in different places: one added before, the other after
+        let apart = f("Hajji Lucia Ferrante", "Lucia Ferrante Conti");
+        assert!(apart.query_open > 0.0 && apart.candidate_open > 0.0);
+        assert!(!apart.substituted_in_place, "{apart:?}");
         // nothing left over on the query side: nothing to contradict
         for (a, b) in [
             ("Lucia Ferrante", "Lucia Ferrante Conti"),

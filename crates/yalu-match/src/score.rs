@@ -25,6 +25,19 @@
 //! 1 + 0.02 - 0.35 = 0.67. The birth-date explanation says which cost was
 //! applied and why. The values live in [`crate::DisagreeingLists`], one field
 //! of the config; `docs/scoring.md` has the calibration figures.
+//!
+//! ## Words contradicted by another name of the person
+//!
+//! A person's name that the query meets wholly while the query has words of
+//! its own (`PANTELEEV Oleg MUNOZ` against the alias `PANTELEEV, Oleg`) counts
+//! at its contradicted score ([`crate::name_score::NameFit::contradicted`])
+//! when another name of the same person, not a weak alias, meets as much of
+//! the query and has a word of its own in the place of the query's
+//! (`PANTELEEV, Oleg Evgenevich`): a substitution, priced at
+//! [`crate::name_score::NameScoreConfig::contradicted_word_penalty`] per word,
+//! which leaves the name just under the threshold unless the same birth day
+//! or an identifier supports it. The name explanation names the contradicting
+//! name.
 
 use crate::config::MatchConfig;
 use crate::name_score::{self, NameKind};
