@@ -99,6 +99,14 @@ fn a_stay_one_day_too_long_is_named_with_its_length_and_limit() {
     let staggered = rule(&why, "STAGGERED_DISPATCH");
     assert!(!staggered.fired);
     assert!(staggered.conditions[0].text.contains("about organisations"));
+    assert!(
+        staggered.conditions[0].info && staggered.conditions[0].label() == "info",
+        "a note, not a failed condition"
+    );
+    assert!(
+        failed(staggered).is_empty(),
+        "notes are never counted as failures"
+    );
 }
 
 #[test]

@@ -81,6 +81,25 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
         })
         .collect();
     assert!(lawful.len() >= 3);
+    // nationality written as a bare "Korea" is read (strict mode above
+    // rejected nothing) as neither DPRK nor ROK, and raises no alert
+    let korea: BTreeSet<&str> = truth
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            TruthLine::Negative { id, note } if note.contains("\"Korea\"") => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(korea.is_empty(), difficulty == 0, "{} written as Korea", korea.len());
+    for a in &out.alerts {
+        assert!(
+            a.subject_ids.iter().all(|s| !korea.contains(s.as_str())),
+            "{} {}",
+            a.rule,
+            a.summary
+        );
+    }
     for a in out.alerts.iter().filter(|a| a.severity >= Severity::Medium) {
         for s in &a.subject_ids {
             assert!(
