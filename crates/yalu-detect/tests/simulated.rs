@@ -50,8 +50,8 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
                 r.rule, r.missed
             );
         }
-        // with no near miss in the world, no false alert
-        if difficulty == 0 {
+        // no false alert, near misses or not
+        {
             assert_eq!(
                 r.correct, r.alerts,
                 "seed {seed} {}: false alerts {:?}",
@@ -159,7 +159,10 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
     assert_eq!(out.alerts, again.alerts);
 }
 
-/// Rules that find every planted pattern of their kind in any world.
+/// Rules that find every planted pattern of their kind in any world. The
+/// last four do because the simulator's sizes and days now fall inside
+/// their limits (see docs/detection.md); their edges are tested by hand in
+/// `rules.rs`.
 const COMPLETE: &[&str] = &[
     "NONWORK_VISA_EMPLOYMENT",
     "VISA_RUN_CYCLE",
@@ -168,6 +171,10 @@ const COMPLETE: &[&str] = &[
     "SANCTIONED_COUNTERPARTY",
     "FRONT_COMPANY_LINK",
     "NATIONALITY_CONFLICT",
+    "TEAM_ROTATION",
+    "GROUP_CROSSING_TO_SITE",
+    "STATUS_SWITCH_SAME_EMPLOYER",
+    "DEADLINE_CHURN",
 ];
 
 #[test]
