@@ -533,6 +533,32 @@ fn bulk_wage_single_payee_edges() {
 }
 
 #[test]
+fn bulk_wage_single_payee_is_not_an_agency_fee_beside_paid_wages() {
+    // five DPRK workers on 2000 a month; the plant pays a trading house
+    // 9000 in May, and pays the workers `each` themselves that month
+    let paid_directly = |each: f64| {
+        let mut f = Fixture::new();
+        f.org("t1", "Korea Sobaeksu Trading");
+        for i in 0..5 {
+            let id = format!("w{i}");
+            f.person(&id, "KP");
+            f.place_wage(&format!("pl{i}"), &id, "c1", "2018-01-01", "2018-12-31", 2000.0);
+            if each > 0.0 {
+                f.pay(&format!("s{i}"), "c1", &id, each, "2018-05-10");
+            }
+        }
+        f.pay("pay1", "c1", "t1", 9000.0, "2018-05-10");
+        f.alerts("BULK_WAGE_SINGLE_PAYEE")
+    };
+    assert_eq!(paid_directly(0.0).len(), 1, "workers paid nothing");
+    assert_eq!(paid_directly(999.0).len(), 1, "workers paid 4995 of 10000");
+    assert!(
+        paid_directly(1000.0).is_empty(),
+        "workers paid half their wages themselves"
+    );
+}
+
+#[test]
 fn bulk_wage_single_payee_is_not_fooled_by_rent_supplies_or_taxes() {
     let rule = "BULK_WAGE_SINGLE_PAYEE";
     let paid_to = |kind: &str, country: &str, places_workers: bool| {

@@ -619,7 +619,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         return vec![c(false, "made no payment")];
     }
     // the month and payee with the highest share of the workers' wages
-    let mut best: Option<(f64, usize, Day, Party, f64, f64)> = None;
+    let mut best: Option<(f64, BTreeSet<usize>, Day, Party, f64, f64, &str)> = None;
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
         let (y, m, _) = month.ymd_parts();
@@ -647,7 +647,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         }
         let share = if wages > 0.0 { paid / wages } else { 0.0 };
         if best.as_ref().is_none_or(|b| share > b.0) {
-            best = Some((share, workers.len(), month, payee, paid, wages));
+            best = Some((share, workers, month, payee, paid, wages, currency));
         }
     }
     let mut out: Vec<Condition> = excluded
@@ -656,11 +656,26 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         .map(|why| Condition::info(format!("payee not taken as a wage collector: {why}")))
         .collect();
     more(&mut out, excluded.len(), "excluded payees");
-    let Some((share, workers, month, payee, paid, wages)) = best else {
+    let Some((share, workers, month, payee, paid, wages, currency)) = best else {
         out.push(c(false, "paid only its own workers or excluded payees"));
         return out;
     };
-    let (w_ok, wc) = ge(workers, prm.min_workers);
+    let (w_ok, wc) = ge(workers.len(), prm.min_workers);
+    let own: Vec<u32> = ctx
+        .data
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, pay)| {
+            pay.payer == Party::Org(o)
+                && pay.day.month_start() == month
+                && pay.currency == currency
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    let direct = orgs::paid_to_workers(ctx, &own, &workers);
+    let direct_share = if wages > 0.0 { direct / wages } else { 0.0 };
+    let d_ok = direct_share < prm.min_share;
     let (s_ok, sc) = ge(
         (share * 100.0).round() as i64,
         (prm.min_share * 100.0).round() as i64,
@@ -675,6 +690,15 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             ),
         ),
         c(w_ok, format!("DPRK workers employed that month: {wc}")),
+        c(
+            d_ok,
+            format!(
+                "paid to those workers themselves that month: {direct:.0}, {:.0} % {} {:.0} % of their wages",
+                100.0 * direct_share,
+                if d_ok { "<" } else { "≥" },
+                100.0 * prm.min_share
+            ),
+        ),
     ]);
     out
 }

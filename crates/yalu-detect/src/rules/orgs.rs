@@ -248,6 +248,16 @@ pub(crate) fn payee_excluded(ctx: &Context, payee: Party) -> Option<String> {
     ))
 }
 
+/// The sum of `payments` whose payee is one of `workers` (resolved persons).
+pub(crate) fn paid_to_workers(ctx: &Context, payments: &[u32], workers: &BTreeSet<usize>) -> f64 {
+    payments
+        .iter()
+        .map(|&i| &ctx.data.payments[i as usize])
+        .filter(|pay| matches!(pay.payee, Party::Person(r) if workers.contains(&ctx.person_of(r))))
+        .map(|pay| pay.amount)
+        .sum()
+}
+
 /// BULK_WAGE_SINGLE_PAYEE.
 pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.bulk_wage_single_payee.params;
@@ -265,14 +275,23 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
     }
     // (payer, month start, payee, currency) -> payments
     let mut groups: BTreeMap<(OrgIx, Day, Party, &str), Vec<u32>> = BTreeMap::new();
+    // (payer, month start, currency) -> payments to persons
+    let mut to_persons: HashMap<(OrgIx, Day, &str), Vec<u32>> = HashMap::new();
     for (i, pay) in ctx.data.payments.iter().enumerate() {
         if let Party::Org(o) = pay.payer
             && employs.contains_key(&o)
         {
+            let month = pay.day.month_start();
             groups
-                .entry((o, pay.day.month_start(), pay.payee, pay.currency.as_str()))
+                .entry((o, month, pay.payee, pay.currency.as_str()))
                 .or_default()
                 .push(i as u32);
+            if let Party::Person(_) = pay.payee {
+                to_persons
+                    .entry((o, month, pay.currency.as_str()))
+                    .or_default()
+                    .push(i as u32);
+            }
         }
     }
     let mut out = Vec::new();
@@ -311,6 +330,18 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             .map(|i| ctx.data.payments[*i as usize].amount)
             .sum();
         if wages <= 0.0 || paid < prm.min_share * wages {
+            continue;
+        }
+        // the workers were paid their wages themselves: the payment is
+        // for something else (an agency's fee for other staff, say)
+        let direct = paid_to_workers(
+            ctx,
+            to_persons
+                .get(&(employer, month, currency))
+                .map_or(&[][..], Vec::as_slice),
+            &workers,
+        );
+        if direct >= prm.min_share * wages {
             continue;
         }
         let mut f = Finding {
