@@ -605,9 +605,8 @@ impl State {
         let code = match self.countries.get(t) {
             Some(c) => *c,
             None => {
-                let c = yalu_model::country::to_code(t).or_else(|| {
-                    is_ambiguous_korea(t).then_some(crate::records::KOREA_UNSPECIFIED)
-                });
+                let c = yalu_model::country::to_code(t)
+                    .or_else(|| is_ambiguous_korea(t).then_some(crate::records::KOREA_UNSPECIFIED));
                 self.countries.insert(t.to_string(), c);
                 c
             }

@@ -370,7 +370,14 @@ fn lawful_pre_2375_permit_work_is_not_counted_by_the_group_rules() {
             let id = format!("w{i}");
             let start = if i < 5 { "2017-03-01" } else { "2017-05-01" };
             f.person(&id, "KP")
-                .doc(&format!("wp{i}"), &id, "work_permit", "work", issued, "2019-12-31")
+                .doc(
+                    &format!("wp{i}"),
+                    &id,
+                    "work_permit",
+                    "work",
+                    issued,
+                    "2019-12-31",
+                )
                 .cross(&format!("x{i}"), &id, "entry", &day(start, -3), "", "MIX-1")
                 .place(&format!("pl{i}"), &id, "a1", "c1", start, end);
         }
@@ -384,7 +391,10 @@ fn lawful_pre_2375_permit_work_is_not_counted_by_the_group_rules() {
     ];
     let a = lawful("2017-02-01", "2019-12-22");
     for r in group_rules {
-        assert!(!fired(&a, r), "{r}: permits before 2375, ended by the deadline");
+        assert!(
+            !fired(&a, r),
+            "{r}: permits before 2375, ended by the deadline"
+        );
     }
     // a permit issued the day after 2375: every group rule fires
     let a = lawful("2017-09-12", "2019-12-22");
@@ -401,11 +411,29 @@ fn lawful_pre_2375_permit_work_is_not_counted_by_the_group_rules() {
     for i in 0..5 {
         let id = format!("w{i}");
         f.person(&id, "KP")
-            .doc(&format!("wp{i}"), &id, "work_permit", "work", "2017-02-01", "2017-12-31")
+            .doc(
+                &format!("wp{i}"),
+                &id,
+                "work_permit",
+                "work",
+                "2017-02-01",
+                "2017-12-31",
+            )
             .cross(&format!("x{i}"), &id, "entry", "2017-02-26", "", "MIX-1")
-            .place(&format!("pl{i}"), &id, "a1", "c1", "2017-03-01", "2018-01-01");
+            .place(
+                &format!("pl{i}"),
+                &id,
+                "a1",
+                "c1",
+                "2017-03-01",
+                "2018-01-01",
+            );
     }
-    assert_eq!(f.alerts("GROUP_CROSSING_TO_SITE").len(), 1, "one day uncovered");
+    assert_eq!(
+        f.alerts("GROUP_CROSSING_TO_SITE").len(),
+        1,
+        "one day uncovered"
+    );
 }
 
 fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yalu_detect::Alert> {
@@ -435,7 +463,10 @@ fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yal
 fn team_rotation_edges() {
     assert_eq!(rotation(3, 14, 3, 120).len(), 1);
     assert!(rotation(3, 15, 3, 10).is_empty(), "ends 15 days apart");
-    assert!(rotation(3, 14, 3, 121).is_empty(), "arrivals 121 days after");
+    assert!(
+        rotation(3, 14, 3, 121).is_empty(),
+        "arrivals 121 days after"
+    );
     assert!(rotation(2, 5, 5, 10).is_empty(), "two leave");
     assert!(rotation(5, 5, 2, 10).is_empty(), "two arrive");
     let a = rotation(6, 3, 7, 20);
@@ -542,7 +573,14 @@ fn bulk_wage_single_payee_is_not_an_agency_fee_beside_paid_wages() {
         for i in 0..5 {
             let id = format!("w{i}");
             f.person(&id, "KP");
-            f.place_wage(&format!("pl{i}"), &id, "c1", "2018-01-01", "2018-12-31", 2000.0);
+            f.place_wage(
+                &format!("pl{i}"),
+                &id,
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+                2000.0,
+            );
             if each > 0.0 {
                 f.pay(&format!("s{i}"), "c1", &id, each, "2018-05-10");
             }
@@ -571,7 +609,14 @@ fn bulk_wage_single_payee_is_not_fooled_by_rent_supplies_or_taxes() {
         for i in 0..5 {
             let id = format!("w{i}");
             f.person(&id, "KP");
-            f.place_wage(&format!("pl{i}"), &id, "c1", "2018-01-01", "2018-12-31", 2000.0);
+            f.place_wage(
+                &format!("pl{i}"),
+                &id,
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+                2000.0,
+            );
         }
         if places_workers {
             f.person("w9", "KP")
@@ -583,8 +628,16 @@ fn bulk_wage_single_payee_is_not_fooled_by_rent_supplies_or_taxes() {
     };
     for kind in ["other", "government", "bank"] {
         assert!(paid_to(kind, "CN", false).is_empty(), "{kind}");
-        assert_eq!(paid_to(kind, "KP", false).len(), 1, "{kind}, DPRK-registered");
-        assert_eq!(paid_to(kind, "CN", true).len(), 1, "{kind}, places DPRK workers");
+        assert_eq!(
+            paid_to(kind, "KP", false).len(),
+            1,
+            "{kind}, DPRK-registered"
+        );
+        assert_eq!(
+            paid_to(kind, "CN", true).len(),
+            1,
+            "{kind}, places DPRK workers"
+        );
     }
     for kind in ["trading_house", "staffing_agency", ""] {
         assert_eq!(paid_to(kind, "CN", false).len(), 1, "kind `{kind}`");

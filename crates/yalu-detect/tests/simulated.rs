@@ -91,7 +91,12 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
             _ => None,
         })
         .collect();
-    assert_eq!(korea.is_empty(), difficulty == 0, "{} written as Korea", korea.len());
+    assert_eq!(
+        korea.is_empty(),
+        difficulty == 0,
+        "{} written as Korea",
+        korea.len()
+    );
     for a in &out.alerts {
         assert!(
             a.subject_ids.iter().all(|s| !korea.contains(s.as_str())),

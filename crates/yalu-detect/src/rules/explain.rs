@@ -598,6 +598,17 @@ fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     ]
 }
 
+/// One month's largest payment to a non-worker, for `bulk_wage`.
+struct Candidate<'a> {
+    share: f64,
+    workers: BTreeSet<usize>,
+    month: Day,
+    payee: Party,
+    paid: f64,
+    wages: f64,
+    currency: &'a str,
+}
+
 fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.bulk_wage_single_payee.params;
     let mut pls = dprk_placements(ctx, o, false);
@@ -619,7 +630,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         return vec![c(false, "made no payment")];
     }
     // the month and payee with the highest share of the workers' wages
-    let mut best: Option<(f64, BTreeSet<usize>, Day, Party, f64, f64, &str)> = None;
+    let mut best: Option<Candidate> = None;
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
         let (y, m, _) = month.ymd_parts();
@@ -646,8 +657,16 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             continue;
         }
         let share = if wages > 0.0 { paid / wages } else { 0.0 };
-        if best.as_ref().is_none_or(|b| share > b.0) {
-            best = Some((share, workers, month, payee, paid, wages, currency));
+        if best.as_ref().is_none_or(|b| share > b.share) {
+            best = Some(Candidate {
+                share,
+                workers,
+                month,
+                payee,
+                paid,
+                wages,
+                currency,
+            });
         }
     }
     let mut out: Vec<Condition> = excluded
@@ -656,7 +675,16 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         .map(|why| Condition::info(format!("payee not taken as a wage collector: {why}")))
         .collect();
     more(&mut out, excluded.len(), "excluded payees");
-    let Some((share, workers, month, payee, paid, wages, currency)) = best else {
+    let Some(Candidate {
+        share,
+        workers,
+        month,
+        payee,
+        paid,
+        wages,
+        currency,
+    }) = best
+    else {
         out.push(c(false, "paid only its own workers or excluded payees"));
         return out;
     };
@@ -667,9 +695,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         .iter()
         .enumerate()
         .filter(|(_, pay)| {
-            pay.payer == Party::Org(o)
-                && pay.day.month_start() == month
-                && pay.currency == currency
+            pay.payer == Party::Org(o) && pay.day.month_start() == month && pay.currency == currency
         })
         .map(|(i, _)| i as u32)
         .collect();

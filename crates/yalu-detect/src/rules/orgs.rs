@@ -102,7 +102,12 @@ pub(crate) fn dispatch_chains(ctx: &Context, batches: &[Batch]) -> Vec<Vec<usize
 /// STAGGERED_DISPATCH.
 pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.staggered_dispatch.params;
-    let agencies: BTreeSet<OrgIx> = ctx.data.placements.iter().filter_map(|p| p.agency).collect();
+    let agencies: BTreeSet<OrgIx> = ctx
+        .data
+        .placements
+        .iter()
+        .filter_map(|p| p.agency)
+        .collect();
     let mut out = Vec::new();
     for agency in agencies {
         let batches = dispatch_batches(ctx, agency);
@@ -111,8 +116,7 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
         }
         for chain in dispatch_chains(ctx, &batches) {
             let chain: Vec<&Batch> = chain.iter().map(|&i| &batches[i]).collect();
-            let persons: BTreeSet<usize> =
-                chain.iter().flat_map(|b| b.3.iter().copied()).collect();
+            let persons: BTreeSet<usize> = chain.iter().flat_map(|b| b.3.iter().copied()).collect();
             if chain.len() < prm.min_batches || persons.len() < prm.min_total {
                 continue;
             }
@@ -234,9 +238,11 @@ pub(crate) fn payee_excluded(ctx: &Context, payee: Party) -> Option<String> {
     let org = &ctx.data.organizations[o as usize];
     let kind = org.kind.filter(|k| prm.excluded_payee_kinds.contains(k))?;
     let dprk = ctx.set.general.dprk_nationality.as_str();
-    let placed = ctx.data.placements.iter().any(|p| {
-        (p.client == o || p.agency == Some(o)) && ctx.is_dprk_record(p.person)
-    });
+    let placed = ctx
+        .data
+        .placements
+        .iter()
+        .any(|p| (p.client == o || p.agency == Some(o)) && ctx.is_dprk_record(p.person));
     let listed = ctx.listed.iter().any(|m| m.party == payee);
     if placed || listed || org.country.is_some_and(|c| c.eq_ignore_ascii_case(dprk)) {
         return None;
