@@ -191,3 +191,31 @@ fn an_unknown_id_is_an_error_naming_it() {
     let err = explain(&f, "nobody").unwrap_err();
     assert!(err.to_string().contains("\"nobody\""), "{err}");
 }
+
+#[test]
+fn bulk_wages_are_explained_with_what_the_workers_were_paid_themselves() {
+    let mut f = Fixture::new();
+    f.org("t1", "Korea Sobaeksu Trading");
+    for i in 0..4 {
+        let id = format!("w{i}");
+        f.person(&id, "KP")
+            .place(&format!("pl{i}"), &id, "", "c1", "2018-01-01", "2018-12-31");
+    }
+    f.pay("pay1", "c1", "t1", 7000.0, "2018-05-10");
+    let why = explain(&f, "c1").unwrap();
+    let r = rule(&why, "BULK_WAGE_SINGLE_PAYEE");
+    assert!(!r.fired);
+    assert_eq!(
+        failed(r),
+        ["DPRK workers employed that month: 4 < 5"],
+        "{:?}",
+        r.conditions
+    );
+    assert!(
+        r.conditions.iter().any(|c| c.held
+            && c.text
+                == "paid to those workers themselves that month: 0, 0 % < 50 % of their wages"),
+        "{:?}",
+        r.conditions
+    );
+}

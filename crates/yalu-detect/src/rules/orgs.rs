@@ -261,7 +261,8 @@ pub(crate) fn paid_to_workers(ctx: &Context, payments: &[u32], workers: &BTreeSe
         .map(|&i| &ctx.data.payments[i as usize])
         .filter(|pay| matches!(pay.payee, Party::Person(r) if workers.contains(&ctx.person_of(r))))
         .map(|pay| pay.amount)
-        .sum()
+        .sum::<f64>()
+        + 0.0 // an empty sum is -0.0, printed "-0"
 }
 
 /// BULK_WAGE_SINGLE_PAYEE.
