@@ -36,10 +36,15 @@ use crate::ruleset::{RULE_IDS, RuleSet, Severity};
 use serde::Serialize;
 use yalu_match::Index;
 
-/// One condition a rule checks, measured on the subject.
+/// One condition a rule checks, measured on the subject, or a note.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Condition {
+    /// The condition held. Always true for a note (`info`), so that the
+    /// failed conditions are exactly those with `held == false`.
     pub held: bool,
+    /// A note, not a condition ("3 more placements not shown", "the rule
+    /// is about organisations"): printed as `[info]`, neither held nor failed.
+    pub info: bool,
     /// What was measured and against which limit, e.g. `stay of 47 days > 45`.
     pub text: String,
 }
@@ -48,7 +53,26 @@ impl Condition {
     pub fn new(held: bool, text: impl Into<String>) -> Condition {
         Condition {
             held,
+            info: false,
             text: text.into(),
+        }
+    }
+
+    /// A note that is neither held nor failed.
+    pub fn info(text: impl Into<String>) -> Condition {
+        Condition {
+            held: true,
+            info: true,
+            text: text.into(),
+        }
+    }
+
+    /// The label the command line prints: `held`, `FAILED` or `info`.
+    pub fn label(&self) -> &'static str {
+        match (self.info, self.held) {
+            (true, _) => "info",
+            (false, true) => "held",
+            (false, false) => "FAILED",
         }
     }
 }

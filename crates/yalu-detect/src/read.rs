@@ -503,6 +503,20 @@ struct State {
     last_id: Option<String>,
 }
 
+/// "Korea" or "Korean" with nothing saying which: read as
+/// [`crate::records::KOREA_UNSPECIFIED`], not rejected (the spec asks for
+/// codes or common names, and this common name names two countries).
+fn is_ambiguous_korea(text: &str) -> bool {
+    let t: String = text
+        .trim()
+        .trim_end_matches('.')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    matches!(t.as_str(), "korea" | "korean")
+}
+
 impl State {
     fn accept(&mut self, kind: &'static str, line: u64, row: &Row) -> Result<(), String> {
         self.last_id = row.get(0).map(str::to_string);
@@ -591,7 +605,8 @@ impl State {
         let code = match self.countries.get(t) {
             Some(c) => *c,
             None => {
-                let c = yalu_model::country::to_code(t);
+                let c = yalu_model::country::to_code(t)
+                    .or_else(|| is_ambiguous_korea(t).then_some(crate::records::KOREA_UNSPECIFIED));
                 self.countries.insert(t.to_string(), c);
                 c
             }

@@ -8,6 +8,18 @@
 use crate::day::Day;
 use yalu_model::FuzzyDate;
 
+/// The country value of a record that wrote an ambiguous "Korea" (or
+/// "Korean"): one of the two Koreas, not known which. It is neither `kp`
+/// nor `kr`: no rule reads it as a DPRK nationality, it does not conflict
+/// with either code (`NATIONALITY_CONFLICT`), and resolution treats it as
+/// a nationality of its own (two such records agree with each other only).
+pub const KOREA_UNSPECIFIED: &str = "korea?";
+
+/// Whether a country value is a definite code (not [`KOREA_UNSPECIFIED`]).
+pub fn is_definite_country(code: &str) -> bool {
+    code != KOREA_UNSPECIFIED
+}
+
 pub type PersonIx = u32;
 pub type OrgIx = u32;
 pub type DocIx = u32;

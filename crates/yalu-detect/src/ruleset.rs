@@ -202,7 +202,10 @@ pub struct VisaRunCycle {
 #[serde(deny_unknown_fields)]
 pub struct StaggeredDispatch {
     pub min_batches: usize,
-    /// From the first batch's start date to the last one's.
+    /// A placement starting at most this many days after the previous one
+    /// belongs to the same batch (one shipment does not start on one day).
+    pub batch_gap_days: i32,
+    /// From one batch's last start to the next batch's first start.
     pub window_days: i32,
     pub max_batch_size: usize,
     pub min_total: usize,
@@ -252,6 +255,10 @@ pub struct BulkWageSinglePayee {
     pub min_workers: usize,
     /// Share of the workers' combined monthly wages.
     pub min_share: f64,
+    /// Payee organisations of these kinds (rent, supplies, banks, taxes)
+    /// are not taken as wage collectors, unless DPRK-registered, listed, or
+    /// the client or agency of a DPRK national's placement.
+    pub excluded_payee_kinds: Vec<crate::records::OrgKind>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

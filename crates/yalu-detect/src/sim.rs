@@ -25,7 +25,10 @@
 //!   3-90 days after the old one leaves, and stays past the deadline.
 //! * **Construction crews on work permits** (about 13 %): 4-15 workers per
 //!   site; every other crew's permits were issued after 2017-09-11. Some
-//!   sites pay 30-100 % of the crew's wages to the agency instead.
+//!   sites pay 30-100 % of the crew's wages to the agency instead. A crew
+//!   on earlier permits, which ends before the deadline, worked as the
+//!   resolutions allowed: it is no group-to-site or dispatch pattern (its
+//!   wages paid to the agency still are).
 //! * **Status switches** (about 7 %): textile crews of 3-13 whose work
 //!   permits end in 2018 and who stay at the same plant on trainee visas
 //!   starting 1-60 days later.
@@ -47,6 +50,7 @@
 //! delegations of ten and more that go to no work site; Chinese agencies
 //! with a 5-40 % DPRK minority on pre-2375 permits that expired before the
 //! deadline; rent, supplier and tax payments by employers of DPRK crews;
+//! South Koreans whose nationality is written as a bare "Korea";
 //! DPRK namesakes of workers born years apart; a worker's record in Hangul
 //! only; and a Chinese citizen with the name and birth date of a worker's
 //! Chinese-identity record, which resolution cannot tell from it (the
@@ -761,6 +765,8 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 let mut v = w.doc(&id, "visa", "intern", "", &agency, t, t.plus(29))?;
                 w.cross(&id, &v, "entry", "Dandong", t, &group)?;
                 let mut churned = false;
+                // the day this worker actually went out for the deadline
+                let mut churn_exit = deadline;
                 let end;
                 loop {
                     let mut x = t.plus(w.rng.range(18, 34) as i32);
@@ -770,10 +776,15 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                         break;
                     }
                     let mut back = x.plus(w.rng.range(1, 12) as i32);
-                    if churn && !churned && x >= deadline.plus(-churn_out) {
+                    // the house sends the crew out from `churn_out` days
+                    // before the deadline, and at the latest on its eve
+                    // (never a routine run that would bring them back on
+                    // or after the deadline)
+                    if churn && !churned && (x >= deadline.plus(-churn_out) || back >= deadline) {
                         x = x.min(deadline.plus(-1)).max(t.plus(1));
                         back = deadline.plus(churn_back);
                         churned = true;
+                        churn_exit = x;
                     }
                     if churn && back > world_end.plus(-20) {
                         end = None;
@@ -812,7 +823,8 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                         "DEADLINE_CHURN",
                         &[&id],
                         format!(
-                            "{id} out {churn_out} days or less before the deadline, back {churn_back} days after it"
+                            "{id} out {} days before the deadline, back {churn_back} days after it",
+                            deadline.since(churn_exit)
                         ),
                     );
                 }
@@ -986,6 +998,11 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         )?;
         let crews = w.rng.range(2, 5);
         let mut agency_workers = 0;
+        // crews whose work was not authorised lawfully (permits issued after
+        // UNSCR 2375); the crews on earlier permits, which end before the
+        // deadline, worked as the resolutions allowed
+        let mut unlawful_starts: HashSet<i32> = HashSet::new();
+        let mut unlawful_workers = 0;
         for _ in 0..crews {
             crew_no += 1;
             // crews alternate: permits issued before UNSCR 2375, then after it
@@ -1027,6 +1044,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 )
             };
             let size = w.rng.range(4, 16);
+            if after {
+                unlawful_starts.insert(start.0);
+                unlawful_workers += size;
+            }
             let group = format!("CREW-{crew_no}");
             let mut crew_first = String::new();
             let mut workers = Vec::new();
@@ -1129,11 +1150,13 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 }
                 m = next;
             }
-            w.pattern(
-                "GROUP_CROSSING_TO_SITE",
-                &[&client, &crew_first],
-                format!("crew {group} of {size} to {cname}"),
-            );
+            if after {
+                w.pattern(
+                    "GROUP_CROSSING_TO_SITE",
+                    &[&client, &crew_first],
+                    format!("crew {group} of {size} on post-2375 permits to {cname}"),
+                );
+            }
             if sweep && months > 0 {
                 w.pattern(
                     "BULK_WAGE_SINGLE_PAYEE",
@@ -1142,19 +1165,27 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
                 );
             }
         }
-        if agency_workers > 0 {
+        if unlawful_workers > 0 {
             w.pattern(
                 "AGENCY_DPRK_CONCENTRATION",
                 &[&agency],
-                "construction supplier".into(),
+                format!(
+                    "construction supplier: {unlawful_workers} of its {agency_workers} workers on post-2375 permits"
+                ),
             );
         }
-        // its crews went out on different dates: a dispatch split into batches
-        w.pattern(
-            "STAGGERED_DISPATCH",
-            &[&agency],
-            format!("construction supplier {agency}: {agency_workers} workers in crews sent on different dates"),
-        );
+        // its crews on post-2375 permits went out on different dates: a
+        // dispatch split into batches
+        if unlawful_starts.len() >= 2 {
+            w.pattern(
+                "STAGGERED_DISPATCH",
+                &[&agency],
+                format!(
+                    "construction supplier {agency}: {unlawful_workers} workers on post-2375 permits in crews starting on {} different dates",
+                    unlawful_starts.len()
+                ),
+            );
+        }
     }
 
     // ---- status switch: work permit ends, trainee visa at the same plant
@@ -1421,10 +1452,16 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         let dob = w.birth();
         let (full, original, nat, employer, port) = if i % 2 == 0 {
             let name = w.korean_name(dob);
+            // near miss: the nationality written as a bare "Korea"
+            let nat = if hard > 0 && w.rng.chance(0.25 * hard as f64) {
+                "Korea"
+            } else {
+                "KR"
+            };
             (
                 name.south,
                 name.hangul,
-                "KR",
+                nat,
                 kr_employer.clone(),
                 "Shenyang",
             )
@@ -1507,7 +1544,14 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             t = t.plus(w.rng.range(3, 7) as i32);
             w.cross(&id, &wp, "entry", port, t, "")?;
         }
-        w.negative(&id, "foreign worker on a work permit, frequent traveller");
+        w.negative(
+            &id,
+            if nat == "Korea" {
+                "South Korean written as \"Korea\", on a work permit, frequent traveller"
+            } else {
+                "foreign worker on a work permit, frequent traveller"
+            },
+        );
     }
 
     // ---- lawful DPRK travellers, at every difficulty: consular staff and

@@ -99,6 +99,14 @@ fn a_stay_one_day_too_long_is_named_with_its_length_and_limit() {
     let staggered = rule(&why, "STAGGERED_DISPATCH");
     assert!(!staggered.fired);
     assert!(staggered.conditions[0].text.contains("about organisations"));
+    assert!(
+        staggered.conditions[0].info && staggered.conditions[0].label() == "info",
+        "a note, not a failed condition"
+    );
+    assert!(
+        failed(staggered).is_empty(),
+        "notes are never counted as failures"
+    );
 }
 
 #[test]
@@ -118,7 +126,7 @@ fn a_rule_file_limit_changes_the_measure_it_is_held_against() {
 #[test]
 fn an_agency_short_of_the_count_is_told_by_how_much() {
     let mut f = Fixture::new();
-    for k in 0..9 {
+    for k in 0..4 {
         let w = format!("w{k}");
         f.person(&w, "KP").place(
             &format!("pl{k}"),
@@ -134,7 +142,7 @@ fn an_agency_short_of_the_count_is_told_by_how_much() {
     let r = rule(&why, "AGENCY_DPRK_CONCENTRATION");
     assert!(!r.fired);
     assert!(
-        failed(r).contains(&"DPRK nationals placed: 9 < 10"),
+        failed(r).contains(&"DPRK nationals placed outside lawful pre-2375 permits: 4 < 5"),
         "{:?}",
         r.conditions
     );
@@ -144,8 +152,8 @@ fn an_agency_short_of_the_count_is_told_by_how_much() {
             .any(|c| c.held && c.text.contains("100.0 % ≥ 20.0 %"))
     );
     // one more worker and it fires
-    f.person("w9", "KP")
-        .place("pl9", "w9", "a1", "c1", "2018-01-01", "2018-12-31");
+    f.person("w4", "KP")
+        .place("pl4", "w4", "a1", "c1", "2018-01-01", "2018-12-31");
     assert!(rule(&explain(&f, "a1").unwrap(), "AGENCY_DPRK_CONCENTRATION").fired);
     // a person rule explained on an organisation
     let r = rule(&why, "DEADLINE_CHURN");
@@ -158,7 +166,7 @@ fn deadline_churn_explains_the_window_and_the_missing_evidence() {
     f.person("w1", "KP")
         .doc("d1", "w1", "visa", "official", "2019-01-01", "2021-01-01")
         .cross("e0", "w1", "entry", "2019-06-01", "d1", "")
-        .cross("x1", "w1", "exit", "2019-11-20", "d1", "")
+        .cross("x1", "w1", "exit", "2019-09-21", "d1", "")
         .cross("e1", "w1", "entry", "2020-01-05", "d1", "");
     let why = explain(&f, "w1").unwrap();
     let r = rule(&why, "DEADLINE_CHURN");
@@ -167,7 +175,7 @@ fn deadline_churn_explains_the_window_and_the_missing_evidence() {
     assert!(
         failures
             .iter()
-            .any(|t| t.contains("32 days before 2019-12-22 (32 > 30)")),
+            .any(|t| t.contains("92 days before 2019-12-22 (92 > 90)")),
         "{failures:?}"
     );
     assert!(
@@ -182,4 +190,32 @@ fn an_unknown_id_is_an_error_naming_it() {
     let f = runner(30, 5);
     let err = explain(&f, "nobody").unwrap_err();
     assert!(err.to_string().contains("\"nobody\""), "{err}");
+}
+
+#[test]
+fn bulk_wages_are_explained_with_what_the_workers_were_paid_themselves() {
+    let mut f = Fixture::new();
+    f.org("t1", "Korea Sobaeksu Trading");
+    for i in 0..4 {
+        let id = format!("w{i}");
+        f.person(&id, "KP")
+            .place(&format!("pl{i}"), &id, "", "c1", "2018-01-01", "2018-12-31");
+    }
+    f.pay("pay1", "c1", "t1", 7000.0, "2018-05-10");
+    let why = explain(&f, "c1").unwrap();
+    let r = rule(&why, "BULK_WAGE_SINGLE_PAYEE");
+    assert!(!r.fired);
+    assert_eq!(
+        failed(r),
+        ["DPRK workers employed that month: 4 < 5"],
+        "{:?}",
+        r.conditions
+    );
+    assert!(
+        r.conditions.iter().any(|c| c.held
+            && c.text
+                == "paid to those workers themselves that month: 0, 0 % < 50 % of their wages"),
+        "{:?}",
+        r.conditions
+    );
 }

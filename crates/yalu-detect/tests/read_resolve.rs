@@ -286,3 +286,71 @@ fn swapped_hangul_syllables_or_genders_keep_records_apart() {
         "the matcher alone joins them"
     );
 }
+
+#[test]
+fn a_bare_korea_is_read_as_either_korea_and_is_no_dprk_nationality() {
+    use yalu_detect::records::KOREA_UNSPECIFIED;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("persons.csv"),
+        "person_id,full_name,birth_date,nationality,passport_number\n\
+         k1,Kim Chol Su,1984-03-02,Korea,M123\n\
+         k2,Lee Young-hee,1990-01-02, KOREAN ,M456\n\
+         k3,Kim Chol Su,1984-03-02,KP,M123\n\
+         k4,Pak Su,1990,Koreas,M789\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("documents.csv"),
+        "document_id,person_id,kind,category,valid_from,valid_until\n\
+         d1,k2,visa,intern,2018-01-01,2018-12-31\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("placements.csv"),
+        "placement_id,person_id,client_org_id,start_on,end_on\n\
+         pl1,k2,c1,2018-02-01,2018-06-30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("organizations.csv"),
+        "org_id,name\nc1,Dalian Ocean Seafood\n",
+    )
+    .unwrap();
+    let loaded = read_dir(dir.path(), &ReadOptions::default()).unwrap();
+    // "Koreas" is not a name of anything: rejected with the field named
+    assert_eq!(loaded.rejected.len(), 1, "{:?}", loaded.rejected);
+    assert_eq!(loaded.rejected[0].line, 5);
+    assert!(loaded.rejected[0].reason.contains("nationality"));
+    let nat = |id: &str| {
+        loaded
+            .data
+            .persons
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap()
+            .nationality
+    };
+    assert_eq!(nat("k1"), Some(KOREA_UNSPECIFIED));
+    assert_eq!(nat("k2"), Some(KOREA_UNSPECIFIED));
+    assert_eq!(nat("k3"), Some("kp"));
+    let out = yalu_detect::run(
+        dir.path(),
+        None,
+        &RuleSet::default(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    // k1 and k3 share a passport and a name: one person, kp and "Korea",
+    // which is no conflict of nationalities
+    let joined = out
+        .resolution
+        .persons
+        .iter()
+        .find(|p| p.record_ids.contains(&"k1".to_string()))
+        .unwrap();
+    assert!(joined.record_ids.contains(&"k3".to_string()));
+    // nobody is alerted: k2 is on an intern visa at a plant, but is not
+    // known to be a DPRK national; k1+k3 carry no second definite nationality
+    assert!(out.alerts.is_empty(), "{:?}", out.alerts);
+}

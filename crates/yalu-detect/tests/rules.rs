@@ -315,35 +315,124 @@ fn staggered(batches: &[(usize, &str)]) -> Vec<yalu_detect::Alert> {
 
 #[test]
 fn staggered_dispatch_edges() {
-    let a = staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-05-01")]);
-    assert_eq!(a.len(), 1, "3 batches, 50 people");
+    let a = staggered(&[(5, "2018-03-01"), (5, "2018-04-01")]);
+    assert_eq!(a.len(), 1, "2 batches, 10 people");
     assert!(a[0].subject_ids.contains(&"a1".to_string()));
-    assert_eq!(a[0].workers, 50);
+    assert_eq!(a[0].workers, 10);
     assert!(
-        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (9, "2018-05-01")]).is_empty(),
-        "49 people"
+        staggered(&[(5, "2018-03-01"), (4, "2018-04-01")]).is_empty(),
+        "9 people"
+    );
+    assert!(staggered(&[(30, "2018-03-01")]).is_empty(), "one batch");
+    // one shipment whose members start over a week is one batch
+    assert!(
+        staggered(&[(5, "2018-03-01"), (5, "2018-03-08")]).is_empty(),
+        "starts 7 days apart: one batch"
     );
     assert_eq!(
-        staggered(&[(30, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).len(),
+        staggered(&[(5, "2018-03-01"), (5, "2018-03-09")]).len(),
         1,
-        "batch of 30"
-    );
-    assert!(
-        staggered(&[(31, "2018-03-01"), (10, "2018-04-01"), (10, "2018-05-01")]).is_empty(),
-        "batch of 31 is not a staggered batch"
+        "starts 8 days apart: two batches"
     );
     assert_eq!(
-        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-29")]).len(),
+        staggered(&[(45, "2018-03-01"), (5, "2018-04-01")]).len(),
         1,
-        "120 days"
+        "batch of 45"
     );
     assert!(
-        staggered(&[(20, "2018-03-01"), (20, "2018-04-01"), (10, "2018-06-30")]).is_empty(),
-        "121 days"
+        staggered(&[(46, "2018-03-01"), (5, "2018-04-01"), (4, "2018-05-01")]).is_empty(),
+        "batch of 46 is not a staggered batch (the other two make 9)"
+    );
+    assert_eq!(
+        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 180))]).len(),
+        1,
+        "180 days after the previous batch"
     );
     assert!(
-        staggered(&[(25, "2018-03-01"), (25, "2018-04-01")]).is_empty(),
-        "two batches"
+        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 181))]).is_empty(),
+        "181 days"
+    );
+    // a chain is measured batch to batch, not from the first
+    assert_eq!(
+        staggered(&[(4, "2018-01-01"), (3, "2018-06-01"), (3, "2018-11-01")]).len(),
+        1,
+        "three batches 151 and 153 days apart"
+    );
+}
+
+#[test]
+fn lawful_pre_2375_permit_work_is_not_counted_by_the_group_rules() {
+    // ten DPRK workers of one agency, crossing as one group, in two batches
+    // at one client, on permits issued before 2017-09-11
+    let lawful = |issued: &str, end: &str| {
+        let mut f = Fixture::new();
+        for i in 0..10 {
+            let id = format!("w{i}");
+            let start = if i < 5 { "2017-03-01" } else { "2017-05-01" };
+            f.person(&id, "KP")
+                .doc(
+                    &format!("wp{i}"),
+                    &id,
+                    "work_permit",
+                    "work",
+                    issued,
+                    "2019-12-31",
+                )
+                .cross(&format!("x{i}"), &id, "entry", &day(start, -3), "", "MIX-1")
+                .place(&format!("pl{i}"), &id, "a1", "c1", start, end);
+        }
+        f.run().alerts
+    };
+    let fired = |alerts: &[yalu_detect::Alert], rule: &str| alerts.iter().any(|a| a.rule == rule);
+    let group_rules = [
+        "STAGGERED_DISPATCH",
+        "AGENCY_DPRK_CONCENTRATION",
+        "GROUP_CROSSING_TO_SITE",
+    ];
+    let a = lawful("2017-02-01", "2019-12-22");
+    for r in group_rules {
+        assert!(
+            !fired(&a, r),
+            "{r}: permits before 2375, ended by the deadline"
+        );
+    }
+    // a permit issued the day after 2375: every group rule fires
+    let a = lawful("2017-09-12", "2019-12-22");
+    for r in group_rules {
+        assert!(fired(&a, r), "{r}: permits issued after 2375");
+    }
+    // lawful permits, but work past the deadline
+    let a = lawful("2017-02-01", "2019-12-23");
+    for r in group_rules {
+        assert!(fired(&a, r), "{r}: work after the deadline");
+    }
+    // the permit does not cover the whole placement
+    let mut f = Fixture::new();
+    for i in 0..5 {
+        let id = format!("w{i}");
+        f.person(&id, "KP")
+            .doc(
+                &format!("wp{i}"),
+                &id,
+                "work_permit",
+                "work",
+                "2017-02-01",
+                "2017-12-31",
+            )
+            .cross(&format!("x{i}"), &id, "entry", "2017-02-26", "", "MIX-1")
+            .place(
+                &format!("pl{i}"),
+                &id,
+                "a1",
+                "c1",
+                "2017-03-01",
+                "2018-01-01",
+            );
+    }
+    assert_eq!(
+        f.alerts("GROUP_CROSSING_TO_SITE").len(),
+        1,
+        "one day uncovered"
     );
 }
 
@@ -372,11 +461,14 @@ fn rotation(leaving: usize, spread: i32, arriving: usize, after: i32) -> Vec<yal
 
 #[test]
 fn team_rotation_edges() {
-    assert_eq!(rotation(5, 14, 5, 60).len(), 1);
-    assert!(rotation(5, 15, 5, 10).is_empty(), "ends 15 days apart");
-    assert!(rotation(5, 14, 5, 61).is_empty(), "arrivals 61 days after");
-    assert!(rotation(4, 5, 5, 10).is_empty(), "four leave");
-    assert!(rotation(5, 5, 4, 10).is_empty(), "four arrive");
+    assert_eq!(rotation(3, 14, 3, 120).len(), 1);
+    assert!(rotation(3, 15, 3, 10).is_empty(), "ends 15 days apart");
+    assert!(
+        rotation(3, 14, 3, 121).is_empty(),
+        "arrivals 121 days after"
+    );
+    assert!(rotation(2, 5, 5, 10).is_empty(), "two leave");
+    assert!(rotation(5, 5, 2, 10).is_empty(), "two arrive");
     let a = rotation(6, 3, 7, 20);
     assert_eq!(a[0].workers, 7);
     assert!(
@@ -472,6 +564,87 @@ fn bulk_wage_single_payee_edges() {
 }
 
 #[test]
+fn bulk_wage_single_payee_is_not_an_agency_fee_beside_paid_wages() {
+    // five DPRK workers on 2000 a month; the plant pays a trading house
+    // 9000 in May, and pays the workers `each` themselves that month
+    let paid_directly = |each: f64| {
+        let mut f = Fixture::new();
+        f.org("t1", "Korea Sobaeksu Trading");
+        for i in 0..5 {
+            let id = format!("w{i}");
+            f.person(&id, "KP");
+            f.place_wage(
+                &format!("pl{i}"),
+                &id,
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+                2000.0,
+            );
+            if each > 0.0 {
+                f.pay(&format!("s{i}"), "c1", &id, each, "2018-05-10");
+            }
+        }
+        f.pay("pay1", "c1", "t1", 9000.0, "2018-05-10");
+        f.alerts("BULK_WAGE_SINGLE_PAYEE")
+    };
+    assert_eq!(paid_directly(0.0).len(), 1, "workers paid nothing");
+    assert_eq!(paid_directly(999.0).len(), 1, "workers paid 4995 of 10000");
+    assert!(
+        paid_directly(1000.0).is_empty(),
+        "workers paid half their wages themselves"
+    );
+}
+
+#[test]
+fn bulk_wage_single_payee_is_not_fooled_by_rent_supplies_or_taxes() {
+    let rule = "BULK_WAGE_SINGLE_PAYEE";
+    let paid_to = |kind: &str, country: &str, places_workers: bool| {
+        let mut f = Fixture::new();
+        f.row(
+            "organizations",
+            common::ORGS,
+            &format!("l1,Shenyang Huafu Property,,{kind},{country},,,"),
+        );
+        for i in 0..5 {
+            let id = format!("w{i}");
+            f.person(&id, "KP");
+            f.place_wage(
+                &format!("pl{i}"),
+                &id,
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+                2000.0,
+            );
+        }
+        if places_workers {
+            f.person("w9", "KP")
+                .place("pl9", "w9", "l1", "c2", "2018-01-01", "");
+            f.org("c2", "Dalian Second Plant");
+        }
+        f.pay("pay1", "c1", "l1", 9000.0, "2018-05-10");
+        f.alerts(rule)
+    };
+    for kind in ["other", "government", "bank"] {
+        assert!(paid_to(kind, "CN", false).is_empty(), "{kind}");
+        assert_eq!(
+            paid_to(kind, "KP", false).len(),
+            1,
+            "{kind}, DPRK-registered"
+        );
+        assert_eq!(
+            paid_to(kind, "CN", true).len(),
+            1,
+            "{kind}, places DPRK workers"
+        );
+    }
+    for kind in ["trading_house", "staffing_agency", ""] {
+        assert_eq!(paid_to(kind, "CN", false).len(), 1, "kind `{kind}`");
+    }
+}
+
+#[test]
 fn agency_concentration_edges() {
     let rule = "AGENCY_DPRK_CONCENTRATION";
     let agency = |dprk: usize, others: usize| {
@@ -498,9 +671,9 @@ fn agency_concentration_edges() {
         }
         f.alerts(rule)
     };
-    assert_eq!(agency(10, 40).len(), 1, "10 of 50 = 20 %");
-    assert!(agency(10, 41).is_empty(), "10 of 51");
-    assert!(agency(9, 0).is_empty(), "nine");
+    assert_eq!(agency(5, 20).len(), 1, "5 of 25 = 20 %");
+    assert!(agency(5, 21).is_empty(), "5 of 26");
+    assert!(agency(4, 0).is_empty(), "four");
 }
 
 #[test]
@@ -535,10 +708,10 @@ fn group_crossing_to_site_edges() {
         }
         f.alerts(rule)
     };
-    assert_eq!(group(10, 14, true).len(), 1);
-    assert!(group(9, 3, true).is_empty());
-    assert!(group(10, 15, true).is_empty());
-    let a = group(10, 2, false);
+    assert_eq!(group(3, 14, true).len(), 1);
+    assert!(group(2, 3, true).is_empty());
+    assert!(group(3, 15, true).is_empty());
+    let a = group(3, 2, false);
     assert_eq!(a.len(), 1, "same group_ref, different days");
     assert!(a[0].summary.contains("BUS-7"));
 }
@@ -579,9 +752,9 @@ fn status_switch_same_employer_edges() {
         }
         f.alerts(rule)
     };
-    assert_eq!(switch(30, true).len(), 1);
+    assert_eq!(switch(90, true).len(), 1);
     assert_eq!(switch(1, true).len(), 1);
-    assert!(switch(31, true).is_empty());
+    assert!(switch(91, true).is_empty());
     // new employer on the day after the permit ends... the old one still
     // keeps them on until 2018-04-15, so a trainee visa from 04-10 fires
     assert_eq!(switch(10, false).len(), 1);
@@ -604,17 +777,17 @@ fn deadline_churn_edges() {
         f.alerts(rule)
     };
     assert_eq!(
-        churn("2019-11-22", "2020-02-20").len(),
+        churn("2019-09-23", "2020-06-19").len(),
         1,
-        "30 days before, 60 after"
+        "90 days before, 180 after"
     );
     assert!(
-        churn("2019-11-21", "2020-01-10").is_empty(),
-        "31 days before"
+        churn("2019-09-22", "2020-01-10").is_empty(),
+        "91 days before"
     );
     assert!(
-        churn("2019-12-10", "2020-02-21").is_empty(),
-        "61 days after"
+        churn("2019-12-10", "2020-06-20").is_empty(),
+        "181 days after"
     );
     assert!(
         churn("2019-12-10", "2019-12-22").is_empty(),

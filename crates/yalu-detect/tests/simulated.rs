@@ -50,8 +50,8 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
                 r.rule, r.missed
             );
         }
-        // with no near miss in the world, no false alert
-        if difficulty == 0 {
+        // no false alert, near misses or not
+        {
             assert_eq!(
                 r.correct, r.alerts,
                 "seed {seed} {}: false alerts {:?}",
@@ -81,6 +81,30 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
         })
         .collect();
     assert!(lawful.len() >= 3);
+    // nationality written as a bare "Korea" is read (strict mode above
+    // rejected nothing) as neither DPRK nor ROK, and raises no alert
+    let korea: BTreeSet<&str> = truth
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            TruthLine::Negative { id, note } if note.contains("\"Korea\"") => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        korea.is_empty(),
+        difficulty == 0,
+        "{} written as Korea",
+        korea.len()
+    );
+    for a in &out.alerts {
+        assert!(
+            a.subject_ids.iter().all(|s| !korea.contains(s.as_str())),
+            "{} {}",
+            a.rule,
+            a.summary
+        );
+    }
     for a in out.alerts.iter().filter(|a| a.severity >= Severity::Medium) {
         for s in &a.subject_ids {
             assert!(
@@ -140,7 +164,10 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
     assert_eq!(out.alerts, again.alerts);
 }
 
-/// Rules that find every planted pattern of their kind in any world.
+/// Rules that find every planted pattern of their kind in any world. The
+/// last four do because the simulator's sizes and days now fall inside
+/// their limits (see docs/detection.md); their edges are tested by hand in
+/// `rules.rs`.
 const COMPLETE: &[&str] = &[
     "NONWORK_VISA_EMPLOYMENT",
     "VISA_RUN_CYCLE",
@@ -149,6 +176,10 @@ const COMPLETE: &[&str] = &[
     "SANCTIONED_COUNTERPARTY",
     "FRONT_COMPANY_LINK",
     "NATIONALITY_CONFLICT",
+    "TEAM_ROTATION",
+    "GROUP_CROSSING_TO_SITE",
+    "STATUS_SWITCH_SAME_EMPLOYER",
+    "DEADLINE_CHURN",
 ];
 
 #[test]

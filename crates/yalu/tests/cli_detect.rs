@@ -173,6 +173,12 @@ fn detect_explain_prints_each_rule_with_its_conditions() {
         "{stdout}"
     );
     assert!(stdout.contains("days before 2019-12-22"), "{stdout}");
+    // notes are labelled as notes, never as failed conditions
+    assert!(
+        stdout.contains("[info] the rule is about organisations"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("[FAILED] the rule is about"), "{stdout}");
     for rule in [
         "NONWORK_VISA_EMPLOYMENT",
         "FRONT_COMPANY_LINK",

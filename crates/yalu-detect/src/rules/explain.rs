@@ -3,6 +3,7 @@
 //! condition with the measured value and the limit it was held against.
 
 use super::Context;
+use super::orgs;
 use super::persons::{by_country, cycle_checks};
 use crate::day::Day;
 use crate::explain::Condition;
@@ -48,7 +49,16 @@ fn nationalities(ctx: &Context, p: usize) -> String {
     if n.is_empty() {
         "none given".into()
     } else {
-        n.join(", ")
+        n.iter()
+            .map(|c| {
+                if is_definite_country(c) {
+                    c.to_string()
+                } else {
+                    "Korea (not known which)".to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -79,10 +89,10 @@ fn labour(ctx: &Context, p: usize) -> Condition {
 
 fn more(out: &mut Vec<Condition>, total: usize, what: &str) {
     if total > SHOWN {
-        out.push(c(
-            false,
-            format!("({} more {what} not shown)", total - SHOWN),
-        ));
+        out.push(Condition::info(format!(
+            "{} more {what} not shown",
+            total - SHOWN
+        )));
     }
 }
 
@@ -90,10 +100,9 @@ fn more(out: &mut Vec<Condition>, total: usize, what: &str) {
 /// alerts of the rule name the subject.
 pub fn explain_rule(ctx: &Context, rule: &str, subject: Subject, alerts: usize) -> Vec<Condition> {
     let other = |what: &str| {
-        vec![c(
-            alerts > 0,
-            format!("the rule is about {what}; it names this subject in {alerts} alert(s)"),
-        )]
+        vec![Condition::info(format!(
+            "the rule is about {what}; it names this subject in {alerts} alert(s)"
+        ))]
     };
     match (rule, subject) {
         ("NONWORK_VISA_EMPLOYMENT", Subject::Person(p)) => nonwork(ctx, p),
@@ -106,13 +115,18 @@ pub fn explain_rule(ctx: &Context, rule: &str, subject: Subject, alerts: usize) 
             let n = &ctx.res.persons[p];
             let any = ctx.set.rules.nationality_conflict.params.any_pair;
             let dprk = ctx.set.general.dprk_nationality.to_ascii_lowercase();
-            let conflict =
-                n.nationalities.len() > 1 && (any || n.nationalities.iter().any(|x| *x == dprk));
+            let definite: Vec<&str> = n
+                .nationalities
+                .iter()
+                .copied()
+                .filter(|x| is_definite_country(x))
+                .collect();
+            let conflict = definite.len() > 1 && (any || definite.iter().any(|x| *x == dprk));
             vec![c(
                 conflict,
                 format!(
-                    "{} nationalities across {} record(s): {}{}",
-                    n.nationalities.len(),
+                    "{} definite nationalities across {} record(s): {}{}",
+                    definite.len(),
                     n.records.len(),
                     nationalities(ctx, p),
                     if any { "" } else { " (kp and another needed)" }
@@ -471,42 +485,43 @@ fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     if pls.is_empty() {
         return vec![c(false, "places no DPRK national as an agency")];
     }
-    let mut batches: BTreeMap<Day, BTreeSet<usize>> = BTreeMap::new();
-    for &pl in &pls {
-        let p = &ctx.data.placements[pl as usize];
-        batches
-            .entry(p.start)
-            .or_default()
-            .insert(ctx.person_of(p.person));
-    }
+    let lawful = pls
+        .iter()
+        .filter(|&&pl| ctx.is_lawful_legacy(&ctx.data.placements[pl as usize]))
+        .count();
     let mut out = Vec::new();
-    for (day, persons) in batches.iter().take(SHOWN) {
+    if lawful > 0 {
+        out.push(Condition::info(format!(
+            "{lawful} of its {} DPRK placements are lawful pre-2375 permit work, not counted",
+            pls.len()
+        )));
+    }
+    let batches = orgs::dispatch_batches(ctx, o);
+    for (from, to, _, persons) in batches.iter().take(SHOWN) {
         let (ok, cmp) = le(persons.len(), prm.max_batch_size);
-        out.push(c(ok, format!("batch starting {day}: {cmp} persons")));
+        let days = if from == to {
+            format!("starting {from}")
+        } else {
+            format!("starting {from} to {to}")
+        };
+        out.push(c(ok, format!("batch {days}: {cmp} persons")));
     }
     more(&mut out, batches.len(), "batches");
-    let kept: Vec<(&Day, &BTreeSet<usize>)> = batches
-        .iter()
-        .filter(|(_, ps)| ps.len() <= prm.max_batch_size)
-        .collect();
+    // the chain with the most batches, then the most persons
     let mut best = (0, 0);
-    for i in 0..kept.len() {
-        let mut j = i;
-        while j + 1 < kept.len() && kept[j + 1].0.since(*kept[i].0) <= prm.window_days {
-            j += 1;
-        }
-        let total: BTreeSet<usize> = kept[i..=j]
+    for chain in orgs::dispatch_chains(ctx, &batches) {
+        let total: BTreeSet<usize> = chain
             .iter()
-            .flat_map(|b| b.1.iter().copied())
+            .flat_map(|&i| batches[i].3.iter().copied())
             .collect();
-        best = best.max((j + 1 - i, total.len()));
+        best = best.max((chain.len(), total.len()));
     }
     let (b_ok, b) = ge(best.0, prm.min_batches);
     let (t_ok, t) = ge(best.1, prm.min_total);
     out.push(c(
         b_ok,
         format!(
-            "most batches (of at most {}) starting within {} days: {b}",
+            "most batches (of at most {}, each starting at most {} days after the previous) in a row: {b}",
             prm.max_batch_size, prm.window_days
         ),
     ));
@@ -583,6 +598,17 @@ fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     ]
 }
 
+/// One month's largest payment to a non-worker, for `bulk_wage`.
+struct Candidate<'a> {
+    share: f64,
+    workers: BTreeSet<usize>,
+    month: Day,
+    payee: Party,
+    paid: f64,
+    wages: f64,
+    currency: &'a str,
+}
+
 fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.bulk_wage_single_payee.params;
     let mut pls = dprk_placements(ctx, o, false);
@@ -604,7 +630,8 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         return vec![c(false, "made no payment")];
     }
     // the month and payee with the highest share of the workers' wages
-    let mut best: Option<(f64, usize, Day, Party, f64, f64)> = None;
+    let mut best: Option<Candidate> = None;
+    let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
         let (y, m, _) = month.ymd_parts();
         let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
@@ -625,20 +652,61 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         {
             continue;
         }
+        if let Some(why) = orgs::payee_excluded(ctx, payee) {
+            excluded.insert(why);
+            continue;
+        }
         let share = if wages > 0.0 { paid / wages } else { 0.0 };
-        if best.as_ref().is_none_or(|b| share > b.0) {
-            best = Some((share, workers.len(), month, payee, paid, wages));
+        if best.as_ref().is_none_or(|b| share > b.share) {
+            best = Some(Candidate {
+                share,
+                workers,
+                month,
+                payee,
+                paid,
+                wages,
+                currency,
+            });
         }
     }
-    let Some((share, workers, month, payee, paid, wages)) = best else {
-        return vec![c(false, "paid only its own workers")];
+    let mut out: Vec<Condition> = excluded
+        .iter()
+        .take(SHOWN)
+        .map(|why| Condition::info(format!("payee not taken as a wage collector: {why}")))
+        .collect();
+    more(&mut out, excluded.len(), "excluded payees");
+    let Some(Candidate {
+        share,
+        workers,
+        month,
+        payee,
+        paid,
+        wages,
+        currency,
+    }) = best
+    else {
+        out.push(c(false, "paid only its own workers or excluded payees"));
+        return out;
     };
-    let (w_ok, wc) = ge(workers, prm.min_workers);
+    let (w_ok, wc) = ge(workers.len(), prm.min_workers);
+    let own: Vec<u32> = ctx
+        .data
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, pay)| {
+            pay.payer == Party::Org(o) && pay.day.month_start() == month && pay.currency == currency
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    let direct = orgs::paid_to_workers(ctx, &own, &workers);
+    let direct_share = if wages > 0.0 { direct / wages } else { 0.0 };
+    let d_ok = direct_share < prm.min_share;
     let (s_ok, sc) = ge(
         (share * 100.0).round() as i64,
         (prm.min_share * 100.0).round() as i64,
     );
-    vec![
+    out.extend([
         c(
             s_ok,
             format!(
@@ -648,7 +716,17 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             ),
         ),
         c(w_ok, format!("DPRK workers employed that month: {wc}")),
-    ]
+        c(
+            d_ok,
+            format!(
+                "paid to those workers themselves that month: {direct:.0}, {:.0} % {} {:.0} % of their wages",
+                100.0 * direct_share,
+                if d_ok { "<" } else { "≥" },
+                100.0 * prm.min_share
+            ),
+        ),
+    ]);
+    out
 }
 
 fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
@@ -662,20 +740,36 @@ fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     if total == 0 {
         return vec![c(false, "placed nobody as an agency")];
     }
-    let dprk = dprk_placements(ctx, o, true);
+    let all_dprk = dprk_placements(ctx, o, true);
+    let dprk: Vec<u32> = all_dprk
+        .iter()
+        .copied()
+        .filter(|&pl| !ctx.is_lawful_legacy(&ctx.data.placements[pl as usize]))
+        .collect();
     let persons: BTreeSet<usize> = dprk
         .iter()
         .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
         .collect();
-    let share = dprk.len() as f64 / total as f64;
+    let share = all_dprk.len() as f64 / total as f64;
     let (n_ok, nc) = ge(persons.len(), prm.min_dprk);
     let held_share = share >= prm.min_share;
+    let lawful = all_dprk.len() - dprk.len();
     vec![
-        c(n_ok, format!("DPRK nationals placed: {nc}")),
+        c(
+            n_ok,
+            format!(
+                "DPRK nationals placed outside lawful pre-2375 permits: {nc}{}",
+                if lawful > 0 {
+                    format!(" ({lawful} lawful placement(s) not counted)")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
         c(
             held_share,
             format!(
-                "share of its {total} placements: {:.1} % {} {:.1} %",
+                "DPRK nationals' share of its {total} placements: {:.1} % {} {:.1} %",
                 100.0 * share,
                 if held_share { "≥" } else { "<" },
                 100.0 * prm.min_share
@@ -687,8 +781,13 @@ fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
 fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.group_crossing_to_site.params;
     let mut groups: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut lawful = 0;
     for &pl in &dprk_placements(ctx, o, false) {
         let placement = &ctx.data.placements[pl as usize];
+        if ctx.is_lawful_legacy(placement) {
+            lawful += 1;
+            continue;
+        }
         let p = ctx.person_of(placement.person);
         for &cx in &ctx.crossings_of[p] {
             let cr = &ctx.data.crossings[cx as usize];
@@ -717,7 +816,13 @@ fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let best = groups
         .iter()
         .max_by_key(|(k, v)| (v.len(), std::cmp::Reverse(*k)));
-    match best {
+    let mut out = Vec::new();
+    if lawful > 0 {
+        out.push(Condition::info(format!(
+            "{lawful} DPRK placement(s) here are lawful pre-2375 permit work, not counted"
+        )));
+    }
+    out.extend(match best {
         None => vec![c(
             false,
             format!(
@@ -735,7 +840,8 @@ fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
                 ),
             )]
         }
-    }
+    });
+    out
 }
 
 fn front_company(ctx: &Context, o: OrgIx) -> Vec<Condition> {

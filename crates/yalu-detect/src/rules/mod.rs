@@ -156,6 +156,40 @@ impl<'a> Context<'a> {
         (p.start, p.end.unwrap_or(self.as_of.max(p.start)))
     }
 
+    /// Lawful legacy work: a placement of a DPRK national that the
+    /// resolutions allowed. Every one of its days is covered by work
+    /// authorisations issued (`issued_on`, else `valid_from`) on or before
+    /// the adoption of UNSCR 2375 (`WORK_AUTH_AFTER_2375.adopted_on`), and it
+    /// ends (an open one: `as_of`) on or before the repatriation deadline
+    /// (`INCOME_AFTER_DEADLINE.deadline`). The group and agency rules
+    /// (`STAGGERED_DISPATCH`, `AGENCY_DPRK_CONCENTRATION`,
+    /// `GROUP_CROSSING_TO_SITE`) do not count such placements.
+    pub fn is_lawful_legacy(&self, p: &Placement) -> bool {
+        let adopted = self.set.rules.work_auth_after_2375.params.adopted_on.0;
+        let deadline = self.set.rules.income_after_deadline.params.deadline.0;
+        let (a, b) = self.running(p);
+        if b > deadline {
+            return false;
+        }
+        let mut cover = DaySet::new();
+        for &d in &self.docs_of[self.person_of(p.person)] {
+            let doc = &self.data.documents[d as usize];
+            if !self.is_work(doc) || doc.issued().is_none_or(|i| i > adopted) {
+                continue;
+            }
+            if let Some((x, y)) = self.validity(doc) {
+                cover.add(x, y);
+            }
+        }
+        cover.clip(a, b).len() == (b.since(a) + 1) as i64
+    }
+
+    /// A DPRK national's placement that is not lawful legacy work (see
+    /// [`Context::is_lawful_legacy`]).
+    pub fn is_dprk_unlawful(&self, p: &Placement) -> bool {
+        self.is_dprk_record(p.person) && !self.is_lawful_legacy(p)
+    }
+
     /// Days covered by work documents / only by non-work documents.
     pub fn cover(&self, person: usize) -> (DaySet, DaySet) {
         let mut work = DaySet::new();

@@ -41,58 +41,88 @@ fn add_placements(ctx: &Context, f: &mut Finding, placements: &[u32]) {
     f.workers = persons.iter().filter(|p| ctx.dprk[**p]).count();
 }
 
+/// An agency's batches for STAGGERED_DISPATCH: its DPRK placements that
+/// are not lawful legacy work, by start date; a placement starting at most
+/// `batch_gap_days` after the previous one joins its batch. Each batch:
+/// (first start, last start, placements, persons), in start order.
+pub(crate) type Batch = (Day, Day, Vec<u32>, BTreeSet<usize>);
+
+pub(crate) fn dispatch_batches(ctx: &Context, agency: OrgIx) -> Vec<Batch> {
+    let prm = &ctx.set.rules.staggered_dispatch.params;
+    let mut pls: Vec<u32> = ctx
+        .data
+        .placements
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.agency == Some(agency) && ctx.is_dprk_unlawful(p))
+        .map(|(i, _)| i as u32)
+        .collect();
+    pls.sort_by_key(|&i| (ctx.data.placements[i as usize].start, i));
+    let mut out: Vec<Batch> = Vec::new();
+    for pl in pls {
+        let p = &ctx.data.placements[pl as usize];
+        match out.last_mut() {
+            Some(b) if p.start.since(b.1) <= prm.batch_gap_days => {
+                b.1 = p.start;
+                b.2.push(pl);
+                b.3.insert(ctx.person_of(p.person));
+            }
+            _ => out.push((
+                p.start,
+                p.start,
+                vec![pl],
+                BTreeSet::from([ctx.person_of(p.person)]),
+            )),
+        }
+    }
+    out
+}
+
+/// Chains of batches for STAGGERED_DISPATCH: runs of batches of at most
+/// `max_batch_size` persons (larger ones are left out), each starting at
+/// most `window_days` after the previous one's last start. Returns the
+/// chains as index ranges into `batches`.
+pub(crate) fn dispatch_chains(ctx: &Context, batches: &[Batch]) -> Vec<Vec<usize>> {
+    let prm = &ctx.set.rules.staggered_dispatch.params;
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let mut last_end: Option<Day> = None;
+    for (i, b) in batches.iter().enumerate() {
+        if b.3.len() > prm.max_batch_size {
+            continue;
+        }
+        match (chains.last_mut(), last_end) {
+            (Some(c), Some(e)) if b.0.since(e) <= prm.window_days => c.push(i),
+            _ => chains.push(vec![i]),
+        }
+        last_end = Some(b.1);
+    }
+    chains
+}
+
 /// STAGGERED_DISPATCH.
 pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.staggered_dispatch.params;
+    let agencies: BTreeSet<OrgIx> = ctx
+        .data
+        .placements
+        .iter()
+        .filter_map(|p| p.agency)
+        .collect();
     let mut out = Vec::new();
-    for (agency, pls) in dprk_placements_by(ctx, |p| p.agency) {
-        // batches: start day -> placements, persons
-        let mut batches: BTreeMap<Day, (Vec<u32>, BTreeSet<usize>)> = BTreeMap::new();
-        for pl in pls {
-            let p = &ctx.data.placements[pl as usize];
-            let b = batches.entry(p.start).or_default();
-            b.0.push(pl);
-            b.1.insert(ctx.person_of(p.person));
-        }
-        let batches: Vec<(Day, Vec<u32>, BTreeSet<usize>)> = batches
-            .into_iter()
-            .filter(|(_, (_, persons))| persons.len() <= prm.max_batch_size)
-            .map(|(d, (pl, ps))| (d, pl, ps))
-            .collect();
+    for agency in agencies {
+        let batches = dispatch_batches(ctx, agency);
         if batches.len() < prm.min_batches {
             continue;
         }
-        let mut marked = vec![false; batches.len()];
-        for i in 0..batches.len() {
-            let mut j = i;
-            while j + 1 < batches.len() && batches[j + 1].0.since(batches[i].0) <= prm.window_days {
-                j += 1;
-            }
-            let total: BTreeSet<usize> = batches[i..=j]
-                .iter()
-                .flat_map(|b| b.2.iter().copied())
-                .collect();
-            if j + 1 - i >= prm.min_batches && total.len() >= prm.min_total {
-                marked[i..=j].iter_mut().for_each(|m| *m = true);
-            }
-        }
-        let mut i = 0;
-        while i < batches.len() {
-            if !marked[i] {
-                i += 1;
+        for chain in dispatch_chains(ctx, &batches) {
+            let chain: Vec<&Batch> = chain.iter().map(|&i| &batches[i]).collect();
+            let persons: BTreeSet<usize> = chain.iter().flat_map(|b| b.3.iter().copied()).collect();
+            if chain.len() < prm.min_batches || persons.len() < prm.min_total {
                 continue;
             }
-            let mut j = i;
-            while j + 1 < batches.len()
-                && marked[j + 1]
-                && batches[j + 1].0.since(batches[j].0) <= prm.window_days
-            {
-                j += 1;
-            }
-            let chain = &batches[i..=j];
-            let placements: Vec<u32> = chain.iter().flat_map(|b| b.1.iter().copied()).collect();
+            let placements: Vec<u32> = chain.iter().flat_map(|b| b.2.iter().copied()).collect();
             let mut f = Finding {
-                period: Some((chain[0].0, chain[chain.len() - 1].0)),
+                period: Some((chain[0].0, chain[chain.len() - 1].1)),
                 ..Default::default()
             };
             f.subjects.insert(org_id(ctx, agency));
@@ -103,7 +133,7 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
                 .collect();
             let sizes: Vec<String> = chain
                 .iter()
-                .map(|b| format!("{} on {}", b.2.len(), b.0))
+                .map(|b| format!("{} from {}", b.3.len(), b.0))
                 .collect();
             f.summary = format!(
                 "Agency {} sent {} DPRK workers in {} batches ({}) to {} client(s).",
@@ -114,7 +144,6 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
                 clients.len()
             );
             out.push(f);
-            i = j + 1;
         }
     }
     out
@@ -198,6 +227,44 @@ pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
     out
 }
 
+/// Whether BULK_WAGE_SINGLE_PAYEE takes `payee` as a possible collector
+/// of wages: a person; or an organisation unless its kind is one of
+/// `excluded_payee_kinds` (landlords, suppliers, banks, tax offices) and it
+/// is neither DPRK-registered, nor on the lists, nor the client or agency
+/// of a DPRK national's placement. `None` when it may; else why not.
+pub(crate) fn payee_excluded(ctx: &Context, payee: Party) -> Option<String> {
+    let Party::Org(o) = payee else { return None };
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
+    let org = &ctx.data.organizations[o as usize];
+    let kind = org.kind.filter(|k| prm.excluded_payee_kinds.contains(k))?;
+    let dprk = ctx.set.general.dprk_nationality.as_str();
+    let placed = ctx
+        .data
+        .placements
+        .iter()
+        .any(|p| (p.client == o || p.agency == Some(o)) && ctx.is_dprk_record(p.person));
+    let listed = ctx.listed.iter().any(|m| m.party == payee);
+    if placed || listed || org.country.is_some_and(|c| c.eq_ignore_ascii_case(dprk)) {
+        return None;
+    }
+    Some(format!(
+        "{} is of kind `{}`, not DPRK-registered, not listed and places no DPRK worker",
+        ctx.org_label(o),
+        kind.as_str()
+    ))
+}
+
+/// The sum of `payments` whose payee is one of `workers` (resolved persons).
+pub(crate) fn paid_to_workers(ctx: &Context, payments: &[u32], workers: &BTreeSet<usize>) -> f64 {
+    payments
+        .iter()
+        .map(|&i| &ctx.data.payments[i as usize])
+        .filter(|pay| matches!(pay.payee, Party::Person(r) if workers.contains(&ctx.person_of(r))))
+        .map(|pay| pay.amount)
+        .sum::<f64>()
+        + 0.0 // an empty sum is -0.0, printed "-0"
+}
+
 /// BULK_WAGE_SINGLE_PAYEE.
 pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.bulk_wage_single_payee.params;
@@ -215,14 +282,23 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
     }
     // (payer, month start, payee, currency) -> payments
     let mut groups: BTreeMap<(OrgIx, Day, Party, &str), Vec<u32>> = BTreeMap::new();
+    // (payer, month start, currency) -> payments to persons
+    let mut to_persons: HashMap<(OrgIx, Day, &str), Vec<u32>> = HashMap::new();
     for (i, pay) in ctx.data.payments.iter().enumerate() {
         if let Party::Org(o) = pay.payer
             && employs.contains_key(&o)
         {
+            let month = pay.day.month_start();
             groups
-                .entry((o, pay.day.month_start(), pay.payee, pay.currency.as_str()))
+                .entry((o, month, pay.payee, pay.currency.as_str()))
                 .or_default()
                 .push(i as u32);
+            if let Party::Person(_) = pay.payee {
+                to_persons
+                    .entry((o, month, pay.currency.as_str()))
+                    .or_default()
+                    .push(i as u32);
+            }
         }
     }
     let mut out = Vec::new();
@@ -247,6 +323,9 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
         {
             continue;
         }
+        if payee_excluded(ctx, payee).is_some() {
+            continue;
+        }
         let wages: f64 = active
             .iter()
             .map(|pl| &ctx.data.placements[*pl as usize])
@@ -258,6 +337,18 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             .map(|i| ctx.data.payments[*i as usize].amount)
             .sum();
         if wages <= 0.0 || paid < prm.min_share * wages {
+            continue;
+        }
+        // the workers were paid their wages themselves: the payment is
+        // for something else (an agency's fee for other staff, say)
+        let direct = paid_to_workers(
+            ctx,
+            to_persons
+                .get(&(employer, month, currency))
+                .map_or(&[][..], Vec::as_slice),
+            &workers,
+        );
+        if direct >= prm.min_share * wages {
             continue;
         }
         let mut f = Finding {
@@ -305,23 +396,27 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
 /// AGENCY_DPRK_CONCENTRATION.
 pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.agency_dprk_concentration.params;
-    let mut by_agency: BTreeMap<OrgIx, (usize, Vec<u32>)> = BTreeMap::new();
+    // agency -> (placements, DPRK placements, those outside lawful legacy work)
+    let mut by_agency: BTreeMap<OrgIx, (usize, usize, Vec<u32>)> = BTreeMap::new();
     for (i, p) in ctx.data.placements.iter().enumerate() {
         if let Some(a) = p.agency {
             let e = by_agency.entry(a).or_default();
             e.0 += 1;
             if ctx.is_dprk_record(p.person) {
-                e.1.push(i as u32);
+                e.1 += 1;
+                if !ctx.is_lawful_legacy(p) {
+                    e.2.push(i as u32);
+                }
             }
         }
     }
     let mut out = Vec::new();
-    for (agency, (total, dprk)) in by_agency {
+    for (agency, (total, all_dprk, dprk)) in by_agency {
         let persons: BTreeSet<usize> = dprk
             .iter()
             .map(|pl| ctx.person_of(ctx.data.placements[*pl as usize].person))
             .collect();
-        let share = dprk.len() as f64 / total as f64;
+        let share = all_dprk as f64 / total as f64;
         if persons.len() < prm.min_dprk || share < prm.min_share {
             continue;
         }
@@ -338,10 +433,9 @@ pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
             .max();
         f.period = from.zip(to);
         f.summary = format!(
-            "Agency {} placed {} DPRK nationals: {} of its {total} placements ({:.0} %).",
+            "Agency {} placed {} DPRK nationals outside lawful pre-2375 permits; DPRK nationals hold {all_dprk} of its {total} placements ({:.0} %).",
             ctx.org_label(agency),
             persons.len(),
-            dprk.len(),
             100.0 * share
         );
         out.push(f);
@@ -365,6 +459,9 @@ pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
         }
         for &pl in pls {
             let placement = &ctx.data.placements[pl as usize];
+            if ctx.is_lawful_legacy(placement) {
+                continue;
+            }
             let s = placement.start;
             for &c in &ctx.crossings_of[p] {
                 let cr = &ctx.data.crossings[c as usize];

@@ -547,7 +547,12 @@ pub fn nationality_conflict(ctx: &Context) -> Vec<Finding> {
     let dprk = ctx.set.general.dprk_nationality.to_ascii_lowercase();
     per_person(ctx, |p| {
         let person = &ctx.res.persons[p];
-        let n = &person.nationalities;
+        let n: Vec<&str> = person
+            .nationalities
+            .iter()
+            .copied()
+            .filter(|c| is_definite_country(c))
+            .collect();
         let conflict = n.len() > 1 && (any || n.iter().any(|c| *c == dprk));
         if !conflict {
             return Vec::new();

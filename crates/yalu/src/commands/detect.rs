@@ -198,7 +198,7 @@ fn print_explanation(why: &yalu_detect::Explanation) {
         };
         println!("{} [{}] {verdict}", r.rule, r.severity.as_str());
         for c in &r.conditions {
-            println!("  [{}] {}", if c.held { "held" } else { "FAILED" }, c.text);
+            println!("  [{}] {}", c.label(), c.text);
         }
     }
 }
