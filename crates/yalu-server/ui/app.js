@@ -646,7 +646,10 @@
       const rules = (x.rules || []).map((r) => el('details', { open: r.fired ? true : null },
         el('summary', {}, `${r.rule} [${r.severity}] `, el('strong', {}, !r.enabled ? 'disabled' : r.fired ? 'fired' : 'not fired')),
         el('ul', {}, (r.conditions || []).map((c) => el('li', {},
-          el('span', { class: c.held ? 'held' : 'failed' }, c.held ? 'held: ' : 'failed: '), c.text)))));
+          // An `info` line is a note (lines not shown, a rule about
+          // organisations), neither held nor failed.
+          el('span', { class: c.info ? 'info' : c.held ? 'held' : 'failed' },
+            c.info ? 'note: ' : c.held ? 'held: ' : 'failed: '), c.text)))));
       section.appendChild(el('div', { class: 'explanation' },
         el('h3', {}, `${x.kind} ${x.label}`),
         x.labour_evidence ? el('p', {}, `Evidence of work: ${x.labour_evidence}`) : null,
