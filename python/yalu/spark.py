@@ -19,8 +19,8 @@ How it runs:
   a path every executor can see, or shipped with ``SparkFiles``
   (``ship=True``).
 - Rows are numbered 1, 2, ... in the DataFrame's order, as ``yalu screen``
-  numbers the rows of a file: a first, cheap pass counts the rows of each
-  partition. The DataFrame must therefore give the same rows in the same
+  numbers the rows of a file: a first pass counts the rows of each
+  partition in the JVM (``spark_partition_id``), without Python. The DataFrame must therefore give the same rows in the same
   partitions when recomputed (a file read does; a retried task then
   produces the same output).
 - The hits have the columns and values of ``yalu screen``'s CSV results
@@ -163,20 +163,15 @@ def _records(batch: pa.RecordBatch) -> List[list]:
 
 def _row_offsets(df) -> Dict[int, int]:
     """The number of the first row of each partition, minus one (rows are
-    numbered from 1 in the DataFrame's order, as lines of a file)."""
-    from pyspark import TaskContext
+    numbered from 1 in the DataFrame's order, as lines of a file). Counted
+    in the JVM (``spark_partition_id``): no row goes to Python for it."""
+    from pyspark.sql import functions as F
 
-    def count(batches):
-        n = sum(b.num_rows for b in batches)
-        pid = TaskContext.get().partitionId()
-        yield pa.RecordBatch.from_pydict(
-            {"partition": pa.array([pid], pa.int32()), "rows": pa.array([n], pa.int64())})
-
-    counts = df.mapInArrow(count, "partition int, rows long").collect()
+    counts = df.groupBy(F.spark_partition_id().alias("partition")).count().collect()
     offsets, total = {}, 0
     for r in sorted(counts, key=lambda r: r["partition"]):
         offsets[r["partition"]] = total
-        total += r["rows"]
+        total += r["count"]
     return offsets
 
 
