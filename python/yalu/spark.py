@@ -20,7 +20,10 @@ How it runs:
   (``ship=True``).
 - Rows are numbered 1, 2, ... in the DataFrame's order, as ``yalu screen``
   numbers the rows of a file: a first pass counts the rows of each
-  partition in the JVM (``spark_partition_id``), without Python. The DataFrame must therefore give the same rows in the same
+  partition in the JVM (``spark_partition_id``), without Python. For one
+  input file that is the file's row order; for several files it is Spark's
+  partition order (Spark packs files by size), so identify customers with
+  an ``id`` column. The DataFrame must give the same rows in the same
   partitions when recomputed (a file read does; a retried task then
   produces the same output).
 - The hits have the columns and values of ``yalu screen``'s CSV results
