@@ -25,3 +25,17 @@ pub enum DetectError {
     #[error("rule file {origin}: {reason}")]
     Rules { origin: String, reason: String },
 }
+
+impl DetectError {
+    /// A stable code for this kind of failure, for callers that report
+    /// errors by code (the Python package).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DetectError::Io { .. } => "data_io",
+            DetectError::File { .. } => "invalid_data_file",
+            DetectError::Rejected(_) => "rejected_row",
+            DetectError::UnknownSubject { .. } => "unknown_subject",
+            DetectError::Rules { .. } => "invalid_rules",
+        }
+    }
+}

@@ -76,6 +76,18 @@ pub enum ListError {
 }
 
 impl ListError {
+    /// A stable code for this kind of failure (`list_io`,
+    /// `list_unknown_format`, `list_format`, `list_record`), for callers
+    /// that report errors by code (the Python package).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ListError::Io { .. } => "list_io",
+            ListError::UnknownFormat { .. } => "list_unknown_format",
+            ListError::Format { .. } => "list_format",
+            ListError::Record(_) => "list_record",
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         ListError::Io {

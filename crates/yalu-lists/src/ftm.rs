@@ -196,6 +196,16 @@ fn check_countries(entity: &mut Entity, path: &Path, location: &str, stats: &mut
     }
 }
 
+/// One FtM entity given as a JSON value (not read from a file), checked and
+/// cleaned as the JSON-lines reader does: an id is required, dates that are
+/// not dates move to `notes` (each with a warning, returned). Entities
+/// without datasets get the `opensanctions` dataset.
+pub fn entity_from_value(value: serde_json::Value) -> Result<(Entity, Vec<String>), String> {
+    let mut entity = parse_entity(serde_json::from_value(value))?;
+    let warnings = move_bad_dates_to_notes(&mut entity);
+    Ok((entity, warnings))
+}
+
 /// Streams FtM JSON lines.
 pub fn read(
     path: &Path,

@@ -41,6 +41,21 @@ pub enum ScreenError {
 }
 
 impl ScreenError {
+    /// A stable code for this kind of failure, for callers that report
+    /// errors by code (the Python package).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScreenError::Io { .. } => "input_io",
+            ScreenError::Map(_) => "invalid_column_map",
+            ScreenError::Header { .. } => "invalid_header",
+            ScreenError::UnknownFormat { .. } => "unknown_input_format",
+            ScreenError::BadRow { .. } => "bad_row",
+            ScreenError::Csv { .. } => "invalid_csv",
+            ScreenError::Resume { .. } => "cannot_resume",
+            ScreenError::Results { .. } => "invalid_results",
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         ScreenError::Io {
             path: path.to_path_buf(),

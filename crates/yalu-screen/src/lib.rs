@@ -90,6 +90,7 @@ pub use batch::{
 };
 pub use error::ScreenError;
 pub use input::{
-    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RejectedRow, RowOutcome,
+    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RecordMapper, RejectedRow,
+    RowOutcome,
 };
-pub use output::{Checkpoint, OutputFormat, checkpoint_path};
+pub use output::{CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields};

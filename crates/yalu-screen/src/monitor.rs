@@ -232,7 +232,9 @@ fn entry_diff(
     }
 }
 
-fn row_changes(
+/// The changes for one row: its hits against the new lists compared with
+/// the baseline's (what [`monitor`] does for each row of a file).
+pub fn row_changes(
     q: &QueryRow,
     baseline: &Baseline,
     new: &Screener,

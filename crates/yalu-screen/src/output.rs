@@ -64,6 +64,26 @@ pub fn header(format: OutputFormat) -> Vec<u8> {
     }
 }
 
+/// The CSV fields of one hit, in [`CSV_HEADER`] order, exactly as the
+/// results file writes them (score with 4 decimals, datasets joined by `;`,
+/// empty `query_id` and `lookalikes` when there are none).
+pub fn csv_fields(query: &QueryRow, hit: &Hit<'_>) -> [String; 10] {
+    [
+        query.row.to_string(),
+        query.query_id.clone().unwrap_or_default(),
+        query.entity.caption().to_string(),
+        hit.entity.id.clone(),
+        hit.entity.caption().to_string(),
+        hit.entity.schema.name().to_string(),
+        format!("{:.4}", hit.scored.score),
+        hit.scored.is_match.to_string(),
+        hit.entity.datasets.join(";"),
+        yalu_match::lookalikes_of(&hit.scored)
+            .map_or("", |e| e.detail.as_str())
+            .to_string(),
+    ]
+}
+
 /// Appends the lines of one row's hits to `out`.
 pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out: &mut Vec<u8>) {
     if hits.is_empty() {
@@ -75,25 +95,9 @@ pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(std::mem::take(out));
-            let row = query.row.to_string();
             for h in hits {
-                let score = format!("{:.4}", h.scored.score);
-                let datasets = h.entity.datasets.join(";");
-                let lookalikes =
-                    yalu_match::lookalikes_of(&h.scored).map_or("", |e| e.detail.as_str());
-                w.write_record([
-                    row.as_str(),
-                    query.query_id.as_deref().unwrap_or(""),
-                    query_name,
-                    h.entity.id.as_str(),
-                    h.entity.caption(),
-                    h.entity.schema.name(),
-                    score.as_str(),
-                    if h.scored.is_match { "true" } else { "false" },
-                    datasets.as_str(),
-                    lookalikes,
-                ])
-                .expect("writing to memory");
+                w.write_record(csv_fields(query, h))
+                    .expect("writing to memory");
             }
             *out = w.into_inner().expect("writing to memory");
         }

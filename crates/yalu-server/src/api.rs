@@ -190,6 +190,34 @@ pub struct ScoredEntity {
     pub is_match: bool,
 }
 
+impl ScoredEntity {
+    /// A `/match` result from an index hit; `is_match` is `score >= threshold`.
+    pub fn from_hit(hit: yalu_match::Hit<'_>, threshold: f64) -> Self {
+        ScoredEntity {
+            entity: EntityResponse::from_entity(hit.entity),
+            score: hit.scored.score,
+            is_match: hit.scored.score >= threshold,
+            explanations: hit
+                .scored
+                .explanations
+                .into_iter()
+                .map(|(k, e)| {
+                    (
+                        k,
+                        FeatureExplanation {
+                            score: e.score,
+                            detail: e.detail,
+                            query: e.query,
+                            candidate: e.candidate,
+                            contribution: e.contribution,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Body of `/search`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {

@@ -2,8 +2,8 @@
 
 use super::{body_bytes, json_from_slice, screen};
 use crate::api::{
-    CleanedExample, EntityExample, EntityMatches, EntityResponse, FeatureExplanation, MatchRequest,
-    MatchResponse, QueryWarning, ScoredEntity, TotalSpec,
+    CleanedExample, EntityExample, EntityMatches, MatchRequest, MatchResponse, QueryWarning,
+    ScoredEntity, TotalSpec,
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
@@ -26,7 +26,7 @@ pub const ALGORITHM_ALIASES: [&str; 5] = ["best", "default", "logic-v2", "logic-
 /// Most results per query.
 pub const MAX_LIMIT: usize = 500;
 /// yente's default cutoff (never above the threshold).
-const DEFAULT_CUTOFF: f64 = 0.5;
+pub const DEFAULT_CUTOFF: f64 = 0.5;
 /// Most `exclude_entity_ids`.
 const MAX_EXCLUDED_IDS: usize = 500;
 
@@ -89,28 +89,7 @@ pub async fn match_entities(
             let (hits, matched) = loaded.index.search_counted(&entity, &cfg, &opts);
             let results = hits
                 .into_iter()
-                .map(|h| ScoredEntity {
-                    entity: EntityResponse::from_entity(h.entity),
-                    score: h.scored.score,
-                    is_match: h.scored.score >= threshold,
-                    explanations: h
-                        .scored
-                        .explanations
-                        .into_iter()
-                        .map(|(k, e)| {
-                            (
-                                k,
-                                FeatureExplanation {
-                                    score: e.score,
-                                    detail: e.detail,
-                                    query: e.query,
-                                    candidate: e.candidate,
-                                    contribution: e.contribution,
-                                },
-                            )
-                        })
-                        .collect(),
-                })
+                .map(|h| ScoredEntity::from_hit(h, threshold))
                 .collect();
             responses.insert(
                 key,
@@ -304,7 +283,7 @@ pub(crate) fn scorer_config(
 /// Turns a query example into an entity with [`Entity::add_cleaned`]:
 /// values that cannot be cleaned are left out and returned as warnings.
 /// Fails for an unknown schema or a value that is not a string or number.
-pub(crate) fn query_entity(
+pub fn query_entity(
     key: &str,
     example: EntityExample,
 ) -> Result<(Entity, CleanedExample, Vec<QueryWarning>), ApiError> {
