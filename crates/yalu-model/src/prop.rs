@@ -36,6 +36,8 @@ pub const PROGRAM: &str = "program";
 pub const PROGRAM_ID: &str = "programId";
 pub const TOPICS: &str = "topics";
 pub const NOTES: &str = "notes";
+/// A person's position or office (`Official for Korea Ryonbong General Corporation`).
+pub const POSITION: &str = "position";
 pub const SOURCE_URL: &str = "sourceUrl";
 /// Cryptocurrency wallet addresses (FtM puts them on `CryptoWallet`
 /// entities; lists attach them to the holder, so Yalu keeps them here).

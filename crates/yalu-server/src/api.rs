@@ -188,6 +188,30 @@ pub struct ScoredEntity {
     /// `score >= threshold`.
     #[serde(rename = "match")]
     pub is_match: bool,
+    /// Yalu extension: the listed entities (screening targets) this result
+    /// is linked to, one link away in either direction (OFAC `Linked To`,
+    /// FtM relationships, entries a UN narrative names). Left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<LinkedListed>,
+}
+
+/// A listed entity a `/match` result is linked to, and how.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LinkedListed {
+    /// How the result relates to it: `owned by`, `director of`,
+    /// `relative of`, `linked to`, `names`, `named by`...
+    #[schema(example = "owned by")]
+    pub relation: String,
+    /// The relationship entity (`/entities/{id}?nested=true` shows it).
+    pub link_id: String,
+    #[schema(example = "Ownership")]
+    pub link_schema: String,
+    #[schema(example = "ofac-20578")]
+    pub id: String,
+    pub caption: String,
+    #[schema(example = "Organization")]
+    pub schema: String,
+    pub datasets: Vec<String>,
 }
 
 /// Body of `/search`.

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use yalu_detect::RuleSet;
 use yalu_detect::read::ReadOptions;
+use yalu_links::Lists;
 use yalu_match::{Index, MatchConfig, SearchOptions};
 use yalu_model::{Entity, Schema};
 use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
@@ -169,7 +170,8 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         args.lists.clone()
     };
     let loaded = super::load_lists(&lists, false)?;
-    let index = Index::build(loaded.into_iter().flat_map(|l| l.entities));
+    let lists_loaded = Lists::build(loaded.into_iter().flat_map(|l| l.entities));
+    let index = &lists_loaded.index;
     println!(
         "lists: {} entities from {}",
         index.len(),
@@ -181,12 +183,13 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     );
 
     // 3. Detection and screening.
-    let (alerts, resolution, _) = yalu_detect::detect_in(&data, Some(&index), &RuleSet::default());
+    let (alerts, resolution, _) =
+        yalu_detect::detect_in(&data, Some(&lists_loaded), &RuleSet::default());
     let match_config = MatchConfig {
         threshold: config.screening.threshold,
         ..MatchConfig::default()
     };
-    let mut hits = screen_world(&data, &index, &match_config);
+    let mut hits = screen_world(&data, index, &match_config);
     println!(
         "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
         alerts.len(),
@@ -209,7 +212,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
     let mut alert_values = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
-    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&index));
+    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&lists_loaded));
     for a in &alerts {
         let mut v = serde_json::to_value(a)?;
         v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
@@ -225,7 +228,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         let record = h["query_id"].as_str().unwrap_or_default().to_string();
         h["evidence"] = evidence.build(&[record], &[]);
     }
-    let imported = import_cases(&store, &index, &alert_values, &hits)?;
+    let imported = import_cases(&store, index, &alert_values, &hits)?;
     println!(
         "store {}: {imported} ({:.1} s in all)",
         store_path.display(),
