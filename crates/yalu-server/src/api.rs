@@ -8,12 +8,15 @@ use yalu_model::Entity;
 /// Body of `POST /match/{dataset}`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MatchRequest {
-    /// Scorer weights by setting name (see `/algorithms`); unknown names
-    /// are refused.
+    /// Scorer weights by Yalu setting name (see `/algorithms`) or by
+    /// nomenklatura feature name where a Yalu setting corresponds
+    /// (`country_mismatch`, `dob_year_disjoint`, `gender_mismatch`,
+    /// `weak_alias_match`, `identifier_match`); other names are not applied
+    /// and come back as `ignored_weight` warnings in each query.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
-    /// Scorer settings by name (see `/algorithms`); unknown names are
-    /// refused.
+    /// Scorer settings by name (see `/algorithms`); unknown names are not
+    /// applied and come back as `ignored_config` warnings in each query.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub config: serde_json::Map<String, serde_json::Value>,
@@ -72,7 +75,9 @@ pub struct EntityMatches {
 /// A property value left out of a query, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueryWarning {
-    /// `invalid_date` or `invalid_country`.
+    /// `invalid_date` or `invalid_country` (a value left out of the query);
+    /// `ignored_weight` or `ignored_config` (a request's `weights` or
+    /// `config` key that Yalu has no setting for, not applied).
     #[schema(example = "invalid_country")]
     pub code: &'static str,
     #[schema(example = "nationality")]

@@ -71,6 +71,10 @@ pub struct DemoArgs {
     /// list and the OFAC sample.
     #[arg(long = "list", value_name = "PATH")]
     pub lists: Vec<PathBuf>,
+    /// More lists to screen and serve beside the demo's own (or beside
+    /// `--list`), e.g. an FtM export with relationship entities.
+    #[arg(long = "add-list", value_name = "PATH")]
+    pub add_lists: Vec<PathBuf>,
     /// Seed of the simulated world (the same seed gives the same world).
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
@@ -142,7 +146,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let data = loaded.data;
 
     // 2. The lists.
-    let lists = if args.lists.is_empty() {
+    let mut lists = if args.lists.is_empty() {
         let sample = dir.join("lists").join("ofac-sample");
         std::fs::create_dir_all(&sample)
             .with_context(|| format!("creating {}", sample.display()))?;
@@ -169,6 +173,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     } else {
         args.lists.clone()
     };
+    lists.extend(args.add_lists.iter().cloned());
     let loaded = super::load_lists(&lists, false)?;
     let lists_loaded = Lists::build(loaded.into_iter().flat_map(|l| l.entities));
     let index = &lists_loaded.index;
@@ -492,6 +497,7 @@ mod tests {
             bind: "127.0.0.1:0".into(),
             dir: Some(dir.clone()),
             lists: Vec::new(),
+            add_lists: Vec::new(),
             seed: 7,
             workers: 80,
             keys_out: Some(keys_out.clone()),
