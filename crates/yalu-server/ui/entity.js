@@ -52,10 +52,10 @@ function linksOf(entity) {
   return out;
 }
 
-/** How the entity relates to the other end: `Ownership (owner: …)`. */
+/** How the two are linked: `Directorship (Managing Director): KIM, Tong-chol is the director`. */
 function relationText(link) {
-  const role = link.role ? ` — ${link.role}` : '';
-  return `${link.rel.schema}${role}; ${readProp(link.otherEnd).toLowerCase()}`;
+  const role = link.role ? ` (${link.role})` : '';
+  return `${link.rel.schema}${role}: ${link.other.caption} is the ${readProp(link.otherEnd).toLowerCase()}`;
 }
 
 function valuesList(entity, props) {
@@ -148,7 +148,7 @@ async function viewEntity(parts) {
           el('dt', {}, 'First seen'), el('dd', {}, y().fmtTime(entity.first_seen)),
           el('dt', {}, 'Last change'), el('dd', {}, y().fmtTime(entity.last_change)),
           (entity.referents || []).length ? [el('dt', {}, 'Also known as ids'), el('dd', {}, entity.referents.join(', '))] : null),
-        valuesList(entity, SOURCE_PROPS))),
+        (props.sourceUrl || []).length ? valuesList(entity, SOURCE_PROPS) : null)),
     networkSection(entity, links),
     other.length ? section('entity-other-title', 'Other details', valuesList(entity, other)) : null);
   announce(`${entity.caption}: ${links.length} link${links.length === 1 ? '' : 's'}.`);

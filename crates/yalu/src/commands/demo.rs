@@ -72,7 +72,9 @@ pub struct DemoArgs {
     #[arg(long = "list", value_name = "PATH")]
     pub lists: Vec<PathBuf>,
     /// More lists to screen and serve beside the demo's own (or beside
-    /// `--list`), e.g. an FtM export with relationship entities.
+    /// `--list`), e.g. an FtM export with relationship entities. Beside the
+    /// demo's own lists, an FtM file joins the demo's FtM list (the server
+    /// serves one FtM list); its entities keep the datasets they name.
     #[arg(long = "add-list", value_name = "PATH")]
     pub add_lists: Vec<PathBuf>,
     /// Seed of the simulated world (the same seed gives the same world).
@@ -146,7 +148,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let data = loaded.data;
 
     // 2. The lists.
-    let mut lists = if args.lists.is_empty() {
+    let lists: Vec<PathBuf> = if args.lists.is_empty() {
         let sample = dir.join("lists").join("ofac-sample");
         std::fs::create_dir_all(&sample)
             .with_context(|| format!("creating {}", sample.display()))?;
@@ -163,17 +165,42 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         let mut text = std::fs::read_to_string(&sim_list)
             .with_context(|| format!("reading {}", sim_list.display()))?;
         let listed = officials(&data, &mut text);
+        // FtM lists given with --add-list join this one: the server serves
+        // one FtM list (one `opensanctions` dataset); their entities keep
+        // the datasets they name.
+        for path in &args.add_lists {
+            if yalu_lists::detect_format(path)? == yalu_lists::ListFormat::FtmJson {
+                let more = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                if !text.ends_with('\n') && !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&more);
+            }
+        }
         std::fs::write(&demo_list, text)
             .with_context(|| format!("writing {}", demo_list.display()))?;
         println!(
             "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
             demo_list.display()
         );
-        vec![demo_list, sample]
+        [demo_list, sample]
+            .into_iter()
+            .chain(
+                args.add_lists
+                    .iter()
+                    .filter(|p| {
+                        !matches!(
+                            yalu_lists::detect_format(p),
+                            Ok(yalu_lists::ListFormat::FtmJson)
+                        )
+                    })
+                    .cloned(),
+            )
+            .collect()
     } else {
-        args.lists.clone()
+        args.lists.iter().chain(&args.add_lists).cloned().collect()
     };
-    lists.extend(args.add_lists.iter().cloned());
     let loaded = super::load_lists(&lists, false)?;
     let lists_loaded = Lists::build(loaded.into_iter().flat_map(|l| l.entities));
     let index = &lists_loaded.index;
