@@ -21,11 +21,18 @@ fn sdn_2021_linked_to_resolves_and_reports_the_rest() {
         .iter()
         .map(|e| e.get(yalu_model::prop::LINKED_TO).len())
         .sum::<usize>();
+    let started = std::time::Instant::now();
     let net = Network::build(entities.iter(), Vec::new());
+    let named = net
+        .links()
+        .iter()
+        .filter(|l| l.reads(yalu_links::Side::First) == "names")
+        .count();
     println!(
-        "linkedTo values: {with_links}; links: {}; unresolved: {}",
+        "linkedTo values: {with_links}; links: {} ({named} named in notes); unresolved: {}; built in {:.0} ms",
         net.links().len(),
-        net.unresolved().len()
+        net.unresolved().len(),
+        started.elapsed().as_secs_f64() * 1000.0
     );
     for u in net.unresolved().iter().take(10) {
         println!("unresolved: {} -> {}", u.entity_id, u.name);
@@ -125,7 +132,9 @@ fn un_2026_narratives_name_related_entries() {
             e
         })
         .collect();
+    let started = std::time::Instant::now();
     let net = Network::build(entities.iter(), Vec::new());
+    let built_ms = started.elapsed().as_secs_f64() * 1000.0;
     let by_ref = |r: &str| {
         entities
             .iter()
@@ -134,7 +143,7 @@ fn un_2026_narratives_name_related_entries() {
             .unwrap()
     };
     println!(
-        "links: {}; unresolved references: {}",
+        "links: {}; unresolved references: {}; built in {built_ms:.0} ms",
         net.links().len(),
         net.unresolved().len()
     );

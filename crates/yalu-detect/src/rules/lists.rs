@@ -89,6 +89,9 @@ fn dates(e: &Entity) -> Vec<FuzzyDate> {
         .collect()
 }
 
+/// A hit of one query: matched entity id, caption, score, listed links.
+type Hit = (String, String, f64, Vec<LinkedTo>);
+
 /// Screens every resolved person and every organisation. Identical queries
 /// (same names, dates, nationalities) are screened once. A hit on an entity
 /// that is not a screening target counts only when the lists link it to a
@@ -125,7 +128,7 @@ pub fn screen(ctx: &Context, lists: &Lists) -> Vec<ListMatch> {
             })
         })
         .collect();
-    let results: Vec<Vec<(String, String, f64, Vec<LinkedTo>)>> = uniq
+    let results: Vec<Vec<Hit>> = uniq
         .par_iter()
         .map(|q| {
             index
