@@ -2,6 +2,7 @@
 //! between its entities, built once from the loaded lists.
 
 use crate::{Link, Network, Side, is_relationship};
+use std::time::Instant;
 use yalu_match::Index;
 use yalu_model::Entity;
 
@@ -10,6 +11,10 @@ use yalu_model::Entity;
 pub struct Lists {
     pub index: Index,
     pub network: Network,
+    /// How long [`Lists::build`] took to build the index, in seconds.
+    pub index_seconds: f64,
+    /// How long it took to build the network, in seconds.
+    pub network_seconds: f64,
 }
 
 /// A listed entity (a screening target) that an entity is linked to.
@@ -41,9 +46,17 @@ impl Lists {
         let (relations, entities): (Vec<_>, Vec<_>) = entities
             .into_iter()
             .partition(|e| is_relationship(&e.schema));
+        let phase = Instant::now();
         let index = Index::build(entities);
+        let index_seconds = phase.elapsed().as_secs_f64();
+        let phase = Instant::now();
         let network = Network::build(index.entities(), relations);
-        Lists { index, network }
+        Lists {
+            index,
+            network,
+            index_seconds,
+            network_seconds: phase.elapsed().as_secs_f64(),
+        }
     }
 
     /// The listed entities (`target`) one link away from `id`, in both

@@ -44,6 +44,7 @@
 use crate::{ListError, ReadOptions, ReadStats, RecordError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use yalu_model::country::CountryValue;
 use yalu_model::{Entity, Schema, country, expand_date_expression, prop};
 
 /// Dataset name of the Consolidated Screening List.
@@ -119,26 +120,28 @@ fn schema_of(kind: &str) -> Option<Schema> {
 struct Row<'a> {
     path: &'a Path,
     location: String,
-    warnings: &'a mut Vec<RecordError>,
-    unknown_countries: &'a mut std::collections::BTreeMap<String, usize>,
+    stats: &'a mut ReadStats,
 }
 
 impl Row<'_> {
     fn warn(&mut self, reason: String) {
-        self.warnings
+        self.stats
+            .warnings
             .push(RecordError::new(self.path, self.location.clone(), reason));
     }
 
+    /// Adds the codes of a country value; a value naming no country is
+    /// kept in the notes, tallied and warned about with the reason.
     fn country(&mut self, e: &mut Entity, property: &str, text: &str) {
-        match country::to_code(text) {
-            Some(code) => {
-                e.add(property, code);
+        match country::classify(text) {
+            CountryValue::Countries(codes) => {
+                for code in codes {
+                    e.add(property, code);
+                }
             }
-            None => {
-                self.warn(format!(
-                    "{property} `{text}` names no known country; kept in notes"
-                ));
-                crate::count_unknown_country(self.unknown_countries, property, text);
+            CountryValue::NotCountry(_) | CountryValue::Unknown => {
+                let reason = self.stats.no_country(property, text);
+                self.warn(format!("{reason}; kept in notes"));
                 e.add(prop::NOTES, format!("{property}: {text}"));
             }
         }
@@ -243,8 +246,7 @@ pub fn read(
         let mut row = Row {
             path,
             location,
-            warnings: &mut stats.warnings,
-            unknown_countries: &mut stats.unknown_countries,
+            stats: &mut stats,
         };
         if record.len() < columns.count {
             row.warn(format!(

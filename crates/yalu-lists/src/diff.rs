@@ -7,8 +7,11 @@ use yalu_model::Entity;
 /// An entity named in a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntityRef {
+    /// The entity's id.
     pub id: String,
+    /// Its FtM schema name.
     pub schema: String,
+    /// Its display name.
     pub caption: String,
 }
 
@@ -25,32 +28,41 @@ impl EntityRef {
 /// Values of one property that differ between the versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PropertyChange {
+    /// The FtM property name.
     pub property: String,
+    /// Values only the newer version has.
     pub added: Vec<String>,
+    /// Values only the older version has.
     pub removed: Vec<String>,
 }
 
 /// An entity present in both versions whose facts changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntityChange {
+    /// The entity, as the newer version names it.
     pub entity: EntityRef,
     /// Set when the schema changed (old, new).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<(String, String)>,
+    /// The properties whose values differ, by property name.
     pub properties: Vec<PropertyChange>,
 }
 
 /// What changed from one list version to the next.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ListDiff {
+    /// Entities only the newer version has.
     pub added: Vec<EntityRef>,
+    /// Entities only the older version has.
     pub removed: Vec<EntityRef>,
+    /// Entities in both whose facts differ.
     pub changed: Vec<EntityChange>,
     /// Entities present and identical in both.
     pub unchanged: usize,
 }
 
 impl ListDiff {
+    /// True when nothing was added, removed or changed.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }

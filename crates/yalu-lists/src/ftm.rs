@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use yalu_model::{Entity, prop};
+use yalu_model::{Entity, country, prop};
 
 /// Dataset given to entities that name none.
 pub const DEFAULT_DATASET: &str = "opensanctions";
@@ -146,6 +146,56 @@ fn move_bad_dates_to_notes(entity: &mut Entity) -> Vec<String> {
     reasons
 }
 
+/// Checks the values of the country properties, which FtM writes as codes
+/// (`kp`). A known code is kept. A country name (`North Korea`) is
+/// replaced by its code, with a warning. A value the country table
+/// classifies as naming no single country (`eu`, which FtM uses for the
+/// European Union) is kept as written, since FtM allows it, and tallied
+/// with a warning. Anything else moves to `notes` with a warning, as bad
+/// dates do. Warnings go to `stats` at `location`.
+fn check_countries(entity: &mut Entity, path: &Path, location: &str, stats: &mut ReadStats) {
+    let mut notes = Vec::new();
+    let mut reasons = Vec::new();
+    for (property, values) in entity.properties.iter_mut() {
+        if prop::property_type(property) != prop::PropertyType::Country {
+            continue;
+        }
+        let mut kept = Vec::with_capacity(values.len());
+        for v in values.drain(..) {
+            match country::to_code(&v) {
+                Some(code) if code == v => kept.push(v),
+                Some(code) => {
+                    reasons.push(format!(
+                        "entity `{}`: {property} `{v}` is a country name, not a code; read as `{code}`",
+                        entity.id
+                    ));
+                    kept.push(code.to_string());
+                }
+                None => {
+                    let reason = stats.no_country(property, &v);
+                    if country::not_country(&v).is_some() {
+                        reasons.push(format!("entity `{}`: {reason}; kept", entity.id));
+                        kept.push(v);
+                    } else {
+                        reasons.push(format!("entity `{}`: {reason}; kept in notes", entity.id));
+                        notes.push(format!("{property}: {v}"));
+                    }
+                }
+            }
+        }
+        *values = kept;
+    }
+    entity.properties.retain(|_, values| !values.is_empty());
+    for note in notes {
+        entity.add(prop::NOTES, note);
+    }
+    for reason in reasons {
+        stats
+            .warnings
+            .push(RecordError::new(path, location.to_string(), reason));
+    }
+}
+
 /// Streams FtM JSON lines.
 pub fn read(
     path: &Path,
@@ -163,12 +213,13 @@ pub fn read(
         let parsed = line.and_then(|text| parse_entity(serde_json::from_str(text)));
         match parsed {
             Ok(mut entity) => {
+                let location = format!("line {number}");
                 for reason in move_bad_dates_to_notes(&mut entity) {
-                    let location = format!("line {number}");
                     stats
                         .warnings
-                        .push(RecordError::new(&path, location, reason));
+                        .push(RecordError::new(&path, location.clone(), reason));
                 }
+                check_countries(&mut entity, &path, &location, &mut stats);
                 stats.entities += 1;
                 sink(entity);
                 Ok(())
@@ -224,8 +275,9 @@ pub fn read_delta_file(
     for_each_line(path, |number, line| {
         stats.records += 1;
         match line.and_then(parse_delta) {
-            Ok(op) => {
-                if !matches!(op, DeltaOp::Delete(_)) {
+            Ok(mut op) => {
+                if let DeltaOp::Add(e) | DeltaOp::Modify(e) = &mut op {
+                    check_countries(e, path, &format!("line {number}"), &mut stats);
                     stats.entities += 1;
                 }
                 sink(op);
@@ -414,6 +466,31 @@ mod tests {
         assert_eq!(
             e.get(prop::NOTES),
             ["birthDate: 1984-13-45", "deathDate: soon"]
+        );
+    }
+
+    #[test]
+    fn country_values_are_codes_or_say_why() {
+        let mut e: Entity = serde_json::from_str(
+            r#"{"id":"x","schema":"Person","properties":{"name":["Kim"],"nationality":["kp","North Korea","Atlantis"],"country":["eu","ru"]}}"#,
+        )
+        .unwrap();
+        let mut stats = ReadStats::default();
+        check_countries(&mut e, Path::new("f.json"), "line 3", &mut stats);
+        assert_eq!(e.get(prop::NATIONALITY), ["kp", "kp"]);
+        assert_eq!(e.get(prop::COUNTRY), ["eu", "ru"]);
+        assert_eq!(e.get(prop::NOTES), ["nationality: Atlantis"]);
+        assert_eq!(
+            stats.unknown_countries.get("nationality: Atlantis"),
+            Some(&1)
+        );
+        assert_eq!(stats.not_countries.get("country: eu"), Some(&1));
+        assert_eq!(stats.warnings.len(), 3, "{:?}", stats.warnings);
+        assert!(stats.warnings.iter().all(|w| w.location == "line 3"));
+        assert!(
+            stats.warnings.iter().any(|w| w.reason.contains("region")),
+            "{:?}",
+            stats.warnings
         );
     }
 }

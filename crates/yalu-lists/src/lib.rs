@@ -23,12 +23,22 @@
 //! # Ok::<(), yalu_lists::ListError>(())
 //! ```
 //!
+//! ## Surface
+//!
+//! Everything a caller needs is at the crate root: [`read_path`],
+//! [`stream_path`], [`detect_format`], [`ReadOptions`], [`ReadStats`],
+//! [`ListError`], [`diff()`] and [`ListSummary`]. The format modules stay
+//! public as namespaces, one per source format, for callers that know the
+//! format and want its reader or its constants (`ofsi::BIRTH_COUNTRY`,
+//! `ftm::DeltaOp`). The `diff` and `stats` modules remain reachable by path
+//! for the callers that still import them so; new code uses the root.
+//!
 //! A broken record never aborts a file: it is skipped and reported in
 //! [`ReadStats::skipped`] with the file, the line or record and the reason.
 //! With [`ReadOptions::strict`] the first broken record is an error instead.
 
 pub mod csl;
-pub mod detect;
+mod detect;
 pub mod diff;
 mod error;
 pub mod ftm;
@@ -38,7 +48,9 @@ pub mod stats;
 pub mod un;
 
 pub use detect::{ListFormat, detect_format};
+pub use diff::{EntityChange, EntityRef, ListDiff, PropertyChange, diff, entity_changes};
 pub use error::{ListError, RecordError};
+pub use stats::ListSummary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,6 +80,13 @@ pub struct ReadStats {
     /// also a warning; this tally is what `lists inspect` and the
     /// country-coverage test report.
     pub unknown_countries: BTreeMap<String, usize>,
+    /// Country and nationality values that the country table classifies
+    /// as naming no single country (a continent, a disputed territory, a
+    /// name two countries share: see [`yalu_model::country::not_country`]),
+    /// as `field: value`, with how often each was seen. Like an unknown
+    /// value, each is kept in the record and warned about with the reason;
+    /// unlike one, it has been looked at and needs no table entry.
+    pub not_countries: BTreeMap<String, usize>,
 }
 
 impl ReadStats {
@@ -82,13 +101,31 @@ impl ReadStats {
 
     /// Counts a country or nationality value that named no country.
     pub fn unknown_country(&mut self, field: &str, value: &str) {
-        count_unknown_country(&mut self.unknown_countries, field, value);
+        count_country_value(&mut self.unknown_countries, field, value);
+    }
+
+    /// Tallies a country or nationality value that gave no code, as
+    /// classified ([`ReadStats::not_countries`]) or unknown
+    /// ([`ReadStats::unknown_countries`]), and returns the reason for the
+    /// reader's warning: ``Country `Africa` names no single country
+    /// (`Africa` is a region, continent or union, not one country)``.
+    pub fn no_country(&mut self, field: &str, value: &str) -> String {
+        let value = value.trim();
+        match yalu_model::country::not_country(value) {
+            Some(n) => {
+                count_country_value(&mut self.not_countries, field, value);
+                format!("{field} `{value}` names no single country ({})", n.reason())
+            }
+            None => {
+                count_country_value(&mut self.unknown_countries, field, value);
+                format!("{field} `{value}` names no known country")
+            }
+        }
     }
 }
 
-/// Counts one unknown country value in a tally (for readers that lend out
-/// parts of their [`ReadStats`]).
-pub(crate) fn count_unknown_country(tally: &mut BTreeMap<String, usize>, field: &str, value: &str) {
+/// Counts one country value in a tally.
+fn count_country_value(tally: &mut BTreeMap<String, usize>, field: &str, value: &str) {
     *tally
         .entry(format!("{field}: {}", value.trim()))
         .or_default() += 1;
@@ -97,11 +134,15 @@ pub(crate) fn count_unknown_country(tally: &mut BTreeMap<String, usize>, field: 
 /// One list read into memory.
 #[derive(Debug, Clone)]
 pub struct LoadedList {
+    /// The file or folder read.
     pub path: PathBuf,
+    /// Its format, as detected.
     pub format: ListFormat,
     /// Stable dataset name (`us_ofac_sdn`, `un_sc_sanctions`, ...).
     pub dataset: String,
+    /// The entities, in the order read.
     pub entities: Vec<Entity>,
+    /// What the read saw besides the entities.
     pub stats: ReadStats,
 }
 

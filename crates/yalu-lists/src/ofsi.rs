@@ -42,13 +42,21 @@
 //! A row without `Group ID`, or a group whose `Group Type` is unknown, is
 //! skipped and reported by line (an error under [`ReadOptions::strict`]).
 //! A value that cannot be read (a country naming no country, an impossible
-//! date) is kept in `notes` with a warning; unknown countries are also
-//! tallied in [`ReadStats::unknown_countries`]. A file without the header
+//! date) is kept in `notes` with a warning; country values are also
+//! tallied, in [`ReadStats::not_countries`] when the country table
+//! classifies them as naming no single country (`Africa`, `Congolese`),
+//! else in [`ReadStats::unknown_countries`]. Two slips of the published
+//! files are read for what they are, each with a warning: a `Country of
+//! Birth` that only ends the name begun in `Town of Birth` (`Yakut` +
+//! `Autonomous SSR`) is read joined, and a `Country` cell holding an
+//! address part (`115088`) while an address cell holds the country
+//! (`Russia` in `Post/Zip Code`) gives the country from that cell. A file without the header
 //! row, or an XLSX that cannot be opened, is a [`ListError::Format`].
 
 use crate::{ListError, ReadOptions, ReadStats, RecordError};
 use std::collections::HashMap;
 use std::path::Path;
+use yalu_model::country::CountryValue;
 use yalu_model::{Entity, FuzzyDate, Schema, country, expand_date_expression, prop};
 
 /// Dataset name of the UK consolidated list (the name OpenSanctions and
@@ -398,8 +406,19 @@ struct Here<'a> {
     location: String,
 }
 
-/// Adds the codes of the countries a (possibly enumerated) cell names; an
-/// unknown one goes to the notes with a warning.
+impl Here<'_> {
+    /// Records a warning about this row.
+    fn warn(&self, stats: &mut ReadStats, reason: String) {
+        stats
+            .warnings
+            .push(RecordError::new(self.path, self.location.clone(), reason));
+    }
+}
+
+/// Adds the codes of the countries a (possibly enumerated) cell names; a
+/// part naming no country goes to the notes with a warning that says why
+/// (unknown, or classified by the country table as a region, a disputed
+/// territory or an ambiguous name).
 fn add_countries(
     e: &mut Entity,
     property: &str,
@@ -409,20 +428,79 @@ fn add_countries(
     stats: &mut ReadStats,
 ) {
     for part in split_enumeration(cell) {
-        let codes = country::codes_in(&part);
-        if codes.is_empty() {
-            stats.unknown_country(column, &part);
-            stats.warnings.push(RecordError::new(
-                here.path,
-                here.location.clone(),
-                format!("{column} `{part}` names no known country; kept in notes"),
-            ));
-            e.add(prop::NOTES, format!("{column}: {part}"));
-        }
-        for code in codes {
-            e.add(property, code);
+        match country::classify(&part) {
+            CountryValue::Countries(codes) => {
+                for code in codes {
+                    e.add(property, code);
+                }
+            }
+            CountryValue::NotCountry(_) | CountryValue::Unknown => {
+                let reason = stats.no_country(column, &part);
+                here.warn(stats, format!("{reason}; kept in notes"));
+                e.add(prop::NOTES, format!("{column}: {part}"));
+            }
         }
     }
+}
+
+/// A `Country of Birth` cell that only ends the name the `Town of Birth`
+/// cell began: OFSI sometimes splits one name across the two cells
+/// (`Kular Ust-Yansky District, Yakut` + `Autonomous SSR`; `Bekabad,
+/// Uzbekistan` + `SSR`). When the cell alone names nothing the tables know
+/// and the town's last part followed by the cell names a country, returns
+/// that joined name (`Yakut Autonomous SSR`, `Uzbekistan SSR`).
+fn birth_country_split_from_town(town: &str, cell: &str) -> Option<String> {
+    if town.is_empty() || !names_nothing_known(cell) || split_enumeration(cell).len() != 1 {
+        return None;
+    }
+    let tail = town.rsplit(',').next()?.trim();
+    let joined = format!("{tail} {cell}");
+    match country::classify(&joined) {
+        CountryValue::Countries(_) => Some(joined),
+        _ => None,
+    }
+}
+
+/// Whether a cell has a value and no part of it (`(1) Iraq (2) Syria` has
+/// two) is a country, a place or a classified value the tables know.
+fn names_nothing_known(cell: &str) -> bool {
+    let parts = split_enumeration(cell);
+    !parts.is_empty()
+        && parts
+            .iter()
+            .all(|p| country::classify(p) == CountryValue::Unknown)
+}
+
+/// The address cells, in order, that may hold a country written in the
+/// wrong column.
+/// The address columns, as lower-case header keys and as OFSI names them.
+const ADDRESS_CELLS: [(&str, &str); 7] = [
+    ("address 1", "Address 1"),
+    ("address 2", "Address 2"),
+    ("address 3", "Address 3"),
+    ("address 4", "Address 4"),
+    ("address 5", "Address 5"),
+    ("address 6", "Address 6"),
+    ("post/zip code", "Post/Zip Code"),
+];
+
+/// When the `Country` cell names nothing the tables know (`115088`) and an
+/// address cell is, as a whole, a country name or code (`Russia` in
+/// `Post/Zip Code`), the row's cells are shifted: returns that cell's
+/// column and value, the last such cell first. The `Country` value itself
+/// stays in the address, where it belongs.
+fn country_in_address_cells<'r>(
+    country_cell: &str,
+    cells: &[(&'static str, &'r str)],
+) -> Option<(&'static str, &'r str)> {
+    if !names_nothing_known(country_cell) {
+        return None;
+    }
+    cells
+        .iter()
+        .rev()
+        .find(|(_, v)| country::to_code(v).is_some())
+        .copied()
 }
 
 fn schema_of(group_type: &str) -> Option<Schema> {
@@ -629,11 +707,24 @@ fn build(
             e.add(prop::BIRTH_PLACE, town);
         }
         let birth_country = get("country of birth");
+        let town = get("town of birth");
+        let birth_country = match birth_country_split_from_town(town, birth_country) {
+            Some(joined) => {
+                here.warn(
+                    stats,
+                    format!(
+                        "Country of Birth `{birth_country}` ends the name begun in Town of Birth `{town}`; read as `{joined}`"
+                    ),
+                );
+                joined
+            }
+            None => birth_country.to_string(),
+        };
         add_countries(
             &mut e,
             BIRTH_COUNTRY,
             "Country of Birth",
-            birth_country,
+            &birth_country,
             &here,
             stats,
         );
@@ -681,29 +772,30 @@ fn build(
                 e.add(prop::NOTES, format!("Position: {position}"));
             }
         }
-        let address: Vec<&str> = [
-            "address 1",
-            "address 2",
-            "address 3",
-            "address 4",
-            "address 5",
-            "address 6",
-            "post/zip code",
-            "country",
-        ]
-        .iter()
-        .map(|c| get(c))
-        .filter(|p| !p.is_empty())
-        .collect();
+        let address_cells: Vec<(&'static str, &str)> = ADDRESS_CELLS
+            .iter()
+            .map(|(key, label)| (*label, get(key)))
+            .collect();
+        let country_cell = get("country");
+        let address: Vec<&str> = address_cells
+            .iter()
+            .map(|(_, v)| *v)
+            .chain([country_cell])
+            .filter(|p| !p.is_empty())
+            .collect();
         e.add(prop::ADDRESS, address.join(", "));
-        add_countries(
-            &mut e,
-            prop::COUNTRY,
-            "Country",
-            get("country"),
-            &here,
-            stats,
-        );
+        match country_in_address_cells(country_cell, &address_cells) {
+            Some((column, value)) => {
+                here.warn(
+                    stats,
+                    format!(
+                        "Country `{country_cell}` names no country but {column} `{value}` does: the address cells are shifted; country read from {column}"
+                    ),
+                );
+                add_countries(&mut e, prop::COUNTRY, "Country", value, &here, stats);
+            }
+            None => add_countries(&mut e, prop::COUNTRY, "Country", country_cell, &here, stats),
+        }
 
         let other = get("other information");
         if !other.is_empty() {
@@ -863,6 +955,51 @@ mod tests {
         assert_eq!(unlabelled_un_ref("nothing here"), None);
         assert_eq!(excel_serial_date(25_569.0), Some("01/01/1970".into()));
         assert_eq!(excel_serial_date(45_761.0), Some("14/04/2025".into()));
+    }
+
+    #[test]
+    fn a_birth_country_split_across_two_cells_is_joined() {
+        let join = birth_country_split_from_town;
+        assert_eq!(
+            join("Kular Ust-Yansky District, Yakut", "Autonomous SSR").as_deref(),
+            Some("Yakut Autonomous SSR")
+        );
+        assert_eq!(
+            join("Bekabad, Uzbekistan", "SSR").as_deref(),
+            Some("Uzbekistan SSR")
+        );
+        // A cell that names a country, a place or a classified value, or an
+        // enumeration, is read as it is.
+        assert_eq!(join("Bekabad", "Uzbekistan"), None);
+        assert_eq!(join("Birao", "Africa"), None);
+        assert_eq!(
+            join("(1) Simferopol (2) Zaporozhye", "(1) Ukraine (2) Ukraine"),
+            None
+        );
+        // No town, or a join that names nothing either.
+        assert_eq!(join("", "SSR"), None);
+        assert_eq!(join("Atlantis", "SSR"), None);
+    }
+
+    #[test]
+    fn a_country_in_the_wrong_address_cell_is_found() {
+        let cells = [
+            ("Address 1", "BUILDING 2"),
+            ("Address 6", "Moscow"),
+            ("Post/Zip Code", "Russia"),
+        ];
+        assert_eq!(
+            country_in_address_cells("115088", &cells),
+            Some(("Post/Zip Code", "Russia"))
+        );
+        // A Country cell that is a country, or a classified value, or
+        // empty, is not second-guessed.
+        assert_eq!(country_in_address_cells("Russia", &cells), None);
+        assert_eq!(country_in_address_cells("Africa", &cells), None);
+        assert_eq!(country_in_address_cells("", &cells), None);
+        // A street named after a country is no country cell.
+        let street = [("Address 1", "Syria Street 4"), ("Post/Zip Code", "")];
+        assert_eq!(country_in_address_cells("115088", &street), None);
     }
 
     #[test]

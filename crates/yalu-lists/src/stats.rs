@@ -9,10 +9,15 @@ use yalu_model::{Entity, prop};
 /// What `lists inspect` reports about one list.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListSummary {
+    /// The file or folder read.
     pub path: PathBuf,
+    /// Its format.
     pub format: ListFormat,
+    /// The format in words.
     pub format_label: &'static str,
+    /// The dataset name.
     pub dataset: String,
+    /// Entities read.
     pub entities: usize,
     /// Entities per schema name.
     pub by_schema: BTreeMap<String, usize>,
@@ -28,6 +33,9 @@ pub struct ListSummary {
     pub warnings: usize,
     /// Country values that named no country (`field: value`), with counts.
     pub unknown_countries: BTreeMap<String, usize>,
+    /// Country values the country table classifies as naming no single
+    /// country (`field: value`), with counts.
+    pub not_countries: BTreeMap<String, usize>,
 }
 
 impl ListSummary {
@@ -41,6 +49,7 @@ impl ListSummary {
         summary.skipped = list.stats.skipped.len();
         summary.warnings = list.stats.warnings.len();
         summary.unknown_countries = list.stats.unknown_countries.clone();
+        summary.not_countries = list.stats.not_countries.clone();
         summary
     }
 
@@ -76,6 +85,7 @@ impl ListSummary {
             skipped: 0,
             warnings: 0,
             unknown_countries: BTreeMap::new(),
+            not_countries: BTreeMap::new(),
         }
     }
 }

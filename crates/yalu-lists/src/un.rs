@@ -195,13 +195,13 @@ impl OpenRecord {
 struct Context<'a> {
     path: &'a Path,
     location: String,
-    warnings: &'a mut Vec<RecordError>,
-    unknown_countries: &'a mut std::collections::BTreeMap<String, usize>,
+    stats: &'a mut ReadStats,
 }
 
 impl Context<'_> {
     fn warn(&mut self, reason: String) {
-        self.warnings
+        self.stats
+            .warnings
             .push(RecordError::new(self.path, self.location.clone(), reason));
     }
 }
@@ -490,8 +490,7 @@ fn finish_record(
     let mut ctx = Context {
         path,
         location: location.clone(),
-        warnings: &mut stats.warnings,
-        unknown_countries: &mut stats.unknown_countries,
+        stats: &mut *stats,
     };
     match build_entity(&root, &mut ctx) {
         Ok(entity) => {
@@ -584,10 +583,8 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         }
         let codes = un_country(v);
         if codes.is_empty() {
-            ctx.warn(format!(
-                "nationality `{v}` names no known country; kept in notes"
-            ));
-            crate::count_unknown_country(ctx.unknown_countries, "NATIONALITY", v);
+            let reason = ctx.stats.no_country("NATIONALITY", v);
+            ctx.warn(format!("{reason}; kept in notes"));
             e.add(prop::NOTES, format!("Nationality: {v}"));
         }
         for code in codes {
@@ -709,8 +706,10 @@ fn add_country(e: &mut Entity, property: &str, text: &str, what: &str, ctx: &mut
     }
     let codes = un_country(text);
     if codes.is_empty() {
-        ctx.warn(format!("{what} `{text}` names no known country"));
-        crate::count_unknown_country(ctx.unknown_countries, what, text);
+        // The value stays in the record: in the address or birth place
+        // the caller built from the same element.
+        let reason = ctx.stats.no_country(what, text);
+        ctx.warn(reason);
     }
     for code in codes {
         e.add(property, code);

@@ -35,7 +35,13 @@
 //!   ([`NameScoreConfig::korean_missing_syllable_penalty`]), and given-name syllables met in
 //!   another order (`KIM Chol Yong` for `KIM, Yong Chol`) cost
 //!   [`NameScoreConfig::korean_syllable_swap_factor`]; both leave the name just under the
-//!   threshold, so the same birth day or an identifier is needed to match.
+//!   threshold, so the same birth day or an identifier is needed to match;
+//! * [`fit`] also gives the word shape of the best alignment ([`NameFit`]): weight of words met
+//!   and left over on each side, whether a left-over word of each side stands in the same
+//!   place (a substitution in place), and the score with the query's left-over words priced
+//!   as substitutions ([`NameScoreConfig::contradicted_word_penalty`]). The entity scorer reads
+//!   it to tell a middle name a short alias lacks from a word another name of the same person
+//!   contradicts.
 //!
 //! Spellings are only aligned when they share a first letter or Korean initial somewhere, so
 //! unrelated candidates cost little.
@@ -148,6 +154,15 @@ pub struct NameScoreConfig {
     /// [`NameScoreConfig::korean_missing_syllable_penalty`], leaves the match just below the
     /// threshold, so that the same birth day or an identifier is needed.
     pub korean_syllable_swap_factor: f64,
+    /// Factor lost per unit of weight of the query's words left over by a name of a person
+    /// that the query matches wholly, when another name of the same person contradicts them:
+    /// that fuller name holds every word the query met and a word of its own where the query
+    /// has another (`PANTELEEV Oleg Ivanovich` against `PANTELEEV, Oleg`, also listed as
+    /// `PANTELEEV, Oleg Sergeevich`). The left-over word is then a substitution, not a middle
+    /// name the short name lacks. Read by the entity scorer through [`NameFit::contradicted`];
+    /// like [`NameScoreConfig::korean_missing_syllable_penalty`], the default leaves such a
+    /// match just below the threshold, so the same birth day or an identifier is needed.
+    pub contradicted_word_penalty: f64,
 }
 
 impl Default for NameScoreConfig {
@@ -180,6 +195,7 @@ impl Default for NameScoreConfig {
             weak_support_factor: 0.92,
             korean_missing_syllable_penalty: 0.35,
             korean_syllable_swap_factor: 0.66,
+            contradicted_word_penalty: 0.35,
         }
     }
 }
@@ -1054,6 +1070,33 @@ struct Alignment {
     syllables_swapped: bool,
     /// Korean names of which one has syllables the other lacks.
     korean_missing: bool,
+    /// Word shape of the alignment and the contradicted score (see [`NameFit`]).
+    fit: NameFit,
+}
+
+/// How a query name covers one name of a candidate: the score, the weight of words met and
+/// left over on each side, and the score the pair would have if the query's left-over words
+/// were contradicted by another name of the same person. Words and initials count; legal
+/// forms, particles, titles and fillers do not. Returned by [`fit`] for the entity scorer,
+/// which compares the fits of one query name against every name of a candidate.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NameFit {
+    /// The name score, as [`score`] gives it.
+    pub score: f64,
+    /// Weight of the query's words met by a word of the candidate's name.
+    pub query_met: f64,
+    /// Weight of the query's words left over.
+    pub query_open: f64,
+    /// Weight of the candidate's words left over.
+    pub candidate_open: f64,
+    /// The score with the query's left-over words priced as substitutions
+    /// ([`NameScoreConfig::contradicted_word_penalty`] per unit of weight) instead of extra
+    /// words; equal to `score` when the query has none or the names are not persons' names.
+    pub contradicted: f64,
+    /// Whether a left-over word of each side stands in the same place of the name, next to the
+    /// same matched pair on the same side: a word substituted for another, not a word added
+    /// elsewhere. Persons' names only.
+    pub substituted_in_place: bool,
 }
 
 const JOIN_BUF: usize = 96;
@@ -1070,7 +1113,9 @@ fn joined<'a>(
     let mut key = KoreanKey(toks.first()?.key);
     let mut flags = 0;
     for (i, t) in toks.iter().enumerate() {
-        if !matches!(t.kind, K_WORD | K_PARTICLE | K_STOP | K_FILLER) {
+        // a word split after its first letter reads as an initial and a word (`S aadi`)
+        let split_initial = i == 0 && t.kind == K_INITIAL;
+        if !split_initial && !matches!(t.kind, K_WORD | K_PARTICLE | K_STOP | K_FILLER) {
             return None;
         }
         let r = p.tok_bytes(t);
@@ -1369,10 +1414,9 @@ fn align(
     };
     let pen_q = pen(covered_c, words_c);
     let pen_c = pen(covered_q, words_q);
-    let mut score = prod
-        * (1.0 - cfg.substitution_penalty).powf(sub)
-        * extra(pen_q, uq, xq - sub)
-        * extra(pen_c, uc, xc - sub);
+    let extra_q = extra(pen_q, uq, xq - sub);
+    let mut score =
+        prod * (1.0 - cfg.substitution_penalty).powf(sub) * extra_q * extra(pen_c, uc, xc - sub);
     if let (Some(pq), Some(pc)) = (patronym(q, qt), patronym(c, ct)) {
         let of_q = chosen[..n_chosen]
             .iter()
@@ -1416,14 +1460,81 @@ fn align(
             score *= cfg.korean_syllable_swap_factor;
         }
     }
+    // the query's extra words read as substituted for words of another name of the person
+    let contradicted = if person && xq - sub > 1e-9 && extra_q > 0.0 {
+        let f = (1.0 - cfg.contradicted_word_penalty).powf(xq - sub) / extra_q;
+        score * f.min(1.0)
+    } else {
+        score
+    };
+    let score = score.clamp(0.0, 1.0);
+    let fit = NameFit {
+        score,
+        query_met: word_weight(qt, used_q),
+        query_open: word_weight(qt, !used_q),
+        candidate_open: word_weight(ct, !used_c),
+        contradicted: contradicted.clamp(0.0, 1.0),
+        substituted_in_place: person
+            && sub > 1e-9
+            && substituted_in_place(qt, ct, &chosen[..n_chosen]),
+    };
     Alignment {
-        score: score.clamp(0.0, 1.0),
+        score,
         chosen,
         n_chosen,
         order_changed,
         syllables_swapped,
         korean_missing,
+        fit,
     }
+}
+
+/// Whether a word of the query and a word of the candidate, both left over, stand in the same
+/// place: next to the same matched pair, on the same side (`MUNOZ` after `oleg` in
+/// `PANTELEEV Oleg MUNOZ`, `evgenevich` after `oleg` in `PANTELEEV, Oleg Evgenevich`). A word
+/// the query adds before the surname while the candidate's own word follows the given name
+/// (`Hajji MELNIKOV Andrei` against `MELNIKOV, Andrei Viktorovich`) is not in the same place.
+fn substituted_in_place(qt: &[Tok], ct: &[Tok], chosen: &[Cand]) -> bool {
+    // pair index of each matched token
+    let pair_of = |mask_of: fn(&Cand) -> u32, i: usize| {
+        chosen
+            .iter()
+            .position(|ch| i < 32 && mask_of(ch) & (1 << i) != 0)
+    };
+    let q_pair = |i: usize| pair_of(|c| c.qmask, i);
+    let c_pair = |j: usize| pair_of(|c| c.cmask, j);
+    let open = |t: &Tok| matches!(t.kind, K_WORD | K_INITIAL);
+    // the matched pairs just before and just after a left-over token
+    let neighbours = |n: usize, pair: &dyn Fn(usize) -> Option<usize>, i: usize| {
+        let before = (0..i).rev().find_map(pair);
+        let after = (i + 1..n).find_map(pair);
+        (before, after)
+    };
+    for (i, a) in qt.iter().enumerate() {
+        if q_pair(i).is_some() || !open(a) {
+            continue;
+        }
+        let (qb, qa) = neighbours(qt.len(), &q_pair, i);
+        for (j, b) in ct.iter().enumerate() {
+            if c_pair(j).is_some() || !open(b) {
+                continue;
+            }
+            let (cb, ca) = neighbours(ct.len(), &c_pair, j);
+            if (qb.is_some() && qb == cb) || (qa.is_some() && qa == ca) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Weight of the words and initials of `ts` in `mask`.
+fn word_weight(ts: &[Tok], mask: u32) -> f64 {
+    ts.iter()
+        .enumerate()
+        .filter(|(i, t)| *i < 32 && mask & (1 << i) != 0 && matches!(t.kind, K_WORD | K_INITIAL))
+        .map(|(_, t)| t.w())
+        .sum()
 }
 
 /// Whether an order change of matched pairs `(query position, candidate position)`, sorted by
@@ -1510,6 +1621,12 @@ fn best(
 /// unless a pair of spellings yields more than 48 candidate token pairs).
 pub fn score(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreConfig) -> f64 {
     best(query, candidate, cfg).map_or(0.0, |(a, _, _)| a.score)
+}
+
+/// The similarity of two prepared names with the word shape of their best alignment (see
+/// [`NameFit`]), without building an explanation.
+pub fn fit(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreConfig) -> NameFit {
+    best(query, candidate, cfg).map_or(NameFit::default(), |(a, _, _)| a.fit)
 }
 
 /// Compares two prepared names: the best score over their spellings, the spellings that gave
@@ -1834,6 +1951,61 @@ mod tests {
             "{whole:?} {split:?}"
         );
         assert!(shared("T. Okonkwo", "BELLO, Okonkwo").is_empty());
+    }
+
+    #[test]
+    fn fit_tells_left_over_words_and_their_contradicted_price() {
+        let cfg = NameScoreConfig::default();
+        let p = NameKind::Person;
+        let f = |a: &str, b: &str| fit(&PreparedName::new(a, p), &PreparedName::new(b, p), &cfg);
+        // the query adds a word to a wholly matched name: priced as an extra word, and lower
+        // when read as a substitution
+        let extra = f("Lucia Ferrante Bassi", "Lucia Ferrante");
+        assert_eq!((extra.query_met, extra.query_open), (2.0, 1.0));
+        assert_eq!(extra.candidate_open, 0.0);
+        assert!(extra.score >= 0.80, "{extra:?}");
+        assert!(
+            extra.contradicted < 0.70 && extra.contradicted > 0.55,
+            "{extra:?}"
+        );
+        // a substitution within one name: both sides have a word left over
+        let sub = f("Lucia Ferrante Bassi", "Lucia Ferrante Conti");
+        assert_eq!((sub.query_open, sub.candidate_open), (1.0, 1.0));
+        assert!(sub.score < 0.70);
+        assert!(sub.substituted_in_place, "{sub:?}");
+        assert!(f("Lucia Bassi Ferrante", "Ferrante, Lucia Conti").substituted_in_place);
+        // words left over in different places: one added before, the other after
+        let apart = f("Hajji Lucia Ferrante", "Lucia Ferrante Conti");
+        assert!(apart.query_open > 0.0 && apart.candidate_open > 0.0);
+        assert!(!apart.substituted_in_place, "{apart:?}");
+        // nothing left over on the query side: nothing to contradict
+        for (a, b) in [
+            ("Lucia Ferrante", "Lucia Ferrante Conti"),
+            ("Lucia Ferrante", "Ferrante, Lucia"),
+        ] {
+            let x = f(a, b);
+            assert_eq!(x.query_open, 0.0, "{a}");
+            assert_eq!(x.contradicted, x.score, "{a}");
+        }
+        // titles are no words: `Jr.` and `Col.` are not left over
+        let t = f("Col. Lucia Ferrante Jr.", "Lucia Ferrante");
+        assert_eq!(t.query_open, 0.0, "{t:?}");
+        // organisations are never contradicted
+        let o = fit(
+            &PreparedName::new("Ferrante Shipping Genova", NameKind::Organization),
+            &PreparedName::new("Ferrante Shipping", NameKind::Organization),
+            &cfg,
+        );
+        assert_eq!(o.contradicted, o.score);
+    }
+
+    #[test]
+    fn a_word_split_after_its_first_letter_is_joined() {
+        let p = NameKind::Person;
+        assert!(s("NAKAMURA, T akeshi", "NAKAMURA, Takeshi", p) >= 0.95);
+        assert!(s("B ernadette Moreau", "Bernadette MOREAU", p) >= 0.95);
+        // an initial next to an unrelated word is still only an initial
+        assert!(s("T. Moreau", "Takeshi Moreau", p) < s("Takeshi Moreau", "Takeshi Moreau", p));
     }
 
     #[test]

@@ -25,6 +25,19 @@
 //! 1 + 0.02 - 0.35 = 0.67. The birth-date explanation says which cost was
 //! applied and why. The values live in [`crate::DisagreeingLists`], one field
 //! of the config; `docs/scoring.md` has the calibration figures.
+//!
+//! ## Words contradicted by another name of the person
+//!
+//! A person's name that the query meets wholly while the query has words of
+//! its own (`PANTELEEV Oleg MUNOZ` against the alias `PANTELEEV, Oleg`) counts
+//! at its contradicted score ([`crate::name_score::NameFit::contradicted`])
+//! when another name of the same person, not a weak alias, meets as much of
+//! the query and has a word of its own in the place of the query's
+//! (`PANTELEEV, Oleg Evgenevich`): a substitution, priced at
+//! [`crate::name_score::NameScoreConfig::contradicted_word_penalty`] per word,
+//! which leaves the name just under the threshold unless the same birth day
+//! or an identifier supports it. The name explanation names the contradicting
+//! name.
 
 use crate::config::MatchConfig;
 use crate::name_score::{self, NameKind};
@@ -123,27 +136,52 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
 
     // Name: best pair over all names, weak aliases discounted. Pairs are
     // scored without building explanations; only the best one is explained.
-    let mut best_pair: Option<(f64, usize, usize)> = None;
+    // A name the query meets wholly but for words of its own, which another
+    // name of the candidate contradicts, counts at its contradicted score.
+    let nc = candidate.names.len();
+    let mut fits = Vec::with_capacity(query.names.len() * nc);
+    for q in &query.names {
+        for c in &candidate.names {
+            fits.push(name_score::fit(&q.prepared, &c.prepared, &cfg.name));
+        }
+    }
+    let mut best_pair: Option<(f64, f64, usize, usize, Option<usize>)> = None;
     for (qi, q) in query.names.iter().enumerate() {
+        let row = &fits[qi * nc..(qi + 1) * nc];
         for (ci, c) in candidate.names.iter().enumerate() {
-            let raw = name_score::score(&q.prepared, &c.prepared, &cfg.name);
+            let witness = contradicting_name(row, ci, candidate);
+            let raw = if witness.is_some() {
+                row[ci].contradicted
+            } else {
+                row[ci].score
+            };
             let effective =
                 if c.source == NameSource::WeakAlias || q.source == NameSource::WeakAlias {
                     raw * cfg.weak_alias_factor
                 } else {
                     raw
                 };
-            if best_pair.is_none_or(|(s, _, _)| effective > s) {
-                best_pair = Some((effective, qi, ci));
+            if best_pair.is_none_or(|(s, _, _, _, _)| effective > s) {
+                best_pair = Some((effective, raw, qi, ci, witness));
             }
         }
     }
-    let best = best_pair.map(|(effective, qi, ci)| {
-        let m = name_score::compare(
+    let best = best_pair.map(|(effective, raw, qi, ci, witness)| {
+        let mut m = name_score::compare(
             &query.names[qi].prepared,
             &candidate.names[ci].prepared,
             &cfg.name,
         );
+        if let Some(cj) = witness {
+            m.detail = format!(
+                "{}; the query's other words contradict the candidate's name `{}` (another \
+                 word there: a substitution, x{:.2})",
+                m.detail,
+                candidate.names[cj].raw,
+                raw / m.score.max(f64::MIN_POSITIVE)
+            );
+            m.score = raw;
+        }
         (effective, m, candidate.names[ci].source, ci)
     });
     let mut total = match &best {
@@ -170,7 +208,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
                         ),
                         score: 1.0,
                         query: Some(
-                            query.names[best_pair.map_or(0, |b| b.1)]
+                            query.names[best_pair.map_or(0, |b| b.2)]
                                 .prepared
                                 .raw()
                                 .to_string(),
@@ -240,6 +278,30 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
         is_match: score >= cfg.threshold,
         explanations,
     }
+}
+
+/// Another name of the candidate that contradicts the query's left-over words against name
+/// `ci` of `row` (the fits of one query name against every candidate name): `ci` is met
+/// wholly while the query has words of its own, and a fuller name, not a weak alias, meets
+/// at least as much of the query and still has a word of its own in the place where the
+/// query has another (a substitution in place). `PANTELEEV Oleg Ivanovich` meets `PANTELEEV, Oleg` wholly, but the same
+/// person's `PANTELEEV, Oleg Sergeevich` says the third word is another.
+fn contradicting_name(
+    row: &[name_score::NameFit],
+    ci: usize,
+    candidate: &PreparedEntity,
+) -> Option<usize> {
+    let f = row.get(ci)?;
+    if f.query_open <= 0.0 || f.candidate_open > 0.0 || f.contradicted >= f.score {
+        return None;
+    }
+    (0..row.len()).find(|&cj| {
+        let g = &row[cj];
+        cj != ci
+            && candidate.names[cj].source != NameSource::WeakAlias
+            && g.substituted_in_place
+            && g.query_met + 1e-9 >= f.query_met
+    })
 }
 
 /// The best name match of a pair, as the birth-date feature reads it.

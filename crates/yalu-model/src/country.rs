@@ -27,19 +27,146 @@
 //! assert_eq!(codes_in("Former USSR, now Ukraine"), vec!["ua"]);
 //! assert_eq!(codes_in("Sudan/South Sudan"), vec!["sd", "ss"]);
 //! assert_eq!(codes_in("Possibly Ethiopian"), vec!["et"]);
-//! assert!(codes_in("Moscow").is_empty());
+//! assert!(codes_in("Atlantis").is_empty());
+//! ```
+//!
+//! ## Places and values that name no country
+//!
+//! Two more tables, embedded like the first, cover what lists write in a
+//! country field besides a country:
+//!
+//! - `data/places.tsv`: cities, provinces and districts that lie wholly in
+//!   one country (`Moscow`, `Tartous`, `Central District, Pyongyang`).
+//!   [`codes_in`] reads them as that country; [`to_code`] does not, it
+//!   reads country names and codes only.
+//! - `data/not_countries.tsv`: values deliberately classified as naming no
+//!   single country, each with its [`NotCountryKind`]: a continent or
+//!   region (`Africa`, `European Union`), a disputed territory (`Kafia
+//!   Kingi`, claimed by `sd` and `ss`), a name several countries share
+//!   (`Congolese`: `cd` or `cg`; `Korea`: `kp` or `kr`). No code is ever
+//!   guessed for them; [`classify`] says which they are, so a reader can
+//!   keep the value, warn with the reason, and tell it from a value nobody
+//!   has looked at yet ([`CountryValue::Unknown`]).
+//!
+//! ```
+//! use yalu_model::country::{classify, codes_in, CountryValue, NotCountryKind};
+//! assert_eq!(codes_in("Moscow"), vec!["ru"]);
+//! assert_eq!(classify("Korea, North"), CountryValue::Countries(vec!["kp"]));
+//! let CountryValue::NotCountry(congolese) = classify("Congolese") else { panic!() };
+//! assert_eq!(congolese.kind, NotCountryKind::Ambiguous);
+//! assert_eq!(congolese.candidates, ["cd", "cg"]);
+//! assert_eq!(classify("Atlantis"), CountryValue::Unknown);
 //! ```
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../data/countries.tsv");
+const PLACES: &str = include_str!("../data/places.tsv");
+const NOT_COUNTRIES: &str = include_str!("../data/not_countries.tsv");
 
 struct Countries {
     /// normalised spelling -> code
     by_name: HashMap<String, &'static str>,
     /// code -> first (display) name
     names: HashMap<&'static str, &'static str>,
+    /// normalised place name -> code of the country it lies in
+    places: HashMap<String, &'static str>,
+    /// the classified values that name no single country
+    not_countries: Vec<NotCountry>,
+    /// normalised spelling -> index in `not_countries`
+    not_country_by_name: HashMap<String, usize>,
+}
+
+/// Why a value written where a country belongs names no single country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotCountryKind {
+    /// A continent, or a region or union spanning several countries
+    /// (`Africa`, `Middle East`, `European Union`).
+    Region,
+    /// A territory whose status is disputed or unsettled (`Kafia Kingi`,
+    /// on the border of Sudan and South Sudan).
+    Disputed,
+    /// A name or demonym several countries share (`Congolese`, `Korea`).
+    Ambiguous,
+}
+
+impl NotCountryKind {
+    /// A stable lower-case name: `region`, `disputed` or `ambiguous`, as
+    /// the table writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotCountryKind::Region => "region",
+            NotCountryKind::Disputed => "disputed",
+            NotCountryKind::Ambiguous => "ambiguous",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "region" => Some(NotCountryKind::Region),
+            "disputed" => Some(NotCountryKind::Disputed),
+            "ambiguous" => Some(NotCountryKind::Ambiguous),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of the table of values that name no single country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotCountry {
+    /// What kind of value it is.
+    pub kind: NotCountryKind,
+    /// The entry's first spelling (`Kafia Kingi`).
+    pub name: &'static str,
+    /// The countries involved: the claimants of a disputed territory, the
+    /// candidates of an ambiguous name; empty for a region.
+    pub candidates: Vec<&'static str>,
+}
+
+impl NotCountry {
+    /// Why the value gives no country code, in words, for warnings.
+    pub fn reason(&self) -> String {
+        let names = || {
+            self.candidates
+                .iter()
+                .map(|c| format!("{c} ({})", name(c).unwrap_or(c)))
+                .collect::<Vec<_>>()
+        };
+        match self.kind {
+            NotCountryKind::Region => {
+                format!(
+                    "`{}` is a region, continent or union, not one country",
+                    self.name
+                )
+            }
+            NotCountryKind::Disputed if self.candidates.is_empty() => {
+                format!("`{}` is a disputed territory", self.name)
+            }
+            NotCountryKind::Disputed => format!(
+                "`{}` is a disputed territory (claimed by {})",
+                self.name,
+                names().join(" and ")
+            ),
+            NotCountryKind::Ambiguous => format!(
+                "`{}` is ambiguous: it may mean {}",
+                self.name,
+                names().join(" or ")
+            ),
+        }
+    }
+}
+
+/// What a value written in a country field is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountryValue {
+    /// It names these countries (one or more codes, as [`codes_in`] reads
+    /// them, places included).
+    Countries(Vec<&'static str>),
+    /// The table classifies it as naming no single country.
+    NotCountry(&'static NotCountry),
+    /// Neither: a value the tables do not know.
+    Unknown,
 }
 
 fn countries() -> &'static Countries {
@@ -47,13 +174,7 @@ fn countries() -> &'static Countries {
     CELL.get_or_init(|| {
         let mut by_name = HashMap::new();
         let mut names = HashMap::new();
-        for line in TABLE.lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let Some((code, spellings)) = line.split_once('\t') else {
-                continue;
-            };
+        for (code, spellings) in rows(TABLE) {
             for (i, spelling) in spellings.split('|').enumerate() {
                 if i == 0 {
                     names.insert(code, spelling);
@@ -61,8 +182,52 @@ fn countries() -> &'static Countries {
                 by_name.insert(key(spelling), code);
             }
         }
-        Countries { by_name, names }
+        let mut places = HashMap::new();
+        for (code, spellings) in rows(PLACES) {
+            for spelling in spellings.split('|') {
+                places.insert(key(spelling), code);
+            }
+        }
+        let mut not_countries = Vec::new();
+        let mut not_country_by_name = HashMap::new();
+        for (kind, rest) in rows(NOT_COUNTRIES) {
+            let (Some(kind), Some((candidates, spellings))) =
+                (NotCountryKind::parse(kind), rest.split_once('\t'))
+            else {
+                continue;
+            };
+            let candidates = candidates
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty() && *c != "-")
+                .collect();
+            let name = spellings.split('|').next().unwrap_or(spellings);
+            for spelling in spellings.split('|') {
+                not_country_by_name.insert(key(spelling), not_countries.len());
+            }
+            not_countries.push(NotCountry {
+                kind,
+                name,
+                candidates,
+            });
+        }
+        Countries {
+            by_name,
+            names,
+            places,
+            not_countries,
+            not_country_by_name,
+        }
     })
+}
+
+/// The `first<TAB>rest` rows of an embedded table, without comments and
+/// blank lines.
+fn rows(table: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
 }
 
 fn fold_latin(c: char) -> char {
@@ -140,8 +305,11 @@ const LEADING: &[&str] = &[
 
 /// Words from which the rest of a value qualifies the country rather than
 /// names it (`Afghanistan since 2009`, `Kuwaiti citizenship withdrawn`,
-/// `Sudanese by birth`, `Syrian Arab Republic as of September 2015`).
+/// `Sudanese by birth`, `Syrian Arab Republic as of September 2015`,
+/// `Uzbekistan SSR`: the Soviet republic that became the country).
 const TRAILING: &[&str] = &[
+    "ssr",
+    "assr",
     "as",
     "since",
     "from",
@@ -167,11 +335,26 @@ const TRAILING: &[&str] = &[
     "reportedly",
 ];
 
+/// A normalised country name or place name, to its code.
+fn lookup(k: &str) -> Option<&'static str> {
+    let table = countries();
+    table
+        .by_name
+        .get(k)
+        .or_else(|| table.places.get(k))
+        .copied()
+}
+
 /// Looks a normalised text up, trying it without leading and trailing
 /// qualifier words.
 fn qualified(k: &str) -> Option<&'static str> {
-    let table = countries();
-    if let Some(c) = table.by_name.get(k) {
+    qualified_in(k, lookup)
+}
+
+/// Looks a normalised text up with `find`, trying it without leading and
+/// trailing qualifier words.
+fn qualified_in<T>(k: &str, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+    if let Some(c) = find(k) {
         return Some(c);
     }
     let words: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
@@ -190,7 +373,7 @@ fn qualified(k: &str) -> Option<&'static str> {
     }
     let candidate = rest[..end].join(" ");
     let candidate = candidate.strip_prefix("the ").unwrap_or(&candidate);
-    table.by_name.get(candidate).copied()
+    find(candidate)
 }
 
 /// The text without its parenthesised parts.
@@ -223,9 +406,8 @@ fn single(text: &str) -> Option<&'static str> {
             None
         };
     }
-    let table = countries();
     let whole = key(t);
-    if let Some(c) = table.by_name.get(&whole) {
+    if let Some(c) = lookup(&whole) {
         return Some(c);
     }
     // `Former USSR, now Ukraine`, `Ukrainian SSR (now Ukraine)`: the
@@ -254,7 +436,9 @@ fn single(text: &str) -> Option<&'static str> {
 /// country after `now` or `currently`, the country ending an address-like
 /// value, and last the parts of a value naming several (`Sudan/South
 /// Sudan`, `DRC and Belgian nationalities`). A two-letter code counts only
-/// in capitals. Empty when no country is named (`Moscow`, `Korea`).
+/// in capitals. A place the places table knows (`Moscow`, `Central
+/// District, Pyongyang`) reads as its country. Empty when no country is
+/// named (`Atlantis`, `Korea`, `Africa`).
 ///
 /// Enumerations such as `(1) Iraq (2) Syria` are split by the list readers
 /// before they call this.
@@ -275,6 +459,50 @@ pub fn codes_in(text: &str) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// What a value written in a country field is: the country its whole text
+/// names ([`to_code`]), else the table's classification of a value that
+/// names no single country ([`not_country`]), else the countries
+/// [`codes_in`] reads, else [`CountryValue::Unknown`].
+pub fn classify(text: &str) -> CountryValue {
+    if let Some(code) = to_code(text) {
+        return CountryValue::Countries(vec![code]);
+    }
+    // Before the free-text reading, which would find both claimants in
+    // `Kafia Kingi (a territory on the border of Sudan and South Sudan)`.
+    if let Some(n) = not_country(text) {
+        return CountryValue::NotCountry(n);
+    }
+    let codes = codes_in(text);
+    if codes.is_empty() {
+        CountryValue::Unknown
+    } else {
+        CountryValue::Countries(codes)
+    }
+}
+
+/// The table's entry for a value that names no single country (`Africa`,
+/// `Region: Kafia Kingi`, `Congolese`), read with the same qualifiers as
+/// [`codes_in`]; `None` for anything else, countries included.
+pub fn not_country(text: &str) -> Option<&'static NotCountry> {
+    let table = countries();
+    let find = |k: &str| {
+        table
+            .not_country_by_name
+            .get(k)
+            .map(|&i| &table.not_countries[i])
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    qualified_in(&key(t), find).or_else(|| qualified_in(&key(&without_parens(t)), find))
+}
+
+/// Every entry of the table of values that name no single country.
+pub fn not_countries() -> &'static [NotCountry] {
+    &countries().not_countries
 }
 
 /// The English display name of a code.
@@ -406,7 +634,7 @@ mod tests {
         assert_eq!(codes_in("Branch Office 11: Iran"), vec!["ir"]);
         assert!(codes_in("to").is_empty());
         assert!(codes_in("in").is_empty());
-        assert!(codes_in("Moscow").is_empty());
+        assert!(codes_in("Atlantis").is_empty());
         assert!(codes_in("").is_empty());
         assert_eq!(to_code("suhh"), Some("suhh"));
     }
@@ -425,6 +653,130 @@ mod tests {
         assert_eq!(to_code("Man, Isle of"), Some("im"));
         assert_eq!(to_code("Atlantis"), None);
         assert_eq!(to_code("XX"), None);
+    }
+
+    /// A place in one country reads as that country, alone, at the end of
+    /// an address-like value or qualified; `to_code` stays for country
+    /// names and codes.
+    #[test]
+    fn places_read_as_their_country() {
+        assert_eq!(codes_in("Moscow"), vec!["ru"]);
+        assert_eq!(codes_in("Tartous"), vec!["sy"]);
+        assert_eq!(codes_in("Damascus Countryside"), vec!["sy"]);
+        assert_eq!(codes_in("Central District, Pyongyang"), vec!["kp"]);
+        assert_eq!(codes_in("Central District, Pyongyang "), vec!["kp"]);
+        assert_eq!(codes_in("Possibly Dandong"), vec!["cn"]);
+        assert_eq!(codes_in("Beijing, China"), vec!["cn"]);
+        assert_eq!(codes_in("Uzbekistan SSR"), vec!["uz"]);
+        assert_eq!(to_code("Moscow"), None);
+        assert_eq!(classify("Moscow"), CountryValue::Countries(vec!["ru"]));
+        // A designator alone names nothing.
+        assert_eq!(classify("SSR"), CountryValue::Unknown);
+        assert_eq!(classify("Autonomous SSR"), CountryValue::Unknown);
+        assert_eq!(classify("115088"), CountryValue::Unknown);
+    }
+
+    #[test]
+    fn values_naming_no_single_country_are_classified() {
+        let class = |t: &str| match classify(t) {
+            CountryValue::NotCountry(n) => Some((n.kind, n.candidates.clone())),
+            _ => None,
+        };
+        assert_eq!(class("Africa"), Some((NotCountryKind::Region, vec![])));
+        assert_eq!(class("Middle East"), Some((NotCountryKind::Region, vec![])));
+        assert_eq!(class("eu"), Some((NotCountryKind::Region, vec![])));
+        assert_eq!(
+            class("Region: Kafia Kingi"),
+            Some((NotCountryKind::Disputed, vec!["sd", "ss"]))
+        );
+        assert_eq!(
+            class("Kafia Kingi (a territory on the border of Sudan and South Sudan)"),
+            Some((NotCountryKind::Disputed, vec!["sd", "ss"]))
+        );
+        assert_eq!(
+            class("Congolese"),
+            Some((NotCountryKind::Ambiguous, vec!["cd", "cg"]))
+        );
+        assert_eq!(
+            class("Possibly Korean"),
+            Some((NotCountryKind::Ambiguous, vec!["kp", "kr"]))
+        );
+        // Countries, even ones whose names contain a region, are countries.
+        assert_eq!(
+            classify("South Africa"),
+            CountryValue::Countries(vec!["za"])
+        );
+        assert_eq!(
+            classify("Central African Republic"),
+            CountryValue::Countries(vec!["cf"])
+        );
+        assert_eq!(classify("Congo"), CountryValue::Countries(vec!["cg"]));
+        assert!(not_country("North Korea").is_none());
+        // The reason names the kind and the candidates.
+        let CountryValue::NotCountry(n) = classify("Congolese") else {
+            panic!("Congolese is classified");
+        };
+        let reason = n.reason();
+        assert!(
+            reason.contains("ambiguous") && reason.contains("cd") && reason.contains("cg"),
+            "{reason}"
+        );
+        assert!(
+            not_country("Kafia Kingi")
+                .unwrap()
+                .reason()
+                .contains("disputed")
+        );
+        assert!(not_country("Africa").unwrap().reason().contains("region"));
+    }
+
+    /// The three tables never disagree: a place or a classified value is
+    /// never also a country spelling, every code they name is a country
+    /// code, and no place maps to the other Korea.
+    #[test]
+    fn side_tables_are_consistent() {
+        let table = countries();
+        for (code, spellings) in rows(PLACES) {
+            assert!(name(code).is_some(), "places: unknown code {code}");
+            for spelling in spellings.split('|') {
+                assert!(
+                    !table.by_name.contains_key(&key(spelling)),
+                    "place `{spelling}` is also a country spelling"
+                );
+                assert!(
+                    !table.not_country_by_name.contains_key(&key(spelling)),
+                    "place `{spelling}` is also classified as no country"
+                );
+                assert_eq!(codes_in(spelling), vec![code], "{spelling}");
+            }
+        }
+        assert!(!not_countries().is_empty());
+        for n in not_countries() {
+            for c in &n.candidates {
+                assert!(name(c).is_some(), "{}: unknown code {c}", n.name);
+            }
+            assert_eq!(
+                n.kind == NotCountryKind::Region,
+                n.candidates.is_empty(),
+                "{}: regions have no candidates, the others do",
+                n.name
+            );
+        }
+        for (_, rest) in rows(NOT_COUNTRIES) {
+            let spellings = rest.split_once('\t').map(|(_, s)| s).unwrap_or("");
+            for spelling in spellings.split('|') {
+                assert!(
+                    codes_in(spelling).is_empty(),
+                    "`{spelling}` reads as a country"
+                );
+                assert!(not_country(spelling).is_some(), "{spelling}");
+            }
+        }
+        assert_eq!(
+            rows(NOT_COUNTRIES).count(),
+            not_countries().len(),
+            "a row of not_countries.tsv has an unknown class or no codes column"
+        );
     }
 
     #[test]

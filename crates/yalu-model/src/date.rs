@@ -8,8 +8,11 @@ use std::str::FromStr;
 /// How much of a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DatePrecision {
+    /// Only the year is known (`1984`).
     Year,
+    /// The year and the month are known (`1984-01`).
     Month,
+    /// The whole date is known (`1984-01-08`).
     Day,
 }
 
@@ -18,22 +21,30 @@ pub enum DatePrecision {
 /// how FtM stores dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FuzzyDate {
+    /// The year, 1000 to 2999.
     pub year: i32,
+    /// The month, 1 to 12, when known.
     pub month: Option<u8>,
+    /// The day of the month, when known (only with a month).
     pub day: Option<u8>,
 }
 
 /// Why a date could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FuzzyDateError {
+    /// The text was empty.
     #[error("empty date")]
     Empty,
+    /// The text is not in any of the ISO prefix forms.
     #[error("`{0}` is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
     Syntax(String),
+    /// The month is not 1 to 12.
     #[error("`{0}` has a month outside 1-12")]
     Month(String),
+    /// The day does not exist in its month (`1970-02-31`).
     #[error("`{0}` has a day that does not exist in its month")]
     Day(String),
+    /// The year is outside 1000 to 2999.
     #[error("`{0}` has a year outside 1000-2999")]
     Year(String),
 }
@@ -58,6 +69,7 @@ impl FuzzyDate {
         }
     }
 
+    /// How much of the date is known.
     pub fn precision(&self) -> DatePrecision {
         match (self.month, self.day) {
             (Some(_), Some(_)) => DatePrecision::Day,

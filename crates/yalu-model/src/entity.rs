@@ -13,11 +13,14 @@ use std::collections::BTreeMap;
 /// facts build equal entities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
+    /// The entity's id, unique within its datasets (`ofac-20157`).
     pub id: String,
     /// Display name. Readers leave it empty; [`Entity::caption`] derives one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caption: String,
+    /// What kind of thing the entity is.
     pub schema: Schema,
+    /// Property values by FtM property name, each list in the order read.
     #[serde(default)]
     pub properties: BTreeMap<String, Vec<String>>,
     /// Datasets (lists) that hold this entity, e.g. `us_ofac_sdn`.
@@ -29,10 +32,14 @@ pub struct Entity {
     /// True for entities that are sanctioned or otherwise a screening target.
     #[serde(default)]
     pub target: bool,
+    /// When the entity first appeared in its source (an ISO date or
+    /// timestamp, as the source gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
+    /// When the entity was last seen in its source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
+    /// When the entity last changed in its source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change: Option<String>,
 }

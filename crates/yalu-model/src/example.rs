@@ -25,10 +25,11 @@
 //! assert_eq!(warnings[1].value, "Atlantis");
 //! ```
 
+use crate::country::{self, CountryValue};
 use crate::entity::Entity;
+use crate::expand_date_expression;
 use crate::prop::{self, PropertyType};
 use crate::schema::Schema;
-use crate::{country, expand_date_expression};
 use serde::Serialize;
 use std::fmt;
 
@@ -38,7 +39,9 @@ use std::fmt;
 pub enum ValueProblem {
     /// A date property's value is not a date (or an impossible one).
     InvalidDate,
-    /// A country property's value names no country Yalu knows.
+    /// A country property's value names no country Yalu knows, or one the
+    /// country table classifies as naming no single country (a region, a
+    /// disputed territory, an ambiguous name); the reason says which.
     InvalidCountry,
 }
 
@@ -55,10 +58,14 @@ impl ValueProblem {
 /// One value left out of a query example, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValueWarning {
+    /// The property the value was given for.
     pub property: String,
+    /// The value as given.
     pub value: String,
+    /// What was wrong, as a stable code.
     #[serde(rename = "code")]
     pub kind: ValueProblem,
+    /// What was wrong, in words that quote the value.
     pub reason: String,
 }
 
@@ -92,21 +99,25 @@ impl Entity {
                     self.add(property, d.to_string());
                 }
             }
-            PropertyType::Country => {
-                let codes = match country::to_code(value) {
-                    Some(code) => vec![code],
-                    None => country::codes_in(value),
-                };
-                if codes.is_empty() {
+            PropertyType::Country => match country::classify(value) {
+                CountryValue::Countries(codes) => {
+                    for code in codes {
+                        self.add(property, code);
+                    }
+                }
+                CountryValue::NotCountry(n) => {
+                    return Err(warn(
+                        ValueProblem::InvalidCountry,
+                        format!("`{value}` names no single country: {}", n.reason()),
+                    ));
+                }
+                CountryValue::Unknown => {
                     return Err(warn(
                         ValueProblem::InvalidCountry,
                         format!("`{value}` is not a country code or name Yalu knows"),
                     ));
                 }
-                for code in codes {
-                    self.add(property, code);
-                }
-            }
+            },
             _ => {
                 self.add(property, value);
             }
@@ -164,5 +175,28 @@ mod tests {
         assert_eq!(w[1].property, "country");
         assert_eq!(w[1].kind.code(), "invalid_country");
         assert!(w[1].to_string().contains("Nowhereland"));
+    }
+
+    /// A value the country table classifies is left out like an unknown
+    /// one, with a reason that says why it names no country; a place is
+    /// read as its country.
+    #[test]
+    fn classified_country_values_say_why() {
+        let (e, w) = Entity::from_example(
+            "q",
+            Schema::Person,
+            [
+                ("nationality", "Congolese"),
+                ("country", "Africa"),
+                ("country", "Tartous"),
+            ],
+        );
+        assert_eq!(e.get("country"), ["sy"]);
+        assert!(!e.has("nationality"));
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].kind, ValueProblem::InvalidCountry);
+        assert!(w[0].reason.contains("ambiguous"), "{}", w[0].reason);
+        assert!(w[0].reason.contains("cd") && w[0].reason.contains("cg"));
+        assert!(w[1].reason.contains("region"), "{}", w[1].reason);
     }
 }

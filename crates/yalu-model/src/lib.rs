@@ -30,6 +30,11 @@
 //! assert_eq!(back, kim);
 //! ```
 //!
+//! The types are at the crate root, their modules private. Two modules stay
+//! public as namespaces of functions and names: [`country`] (reading
+//! country values: [`country::to_code`], [`country::codes_in`],
+//! [`country::classify`]) and [`prop`] (FtM property names).
+//!
 //! Dependencies: none beyond serde. This crate does no I/O.
 
 pub mod country;
@@ -39,6 +44,7 @@ mod example;
 pub mod prop;
 mod schema;
 
+pub use country::{CountryValue, NotCountry, NotCountryKind};
 pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, days_in_month, expand_date_expression};
 pub use entity::Entity;
 pub use example::{ValueProblem, ValueWarning};

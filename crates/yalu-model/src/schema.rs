@@ -16,11 +16,17 @@ pub enum Schema {
     Thing,
     /// Abstract: a person or an organisation that can hold rights.
     LegalEntity,
+    /// A natural person.
     Person,
+    /// An organisation of any kind.
     Organization,
+    /// A company: an organisation registered for business.
     Company,
+    /// A state body, ministry or agency.
     PublicBody,
+    /// A ship.
     Vessel,
+    /// An aircraft.
     Airplane,
     /// Any other FtM schema, kept by name.
     Other(String),

@@ -302,7 +302,9 @@ fn tag(words: Vec<Word>, kind: NameKind) -> Vec<Seg> {
                 .map(|(w, _)| w.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if let Some(e) = orgs::lookup(&phrase, kind) {
+            if let Some(e) = orgs::lookup(&phrase, kind)
+                && (!e.dotted_only || (n == 1 && merged[i].0.dotted))
+            {
                 matched = Some((n, e));
                 break;
             }
@@ -880,6 +882,38 @@ mod tests {
                     .join(" ")
             })
             .collect()
+    }
+
+    #[test]
+    fn ranks_and_generational_suffixes_are_titles() {
+        let kinds = |raw: &str| -> Vec<(String, TokenKind)> {
+            normalize(raw, NameKind::Person).variants[0]
+                .tokens
+                .iter()
+                .map(|t| (t.text.clone(), t.kind))
+                .collect()
+        };
+        let title = |raw: &str, text: &str| {
+            kinds(raw)
+                .iter()
+                .any(|(t, k)| t == text && *k == TokenKind::Title)
+        };
+        assert!(title("Gen. Tomas Herrero", "general"));
+        assert!(title("Herrero, Tomas Jr.", "jr"));
+        assert!(title("Herrero, Tomas Jr", "jr"));
+        assert!(title("Lt. Tomas Herrero", "lieutenant"));
+        assert!(title("Colonel Tomas Herrero", "colonel"));
+        assert!(title("Engr Tomas Herrero III", "iii"));
+        // an abbreviation that is also a given name is a title only when written with a dot
+        assert!(!title("LI Gen", "general"));
+        assert!(
+            kinds("LI Gen")
+                .iter()
+                .any(|(t, k)| t == "gen" && *k == TokenKind::Word)
+        );
+        assert!(!title("TAN Eng Hock", "engineer"));
+        // normalising the canonical tokens again keeps them titles
+        assert!(title("general Tomas Herrero", "general"));
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Entry {
     pub weight: f32,
     /// Whether the phrase applies only to organisation/other names.
     pub org_only: bool,
+    /// Whether the phrase applies only to a single word written with a dot (`Gen.` is a
+    /// title, the given name `Gen` is not). [`lookup`] leaves the check to the caller.
+    pub dotted_only: bool,
 }
 
 struct Table {
@@ -67,6 +70,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             kind,
             weight: weight.parse().unwrap_or(0.1),
             org_only: scope == "org",
+            dotted_only: scope == "dot",
         };
         max_words = max_words.max(phrase.split(' ').count());
         if phrase
@@ -103,9 +107,12 @@ pub fn lookup_fuzzy(word: &str, kind: NameKind) -> Option<Entry> {
     TABLE
         .long_words
         .iter()
+        // The distance is at least the difference in length: most entries
+        // are ruled out without computing it.
+        .filter(|(p, _)| p.len().abs_diff(word.len()) <= 1)
         .find(|(p, _)| crate::distance::osa(p.as_bytes(), word.as_bytes()) <= 1)
         .map(|(_, e)| *e)
-        .filter(|e| !e.org_only || kind != NameKind::Person)
+        .filter(|e| (!e.org_only || kind != NameKind::Person) && !e.dotted_only)
 }
 
 /// The longest number of words of a phrase in the table.
@@ -184,6 +191,7 @@ mod tests {
                     "{phrase}: canon {} narrower",
                     e.canon
                 );
+                assert!(!a.dotted_only, "{phrase}: canon {} needs a dot", e.canon);
             }
         }
     }

@@ -138,7 +138,9 @@ impl IndexSource {
                 e
             }));
         }
+        let read_seconds = started.elapsed().as_secs_f64();
         let lists = Lists::build(entities);
+        let (index_seconds, network_seconds) = (lists.index_seconds, lists.network_seconds);
         let (index, network) = (&lists.index, &lists.network);
         let unresolved = network.unresolved();
         for u in unresolved.iter().take(LOGGED_PROBLEMS) {
@@ -198,7 +200,17 @@ impl IndexSource {
                 .filter(char::is_ascii_digit)
                 .collect::<String>()
         );
+        let phase = Instant::now();
         let text = TextIndex::build(&lists.index);
+        let text_seconds = phase.elapsed().as_secs_f64();
+        // Where a reload's time goes, for operators sizing reloads.
+        tracing::info!(
+            read_seconds,
+            index_seconds,
+            network_seconds,
+            text_seconds,
+            "index build phases"
+        );
         Ok(LoadedIndex {
             lists,
             text,

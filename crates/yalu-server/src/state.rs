@@ -322,15 +322,26 @@ impl IndexThread {
 
     fn spawn() -> std::io::Result<std::sync::mpsc::Sender<IndexJob>> {
         let (tx, rx) = std::sync::mpsc::channel::<IndexJob>();
+        // The build's parallel parts run on a pool of their own, at the
+        // same low priority as this thread: a reload is background work and
+        // must not take the cores from the requests it serves beside
+        // (docs/reliability.md, "Load and soak").
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("yalu-index-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("yalu-index".into())
             .spawn(move || {
+                lower_priority();
                 // Ends when the state (the last sender) is dropped.
                 for (source, reply) in rx {
                     // A panicking build drops `reply` (the caller reports
                     // it) and leaves the thread serving the next job.
-                    let built =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.load()));
+                    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        pool.install(|| source.load())
+                    }));
                     if let Ok(built) = built {
                         let _ = reply.send(built);
                     }
@@ -339,6 +350,31 @@ impl IndexThread {
         Ok(tx)
     }
 }
+
+/// The nice value of the threads that build indexes: they yield the CPU to
+/// request threads (nice 0) when both want it, and run at full speed when
+/// the server is idle.
+const INDEX_BUILD_NICE: i32 = 10;
+
+/// Lowers the calling thread's scheduling priority to
+/// [`INDEX_BUILD_NICE`]. On Linux the nice value belongs to the thread, so
+/// request threads keep theirs. Failure (a sandbox that forbids it) leaves
+/// the thread at its priority, which is safe.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: setpriority with `who = 0` changes only the calling thread's
+    // nice value on Linux; it touches no memory of ours.
+    let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, INDEX_BUILD_NICE) };
+    if rc != 0 {
+        tracing::debug!(
+            error = %std::io::Error::last_os_error(),
+            "could not lower the index build's priority"
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
 /// Drops a replaced index once the requests still using it are done (at
 /// most `wait`), then hands the freed memory back to the system.

@@ -558,7 +558,7 @@ impl<'s> CaseStore<'s> {
         };
         let limit = filter.limit.clamp(1, MAX_PAGE) as i64;
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
-        self.store.db().run(|db| {
+        self.store.db().read(|db| {
             let total = db.query_one(&format!("SELECT COUNT(*) FROM cases{filter_sql}"), &params)?
                 [0]
             .int()? as u64;
@@ -578,7 +578,7 @@ impl<'s> CaseStore<'s> {
 
     /// One case, or `None`.
     pub fn get(&self, id: i64) -> Result<Option<Case>, StoreError> {
-        self.store.db().run(|db| {
+        self.store.db().read(|db| {
             db.query_opt(
                 &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"),
                 &[id.into()],
@@ -590,7 +590,7 @@ impl<'s> CaseStore<'s> {
 
     /// A case with its payload, comments and history.
     pub fn detail(&self, id: i64) -> Result<CaseDetail, StoreError> {
-        self.store.db().run(|db| {
+        self.store.db().read(|db| {
             let row = db
                 .query_opt(
                     &format!("SELECT {CASE_COLUMNS}, payload FROM cases WHERE id = ?"),
@@ -953,7 +953,7 @@ impl<'s> CaseStore<'s> {
     /// The audit log, oldest first; with `since`, only entries after that
     /// sequence number.
     pub fn audit(&self, since: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
-        self.store.db().run(|db| {
+        self.store.db().read(|db| {
             audit_rows(
                 db,
                 &format!("{AUDIT_SELECT} WHERE seq > ? ORDER BY seq"),
@@ -964,7 +964,7 @@ impl<'s> CaseStore<'s> {
 
     /// Counts by rule and status, the revenue estimate, open cases.
     pub fn dashboard(&self) -> Result<Dashboard, StoreError> {
-        self.store.db().run(|db| {
+        self.store.db().read(|db| {
             let mut d = Dashboard::default();
             for r in db.query("SELECT rule, COUNT(*) FROM cases GROUP BY rule", &[])? {
                 d.by_rule.insert(r[0].text()?, r[1].int()? as u64);
@@ -1503,6 +1503,52 @@ mod tests {
                 .created,
             1
         );
+    }
+
+    #[test]
+    fn reads_of_a_file_store_see_every_acknowledged_write_and_do_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("cases.db")).unwrap();
+        let cases = store.cases();
+        for i in 0..20 {
+            cases
+                .import_alerts("a", &[alert(&format!("YA-{i}"), "R")])
+                .unwrap();
+            // Read on a reader connection right after the write returned.
+            let (listed, total) = cases.list(&CaseFilter::default()).unwrap();
+            assert_eq!(total, i + 1);
+            assert_eq!(cases.detail(listed[0].id).unwrap().case.id, listed[0].id);
+            assert_eq!(cases.audit(None).unwrap().len() as u64, total);
+        }
+        // A write transaction held open on the writing connection (as a
+        // group commit does while it runs) does not hold up a read.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, wait_started) = std::sync::mpsc::channel::<()>();
+        let (read_done, wait_read) = std::sync::mpsc::channel::<u64>();
+        let writer_store = &store;
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                writer_store
+                    .db()
+                    .run(|db| {
+                        db.batch("BEGIN IMMEDIATE")?;
+                        db.exec("UPDATE cases SET assignee = 'x' WHERE id = 1", &[])?;
+                        started.send(()).unwrap();
+                        held.recv().unwrap();
+                        db.batch("ROLLBACK")
+                    })
+                    .unwrap();
+            });
+            wait_started.recv().unwrap();
+            s.spawn(|| {
+                let (listed, total) = cases.list(&CaseFilter::default()).unwrap();
+                assert!(listed.iter().all(|c| c.assignee.as_deref() != Some("x")));
+                read_done.send(total).unwrap();
+            });
+            let total = wait_read.recv_timeout(std::time::Duration::from_secs(10));
+            release.send(()).unwrap();
+            assert_eq!(total, Ok(20), "the read waited for the writer");
+        });
     }
 
     #[test]

@@ -392,6 +392,12 @@ pub(crate) enum Conn {
 pub(crate) struct Backend {
     conn: Arc<Conn>,
     writer: crate::group::GroupWriter,
+    /// Read-only connections to the same SQLite file, for the reads of
+    /// [`Backend::read`]. In WAL mode they read the last committed state
+    /// while the writer holds its transaction, so a slow case-list query
+    /// never delays a commit, nor a commit a read (docs/reliability.md,
+    /// "Load and soak"). Empty for PostgreSQL and in-memory SQLite.
+    readers: Vec<Mutex<rusqlite::Connection>>,
 }
 
 /// The PostgreSQL client, reconnected when the server closed it (a
@@ -514,7 +520,33 @@ impl Backend {
         Backend {
             conn: Arc::new(conn),
             writer: crate::group::GroupWriter::default(),
+            readers: Vec::new(),
         }
+    }
+
+    /// Adds read-only connections (SQLite files in WAL mode only).
+    pub(crate) fn with_readers(mut self, readers: Vec<rusqlite::Connection>) -> Backend {
+        self.readers = readers.into_iter().map(Mutex::new).collect();
+        self
+    }
+
+    /// Runs the read-only `f` on a reader connection when there are any (the
+    /// first one free, else the first), and on the one connection otherwise.
+    /// A read started after a write returned sees that write: the commit
+    /// is in the WAL before the write returns.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.readers.is_empty() {
+            return self.conn.run(f);
+        }
+        for r in &self.readers {
+            if let Ok(mut conn) = r.try_lock() {
+                return f(&mut *conn);
+            }
+        }
+        f(&mut *lock(&self.readers[0]))
     }
 
     pub(crate) fn kind(&self) -> BackendKind {

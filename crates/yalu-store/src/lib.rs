@@ -132,8 +132,11 @@ impl Store {
         let conn = open_sqlite(path)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| StoreError::open(path, e))?;
+        let readers = (0..SQLITE_READERS)
+            .map(|_| open_sqlite_reader(path))
+            .collect::<Result<Vec<_>, _>>()?;
         Self::with_backend(
-            Backend::sqlite(conn),
+            Backend::sqlite(conn).with_readers(readers),
             Origin::SqliteFile(path.to_path_buf()),
             format!("SQLite file {}", path.display()),
         )
@@ -275,6 +278,25 @@ pub(crate) fn open_sqlite(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::open(path, e))?;
     conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| StoreError::open(path, e))?;
+    Ok(conn)
+}
+
+/// Read-only connections a SQLite file store keeps beside its one writing
+/// connection: as many as the workbench's reads run at once on two cores,
+/// with room for a slow one.
+const SQLITE_READERS: usize = 3;
+
+/// A read-only connection to the SQLite file at `path` (which exists: the
+/// writing connection created it), for [`db::Backend::read`].
+fn open_sqlite_reader(path: &Path) -> Result<Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::open(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::open(path, e))?;
     Ok(conn)
 }

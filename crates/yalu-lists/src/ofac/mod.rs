@@ -471,12 +471,12 @@ fn build_entity(
             }
             None => {
                 e.add(prop::NOTES, format!("Flag: {vess_flag}"));
-                stats.unknown_country("Vess_flag", &vess_flag);
+                let reason = stats.no_country("Vess_flag", &vess_flag);
                 warn(
                     stats,
                     path,
                     location.clone(),
-                    format!("unknown vessel flag `{vess_flag}`"),
+                    format!("{reason}; kept in notes"),
                 );
             }
         }
@@ -507,15 +507,16 @@ fn build_entity(
                 continue;
             }
             e.add(prop::NOTES, &clause.text);
-            if clause.problem == Problem::UnknownCountry {
-                stats.unknown_country("Remarks", &clause.text);
-            }
-            warn(
-                stats,
-                path,
-                location.clone(),
-                format!("{}: `{}`", clause.problem, clause.text),
-            );
+            let reason = if clause.problem == Problem::UnknownCountry {
+                format!(
+                    "{}, in the clause: `{}`",
+                    stats.no_country("Remarks", &clause.value),
+                    clause.text
+                )
+            } else {
+                format!("{}: `{}`", clause.problem, clause.text)
+            };
+            warn(stats, path, location.clone(), reason);
         }
     }
 
@@ -565,13 +566,9 @@ fn build_entity(
                         e.add(prop::COUNTRY, code);
                     }
                     None => {
-                        stats.unknown_country("Country", &a.country);
-                        warn(
-                            stats,
-                            &file,
-                            format!("line {} ({id})", a.line),
-                            format!("unknown address country `{}`", a.country),
-                        )
+                        // The value stays in the record, in the address.
+                        let reason = stats.no_country("Country", &a.country);
+                        warn(stats, &file, format!("line {} ({id})", a.line), reason)
                     }
                 }
             }

@@ -22,6 +22,7 @@ pub struct RemarkFact {
     /// The FtM property the value belongs to (`birthDate`, `passportNumber`,
     /// `notes`...).
     pub property: &'static str,
+    /// The value, cleaned for its property (an ISO date, a country code).
     pub value: String,
 }
 
@@ -53,7 +54,13 @@ impl fmt::Display for Problem {
 /// A clause [`parse_remarks`] could not interpret, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnparsedClause {
+    /// The clause as written.
     pub text: String,
+    /// The part the problem is about: the country name of an
+    /// `UnknownCountry` clause (`Congolese` in `nationality Congolese`),
+    /// else the whole clause.
+    pub value: String,
+    /// Why it was not understood.
     pub problem: Problem,
 }
 
@@ -84,8 +91,13 @@ impl ParsedRemarks {
     }
 
     fn unparsed(&mut self, text: &str, problem: Problem) {
+        self.unparsed_value(text, text, problem);
+    }
+
+    fn unparsed_value(&mut self, text: &str, value: &str, problem: Problem) {
         self.unparsed.push(UnparsedClause {
             text: text.to_string(),
+            value: value.to_string(),
             problem,
         });
     }
@@ -93,14 +105,23 @@ impl ParsedRemarks {
 
 /// FtM property names used here that `yalu_model::prop` does not name.
 pub mod extra {
+    /// When an organisation was founded or registered.
     pub const INCORPORATION_DATE: &str = "incorporationDate";
+    /// When a vessel or aircraft was built.
     pub const BUILD_DATE: &str = "buildDate";
+    /// A telephone or fax number.
     pub const PHONE: &str = "phone";
+    /// An organisation's line of business.
     pub const SECTOR: &str = "sector";
+    /// A person's post or function.
     pub const POSITION: &str = "position";
+    /// An aircraft's manufacturer serial number.
     pub const SERIAL_NUMBER: &str = "serialNumber";
+    /// A bank's SWIFT/BIC code.
     pub const SWIFT_BIC: &str = "swiftBic";
+    /// Flags a vessel flew before, as country codes.
     pub const PAST_FLAGS: &str = "pastFlags";
+    /// Who operates a vessel or aircraft.
     pub const OPERATOR: &str = "operator";
 }
 
@@ -567,7 +588,7 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
                         out.fact(prop::NOTES, clause);
                     }
                 }
-                None => out.unparsed(clause, Problem::UnknownCountry),
+                None => out.unparsed_value(clause, name, Problem::UnknownCountry),
             }
         }
         Ident(property) => read_ident(clause, value, property, out),
@@ -977,6 +998,7 @@ mod tests {
             p.unparsed,
             [UnparsedClause {
                 text: "DOB sometime in the sixties".into(),
+                value: "DOB sometime in the sixties".into(),
                 problem: Problem::BadDate
             }]
         );
@@ -1169,6 +1191,7 @@ mod tests {
             p.unparsed,
             [UnparsedClause {
                 text: "Favourite colour blue".into(),
+                value: "Favourite colour blue".into(),
                 problem: Problem::UnknownClause
             }]
         );

@@ -46,7 +46,7 @@ const MAX_EXCLUDED_IDS: usize = 500;
 /// the wrong type. A `weights` or `config` key Yalu has no setting for is
 /// not applied and is named in every query's `warnings` (`ignored_weight`,
 /// `ignored_config`); nomenklatura's feature names count where a Yalu
-/// setting corresponds ([`NOMENKLATURA_WEIGHTS`]).
+/// setting corresponds (see the `weights` field).
 ///
 /// Results carry, beyond yente's shape, `linked`: the listed entities one
 /// link away (OFAC `Linked To`, FtM relationships, entries a UN narrative
