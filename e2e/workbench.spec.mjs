@@ -179,6 +179,32 @@ try {
   const hangulTitle = await page.locator('.results .hit h3').first().innerText();
   check(/Jong Un/i.test(hangulTitle), `Hangul finds Kim Jong Un (got "${hangulTitle}")`);
 
+  step('search "Mansudae" as you type, open the group, reach a linked person');
+  const GROUP = /MANSUDAE OVERSEAS PROJECT GROUP/i;
+  await page.locator('#instant-q').fill('Mansu');
+  await page.locator('#instant-status', { hasText: 'Mansu”' }).waitFor();
+  check(await page.locator('#instant-results a', { hasText: GROUP }).count() >= 1, 'the prefix "Mansu" finds the group');
+  await page.locator('#instant-q').fill('Mansudae');
+  await page.locator('#instant-status', { hasText: 'Mansudae”' }).waitFor();
+  const groupLink = page.locator('#instant-results a', { hasText: GROUP }).first();
+  check(await groupLink.count() === 1, 'the word "Mansudae" finds the group');
+  await groupLink.click();
+  await page.locator('#entity-title', { hasText: GROUP }).waitFor();
+  const entityText = await page.locator('main').innerText();
+  check(/Mansudae Art Studio/.test(entityText), 'the entity page lists every name');
+  check(/DPRK3/.test(entityText), 'the entity page lists the programme');
+  check(/e2e_network/.test(entityText), 'the entity page lists the source dataset');
+  check(await page.locator('main svg.network').count() === 1, 'the network is drawn');
+  const person = page.locator('#entity-links a', { hasText: /KIM, Tong-chol/ });
+  check(await person.count() === 1, 'the accessible list of links names the managing director');
+  check(/Directorship/.test(await page.locator('#entity-links').innerText()), 'the list says how they are linked');
+  await checkAccessible('entity page');
+  await shot('07-entity');
+  await person.click();
+  await page.locator('#entity-title', { hasText: /KIM, Tong-chol/ }).waitFor();
+  check(await page.locator('#entity-links a', { hasText: GROUP }).count() === 1, 'the person\'s page links back to the group');
+  check(await page.locator('#entity-links a', { hasText: /ARCHITECTURAL/ }).count() === 1, 'and to the subsidiary he directs');
+
   step('the case queue lists cases and filters by kind and rule');
   await page.locator('nav[aria-label="Main"] a', { hasText: 'Cases' }).click();
   await page.locator('#case-table').waitFor();

@@ -50,7 +50,7 @@ fn main() {
     let t = Instant::now();
     let list = yalu_lists::read_path(&dir.join(LIST_DIR), &yalu_lists::ReadOptions::default())
         .expect("list");
-    let index = yalu_match::Index::build(list.entities);
+    let index = yalu_links::Lists::build(list.entities);
     let list_time = t.elapsed();
     let t = Instant::now();
     let out = run(

@@ -34,7 +34,7 @@ use crate::records::DataSet;
 use crate::rules::{Context, Subject};
 use crate::ruleset::{RULE_IDS, RuleSet, Severity};
 use serde::Serialize;
-use yalu_match::Index;
+use yalu_links::Lists;
 
 /// One condition a rule checks, measured on the subject, or a note.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -159,7 +159,7 @@ pub fn explain(ctx: &Context, alerts: &[Alert], id: &str) -> Option<Explanation>
 /// Resolves, indexes and checks `data`, then explains `id`.
 pub fn explain_in(
     data: &DataSet,
-    lists: Option<&Index>,
+    lists: Option<&Lists>,
     set: &RuleSet,
     id: &str,
 ) -> Result<Explanation, crate::DetectError> {

@@ -16,7 +16,8 @@
 //!    [`resolve::ResolvedPerson`]s (same passport; same birth date,
 //!    nationality and a Korean-aware name match).
 //! 3. [`rules::Context::new`] indexes records per person (and screens
-//!    against sanctions lists when given an index).
+//!    against sanctions lists, and their network of links, when given
+//!    [`yalu_links::Lists`]).
 //! 4. [`rules::detect`] runs the rules of a [`RuleSet`] and returns
 //!    [`Alert`]s in a deterministic order with deterministic ids.
 //!
@@ -75,7 +76,7 @@ use resolve::Resolution;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use yalu_match::Index;
+use yalu_links::Lists;
 
 /// Everything one detection run produced.
 #[derive(Debug)]
@@ -112,7 +113,7 @@ pub struct Timings {
 /// Reads, resolves and checks a data set folder.
 pub fn run(
     dir: &Path,
-    lists: Option<&Index>,
+    lists: Option<&Lists>,
     set: &RuleSet,
     opts: &ReadOptions,
 ) -> Result<Outcome, DetectError> {
@@ -147,7 +148,7 @@ pub fn run(
 /// Resolves and checks records already read.
 pub fn detect_in(
     data: &records::DataSet,
-    lists: Option<&Index>,
+    lists: Option<&Lists>,
     set: &RuleSet,
 ) -> (Vec<Alert>, Resolution, Timings) {
     let mut timings = Timings::default();

@@ -900,3 +900,69 @@ fn revenue_follows_the_rule_file() {
         3660.0
     );
 }
+
+/// Lists where a listed person owns a company that is not listed itself
+/// (as OpenSanctions exports carry them), under the fixture client's name.
+fn lists_with_unlisted_company(owned: bool) -> yalu_links::Lists {
+    use yalu_model::{Entity, Schema, prop};
+    let mut owner = Entity::new("os-owner", Schema::Person);
+    owner.add(prop::NAME, "Ri Su Yong");
+    owner.add_dataset("os");
+    owner.target = true;
+    let mut company = Entity::new("os-company", Schema::Company);
+    company.add(prop::NAME, "Dalian Ocean Seafood Processing");
+    company.add_dataset("os");
+    let mut entities = vec![owner, company];
+    if owned {
+        let mut own = Entity::new("os-own", Schema::Other("Ownership".into()));
+        own.add("owner", "os-owner");
+        own.add("asset", "os-company");
+        own.add_dataset("os");
+        entities.push(own);
+    }
+    yalu_links::Lists::build(entities)
+}
+
+#[test]
+fn the_lists_network_reaches_detection() {
+    let mut f = Fixture::new();
+    f.person("w1", "KP")
+        .place("pl1", "w1", "a1", "c1", "2018-01-01", "");
+    let lists = lists_with_unlisted_company(true);
+    let alerts = f.run_with(Some(&lists)).alerts;
+    let of = |rule: &str| -> Vec<_> { alerts.iter().filter(|a| a.rule == rule).collect() };
+    // The client matches the unlisted company, which a listed person owns.
+    let counterparty = of("SANCTIONED_COUNTERPARTY");
+    assert_eq!(counterparty.len(), 1, "{counterparty:?}");
+    let s = &counterparty[0].summary;
+    assert!(s.contains("os-company"), "{s}");
+    assert!(
+        s.contains("not listed itself but is owned by Ri Su Yong (os-owner)"),
+        "{s}"
+    );
+    assert!(
+        counterparty[0]
+            .evidence_ids
+            .contains(&"list:os-owner".to_string())
+    );
+    // And it employs a DPRK worker: a front company, through the same link.
+    let front = of("FRONT_COMPANY_LINK");
+    assert_eq!(front.len(), 1, "{front:?}");
+    assert!(
+        front[0].summary.contains("owned by Ri Su Yong (os-owner)"),
+        "{}",
+        front[0].summary
+    );
+    assert!(front[0].evidence_ids.contains(&"list:os-own".to_string()));
+    assert!(front[0].subject_ids.contains(&"c1".to_string()));
+
+    // Without the link, an unlisted namesake is nobody's counterparty.
+    let lists = lists_with_unlisted_company(false);
+    let alerts = f.run_with(Some(&lists)).alerts;
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.rule != "SANCTIONED_COUNTERPARTY" && a.rule != "FRONT_COMPANY_LINK"),
+        "{alerts:?}"
+    );
+}

@@ -10,7 +10,7 @@ use yalu_detect::eval::{TruthLine, evaluate, evaluate_resolution, read_truth};
 use yalu_detect::read::ReadOptions;
 use yalu_detect::sim::{LIST_DIR, SimOptions, TRUTH_FILE, write_world};
 use yalu_detect::{RuleSet, Severity, run};
-use yalu_match::Index;
+use yalu_links::Lists;
 
 fn check(seed: u64, workers: usize, difficulty: u8) {
     let dir = tempfile::tempdir().unwrap();
@@ -26,7 +26,7 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
         &yalu_lists::ReadOptions { strict: true },
     )
     .unwrap();
-    let index = Index::build(list.entities);
+    let index = Lists::build(list.entities);
     let out = run(
         dir.path(),
         Some(&index),

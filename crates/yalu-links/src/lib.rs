@@ -11,6 +11,11 @@
 //! * FollowTheMoney relationship entities (OpenSanctions exports and any FtM
 //!   list): `Ownership`, `Directorship`, `Family`, `Associate`, `Membership`,
 //!   `UnknownLink`, `Employment`, `Representation` ([`RELATIONSHIPS`]).
+//! * Entries a listing's own text names: the UN list writes related
+//!   entries in its narrative (`notes`), by reference number (`(CDe.001)`)
+//!   or by name; see [`mentions`](crate::mentions) for the rules. They become
+//!   `UnknownLink`s whose `description` is the sentence that names them;
+//!   reference numbers that name no entry are reported.
 //!
 //! ## Tutorial
 //!
@@ -38,25 +43,98 @@
 //! assert_eq!(network.unresolved()[0].name, "NO SUCH COMPANY");
 //! ```
 
+mod lists;
+pub mod mentions;
+
+pub use lists::{ListedLink, Lists};
+
 use std::collections::{BTreeMap, HashMap};
 use yalu_model::{Entity, Schema, prop};
 use yalu_names::{NameKind, fold};
 
-/// Relationship schemata and the properties of their two ends.
-pub const RELATIONSHIPS: [(&str, &str, &str); 8] = [
-    ("Ownership", "owner", "asset"),
-    ("Directorship", "director", "organization"),
-    ("Family", "person", "relative"),
-    ("Associate", "person", "associate"),
-    ("Membership", "member", "organization"),
-    ("UnknownLink", "subject", "object"),
-    ("Employment", "employee", "employer"),
-    ("Representation", "agent", "client"),
+/// Relationship schemata: the properties of their two ends, and how a link
+/// reads from each end towards the other (`owner of` / `owned by`).
+pub const RELATIONSHIPS: [Relationship; 8] = [
+    Relationship::new("Ownership", "owner", "asset", "owner of", "owned by"),
+    Relationship::new(
+        "Directorship",
+        "director",
+        "organization",
+        "director of",
+        "directed by",
+    ),
+    Relationship::new("Family", "person", "relative", "relative of", "relative of"),
+    Relationship::new(
+        "Associate",
+        "person",
+        "associate",
+        "associate of",
+        "associate of",
+    ),
+    Relationship::new(
+        "Membership",
+        "member",
+        "organization",
+        "member of",
+        "has as member",
+    ),
+    Relationship::new("UnknownLink", "subject", "object", "linked to", "linked to"),
+    Relationship::new(
+        "Employment",
+        "employee",
+        "employer",
+        "employee of",
+        "employer of",
+    ),
+    Relationship::new(
+        "Representation",
+        "agent",
+        "client",
+        "agent of",
+        "represented by",
+    ),
 ];
+
+/// One relationship schema of [`RELATIONSHIPS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relationship {
+    pub schema: &'static str,
+    /// The property of the first end (`owner`).
+    pub first: &'static str,
+    /// The property of the second end (`asset`).
+    pub second: &'static str,
+    /// How the first end relates to the second (`owner of`).
+    pub first_reads: &'static str,
+    /// How the second end relates to the first (`owned by`).
+    pub second_reads: &'static str,
+}
+
+impl Relationship {
+    const fn new(
+        schema: &'static str,
+        first: &'static str,
+        second: &'static str,
+        first_reads: &'static str,
+        second_reads: &'static str,
+    ) -> Self {
+        Relationship {
+            schema,
+            first,
+            second,
+            first_reads,
+            second_reads,
+        }
+    }
+
+    /// The relationship of a schema name.
+    pub fn of(schema: &str) -> Option<&'static Relationship> {
+        RELATIONSHIPS.iter().find(|r| r.schema == schema)
+    }
+}
 
 /// Whether entities of this schema are relationships (see [`RELATIONSHIPS`]).
 pub fn is_relationship(schema: &Schema) -> bool {
-    RELATIONSHIPS.iter().any(|(s, _, _)| *s == schema.name())
+    Relationship::of(schema.name()).is_some()
 }
 
 /// Which end of a link an entity is.
@@ -100,6 +178,23 @@ impl Link {
         }
     }
 
+    /// How the link reads from the end `side` towards the other end:
+    /// `owned by`, `director of`, `linked to`; a link found in a listing's
+    /// text reads `names` / `named by`.
+    pub fn reads(&self, side: Side) -> &'static str {
+        let mention = self
+            .properties
+            .get("role")
+            .is_some_and(|r| r.iter().any(|v| v == mentions::MENTION_ROLE));
+        match (Relationship::of(&self.schema), side) {
+            _ if mention && side == Side::First => "names",
+            _ if mention => "named by",
+            (Some(r), Side::First) => r.first_reads,
+            (Some(r), Side::Second) => r.second_reads,
+            (None, _) => "linked to",
+        }
+    }
+
     /// The property an end's entity shows the link under, FtM's reverse
     /// property name: schema and end property in camel case
     /// (`ownershipOwner`, `unknownLinkSubject`).
@@ -120,11 +215,15 @@ impl Link {
     }
 }
 
-/// A `linkedTo` name that names no entity of the same list.
+/// A reference to another entry (a `linkedTo` name, a reference number in
+/// `notes`) that names no entity of the same list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
     pub entity_id: String,
+    /// The name or reference number as written.
     pub name: String,
+    /// Where it is written: `linkedTo` or `notes`.
+    pub property: &'static str,
 }
 
 /// Every link, by either end.
@@ -200,6 +299,7 @@ impl Network {
                     net.unresolved.push(Unresolved {
                         entity_id: e.id.clone(),
                         name: name.clone(),
+                        property: prop::LINKED_TO,
                     });
                 }
                 for t in targets {
@@ -216,8 +316,18 @@ impl Network {
                 }
             }
         }
+        let (mentioned, unresolved) = mentions::find(&entities);
+        for link in mentioned {
+            net.push(link);
+        }
+        net.unresolved.extend(unresolved);
         for r in relations {
-            let Some((schema, a, b)) = RELATIONSHIPS.iter().find(|(s, _, _)| *s == r.schema.name())
+            let Some(&Relationship {
+                schema,
+                first: a,
+                second: b,
+                ..
+            }) = Relationship::of(r.schema.name())
             else {
                 continue;
             };
@@ -226,8 +336,8 @@ impl Network {
             };
             let (first, second) = (first.to_string(), second.to_string());
             let mut properties = r.properties.clone();
-            properties.remove(*a);
-            properties.remove(*b);
+            properties.remove(a);
+            properties.remove(b);
             net.push(Link {
                 id: r.id.clone(),
                 schema: schema.to_string(),
@@ -269,7 +379,8 @@ impl Network {
         &self.links
     }
 
-    /// `linkedTo` names that resolved to no entity of the same list.
+    /// `linkedTo` names and reference numbers in notes that resolved to no
+    /// entity of the same list.
     pub fn unresolved(&self) -> &[Unresolved] {
         &self.unresolved
     }

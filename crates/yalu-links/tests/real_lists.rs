@@ -21,11 +21,18 @@ fn sdn_2021_linked_to_resolves_and_reports_the_rest() {
         .iter()
         .map(|e| e.get(yalu_model::prop::LINKED_TO).len())
         .sum::<usize>();
+    let started = std::time::Instant::now();
     let net = Network::build(entities.iter(), Vec::new());
+    let named = net
+        .links()
+        .iter()
+        .filter(|l| l.reads(yalu_links::Side::First) == "names")
+        .count();
     println!(
-        "linkedTo values: {with_links}; links: {}; unresolved: {}",
+        "linkedTo values: {with_links}; links: {} ({named} named in notes); unresolved: {}; built in {:.0} ms",
         net.links().len(),
-        net.unresolved().len()
+        net.unresolved().len(),
+        started.elapsed().as_secs_f64() * 1000.0
     );
     for u in net.unresolved().iter().take(10) {
         println!("unresolved: {} -> {}", u.entity_id, u.name);
@@ -63,11 +70,8 @@ fn opensanctions_relationships_become_links() {
     let two_ends = relations
         .iter()
         .filter(|r| {
-            let (_, a, b) = yalu_links::RELATIONSHIPS
-                .iter()
-                .find(|(s, _, _)| *s == r.schema.name())
-                .unwrap();
-            r.has(a) && r.has(b)
+            let rel = yalu_links::Relationship::of(r.schema.name()).unwrap();
+            r.has(rel.first) && r.has(rel.second)
         })
         .count();
     let screenable: Vec<_> = entities
@@ -79,7 +83,22 @@ fn opensanctions_relationships_become_links() {
         "relationships with two ends: {two_ends}; links: {}",
         net.links().len()
     );
-    assert_eq!(net.links().len(), two_ends);
+    for l in net.links() {
+        if l.properties.contains_key("description") {
+            println!(
+                "named: {} -> {}: {:?}",
+                l.first.1, l.second.1, l.properties["description"]
+            );
+        }
+    }
+    // Every relationship with two ends is a link; the rest are entries
+    // the export's notes name.
+    let named = net
+        .links()
+        .iter()
+        .filter(|l| l.reads(yalu_links::Side::First) == "names")
+        .count();
+    assert_eq!(net.links().len() - named, two_ends);
     // Every link is reachable from both of its ends.
     for link in net.links() {
         for end in [&link.first.1, &link.second.1] {
@@ -96,4 +115,84 @@ fn opensanctions_relationships_become_links() {
         schemas.contains("Ownership") && schemas.contains("Family"),
         "{schemas:?}"
     );
+}
+
+#[test]
+fn un_2026_narratives_name_related_entries() {
+    let Some(path) = yalu_testdata::shared("data/lists/un/consolidated-2026-02-27.xml") else {
+        return;
+    };
+    let list = yalu_lists::read_path(&path, &yalu_lists::ReadOptions::default()).unwrap();
+    let dataset = list.dataset.clone();
+    let entities: Vec<_> = list
+        .entities
+        .into_iter()
+        .map(|mut e| {
+            e.add_dataset(&dataset);
+            e
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let net = Network::build(entities.iter(), Vec::new());
+    let built_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let by_ref = |r: &str| {
+        entities
+            .iter()
+            .find(|e| e.get(yalu_model::prop::PROGRAM_ID).iter().any(|p| p == r))
+            .map(|e| e.id.as_str())
+            .unwrap()
+    };
+    println!(
+        "links: {}; unresolved references: {}; built in {built_ms:.0} ms",
+        net.links().len(),
+        net.unresolved().len()
+    );
+    for u in net.unresolved() {
+        println!("unresolved: {} -> {} ({})", u.entity_id, u.name, u.property);
+    }
+    let ends = |id: &str| -> Vec<String> {
+        net.links_of(id)
+            .map(|(l, s)| l.other_end(s).1.clone())
+            .collect()
+    };
+    // By reference number: a leader of the ADF (CDe.001).
+    let adf = by_ref("CDe.001");
+    assert!(net.links_of(adf).count() >= 2, "{:?}", ends(adf));
+    // By name in DPRK narratives: Korea Pugang Trading Corporation (KPe.011)
+    // "is owned by the Korea Ryonbong General Corporation" (KPe.012).
+    let pugang = entities
+        .iter()
+        .find(|e| e.caption().starts_with("KOREA PUGANG"))
+        .map(|e| e.id.as_str())
+        .unwrap();
+    let ryonbong = entities
+        .iter()
+        .find(|e| e.caption().starts_with("KOREA RYONBONG"))
+        .map(|e| e.id.as_str())
+        .unwrap();
+    assert!(
+        ends(pugang).iter().any(|t| t == ryonbong),
+        "{:?}",
+        ends(pugang)
+    );
+    // Both ends: the corporation sees the entries that name it.
+    assert!(ends(ryonbong).iter().any(|t| t == pugang));
+    let (link, _) = net
+        .links_of(pugang)
+        .find(|(l, s)| l.other_end(*s).1 == ryonbong)
+        .unwrap();
+    assert!(link.properties["description"][0].contains("Ryonbong"));
+    // Every link joins two entries of the list, never one to itself.
+    for l in net.links() {
+        assert_ne!(l.first.1, l.second.1);
+    }
+    // Every unresolved reference is written in the notes of its entity.
+    for u in net.unresolved() {
+        let e = entities.iter().find(|e| e.id == u.entity_id).unwrap();
+        assert!(
+            e.get(yalu_model::prop::NOTES)
+                .iter()
+                .any(|n| n.contains(&u.name))
+        );
+    }
 }

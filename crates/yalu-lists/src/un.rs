@@ -575,7 +575,7 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         e.add(prop::TITLE, v);
     }
     for v in root.values("DESIGNATION") {
-        e.add("position", v);
+        e.add(prop::POSITION, v);
     }
     for v in root.values("NATIONALITY") {
         if is_not_available(v) {

@@ -69,6 +69,8 @@ pub const PROGRAM_ID: &str = "programId";
 pub const TOPICS: &str = "topics";
 /// Free-text remarks, and values a reader kept but could not interpret.
 pub const NOTES: &str = "notes";
+/// A person's position or office (`Official for Korea Ryonbong General Corporation`).
+pub const POSITION: &str = "position";
 /// Where the listing was published.
 pub const SOURCE_URL: &str = "sourceUrl";
 /// Cryptocurrency wallet addresses (FtM puts them on `CryptoWallet`

@@ -311,7 +311,8 @@ fn records_of(records: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<Value>>> {
 /// threads; it is immutable.
 #[pyclass(frozen, module = "yalu._yalu", name = "Index")]
 struct PyIndex {
-    index: yalu_match::Index,
+    /// The screening index and the lists' link network.
+    network: yalu_links::Lists,
     lists: Vec<ListInfo>,
 }
 
@@ -344,7 +345,7 @@ impl PyIndex {
                 entities.extend(list.entities);
             }
             Ok(PyIndex {
-                index: yalu_match::Index::build(entities),
+                network: yalu_links::Lists::build(entities),
                 lists: infos,
             })
         })
@@ -375,17 +376,17 @@ impl PyIndex {
             warnings: warnings.len(),
         };
         Ok(py.detach(|| PyIndex {
-            index: yalu_match::Index::build(out),
+            network: yalu_links::Lists::build(out),
             lists: vec![info],
         }))
     }
 
     fn __len__(&self) -> usize {
-        self.index.len()
+        self.network.index.len()
     }
 
     fn __repr__(&self) -> String {
-        format!("<yalu.Index of {} entities>", self.index.len())
+        format!("<yalu.Index of {} entities>", self.network.index.len())
     }
 
     /// What each list read contributed: path, dataset, format, entities,
@@ -397,12 +398,12 @@ impl PyIndex {
 
     /// The entity with this id as an FtM dict, or None.
     fn get(&self, py: Python<'_>, id: &str) -> PyResult<Option<Py<PyAny>>> {
-        self.index.get(id).map(|e| to_py(py, e)).transpose()
+        self.network.index.get(id).map(|e| to_py(py, e)).transpose()
     }
 
     /// Every entity's id, in index order.
     fn ids(&self) -> Vec<String> {
-        self.index.entities().map(|e| e.id.clone()).collect()
+        self.network.index.entities().map(|e| e.id.clone()).collect()
     }
 
     /// Screens one query in yente's shape (`{"schema": "Person",
@@ -435,7 +436,7 @@ impl PyIndex {
                 cutoff,
                 filter: None,
             };
-            let (hits, matched) = self.index.search_counted(&entity, &config, &opts);
+            let (hits, matched) = self.network.index.search_counted(&entity, &config, &opts);
             EntityMatches {
                 status: 200,
                 results: hits
@@ -566,13 +567,13 @@ impl PyIndex {
             RecordMapper::new(Path::new("rows"), &map, &columns, schema).map_err(screen_err)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
-            let new = Screener::new(&self.index, config.clone(), limit);
-            let old_screener = Screener::new(&old.index, config.clone(), limit);
+            let new = Screener::new(&self.network.index, config.clone(), limit);
+            let old_screener = Screener::new(&old.network.index, config.clone(), limit);
             let baseline = Baseline::Lists(&old_screener);
             let changes: Vec<Vec<HitChange>> = in_pool(&pool, || {
                 read.queries
                     .par_iter()
-                    .map(|q| row_changes(q, &baseline, &new, Some(&old.index)))
+                    .map(|q| row_changes(q, &baseline, &new, Some(&old.network.index)))
                     .collect()
             });
             Monitored {
@@ -613,7 +614,7 @@ impl PyIndex {
             RecordMapper::new(Path::new("rows"), &map, &columns, schema).map_err(screen_err)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
-            let screener = Screener::new(&self.index, config, limit);
+            let screener = Screener::new(&self.network.index, config, limit);
             let per_row: Vec<Vec<HitRow>> = in_pool(&pool, || {
                 read.queries
                     .par_iter()
@@ -694,8 +695,8 @@ fn score(
 #[pyfunction]
 fn diff(py: Python<'_>, old: &PyIndex, new: &PyIndex) -> PyResult<Py<PyAny>> {
     let d = py.detach(|| {
-        let o: Vec<Entity> = old.index.entities().cloned().collect();
-        let n: Vec<Entity> = new.index.entities().cloned().collect();
+        let o: Vec<Entity> = old.network.index.entities().cloned().collect();
+        let n: Vec<Entity> = new.network.index.entities().cloned().collect();
         yalu_lists::diff::diff(&o, &n)
     });
     to_py(py, &d)
@@ -726,16 +727,16 @@ fn detect(
     strict: bool,
 ) -> PyResult<Py<PyAny>> {
     let built;
-    let index: Option<&yalu_match::Index> = match lists.filter(|l| !l.is_none()) {
+    let index: Option<&yalu_links::Lists> = match lists.filter(|l| !l.is_none()) {
         None => None,
         Some(l) => {
             if let Ok(ix) = l.cast::<PyIndex>() {
                 built = ix.clone().unbind();
-                Some(&built.get().index)
+                Some(&built.get().network)
             } else {
                 let paths: Vec<PathBuf> = l.extract()?;
                 built = Py::new(py, PyIndex::from_lists(py, paths, strict)?)?;
-                Some(&built.get().index)
+                Some(&built.get().network)
             }
         }
     };

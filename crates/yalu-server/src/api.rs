@@ -8,12 +8,15 @@ use yalu_model::Entity;
 /// Body of `POST /match/{dataset}`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MatchRequest {
-    /// Scorer weights by setting name (see `/algorithms`); unknown names
-    /// are refused.
+    /// Scorer weights by Yalu setting name (see `/algorithms`) or by
+    /// nomenklatura feature name where a Yalu setting corresponds
+    /// (`country_mismatch`, `dob_year_disjoint`, `gender_mismatch`,
+    /// `weak_alias_match`, `identifier_match`); other names are not applied
+    /// and come back as `ignored_weight` warnings in each query.
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
-    /// Scorer settings by name (see `/algorithms`); unknown names are
-    /// refused.
+    /// Scorer settings by name (see `/algorithms`); unknown names are not
+    /// applied and come back as `ignored_config` warnings in each query.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub config: serde_json::Map<String, serde_json::Value>,
@@ -72,7 +75,9 @@ pub struct EntityMatches {
 /// A property value left out of a query, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueryWarning {
-    /// `invalid_date` or `invalid_country`.
+    /// `invalid_date` or `invalid_country` (a value left out of the query);
+    /// `ignored_weight` or `ignored_config` (a request's `weights` or
+    /// `config` key that Yalu has no setting for, not applied).
     #[schema(example = "invalid_country")]
     pub code: &'static str,
     #[schema(example = "nationality")]
@@ -188,6 +193,30 @@ pub struct ScoredEntity {
     /// `score >= threshold`.
     #[serde(rename = "match")]
     pub is_match: bool,
+    /// Yalu extension: the listed entities (screening targets) this result
+    /// is linked to, one link away in either direction (OFAC `Linked To`,
+    /// FtM relationships, entries a UN narrative names). Left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<LinkedListed>,
+}
+
+/// A listed entity a `/match` result is linked to, and how.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LinkedListed {
+    /// How the result relates to it: `owned by`, `director of`,
+    /// `relative of`, `linked to`, `names`, `named by`...
+    #[schema(example = "owned by")]
+    pub relation: String,
+    /// The relationship entity (`/entities/{id}?nested=true` shows it).
+    pub link_id: String,
+    #[schema(example = "Ownership")]
+    pub link_schema: String,
+    #[schema(example = "ofac-20578")]
+    pub id: String,
+    pub caption: String,
+    #[schema(example = "Organization")]
+    pub schema: String,
+    pub datasets: Vec<String>,
 }
 
 impl ScoredEntity {
@@ -214,6 +243,8 @@ impl ScoredEntity {
                     )
                 })
                 .collect(),
+            // Filled by the caller that holds the lists' network.
+            linked: Vec::new(),
         }
     }
 }

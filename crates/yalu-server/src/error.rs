@@ -59,7 +59,7 @@ error_codes! {
     InvalidCountry = ("invalid_country", BAD_REQUEST, "A country property holds neither a country code nor a country name Yalu knows."),
     InvalidParameter = ("invalid_parameter", BAD_REQUEST, "A query-string parameter is unknown, repeated where it may not be, or out of range."),
     UnknownAlgorithm = ("unknown_algorithm", BAD_REQUEST, "The `algorithm` parameter names no algorithm of this server (see /algorithms)."),
-    InvalidConfig = ("invalid_config", BAD_REQUEST, "A `weights` or `config` entry names no scorer setting, or has the wrong type."),
+    InvalidConfig = ("invalid_config", BAD_REQUEST, "A `weights` or `config` value has the wrong type (unknown keys are per-query warnings, `ignored_weight` / `ignored_config`)."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is larger than the server accepts."),
     UnknownDataset = ("unknown_dataset", NOT_FOUND, "No loaded dataset has this name (see /catalog)."),
     EntityNotFound = ("entity_not_found", NOT_FOUND, "No entity has this id."),

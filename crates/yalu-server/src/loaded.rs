@@ -7,9 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
-use yalu_links::Network;
+use yalu_links::Lists;
 use yalu_lists::ReadOptions;
-use yalu_match::Index;
 use yalu_search::TextIndex;
 
 /// The name of the collection that unites every loaded dataset.
@@ -42,12 +41,12 @@ pub struct DatasetInfo {
 
 /// A built index with its catalog.
 pub struct LoadedIndex {
-    pub index: Index,
+    /// The screening index and the links between its entities (OFAC
+    /// `Linked To`, FtM relationships, entries named in UN narratives), for
+    /// `/match`, `/entities/{id}?nested=true` and the listed links of hits.
+    pub lists: Lists,
     /// Full-text index over the same entities, for `/search`.
     pub text: TextIndex,
-    /// Links between entities (OFAC `Linked To`, FtM relationships), for
-    /// `/entities/{id}?nested=true`.
-    pub network: Network,
     /// Datasets by name (never contains `default`).
     pub datasets: BTreeMap<String, DatasetInfo>,
     /// Referent id -> canonical id, for `/entities/{id}` redirects.
@@ -139,21 +138,15 @@ impl IndexSource {
                 e
             }));
         }
-        let (relations, entities): (Vec<_>, Vec<_>) = entities
-            .into_iter()
-            .partition(|e| yalu_links::is_relationship(&e.schema));
         let read_seconds = started.elapsed().as_secs_f64();
-        let phase = Instant::now();
-        let index = Index::build(entities);
-        let index_seconds = phase.elapsed().as_secs_f64();
-        let phase = Instant::now();
-        let network = Network::build(index.entities(), relations);
-        let network_seconds = phase.elapsed().as_secs_f64();
+        let lists = Lists::build(entities);
+        let (index_seconds, network_seconds) = (lists.index_seconds, lists.network_seconds);
+        let (index, network) = (&lists.index, &lists.network);
         let unresolved = network.unresolved();
         for u in unresolved.iter().take(LOGGED_PROBLEMS) {
             // A name the list itself does not carry (often a delisted
             // party): a fact about the data, not a fault of the server.
-            tracing::info!(entity = %u.entity_id, name = %u.name, "`Linked To` names no entity of the same list");
+            tracing::info!(entity = %u.entity_id, name = %u.name, property = u.property, "names no entity of the same list");
         }
         tracing::info!(
             links = network.links().len(),
@@ -208,7 +201,7 @@ impl IndexSource {
                 .collect::<String>()
         );
         let phase = Instant::now();
-        let text = TextIndex::build(&index);
+        let text = TextIndex::build(&lists.index);
         let text_seconds = phase.elapsed().as_secs_f64();
         // Where a reload's time goes, for operators sizing reloads.
         tracing::info!(
@@ -219,9 +212,8 @@ impl IndexSource {
             "index build phases"
         );
         Ok(LoadedIndex {
-            index,
+            lists,
             text,
-            network,
             datasets,
             referents,
             loaded_at,

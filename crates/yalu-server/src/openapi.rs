@@ -42,7 +42,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         MatchRequest, EntityExample, CleanedExample, MatchResponse, EntityMatches, TotalSpec,
-        EntityResponse, ScoredEntity, FeatureExplanation, SearchResponse, SearchResultEntity, SearchFacet,
+        EntityResponse, ScoredEntity, LinkedListed, FeatureExplanation, SearchResponse, SearchResultEntity, SearchFacet,
         SearchFacetItem, StatusResponse, CatalogResponse, DatasetModel, AlgorithmsResponse,
         AlgorithmModel, ErrorBody, ReloadReport
     )),

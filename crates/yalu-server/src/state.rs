@@ -244,14 +244,14 @@ pub async fn reload(state: &Arc<AppState>) -> Result<ReloadReport, ApiError> {
     };
     let report = ReloadReport {
         status: "ok",
-        entities: loaded.index.len(),
+        entities: loaded.lists.index.len(),
         datasets: loaded.datasets.keys().cloned().collect(),
         version: loaded.version.clone(),
         seconds: loaded.build_seconds,
     };
     state
         .metrics
-        .record_reload(true, loaded.build_seconds, Some(loaded.index.len()));
+        .record_reload(true, loaded.build_seconds, Some(loaded.lists.index.len()));
     let old = state.index.swap(Some(Arc::new(loaded)));
     if let Some(old) = old {
         let wait = state.limits.request_timeout;

@@ -11,6 +11,7 @@
 //! |---|---|
 //! | `/`, `/ui/`, `/ui/index.html` | the single page (`ui/index.html`) |
 //! | `/ui/app.js` | the application (`ui/app.js`) |
+//! | `/ui/entity.js` | the entity page and the instant search box (`ui/entity.js`, an ES module loaded before `app.js`) |
 //! | `/ui/app.css` | the styles (`ui/app.css`) |
 //! | `/ui/favicon.svg`, `/favicon.ico` | the icon |
 
@@ -43,6 +44,11 @@ pub const ASSETS: &[Asset] = &[
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../ui/app.js"),
+    },
+    Asset {
+        name: "entity.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../ui/entity.js"),
     },
     Asset {
         name: "app.css",
@@ -132,6 +138,7 @@ mod tests {
             ("", "text/html; charset=utf-8"),
             ("index.html", "text/html; charset=utf-8"),
             ("app.js", "text/javascript; charset=utf-8"),
+            ("entity.js", "text/javascript; charset=utf-8"),
             ("app.css", "text/css; charset=utf-8"),
             ("favicon.svg", "image/svg+xml"),
         ] {

@@ -499,7 +499,28 @@ async fn every_failure_is_json_with_a_stable_code() {
         "{}",
         r.text()
     );
-    let cfg = json!({"config": {"no_such_setting": 1}, "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
+    // An unknown setting is reported in each query's warnings, not applied;
+    // a nomenklatura weight with a Yalu counterpart applies.
+    let cfg = json!({"config": {"no_such_setting": 1}, "weights": {"dob_day_disjoint": -0.25, "country_mismatch": -0.2},
+        "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
+    let r = post("/match/default", cfg.to_string().into_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let warnings = r.json()["responses"]["q"]["warnings"].clone();
+    let codes: Vec<(&str, &str)> = warnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["code"].as_str().unwrap(), w["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("ignored_config", "no_such_setting"),
+            ("ignored_weight", "dob_day_disjoint")
+        ],
+        "{warnings}"
+    );
+    let cfg = json!({"config": {"max_candidates": "many"}, "queries": {"q": {"schema": "Person", "properties": {"name": ["Kim"]}}}});
     post("/match/default", cfg.to_string().into_bytes())
         .await
         .assert_error(400, "invalid_config");

@@ -257,6 +257,9 @@
       if (page === 'cases' && parts[1]) return await viewCase(parts[1]);
       if (page === 'cases') return await viewCases(params);
       if (page === 'dashboard') return await viewDashboard();
+      // Pages of other modules (entity.js: #/entities/ID).
+      const extra = (window.yaluPages || {})[page];
+      if (extra) return await extra(parts.slice(1), params);
       render('Not found', el('h1', {}, 'No such page'), el('p', {}, el('a', { href: '#/screen' }, 'Go to screening')));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return;
@@ -345,7 +348,7 @@
     render('Screening',
       el('h1', { id: 'screen-title' }, 'Screen a name'),
       el('p', {}, 'Ranked list entries for a person or organisation, with what each feature of the score counted.'),
-      form, results);
+      widget('searchPanel'), form, results);
     name.focus();
   }
 
@@ -377,10 +380,11 @@
     const item = el('li', { class: `hit${hit.match ? ' is-match' : ''}` },
       el('article', { 'aria-labelledby': titleId },
         el('header', {},
-          el('h3', { id: titleId }, `${i + 1}. ${hit.caption}`),
+          el('h3', { id: titleId }, `${i + 1}. `, el('a', { href: `#/entities/${encodeURIComponent(hit.id)}` }, hit.caption)),
           el('span', { class: `badge ${hit.match ? 'match-yes' : 'match-no'}` }, hit.match ? 'Match' : 'Below threshold'),
           el('span', {}, 'Score ', el('span', { class: 'score' }, fmtScore(hit.score)), ' ', meter)),
         el('p', { class: 'props' }, `${hit.schema} · ${hit.id} · ${(hit.datasets || []).join(', ')}`, facts.length ? ` · ${facts.join(' · ')}` : ''),
+        widget('linkedLine', hit),
         explanationDetails(hit.explanations, `${hit.caption}`)));
     if (session.isAnalyst()) {
       const status = el('span', { role: 'status' });
@@ -1045,6 +1049,14 @@
   }
 
   // ---------------------------------------------------------------- start
+
+  /** A part of a page drawn by another module (entity.js), if loaded. */
+  function widget(name, ...args) {
+    const w = (window.yaluWidgets || {})[name];
+    return w ? w(...args) : null;
+  }
+  // The helpers other modules draw with.
+  window.yalu = { el, svg, api, render, announce, notice, errorText, humanize, fmtScore, fmtTime, badge };
 
   showSession();
   route();

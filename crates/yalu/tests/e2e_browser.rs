@@ -1,7 +1,9 @@
 //! The analyst workbench in a real browser: starts `yalu demo` on an
 //! ephemeral port with fresh keys, then runs `e2e/workbench.spec.mjs`
 //! (playwright-core driving Debian's headless Chromium), which signs in,
-//! screens a name, opens a case, closes it with four-eyes approval by a
+//! screens a name, searches "Mansudae" as it types, opens the group's entity
+//! page and reaches a linked person (the demo with the small list
+//! `e2e/fixtures/mansudae.ftm.json` added), opens a case, closes it with four-eyes approval by a
 //! second analyst, and saves screenshots in `e2e/screenshots/`.
 //!
 //! Needs `/usr/bin/chromium` and `node`; `npm ci` runs in `e2e/` when
@@ -99,6 +101,10 @@ fn workbench_in_headless_chromium() {
         .arg(tmp.path().join("demo"))
         .arg("--keys-out")
         .arg(&keys)
+        // A small network (public-record Mansudae entries) for the search
+        // box, the entity page and its links.
+        .arg("--add-list")
+        .arg(e2e.join("fixtures/mansudae.ftm.json"))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -159,6 +165,7 @@ fn workbench_in_headless_chromium() {
         "03-case",
         "05-approved",
         "06-dashboard",
+        "07-entity",
     ] {
         let path = shots.join(format!("{name}.png"));
         let file = format!("/{name}.png");

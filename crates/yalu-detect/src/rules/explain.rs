@@ -142,7 +142,15 @@ pub fn explain_rule(ctx: &Context, rule: &str, subject: Subject, alerts: usize) 
                 .listed
                 .iter()
                 .filter(|m| m.party == party)
-                .map(|m| format!("{} ({}) score {:.2}", m.listed_name, m.listed_id, m.score))
+                .map(|m| {
+                    let mut hit =
+                        format!("{} ({}) score {:.2}", m.listed_name, m.listed_id, m.score);
+                    if !m.is_direct() {
+                        let how: Vec<&str> = m.via.iter().map(|v| v.how.as_str()).collect();
+                        hit.push_str(&format!(", not listed itself but {}", how.join(", ")));
+                    }
+                    hit
+                })
                 .collect();
             let t = ctx.set.rules.sanctioned_counterparty.params.threshold;
             if hits.is_empty() {
@@ -846,8 +854,16 @@ fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
 
 fn front_company(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.front_company_link.params;
-    let listed: BTreeSet<Party> = ctx.listed.iter().map(|m| m.party).collect();
-    let mut links = Vec::new();
+    let listed = ctx.listed_parties();
+    let mut links: Vec<String> = ctx
+        .network_links_of(o)
+        .map(|(m, via)| {
+            format!(
+                "matches {} ({}), which the sanctions lists record as {}",
+                m.listed_name, m.listed_id, via.how
+            )
+        })
+        .collect();
     let mut other = Vec::new();
     for r in &ctx.data.relations {
         if r.to != Party::Org(o) || !prm.relation_kinds.contains(&r.kind) {

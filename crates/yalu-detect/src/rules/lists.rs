@@ -5,17 +5,41 @@ use crate::alert::Finding;
 use crate::records::*;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use yalu_match::{Index, MatchConfig, SearchOptions};
+use yalu_links::Lists;
+use yalu_match::{MatchConfig, SearchOptions};
 use yalu_model::{Entity, FuzzyDate, Schema, prop};
 
 /// A record (for a person: the first record of the resolved person) or an
-/// organisation that matched a listed entity.
+/// organisation that matched a listed entity, or an entity of the loaded
+/// lists that is not listed itself but is linked to listed ones (`via`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListMatch {
     pub party: Party,
+    /// The matched entity of the lists.
     pub listed_id: String,
     pub listed_name: String,
     pub score: f64,
+    /// Empty when the matched entity is listed (a screening target);
+    /// otherwise the listed entities it is linked to, from the lists'
+    /// network ([`yalu_links::Lists::listed_links`]).
+    pub via: Vec<LinkedTo>,
+}
+
+/// A listed entity a matched but unlisted entity is linked to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedTo {
+    /// `owned by Ri Su Yong (p-1)`.
+    pub how: String,
+    pub listed_id: String,
+    /// The relationship's id.
+    pub link_id: String,
+}
+
+impl ListMatch {
+    /// The matched entity is listed itself.
+    pub fn is_direct(&self) -> bool {
+        self.via.is_empty()
+    }
 }
 
 fn person_entity(ctx: &Context, p: usize) -> Entity {
@@ -65,9 +89,15 @@ fn dates(e: &Entity) -> Vec<FuzzyDate> {
         .collect()
 }
 
+/// A hit of one query: matched entity id, caption, score, listed links.
+type Hit = (String, String, f64, Vec<LinkedTo>);
+
 /// Screens every resolved person and every organisation. Identical queries
-/// (same names, dates, nationalities) are screened once.
-pub fn screen(ctx: &Context, index: &Index) -> Vec<ListMatch> {
+/// (same names, dates, nationalities) are screened once. A hit on an entity
+/// that is not a screening target counts only when the lists link it to a
+/// listed entity (then `via` says through whom).
+pub fn screen(ctx: &Context, lists: &Lists) -> Vec<ListMatch> {
+    let index = &lists.index;
     let prm = &ctx.set.rules.sanctioned_counterparty.params;
     let cfg = MatchConfig {
         threshold: prm.threshold,
@@ -98,7 +128,7 @@ pub fn screen(ctx: &Context, index: &Index) -> Vec<ListMatch> {
             })
         })
         .collect();
-    let results: Vec<Vec<(String, String, f64)>> = uniq
+    let results: Vec<Vec<Hit>> = uniq
         .par_iter()
         .map(|q| {
             index
@@ -114,24 +144,42 @@ pub fn screen(ctx: &Context, index: &Index) -> Vec<ListMatch> {
                         || b.is_empty()
                         || a.iter().any(|x| b.iter().any(|y| x.compatible(y)))
                 })
-                .map(|h| {
-                    (
+                .filter_map(|h| {
+                    let via: Vec<LinkedTo> = if h.entity.target {
+                        Vec::new()
+                    } else {
+                        let linked = lists.listed_links(&h.entity.id);
+                        if linked.is_empty() {
+                            return None;
+                        }
+                        linked
+                            .iter()
+                            .map(|l| LinkedTo {
+                                how: l.describe(),
+                                listed_id: l.listed.id.clone(),
+                                link_id: l.link.id.clone(),
+                            })
+                            .collect()
+                    };
+                    Some((
                         h.entity.id.clone(),
                         h.entity.caption().to_string(),
                         h.scored.score,
-                    )
+                        via,
+                    ))
                 })
                 .collect()
         })
         .collect();
     let mut out = Vec::new();
     for ((party, _), s) in queries.iter().zip(slot) {
-        for (id, name, score) in &results[s] {
+        for (id, name, score, via) in &results[s] {
             out.push(ListMatch {
                 party: *party,
                 listed_id: id.clone(),
                 listed_name: name.clone(),
                 score: *score,
+                via: via.clone(),
             });
         }
     }
@@ -172,10 +220,24 @@ pub fn sanctioned_counterparty(ctx: &Context) -> Vec<Finding> {
             }
         };
         f.evidence.insert(format!("list:{}", m.listed_id));
-        f.summary = format!(
-            "The {label} matches the listed entity {} ({}) with score {:.2}.",
-            m.listed_name, m.listed_id, m.score
-        );
+        f.summary = if m.is_direct() {
+            format!(
+                "The {label} matches the listed entity {} ({}) with score {:.2}.",
+                m.listed_name, m.listed_id, m.score
+            )
+        } else {
+            for v in &m.via {
+                f.evidence.insert(format!("list:{}", v.listed_id));
+            }
+            let how: Vec<&str> = m.via.iter().map(|v| v.how.as_str()).collect();
+            format!(
+                "The {label} matches {} ({}) with score {:.2}, which is not listed itself but is {}.",
+                m.listed_name,
+                m.listed_id,
+                m.score,
+                how.join("; ")
+            )
+        };
         out.push(f);
     }
     out

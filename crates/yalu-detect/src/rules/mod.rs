@@ -14,10 +14,10 @@ use crate::resolve::Resolution;
 use crate::ruleset::{RuleSet, Severity};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
-use yalu_match::Index;
+use yalu_links::Lists;
 
 pub use explain::{Subject, explain_rule};
-pub use lists::ListMatch;
+pub use lists::{LinkedTo, ListMatch};
 
 /// Everything a rule reads.
 pub struct Context<'a> {
@@ -33,7 +33,8 @@ pub struct Context<'a> {
     pub docs_of: Vec<Vec<DocIx>>,
     pub crossings_of: Vec<Vec<u32>>,
     pub placements_of: Vec<Vec<u32>>,
-    /// Records and organisations that matched the sanctions lists.
+    /// Records and organisations that matched the sanctions lists: listed
+    /// entities, or entities the lists link to listed ones.
     pub listed: Vec<ListMatch>,
     /// Per resolved person: the evidence that they worked.
     pub labour: Vec<crate::labour::LabourEvidence>,
@@ -42,12 +43,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// Indexes the data for the rules; screens against `index` when given.
+    /// Indexes the data for the rules; screens against `lists` when given.
     pub fn new(
         data: &'a DataSet,
         res: &'a Resolution,
         set: &'a RuleSet,
-        index: Option<&Index>,
+        lists: Option<&Lists>,
     ) -> Context<'a> {
         let n = res.persons.len();
         let dprk_code = set.general.dprk_nationality.to_ascii_lowercase();
@@ -100,10 +101,29 @@ impl<'a> Context<'a> {
             work_categories: set.general.work_categories.iter().copied().collect(),
             nonwork_categories: set.general.nonwork_categories.iter().copied().collect(),
         };
-        if let Some(index) = index {
-            ctx.listed = lists::screen(&ctx, index);
+        if let Some(l) = lists {
+            ctx.listed = lists::screen(&ctx, l);
         }
         ctx
+    }
+
+    /// Parties that match a listed entity itself.
+    pub fn listed_parties(&self) -> BTreeSet<Party> {
+        self.listed
+            .iter()
+            .filter(|m| m.is_direct())
+            .map(|m| m.party)
+            .collect()
+    }
+
+    /// How the lists link an organisation to listed entities: it matches
+    /// an entity of the lists that is not listed itself but is linked to
+    /// listed ones (one item per link).
+    pub fn network_links_of(&self, o: OrgIx) -> impl Iterator<Item = (&ListMatch, &LinkedTo)> {
+        self.listed
+            .iter()
+            .filter(move |m| m.party == Party::Org(o))
+            .flat_map(|m| m.via.iter().map(move |v| (m, v)))
     }
 
     /// The resolved person of a record.

@@ -538,9 +538,24 @@ pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.front_company_link.params;
     let employs = dprk_placements_by(ctx, |p| Some(p.client));
     let places = dprk_placements_by(ctx, |p| p.agency);
-    let listed: BTreeSet<Party> = ctx.listed.iter().map(|m| m.party).collect();
+    let listed = ctx.listed_parties();
     // org -> (controlling party, relation ids, why)
     let mut controls: BTreeMap<OrgIx, Vec<(Party, String, String)>> = BTreeMap::new();
+    // Links the sanctions lists record: the organisation matches an
+    // unlisted entity of the lists that is linked to a listed one.
+    for (o, _) in ctx.data.organizations.iter().enumerate() {
+        let o = o as OrgIx;
+        for (m, via) in ctx.network_links_of(o) {
+            controls.entry(o).or_default().push((
+                Party::Org(o),
+                format!("list:{}", via.link_id),
+                format!(
+                    "per the sanctions lists, {} ({}, score {:.2}) is {}",
+                    m.listed_name, m.listed_id, m.score, via.how
+                ),
+            ));
+        }
+    }
     for r in &ctx.data.relations {
         let Party::Org(o) = r.to else { continue };
         if !prm.relation_kinds.contains(&r.kind) {

@@ -151,13 +151,18 @@ impl Fixture {
     }
 
     pub fn run(&self) -> Outcome {
+        self.run_with(None)
+    }
+
+    /// Runs with sanctions lists to screen against.
+    pub fn run_with(&self, lists: Option<&yalu_links::Lists>) -> Outcome {
         let dir = tempfile::tempdir().unwrap();
         self.write(dir.path());
         let set = match &self.rules {
             Some(t) => RuleSet::from_toml(t, "test").unwrap(),
             None => RuleSet::default(),
         };
-        let out = yalu_detect::run(dir.path(), None, &set, &ReadOptions::default()).unwrap();
+        let out = yalu_detect::run(dir.path(), lists, &set, &ReadOptions::default()).unwrap();
         assert!(
             out.rejected.is_empty(),
             "fixture rows rejected: {:?}",

@@ -384,7 +384,7 @@ pub async fn import(
                 let fingerprint = |id: &str| {
                     let loaded = loaded.as_ref()?;
                     let id = loaded.referents.get(id).map(String::as_str).unwrap_or(id);
-                    loaded.index.get(id).map(entry_fingerprint)
+                    loaded.lists.index.get(id).map(entry_fingerprint)
                 };
                 s.cases().import_hits(&caller.key_id, &hits, &fingerprint)
             })

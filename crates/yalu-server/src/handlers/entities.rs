@@ -52,7 +52,7 @@ pub async fn entity(
         }
     };
     let loaded = state.current_index()?;
-    if let Some(e) = loaded.index.get(&id) {
+    if let Some(e) = loaded.lists.index.get(&id) {
         if !nested {
             return Ok(Json(EntityResponse::from_entity(e)).into_response());
         }
@@ -75,10 +75,10 @@ pub async fn entity(
 /// The entity with its relationships nested in its properties.
 fn nested_entity(loaded: &crate::loaded::LoadedIndex, e: &yalu_model::Entity) -> Value {
     let mut out = json!(EntityResponse::from_entity(e));
-    for (link, side) in loaded.network.links_of(&e.id) {
+    for (link, side) in loaded.lists.network.links_of(&e.id) {
         let (own_prop, own_id) = link.end(side);
         let (other_prop, other_id) = link.other_end(side);
-        let other = match loaded.index.get(other_id) {
+        let other = match loaded.lists.index.get(other_id) {
             Some(o) => json!(EntityResponse::from_entity(o)),
             None => json!(other_id),
         };

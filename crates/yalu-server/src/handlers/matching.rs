@@ -2,8 +2,8 @@
 
 use super::{body_bytes, json_from_slice, screen};
 use crate::api::{
-    CleanedExample, EntityExample, EntityMatches, MatchRequest, MatchResponse, QueryWarning,
-    ScoredEntity, TotalSpec,
+    CleanedExample, EntityExample, EntityMatches, FeatureExplanation, LinkedListed, MatchRequest,
+    MatchResponse, QueryWarning, ScoredEntity, TotalSpec,
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
@@ -42,7 +42,17 @@ const MAX_EXCLUDED_IDS: usize = 500;
 /// that query's `warnings` (`invalid_date`, `invalid_country`); the query is
 /// screened with the rest. The request fails only when it is meaningless as
 /// a whole: malformed JSON, no queries or too many, an unknown schema, a
-/// value that is not a string or number, a bad parameter or setting.
+/// value that is not a string or number, a bad parameter, a setting value of
+/// the wrong type. A `weights` or `config` key Yalu has no setting for is
+/// not applied and is named in every query's `warnings` (`ignored_weight`,
+/// `ignored_config`); nomenklatura's feature names count where a Yalu
+/// setting corresponds (see the `weights` field).
+///
+/// Results carry, beyond yente's shape, `linked`: the listed entities one
+/// link away (OFAC `Linked To`, FtM relationships, entries a UN narrative
+/// names); a result that is not itself a target (`target: false`, e.g. an
+/// OpenSanctions company owned by a listed person) has a `network`
+/// explanation saying through whom it is linked.
 #[utoipa::path(
     post,
     path = "/match/{dataset}",
@@ -51,7 +61,7 @@ const MAX_EXCLUDED_IDS: usize = 500;
     request_body = MatchRequest,
     responses(
         (status = 200, body = MatchResponse),
-        (status = 400, body = ErrorBody, description = "malformed_json, invalid_request, no_queries, too_many_queries, unknown_schema, invalid_property_value, invalid_parameter (an unreadable `changed_since` is invalid_date), unknown_algorithm, invalid_config. Bad dates and countries inside queries are per-query warnings, not errors"),
+        (status = 400, body = ErrorBody, description = "malformed_json, invalid_request, no_queries, too_many_queries, unknown_schema, invalid_property_value, invalid_parameter (an unreadable `changed_since` is invalid_date), unknown_algorithm, invalid_config (a `weights`/`config` value of the wrong type). Bad dates and countries inside queries, and `weights`/`config` keys Yalu has no setting for, are per-query warnings, not errors"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "unknown_dataset"),
         (status = 413, body = ErrorBody),
@@ -70,7 +80,7 @@ pub async fn match_entities(
     let params = parse_params(&raw, &state)?;
     let bytes = body_bytes(body)?;
     let ParsedMatch { request, queries } = parse_match_body(&bytes, state.limits.max_batch)?;
-    let mut cfg = scorer_config(&state.defaults.config, &request)?;
+    let (mut cfg, ignored) = scorer_config(&state.defaults.config, &request)?;
     let threshold = params.threshold.unwrap_or(state.defaults.config.threshold);
     cfg.threshold = threshold;
     let cutoff = params.cutoff.unwrap_or(DEFAULT_CUTOFF).min(threshold);
@@ -85,11 +95,16 @@ pub async fn match_entities(
             filter: Some(&accept),
         };
         let mut responses = BTreeMap::new();
-        for (key, entity, cleaned, warnings) in queries {
-            let (hits, matched) = loaded.index.search_counted(&entity, &cfg, &opts);
+        for (key, entity, cleaned, mut warnings) in queries {
+            warnings.extend(ignored.iter().cloned());
+            let (hits, matched) = loaded.lists.index.search_counted(&entity, &cfg, &opts);
             let results = hits
                 .into_iter()
                 .map(|h| ScoredEntity::from_hit(h, threshold))
+                .map(|mut r| {
+                    add_network(&loaded.lists, &mut r);
+                    r
+                })
                 .collect();
             responses.insert(
                 key,
@@ -106,6 +121,58 @@ pub async fn match_entities(
     })
     .await?;
     Ok(Json(MatchResponse { responses, limit }))
+}
+
+/// The explanation key of how a result stands in the sanctions network.
+pub const NETWORK_FEATURE: &str = "network";
+
+/// Adds the listed entities a result is linked to (`linked`), and for a
+/// result that is not itself a target an explanation, `network`, saying
+/// through whom it is linked (it moves the score by nothing: the score is
+/// the likeness of the query to this entity).
+pub(crate) fn add_network(lists: &yalu_links::Lists, result: &mut ScoredEntity) {
+    let found = lists.listed_links(&result.entity.id);
+    result.linked = found
+        .iter()
+        .map(|l| LinkedListed {
+            relation: l.link.reads(l.side).to_string(),
+            link_id: l.link.id.clone(),
+            link_schema: l.link.schema.clone(),
+            id: l.listed.id.clone(),
+            caption: l.listed.caption().to_string(),
+            schema: l.listed.schema.name().to_string(),
+            datasets: l.listed.datasets.clone(),
+        })
+        .collect();
+    if result.entity.target {
+        return;
+    }
+    let detail = if found.is_empty() {
+        "not listed itself, and linked to no listed entity in the loaded lists".to_string()
+    } else {
+        let through: Vec<String> = found.iter().map(|l| l.describe()).collect();
+        format!(
+            "not listed itself; linked to listed entities: {}",
+            through.join("; ")
+        )
+    };
+    let candidate = (!found.is_empty()).then(|| {
+        found
+            .iter()
+            .map(|l| l.listed.caption())
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    result.explanations.insert(
+        NETWORK_FEATURE.to_string(),
+        FeatureExplanation {
+            score: if found.is_empty() { 0.0 } else { 1.0 },
+            detail,
+            query: None,
+            candidate,
+            contribution: 0.0,
+        },
+    );
 }
 
 /// A `/match` body, checked: its scorer settings and its queries turned
@@ -224,16 +291,42 @@ pub(crate) fn unknown_dataset(loaded: &crate::loaded::LoadedIndex, dataset: &str
     )
 }
 
+/// yente's `weights` under nomenklatura's feature names (logic-v1/v2) that
+/// correspond to a Yalu setting, with the factor from the weight to the
+/// setting. nomenklatura's qualifiers are negative weights added to the
+/// score; Yalu's penalties are amounts subtracted, hence -1.
+pub const NOMENKLATURA_WEIGHTS: [(&str, &str, f64); 5] = [
+    // A weak alias's name score times the weight.
+    ("weak_alias_match", "weak_alias_factor", 1.0),
+    // An identifier hit scores the weight (Yalu: at least it).
+    ("identifier_match", "identifier_floor", 1.0),
+    ("country_mismatch", "country_conflict", -1.0),
+    // Birth years more than a year apart.
+    ("dob_year_disjoint", "birth_date_conflict", -1.0),
+    ("gender_mismatch", "gender_conflict", -1.0),
+];
+
 /// Applies a request's `config` and `weights` to the server's scorer
-/// settings. Every key must name a setting; values must fit its type.
+/// settings. A key is a Yalu setting (see `/algorithms`) or, for `weights`,
+/// a nomenklatura feature name of [`NOMENKLATURA_WEIGHTS`]. Any other key
+/// is not applied and comes back as a warning (`ignored_weight`,
+/// `ignored_config`) in every query's `warnings`, as yente lets such keys
+/// pass; a value of the wrong type is a 400 `invalid_config`.
 pub(crate) fn scorer_config(
     base: &MatchConfig,
     request: &MatchRequest,
-) -> Result<MatchConfig, ApiError> {
+) -> Result<(MatchConfig, Vec<QueryWarning>), ApiError> {
+    let mut ignored = Vec::new();
     if request.config.is_empty() && request.weights.is_empty() {
-        return Ok(base.clone());
+        return Ok((base.clone(), ignored));
     }
     let invalid = |detail: String| ApiError::new(ErrorCode::InvalidConfig, detail);
+    let ignore = |code: &'static str, property: &str, key: String, detail: String| QueryWarning {
+        code,
+        property: property.to_string(),
+        value: key,
+        detail,
+    };
     let mut value = serde_json::to_value(base)
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("scorer settings: {e}")))?;
     let Some(settings) = value.as_object_mut() else {
@@ -244,40 +337,65 @@ pub(crate) fn scorer_config(
     };
     for (key, v) in &request.config {
         let Some(slot) = settings.get_mut(key) else {
-            return Err(invalid(format!(
-                "unknown config parameter `{key}` for algorithm {ALGORITHM} (see /algorithms)"
-            )));
+            ignored.push(ignore(
+                "ignored_config",
+                "config",
+                key.clone(),
+                format!("`{key}` is no setting of {ALGORITHM} (see /algorithms); not applied"),
+            ));
+            continue;
         };
         match (slot.as_object_mut(), v.as_object()) {
             (Some(inner), Some(patch)) => {
                 for (k, pv) in patch {
-                    let Some(s) = inner.get_mut(k) else {
-                        return Err(invalid(format!("unknown config parameter `{key}.{k}`")));
-                    };
-                    *s = pv.clone();
+                    match inner.get_mut(k) {
+                        Some(s) => *s = pv.clone(),
+                        None => ignored.push(ignore(
+                            "ignored_config",
+                            "config",
+                            format!("{key}.{k}"),
+                            format!("`{key}.{k}` is no setting of {ALGORITHM}; not applied"),
+                        )),
+                    }
                 }
             }
             _ => *slot = v.clone(),
         }
     }
     for (key, w) in &request.weights {
-        match settings.get_mut(key) {
-            Some(slot) if slot.is_number() && w.is_finite() => {
-                *slot = serde_json::Value::from(*w);
-            }
+        if !w.is_finite() {
+            return Err(invalid(format!("weight `{key}` must be a finite number")));
+        }
+        let (setting, factor) = NOMENKLATURA_WEIGHTS
+            .iter()
+            .find(|(feature, _, _)| feature == key)
+            .map_or((key.as_str(), 1.0), |(_, setting, factor)| {
+                (*setting, *factor)
+            });
+        match settings.get_mut(setting) {
+            Some(slot) if slot.is_number() => *slot = serde_json::Value::from(w * factor),
             Some(_) => {
                 return Err(invalid(format!(
-                    "weight `{key}` must be a finite number naming a numeric setting"
+                    "weight `{key}` names a setting that is not a number"
                 )));
             }
             None => {
-                return Err(invalid(format!(
-                    "unknown weight `{key}` for algorithm {ALGORITHM} (see /algorithms)"
-                )));
+                let known: Vec<&str> = NOMENKLATURA_WEIGHTS.iter().map(|(f, _, _)| *f).collect();
+                ignored.push(ignore(
+                    "ignored_weight",
+                    "weights",
+                    key.clone(),
+                    format!(
+                        "`{key}` is no feature {ALGORITHM} scores with; not applied. Weights are \
+                         its numeric settings (see /algorithms) or nomenklatura's {}",
+                        known.join(", ")
+                    ),
+                ));
             }
         }
     }
-    serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))
+    let cfg = serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))?;
+    Ok((cfg, ignored))
 }
 
 /// Turns a query example into an entity with [`Entity::add_cleaned`]:
@@ -345,25 +463,52 @@ mod tests {
     }
 
     #[test]
-    fn config_and_weights_override_known_settings_only() {
+    fn config_and_weights_apply_known_settings_and_report_the_rest() {
         let base = MatchConfig::default();
         let r = request(
             serde_json::json!({"queries": {}, "config": {"max_candidates": 7}, "weights": {"country_agree": 0.5}}),
         );
-        let cfg = scorer_config(&base, &r).unwrap();
+        let (cfg, ignored) = scorer_config(&base, &r).unwrap();
         assert_eq!(cfg.max_candidates, 7);
         assert_eq!(cfg.country_agree, 0.5);
-        let r = request(serde_json::json!({"queries": {}, "config": {"nonsense": 1}}));
+        assert!(ignored.is_empty());
+        // nomenklatura's feature names, converted: a qualifier's negative
+        // weight is Yalu's penalty.
+        let r = request(serde_json::json!({"queries": {}, "weights": {
+            "country_mismatch": -0.3, "dob_year_disjoint": -0.2, "gender_mismatch": -0.25,
+            "weak_alias_match": 0.7, "identifier_match": 0.8
+        }}));
+        let (cfg, ignored) = scorer_config(&base, &r).unwrap();
+        assert!(ignored.is_empty(), "{ignored:?}");
+        assert_eq!(cfg.country_conflict, 0.3);
+        assert_eq!(cfg.birth_date_conflict, 0.2);
+        assert_eq!(cfg.gender_conflict, 0.25);
+        assert_eq!(cfg.weak_alias_factor, 0.7);
+        assert_eq!(cfg.identifier_floor, 0.8);
+        // Features and settings Yalu has no counterpart for are reported,
+        // the rest still applies.
+        let r = request(serde_json::json!({"queries": {},
+            "config": {"nm_number_mismatch": 0.3, "name": {"nonsense": 1}},
+            "weights": {"name_literal_match": 0.8, "gender_conflict": 0.1}}));
+        let (cfg, ignored) = scorer_config(&base, &r).unwrap();
+        assert_eq!(cfg.gender_conflict, 0.1);
+        let reported: Vec<(&str, &str)> =
+            ignored.iter().map(|w| (w.code, w.value.as_str())).collect();
         assert_eq!(
-            scorer_config(&base, &r).unwrap_err().code,
-            ErrorCode::InvalidConfig
+            reported,
+            [
+                ("ignored_config", "name.nonsense"),
+                ("ignored_config", "nm_number_mismatch"),
+                ("ignored_weight", "name_literal_match"),
+            ]
         );
+        // A value of the wrong type is refused.
         let r = request(serde_json::json!({"queries": {}, "config": {"max_candidates": "many"}}));
         assert_eq!(
             scorer_config(&base, &r).unwrap_err().code,
             ErrorCode::InvalidConfig
         );
-        let r = request(serde_json::json!({"queries": {}, "weights": {"name_literal": 0.8}}));
+        let r = request(serde_json::json!({"queries": {}, "weights": {"name": 0.5}}));
         assert_eq!(
             scorer_config(&base, &r).unwrap_err().code,
             ErrorCode::InvalidConfig

@@ -142,7 +142,7 @@ pub async fn search(
         let accept = |e: &Entity| filter.accepts(e);
         let found = loaded
             .text
-            .search(&loaded.index, &text, &accept)
+            .search(&loaded.lists.index, &text, &accept)
             .map_err(search_error)?;
         Ok(Json(SearchResponse {
             limit: text.limit,

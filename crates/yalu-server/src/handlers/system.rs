@@ -51,7 +51,7 @@ pub async fn catalog(
     let mut datasets = vec![model(
         DEFAULT_DATASET,
         "All loaded lists".to_string(),
-        loaded.index.len(),
+        loaded.lists.index.len(),
         loaded.datasets.keys().cloned().collect(),
     )];
     datasets.extend(

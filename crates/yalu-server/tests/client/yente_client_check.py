@@ -40,6 +40,21 @@ def main(base_url: str, api_key: str) -> None:
         )
         assert all(r.id != "ofac-9001" for r in hits.results)
 
+        # yente's algorithm names and nomenklatura's weights: a heavier
+        # birth-year penalty (dob_year_disjoint) lowers a homonym's score;
+        # a feature Yalu has no counterpart for passes (reported, not applied).
+        homonym = Person(name="Kim Jong Un", birthDate="1950")
+        plain = client.match(homonym, algorithm="logic-v2", cutoff=0.0)
+        heavy = client.match(
+            homonym,
+            algorithm="logic-v2",
+            cutoff=0.0,
+            weights={"dob_year_disjoint": -0.6, "name_literal_match": 0.5},
+        )
+        p_top = next(r for r in plain.results if r.id == "ofac-9001")
+        h_top = next(r for r in heavy.results if r.id == "ofac-9001")
+        assert h_top.score < p_top.score, (h_top.score, p_top.score)
+
         # Many queries through the client's own concurrent helper.
         people = [(f"p{i}", Person(name=n)) for i, n in enumerate(["Ri Chol Nam", "Pak Kyong Thaek", "Yun Song Il"])]
         tops = {key: res.top.id for key, res in client.match_iter(people, workers=3)}

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use yalu_detect::RuleSet;
 use yalu_detect::read::ReadOptions;
+use yalu_links::Lists;
 use yalu_match::{Index, MatchConfig, SearchOptions};
 use yalu_model::{Entity, Schema};
 use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
@@ -70,6 +71,12 @@ pub struct DemoArgs {
     /// list and the OFAC sample.
     #[arg(long = "list", value_name = "PATH")]
     pub lists: Vec<PathBuf>,
+    /// More lists to screen and serve beside the demo's own (or beside
+    /// `--list`), e.g. an FtM export with relationship entities. Beside the
+    /// demo's own lists, an FtM file joins the demo's FtM list (the server
+    /// serves one FtM list); its entities keep the datasets they name.
+    #[arg(long = "add-list", value_name = "PATH")]
+    pub add_lists: Vec<PathBuf>,
     /// Seed of the simulated world (the same seed gives the same world).
     #[arg(long, default_value_t = 2019)]
     pub seed: u64,
@@ -141,7 +148,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let data = loaded.data;
 
     // 2. The lists.
-    let lists = if args.lists.is_empty() {
+    let lists: Vec<PathBuf> = if args.lists.is_empty() {
         let sample = dir.join("lists").join("ofac-sample");
         std::fs::create_dir_all(&sample)
             .with_context(|| format!("creating {}", sample.display()))?;
@@ -158,18 +165,45 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         let mut text = std::fs::read_to_string(&sim_list)
             .with_context(|| format!("reading {}", sim_list.display()))?;
         let listed = officials(&data, &mut text);
+        // FtM lists given with --add-list join this one: the server serves
+        // one FtM list (one `opensanctions` dataset); their entities keep
+        // the datasets they name.
+        for path in &args.add_lists {
+            if yalu_lists::detect_format(path)? == yalu_lists::ListFormat::FtmJson {
+                let more = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                if !text.ends_with('\n') && !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&more);
+            }
+        }
         std::fs::write(&demo_list, text)
             .with_context(|| format!("writing {}", demo_list.display()))?;
         println!(
             "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
             demo_list.display()
         );
-        vec![demo_list, sample]
+        [demo_list, sample]
+            .into_iter()
+            .chain(
+                args.add_lists
+                    .iter()
+                    .filter(|p| {
+                        !matches!(
+                            yalu_lists::detect_format(p),
+                            Ok(yalu_lists::ListFormat::FtmJson)
+                        )
+                    })
+                    .cloned(),
+            )
+            .collect()
     } else {
-        args.lists.clone()
+        args.lists.iter().chain(&args.add_lists).cloned().collect()
     };
     let loaded = super::load_lists(&lists, false)?;
-    let index = Index::build(loaded.into_iter().flat_map(|l| l.entities));
+    let lists_loaded = Lists::build(loaded.into_iter().flat_map(|l| l.entities));
+    let index = &lists_loaded.index;
     println!(
         "lists: {} entities from {}",
         index.len(),
@@ -181,12 +215,13 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     );
 
     // 3. Detection and screening.
-    let (alerts, resolution, _) = yalu_detect::detect_in(&data, Some(&index), &RuleSet::default());
+    let (alerts, resolution, _) =
+        yalu_detect::detect_in(&data, Some(&lists_loaded), &RuleSet::default());
     let match_config = MatchConfig {
         threshold: config.screening.threshold,
         ..MatchConfig::default()
     };
-    let mut hits = screen_world(&data, &index, &match_config);
+    let mut hits = screen_world(&data, index, &match_config);
     println!(
         "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
         alerts.len(),
@@ -209,7 +244,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
     let mut alert_values = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
-    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&index));
+    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&lists_loaded));
     for a in &alerts {
         let mut v = serde_json::to_value(a)?;
         v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
@@ -225,7 +260,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         let record = h["query_id"].as_str().unwrap_or_default().to_string();
         h["evidence"] = evidence.build(&[record], &[]);
     }
-    let imported = import_cases(&store, &index, &alert_values, &hits)?;
+    let imported = import_cases(&store, index, &alert_values, &hits)?;
     println!(
         "store {}: {imported} ({:.1} s in all)",
         store_path.display(),
@@ -489,6 +524,7 @@ mod tests {
             bind: "127.0.0.1:0".into(),
             dir: Some(dir.clone()),
             lists: Vec::new(),
+            add_lists: Vec::new(),
             seed: 7,
             workers: 80,
             keys_out: Some(keys_out.clone()),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use yalu_detect::read::ReadOptions;
 use yalu_detect::{Alert, RuleSet};
-use yalu_match::Index;
+use yalu_links::Lists;
 
 #[derive(Debug, Args)]
 pub struct DetectArgs {
@@ -96,12 +96,12 @@ fn rule_set(path: Option<&Path>) -> anyhow::Result<RuleSet> {
     })
 }
 
-fn index(paths: &[PathBuf], strict: bool) -> anyhow::Result<Option<Index>> {
+fn index(paths: &[PathBuf], strict: bool) -> anyhow::Result<Option<Lists>> {
     if paths.is_empty() {
         return Ok(None);
     }
     let lists = super::load_lists(paths, strict)?;
-    Ok(Some(Index::build(
+    Ok(Some(Lists::build(
         lists.into_iter().flat_map(|l| l.entities),
     )))
 }
