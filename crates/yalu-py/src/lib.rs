@@ -403,7 +403,11 @@ impl PyIndex {
 
     /// Every entity's id, in index order.
     fn ids(&self) -> Vec<String> {
-        self.network.index.entities().map(|e| e.id.clone()).collect()
+        self.network
+            .index
+            .entities()
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     /// Screens one query in yente's shape (`{"schema": "Person",
