@@ -559,16 +559,12 @@ impl PyIndex {
         threads: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
         let records = records_of(records)?;
-        let map = column_map(mapping)?;
-        let schema = schema_of(schema)?;
-        let config = MatchConfig {
-            threshold: threshold_of(threshold)?,
-            ..MatchConfig::default()
-        };
-        let limit = limit_of(limit)?;
-        let pool = pool(threads)?;
-        let mapper =
-            RecordMapper::new(Path::new("rows"), &map, &columns, schema).map_err(screen_err)?;
+        let BatchSettings {
+            mapper,
+            config,
+            limit,
+            pool,
+        } = BatchSettings::new(&columns, mapping, schema, threshold, limit, threads)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
             let new = Screener::new(&self.network.index, config.clone(), limit);
@@ -591,6 +587,40 @@ impl PyIndex {
     }
 }
 
+/// What a batch call (`screen_records`, `monitor_records`) reads from its
+/// arguments, checked once for both.
+struct BatchSettings {
+    mapper: RecordMapper,
+    config: MatchConfig,
+    limit: usize,
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+impl BatchSettings {
+    fn new(
+        columns: &[String],
+        mapping: Option<&Bound<'_, PyAny>>,
+        schema: &str,
+        threshold: Option<f64>,
+        limit: usize,
+        threads: Option<usize>,
+    ) -> PyResult<BatchSettings> {
+        let map = column_map(mapping)?;
+        let schema = schema_of(schema)?;
+        let config = MatchConfig {
+            threshold: threshold_of(threshold)?,
+            ..MatchConfig::default()
+        };
+        Ok(BatchSettings {
+            mapper: RecordMapper::new(Path::new("rows"), &map, columns, schema)
+                .map_err(screen_err)?,
+            config,
+            limit: limit_of(limit)?,
+            pool: pool(threads)?,
+        })
+    }
+}
+
 impl PyIndex {
     #[allow(clippy::too_many_arguments)]
     fn screen(
@@ -606,16 +636,12 @@ impl PyIndex {
         explain: bool,
         threads: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
-        let map = column_map(mapping)?;
-        let schema = schema_of(schema)?;
-        let config = MatchConfig {
-            threshold: threshold_of(threshold)?,
-            ..MatchConfig::default()
-        };
-        let limit = limit_of(limit)?;
-        let pool = pool(threads)?;
-        let mapper =
-            RecordMapper::new(Path::new("rows"), &map, &columns, schema).map_err(screen_err)?;
+        let BatchSettings {
+            mapper,
+            config,
+            limit,
+            pool,
+        } = BatchSettings::new(&columns, mapping, schema, threshold, limit, threads)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
             let screener = Screener::new(&self.network.index, config, limit);
