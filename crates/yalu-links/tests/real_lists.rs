@@ -7,16 +7,9 @@ fn sdn_2021_linked_to_resolves_and_reports_the_rest() {
     let Some(sdn) = yalu_testdata::shared("data/lists/ofac/sdn-2021-07-07") else {
         return;
     };
-    let list = yalu_lists::read_path(&sdn, &yalu_lists::ReadOptions::default()).unwrap();
-    let dataset = list.dataset.clone();
-    let entities: Vec<_> = list
-        .entities
-        .into_iter()
-        .map(|mut e| {
-            e.add_dataset(&dataset);
-            e
-        })
-        .collect();
+    let entities = yalu_lists::read_path(&sdn, &yalu_lists::ReadOptions::default())
+        .unwrap()
+        .into_dataset_entities();
     let with_links = entities
         .iter()
         .map(|e| e.get(yalu_model::prop::LINKED_TO).len())
@@ -122,16 +115,9 @@ fn un_2026_narratives_name_related_entries() {
     let Some(path) = yalu_testdata::shared("data/lists/un/consolidated-2026-02-27.xml") else {
         return;
     };
-    let list = yalu_lists::read_path(&path, &yalu_lists::ReadOptions::default()).unwrap();
-    let dataset = list.dataset.clone();
-    let entities: Vec<_> = list
-        .entities
-        .into_iter()
-        .map(|mut e| {
-            e.add_dataset(&dataset);
-            e
-        })
-        .collect();
+    let entities = yalu_lists::read_path(&path, &yalu_lists::ReadOptions::default())
+        .unwrap()
+        .into_dataset_entities();
     let started = std::time::Instant::now();
     let net = Network::build(entities.iter(), Vec::new());
     let built_ms = started.elapsed().as_secs_f64() * 1000.0;

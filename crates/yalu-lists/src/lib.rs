@@ -146,6 +146,21 @@ pub struct LoadedList {
     pub stats: ReadStats,
 }
 
+impl LoadedList {
+    /// The entities, each carrying this list's dataset (as an index that
+    /// unites several lists needs them).
+    pub fn into_dataset_entities(self) -> Vec<Entity> {
+        let dataset = self.dataset;
+        self.entities
+            .into_iter()
+            .map(|mut e| {
+                e.add_dataset(&dataset);
+                e
+            })
+            .collect()
+    }
+}
+
 /// Streams the entities of one list (a file or a folder) into `sink`.
 pub fn stream_path(
     path: &Path,

@@ -21,11 +21,7 @@ fn main() {
     let mut entities = Vec::new();
     for p in [sdn, un] {
         let list = yalu_lists::read_path(&p, &opts).expect("list reads");
-        let dataset = list.dataset.clone();
-        entities.extend(list.entities.into_iter().map(|mut e| {
-            e.add_dataset(&dataset);
-            e
-        }));
+        entities.extend(list.into_dataset_entities());
     }
     let index = Index::build(entities);
     let started = Instant::now();

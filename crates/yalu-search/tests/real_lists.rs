@@ -11,11 +11,7 @@ fn load() -> Option<Index> {
     let mut entities = Vec::new();
     for p in [sdn, un] {
         let list = yalu_lists::read_path(&p, &opts).expect("list reads");
-        let dataset = list.dataset.clone();
-        entities.extend(list.entities.into_iter().map(|mut e| {
-            e.add_dataset(&dataset);
-            e
-        }));
+        entities.extend(list.into_dataset_entities());
     }
     Some(Index::build(entities))
 }

@@ -132,11 +132,7 @@ impl IndexSource {
                 "list read"
             );
             origins.insert(list.dataset.clone(), (path.clone(), skipped.len()));
-            let dataset = list.dataset;
-            entities.extend(list.entities.into_iter().map(|mut e| {
-                e.add_dataset(&dataset);
-                e
-            }));
+            entities.extend(list.into_dataset_entities());
         }
         let read_seconds = started.elapsed().as_secs_f64();
         let lists = Lists::build(entities);
