@@ -197,11 +197,12 @@ fn start_balancer(haproxy: &Path, dir: &Path, replicas: &[Replica]) -> Balancer 
         .map(|(i, r)| format!("    server r{} {} check\n", i + 1, r.addr))
         .collect();
     let config = format!(
-        "global\n    maxconn 4096\n\
-         defaults\n    mode http\n    timeout connect 1s\n    timeout client 30s\n    \
+        "global\n    maxconn 4096\n    log stdout format raw local0\n\
+         defaults\n    mode http\n    log global\n    option httplog\n    timeout connect 1s\n    timeout client 30s\n    \
          timeout server 30s\n    timeout check 1s\n    retries 3\n    option redispatch 1\n    \
          option httpchk GET /readyz\n    http-check expect status 200\n    \
-         default-server inter 250ms fall 2 rise 2\n\
+         option http-buffer-request\n    \
+         default-server inter 250ms fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down\n\
          frontend yalu\n    bind 127.0.0.1:{port}\n    \
          acl screening path_beg /match/ /search/\n    \
          use_backend screening if screening\n    default_backend workbench\n\
@@ -221,11 +222,14 @@ fn start_balancer(haproxy: &Path, dir: &Path, replicas: &[Replica]) -> Balancer 
         "haproxy -c: {}",
         String::from_utf8_lossy(&check.stderr)
     );
+    // Its request log (one line per request, with the termination state
+    // and retries) is kept to explain a failure.
+    let log = std::fs::File::create(dir.join("haproxy.log")).unwrap();
     let child = Command::new(haproxy)
         .arg("-db")
         .arg("-f")
         .arg(&path)
-        .stdout(Stdio::null())
+        .stdout(log)
         .stderr(Stdio::null())
         .spawn()
         .expect("haproxy starts");
@@ -366,7 +370,7 @@ fn replicas_on_postgres_behind_haproxy() {
     one_winner_per_case(&r, &keys);
     keys_follow_across_replicas(&r, &keys);
     reloads_are_per_replica_and_never_mixed(&replicas, &keys);
-    let acknowledged = kill_a_replica_mid_traffic(&mut replicas, &lb, &keys);
+    let acknowledged = kill_a_replica_mid_traffic(&mut replicas, &lb, &keys, dir.path());
     // The survivors: the log and the acknowledged decisions.
     let survivors: Vec<String> = replicas
         .iter()
@@ -647,7 +651,12 @@ struct Ack {
     status: String,
 }
 
-fn kill_a_replica_mid_traffic(replicas: &mut [Replica], lb: &str, k: &Keys) -> Vec<Ack> {
+fn kill_a_replica_mid_traffic(
+    replicas: &mut [Replica],
+    lb: &str,
+    k: &Keys,
+    log_dir: &Path,
+) -> Vec<Ack> {
     let stop = Arc::new(AtomicBool::new(false));
     let screening = Arc::new(Mutex::new((0usize, Vec::<String>::new())));
     let acks = Arc::new(Mutex::new(Vec::<Ack>::new()));
@@ -786,7 +795,8 @@ fn kill_a_replica_mid_traffic(replicas: &mut [Replica], lb: &str, k: &Keys) -> V
     );
     assert!(
         failed.is_empty(),
-        "screening through the balancer failed: {failed:?}"
+        "screening through the balancer failed: {failed:?}; the balancer's log of those:\n{}",
+        balancer_errors(log_dir)
     );
     assert!(acks.len() > 20, "too little review traffic: {}", acks.len());
     assert!(
@@ -794,6 +804,16 @@ fn kill_a_replica_mid_traffic(replicas: &mut [Replica], lb: &str, k: &Keys) -> V
         "more than the in-flight actions failed: {lost:?}"
     );
     acks
+}
+
+/// The balancer's log lines of requests that did not end in a 2xx.
+fn balancer_errors(dir: &Path) -> String {
+    let log = std::fs::read_to_string(dir.join("haproxy.log")).unwrap_or_default();
+    log.lines()
+        .filter(|l| l.contains("/match/") && !l.contains(" 200 "))
+        .take(20)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn audit_is_one_gapless_sequence(survivors: &[String], k: &Keys, acks: &[Ack]) {
