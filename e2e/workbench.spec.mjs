@@ -6,7 +6,10 @@
 // "second_analyst", ...}}. The script signs in by pasting the analyst key,
 // screens a name, opens a case from the queue, closes it as a true match,
 // signs out and in again as the second analyst to approve the closing (four
-// eyes), opens the dashboard, and saves a screenshot of each step. It also
+// eyes), opens the dashboard, and saves a screenshot of each step. The
+// investigator's path: the queue of investigations by priority, bulk
+// assignment, the highest-priority investigation with its timeline and
+// network, its four-eyes closing, the audit log exported with names. It also
 // checks what a keyboard or screen-reader user relies on: every form
 // control has a label, ids are unique, results are announced in a live
 // region, and nothing is loaded from another origin.
@@ -186,8 +189,11 @@ try {
   check(await page.locator('#instant-results a', { hasText: GROUP }).count() >= 1, 'the prefix "Mansu" finds the group');
   await page.locator('#instant-q').fill('Mansudae');
   await page.locator('#instant-status', { hasText: 'Mansudae”' }).waitFor();
-  const groupLink = page.locator('#instant-results a', { hasText: GROUP }).first();
-  check(await groupLink.count() === 1, 'the word "Mansudae" finds the group');
+  // The demo also serves the real OFAC and UN DPRK designations, which hold
+  // the same group: open the fixture's entry, whose links the test knows.
+  check(await page.locator('#instant-results a', { hasText: GROUP }).count() >= 2, 'the word "Mansudae" finds the group on several lists');
+  const groupLink = page.locator('#instant-results a[href="#/entities/e2e-mopg"]');
+  check(await groupLink.count() === 1, 'the word "Mansudae" finds the group of the network fixture');
   await groupLink.click();
   await page.locator('#entity-title', { hasText: GROUP }).waitFor();
   const entityText = await page.locator('main').innerText();
@@ -205,11 +211,61 @@ try {
   check(await page.locator('#entity-links a', { hasText: GROUP }).count() === 1, 'the person\'s page links back to the group');
   check(await page.locator('#entity-links a', { hasText: /ARCHITECTURAL/ }).count() === 1, 'and to the subsidiary he directs');
 
-  step('the case queue lists cases and filters by kind and rule');
+  step('the screening page says which lists it searches, and real DPRK designations hit');
+  await page.goto(`${base}#/screen`);
+  await page.locator('#lists-summary').waitFor();
+  const listsSummary = await page.locator('#lists-summary').innerText();
+  check(/^[\d,]+ entries in \d+ lists:$/.test(listsSummary.trim()), `the page states the entries and lists searched ("${listsSummary}")`);
+  const datasets = await page.locator('#screen-lists input[name="dataset"]').evaluateAll((bs) => bs.map((b) => b.value));
+  check(datasets.includes('un_sc_sanctions') && datasets.includes('us_ofac_sdn'), `the UN and OFAC lists can be picked (${datasets.join(', ')})`);
+  await page.locator('#q-schema').selectOption('Organization');
+  await page.locator('#q-birth').fill('');
+  await page.locator('#q-nat').fill('');
+  for (const [query, expect] of [['Mansudae Overseas Project', /MANSUDAE/i], ['Korea Namgang Trading', /NAMGANG/i], ['KOMID', /KOREA MINING DEVELOPMENT|KOMID/i]]) {
+    await page.locator('#q-name').fill(query);
+    await page.locator('#q-name').press('Enter');
+    await page.locator('#results-summary', { hasText: query }).waitFor();
+    const top = await page.locator('.results .hit h3').first().innerText().catch(() => '');
+    check(expect.test(top), `screening "${query}" finds the designation (got "${top}")`);
+  }
+  // Only the UN list: every result comes from it.
+  for (const d of datasets) if (d !== 'un_sc_sanctions') await page.locator(`#screen-lists input[value="${d}"]`).uncheck();
+  await page.locator('#q-name').fill('Mansudae Overseas Projects');
+  await page.locator('#q-name').press('Enter');
+  await page.locator('#results-summary', { hasText: 'Mansudae Overseas Projects' }).waitFor();
+  const props = await page.locator('.results .hit .props').allInnerTexts();
+  check(props.length > 0 && props.every((t) => /un_sc_sanctions/.test(t) && !/us_ofac_sdn/.test(t)), `with only the UN list picked, every result is from it (${props.length})`);
+  await shot('01b-screening-lists');
+
+  step('the queue lists investigations, highest priority first, one compact line each');
   await page.locator('nav[aria-label="Main"] a', { hasText: 'Cases' }).click();
-  await page.locator('#case-table').waitFor();
-  const allRows = await page.locator('#case-table tbody tr').count();
-  check(allRows > 0, `the queue lists cases (${allRows})`);
+  await page.locator('#case-table.queue').waitFor();
+  const heads = await page.locator('#case-table thead th').allInnerTexts();
+  for (const h of ['Subject', 'Rules', 'Workers', 'Revenue', 'Status', 'Assignee', 'Age']) {
+    check(heads.some((t) => t.trim().toLowerCase() === h.toLowerCase()), `the queue has a ${h} column (${heads.join(', ')})`);
+  }
+  const priorities = (await page.locator('#case-table tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.priority))));
+  check(priorities.length > 1, `the queue lists investigations (${priorities.length})`);
+  check(priorities.every((p, i) => i === 0 || priorities[i - 1] >= p), `the queue is sorted by priority (${priorities.slice(0, 5).join(', ')}...)`);
+  const firstLine = await page.locator('#case-table tbody tr').first().innerText();
+  check(/Investigation \d+/.test(firstLine), `the first line is an investigation ("${firstLine.replace(/\s+/g, ' ').slice(0, 100)}")`);
+  const badges = await page.locator('#case-table tbody tr').first().locator('.badge.rule').count();
+  check(badges >= 1, `the first investigation shows its rules as badges (${badges})`);
+  const topSubject = await page.locator('#case-table tbody tr th a').first().innerText();
+  await checkAccessible('investigation queue');
+  await shot('02-case-queue');
+
+  step('bulk-assign the two highest-priority investigations to me');
+  const boxes = page.locator('#case-table tbody .select-case');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await page.locator('#bulk-assign-me').click();
+  await page.locator('main .notice.info', { hasText: 'Assigned to you: 2 done' }).waitFor();
+  const assignees = await page.locator('#case-table tbody tr td:nth-child(7)').allInnerTexts();
+  check(assignees.slice(0, 2).every((t) => /^analyst one \([0-9a-f]{12}\)$/.test(t.trim())), `both show the assignee by name, key id beside (${assignees.slice(0, 2).join(' | ')})`);
+  await shot('02b-bulk-assigned');
+
+  step('every alert of one rule, through the kind and rule filters');
   await page.locator('#f-kind').selectOption('alert');
   const rules = await page.locator('#f-rule option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   check(rules.length > 0, 'the rule filter offers the rules that have cases');
@@ -218,7 +274,7 @@ try {
   // A select does not submit its form on Enter: Tab to the button.
   await page.locator('#f-rule').focus();
   let tabs = 0;
-  while (tabs < 6 && !(await page.evaluate(() => document.activeElement && document.activeElement.textContent === 'Apply filters'))) {
+  while (tabs < 8 && !(await page.evaluate(() => document.activeElement && document.activeElement.textContent === 'Apply filters'))) {
     await page.keyboard.press('Tab');
     tabs += 1;
   }
@@ -228,22 +284,28 @@ try {
   await page.locator(`#case-table[data-query*="rule=${preferred}"]`).waitFor();
   const ruleCells = await page.locator('#case-table tbody tr td:nth-child(3)').allInnerTexts();
   check(ruleCells.length > 0, `cases of rule ${preferred} are listed`);
-  check(ruleCells.every((t) => t.toLowerCase() === preferred.replace(/_/g, ' ').toLowerCase()), `every listed case is of rule ${preferred}`);
+  check(ruleCells.every((t) => t.trim().toLowerCase() === preferred.replace(/_/g, ' ').toLowerCase()), `every listed case is of rule ${preferred}`);
   await checkAccessible('case queue');
-  await shot('02-case-queue');
+  await shot('02c-alerts-of-one-rule');
 
-  step('open a case and read its evidence');
+  step('open the highest-priority investigation and read its evidence');
+  await page.goto(`${base}#/cases`);
+  // The default queue (not the filtered table still on the page).
+  await page.locator('#case-table[data-query*="scope=units"]').waitFor();
   const link = page.locator('#case-table tbody tr th a').first();
   const caseTitle = await link.innerText();
+  check(caseTitle === topSubject, `the same investigation leads the queue ("${caseTitle}")`);
   await link.focus();
   await page.keyboard.press('Enter');
   await page.locator('main h1', { hasText: caseTitle }).waitFor();
   caseId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
   check(focused === 'H1', `focus moves to the case heading (got ${focused})`);
+  const members = await page.locator('#member-table tbody tr').count();
+  check(members >= 1, `the investigation lists its alerts and hits (${members})`);
   const timelineRows = await page.locator('#timeline-table tbody tr').count();
   const networkItems = await page.locator('#network-list li').count();
-  check(timelineRows > 0, `the timeline lists the case's events (${timelineRows})`);
+  check(timelineRows > 0, `the timeline lists the investigation's events (${timelineRows})`);
   check(networkItems > 0, `the network is also given as a list (${networkItems} items)`);
   if (timelineRows > 0) {
     check(await page.locator('section[aria-labelledby="timeline-title"] svg[role="img"] desc').count() === 1, 'the timeline drawing has a text description');
@@ -254,6 +316,59 @@ try {
   const timelineText = await page.locator('#timeline-table').innerText();
   const doubled = timelineText.match(/\b(\w+) \1\b/i);
   check(!doubled, `no event is described with a doubled word (found "${doubled && doubled[0]}")`);
+  // The diagrams: one row per person, legend colours that match, details
+  // on focus, zoom, a network without edges behind boxes, neighbours.
+  const rowsDrawn = await page.locator('section[aria-labelledby="timeline-title"] svg text.svg-label').count();
+  check(rowsDrawn >= 1, `the timeline draws one labelled row per person (${rowsDrawn})`);
+  const unmatched = await page.evaluate(() => {
+    const rgb = (c) => { const e = document.createElement('i'); e.style.color = c; document.body.append(e); const v = getComputedStyle(e).color; e.remove(); return v; };
+    const section = document.querySelector('section[aria-labelledby="timeline-title"]');
+    const legend = new Set([...section.querySelectorAll('.legend .sw')].map((s) => getComputedStyle(s).backgroundColor));
+    return [...section.querySelectorAll('svg .mark')].map((m) => rgb(m.getAttribute('fill'))).filter((c) => !legend.has(c));
+  });
+  check(unmatched.length === 0, `every event colour is in the legend (${[...new Set(unmatched)].join(', ')})`);
+  const permitMarks = await page.locator('svg .mark[aria-label*="ermit"]').evaluateAll((ms) => ms.map((m) => m.getAttribute('fill')));
+  check(permitMarks.every((f) => f === permitMarks[0]) && !permitMarks.includes('#e39b3b'), `permits are not drawn in the placement colour (${[...new Set(permitMarks)].join(', ')})`);
+  await page.locator('section[aria-labelledby="timeline-title"] svg .mark').first().focus();
+  const eventDetail = await page.locator('#timeline-detail').innerText();
+  check(/\d{4}-\d{2}-\d{2}/.test(eventDetail), `focusing an event shows its details ("${eventDetail.slice(0, 80)}")`);
+  const [zFrom, zTo] = await page.evaluate(() => [document.getElementById('zoom-from').value, document.getElementById('zoom-to').value]);
+  const mid = new Date((Date.parse(zFrom) + Date.parse(zTo)) / 2).toISOString().slice(0, 10);
+  await page.locator('#zoom-to').fill(mid);
+  await page.locator('#zoom-apply').click();
+  await page.locator('#timeline-detail', { hasText: `to ${mid}` }).waitFor();
+  const ticks = await page.locator('section[aria-labelledby="timeline-title"] svg text.svg-axis').allInnerTexts();
+  check(ticks.length > 0, `the zoomed timeline has its own ticks (${ticks.slice(0, 4).join(', ')})`);
+  await shot('03a-timeline-zoomed');
+  await page.locator('#zoom-reset').click();
+  const behind = await page.evaluate(() => {
+    // Sample each edge path and count points inside a box it does not end at.
+    const svgEl = document.querySelector('section[aria-labelledby="network-title"] svg');
+    const boxes = [...svgEl.querySelectorAll('.node rect:first-child')].map((r) => r.getBBox());
+    let hidden = 0;
+    for (const path of svgEl.querySelectorAll('path')) {
+      const len = path.getTotalLength();
+      const ends = [path.getPointAtLength(0), path.getPointAtLength(len)];
+      for (let t = 0.05; t < 0.95; t += 0.05) {
+        const p = path.getPointAtLength(t * len);
+        const inside = boxes.find((b) => p.x > b.x + 1 && p.x < b.x + b.width - 1 && p.y > b.y + 1 && p.y < b.y + b.height - 1);
+        const own = inside && ends.some((e) => e.x >= inside.x - 1 && e.x <= inside.x + inside.width + 1 && e.y >= inside.y - 1 && e.y <= inside.y + inside.height + 1);
+        if (inside && !own) { hidden += 1; break; }
+      }
+    }
+    return hidden;
+  });
+  check(behind === 0, `no network edge runs behind a box (${behind} do)`);
+  const node = page.locator('section[aria-labelledby="network-title"] svg .node').first();
+  await node.focus();
+  const nodeDetail = await page.locator('#network-detail').innerText();
+  check(/\(.+, .+\)/.test(nodeDetail), `focusing a party shows its full name and links ("${nodeDetail.slice(0, 80)}")`);
+  await page.keyboard.press('Enter');
+  await page.locator('#network-all').waitFor();
+  await shot('03b-network-neighbours');
+  await page.locator('#network-all').click();
+  const caseFacts = await page.locator('dl.facts').innerText();
+  check(/Assignee\s*analyst one \([0-9a-f]{12}\)/.test(caseFacts), 'the assignee is shown by name');
   await checkAccessible('case page');
   await shot('03-case');
 
@@ -300,13 +415,27 @@ try {
   const revenue = await page.locator('#card-revenue + .figure-value').innerText();
   check(/^\$[\d,]+$/.test(revenue.trim()), `the estimated revenue is shown in dollars ("${revenue}")`);
   const closedRow = await page.locator('#by-status tbody tr', { hasText: 'Closed' }).count();
-  check(closedRow === 1, 'the closed case is counted by status');
+  check(closedRow === 1, 'the closed investigation is counted by status');
   const statusText = await page.locator('#by-status tbody').innerText();
   check(!/\b(\w+)\s+\1\b/i.test(statusText), `statuses are not written twice ("${statusText.replace(/\s+/g, ' ').slice(0, 80)}")`);
   const ruleText = await page.locator('#by-rule').innerText();
   check(!/dprk/.test(ruleText), 'rule names keep DPRK in capitals');
   await checkAccessible('dashboard');
   await shot('06-dashboard');
+
+  step('export the audit log: machine-readable, actors named');
+  await page.locator('#audit-export').click();
+  await page.locator('#audit-export-link').waitFor();
+  const exported = await page.evaluate(async () => {
+    const key = sessionStorage.getItem('yalu.apiKey');
+    const r = await fetch('/audit?format=jsonl', { headers: { Authorization: `Bearer ${key}` } });
+    return r.text();
+  });
+  const entries = exported.split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return null; } });
+  check(entries.length > 0 && entries.every((e) => e && typeof e.seq === 'number' && e.actor), `every exported line is a JSON audit entry (${entries.length})`);
+  const mine = entries.filter((e) => e && e.case_id === Number(caseId) && (e.action === 'request_approval' || e.action === 'approve'));
+  check(mine.length === 2 && mine.every((e) => /^analyst (one|two)$/.test(e.actor_name || '')), `the closing and its approval name their analysts (${mine.map((e) => e.actor_name).join(', ')})`);
+  check(entries.every((e, i) => i === 0 || e.seq === entries[i - 1].seq + 1), 'the exported sequence has no gaps');
 
   step('a screener sees only what a screener can use');
   await page.locator('#logout').click();

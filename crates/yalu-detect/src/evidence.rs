@@ -89,10 +89,14 @@ impl<'a> EvidenceBuilder<'a> {
         }
     }
 
-    /// The evidence of a case about `subjects` (person and organisation
-    /// record ids) citing the records `cited`.
-    pub fn build(&self, subjects: &[String], cited: &[String]) -> Value {
-        let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
+    /// Resolved persons (in order of first mention) and organisations a
+    /// case about `subjects` concerns; an organisation-level alert names no
+    /// person, and its workers are the persons of the placements it cites.
+    fn concerned(
+        &self,
+        subjects: &[String],
+        cited: &BTreeSet<&str>,
+    ) -> (Vec<usize>, BTreeSet<u32>) {
         // Resolved persons concerned, in order of first mention.
         let mut persons: Vec<usize> = Vec::new();
         let mut orgs: BTreeSet<u32> = BTreeSet::new();
@@ -106,8 +110,6 @@ impl<'a> EvidenceBuilder<'a> {
                 orgs.insert(o);
             }
         }
-        // An organisation-level alert names no person: its workers are the
-        // persons of the placements it cites.
         if persons.is_empty() {
             for p in &self.data.placements {
                 if cited.contains(p.id.as_str()) {
@@ -118,6 +120,102 @@ impl<'a> EvidenceBuilder<'a> {
                 }
             }
         }
+        (persons, orgs)
+    }
+
+    /// The network an alert or hit about `subjects` citing `cited` belongs
+    /// to, as the case store's `investigation` field (`{"keys", "label",
+    /// "workers"}`): cases that share a key are worked as one
+    /// investigation. The first key, the anchor, is the scheme's hub: an
+    /// agency among the subjects, else the agency that placed most of its
+    /// persons, else an employer among the subjects, else the client most
+    /// of its persons work for, else a firm one of its persons represents,
+    /// directs or owns, else the (resolved) person. The other keys are the
+    /// persons concerned (`person:` and the resolved id); `workers` are
+    /// those with placements.
+    pub fn scheme(&self, subjects: &[String], cited: &[String]) -> Value {
+        let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
+        let (persons, orgs) = self.concerned(subjects, &cited);
+        let d = self.data;
+        let is_agency = |o: u32| {
+            matches!(
+                d.organizations[o as usize].kind,
+                Some(OrgKind::StaffingAgency | OrgKind::TradingHouse)
+            )
+        };
+        // The most frequent of `items`, the first seen on a tie.
+        let most = |items: Vec<u32>| -> Option<u32> {
+            let mut counts: Vec<(u32, usize)> = Vec::new();
+            for o in items {
+                match counts.iter_mut().find(|c| c.0 == o) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((o, 1)),
+                }
+            }
+            counts
+                .iter()
+                .fold(None, |best: Option<(u32, usize)>, &c| match best {
+                    Some(b) if b.1 >= c.1 => Some(b),
+                    _ => Some(c),
+                })
+                .map(|c| c.0)
+        };
+        let placements: Vec<&crate::records::Placement> = persons
+            .iter()
+            .flat_map(|&rp| {
+                self.placements_of[rp]
+                    .iter()
+                    .map(|&i| &d.placements[i as usize])
+            })
+            .collect();
+        let related = || {
+            d.relations.iter().find_map(|r| match (r.from, r.to) {
+                (Party::Person(p), Party::Org(o))
+                    if persons.contains(&(self.res.of_record[p as usize] as usize)) =>
+                {
+                    Some(o)
+                }
+                _ => None,
+            })
+        };
+        let anchor = orgs
+            .iter()
+            .copied()
+            .find(|&o| is_agency(o))
+            .or_else(|| most(placements.iter().filter_map(|p| p.agency).collect()))
+            .or_else(|| orgs.iter().copied().next())
+            .or_else(|| most(placements.iter().map(|p| p.client).collect()))
+            .or_else(related);
+        let person_key = |rp: usize| format!("person:{}", self.res.persons[rp].id);
+        let mut keys: Vec<String> = Vec::new();
+        let label = match anchor {
+            Some(o) => {
+                keys.push(format!("org:{}", d.organizations[o as usize].id));
+                self.org_name(o).to_string()
+            }
+            None => match persons.first() {
+                Some(&rp) => self.name_of(rp).to_string(),
+                // Nothing of the data set: the subjects as given.
+                None => {
+                    keys.extend(subjects.iter().cloned());
+                    subjects.first().cloned().unwrap_or_default()
+                }
+            },
+        };
+        keys.extend(persons.iter().map(|&rp| person_key(rp)));
+        let workers: Vec<&str> = persons
+            .iter()
+            .filter(|&&rp| !self.placements_of[rp].is_empty())
+            .map(|&rp| self.res.persons[rp].id.as_str())
+            .collect();
+        json!({"keys": keys, "label": label, "workers": workers})
+    }
+
+    /// The evidence of a case about `subjects` (person and organisation
+    /// record ids) citing the records `cited`.
+    pub fn build(&self, subjects: &[String], cited: &[String]) -> Value {
+        let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
+        let (persons, orgs) = self.concerned(subjects, &cited);
         json!({
             "timeline": self.timeline(&persons, &cited),
             "timeline_persons": persons.len(),

@@ -64,6 +64,7 @@ pub mod resolve;
 pub mod rules;
 pub mod ruleset;
 pub mod sim;
+pub mod sim_names;
 
 pub use alert::Alert;
 pub use error::DetectError;

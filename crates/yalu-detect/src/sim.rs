@@ -59,6 +59,7 @@
 use crate::day::Day;
 use crate::error::DetectError;
 use crate::eval::TruthLine;
+use crate::sim_names::trade_name;
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -526,7 +527,7 @@ const HOUSE_WORDS: &[&str] = &[
 ];
 
 fn place_name(rng: &mut Rng, n: usize, words: &[&str]) -> String {
-    format!("{} {}", rng.pick(words), n)
+    format!("{} {}", rng.pick(words), trade_name("plant", n))
 }
 
 /// Writes a synthetic world to `dir`.
@@ -608,7 +609,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     while interns < intern_target {
         house_no += 1;
         let house_word = *w.rng.pick(HOUSE_WORDS);
-        let agency_name = format!("Dandong {house_word} Trading Co., Ltd. {house_no}");
+        let agency_name = format!(
+            "Dandong {house_word} {} Trading Co., Ltd.",
+            trade_name("house", house_no)
+        );
         let agency = w.org(&agency_name, "", "trading_house", "Dandong", "other")?;
         // houses alternate: crews kept on past the deadline, or brought home
         let churn = house_no % 2 == 1;
@@ -620,7 +624,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             listed.push(serde_json::json!({
                 "id": format!("sim-listed-{house_no}"),
                 "schema": "Company",
-                "properties": {"name": [format!("Dandong {house_word} Trading Company {house_no}")], "country": ["kp"]},
+                "properties": {"name": [format!("Dandong {house_word} {} Trading Company", trade_name("house", house_no))], "country": ["kp"]},
                 "datasets": ["sim_sanctions"],
                 "target": true
             }));
@@ -863,7 +867,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     while staff < restaurant_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
         let agency = w.org(
-            &format!("{house_word} Catering Trading Co. {rest_no}"),
+            &format!(
+                "{house_word} {} Catering Trading Co.",
+                trade_name("catering", rest_no)
+            ),
             "",
             "trading_house",
             "Dandong",
@@ -874,10 +881,13 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         for _ in 0..restaurants {
             rest_no += 1;
             let city = *w.rng.pick(CITIES);
-            let rname = format!("{city} {house_word} Korean Restaurant {rest_no}");
+            let rname = format!(
+                "{city} {house_word} {} Korean Restaurant",
+                trade_name("restaurant", rest_no)
+            );
             let client = w.org(
                 &rname,
-                &format!("{house_word}관 {rest_no}"),
+                &format!("{house_word}관"),
                 "restaurant",
                 city,
                 "restaurant",
@@ -990,7 +1000,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     while builders < crew_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
         let agency = w.org(
-            &format!("{house_word} Construction Trading Co. {crew_no}"),
+            &format!(
+                "{house_word} {} Construction Trading Co.",
+                trade_name("construction", crew_no)
+            ),
             "",
             "trading_house",
             "Dandong",
@@ -1009,7 +1022,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             let after = crew_no % 2 == 0;
             let city = *w.rng.pick(&["Shenyang", "Dalian"]);
             let cname = format!(
-                "{city} {} Construction Engineering {crew_no}",
+                "{city} {} Construction Engineering Co., Ltd.",
                 place_name(&mut w.rng, crew_no, PLANT_WORDS)
             );
             let client = w.org(&cname, "", "employer", city, "construction")?;
@@ -1195,7 +1208,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     while switched < switch_target {
         let house_word = *w.rng.pick(HOUSE_WORDS);
         let agency = w.org(
-            &format!("{house_word} Textile Export Co. {sw_no}"),
+            &format!(
+                "{house_word} {} Textile Export Co.",
+                trade_name("textile", sw_no)
+            ),
             "",
             "trading_house",
             "Dandong",
@@ -1207,7 +1223,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
             sw_no += 1;
             let city = *w.rng.pick(CITIES);
             let cname = format!(
-                "{city} {} Knitwear Factory {sw_no}",
+                "{city} {} Knitwear Factory",
                 place_name(&mut w.rng, sw_no, PLANT_WORDS)
             );
             let client = w.org(&cname, "", "employer", city, "textile")?;
@@ -1340,7 +1356,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     let n_cn = (n * 25 / 100).max(10);
     let cn_agencies: Vec<String> = (0..(n_cn / 200).max(1))
         .map(|i| {
-            let name = format!("Liaoning Renhe Human Resources Service Co. {i}");
+            let name = format!(
+                "Liaoning {} Human Resources Service Co., Ltd.",
+                trade_name("cn-agency", i)
+            );
             w.org(&name, "", "staffing_agency", "Shenyang", "other")
         })
         .collect::<Result<_, _>>()?;
@@ -1351,7 +1370,7 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     for i in 0..(n_cn / 40).max(2) {
         let city = *w.rng.pick(CITIES);
         let c = w.org(
-            &format!("{city} Hengtai Food Co. {i}"),
+            &format!("{city} {} Food Co., Ltd.", trade_name("cn-food", i)),
             "",
             "employer",
             city,
@@ -1674,7 +1693,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
     // workers cross as one group and are spread over several clients
     for a in 0..hard * (n / 400).max(1) {
         let agency = w.org(
-            &format!("Liaoning Hengyuan Human Resources Co. {a}"),
+            &format!(
+                "Liaoning {} Human Resources Co., Ltd.",
+                trade_name("mixed-agency", a)
+            ),
             "",
             "staffing_agency",
             "Shenyang",
@@ -1686,7 +1708,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
         for c in 0..n_clients {
             let city = *w.rng.pick(CITIES);
             let id = w.org(
-                &format!("{city} Xinda Food Co. {a}-{c}"),
+                &format!(
+                    "{city} {} Food Co., Ltd.",
+                    trade_name("mixed-food", a * 8 + c as usize)
+                ),
                 "",
                 "employer",
                 city,

@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         cases::list,
         cases::detail,
         cases::import,
+        cases::bulk,
         cases::assign,
         cases::comment,
         cases::status,

@@ -10,7 +10,7 @@
 //! | `/catalog`, `/algorithms`, `/openapi.json` | GET | screener |
 //! | `/me` | GET | screener |
 //! | `/cases`, `/cases/{id}`, `/audit`, `/dashboard` | GET | analyst |
-//! | `/cases/import`, `/cases/{id}/{assign,comment,status,close,approve,reject-approval}` | POST | analyst |
+//! | `/cases/import`, `/cases/bulk`, `/cases/{id}/{assign,comment,status,close,approve,reject-approval}` | POST | analyst |
 //! | `/metrics` | GET | analyst |
 //! | `/admin/reload` | POST | admin |
 //! | `/admin/keys` | GET, POST | admin |
@@ -69,6 +69,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let workbench = Router::new()
         .route("/cases", get(cases::list))
         .route("/cases/import", post(cases::import))
+        .route("/cases/bulk", post(cases::bulk))
         .route("/cases/{id}", get(cases::detail))
         .route("/cases/{id}/assign", post(cases::assign))
         .route("/cases/{id}/comment", post(cases::comment))

@@ -97,6 +97,7 @@ const ROUTES: &[Route] = &[
     r("GET", "/metrics", "401 401 401 401 403 ok  ok"),
     r("GET", "/cases", "401 401 401 401 403 ok  ok"),
     r("POST", "/cases/import", "401 401 401 401 403 ok  ok"),
+    r("POST", "/cases/bulk", "401 401 401 401 403 ok  ok"),
     r("GET", "/cases/{id}", "401 401 401 401 403 ok  ok"),
     r("POST", "/cases/{id}/assign", "401 401 401 401 403 ok  ok"),
     r("POST", "/cases/{id}/comment", "401 401 401 401 403 ok  ok"),
@@ -311,6 +312,11 @@ fn concrete(
         "/cases/import" => (
             "/cases/import".into(),
             to_bytes(json!({"alerts": [alert(100 + caller)]})),
+        ),
+        // A case no caller has: allowed callers get a refusal per case.
+        "/cases/bulk" => (
+            "/cases/bulk".into(),
+            to_bytes(json!({"ids": [999_999], "action": "status", "status": "in_review"})),
         ),
         // Denied callers aim at the key only the admin's cell revokes.
         "/admin/keys/{id}/revoke" => (format!("/admin/keys/{victim}/revoke"), None),

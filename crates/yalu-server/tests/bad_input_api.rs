@@ -302,6 +302,35 @@ fn rows() -> Vec<Row> {
             Some("entity_not_found"),
             "no-such-entity",
         ),
+        row(
+            "unknown case-list order",
+            "GET",
+            "/cases?sort=severity".to_string(),
+            None,
+            400,
+            Some("invalid_parameter"),
+            "`sort` must be newest or priority",
+        ),
+        row(
+            "bulk action without its value",
+            "POST",
+            "/cases/bulk",
+            Some(bytes(&json!({"ids": [1], "action": "status"}))),
+            400,
+            Some("invalid_request"),
+            "`action` is assign",
+        ),
+        row(
+            "bulk action on no case",
+            "POST",
+            "/cases/bulk",
+            Some(bytes(
+                &json!({"ids": [], "action": "assign", "assignee": "x"}),
+            )),
+            422,
+            Some("invalid_case_input"),
+            "no case ids",
+        ),
         // POST /cases/import
         row(
             "truncated JSON",
@@ -499,15 +528,20 @@ async fn malformed_requests_get_a_located_4xx_never_a_5xx() {
     eprintln!("{} inputs checked", table.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
-    // No refused import wrote anything: only the accepted one is a case.
-    let cases = request(addr, "GET", "/cases", Some(&key), None)
+    // No refused import wrote anything: only the accepted one is a case
+    // (with the investigation it opened).
+    let cases = request(addr, "GET", "/cases?kind=hit", Some(&key), None)
         .await
         .json();
     assert_eq!(cases["total"], imported, "{cases}");
+    let units = request(addr, "GET", "/cases?scope=units", Some(&key), None)
+        .await
+        .json();
+    assert_eq!(units["total"], imported, "{units}");
     let audit = request(addr, "GET", "/audit", Some(&key), None)
         .await
         .json();
-    assert_eq!(audit.as_array().unwrap().len(), imported as usize);
+    assert_eq!(audit.as_array().unwrap().len(), 2 * imported as usize);
     // The server still answers after all of it.
     let ok = request(
         addr,

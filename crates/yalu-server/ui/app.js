@@ -318,6 +318,22 @@
     const schema = select('q-schema', 'schema', [['Person', 'Person'], ['Organization', 'Organization'], ['Company', 'Company'], ['LegalEntity', 'Any party'], ['Vessel', 'Vessel']], 'Person');
     const limit = select('q-limit', 'limit', [['5', '5'], ['10', '10'], ['25', '25']], '10');
     const results = el('section', { id: 'results', 'aria-labelledby': 'results-title' });
+    // Which lists are searched, with their entry counts; the analyst may
+    // leave some out (`include_dataset`).
+    const lists = el('fieldset', { id: 'screen-lists' }, el('legend', {}, 'Lists searched'), el('p', { class: 'muted' }, 'Loading the list catalogue…'));
+    api('GET', '/catalog').then((cat) => {
+      const sets = (cat.datasets || []).filter((d) => d.name !== 'default');
+      const all = (cat.datasets || []).find((d) => d.name === 'default');
+      lists.textContent = '';
+      append(lists, [el('legend', {}, 'Lists searched'),
+        el('p', { id: 'lists-summary' }, `${count.format(all ? all.entity_count : sets.reduce((a, d) => a + d.entity_count, 0))} entries in ${sets.length} list${sets.length === 1 ? '' : 's'}:`),
+        el('div', { class: 'radios' }, sets.map((d) => el('label', {},
+          el('input', { type: 'checkbox', name: 'dataset', value: d.name, checked: true }),
+          ` ${d.title || d.name} (${count.format(d.entity_count)})`)))]);
+    }).catch((e) => {
+      lists.textContent = '';
+      append(lists, [el('legend', {}, 'Lists searched'), notice('error', `The list catalogue could not be read: ${errorText(e)}`)]);
+    });
     const form = el('form', { class: 'panel', id: 'screen-form', 'aria-labelledby': 'screen-title' },
       el('div', { class: 'row' },
         el('div', { class: 'field grow' }, el('label', { for: 'q-name' }, 'Name'), name,
@@ -326,6 +342,7 @@
         field('Nationality', nat, 'Code or name: kp, North Korea'),
         field('Kind', schema),
         field('Results', limit)),
+      lists,
       el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Screen')));
     name.setAttribute('aria-describedby', 'q-name-hint');
     form.addEventListener('submit', async (ev) => {
@@ -337,7 +354,13 @@
       results.textContent = '';
       results.append(el('p', { class: 'loading' }, 'Screening…'));
       try {
-        const data = await api('POST', `/match/default?limit=${encodeURIComponent(limit.value)}`, { queries: { q: query } });
+        const boxes = [...lists.querySelectorAll('input[name="dataset"]')];
+        const picked = boxes.filter((b) => b.checked).map((b) => b.value);
+        const params = new URLSearchParams({ limit: limit.value });
+        // All lists: no filter. None: say so instead of searching nothing.
+        if (boxes.length && !picked.length) throw new ApiError(0, null, 'pick at least one list to search');
+        if (picked.length < boxes.length) for (const d of picked) params.append('include_dataset', d);
+        const data = await api('POST', `/match/default?${params}`, { queries: { q: query } });
         showHits(results, data.responses.q, query);
       } catch (e) {
         results.textContent = '';
@@ -459,11 +482,17 @@
       rule: params.get('rule') || '',
       assignee: params.get('assignee') || '',
       q: params.get('q') || '',
+      // The queue shows units of work (investigations) by priority unless
+      // asked for every alert and hit, or the newest first.
+      // (Kind is about alerts and hits: with it, every alert and hit.)
+      scope: params.get('kind') ? 'all' : (params.get('scope') || 'units'),
+      sort: params.get('sort') || 'priority',
     };
     const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(filters)) if (v) query.set(k, v);
     query.set('limit', String(PAGE));
+    // (scope and sort are always sent: the defaults above, not the API's.)
     query.set('offset', String(offset));
     const [data, dash] = await Promise.all([
       api('GET', `/cases?${query}`),
@@ -480,6 +509,8 @@
         field('Kind', select('f-kind', 'kind', [['', 'Any'], ['alert', 'Detection alert'], ['hit', 'Screening hit']], filters.kind)),
         field('Rule', select('f-rule', 'rule', [['', 'Any'], ...rules.map((r) => [r, humanize(r)])], filters.rule)),
         field('Assignee', el('input', { id: 'f-assignee', name: 'assignee', type: 'text', value: filters.assignee, size: 14 })),
+        field('Show', select('f-scope', 'scope', [['units', 'Investigations'], ['all', 'Every alert and hit']], filters.scope)),
+        field('Order', select('f-sort', 'sort', [['priority', 'Priority'], ['newest', 'Newest']], filters.sort)),
         el('div', { class: 'field grow' }, el('label', { for: 'f-q' }, 'Search'),
           el('input', { id: 'f-q', name: 'q', type: 'search', value: filters.q }))),
       el('div', { class: 'actions' },
@@ -496,27 +527,8 @@
     const total = typeof data.total === 'number' ? data.total : cases.length;
     const summary = total === 0 ? 'No case matches these filters.'
       : `Cases ${offset + 1}–${offset + cases.length} of ${count.format(total)}.`;
-    const table = el('table', { id: 'case-table', 'data-query': query.toString() },
-      el('caption', {}, summary),
-      el('thead', {}, el('tr', {},
-        el('th', { scope: 'col' }, 'Case'),
-        el('th', { scope: 'col' }, 'Kind'),
-        el('th', { scope: 'col' }, 'Rule'),
-        el('th', { scope: 'col' }, 'Severity'),
-        el('th', { scope: 'col' }, 'Status'),
-        el('th', { scope: 'col' }, 'Assignee'),
-        el('th', { scope: 'col', class: 'num' }, 'Score / revenue'),
-        el('th', { scope: 'col' }, 'Updated'))),
-      el('tbody', {}, cases.map((c) => el('tr', {},
-        el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, c.title || c.id),
-          el('div', { class: 'muted id-list' }, c.id)),
-        el('td', {}, c.kind === 'hit' ? 'Screening hit' : 'Detection alert'),
-        el('td', {}, humanize(c.rule)),
-        el('td', {}, badge('sev', c.severity) || '—'),
-        el('td', {}, badge('st', c.status)),
-        el('td', {}, c.assignee ? who(c.assignee) : el('span', { class: 'muted' }, 'unassigned')),
-        el('td', { class: 'num' }, c.kind === 'hit' ? fmtScore(c.score) : fmtMoney(c.estimated_revenue_usd)),
-        el('td', {}, fmtTime(c.updated_at))))));
+    const table = queueTable(cases, summary, query.toString());
+    const bulk = bulkForm(table, () => route());
     const pageLink = (to, label) => {
       const p = new URLSearchParams(params);
       p.set('offset', String(to));
@@ -529,10 +541,90 @@
       el('h1', {}, 'Case queue'),
       form,
       el('section', { 'aria-labelledby': 'queue-title' },
-        el('h2', { id: 'queue-title' }, 'Cases'),
+        el('h2', { id: 'queue-title' }, filters.scope === 'units' ? 'Investigations' : 'Cases'),
+        bulk,
         el('div', { class: 'table-wrap' }, table),
         pager));
     announce(summary);
+  }
+
+  /** Age of a case from its creation: "3 d", "5 h", "12 min". */
+  function age(t) {
+    const ms = Date.now() - Date.parse(t || '');
+    if (Number.isNaN(ms)) return '—';
+    const min = Math.max(0, Math.round(ms / 60000));
+    if (min < 60) return `${min} min`;
+    if (min < 48 * 60) return `${Math.round(min / 60)} h`;
+    return `${Math.round(min / 1440)} d`;
+  }
+
+  /** Rule badges: one per rule with its count (investigations), or the case's rule. */
+  function ruleBadges(c) {
+    const rules = c.rules && Object.keys(c.rules).length ? Object.entries(c.rules) : [[c.rule, 1]];
+    return el('span', { class: 'rule-badges' }, rules.map(([r, n]) => el('span', { class: 'badge rule', title: r },
+      humanize(r), n > 1 ? ` ×${n}` : '')));
+  }
+
+  /** The compact queue: one line per investigation (or case), selectable. */
+  function queueTable(cases, caption, queryText) {
+    return el('table', { id: 'case-table', class: 'queue', 'data-query': queryText },
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Select')),
+        el('th', { scope: 'col' }, 'Subject'),
+        el('th', { scope: 'col' }, 'Rules'),
+        el('th', { scope: 'col', class: 'num' }, 'Workers'),
+        el('th', { scope: 'col', class: 'num' }, 'Revenue'),
+        el('th', { scope: 'col' }, 'Status'),
+        el('th', { scope: 'col' }, 'Assignee'),
+        el('th', { scope: 'col', class: 'num' }, 'Age'))),
+      el('tbody', {}, cases.map((c) => el('tr', { 'data-case': c.id, 'data-priority': typeof c.priority === 'number' ? c.priority : '' },
+        el('td', {}, el('input', { type: 'checkbox', class: 'select-case', value: c.id, 'aria-label': `Select ${c.title || c.id}` })),
+        el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, c.title || c.id),
+          el('div', { class: 'muted' }, c.kind === 'investigation' ? `Investigation ${c.id}` : `${c.kind === 'hit' ? 'Screening hit' : 'Alert'} ${c.id}`, ' · ', badge('sev', c.severity))),
+        el('td', {}, ruleBadges(c)),
+        el('td', { class: 'num' }, typeof c.workers === 'number' ? count.format(c.workers) : '—'),
+        el('td', { class: 'num' }, c.kind === 'hit' ? `score ${fmtScore(c.score)}` : fmtMoney(c.estimated_revenue_usd)),
+        el('td', {}, badge('st', c.status)),
+        el('td', {}, c.assignee ? who(c.assignee) : el('span', { class: 'muted' }, 'unassigned')),
+        el('td', { class: 'num' }, el('time', { datetime: c.created_at || '', title: fmtTime(c.created_at) }, age(c.created_at)))))));
+  }
+
+  /** Bulk actions on the selected rows of `table`: assign, set status. */
+  function bulkForm(table, done) {
+    const me = session.me || {};
+    const status = el('p', { id: 'bulk-status', role: 'status' });
+    const assignee = el('input', { id: 'bulk-assignee', name: 'assignee', type: 'text', size: 16, placeholder: 'key id' });
+    const newStatus = select('bulk-new-status', 'status', [['in_review', 'In review'], ['escalated', 'Escalated'], ['open', 'Open']], 'in_review');
+    const selected = () => [...table.querySelectorAll('.select-case:checked')].map((b) => Number(b.value));
+    const run = async (body, label) => {
+      const ids = selected();
+      status.textContent = '';
+      if (!ids.length) { status.textContent = 'Select one or more rows first.'; return; }
+      try {
+        const r = await api('POST', '/cases/bulk', { ids, ...body });
+        const refused = (r.results || []).filter((x) => !x.ok);
+        pendingMessage = `${label}: ${r.done} done${refused.length ? `, ${refused.length} refused (${refused.map((x) => `${x.id}: ${x.detail}`).join('; ')})` : ''}.`;
+        done();
+      } catch (e) {
+        status.textContent = `Bulk action failed: ${errorText(e)}`;
+      }
+    };
+    const all = el('input', { type: 'checkbox', id: 'select-all' });
+    all.addEventListener('change', () => { for (const b of table.querySelectorAll('.select-case')) b.checked = all.checked; });
+    const assignMe = el('button', { type: 'button', class: 'secondary', id: 'bulk-assign-me' }, 'Assign selected to me');
+    assignMe.addEventListener('click', () => run({ action: 'assign', assignee: me.key_id }, 'Assigned to you'));
+    const assignBtn = el('button', { type: 'button', class: 'secondary', id: 'bulk-assign' }, 'Assign selected');
+    assignBtn.addEventListener('click', () => { if (assignee.value.trim()) run({ action: 'assign', assignee: assignee.value.trim() }, 'Assigned'); });
+    const statusBtn = el('button', { type: 'button', class: 'secondary', id: 'bulk-set-status' }, 'Set status of selected');
+    statusBtn.addEventListener('click', () => run({ action: 'status', status: newStatus.value }, `Status set to ${humanize(newStatus.value)}`));
+    return el('div', { class: 'panel bulk', role: 'group', 'aria-label': 'Bulk actions on the selected rows' },
+      el('div', { class: 'row' },
+        el('label', {}, all, ' Select all on this page'),
+        assignMe,
+        field('Assign to', assignee), assignBtn,
+        field('New status', newStatus), statusBtn),
+      status);
   }
 
   function needAnalyst(what) {
@@ -552,7 +644,10 @@
 
     const facts = el('dl', { class: 'facts' },
       fact('Case id', el('code', {}, c.id)),
-      fact('Kind', c.kind === 'hit' ? 'Screening hit' : 'Detection alert'),
+      fact('Kind', c.kind === 'hit' ? 'Screening hit' : c.kind === 'investigation' ? 'Investigation' : 'Detection alert'),
+      typeof c.workers === 'number' ? fact('Workers', count.format(c.workers)) : null,
+      typeof c.priority === 'number' ? fact('Priority', c.priority.toFixed(1)) : null,
+      c.investigation_id ? fact('Investigation', el('a', { href: `#/cases/${c.investigation_id}` }, `Investigation ${c.investigation_id}`)) : null,
       fact('Rule', c.rule ? el('span', {}, humanize(c.rule), ' ', el('code', {}, c.rule)) : '—'),
       fact('Severity', badge('sev', c.severity) || '—'),
       fact('Status', badge('st', c.status)),
@@ -580,7 +675,7 @@
       flash,
       el('div', { class: 'case-grid' },
         el('div', {},
-          summarySection(c, original),
+          c.kind === 'investigation' ? membersSection(data.members || []) : summarySection(c, original),
           timelineSection(evidence.timeline || [], evidence.timeline_persons || 0),
           networkSection((evidence.network || {}).nodes || [], (evidence.network || {}).edges || []),
           explainSection(evidence.explanations || []),
@@ -590,6 +685,27 @@
           el('section', { class: 'panel', 'aria-labelledby': 'facts-title' },
             el('h2', { id: 'facts-title' }, 'Case'), facts),
           actionsSection(c, me, flash))));
+  }
+
+  /** An investigation's alerts and hits, highest priority first. */
+  function membersSection(members) {
+    const SHOWN = 50;
+    const all = members;
+    members = members.slice(0, SHOWN);
+    return el('section', { class: 'panel', 'aria-labelledby': 'members-title' },
+      el('h2', { id: 'members-title' }, `Alerts and hits in this investigation (${all.length})`),
+      all.length > SHOWN ? el('p', { class: 'muted' }, `The ${SHOWN} of highest priority are listed.`) : null,
+      el('div', { class: 'table-wrap' }, el('table', { id: 'member-table' },
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, 'Finding'), el('th', { scope: 'col' }, 'Rule'),
+          el('th', { scope: 'col' }, 'Severity'), el('th', { scope: 'col', class: 'num' }, 'Workers'),
+          el('th', { scope: 'col', class: 'num' }, 'Revenue'))),
+        el('tbody', {}, members.map((m) => el('tr', {},
+          el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(m.id)}` }, m.title || m.id)),
+          el('td', {}, humanize(m.rule)),
+          el('td', {}, badge('sev', m.severity) || '—'),
+          el('td', { class: 'num' }, typeof m.workers === 'number' ? count.format(m.workers) : '—'),
+          el('td', { class: 'num' }, m.kind === 'hit' ? `score ${fmtScore(m.score)}` : fmtMoney(m.estimated_revenue_usd))))))));
   }
 
   function fact(term, value) {
@@ -677,54 +793,99 @@
       byPerson.get(p).push(e);
     }
     const days = events.flatMap((e) => [dayOf(e.date), dayOf(endOf(e))]).filter((d) => d !== null);
-    let lo = Math.min(...days);
-    let hi = Math.max(...days);
-    if (!(hi > lo)) { lo -= 15; hi += 15; }
+    let fullLo = Math.min(...days);
+    let fullHi = Math.max(...days);
+    if (!(fullHi > fullLo)) { fullLo -= 15; fullHi += 15; }
     const shown = persons.slice(0, 30);
-    const left = 170; const width = 940; const rowH = 26; const top = 24;
+    const isoDay = (d) => new Date(d * 86400000).toISOString().slice(0, 10);
+    // Details of the event under the pointer or the keyboard focus.
+    const details = el('p', { id: 'timeline-detail', class: 'detail-box', 'aria-live': 'polite' },
+      'Point at or tab to an event for its details.');
+    const holder = el('div', { class: 'figure' });
+    // Zoom: redraw a shorter period (dense periods become readable).
+    const from = el('input', { id: 'zoom-from', type: 'date', value: isoDay(fullLo), min: isoDay(fullLo), max: isoDay(fullHi) });
+    const to = el('input', { id: 'zoom-to', type: 'date', value: isoDay(fullHi), min: isoDay(fullLo), max: isoDay(fullHi) });
+    const zoomBtn = el('button', { type: 'button', class: 'secondary', id: 'zoom-apply' }, 'Zoom to this period');
+    const resetBtn = el('button', { type: 'button', class: 'secondary', id: 'zoom-reset' }, 'Whole period');
+    zoomBtn.addEventListener('click', () => {
+      const a = dayOf(from.value); const b = dayOf(to.value);
+      if (a === null || b === null || !(b > a)) { details.textContent = 'Choose a start date before the end date to zoom.'; return; }
+      draw(a, b);
+      details.textContent = `Showing ${from.value} to ${to.value}.`;
+    });
+    resetBtn.addEventListener('click', () => { from.value = isoDay(fullLo); to.value = isoDay(fullHi); draw(fullLo, fullHi); details.textContent = 'Showing the whole period.'; });
+    const zoom = el('div', { class: 'row zoom', role: 'group', 'aria-label': 'Zoom the timeline' },
+      field('From', from), field('To', to), zoomBtn, resetBtn);
+
+    function draw(lo, hi) {
+    const left = 200; const width = 960; const rowH = 34; const top = 24;
     const height = top + shown.length * rowH + 28;
     const x = (d) => left + ((d - lo) / (hi - lo)) * (width - left - 12);
-    const first = new Date(lo * 86400000).toISOString().slice(0, 10);
-    const last = new Date(hi * 86400000).toISOString().slice(0, 10);
+    const first = isoDay(lo);
+    const last = isoDay(hi);
     const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'timeline-svg-title timeline-svg-desc' },
       svg('title', { id: 'timeline-svg-title' }, 'Timeline of the case'),
       svg('desc', { id: 'timeline-svg-desc' }, `${events.length} dated events for ${persons.length} persons from ${first} to ${last}; every event is listed in the table below.`));
-    // Year ticks.
+    // Ticks: years, or months when the period is under two years.
+    const monthly = hi - lo < 730;
     const y0 = new Date(lo * 86400000).getUTCFullYear();
     const y1 = new Date(hi * 86400000).getUTCFullYear();
     for (let y = y0; y <= y1 + 1; y += 1) {
-      const d = Date.UTC(y, 0, 1) / 86400000;
-      if (d < lo || d > hi || x(d) > width - 36) continue;
-      drawing.append(
-        svg('line', { x1: x(d), x2: x(d), y1: top - 6, y2: height - 22, stroke: '#d5dbe3' }),
-        svg('text', { x: x(d) + 2, y: height - 8, class: 'svg-axis' }, String(y)));
+      for (let m = 0; m < (monthly ? 12 : 1); m += 1) {
+        const d = Date.UTC(y, m, 1) / 86400000;
+        if (d < lo || d > hi || x(d) > width - 36) continue;
+        drawing.append(
+          svg('line', { x1: x(d), x2: x(d), y1: top - 6, y2: height - 22, stroke: '#d5dbe3' }),
+          svg('text', { x: x(d) + 2, y: height - 8, class: 'svg-axis' }, monthly ? isoDay(d).slice(0, 7) : String(y)));
+      }
     }
     shown.forEach((p, row) => {
       const cy = top + row * rowH + rowH / 2;
+      // The person's name on one line, the id under it; a long name is
+      // cut at a word (the full one is in the tooltip).
+      const m = /^(.*?)\s*(\([^()]*\))?$/.exec(p);
+      const name = m[1] || p;
+      const nameShown = name.length > 30 ? `${name.slice(0, 29).replace(/\s+\S*$/, '')}…` : name;
       drawing.append(
-        svg('text', { x: 4, y: cy + 4, class: 'svg-label' }, p.length > 27 ? `${p.slice(0, 26)}…` : p),
+        svg('text', { x: 4, y: cy - 2, class: 'svg-label' }, svg('title', {}, p), nameShown,
+          m[2] ? svg('tspan', { x: 4, dy: 12, class: 'svg-axis' }, m[2]) : null),
         svg('line', { x1: left, x2: width - 12, y1: cy, y2: cy, stroke: '#eef1f5' }));
       for (const e of byPerson.get(p)) {
         const d = dayOf(e.date);
         if (d === null) continue;
+        const dEnd = e.ongoing ? hi : dayOf(endOf(e));
+        // Outside the period shown (zoomed): not drawn.
+        if (d > hi || (dEnd !== null ? dEnd : d) < lo) continue;
         const cls = eventClass(e.kind);
         const colour = EVENT_COLOURS[cls];
         // An open-ended placement runs to the end of the drawing.
-        const end = e.ongoing ? hi : dayOf(endOf(e));
-        const tip = svg('title', {}, `${e.date}${endOf(e) ? ` to ${endOf(e)}` : ''}: ${humanize(e.kind)}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited' : ''}`);
+        const end = dEnd;
+        const text = `${p}: ${e.date}${endOf(e) ? ` to ${endOf(e)}` : e.ongoing ? ' onwards' : ''}, ${humanize(e.kind)}${e.detail ? ` — ${e.detail}` : ''} (${e.record_id || ''})${e.evidence ? ', cited by the alert' : ''}`;
+        const tip = svg('title', {}, text);
         const ring = e.evidence ? { stroke: '#1b2430', 'stroke-width': 1.5 } : {};
+        const focusable = { tabindex: 0, class: 'mark', 'aria-label': text };
+        let mark;
+        const xd = Math.max(left, x(Math.max(d, lo)));
         if (end !== null && end > d) {
           const offset = cls === 'placement' ? 2 : -8;
-          drawing.append(svg('rect', { x: x(d), y: cy + offset, width: Math.max(2, x(end) - x(d)), height: 6, rx: 2, fill: colour, 'fill-opacity': 0.85, ...ring }, tip));
+          mark = svg('rect', { x: xd, y: cy + offset, width: Math.max(2, x(Math.min(end, hi)) - xd), height: 6, rx: 2, fill: colour, 'fill-opacity': 0.85, ...ring, ...focusable }, tip);
         } else if (cls === 'entry' || cls === 'exit') {
           const px = x(d);
           const pts = cls === 'entry' ? `${px - 5},${cy + 6} ${px + 5},${cy + 6} ${px},${cy - 5}` : `${px - 5},${cy - 6} ${px + 5},${cy - 6} ${px},${cy + 5}`;
-          drawing.append(svg('polygon', { points: pts, fill: colour, ...ring }, tip));
+          mark = svg('polygon', { points: pts, fill: colour, ...ring, ...focusable }, tip);
         } else {
-          drawing.append(svg('circle', { cx: x(d), cy, r: 4, fill: colour, ...ring }, tip));
+          mark = svg('circle', { cx: x(d), cy, r: 4, fill: colour, ...ring, ...focusable }, tip);
         }
+        const show = () => { details.textContent = text; };
+        mark.addEventListener('mouseenter', show);
+        mark.addEventListener('focus', show);
+        drawing.append(mark);
       }
     });
+    holder.textContent = '';
+    holder.append(drawing);
+    }
+    draw(fullLo, fullHi);
     append(section, [
       el('ul', { class: 'legend', 'aria-hidden': 'true' },
         el('li', {}, el('span', { class: 'sw sw-visa' }), 'visa or permit'),
@@ -734,7 +895,7 @@
         el('li', {}, el('span', { class: 'sw sw-payment' }), 'payment'),
         el('li', {}, el('span', { class: 'sw sw-other' }), 'other'),
         el('li', {}, el('span', { class: 'sw sw-cited' }), 'outlined: cited by the alert')),
-      el('div', { class: 'figure' }, drawing),
+      zoom, holder, details,
       shown.length < persons.length ? el('p', { class: 'muted' }, `The drawing shows the first ${shown.length} of ${persons.length} persons; the table lists all.`) : null,
       total > persons.length ? el('p', { class: 'muted' }, `The case concerns ${total} persons; the first ${persons.length} are shown.`) : null]);
     const rows = [...events].sort((a, b) => String(a.person_id).localeCompare(String(b.person_id)) || String(a.date).localeCompare(String(b.date)));
@@ -776,84 +937,143 @@
     return 2;
   }
 
-  function networkSection(nodes, edges) {
+  function networkSection(allNodes, allEdges) {
     const section = el('section', { class: 'panel', 'aria-labelledby': 'network-title' },
       el('h2', { id: 'network-title' }, 'Network'));
-    if (!nodes.length) {
+    if (!allNodes.length) {
       section.append(el('p', { class: 'muted' }, 'No agencies, clients, workers or listed entities are linked to this case.'));
       return section;
     }
-    const PER_COLUMN = 30;
-    const cols = COLUMNS.map(() => []);
-    for (const n of nodes) cols[columnOf(n.kind)].push(n);
-    for (const col of cols) col.sort((a, b) => String(a.label).localeCompare(String(b.label)));
-    const boxW = 176; const boxH = 18; const gap = 84; const rowH = 24; const top = 30; const pad = 6;
-    const width = pad * 2 + 4 * boxW + 3 * gap;
-    const tallest = Math.max(...cols.map((c) => Math.min(c.length, PER_COLUMN + 1)), 1);
-    const height = top + tallest * rowH + 10;
-    const colX = [0, 1, 2, 3].map((i) => pad + i * (boxW + gap));
-    const pos = new Map();
-    cols.forEach((col, ci) => {
-      const shown = Math.min(col.length, PER_COLUMN + (col.length > PER_COLUMN ? 1 : 0));
-      const offset = top + ((tallest - shown) * rowH) / 2;
-      col.slice(0, PER_COLUMN).forEach((n, i) => pos.set(n.id, { x: colX[ci], y: offset + i * rowH + rowH / 2, ci }));
-    });
-    const label = new Map(nodes.map((n) => [n.id, n.label || n.id]));
-    const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'network-svg-title network-svg-desc' },
-      svg('title', { id: 'network-svg-title' }, 'Network of the case'),
-      svg('desc', { id: 'network-svg-desc' }, `${nodes.length} parties and ${edges.length} links; the list below gives each party with its links.`));
-    COLUMNS.forEach((c, ci) => drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: 16, 'text-anchor': 'middle', class: 'svg-axis', 'font-weight': 'bold' }, `${c.title} (${cols[ci].length})`)));
-    const edgeLayer = svg('g', { fill: 'none', stroke: '#9aa7b6', 'stroke-width': 1.2 });
-    for (const e of edges) {
-      const a = pos.get(e.from); const b = pos.get(e.to);
-      if (!a || !b) continue;
-      let d;
-      if (a.ci === b.ci) {
-        // Same column: a loop on the right-hand side.
-        const x = a.x + boxW;
-        d = `M ${x} ${a.y} C ${x + 40} ${a.y}, ${x + 40} ${b.y}, ${x} ${b.y}`;
-      } else {
-        const [l, r] = a.ci < b.ci ? [a, b] : [b, a];
-        const x1 = l.x + boxW; const x2 = r.x;
-        const mx = (x1 + x2) / 2;
-        d = `M ${x1} ${l.y} C ${mx} ${l.y}, ${mx} ${r.y}, ${x2} ${r.y}`;
+    const label = new Map(allNodes.map((n) => [n.id, n.label || n.id]));
+    const kindOf = new Map(allNodes.map((n) => [n.id, n.kind]));
+    const neighbours = new Map(allNodes.map((n) => [n.id, new Set()]));
+    for (const e of allEdges) {
+      if (neighbours.has(e.from) && neighbours.has(e.to)) {
+        neighbours.get(e.from).add(e.to);
+        neighbours.get(e.to).add(e.from);
       }
-      edgeLayer.append(svg('path', {
-        d,
-        stroke: /listed|sanction|own|direct|represent/i.test(e.kind || '') ? '#a4161a' : null,
-        'stroke-dasharray': /own|direct|represent/i.test(e.kind || '') ? '4 3' : null,
-      }, svg('title', {}, `${label.get(e.from)} — ${humanize(e.kind)} — ${label.get(e.to)}`)));
     }
-    drawing.append(edgeLayer);
-    cols.forEach((col, ci) => {
-      col.slice(0, PER_COLUMN).forEach((n) => {
-        const p = pos.get(n.id);
-        const text = String(n.label || n.id);
-        drawing.append(svg('g', {},
-          svg('rect', { x: p.x, y: p.y - boxH / 2, width: boxW, height: boxH, rx: 4, fill: '#fff', stroke: COLUMNS[ci].colour, 'stroke-width': 1.5 }),
-          svg('rect', { x: p.x, y: p.y - boxH / 2, width: 5, height: boxH, rx: 2, fill: COLUMNS[ci].colour }),
-          svg('text', { x: p.x + 10, y: p.y + 4, class: 'svg-label' }, text.length > 27 ? `${text.slice(0, 26)}…` : text),
-          svg('title', {}, `${text} (${humanize(n.kind)}, ${n.id})`)));
+    // Details of the party under the pointer or the keyboard focus.
+    const details = el('p', { id: 'network-detail', class: 'detail-box', 'aria-live': 'polite' },
+      'Point at or tab to a party for its full name and links; press Enter or click to show only it and its neighbours.');
+    const holder = el('div', { class: 'figure' });
+    const controls = el('div', { class: 'actions', id: 'network-controls' });
+    const describe = (id) => {
+      const links = [...(neighbours.get(id) || [])].map((n) => label.get(n));
+      return `${label.get(id)} (${humanize(kindOf.get(id))}, ${id}): ${links.length} link${links.length === 1 ? '' : 's'}${links.length ? ` (${links.slice(0, 8).join('; ')}${links.length > 8 ? '; …' : ''})` : ''}.`;
+    };
+
+    // Draws the network, or with `focusId` that party and every neighbour
+    // of it (none left out for space).
+    function draw(focusId) {
+      const nodes = focusId ? allNodes.filter((n) => n.id === focusId || neighbours.get(focusId).has(n.id)) : allNodes;
+      const ids = new Set(nodes.map((n) => n.id));
+      const edges = allEdges.filter((e) => ids.has(e.from) && ids.has(e.to));
+      const PER_COLUMN = focusId ? Infinity : 30;
+      const cols = COLUMNS.map(() => []);
+      for (const n of nodes) cols[columnOf(n.kind)].push(n);
+      for (const col of cols) col.sort((a, b) => String(a.label).localeCompare(String(b.label)));
+      const boxW = 190; const boxH = 18; const gap = 90; const rowH = 24; const top = 30; const pad = 6;
+      const width = pad * 2 + 4 * boxW + 3 * gap;
+      const tallest = Math.max(...cols.map((c) => Math.min(c.length, PER_COLUMN + 1)), 1);
+      const height = top + tallest * rowH + 10;
+      const colX = [0, 1, 2, 3].map((i) => pad + i * (boxW + gap));
+      const pos = new Map();
+      cols.forEach((col, ci) => {
+        const shown = Math.min(col.length, PER_COLUMN + (col.length > PER_COLUMN ? 1 : 0));
+        // Whole rows, so every column shares one grid and the lanes
+        // between rows are free in all of them.
+        const offset = top + Math.floor((tallest - shown) / 2) * rowH;
+        col.slice(0, PER_COLUMN).forEach((n, i) => pos.set(n.id, { x: colX[ci], y: offset + i * rowH + rowH / 2, ci }));
       });
-      if (col.length > PER_COLUMN) {
-        drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: pos.get(col[PER_COLUMN - 1].id).y + rowH + 4, 'text-anchor': 'middle', class: 'svg-axis' }, `+ ${col.length - PER_COLUMN} more (see the list)`));
+      const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'network-svg-title network-svg-desc' },
+        svg('title', { id: 'network-svg-title' }, focusId ? `Neighbours of ${label.get(focusId)}` : 'Network of the case'),
+        svg('desc', { id: 'network-svg-desc' }, `${nodes.length} parties and ${edges.length} links; the list below gives each party with its links.`));
+      COLUMNS.forEach((c, ci) => drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: 16, 'text-anchor': 'middle', class: 'svg-axis', 'font-weight': 'bold' }, `${c.title} (${cols[ci].length})`)));
+      const edgeLayer = svg('g', { fill: 'none', stroke: '#9aa7b6', 'stroke-width': 1.2 });
+      for (const e of edges) {
+        const a = pos.get(e.from); const b = pos.get(e.to);
+        if (!a || !b) continue;
+        let d;
+        if (a.ci === b.ci) {
+          // Same column: a loop in the gap on its right.
+          const x = a.x + boxW;
+          d = `M ${x} ${a.y} C ${x + 40} ${a.y}, ${x + 40} ${b.y}, ${x} ${b.y}`;
+        } else {
+          const [l, r] = a.ci < b.ci ? [a, b] : [b, a];
+          const x1 = l.x + boxW; const x2 = r.x;
+          if (r.ci - l.ci === 1) {
+            const mx = (x1 + x2) / 2;
+            d = `M ${x1} ${l.y} C ${mx} ${l.y}, ${mx} ${r.y}, ${x2} ${r.y}`;
+          } else {
+            // Across a column: through the gaps and along the lane between
+            // two rows, never behind a box.
+            const g1 = x1 + gap / 2; const g2 = x2 - gap / 2;
+            const lane = r.y - rowH / 2;
+            d = `M ${x1} ${l.y} H ${g1} V ${lane} H ${g2} V ${r.y} H ${x2}`;
+          }
+        }
+        const strong = /listed|sanction|own|direct|represent/i.test(e.kind || '');
+        edgeLayer.append(svg('path', {
+          d,
+          stroke: strong ? '#a4161a' : null,
+          'stroke-dasharray': /own|direct|represent/i.test(e.kind || '') ? '4 3' : null,
+        }, svg('title', {}, `${label.get(e.from)} — ${humanize(e.kind)} — ${label.get(e.to)}`)));
       }
-    });
+      drawing.append(edgeLayer);
+      cols.forEach((col, ci) => {
+        col.slice(0, PER_COLUMN).forEach((n) => {
+          const p = pos.get(n.id);
+          const text = String(n.label || n.id);
+          // Labels fit the box: cut at a word where possible; the full
+          // name is in the tooltip and the details line.
+          const max = 29;
+          const shown = text.length > max ? `${text.slice(0, max - 1).replace(/\s+\S*$/, '') || text.slice(0, max - 1)}…` : text;
+          const g = svg('g', { tabindex: 0, role: 'button', class: `node${n.id === focusId ? ' focused' : ''}`, 'data-node': n.id, 'aria-label': describe(n.id) },
+            svg('rect', { x: p.x, y: p.y - boxH / 2, width: boxW, height: boxH, rx: 4, fill: n.id === focusId ? '#fff6d6' : '#fff', stroke: COLUMNS[ci].colour, 'stroke-width': 1.5 }),
+            svg('rect', { x: p.x, y: p.y - boxH / 2, width: 5, height: boxH, rx: 2, fill: COLUMNS[ci].colour }),
+            svg('text', { x: p.x + 10, y: p.y + 4, class: 'svg-label' }, shown),
+            svg('title', {}, `${text} (${humanize(n.kind)}, ${n.id})`));
+          const show = () => { details.textContent = describe(n.id); };
+          g.addEventListener('mouseenter', show);
+          g.addEventListener('focus', show);
+          const expand = () => { draw(n.id === focusId ? null : n.id); const again = holder.querySelector(`[data-node="${CSS.escape(n.id)}"]`); if (again) again.focus(); };
+          g.addEventListener('click', expand);
+          g.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); expand(); } });
+          drawing.append(g);
+        });
+        if (col.length > PER_COLUMN) {
+          drawing.append(svg('text', { x: colX[ci] + boxW / 2, y: pos.get(col[PER_COLUMN - 1].id).y + rowH + 4, 'text-anchor': 'middle', class: 'svg-axis' }, `+ ${col.length - PER_COLUMN} more (see the list)`));
+        }
+      });
+      holder.textContent = '';
+      holder.append(drawing);
+      controls.textContent = '';
+      if (focusId) {
+        const back = el('button', { type: 'button', class: 'secondary', id: 'network-all' }, 'Show the whole network');
+        back.addEventListener('click', () => { draw(null); details.textContent = 'The whole network is shown.'; });
+        append(controls, [el('span', {}, `Showing ${label.get(focusId)} and its ${nodes.length - 1} neighbours. `), back]);
+      }
+    }
+    draw(null);
     section.append(
       el('ul', { class: 'legend', 'aria-hidden': 'true' },
         COLUMNS.map((c) => el('li', {}, el('span', { class: `sw sw-${c.key}` }), c.title.toLowerCase())),
         el('li', {}, 'red: listed, owns, directs or represents')),
-      el('div', { class: 'figure' }, drawing));
+      controls, holder, details);
     // The accessible list: every party, grouped, with its links.
+    const cols = COLUMNS.map(() => []);
+    for (const n of allNodes) cols[columnOf(n.kind)].push(n);
+    for (const col of cols) col.sort((a, b) => String(a.label).localeCompare(String(b.label)));
     const linksOf = new Map();
-    for (const e of edges) {
+    for (const e of allEdges) {
       if (!linksOf.has(e.from)) linksOf.set(e.from, []);
       if (!linksOf.has(e.to)) linksOf.set(e.to, []);
       linksOf.get(e.from).push(`${humanize(e.kind)} → ${label.get(e.to) || e.to}`);
       linksOf.get(e.to).push(`${humanize(e.kind)} ← ${label.get(e.from) || e.from}`);
     }
-    section.append(el('details', { open: nodes.length <= 12 },
-      el('summary', {}, `All ${nodes.length} parties and their links as a list`),
+    section.append(el('details', { open: allNodes.length <= 12 },
+      el('summary', {}, `All ${allNodes.length} parties and their links as a list`),
       el('div', { id: 'network-list' }, COLUMNS.map((c, ci) => (cols[ci].length ? [
         el('h3', {}, `${c.title} (${cols[ci].length})`),
         el('ul', {}, cols[ci].map((n) => el('li', {},
@@ -1037,7 +1257,8 @@
         card('Open cases', count.format(d.open_cases || 0), 'card-open'),
         card('All cases', count.format(total), 'card-total'),
         card('Estimated revenue to the DPRK', fmtMoney(d.estimated_revenue_usd), 'card-revenue')),
-      el('p', { class: 'muted' }, 'Estimated revenue: worker-days found by the detection rules times the annual revenue per worker in the rule file, summed over alert cases.'),
+      el('p', { class: 'muted' }, 'Estimated revenue: worker-days found by the detection rules times the annual revenue per worker in the rule file, summed over investigations.'),
+      auditExport(),
       el('div', { class: 'case-grid' },
         el('section', { class: 'panel', 'aria-labelledby': 'by-rule-title' },
           el('h2', { id: 'by-rule-title' }, 'Cases by rule'),
@@ -1046,6 +1267,27 @@
           el('h2', { id: 'by-status-title' }, 'Cases by status'),
           statuses.length ? barTable('by-status', 'Cases per status', 'Status', statuses, (k) => `#/cases?status=${encodeURIComponent(k)}`) : el('p', { class: 'muted' }, 'No cases yet.'))));
     announce(`Dashboard: ${d.open_cases || 0} open cases.`);
+  }
+
+  /** Downloads the whole audit log as JSON lines (`GET /audit?format=jsonl`). */
+  function auditExport() {
+    const status = el('span', { id: 'audit-export-status', role: 'status' });
+    const button = el('button', { type: 'button', class: 'secondary', id: 'audit-export' }, 'Export the audit log (JSON lines)');
+    button.addEventListener('click', async () => {
+      status.textContent = '';
+      try {
+        const response = await fetch('/audit?format=jsonl', { headers: { Authorization: `Bearer ${session.key}` } });
+        if (!response.ok) throw new ApiError(response.status, null, await response.text());
+        const text = await response.text();
+        const lines = text.split('\n').filter(Boolean).length;
+        const link = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' })), download: 'yalu-audit.jsonl', id: 'audit-export-link' }, 'yalu-audit.jsonl');
+        append(status, [`${count.format(lines)} entries: `, link]);
+        link.click();
+      } catch (e) {
+        status.textContent = `Export failed: ${errorText(e)}`;
+      }
+    });
+    return el('div', { class: 'actions' }, button, ' ', status);
   }
 
   // ---------------------------------------------------------------- start

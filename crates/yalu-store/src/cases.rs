@@ -45,7 +45,9 @@
 //! assert!(cases.approve("ana", id, None).is_err()); // four eyes
 //! let closed = cases.approve("ben", id, Some("checked"))?;
 //! assert_eq!(closed.resolution, Some(Resolution::TrueMatch));
-//! assert_eq!(cases.audit(None)?.len(), 4); // create, status, close, approve
+//! // The alert opened an investigation: its creation is logged too.
+//! assert!(report.items[0].investigation_id.is_some());
+//! assert_eq!(cases.audit(None)?.len(), 5); // create ×2, status, close, approve
 //! # Ok::<(), yalu_store::StoreError>(())
 //! ```
 
@@ -60,6 +62,9 @@ use std::str::FromStr;
 
 /// The rule name of cases raised from screening hits.
 pub const SCREENING_HIT_RULE: &str = "SCREENING_HIT";
+
+/// The rule name of investigations (cases that group alerts and hits).
+pub const INVESTIGATION_RULE: &str = "INVESTIGATION";
 
 /// Most cases one list call returns.
 pub const MAX_PAGE: u64 = 1000;
@@ -126,6 +131,7 @@ string_enum! {
     CaseKind {
         Alert = "alert",
         Hit = "hit",
+        Investigation = "investigation",
     }
 }
 
@@ -183,7 +189,20 @@ pub struct Case {
     /// 1 when imported, raised by one with every review action (not by
     /// comments). Send it back with an action ([`CaseStore::at_version`])
     /// to have the action refused if someone changed the case meanwhile.
+    /// An investigation's is also raised when new alerts join it.
     pub version: i64,
+    /// Alerts and hits: the investigation they belong to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_id: Option<i64>,
+    /// Rank in the queue, higher first ([`priority`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
+    /// Distinct workers concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<i64>,
+    /// Investigations: how many of its alerts and hits each rule raised.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<String, u64>,
 }
 
 impl Case {
@@ -243,6 +262,11 @@ pub struct CaseDetail {
     pub comments: Vec<Comment>,
     /// This case's audit entries, oldest first.
     pub history: Vec<AuditEntry>,
+    /// Investigations: their alerts and hits, highest priority first.
+    pub members: Vec<Case>,
+    /// The alerts and hits as imported, in the order of `members`.
+    #[serde(skip)]
+    pub member_payloads: Vec<Json>,
 }
 
 /// What happened to one imported alert or hit.
@@ -260,6 +284,9 @@ pub struct ImportItem {
     /// The new or existing case; for a suppressed hit, the case whose
     /// false-positive closing suppressed it.
     pub case_id: Option<i64>,
+    /// The investigation the new or existing case belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub investigation_id: Option<i64>,
 }
 
 /// The outcome of an import.
@@ -268,6 +295,10 @@ pub struct ImportReport {
     pub created: usize,
     pub existing: usize,
     pub suppressed: usize,
+    /// Investigations opened by this import.
+    pub investigations_opened: usize,
+    /// Existing investigations that new alerts or hits joined.
+    pub investigations_extended: usize,
     /// One per imported object, in input order.
     pub items: Vec<ImportItem>,
 }
@@ -281,19 +312,86 @@ pub struct CaseFilter {
     pub kind: Option<CaseKind>,
     /// Case-insensitive substring of the title, subject ids, record or entity id.
     pub q: Option<String>,
+    /// Only units of work: investigations, and cases in none (imported
+    /// before investigations existed). With `rule`, the investigations
+    /// that hold an alert of that rule.
+    pub units_only: bool,
+    /// Only the alerts and hits of this investigation.
+    pub investigation: Option<i64>,
+    pub sort: CaseSort,
     pub limit: u64,
     pub offset: u64,
+}
+
+/// The order of [`CaseStore::list`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Highest [`priority`] first, then newest.
+    Priority,
+}
+
+/// An investigation's (or a case's) priority: its severity's weight (low 1,
+/// medium 2, high 3, critical 4, other 1) times `1 + log2(1 + workers)`
+/// times `1 + log10(1 + revenue in USD)`. Doubling the workers or
+/// multiplying the revenue by ten adds about one step each; a high-severity
+/// scheme outranks a low one of the same size.
+pub fn priority(severity: &str, workers: i64, revenue_usd: f64) -> f64 {
+    let weight = severity_rank(severity) as f64;
+    let workers = workers.max(0) as f64;
+    let revenue = revenue_usd.max(0.0);
+    let p = weight * (1.0 + (1.0 + workers).log2()) * (1.0 + (1.0 + revenue).log10());
+    (p * 1000.0).round() / 1000.0
+}
+
+fn severity_rank(severity: &str) -> u8 {
+    match severity.to_ascii_lowercase().as_str() {
+        "critical" => 4,
+        "high" => 3,
+        "medium" => 2,
+        _ => 1,
+    }
+}
+
+/// What one alert or hit says about its network, for grouping: `keys`
+/// (first the anchor, then the others; `org:ID`, `person:ID`), a `label`
+/// for the investigation opened on it, and the `workers` (resolved person
+/// ids) it concerns. Importers that know the data set attach it as the
+/// `investigation` field (`yalu_detect::evidence::EvidenceBuilder::scheme`);
+/// without it, the subject ids (alerts) or the record id (hits) are the keys.
+#[derive(Debug, Clone, PartialEq)]
+struct Scheme {
+    keys: Vec<String>,
+    label: String,
+    workers: Vec<String>,
 }
 
 /// Counts for the dashboard.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dashboard {
+    /// Alerts and hits per rule.
     pub by_rule: BTreeMap<String, u64>,
+    /// Units of work per status.
     pub by_status: BTreeMap<String, u64>,
-    /// Sum over cases not closed as false positive or not actionable.
+    /// Sum over units of work not closed as false positive or not actionable.
     pub estimated_revenue_usd: f64,
-    /// Cases not closed.
+    /// Units of work (investigations, and cases in none) not closed.
     pub open_cases: u64,
+}
+
+/// One case of a [`CaseStore::bulk`] action: its id and the changed case,
+/// or why it was refused.
+pub type BulkOutcome = (i64, Result<Case, StoreError>);
+
+/// A change [`CaseStore::bulk`] applies to each selected case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkAction {
+    /// Assign to this analyst (`None` unassigns).
+    Assign(Option<String>),
+    /// Move between open, in review and escalated.
+    Status(CaseStatus),
 }
 
 /// A fingerprint of one version of a list entry: SHA-256 over its schema
@@ -330,7 +428,9 @@ pub struct CaseStore<'s> {
 const CASE_COLUMNS: &str = "id, kind, rule, severity, status, resolution, title, subject_ids, \
      evidence_ids, record_id, entity_id, score, estimated_revenue_usd, assignee, \
      requested_resolution, requested_by, requested_rationale, approved_by, rationale, \
-     closed_by, created_at, updated_at, version";
+     closed_by, created_at, updated_at, version, investigation_id, priority, workers";
+/// The column after [`CASE_COLUMNS`].
+const PAYLOAD_COLUMN: usize = 26;
 
 /// A validated alert or hit, ready to insert.
 struct NewCase {
@@ -346,6 +446,8 @@ struct NewCase {
     entry_hash: Option<String>,
     score: Option<f64>,
     estimated_revenue_usd: Option<f64>,
+    workers: Option<i64>,
+    scheme: Scheme,
     payload: String,
 }
 
@@ -411,6 +513,8 @@ impl<'s> CaseStore<'s> {
         self.store.db().write(move |db| {
             let actor = actor.as_str();
             let mut report = ImportReport::default();
+            // The new cases, to be grouped once all are written.
+            let mut joining: Vec<(usize, i64, Scheme)> = Vec::new();
             for n in new {
                 let now = unix_now_millis();
                 if let (Some(record), Some(entity), Some(hash)) =
@@ -440,12 +544,13 @@ impl<'s> CaseStore<'s> {
                         report.items.push(ImportItem {
                             outcome: ImportOutcome::Suppressed,
                             case_id: Some(case_id),
+                            investigation_id: None,
                         });
                         continue;
                     }
                 }
                 let existing = db.query_opt(
-                    "SELECT id FROM cases WHERE dedupe_key = ?",
+                    "SELECT id, investigation_id FROM cases WHERE dedupe_key = ?",
                     &[n.dedupe_key.as_str().into()],
                 )?;
                 if let Some(row) = existing {
@@ -453,6 +558,7 @@ impl<'s> CaseStore<'s> {
                     report.items.push(ImportItem {
                         outcome: ImportOutcome::Existing,
                         case_id: Some(row[0].int()?),
+                        investigation_id: row[1].opt_int()?,
                     });
                     continue;
                 }
@@ -464,11 +570,16 @@ impl<'s> CaseStore<'s> {
                     n.record_id.as_deref(),
                     n.entity_id.as_deref(),
                 );
+                let rank = priority(
+                    &n.severity,
+                    n.workers.unwrap_or(0),
+                    n.estimated_revenue_usd.unwrap_or(0.0),
+                );
                 db.exec(
                     "INSERT INTO cases (id, kind, dedupe_key, rule, severity, status, title,
                          subject_ids, evidence_ids, record_id, entity_id, entry_hash, score,
-                         estimated_revenue_usd, payload, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         estimated_revenue_usd, payload, created_at, updated_at, priority, workers)
+                     VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &[
                         id.into(),
                         n.kind.as_str().into(),
@@ -486,6 +597,8 @@ impl<'s> CaseStore<'s> {
                         n.payload.into(),
                         now.into(),
                         now.into(),
+                        rank.into(),
+                        n.workers.into(),
                     ],
                 )?;
                 db.exec(insert_search, &[id.into(), search.into()])?;
@@ -501,11 +614,14 @@ impl<'s> CaseStore<'s> {
                     Some(&format!("imported {} {}", n.kind, case.title)),
                 )?;
                 report.created += 1;
+                joining.push((report.items.len(), id, n.scheme));
                 report.items.push(ImportItem {
                     outcome: ImportOutcome::Created,
                     case_id: Some(id),
+                    investigation_id: None,
                 });
             }
+            group_into_investigations(db, actor, insert_search, joining, &mut report)?;
             Ok(report)
         })
     }
@@ -519,7 +635,15 @@ impl<'s> CaseStore<'s> {
             params.push(s.as_str().into());
         }
         if let Some(r) = &filter.rule {
-            clauses.push("rule = ?");
+            if filter.units_only {
+                // An investigation has the rules of its alerts.
+                clauses.push(
+                    "(rule = ? OR id IN (SELECT investigation_id FROM cases WHERE rule = ?))",
+                );
+                params.push(r.as_str().into());
+            } else {
+                clauses.push("rule = ?");
+            }
             params.push(r.as_str().into());
         }
         if let Some(a) = &filter.assignee {
@@ -529,6 +653,13 @@ impl<'s> CaseStore<'s> {
         if let Some(k) = filter.kind {
             clauses.push("kind = ?");
             params.push(k.as_str().into());
+        }
+        if filter.units_only {
+            clauses.push("investigation_id IS NULL");
+        }
+        if let Some(inv) = filter.investigation {
+            clauses.push("investigation_id = ?");
+            params.push(inv.into());
         }
         let sqlite = self.store.db().kind() == crate::BackendKind::Sqlite;
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
@@ -565,13 +696,18 @@ impl<'s> CaseStore<'s> {
             let mut page_params = params.clone();
             page_params.push(limit.into());
             page_params.push(offset.into());
+            let order = match filter.sort {
+                CaseSort::Newest => "id DESC",
+                CaseSort::Priority => "priority DESC NULLS LAST, id DESC",
+            };
             let rows = db.query(
                 &format!(
-                    "SELECT {CASE_COLUMNS} FROM cases{filter_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
+                    "SELECT {CASE_COLUMNS} FROM cases{filter_sql} ORDER BY {order} LIMIT ? OFFSET ?"
                 ),
                 &page_params,
             )?;
-            let cases = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
+            let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
+            fill_rules(db, &mut cases)?;
             Ok((cases, total))
         })
     }
@@ -579,12 +715,17 @@ impl<'s> CaseStore<'s> {
     /// One case, or `None`.
     pub fn get(&self, id: i64) -> Result<Option<Case>, StoreError> {
         self.store.db().read(|db| {
-            db.query_opt(
+            let Some(row) = db.query_opt(
                 &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"),
                 &[id.into()],
             )?
-            .map(|r| case_from_row(&r))
-            .transpose()
+            else {
+                return Ok(None);
+            };
+            let mut case = [case_from_row(&row)?];
+            fill_rules(db, &mut case)?;
+            let [case] = case;
+            Ok(Some(case))
         })
     }
 
@@ -597,8 +738,10 @@ impl<'s> CaseStore<'s> {
                     &[id.into()],
                 )?
                 .ok_or(StoreError::CaseNotFound(id))?;
-            let case = case_from_row(&row)?;
-            let payload_text = row[23].text()?;
+            let mut case = [case_from_row(&row)?];
+            fill_rules(db, &mut case)?;
+            let [case] = case;
+            let payload_text = row[PAYLOAD_COLUMN].text()?;
             let payload = serde_json::from_str(&payload_text)
                 .map_err(|e| StoreError::Decode(format!("case {id} payload: {e}")))?;
             let comments = db
@@ -623,11 +766,32 @@ impl<'s> CaseStore<'s> {
                 &format!("{AUDIT_SELECT} WHERE case_id = ? ORDER BY seq"),
                 &[id.into()],
             )?;
+            let mut members = Vec::new();
+            let mut member_payloads = Vec::new();
+            if case.kind == CaseKind::Investigation {
+                for r in db.query(
+                    &format!(
+                        "SELECT {CASE_COLUMNS}, payload FROM cases WHERE investigation_id = ?
+                         ORDER BY priority DESC NULLS LAST, id"
+                    ),
+                    &[id.into()],
+                )? {
+                    let member = case_from_row(&r)?;
+                    let payload =
+                        serde_json::from_str(&r[PAYLOAD_COLUMN].text()?).map_err(|e| {
+                            StoreError::Decode(format!("case {} payload: {e}", member.id))
+                        })?;
+                    members.push(member);
+                    member_payloads.push(payload);
+                }
+            }
             Ok(CaseDetail {
                 case,
                 payload,
                 comments,
                 history,
+                members,
+                member_payloads,
             })
         })
     }
@@ -873,6 +1037,41 @@ impl<'s> CaseStore<'s> {
         })
     }
 
+    /// Applies one assignment or status change to many cases (the queue's
+    /// bulk actions), each in its own transaction with its own audit entry,
+    /// so that a case refused (closed, already there, changed meanwhile)
+    /// does not hold back the others. Answers one outcome per distinct id,
+    /// in the order given. At most [`MAX_PAGE`] ids.
+    pub fn bulk(
+        &self,
+        actor: &str,
+        ids: &[i64],
+        action: &BulkAction,
+    ) -> Result<Vec<BulkOutcome>, StoreError> {
+        check_actor(actor)?;
+        if ids.is_empty() {
+            return Err(StoreError::InvalidInput("no case ids were given".into()));
+        }
+        if ids.len() as u64 > MAX_PAGE {
+            return Err(StoreError::InvalidInput(format!(
+                "{} case ids were given; at most {MAX_PAGE} at once",
+                ids.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        Ok(ids
+            .iter()
+            .filter(|id| seen.insert(**id))
+            .map(|&id| {
+                let outcome = match action {
+                    BulkAction::Assign(to) => self.assign(actor, id, to.as_deref()),
+                    BulkAction::Status(to) => self.set_status(actor, id, *to),
+                };
+                (id, outcome)
+            })
+            .collect())
+    }
+
     /// Loads a case, lets `decide` check it and say what to set, applies
     /// that, records suppression, and appends the audit entry: all in one
     /// transaction.
@@ -962,14 +1161,21 @@ impl<'s> CaseStore<'s> {
         })
     }
 
-    /// Counts by rule and status, the revenue estimate, open cases.
+    /// Alerts and hits by rule; units of work (investigations, and cases
+    /// in none) by status, open, and their revenue estimate.
     pub fn dashboard(&self) -> Result<Dashboard, StoreError> {
         self.store.db().read(|db| {
             let mut d = Dashboard::default();
-            for r in db.query("SELECT rule, COUNT(*) FROM cases GROUP BY rule", &[])? {
+            for r in db.query(
+                "SELECT rule, COUNT(*) FROM cases WHERE kind <> 'investigation' GROUP BY rule",
+                &[],
+            )? {
                 d.by_rule.insert(r[0].text()?, r[1].int()? as u64);
             }
-            for r in db.query("SELECT status, COUNT(*) FROM cases GROUP BY status", &[])? {
+            for r in db.query(
+                "SELECT status, COUNT(*) FROM cases WHERE investigation_id IS NULL GROUP BY status",
+                &[],
+            )? {
                 let status = r[0].text()?;
                 let n = r[1].int()? as u64;
                 if status != CaseStatus::Closed.as_str() {
@@ -978,8 +1184,8 @@ impl<'s> CaseStore<'s> {
                 d.by_status.insert(status, n);
             }
             d.estimated_revenue_usd = db.query_one(
-                "SELECT SUM(estimated_revenue_usd) FROM cases
-                 WHERE resolution IS NULL OR resolution = 'true_match'",
+                "SELECT SUM(estimated_revenue_usd) FROM cases WHERE investigation_id IS NULL
+                 AND (resolution IS NULL OR resolution = 'true_match')",
                 &[],
             )?[0]
                 .opt_real()?
@@ -987,6 +1193,237 @@ impl<'s> CaseStore<'s> {
             Ok(d)
         })
     }
+}
+
+/// Puts each new alert or hit case into an investigation, in input order:
+/// the open investigation that holds its first key, else one that holds
+/// any of its keys, else a new one opened on its keys. Its keys and
+/// workers are then added to that investigation (a key held by a closed
+/// investigation passes to the new one: activity after a closing is a new
+/// investigation). Each investigation touched is then re-ranked from all
+/// its members and gets one audit entry: `create` when this import opened
+/// it, `extend` (its version raised) when it existed.
+fn group_into_investigations(
+    db: &mut dyn Sql,
+    actor: &str,
+    insert_search: &str,
+    joining: Vec<(usize, i64, Scheme)>,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    // Investigation id → (opened by this import, label, members added).
+    let mut touched: BTreeMap<i64, (bool, String, Vec<i64>)> = BTreeMap::new();
+    for (item, case_id, scheme) in joining {
+        let mut found = None;
+        for key in &scheme.keys {
+            let row = db.query_opt(
+                "SELECT k.investigation_id FROM investigation_keys k
+                 JOIN cases c ON c.id = k.investigation_id
+                 WHERE k.key = ? AND c.status <> 'closed'",
+                &[key.as_str().into()],
+            )?;
+            if let Some(row) = row {
+                found = Some(row[0].int()?);
+                break;
+            }
+        }
+        let inv = match found {
+            Some(inv) => inv,
+            None => {
+                let inv = open_investigation(db, insert_search, &scheme)?;
+                touched.insert(inv, (true, scheme.label.clone(), Vec::new()));
+                inv
+            }
+        };
+        for key in &scheme.keys {
+            db.exec(
+                "INSERT INTO investigation_keys (key, investigation_id) VALUES (?, ?)
+                 ON CONFLICT (key) DO UPDATE SET investigation_id = excluded.investigation_id
+                 WHERE investigation_keys.investigation_id IN
+                     (SELECT id FROM cases WHERE status = 'closed')",
+                &[key.as_str().into(), inv.into()],
+            )?;
+        }
+        for worker in &scheme.workers {
+            db.exec(
+                "INSERT INTO investigation_workers (investigation_id, worker) VALUES (?, ?)
+                 ON CONFLICT (investigation_id, worker) DO NOTHING",
+                &[inv.into(), worker.as_str().into()],
+            )?;
+        }
+        db.exec(
+            "UPDATE cases SET investigation_id = ? WHERE id = ?",
+            &[inv.into(), case_id.into()],
+        )?;
+        report.items[item].investigation_id = Some(inv);
+        let label = scheme.label;
+        touched
+            .entry(inv)
+            .or_insert_with(|| (false, label, Vec::new()))
+            .2
+            .push(case_id);
+    }
+    for (inv, (opened, label, added)) in touched {
+        let now = unix_now_millis();
+        let before = load_case(db, inv)?;
+        let rows = db.query(
+            "SELECT rule, severity, estimated_revenue_usd, workers FROM cases
+             WHERE investigation_id = ?",
+            &[inv.into()],
+        )?;
+        let mut severity = "low".to_string();
+        let mut per_rule: BTreeMap<String, (u64, f64)> = BTreeMap::new();
+        let mut most_workers = 0i64;
+        for r in &rows {
+            let sev = r[1].text()?;
+            if severity_rank(&sev) > severity_rank(&severity) {
+                severity = sev;
+            }
+            let entry = per_rule.entry(r[0].text()?).or_default();
+            entry.0 += 1;
+            entry.1 += r[2].opt_real()?.unwrap_or(0.0);
+            most_workers = most_workers.max(r[3].opt_int()?.unwrap_or(0));
+        }
+        // Two rules may count the same worker-days: the largest rule's
+        // total, not the sum over rules.
+        let revenue = per_rule.values().map(|v| v.1).fold(0.0, f64::max);
+        let named = db.query_one(
+            "SELECT COUNT(*) FROM investigation_workers WHERE investigation_id = ?",
+            &[inv.into()],
+        )?[0]
+            .int()?;
+        let workers = named.max(most_workers);
+        let rank = priority(&severity, workers, revenue);
+        db.exec(
+            &format!(
+                "UPDATE cases SET severity = ?, estimated_revenue_usd = ?, workers = ?,
+                 priority = ?, updated_at = ?{} WHERE id = ?",
+                if opened {
+                    ""
+                } else {
+                    ", version = version + 1"
+                }
+            ),
+            &[
+                severity.into(),
+                revenue.into(),
+                workers.into(),
+                rank.into(),
+                now.into(),
+                inv.into(),
+            ],
+        )?;
+        let after = load_case(db, inv)?;
+        let rules: Vec<String> = per_rule
+            .iter()
+            .map(|(rule, (n, _))| format!("{rule} ×{n}"))
+            .collect();
+        let (action, detail) = if opened {
+            report.investigations_opened += 1;
+            (
+                "create",
+                format!(
+                    "opened investigation of {label} with {} alerts or hits ({})",
+                    added.len(),
+                    rules.join(", ")
+                ),
+            )
+        } else {
+            report.investigations_extended += 1;
+            (
+                "extend",
+                format!(
+                    "{} new alerts or hits joined (cases {}); now {}",
+                    added.len(),
+                    added
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    rules.join(", ")
+                ),
+            )
+        };
+        append_audit(
+            db,
+            now,
+            actor,
+            action,
+            Some(inv),
+            (!opened).then(|| before.state()).as_ref(),
+            Some(&after.state()),
+            Some(&detail),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes a new investigation case for `scheme` (no members yet).
+fn open_investigation(
+    db: &mut dyn Sql,
+    insert_search: &str,
+    scheme: &Scheme,
+) -> Result<i64, StoreError> {
+    let id = next_id(db, "cases", "id")?;
+    let now = unix_now_millis();
+    let keys = json_text(&scheme.keys);
+    let payload = json!({"label": scheme.label, "keys": scheme.keys}).to_string();
+    db.exec(
+        "INSERT INTO cases (id, kind, dedupe_key, rule, severity, status, title, subject_ids,
+             evidence_ids, payload, created_at, updated_at)
+         VALUES (?, 'investigation', ?, ?, 'low', 'open', ?, ?, '[]', ?, ?, ?)",
+        &[
+            id.into(),
+            format!("investigation:{id}").into(),
+            INVESTIGATION_RULE.into(),
+            scheme.label.as_str().into(),
+            keys.as_str().into(),
+            payload.into(),
+            now.into(),
+            now.into(),
+        ],
+    )?;
+    db.exec(
+        insert_search,
+        &[
+            id.into(),
+            search_text(&scheme.label, &keys, None, None).into(),
+        ],
+    )?;
+    Ok(id)
+}
+
+/// Fills [`Case::rules`] of the investigations among `cases`.
+fn fill_rules(db: &mut dyn Sql, cases: &mut [Case]) -> Result<(), StoreError> {
+    let ids: Vec<i64> = cases
+        .iter()
+        .filter(|c| c.kind == CaseKind::Investigation)
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let params: Vec<Value> = ids.iter().map(|&i| i.into()).collect();
+    let rows = db.query(
+        &format!(
+            "SELECT investigation_id, rule, COUNT(*) FROM cases
+             WHERE investigation_id IN ({marks}) GROUP BY investigation_id, rule"
+        ),
+        &params,
+    )?;
+    let mut by_case: BTreeMap<i64, BTreeMap<String, u64>> = BTreeMap::new();
+    for r in rows {
+        by_case
+            .entry(r[0].int()?)
+            .or_default()
+            .insert(r[1].text()?, r[2].int()? as u64);
+    }
+    for c in cases {
+        if let Some(rules) = by_case.remove(&c.id) {
+            c.rules = rules;
+        }
+    }
+    Ok(())
 }
 
 /// What a review action sets (`sql` is a `SET` list with `?` for `params`).
@@ -1143,6 +1580,10 @@ fn case_from_row(r: &Row) -> Result<Case, StoreError> {
         created_at: format_timestamp_millis(r[20].int()?),
         updated_at: format_timestamp_millis(r[21].int()?),
         version: r[22].int()?,
+        investigation_id: r[23].opt_int()?,
+        priority: r[24].opt_real()?,
+        workers: r[25].opt_int()?,
+        rules: BTreeMap::new(),
     })
 }
 
@@ -1239,6 +1680,58 @@ fn str_list(
         .collect()
 }
 
+/// The optional `investigation` field of an alert or hit: `{"keys":
+/// [...], "label": "...", "workers": [...]}` (see [`Scheme`]).
+fn scheme(item: &str, o: &Map<String, Json>) -> Result<Option<Scheme>, StoreError> {
+    let Some(v) = o.get("investigation").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let Some(s) = v.as_object() else {
+        return Err(invalid(item, "investigation", "is not a JSON object"));
+    };
+    let list = |field: &str| -> Result<Vec<String>, StoreError> {
+        match s.get(field) {
+            None | Some(Json::Null) => Ok(Vec::new()),
+            Some(Json::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| match x.as_str().map(str::trim) {
+                    Some(t) if !t.is_empty() => Ok(t.to_string()),
+                    _ => Err(invalid(
+                        item,
+                        "investigation",
+                        format!("{field}[{i}] is not a non-empty string"),
+                    )),
+                })
+                .collect(),
+            Some(_) => Err(invalid(
+                item,
+                "investigation",
+                format!("{field} is not a list of strings"),
+            )),
+        }
+    };
+    let keys = list("keys")?;
+    if keys.is_empty() {
+        return Err(invalid(item, "investigation", "keys is missing or empty"));
+    }
+    let label = match s.get("label") {
+        Some(Json::String(l)) if !l.trim().is_empty() => l.trim().to_string(),
+        _ => {
+            return Err(invalid(
+                item,
+                "investigation",
+                "label is not a non-empty string",
+            ));
+        }
+    };
+    Ok(Some(Scheme {
+        keys,
+        label,
+        workers: list("workers")?,
+    }))
+}
+
 fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
     let o = object(item, v)?;
     let alert_id = req_str(item, o, "alert_id")?;
@@ -1269,6 +1762,19 @@ fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
             "is empty: an alert concerns someone",
         ));
     }
+    let workers = match o.get("workers") {
+        None | Some(Json::Null) => None,
+        Some(w) => Some(
+            w.as_u64()
+                .and_then(|n| i64::try_from(n).ok())
+                .ok_or_else(|| invalid(item, "workers", format!("is not a count but {w}")))?,
+        ),
+    };
+    let scheme = scheme(item, o)?.unwrap_or_else(|| Scheme {
+        keys: subject_ids.clone(),
+        label: summary.clone(),
+        workers: Vec::new(),
+    });
     Ok(NewCase {
         kind: CaseKind::Alert,
         dedupe_key: format!("alert:{alert_id}"),
@@ -1282,6 +1788,8 @@ fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
         entry_hash: None,
         score: None,
         estimated_revenue_usd: Some(revenue),
+        workers,
+        scheme,
         payload: v.to_string(),
     })
 }
@@ -1333,6 +1841,11 @@ fn parse_hit(
         hex_digest(own.to_string().as_bytes())
     });
     let who = query_name.as_deref().unwrap_or(&record_id);
+    let scheme = scheme(item, o)?.unwrap_or_else(|| Scheme {
+        keys: vec![record_id.clone()],
+        label: who.to_string(),
+        workers: Vec::new(),
+    });
     Ok(NewCase {
         kind: CaseKind::Hit,
         dedupe_key: format!("hit:{record_id}\u{1}{entity_id}\u{1}{entry_hash}"),
@@ -1346,6 +1859,8 @@ fn parse_hit(
         entry_hash: Some(entry_hash),
         score: Some(score),
         estimated_revenue_usd: None,
+        workers: None,
+        scheme,
         payload: v.to_string(),
     })
 }
@@ -1514,11 +2029,25 @@ mod tests {
             cases
                 .import_alerts("a", &[alert(&format!("YA-{i}"), "R")])
                 .unwrap();
-            // Read on a reader connection right after the write returned.
-            let (listed, total) = cases.list(&CaseFilter::default()).unwrap();
+            // Read on a reader connection right after the write returned:
+            // the new alert (the alerts share their subject, so the first
+            // opened an investigation and each later one extends it).
+            let alerts = CaseFilter {
+                kind: Some(CaseKind::Alert),
+                ..CaseFilter::default()
+            };
+            let (listed, total) = cases.list(&alerts).unwrap();
             assert_eq!(total, i + 1);
-            assert_eq!(cases.detail(listed[0].id).unwrap().case.id, listed[0].id);
-            assert_eq!(cases.audit(None).unwrap().len() as u64, total);
+            let newest = listed[0].id;
+            assert_eq!(cases.detail(newest).unwrap().case.id, newest);
+            assert!(
+                cases
+                    .audit(None)
+                    .unwrap()
+                    .iter()
+                    .any(|e| e.case_id == Some(newest) && e.action == "create"),
+                "the audit entry of case {newest} is not read back"
+            );
         }
         // A write transaction held open on the writing connection (as a
         // group commit does while it runs) does not hold up a read.
@@ -1547,7 +2076,8 @@ mod tests {
             });
             let total = wait_read.recv_timeout(std::time::Duration::from_secs(10));
             release.send(()).unwrap();
-            assert_eq!(total, Ok(20), "the read waited for the writer");
+            // 20 alerts and their investigation
+            assert_eq!(total, Ok(21), "the read waited for the writer");
         });
     }
 
@@ -1654,10 +2184,11 @@ mod tests {
                 .1
         };
         assert_eq!(found("ким чол"), 1, "Cyrillic capitals fold");
-        assert_eq!(found("R1 ON P1"), 1);
+        // The alert, and its investigation that bears its summary.
+        assert_eq!(found("R1 ON P1"), 2);
         assert_eq!(found("E1"), 1, "the list entry id");
         // The title ends with `p1` and the subject ids begin with `["p1"`.
-        assert_eq!(found("on p1"), 1);
+        assert_eq!(found("on p1"), 2);
         assert_eq!(found("on p1 [\"p1"), 0, "no match across two fields");
     }
 
@@ -1675,8 +2206,14 @@ mod tests {
         // Back to the schema before migration 4, with the two cases.
         let conn = rusqlite::Connection::open(&path).unwrap();
         // (Migrations 5 and 6 are undone too, so that 4 to 6 run again.)
+        // (Migration 8's tables and columns too; its `investigation_id`
+        // column stays, as SQLite cannot drop a referencing column, and is
+        // ignored by the rebuild.)
         conn.execute_batch(
-            "DROP TABLE case_search;
+            "DROP TABLE investigation_keys; DROP TABLE investigation_workers;
+             DROP INDEX cases_investigation; DROP INDEX cases_priority;
+             ALTER TABLE cases DROP COLUMN priority; ALTER TABLE cases DROP COLUMN workers;
+             DROP TABLE case_search;
              DROP TRIGGER api_keys_inserted; DROP TRIGGER api_keys_updated;
              DROP TRIGGER api_keys_deleted; DROP TABLE key_generation;
              ALTER TABLE cases DROP COLUMN version;
@@ -1715,7 +2252,20 @@ mod tests {
             .import_hits("a", &[hit("r1", "e1", "Pak 100%")], &none)
             .unwrap();
         let all = |f: CaseFilter| cases.list(&CaseFilter { limit: 50, ..f }).unwrap();
-        assert_eq!(all(CaseFilter::default()).1, 4);
+        // Three alerts on the same subjects (one investigation, case 4) and
+        // a hit (case 5, in investigation 6).
+        assert_eq!(all(CaseFilter::default()).1, 6);
+        assert_eq!(
+            all(CaseFilter {
+                units_only: true,
+                ..Default::default()
+            })
+            .0
+            .iter()
+            .map(|c| (c.id, c.kind))
+            .collect::<Vec<_>>(),
+            [(6, CaseKind::Investigation), (4, CaseKind::Investigation)]
+        );
         assert_eq!(
             all(CaseFilter {
                 rule: Some("R2".into()),
@@ -1755,7 +2305,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!((page.0.len(), page.1), (2, 4));
+        assert_eq!((page.0.len(), page.1), (2, 6));
         assert!(page.0[0].id > page.0[1].id, "newest first");
         cases
             .close("a", 1, Resolution::FalsePositive, "not them")
@@ -1771,8 +2321,61 @@ mod tests {
         );
         let d = cases.dashboard().unwrap();
         assert_eq!(d.by_rule["R2"], 2);
-        assert_eq!(d.by_status["closed"], 1);
-        assert_eq!(d.open_cases, 3);
+        assert!(!d.by_rule.contains_key(INVESTIGATION_RULE));
+        // Units of work: the two investigations.
+        assert_eq!(d.by_status["open"], 2);
+        assert_eq!(d.open_cases, 2);
+        // The largest rule's total (R2: 2 × 500), not the sum over rules.
         assert_eq!(d.estimated_revenue_usd, 1000.0);
+        cases
+            .close("a", 4, Resolution::NotActionable, "exited the market")
+            .unwrap();
+        let d = cases.dashboard().unwrap();
+        assert_eq!((d.by_status["closed"], d.open_cases), (1, 1));
+        assert_eq!(d.estimated_revenue_usd, 0.0);
+    }
+
+    #[test]
+    fn priority_grows_with_severity_workers_and_revenue() {
+        let base = priority("medium", 4, 10_000.0);
+        assert!(priority("high", 4, 10_000.0) > base);
+        assert!(priority("medium", 8, 10_000.0) > base);
+        assert!(priority("medium", 4, 100_000.0) > base);
+        assert!(priority("low", 4, 10_000.0) < base);
+        // A high-severity scheme of one worker still ranks above a
+        // low-severity one of the same size.
+        assert!(priority("high", 1, 0.0) > priority("low", 1, 0.0));
+        assert_eq!(priority("HIGH", -3, -5.0), priority("high", 0, 0.0));
+    }
+
+    #[test]
+    fn a_bad_investigation_field_names_the_item_and_field() {
+        let store = Store::open_in_memory().unwrap();
+        let cases = store.cases();
+        for (value, reason) in [
+            (json!("org:A"), "is not a JSON object"),
+            (
+                json!({"keys": [], "label": "A"}),
+                "keys is missing or empty",
+            ),
+            (
+                json!({"keys": ["org:A", ""], "label": "A"}),
+                "keys[1] is not",
+            ),
+            (json!({"keys": ["org:A"]}), "label is not"),
+            (
+                json!({"keys": ["org:A"], "label": "A", "workers": "w1"}),
+                "workers is not",
+            ),
+        ] {
+            let mut a = alert("YA-1", "R");
+            a["investigation"] = value;
+            let err = cases.import_alerts("a", &[a]).unwrap_err().to_string();
+            assert!(
+                err.starts_with("alerts[0]: field `investigation`") && err.contains(reason),
+                "{err}"
+            );
+        }
+        assert!(cases.audit(None).unwrap().is_empty());
     }
 }

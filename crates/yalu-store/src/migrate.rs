@@ -73,6 +73,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0007_case_list_indexes.sqlite.sql"),
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "0008_investigations",
+        common: include_str!("../migrations/0008_investigations.sql"),
+        sqlite: include_str!("../migrations/0008_investigations.sqlite.sql"),
+        postgres: include_str!("../migrations/0008_investigations.postgres.sql"),
+    },
 ];
 
 /// Arbitrary key of the PostgreSQL advisory lock held while migrating, so
@@ -118,6 +125,32 @@ fn apply_all(backend: &Backend, kind: BackendKind) -> Result<(), StoreError> {
             known,
         });
     }
+    // SQLite rebuilds a table to change it (migration 8); that needs
+    // foreign keys off, which only takes effect outside a transaction.
+    // They are checked once every migration has run, and turned back on.
+    let sqlite = kind == BackendKind::Sqlite && current < known;
+    if sqlite {
+        backend.run(|db| db.batch("PRAGMA foreign_keys = OFF"))?;
+    }
+    let outcome = apply_pending(backend, kind, current);
+    if sqlite {
+        let checked = backend.run(|db| {
+            let broken = db.query("PRAGMA foreign_key_check", &[])?;
+            db.batch("PRAGMA foreign_keys = ON")?;
+            Ok(broken.len())
+        });
+        outcome?;
+        if checked? > 0 {
+            return Err(StoreError::Decode(
+                "the migrated store has rows whose references point nowhere".into(),
+            ));
+        }
+        return Ok(());
+    }
+    outcome
+}
+
+fn apply_pending(backend: &Backend, kind: BackendKind, current: u32) -> Result<(), StoreError> {
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         let sql = match kind {
             BackendKind::Sqlite => format!("{}\n{}", m.common, m.sqlite),

@@ -2,7 +2,9 @@
 //! and, when the local server is reachable, PostgreSQL.
 
 use serde_json::json;
-use yalu_store::{CaseFilter, CaseStatus, Resolution, Role, Store, StoreError};
+use yalu_store::{
+    BulkAction, CaseFilter, CaseKind, CaseSort, CaseStatus, Resolution, Role, Store, StoreError,
+};
 
 fn exercise(store: &Store) {
     // Keys.
@@ -92,10 +94,12 @@ fn exercise(store: &Store) {
 
     let d = cases.dashboard().unwrap();
     assert_eq!(d.estimated_revenue_usd, 2500.5);
-    assert_eq!(d.by_status["closed"], 2);
+    // Units of work: the alert's investigation and the hits' one.
+    assert_eq!(d.by_status["open"], 2);
     let (open, total) = cases
         .list(&CaseFilter {
             status: Some(CaseStatus::Open),
+            kind: Some(CaseKind::Hit),
             limit: 10,
             ..Default::default()
         })
@@ -112,8 +116,12 @@ fn exercise(store: &Store) {
             .unwrap()
             .1
     };
-    assert_eq!(search("TWO VISA"), 1);
-    assert_eq!(search("ri yong"), 2, "both hit cases");
+    assert_eq!(search("TWO VISA"), 2, "the alert and its investigation");
+    assert_eq!(
+        search("ri yong"),
+        3,
+        "both hit cases and their investigation"
+    );
     assert_eq!(search("E1"), 2, "the list entry id");
     assert_eq!(search("100%"), 0);
 
@@ -126,6 +134,196 @@ fn exercise(store: &Store) {
         assert!(format!("{err:?}").contains("append-only"), "{sql}: {err:?}");
     }
     assert_eq!(cases.audit(None).unwrap(), log);
+    investigations(store);
+}
+
+fn scheme_alert(
+    id: &str,
+    rule: &str,
+    severity: &str,
+    keys: &[&str],
+    workers: &[&str],
+) -> serde_json::Value {
+    json!({
+        "alert_id": id, "rule": rule, "severity": severity,
+        "subject_ids": workers, "evidence_ids": ["x"],
+        "period_start": "2024-01-01", "period_end": null,
+        "summary": format!("{rule} {id}"), "estimated_revenue_usd": 1000.0 * workers.len() as f64,
+        "workers": workers.len(),
+        "investigation": {"keys": keys, "label": format!("scheme of {}", keys[0]), "workers": workers}
+    })
+}
+
+/// Alerts that share an agency, employer or person are one investigation;
+/// a rerun adds to it; the queue ranks investigations; bulk actions; the
+/// review flow (rationale, four eyes) per investigation.
+fn investigations(store: &Store) {
+    let cases = store.cases();
+    let first = cases
+        .import_alerts(
+            "ana",
+            &[
+                scheme_alert(
+                    "I-1",
+                    "AGENCY",
+                    "medium",
+                    &["org:A", "person:w1", "person:w2"],
+                    &["w1", "w2"],
+                ),
+                scheme_alert("I-2", "VISA", "high", &["org:A", "person:w3"], &["w3"]),
+                // No agency: joins through a worker the agency's scheme holds.
+                scheme_alert("I-3", "NATIONALITY", "low", &["person:w2"], &["w2"]),
+                scheme_alert("I-4", "VISA", "low", &["org:B", "person:w9"], &["w9"]),
+            ],
+        )
+        .unwrap();
+    assert_eq!((first.created, first.investigations_opened), (4, 2));
+    let inv_a = first.items[0].investigation_id.unwrap();
+    let inv_b = first.items[3].investigation_id.unwrap();
+    assert_ne!(inv_a, inv_b);
+    for i in 1..3 {
+        assert_eq!(first.items[i].investigation_id, Some(inv_a), "alert {i}");
+    }
+    let a = cases.get(inv_a).unwrap().unwrap();
+    assert_eq!(a.kind, CaseKind::Investigation);
+    assert_eq!(a.title, "scheme of org:A");
+    assert_eq!(a.workers, Some(3));
+    assert_eq!(a.severity, "high");
+    assert_eq!(a.rules.get("VISA"), Some(&1));
+    assert_eq!(a.rules.len(), 3);
+    // The largest rule's total: AGENCY's 2000.
+    assert_eq!(a.estimated_revenue_usd, Some(2000.0));
+    let b = cases.get(inv_b).unwrap().unwrap();
+    assert!(a.priority.unwrap() > b.priority.unwrap());
+    let queue = |cases: &yalu_store::CaseStore<'_>| {
+        cases
+            .list(&CaseFilter {
+                units_only: true,
+                kind: Some(CaseKind::Investigation),
+                sort: CaseSort::Priority,
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap()
+            .0
+    };
+    let ranked = queue(&cases);
+    let with_rule = cases
+        .list(&CaseFilter {
+            units_only: true,
+            rule: Some("NATIONALITY".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .0;
+    assert_eq!(with_rule.iter().map(|c| c.id).collect::<Vec<_>>(), [inv_a]);
+    assert!(ranked.windows(2).all(|w| w[0].priority >= w[1].priority));
+    let at = |id| ranked.iter().position(|c| c.id == id).unwrap();
+    assert!(at(inv_a) < at(inv_b));
+    let detail = cases.detail(inv_a).unwrap();
+    assert_eq!(detail.members.len(), 3);
+    assert_eq!(detail.member_payloads.len(), 3);
+    assert_eq!(detail.history[0].action, "create");
+
+    // A rerun: the same alerts find their cases; a new one joins its scheme.
+    let log = cases.audit(None).unwrap().len();
+    let again = cases
+        .import_alerts(
+            "ana",
+            &[
+                scheme_alert(
+                    "I-1",
+                    "AGENCY",
+                    "medium",
+                    &["org:A", "person:w1", "person:w2"],
+                    &["w1", "w2"],
+                ),
+                scheme_alert("I-5", "VISA", "medium", &["org:A", "person:w4"], &["w4"]),
+            ],
+        )
+        .unwrap();
+    assert_eq!((again.existing, again.created), (1, 1));
+    assert_eq!(
+        (again.investigations_opened, again.investigations_extended),
+        (0, 1)
+    );
+    assert_eq!(again.items[0].investigation_id, Some(inv_a));
+    assert_eq!(again.items[1].investigation_id, Some(inv_a));
+    let grown = cases.get(inv_a).unwrap().unwrap();
+    assert_eq!(grown.workers, Some(4));
+    assert_eq!(grown.version, a.version + 1, "new alerts raise the version");
+    let new_entries = cases.audit(Some(log as i64)).unwrap();
+    assert_eq!(
+        new_entries
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["create", "extend"]
+    );
+
+    // Bulk: one refused case does not hold back the others.
+    cases
+        .close("ana", inv_b, Resolution::FalsePositive, "a different firm")
+        .unwrap();
+    let out = cases
+        .bulk(
+            "ana",
+            &[inv_a, inv_b, inv_a],
+            &BulkAction::Assign(Some("ben".into())),
+        )
+        .unwrap();
+    assert_eq!(out.len(), 2, "each id once");
+    assert_eq!(out[0].1.as_ref().unwrap().assignee.as_deref(), Some("ben"));
+    assert!(matches!(
+        out[1].1,
+        Err(StoreError::InvalidTransition { .. })
+    ));
+    let out = cases
+        .bulk("ana", &[inv_a], &BulkAction::Status(CaseStatus::InReview))
+        .unwrap();
+    assert_eq!(out[0].1.as_ref().unwrap().status, CaseStatus::InReview);
+    assert!(matches!(
+        cases.bulk("ana", &[], &BulkAction::Status(CaseStatus::Open)),
+        Err(StoreError::InvalidInput(_))
+    ));
+
+    // New activity on a closed scheme opens a new investigation.
+    let later = cases
+        .import_alerts(
+            "ana",
+            &[scheme_alert(
+                "I-6",
+                "VISA",
+                "high",
+                &["org:B", "person:w9"],
+                &["w9"],
+            )],
+        )
+        .unwrap();
+    let inv_b2 = later.items[0].investigation_id.unwrap();
+    assert_ne!(inv_b2, inv_b);
+    assert_eq!(later.investigations_opened, 1);
+
+    // Four eyes, per investigation.
+    assert!(matches!(
+        cases.close("ana", inv_a, Resolution::TrueMatch, " "),
+        Err(StoreError::RationaleRequired(_))
+    ));
+    cases
+        .close(
+            "ana",
+            inv_a,
+            Resolution::TrueMatch,
+            "one agency rotates the teams",
+        )
+        .unwrap();
+    assert!(matches!(
+        cases.approve("ana", inv_a, None),
+        Err(StoreError::FourEyes { .. })
+    ));
+    let closed = cases.approve("ben", inv_a, Some("agreed")).unwrap();
+    assert_eq!(closed.resolution, Some(Resolution::TrueMatch));
 }
 
 #[test]

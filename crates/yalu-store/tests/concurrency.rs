@@ -72,7 +72,18 @@ fn every_acknowledged_write_lands_and_commits_are_shared() {
         let log = store.cases().audit(None).unwrap();
         let seqs: Vec<i64> = log.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (1..=log.len() as i64).collect::<Vec<_>>());
-        assert_eq!(log.len(), results.iter().map(|r| r.1).sum::<usize>());
+        // Each import also wrote its investigation's entry (opened or
+        // extended) in the same transaction.
+        let investigation_entries = log
+            .iter()
+            .filter(|e| matches!(e.action.as_str(), "create" | "extend"))
+            .filter(|e| results.iter().all(|r| Some(r.0) != e.case_id))
+            .count();
+        assert_eq!(investigation_entries, threads);
+        assert_eq!(
+            log.len(),
+            results.iter().map(|r| r.1).sum::<usize>() + threads
+        );
         for (id, acknowledged) in &results {
             let detail = store.cases().detail(*id).unwrap();
             assert_eq!(detail.history.len(), *acknowledged);

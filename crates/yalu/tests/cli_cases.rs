@@ -123,11 +123,27 @@ fn imported_alerts_carry_evidence_from_their_data_set() {
     let (cases, total) = store
         .cases()
         .list(&yalu_store::cases::CaseFilter {
+            kind: Some(yalu_store::CaseKind::Alert),
             limit: 1000,
             ..Default::default()
         })
         .unwrap();
     assert!(total > 0);
+    // The alerts are grouped by the networks the data set gives them.
+    assert!(cases.iter().all(|c| c.investigation_id.is_some()));
+    let investigations = store
+        .cases()
+        .list(&yalu_store::cases::CaseFilter {
+            kind: Some(yalu_store::CaseKind::Investigation),
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap()
+        .1;
+    assert!(
+        investigations > 0 && investigations < total,
+        "{investigations} investigations for {total} alerts"
+    );
     let mut with_timeline = 0;
     for case in &cases {
         let detail = store.cases().detail(case.id).unwrap();

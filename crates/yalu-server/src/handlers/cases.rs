@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use yalu_store::cases::{CaseDetail, MAX_PAGE};
 use yalu_store::{
-    CaseFilter, CaseKind, CaseStatus, CaseStore, Resolution, Store, StoreError,
-    cases::entry_fingerprint,
+    BulkAction, CaseFilter, CaseKind, CaseSort, CaseStatus, CaseStore, Resolution, Store,
+    StoreError, cases::entry_fingerprint,
 };
 
 /// Cases per page when `limit` is absent.
@@ -137,6 +137,9 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
         ("assignee" = Option<String>, Query, description = "Assigned to"),
         ("kind" = Option<String>, Query, description = "alert or hit"),
         ("q" = Option<String>, Query, description = "Case-insensitive text in the title, subject, record or entity id"),
+        ("scope" = Option<String>, Query, description = "all (default) or units: investigations and cases in none"),
+        ("investigation" = Option<i64>, Query, description = "Only the alerts and hits of this investigation"),
+        ("sort" = Option<String>, Query, description = "newest (default) or priority (highest first)"),
         ("limit" = Option<u64>, Query, description = "1 to 1000, default 50"),
         ("offset" = Option<u64>, Query, description = "Cases to skip"),
     ),
@@ -168,7 +171,30 @@ pub async fn list(
             "rule" if !v.is_empty() => filter.rule = Some(v),
             "assignee" if !v.is_empty() => filter.assignee = Some(v),
             "q" if !v.is_empty() => filter.q = Some(v),
-            "status" | "kind" | "rule" | "assignee" | "q" => {}
+            "scope" => {
+                filter.units_only = match v.as_str() {
+                    "" | "all" => false,
+                    "units" => true,
+                    other => {
+                        return Err(ApiError::parameter(format!(
+                            "`scope` must be all or units, not `{other}`"
+                        )));
+                    }
+                }
+            }
+            "sort" => {
+                filter.sort = match v.as_str() {
+                    "" | "newest" => CaseSort::Newest,
+                    "priority" => CaseSort::Priority,
+                    other => {
+                        return Err(ApiError::parameter(format!(
+                            "`sort` must be newest or priority, not `{other}`"
+                        )));
+                    }
+                }
+            }
+            "investigation" if !v.is_empty() => filter.investigation = Some(case_id(&v)?),
+            "status" | "kind" | "rule" | "assignee" | "q" | "investigation" => {}
             "limit" => {
                 filter.limit = number(&v)?;
                 if filter.limit == 0 || filter.limit > MAX_PAGE {
@@ -180,7 +206,8 @@ pub async fn list(
             "offset" => filter.offset = number(&v)?,
             other => {
                 return Err(ApiError::parameter(format!(
-                    "unknown parameter `{other}` (status, rule, assignee, kind, q, limit, offset)"
+                    "unknown parameter `{other}` (status, rule, assignee, kind, q, scope, \
+                     investigation, sort, limit, offset)"
                 )));
             }
         }
@@ -249,22 +276,121 @@ fn render_detail(d: CaseDetail, names: &std::collections::BTreeMap<String, Strin
     .into_iter()
     .flatten()
     .chain(d.comments.iter().map(|m| m.author.as_str()))
-    .chain(d.history.iter().map(|h| h.actor.as_str()));
+    .chain(d.history.iter().map(|h| h.actor.as_str()))
+    .chain(d.members.iter().filter_map(|m| m.assignee.as_deref()));
     let people = people(names, ids);
     let payload_key = match d.case.kind {
         CaseKind::Alert => "alert",
         CaseKind::Hit => "hit",
+        CaseKind::Investigation => "investigation",
     };
-    let evidence = evidence(d.case.kind, &d.payload);
+    let evidence = match d.case.kind {
+        CaseKind::Investigation => merged_evidence(&d.members, &d.member_payloads),
+        kind => evidence(kind, &d.payload),
+    };
     let mut out = json!({
         "case": d.case,
         "comments": d.comments,
         "history": d.history,
         "evidence": evidence,
         "people": people,
+        "members": d.members,
     });
     out[payload_key] = d.payload;
     out
+}
+
+/// Most persons on an investigation's timeline.
+const TIMELINE_PERSONS: usize = 25;
+/// Most subjects whose rule evaluation an investigation shows.
+const EXPLAINED_SUBJECTS: usize = 12;
+
+/// An investigation's evidence: the union of its members' evidence
+/// (timeline events by record and person, network nodes by id, edges by
+/// ends and kind), and each member's rule explanations.
+fn merged_evidence(members: &[yalu_store::Case], payloads: &[Value]) -> Value {
+    let mut timeline: Vec<Value> = Vec::new();
+    let mut seen_events = std::collections::HashSet::new();
+    let mut nodes: Vec<Value> = Vec::new();
+    let mut node_ids = std::collections::HashSet::new();
+    let mut edges: Vec<Value> = Vec::new();
+    let mut seen_edges = std::collections::HashSet::new();
+    let mut explanations: Vec<Value> = Vec::new();
+    let mut seen_explained = std::collections::HashSet::new();
+    let mut persons = 0u64;
+    for (case, payload) in members.iter().zip(payloads) {
+        let e = evidence(case.kind, payload);
+        persons = persons.max(e["timeline_persons"].as_u64().unwrap_or(0));
+        for ev in e["timeline"].as_array().into_iter().flatten() {
+            let key = (
+                ev["person_id"].to_string(),
+                ev["record_id"].to_string(),
+                ev["date"].to_string(),
+                ev["kind"].to_string(),
+            );
+            if seen_events.insert(key) {
+                timeline.push(ev.clone());
+            } else if ev["evidence"] == true {
+                // Cited by one member: cited in the investigation.
+                if let Some(t) = timeline.iter_mut().find(|t| {
+                    t["person_id"] == ev["person_id"]
+                        && t["record_id"] == ev["record_id"]
+                        && t["date"] == ev["date"]
+                        && t["kind"] == ev["kind"]
+                }) {
+                    t["evidence"] = Value::Bool(true);
+                }
+            }
+        }
+        for n in e["network"]["nodes"].as_array().into_iter().flatten() {
+            if node_ids.insert(n["id"].to_string()) {
+                nodes.push(n.clone());
+            }
+        }
+        for ed in e["network"]["edges"].as_array().into_iter().flatten() {
+            if seen_edges.insert((
+                ed["from"].to_string(),
+                ed["to"].to_string(),
+                ed["kind"].to_string(),
+            )) {
+                edges.push(ed.clone());
+            }
+        }
+        for x in e["explanations"].as_array().into_iter().flatten() {
+            if seen_explained.insert(x["label"].to_string()) {
+                explanations.push(x.clone());
+            }
+        }
+    }
+    // The drawing and its table stay readable: the persons of the
+    // highest-priority members first, at most TIMELINE_PERSONS of them
+    // (`timeline_persons` says how many there are).
+    let mut shown: Vec<&str> = Vec::new();
+    for ev in &timeline {
+        if let Some(p) = ev["person_id"].as_str()
+            && !shown.contains(&p)
+        {
+            shown.push(p);
+        }
+    }
+    persons = persons.max(shown.len() as u64);
+    let keep: std::collections::HashSet<String> = shown
+        .iter()
+        .take(TIMELINE_PERSONS)
+        .map(|p| p.to_string())
+        .collect();
+    timeline.retain(|ev| ev["person_id"].as_str().is_none_or(|p| keep.contains(p)));
+    explanations.truncate(EXPLAINED_SUBJECTS);
+    timeline.sort_by(|a, b| {
+        (a["person_id"].as_str(), a["date"].as_str())
+            .cmp(&(b["person_id"].as_str(), b["date"].as_str()))
+    });
+    json!({
+        "timeline": timeline,
+        "timeline_persons": persons,
+        "network": {"nodes": nodes, "edges": edges},
+        "explanations": explanations,
+    })
 }
 
 /// The evidence view. When the importer attached one built from the
@@ -344,6 +470,9 @@ fn evidence(kind: CaseKind, p: &Value) -> Value {
                 _ => (vec![], vec![]),
             };
             json!({"timeline": [], "network": {"nodes": nodes, "edges": edges}})
+        }
+        CaseKind::Investigation => {
+            json!({"timeline": [], "network": {"nodes": [], "edges": []}})
         }
     }
 }
@@ -585,6 +714,67 @@ pub async fn reject_approval(
     .await
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BulkBody {
+    ids: Vec<i64>,
+    /// `assign` or `status`.
+    action: String,
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// `POST /cases/bulk` `{"ids", "action": "assign"|"status", "assignee"?,
+/// "status"?}`: the queue's bulk actions; each case succeeds or is refused
+/// on its own.
+#[utoipa::path(post, path = "/cases/bulk", tag = "cases",
+    request_body(content = Object, description = "`{\"ids\": [1, 2], \"action\": \"assign\", \"assignee\": \"key id\"}` or `{\"ids\": [...], \"action\": \"status\", \"status\": \"in_review\"}`"),
+    responses((status = 200, description = "`{\"done\": n, \"refused\": n, \"results\": [{\"id\", \"ok\", \"case\"?, \"code\"?, \"detail\"?}]}`", body = Object),
+              (status = 422, body = ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn bulk(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body: BulkBody = json_body(body)?;
+    let action = match (body.action.as_str(), body.assignee, body.status) {
+        ("assign", assignee, None) => BulkAction::Assign(assignee),
+        ("status", None, Some(status)) => BulkAction::Status(parse_input(&status)?),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "`action` is assign (with `assignee`, null unassigns) or status (with `status`)",
+            ));
+        }
+    };
+    let ids = body.ids;
+    let outcomes = with_store(&state, move |s| {
+        s.cases().bulk(&caller.key_id, &ids, &action)
+    })
+    .await?;
+    let mut done = 0;
+    let results: Vec<Value> = outcomes
+        .into_iter()
+        .map(|(id, outcome)| match outcome {
+            Ok(case) => {
+                done += 1;
+                json!({"id": id, "ok": true, "case": case})
+            }
+            Err(e) => {
+                let err = store_error(e);
+                json!({"id": id, "ok": false, "code": err.code.as_str(), "detail": err.detail})
+            }
+        })
+        .collect();
+    let refused = results.len() - done;
+    Ok(Json(
+        json!({"done": done, "refused": refused, "results": results}),
+    ))
+}
+
 /// `GET /audit?format=json|jsonl&since=SEQ`: the append-only audit log,
 /// oldest first (entries after `since`). Read-only: no route changes it.
 #[utoipa::path(get, path = "/audit", tag = "cases",
@@ -592,7 +782,7 @@ pub async fn reject_approval(
         ("format" = Option<String>, Query, description = "json (an array, default) or jsonl (one entry per line)"),
         ("since" = Option<i64>, Query, description = "Only entries with a larger `seq`"),
     ),
-    responses((status = 200, description = "`[{\"seq\", \"at\", \"actor\", \"action\", \"case_id\", \"before\", \"after\", \"detail\"}]`", body = Object),
+    responses((status = 200, description = "`[{\"seq\", \"at\", \"actor\", \"actor_name\"?, \"action\", \"case_id\", \"before\", \"after\", \"detail\"}]` (`actor_name`: the key's display name, when it has one)", body = Object),
               (status = 400, body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn audit(
@@ -625,7 +815,21 @@ pub async fn audit(
             }
         }
     }
-    let entries = with_store(&state, move |s| s.cases().audit(since)).await?;
+    let (entries, names) = with_store(&state, move |s| {
+        Ok((s.cases().audit(since)?, s.keys().names()?))
+    })
+    .await?;
+    // Each entry as stored, with the actor's display name beside the key id.
+    let entries: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            let mut v = json!(e);
+            if let Some(name) = names.get(&e.actor) {
+                v["actor_name"] = Value::String(name.clone());
+            }
+            v
+        })
+        .collect();
     if lines {
         let mut text = String::new();
         for e in &entries {
@@ -650,6 +854,43 @@ pub async fn dashboard(State(state): State<Arc<AppState>>) -> Result<Json<Value>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_investigation_shows_the_union_of_its_members_evidence() {
+        let store = Store::open_in_memory().unwrap();
+        let member = |id: &str, cited: bool, persons: usize| {
+            let timeline: Vec<Value> = (0..persons)
+                .map(|p| json!({"person_id": format!("P{p}"), "date": "2024-01-01",
+                    "kind": "entry", "detail": "in", "record_id": format!("c{p}"), "evidence": cited}))
+                .collect();
+            json!({"alert_id": id, "rule": "R", "severity": "high", "subject_ids": ["s"],
+                "evidence_ids": [], "summary": id, "estimated_revenue_usd": 1.0,
+                "evidence": {"timeline": timeline, "network": {
+                    "nodes": [{"id": "A", "label": "Agency", "kind": "agency"}, {"id": id, "label": id, "kind": "worker"}],
+                    "edges": [{"from": "A", "to": id, "kind": "sent"}]}}})
+        };
+        let r = store
+            .cases()
+            .import_alerts("a", &[member("m1", false, 30), member("m2", true, 2)])
+            .unwrap();
+        let inv = r.items[0].investigation_id.unwrap();
+        let d = store.cases().detail(inv).unwrap();
+        let e = merged_evidence(&d.members, &d.member_payloads);
+        let timeline = e["timeline"].as_array().unwrap();
+        assert_eq!(e["timeline_persons"], 30);
+        let persons: std::collections::HashSet<&str> = timeline
+            .iter()
+            .map(|t| t["person_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(persons.len(), TIMELINE_PERSONS);
+        // P0's entry is in both members, once, cited by m2.
+        let p0: Vec<&Value> = timeline.iter().filter(|t| t["person_id"] == "P0").collect();
+        assert_eq!(p0.len(), 1);
+        assert_eq!(p0[0]["evidence"], true);
+        let nodes = e["network"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 3, "the agency once, both workers");
+        assert_eq!(e["network"]["edges"].as_array().unwrap().len(), 2);
+    }
 
     #[test]
     fn attached_evidence_wins_else_it_is_derived_from_the_alert() {

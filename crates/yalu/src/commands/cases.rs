@@ -161,9 +161,13 @@ fn attach_evidence(
             &subjects,
             EXPLAINED_SUBJECTS,
         ))?;
+        // The network it belongs to: alerts that share one are worked as
+        // one investigation.
+        let scheme = builder.scheme(&subjects, &ids(alert, "evidence_ids"));
         // A line that is not an object is refused by the import itself.
         if let Some(object) = alert.as_object_mut() {
             object.insert("evidence".to_string(), evidence);
+            object.insert("investigation".to_string(), scheme);
         }
     }
     Ok(())

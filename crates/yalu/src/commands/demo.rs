@@ -3,8 +3,9 @@
 //! 1. simulates a world of DPRK overseas workers with a fixed seed
 //!    (`yalu_detect::sim`), which also writes a small sanctions list of the
 //!    world's listed trading houses and officials;
-//! 2. writes the OFAC sample list shipped in `demo/lists/ofac-sample`
-//!    (embedded in the binary, so no checkout is needed) beside it, and a
+//! 2. writes the real DPRK designations shipped in `demo/lists/dprk` (OFAC
+//!    SDN North Korea programmes and the UN 1718 regime, embedded in the
+//!    binary, so no checkout is needed) beside it, and a
 //!    demo list of the world's DPRK officials who represent or direct a
 //!    firm (under their Hangul names), unless `--list` names real lists;
 //! 3. runs detection over the world and screens every person and
@@ -36,19 +37,26 @@ use yalu_model::{Entity, Schema};
 use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
 use yalu_store::{Role, Store};
 
-/// The OFAC sample shipped with the repository, embedded.
-const OFAC_SAMPLE: &[(&str, &str)] = &[
+/// The real DPRK designations shipped with the repository
+/// (`demo/lists/dprk`, extracted by `scripts/extract-dprk-demo.py`):
+/// OFAC SDN entries of the North Korea programmes, and the UN consolidated
+/// list's 1718 regime. Embedded, so no checkout is needed.
+const DPRK_LISTS: &[(&str, &[u8])] = &[
     (
-        "sdn.csv",
-        include_str!("../../../../demo/lists/ofac-sample/sdn.csv"),
+        "ofac/sdn.csv",
+        include_bytes!("../../../../demo/lists/dprk/ofac/sdn.csv"),
     ),
     (
-        "alt.csv",
-        include_str!("../../../../demo/lists/ofac-sample/alt.csv"),
+        "ofac/alt.csv",
+        include_bytes!("../../../../demo/lists/dprk/ofac/alt.csv"),
     ),
     (
-        "add.csv",
-        include_str!("../../../../demo/lists/ofac-sample/add.csv"),
+        "ofac/add.csv",
+        include_bytes!("../../../../demo/lists/dprk/ofac/add.csv"),
+    ),
+    (
+        "un/consolidated-dprk.xml",
+        include_bytes!("../../../../demo/lists/dprk/un/consolidated-dprk.xml"),
     ),
 ];
 
@@ -68,7 +76,7 @@ pub struct DemoArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Real sanctions lists to screen and serve instead of the simulated
-    /// list and the OFAC sample.
+    /// list and the shipped DPRK designations.
     #[arg(long = "list", value_name = "PATH")]
     pub lists: Vec<PathBuf>,
     /// More lists to screen and serve beside the demo's own (or beside
@@ -149,12 +157,14 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
 
     // 2. The lists.
     let lists: Vec<PathBuf> = if args.lists.is_empty() {
-        let sample = dir.join("lists").join("ofac-sample");
-        std::fs::create_dir_all(&sample)
-            .with_context(|| format!("creating {}", sample.display()))?;
-        for (name, text) in OFAC_SAMPLE {
-            std::fs::write(sample.join(name), text)
-                .with_context(|| format!("writing {}", sample.join(name).display()))?;
+        let dprk = dir.join("lists").join("dprk");
+        for (name, bytes) in DPRK_LISTS {
+            let path = dprk.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         }
         // One FtM list (one dataset for the server): the simulator's
         // listed entities and the world's officials.
@@ -184,20 +194,24 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
             "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
             demo_list.display()
         );
-        [demo_list, sample]
-            .into_iter()
-            .chain(
-                args.add_lists
-                    .iter()
-                    .filter(|p| {
-                        !matches!(
-                            yalu_lists::detect_format(p),
-                            Ok(yalu_lists::ListFormat::FtmJson)
-                        )
-                    })
-                    .cloned(),
-            )
-            .collect()
+        [
+            demo_list,
+            dprk.join("ofac"),
+            dprk.join("un").join("consolidated-dprk.xml"),
+        ]
+        .into_iter()
+        .chain(
+            args.add_lists
+                .iter()
+                .filter(|p| {
+                    !matches!(
+                        yalu_lists::detect_format(p),
+                        Ok(yalu_lists::ListFormat::FtmJson)
+                    )
+                })
+                .cloned(),
+        )
+        .collect()
     } else {
         args.lists.iter().chain(&args.add_lists).cloned().collect()
     };
@@ -248,6 +262,9 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     for a in &alerts {
         let mut v = serde_json::to_value(a)?;
         v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
+        // Alerts that share an agency, employer or person are worked as
+        // one investigation.
+        v["investigation"] = evidence.scheme(&a.subject_ids, &a.evidence_ids);
         v["evidence"]["explanations"] = serde_json::to_value(yalu_detect::explain_subjects(
             &ctx,
             &alerts,
@@ -258,7 +275,8 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     }
     for h in &mut hits {
         let record = h["query_id"].as_str().unwrap_or_default().to_string();
-        h["evidence"] = evidence.build(&[record], &[]);
+        h["evidence"] = evidence.build(std::slice::from_ref(&record), &[]);
+        h["investigation"] = evidence.scheme(&[record], &[]);
     }
     let imported = import_cases(&store, index, &alert_values, &hits)?;
     println!(
@@ -481,11 +499,12 @@ fn import_cases(
         |id: &str| -> Option<String> { index.get(id).map(yalu_store::cases::entry_fingerprint) };
     let h = cases.import_hits(DEMO_ACTOR, hits, &fingerprint)?;
     Ok(format!(
-        "{} alert cases and {} hit cases created ({} duplicates, {} suppressed)",
+        "{} alert cases and {} hit cases created ({} duplicates, {} suppressed) in {} investigations",
         a.created,
         h.created,
         a.existing + h.existing,
-        a.suppressed + h.suppressed
+        a.suppressed + h.suppressed,
+        a.investigations_opened + h.investigations_opened
     ))
 }
 
@@ -554,7 +573,41 @@ mod tests {
         let alerts = doc["alerts"].as_u64().unwrap();
         let hits = doc["hits"].as_u64().unwrap();
         assert!(alerts > 0, "the world raises alerts");
-        assert_eq!(total, alerts + hits, "one case per alert and hit");
+        let investigations = cases
+            .iter()
+            .filter(|c| c.kind == CaseKind::Investigation)
+            .count() as u64;
+        assert_eq!(
+            total,
+            alerts + hits + investigations,
+            "one case per alert and hit, and their investigations"
+        );
+        assert!(
+            investigations > 1 && investigations < (alerts + hits) / 2,
+            "alerts that share a network are grouped: {investigations} investigations for {alerts} alerts and {hits} hits"
+        );
+        assert!(
+            cases
+                .iter()
+                .filter(|c| c.kind != CaseKind::Investigation)
+                .all(|c| c.investigation_id.is_some()),
+            "every alert and hit is in an investigation"
+        );
+        // Not the whole world in one investigation.
+        let biggest = cases
+            .iter()
+            .filter_map(|c| c.investigation_id)
+            .fold(std::collections::HashMap::new(), |mut m, i| {
+                *m.entry(i).or_insert(0u64) += 1;
+                m
+            })
+            .into_values()
+            .max()
+            .unwrap();
+        assert!(
+            biggest < alerts + hits,
+            "largest investigation: {biggest} cases"
+        );
         let with_workers = cases
             .iter()
             .filter(|c| c.kind == CaseKind::Alert)
@@ -598,5 +651,39 @@ mod tests {
             nodes.iter().any(|n| n["kind"] == "client"),
             "workers are linked to where they work"
         );
+
+        // The shipped DPRK designations are screened: the best-known
+        // labour exporters and KOMID are found.
+        let lists = [
+            dir.join("lists/dprk/ofac"),
+            dir.join("lists/dprk/un/consolidated-dprk.xml"),
+        ];
+        let loaded = crate::commands::load_lists(&lists, true).unwrap();
+        let index = Index::build(loaded.into_iter().flat_map(|l| l.entities));
+        assert!(index.len() > 400, "{} entries", index.len());
+        let cfg = MatchConfig::default();
+        for (query, expect) in [
+            ("Mansudae Overseas Project Group", "MANSUDAE"),
+            ("Korea Namgang Trading", "NAMGANG"),
+            ("KOMID", "KOREA MINING DEVELOPMENT"),
+        ] {
+            let mut q = Entity::new("q", Schema::Organization);
+            q.add("name", query);
+            let hits = index.search(
+                &q,
+                &cfg,
+                &SearchOptions {
+                    limit: 3,
+                    cutoff: 0.5,
+                    filter: None,
+                },
+            );
+            assert!(
+                hits.first()
+                    .is_some_and(|h| h.entity.caption().to_uppercase().contains(expect)),
+                "{query}: {:?}",
+                hits.iter().map(|h| h.entity.caption()).collect::<Vec<_>>()
+            );
+        }
     }
 }
