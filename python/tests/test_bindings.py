@@ -236,3 +236,32 @@ def test_detect_runs_the_rules_on_a_data_folder(tmp_path):
     with pytest.raises(yalu.YaluError) as e:
         yalu.detect(tmp_path, strict=True)
     assert e.value.code == "rejected_row"
+
+
+def test_match_results_carry_the_network_as_match_does(tmp_path):
+    # A company not listed itself, owned by a listed person: like /match,
+    # the binding names the listed owner in `linked` and explains it as the
+    # `network` feature, which moves the score by nothing.
+    entities = [
+        {"id": "t-owner", "schema": "Person", "target": True, "datasets": ["t"],
+         "properties": {"name": ["PAK Chol Su"], "nationality": ["kp"]}},
+        {"id": "t-firm", "schema": "Company", "target": False, "datasets": ["t"],
+         "properties": {"name": ["Haegumgang Trading Company"]}},
+        {"id": "t-own", "schema": "Ownership", "target": False, "datasets": ["t"],
+         "properties": {"owner": ["t-owner"], "asset": ["t-firm"]}},
+    ]
+    path = tmp_path / "network.ftm.json"
+    path.write_text("".join(json.dumps(e) + "\n" for e in entities))
+    index = yalu.Index.from_lists([str(path)])
+    firm = index.match({"schema": "Company",
+                        "properties": {"name": ["Haegumgang Trading"]}})["results"][0]
+    assert firm["id"] == "t-firm"
+    assert [(l["id"], l["relation"]) for l in firm["linked"]] == [("t-owner", "owned by")]
+    network = firm["explanations"]["network"]
+    assert network["score"] == 1.0 and network["contribution"] == 0.0
+    assert "t-owner" in network["detail"]
+    owner = index.match(person("Pak Chol Su"))["results"][0]
+    assert owner["id"] == "t-owner"
+    assert "network" not in owner["explanations"]
+    # linked only to a company that is not listed: `linked` is left out
+    assert "linked" not in owner

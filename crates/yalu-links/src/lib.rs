@@ -46,7 +46,7 @@
 mod lists;
 pub mod mentions;
 
-pub use lists::{ListedLink, Lists};
+pub use lists::{ListedLink, Lists, NETWORK_FEATURE};
 
 use std::collections::{BTreeMap, HashMap};
 use yalu_model::{Entity, Schema, prop};
@@ -243,16 +243,6 @@ fn name_key(name: &str, kind: NameKind) -> String {
     words.join(" ")
 }
 
-fn kind_of(schema: &Schema) -> NameKind {
-    if schema.is_a(&Schema::Person) {
-        NameKind::Person
-    } else if schema.is_a(&Schema::LegalEntity) {
-        NameKind::Organization
-    } else {
-        NameKind::Other
-    }
-}
-
 /// The label FtM's `UnknownLink.role` gets for OFAC's `Linked To:`.
 pub const LINKED_TO_ROLE: &str = "Linked To";
 
@@ -267,7 +257,7 @@ impl Network {
         // (dataset, folded name) -> ids
         let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
         for e in &entities {
-            let kind = kind_of(&e.schema);
+            let kind = yalu_match::name_kind(&e.schema);
             for (_, name) in e.names() {
                 let key = name_key(name, kind);
                 if key.is_empty() {

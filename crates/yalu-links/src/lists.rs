@@ -3,8 +3,12 @@
 
 use crate::{Link, Network, Side, is_relationship};
 use std::time::Instant;
-use yalu_match::Index;
+use yalu_match::{Explanation, Index};
 use yalu_model::Entity;
+
+/// The explanation key of how a screening result stands in the sanctions
+/// network ([`Lists::network_explanation`]).
+pub const NETWORK_FEATURE: &str = "network";
 
 /// The loaded lists: screenable entities indexed for matching, and the
 /// links between them (relationship entities are kept as links only).
@@ -74,6 +78,46 @@ impl Lists {
                 })
             })
             .collect()
+    }
+
+    /// How a screening result that is not itself listed stands in the
+    /// network: linked to listed entities (named, with the link, in
+    /// `detail` and `candidate`, feature score 1) or to none (score 0).
+    /// It moves the result's score by nothing: the score is the likeness of
+    /// the query to this entity, the network says why it may matter all
+    /// the same. `None` for a listed entity, whose listing says it.
+    /// `found` is [`Lists::listed_links`] of the entity.
+    pub fn network_explanation(
+        &self,
+        entity: &Entity,
+        found: &[ListedLink<'_>],
+    ) -> Option<Explanation> {
+        if entity.target {
+            return None;
+        }
+        let detail = if found.is_empty() {
+            "not listed itself, and linked to no listed entity in the loaded lists".to_string()
+        } else {
+            let through: Vec<String> = found.iter().map(ListedLink::describe).collect();
+            format!(
+                "not listed itself; linked to listed entities: {}",
+                through.join("; ")
+            )
+        };
+        let candidate = (!found.is_empty()).then(|| {
+            found
+                .iter()
+                .map(|l| l.listed.caption())
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        Some(Explanation {
+            detail,
+            score: if found.is_empty() { 0.0 } else { 1.0 },
+            query: None,
+            candidate,
+            contribution: 0.0,
+        })
     }
 }
 

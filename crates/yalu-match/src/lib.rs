@@ -46,4 +46,5 @@ pub mod score;
 
 pub use config::{DisagreeingLists, MatchConfig};
 pub use index::{Hit, Index, SearchOptions};
+pub use prepared::name_kind;
 pub use score::{Explanation, Scored, lookalikes_of, score_entities};

@@ -68,12 +68,18 @@ pub enum Gender {
     Female,
 }
 
-/// The name kind used for an entity of this schema.
+/// How the names of an entity of this schema are read: a `Person`'s as a
+/// person's, an `Organization`'s (and a `Company`'s or `PublicBody`'s) as an
+/// organisation's, any other's (a `LegalEntity` that may be either, a
+/// vessel, an aircraft) as a plain name. The one mapping every index
+/// (screening, full-text search, the links network) uses.
 pub fn name_kind(schema: &Schema) -> NameKind {
-    match schema {
-        Schema::Person => NameKind::Person,
-        Schema::Organization | Schema::Company | Schema::PublicBody => NameKind::Organization,
-        _ => NameKind::Other,
+    if schema.is_a(&Schema::Person) {
+        NameKind::Person
+    } else if schema.is_a(&Schema::Organization) {
+        NameKind::Organization
+    } else {
+        NameKind::Other
     }
 }
 

@@ -445,7 +445,7 @@ impl PyIndex {
                 status: 200,
                 results: hits
                     .into_iter()
-                    .map(|h| ScoredEntity::from_hit(h, threshold))
+                    .map(|h| ScoredEntity::from_hit(h, threshold, &self.network))
                     .collect(),
                 total: TotalSpec::exact(matched),
                 query: cleaned,

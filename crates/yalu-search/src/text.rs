@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use yalu_match::Index;
 use yalu_model::prop::{PropertyType, property_type};
-use yalu_model::{Entity, Schema, prop};
+use yalu_model::{Entity, prop};
 use yalu_names::{NameKind, distance::osa, normalize};
 
 /// Where a term was found.
@@ -100,16 +100,6 @@ pub struct SearchResults<'a> {
     pub facets: Vec<(Facet, Vec<(String, usize)>)>,
 }
 
-fn name_kind(schema: &Schema) -> NameKind {
-    if schema.is_a(&Schema::Person) {
-        NameKind::Person
-    } else if schema.is_a(&Schema::LegalEntity) {
-        NameKind::Organization
-    } else {
-        NameKind::Other
-    }
-}
-
 fn id_term(value: &str) -> String {
     let mut s = String::with_capacity(value.len() + 1);
     s.push(ID_MARK);
@@ -167,7 +157,7 @@ struct EntityTerms {
 /// yente's `names` in Elasticsearch): a term in several aliases counts
 /// several times and the field's length is that of all names together.
 fn entity_terms(e: &Entity) -> EntityTerms {
-    let kind = name_kind(&e.schema);
+    let kind = yalu_match::name_kind(&e.schema);
     let mut out = EntityTerms {
         fields: Default::default(),
     };
@@ -702,6 +692,7 @@ fn count_facet(facet: Facet, found: &[(&Entity, f64)]) -> Vec<(String, usize)> {
 mod tests {
     use super::*;
     use crate::query::FieldFilter;
+    use yalu_model::Schema;
 
     fn entity(id: &str, schema: Schema, props: &[(&str, &str)]) -> Entity {
         let mut e = Entity::new(id, schema);

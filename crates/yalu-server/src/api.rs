@@ -220,15 +220,21 @@ pub struct LinkedListed {
 }
 
 impl ScoredEntity {
-    /// A `/match` result from an index hit; `is_match` is `score >= threshold`.
-    pub fn from_hit(hit: yalu_match::Hit<'_>, threshold: f64) -> Self {
+    /// A `/match` result from an index hit of `lists`; `is_match` is
+    /// `score >= threshold`. `linked` holds the listed entities the hit is
+    /// linked to, and a hit that is not itself listed gets the `network`
+    /// explanation ([`yalu_links::Lists::network_explanation`]).
+    pub fn from_hit(hit: yalu_match::Hit<'_>, threshold: f64, lists: &yalu_links::Lists) -> Self {
+        let found = lists.listed_links(&hit.entity.id);
+        let mut explanations = hit.scored.explanations;
+        if let Some(e) = lists.network_explanation(hit.entity, &found) {
+            explanations.insert(yalu_links::NETWORK_FEATURE.to_string(), e);
+        }
         ScoredEntity {
             entity: EntityResponse::from_entity(hit.entity),
             score: hit.scored.score,
             is_match: hit.scored.score >= threshold,
-            explanations: hit
-                .scored
-                .explanations
+            explanations: explanations
                 .into_iter()
                 .map(|(k, e)| {
                     (
@@ -243,8 +249,18 @@ impl ScoredEntity {
                     )
                 })
                 .collect(),
-            // Filled by the caller that holds the lists' network.
-            linked: Vec::new(),
+            linked: found
+                .iter()
+                .map(|l| LinkedListed {
+                    relation: l.link.reads(l.side).to_string(),
+                    link_id: l.link.id.clone(),
+                    link_schema: l.link.schema.clone(),
+                    id: l.listed.id.clone(),
+                    caption: l.listed.caption().to_string(),
+                    schema: l.listed.schema.name().to_string(),
+                    datasets: l.listed.datasets.clone(),
+                })
+                .collect(),
         }
     }
 }

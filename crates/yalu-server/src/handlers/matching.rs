@@ -2,8 +2,8 @@
 
 use super::{body_bytes, json_from_slice, screen};
 use crate::api::{
-    CleanedExample, EntityExample, EntityMatches, FeatureExplanation, LinkedListed, MatchRequest,
-    MatchResponse, QueryWarning, ScoredEntity, TotalSpec,
+    CleanedExample, EntityExample, EntityMatches, MatchRequest, MatchResponse, QueryWarning,
+    ScoredEntity, TotalSpec,
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::params::{EntityFilter, MatchParams, RawParams, changed_since, screening_schema};
@@ -100,11 +100,7 @@ pub async fn match_entities(
             let (hits, matched) = loaded.lists.index.search_counted(&entity, &cfg, &opts);
             let results = hits
                 .into_iter()
-                .map(|h| ScoredEntity::from_hit(h, threshold))
-                .map(|mut r| {
-                    add_network(&loaded.lists, &mut r);
-                    r
-                })
+                .map(|h| ScoredEntity::from_hit(h, threshold, &loaded.lists))
                 .collect();
             responses.insert(
                 key,
@@ -121,58 +117,6 @@ pub async fn match_entities(
     })
     .await?;
     Ok(Json(MatchResponse { responses, limit }))
-}
-
-/// The explanation key of how a result stands in the sanctions network.
-pub const NETWORK_FEATURE: &str = "network";
-
-/// Adds the listed entities a result is linked to (`linked`), and for a
-/// result that is not itself a target an explanation, `network`, saying
-/// through whom it is linked (it moves the score by nothing: the score is
-/// the likeness of the query to this entity).
-pub(crate) fn add_network(lists: &yalu_links::Lists, result: &mut ScoredEntity) {
-    let found = lists.listed_links(&result.entity.id);
-    result.linked = found
-        .iter()
-        .map(|l| LinkedListed {
-            relation: l.link.reads(l.side).to_string(),
-            link_id: l.link.id.clone(),
-            link_schema: l.link.schema.clone(),
-            id: l.listed.id.clone(),
-            caption: l.listed.caption().to_string(),
-            schema: l.listed.schema.name().to_string(),
-            datasets: l.listed.datasets.clone(),
-        })
-        .collect();
-    if result.entity.target {
-        return;
-    }
-    let detail = if found.is_empty() {
-        "not listed itself, and linked to no listed entity in the loaded lists".to_string()
-    } else {
-        let through: Vec<String> = found.iter().map(|l| l.describe()).collect();
-        format!(
-            "not listed itself; linked to listed entities: {}",
-            through.join("; ")
-        )
-    };
-    let candidate = (!found.is_empty()).then(|| {
-        found
-            .iter()
-            .map(|l| l.listed.caption())
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
-    result.explanations.insert(
-        NETWORK_FEATURE.to_string(),
-        FeatureExplanation {
-            score: if found.is_empty() { 0.0 } else { 1.0 },
-            detail,
-            query: None,
-            candidate,
-            contribution: 0.0,
-        },
-    );
 }
 
 /// A `/match` body, checked: its scorer settings and its queries turned
