@@ -303,6 +303,10 @@ try {
   check(focused === 'H1', `focus moves to the case heading (got ${focused})`);
   const members = await page.locator('#member-table tbody tr').count();
   check(members >= 1, `the investigation lists its alerts and hits (${members})`);
+  // A scheme of hundreds of alerts: its first alerts, the diagrams and one
+  // folded line per subject, not a page tens of thousands of pixels tall.
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  check(pageHeight < 12000, `the investigation's page is ${pageHeight} px tall (under 12,000)`);
   const timelineRows = await page.locator('#timeline-table tbody tr').count();
   const networkItems = await page.locator('#network-list li').count();
   check(timelineRows > 0, `the timeline lists the investigation's events (${timelineRows})`);
@@ -371,6 +375,14 @@ try {
   check(/Assignee\s*analyst one \([0-9a-f]{12}\)/.test(caseFacts), 'the assignee is shown by name');
   await checkAccessible('case page');
   await shot('03-case');
+  const memberTotal = Number(((await page.locator('#members-title').innerText()).match(/\(([\d,]+)\)/) || [])[1]?.replace(/,/g, ''));
+  if (await page.locator('#members-all').count()) {
+    await page.locator('#members-all').click();
+    const all = await page.locator('#member-table tbody tr').count();
+    check(all === memberTotal, `"Show all" lists every alert and hit (${all} of ${memberTotal})`);
+  } else {
+    check(members === memberTotal, `every alert and hit is listed (${members} of ${memberTotal})`);
+  }
 
   step('close the case as a true match: it waits for a second analyst');
   await page.locator('#comment-text').fill('Checked the crossing log against the placement register.');

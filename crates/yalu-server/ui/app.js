@@ -594,7 +594,7 @@
   function bulkForm(table, done) {
     const me = session.me || {};
     const status = el('p', { id: 'bulk-status', role: 'status' });
-    const assignee = el('input', { id: 'bulk-assignee', name: 'assignee', type: 'text', size: 16, placeholder: 'key id' });
+    const assignee = el('input', { id: 'bulk-assignee', name: 'assignee', type: 'text', size: 16, placeholder: 'name or key id' });
     const newStatus = select('bulk-new-status', 'status', [['in_review', 'In review'], ['escalated', 'Escalated'], ['open', 'Open']], 'in_review');
     const selected = () => [...table.querySelectorAll('.select-case:checked')].map((b) => Number(b.value));
     const run = async (body, label) => {
@@ -688,24 +688,40 @@
   }
 
   /** An investigation's alerts and hits, highest priority first. */
+  // An investigation's alerts and hits, highest priority first: the first
+  // few, then all of them (as the answer holds them) on request, so that a
+  // scheme of hundreds of alerts does not bury the diagrams below.
   function membersSection(members) {
-    const SHOWN = 50;
-    const all = members;
-    members = members.slice(0, SHOWN);
+    const FIRST = 15;
+    const row = (m) => el('tr', {},
+      el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(m.id)}` }, m.title || m.id)),
+      el('td', {}, humanize(m.rule)),
+      el('td', {}, badge('sev', m.severity) || '—'),
+      el('td', { class: 'num' }, typeof m.workers === 'number' ? count.format(m.workers) : '—'),
+      el('td', { class: 'num' }, m.kind === 'hit' ? `score ${fmtScore(m.score)}` : fmtMoney(m.estimated_revenue_usd)));
+    const body = el('tbody', {}, members.slice(0, FIRST).map(row));
+    const note = el('p', { class: 'muted', id: 'members-shown', 'aria-live': 'polite' },
+      members.length > FIRST ? `The ${FIRST} of highest priority are listed.` : '');
+    const more = members.length > FIRST
+      ? el('button', { type: 'button', class: 'secondary', id: 'members-all' }, `Show all ${count.format(members.length)}`)
+      : null;
+    if (more) {
+      more.addEventListener('click', () => {
+        body.replaceChildren(...members.map(row));
+        note.textContent = `All ${count.format(members.length)} are listed, highest priority first.`;
+        more.remove();
+      });
+    }
     return el('section', { class: 'panel', 'aria-labelledby': 'members-title' },
-      el('h2', { id: 'members-title' }, `Alerts and hits in this investigation (${all.length})`),
-      all.length > SHOWN ? el('p', { class: 'muted' }, `The ${SHOWN} of highest priority are listed.`) : null,
+      el('h2', { id: 'members-title' }, `Alerts and hits in this investigation (${count.format(members.length)})`),
+      note,
       el('div', { class: 'table-wrap' }, el('table', { id: 'member-table' },
         el('thead', {}, el('tr', {},
           el('th', { scope: 'col' }, 'Finding'), el('th', { scope: 'col' }, 'Rule'),
           el('th', { scope: 'col' }, 'Severity'), el('th', { scope: 'col', class: 'num' }, 'Workers'),
           el('th', { scope: 'col', class: 'num' }, 'Revenue'))),
-        el('tbody', {}, members.map((m) => el('tr', {},
-          el('th', { scope: 'row' }, el('a', { href: `#/cases/${encodeURIComponent(m.id)}` }, m.title || m.id)),
-          el('td', {}, humanize(m.rule)),
-          el('td', {}, badge('sev', m.severity) || '—'),
-          el('td', { class: 'num' }, typeof m.workers === 'number' ? count.format(m.workers) : '—'),
-          el('td', { class: 'num' }, m.kind === 'hit' ? `score ${fmtScore(m.score)}` : fmtMoney(m.estimated_revenue_usd))))))));
+        body)),
+      more);
   }
 
   function fact(term, value) {
@@ -762,7 +778,14 @@
       section.appendChild(el('p', {}, 'No rule evaluation was attached to this case.'));
       return section;
     }
-    for (const x of explanations) {
+    // With many subjects (an investigation), each subject's evaluation is
+    // folded under one line naming the rules that fired; the first is open.
+    const fold = explanations.length > 3;
+    if (fold) {
+      section.appendChild(el('p', { class: 'muted' },
+        `${count.format(explanations.length)} subjects; open one to see each rule's conditions.`));
+    }
+    explanations.forEach((x, i) => {
       const rules = (x.rules || []).map((r) => el('details', { open: r.fired ? true : null },
         el('summary', {}, `${r.rule} [${r.severity}] `, el('strong', {}, !r.enabled ? 'disabled' : r.fired ? 'fired' : 'not fired')),
         el('ul', {}, (r.conditions || []).map((c) => el('li', {},
@@ -770,11 +793,17 @@
           // organisations), neither held nor failed.
           el('span', { class: c.info ? 'info' : c.held ? 'held' : 'failed' },
             c.info ? 'note: ' : c.held ? 'held: ' : 'failed: '), c.text)))));
-      section.appendChild(el('div', { class: 'explanation' },
-        el('h3', {}, `${x.kind} ${x.label}`),
-        x.labour_evidence ? el('p', {}, `Evidence of work: ${x.labour_evidence}`) : null,
-        rules));
-    }
+      const evidence = x.labour_evidence ? el('p', {}, `Evidence of work: ${x.labour_evidence}`) : null;
+      if (!fold) {
+        section.appendChild(el('div', { class: 'explanation' }, el('h3', {}, `${x.kind} ${x.label}`), evidence, rules));
+        return;
+      }
+      const fired = (x.rules || []).filter((r) => r.enabled && r.fired).map((r) => humanize(r.rule));
+      section.appendChild(el('details', { class: 'explanation subject', open: i === 0 ? true : null },
+        el('summary', {}, el('strong', {}, `${x.kind} ${x.label}`), ' · ',
+          fired.length ? `fired: ${fired.join(', ')}` : 'no rule fired'),
+        evidence, rules));
+    });
     return section;
   }
 
