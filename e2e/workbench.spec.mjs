@@ -419,6 +419,11 @@ try {
   check(/Approve/i.test(history) && /Close/i.test(history), 'the audit history shows the closing and the approval');
   check(/analyst one \([0-9a-f]{12}\)/.test(history), 'the audit history names who acted, with the key id beside');
   check(!/— → —/.test(history), 'the audit history has no empty changes');
+  check(/analyst one \([0-9a-f]{12}\) asked to close as true match: The workers crossed/.test(history),
+    'the history reads as sentences ("analyst one (…) asked to close as true match: …")');
+  check(/analyst two \([0-9a-f]{12}\) approved closing as true match \(asked by analyst one/.test(history),
+    'the approval names who asked for it');
+  check(!/\b(true_match|in_review|pending_approval|[A-Z]+_[A-Z_]+)\b/.test(history), 'no raw code shows in the history');
   await shot('05-approved');
 
   step('the dashboard counts cases by rule and status and shows the revenue');

@@ -1140,17 +1140,70 @@
       .join('; ');
   }
 
+  // Rule ids inside a recorded text, read out (`VISA_RUN_CYCLE` → Visa run
+  // cycle); key ids and other codes are left as written.
+  const readRules = (text) => text.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (r) => humanize(r));
+
+  /**
+   * One audit entry as a sentence: who did what, then the words they wrote
+   * (comment, rationale) after a colon. Built from the entry's action and
+   * its before and after states; the store's detail text is used only for
+   * what the states do not hold (the free text, an investigation's rules).
+   * The export (`/audit`) keeps the entry as recorded.
+   */
+  function auditSentence(h) {
+    const actor = who(h.actor);
+    const b = h.before || {};
+    const a = h.after || {};
+    const detail = typeof h.detail === 'string' ? h.detail : (h.detail ? JSON.stringify(h.detail) : '');
+    const reading = (code) => humanize(String(code || '')).toLowerCase();
+    // The words after the store's fixed prefix (`true_match: ...`).
+    const words = (prefix) => {
+      const rest = prefix && detail.startsWith(prefix) ? detail.slice(prefix.length) : detail;
+      const text = rest.replace(/^:\s*/, '').trim();
+      return text ? `: ${text}` : '';
+    };
+    const asked = (ap) => (ap && ap.requested_by ? ` (asked by ${who(ap.requested_by)})` : '');
+    switch (h.action) {
+      case 'create':
+        return /^opened /.test(detail) ? `${actor} ${readRules(detail)}` : `${actor} opened the case${detail ? `: ${readRules(detail)}` : ''}`;
+      case 'extend':
+        return `${actor} added to the investigation: ${readRules(detail)}`;
+      case 'assign':
+        return a.assignee ? `${actor} assigned the case to ${who(a.assignee)}` : `${actor} unassigned the case`;
+      case 'comment':
+        return `${actor} commented${words('')}`;
+      case 'status':
+        return `${actor} moved the case from ${reading(b.status)} to ${reading(a.status)}`;
+      case 'close':
+        return `${actor} closed the case as ${reading(a.resolution)}${words(a.resolution || '')}`;
+      case 'request_approval': {
+        const res = (a.approval || {}).resolution;
+        return `${actor} asked to close as ${reading(res)}${words(res || '')}`;
+      }
+      case 'approve': {
+        const ap = b.approval || {};
+        return `${actor} approved closing as ${reading(a.resolution || ap.resolution)}${asked(ap)}${words(`approved ${ap.resolution} requested by ${ap.requested_by}`)}`;
+      }
+      case 'reject_approval': {
+        const ap = b.approval || {};
+        return `${actor} refused to close as ${reading(ap.resolution)}${asked(ap)} and sent the case back to review${words(`rejected ${ap.resolution} requested by ${ap.requested_by}`)}`;
+      }
+      case 'suppressed':
+        return `${actor} imported a hit again; not raised: ${detail.replace(/^hit on record/, 'record')}`;
+      default: {
+        const change = stateChange(h.before, h.after);
+        return `${actor}: ${humanize(h.action).toLowerCase()}${change ? ` (${change})` : ''}${detail ? `: ${readRules(detail)}` : ''}`;
+      }
+    }
+  }
+
   function historySection(history) {
     return el('section', { class: 'panel', 'aria-labelledby': 'history-title' },
       el('h2', { id: 'history-title' }, 'History (audit log)'),
-      history.length ? el('ol', { class: 'history' }, history.map((h) => {
-        const change = stateChange(h.before, h.after);
-        return el('li', {},
-          el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · ${who(h.actor)}`),
-          el('strong', {}, humanize(h.action)),
-          change ? ` — ${change}` : '',
-          h.detail ? el('div', { class: 'muted' }, typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)) : null);
-      })) : el('p', { class: 'muted' }, 'Nothing recorded yet.'));
+      history.length ? el('ol', { class: 'history' }, history.map((h) => el('li', {},
+        el('time', { datetime: h.at || '' }, `${fmtTime(h.at)} · entry ${h.seq}`),
+        el('span', { class: 'sentence' }, auditSentence(h))))) : el('p', { class: 'muted' }, 'Nothing recorded yet.'));
   }
 
   function actionsSection(c, me, flash) {
