@@ -1,54 +1,14 @@
 //! `yalu cases import`: alerts (`yalu detect`) or hits (`yalu screen
 //! --format jsonl`) become cases in the store, as `POST /cases/import` does.
 
+use crate::cli::{CasesCommand, ImportArgs};
 use crate::config::Config;
 use anyhow::Context;
-use clap::{Args, Subcommand};
 use std::collections::HashMap;
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use yalu_store::StoreError;
-
-#[derive(Debug, Subcommand)]
-pub enum CasesCommand {
-    /// Import alerts or hits (JSON lines) as cases; the same finding twice
-    /// is one case, and a hit closed as a false positive stays suppressed.
-    Import(ImportArgs),
-}
-
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("input").required(true).args(["alerts", "hits"]))]
-pub struct ImportArgs {
-    /// Alerts written by `yalu detect` (JSON lines).
-    #[arg(long, value_name = "FILE")]
-    pub alerts: Option<PathBuf>,
-    /// Hits written by `yalu screen --format jsonl`.
-    #[arg(long, value_name = "FILE")]
-    pub hits: Option<PathBuf>,
-    /// The lists the hits were screened against: each hit's list entry is
-    /// fingerprinted from them, as the server does, so a changed entry is
-    /// raised again after a false-positive closing. Without it, the hit's
-    /// own entry fields are used.
-    #[arg(long = "list", value_name = "PATH", requires = "hits")]
-    pub lists: Vec<PathBuf>,
-    /// The event data set the alerts were detected on (`yalu detect
-    /// --data DIR`): each alert then carries the case page's evidence, a
-    /// per-person timeline and the network of agencies, workers and clients.
-    #[arg(long, value_name = "DIR", requires = "alerts")]
-    pub data: Option<PathBuf>,
-    /// Rule file whose `[resolution]` policy joins person records (as given
-    /// to `yalu detect --rules`); default: the built-in rules.
-    #[arg(long, value_name = "FILE", requires = "data")]
-    pub rules: Option<PathBuf>,
-    /// Who is importing, for the audit log.
-    #[arg(long, default_value = "cli")]
-    pub actor: String,
-    /// The store as a database URL (`postgres://...`) or SQLite file path;
-    /// default `store.database`, else `store.path`.
-    #[arg(long, value_name = "URL")]
-    pub database: Option<String>,
-}
 
 pub fn run(cmd: CasesCommand, config: &Config) -> anyhow::Result<ExitCode> {
     match cmd {

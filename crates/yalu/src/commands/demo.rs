@@ -20,9 +20,9 @@
 //! temporary folder), which is wiped and rebuilt on each run; the command
 //! refuses to wipe a folder it did not make.
 
+use crate::cli::DemoArgs;
 use crate::config::Config;
 use anyhow::Context;
-use clap::Args;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -65,39 +65,6 @@ const MARKER: &str = ".yalu-demo";
 
 /// The actor recorded in the audit log for the cases the demo imports.
 const DEMO_ACTOR: &str = "yalu-demo";
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Address to serve on.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-    pub bind: String,
-    /// Folder for the world, the results and the store; wiped and rebuilt
-    /// on each run (default: `yalu-demo` in the temporary folder).
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Real sanctions lists to screen and serve instead of the simulated
-    /// list and the shipped DPRK designations.
-    #[arg(long = "list", value_name = "PATH")]
-    pub lists: Vec<PathBuf>,
-    /// More lists to screen and serve beside the demo's own (or beside
-    /// `--list`), e.g. an FtM export with relationship entities. Beside the
-    /// demo's own lists, an FtM file joins the demo's FtM list (the server
-    /// serves one FtM list); its entities keep the datasets they name.
-    #[arg(long = "add-list", value_name = "PATH")]
-    pub add_lists: Vec<PathBuf>,
-    /// Seed of the simulated world (the same seed gives the same world).
-    #[arg(long, default_value_t = 2019)]
-    pub seed: u64,
-    /// DPRK workers in the simulated world.
-    #[arg(long, default_value_t = 300)]
-    pub workers: usize,
-    /// Also write the keys and counts as JSON to this file (for scripts).
-    #[arg(long, value_name = "FILE")]
-    pub keys_out: Option<PathBuf>,
-    /// Prepare everything, print the keys, and exit without serving.
-    #[arg(long)]
-    pub no_serve: bool,
-}
 
 /// The keys the demo creates.
 #[derive(Debug, serde::Serialize)]

@@ -1,93 +1,14 @@
 //! `yalu detect`, `yalu rules list`, `yalu sim` and `yalu eval detect`.
 
+use crate::cli::{DetectArgs, EvalDetectArgs, RulesCommand, SimArgs};
 use crate::config::Config;
 use anyhow::Context;
-use clap::{Args, Subcommand};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use yalu_detect::read::ReadOptions;
 use yalu_detect::{Alert, RuleSet};
 use yalu_links::Lists;
-
-#[derive(Debug, Args)]
-pub struct DetectArgs {
-    /// Data set folder (persons, documents, crossings, placements,
-    /// organizations, relations, payments as .csv or .jsonl).
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
-    /// Sanctions lists for SANCTIONED_COUNTERPARTY and FRONT_COMPANY_LINK.
-    #[arg(long = "list", value_name = "PATH")]
-    pub lists: Vec<PathBuf>,
-    /// Rule file read over the default rules (rules/default.toml).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Any rejected row (or broken list record) is fatal.
-    #[arg(long)]
-    pub strict: bool,
-    /// Alerts, one JSON line each (not needed with --explain).
-    #[arg(long, value_name = "FILE", required_unless_present = "explain")]
-    pub out: Option<PathBuf>,
-    /// Instead of writing alerts, print for one person record or
-    /// organisation id each rule's evaluation: whether it fired, which
-    /// conditions held and which failed, by how much.
-    #[arg(long, value_name = "ID")]
-    pub explain: Option<String>,
-    /// With --explain: the explanation as JSON.
-    #[arg(long, requires = "explain")]
-    pub json: bool,
-    /// Rejected-rows report (JSON lines); default: next to --out, with
-    /// `.rejected.jsonl` in place of its extension.
-    #[arg(long, value_name = "FILE")]
-    pub rejected: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RulesCommand {
-    /// Print each rule with its parameters and the source that motivates it.
-    List(RulesListArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct RulesListArgs {
-    /// Rule file read over the default rules.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Machine-readable JSON.
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// Folder to write the synthetic data set into (created if needed).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// DPRK workers in the world (other people are added in proportion).
-    #[arg(long, default_value_t = 1000)]
-    pub workers: usize,
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// 0: workers and plain negatives (lawful DPRK travellers included);
-    /// 1: also near misses and hard resolution cases; 2: twice as many.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=2))]
-    pub difficulty: u8,
-}
-
-#[derive(Debug, Args)]
-pub struct EvalDetectArgs {
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
-    /// Ground truth written by `yalu sim` (truth.jsonl).
-    #[arg(long, value_name = "FILE")]
-    pub truth: PathBuf,
-    #[arg(long = "list", value_name = "PATH")]
-    pub lists: Vec<PathBuf>,
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
-}
 
 fn rule_set(path: Option<&Path>) -> anyhow::Result<RuleSet> {
     Ok(match path {

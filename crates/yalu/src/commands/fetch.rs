@@ -4,33 +4,11 @@
 //! Exit codes: 0 every source updated; 1 error, or at least one source
 //! failed (its previous good copy, if any, stays in place).
 
-use clap::Args;
+use crate::cli::FetchArgs;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use yalu_fetch::{FetchOptions, Source, fetch};
-
-#[derive(Debug, Args)]
-pub struct FetchArgs {
-    /// Folder to keep the lists in (one sub-folder per source, plus
-    /// manifest.json).
-    #[arg(long, short, value_name = "DIR")]
-    pub output: PathBuf,
-    /// Sources to fetch: ofac-sdn, ofac-cons, un, opensanctions, uk-ofsi (repeat or
-    /// comma-separate; default: all).
-    #[arg(long = "source", value_name = "SOURCE", value_delimiter = ',')]
-    pub sources: Vec<Source>,
-    /// A mirror serving `<folder>/<file>` as in the local folder
-    /// (e.g. http://127.0.0.1:8080/); default: the official URLs.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Seconds allowed per file.
-    #[arg(long, default_value_t = 600)]
-    pub timeout: u64,
-    #[arg(long)]
-    pub json: bool,
-}
 
 pub fn run(args: FetchArgs) -> anyhow::Result<ExitCode> {
     let sources = if args.sources.is_empty() {

@@ -1,69 +1,9 @@
 //! `yalu keys create|list|revoke`: API keys for `yalu serve`.
 
+use crate::cli::{KeysCommand, RoleArg, StoreArg};
 use crate::config::Config;
-use clap::{Args, Subcommand, ValueEnum};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use yalu_store::{Role, Store};
-
-#[derive(Debug, Subcommand)]
-pub enum KeysCommand {
-    /// Create a key and print it once (it is stored only as a hash).
-    Create(CreateArgs),
-    /// List keys: id, role, label, created, revoked. Never the secrets.
-    List(ListArgs),
-    /// Revoke a key by id; requests with it get 401 at once.
-    Revoke(RevokeArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct StoreArg {
-    /// The key store (default `store.path`, yalu.db).
-    #[arg(long, value_name = "FILE", conflicts_with = "database")]
-    pub store: Option<PathBuf>,
-    /// The store as a database URL (`postgres://...`) or SQLite file path;
-    /// default `store.database`, else `store.path`.
-    #[arg(long, value_name = "URL")]
-    pub database: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RoleArg {
-    /// Match, search, entities, catalog.
-    Screener,
-    /// A screener who may also read /metrics.
-    Analyst,
-    /// May also reload the index.
-    Admin,
-}
-
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    #[arg(long, value_enum)]
-    pub role: RoleArg,
-    /// The display name of who uses the key (`--name "Ana Li"`): the
-    /// workbench shows it wherever this key acted, beside the key id.
-    #[arg(long, visible_alias = "name")]
-    pub label: Option<String>,
-    #[command(flatten)]
-    pub store: StoreArg,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub store: StoreArg,
-}
-
-#[derive(Debug, Args)]
-pub struct RevokeArgs {
-    /// The key id (the part after `yalu_`, as `keys list` shows it).
-    pub id: String,
-    #[command(flatten)]
-    pub store: StoreArg,
-}
 
 fn open(arg: &StoreArg, config: &Config) -> anyhow::Result<Store> {
     open_store(arg.store.as_deref(), arg.database.as_deref(), config)

@@ -7,9 +7,9 @@ pub mod detect;
 pub mod fetch;
 pub mod keys;
 mod lists;
+mod match_score;
 pub mod monitor;
-pub mod screen;
-mod screening;
+pub mod screen_file;
 pub mod serve;
 
 use crate::cli::Command;
@@ -21,10 +21,10 @@ use yalu_lists::{LoadedList, ReadOptions};
 pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Lists(cmd) => lists::run(cmd),
-        Command::Match(args) => screening::run_match(args, config),
-        Command::Score(args) => screening::run_score(args, config),
+        Command::Match(args) => match_score::run_match(args, config),
+        Command::Score(args) => match_score::run_score(args, config),
         Command::Eval(crate::cli::EvalCommand::Detect(args)) => detect::run_eval(args, config),
-        Command::Eval(cmd) => screening::run_eval(cmd, config),
+        Command::Eval(cmd) => match_score::run_eval(cmd, config),
         Command::Detect(args) => detect::run_detect(args, config),
         Command::Rules(cmd) => detect::run_rules(cmd),
         Command::Sim(args) => detect::run_sim(args),
@@ -32,7 +32,7 @@ pub fn run(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
         Command::Keys(cmd) => keys::run(cmd, config),
         Command::Cases(cmd) => cases::run(cmd, config),
         Command::Demo(args) => demo::run(args, config),
-        Command::Screen(args) => screen::run(args, config),
+        Command::Screen(args) => screen_file::run(args, config),
         Command::Monitor(args) => monitor::run(args, config),
     }
 }

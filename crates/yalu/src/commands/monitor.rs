@@ -3,12 +3,11 @@
 //! Exit codes: 0 nothing changed; 3 something changed (new hits, hits gone
 //! or scores moved); 1 error. A cron job can alert on 3.
 
-use super::screen::{InputArgs, build_index, prepare};
+use super::screen_file::{build_index, prepare};
+use crate::cli::MonitorArgs;
 use crate::config::Config;
 use anyhow::Context;
-use clap::Args;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use yalu_screen::Screener;
 use yalu_screen::monitor::{
@@ -17,25 +16,6 @@ use yalu_screen::monitor::{
 
 /// Exit code when something changed for the user's records.
 pub const EXIT_CHANGED: u8 = 3;
-
-#[derive(Debug, Args)]
-pub struct MonitorArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-    /// The lists as they were (files or folders). Gives each change its
-    /// cause (listed, delisted, entry changed, with the entry's diff).
-    #[arg(long = "old", value_name = "PATH")]
-    pub old: Vec<PathBuf>,
-    /// The lists as they are now.
-    #[arg(long = "new", value_name = "PATH", required = true)]
-    pub new: Vec<PathBuf>,
-    /// Results of an earlier `yalu screen` of the same input, instead of
-    /// screening it against --old (use the same --threshold and --limit).
-    #[arg(long, value_name = "RESULTS")]
-    pub previous: Option<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
-}
 
 pub fn run(args: MonitorArgs, config: &Config) -> anyhow::Result<ExitCode> {
     if args.old.is_empty() && args.previous.is_none() {

@@ -1,42 +1,13 @@
 //! `yalu serve`: the screening API over HTTP.
 
+use crate::cli::ServeArgs;
 use crate::config::Config;
-use clap::Args;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use yalu_match::MatchConfig;
 use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Lists to serve (files or folders); defaults to `lists` in the
-    /// configuration. Each becomes a dataset; `default` is their union.
-    #[arg(long = "list", value_name = "PATH")]
-    pub lists: Vec<PathBuf>,
-    /// Address to listen on (default `server.bind`, 127.0.0.1:8000).
-    #[arg(long, value_name = "ADDR")]
-    pub bind: Option<String>,
-    /// Re-read the lists on this schedule: `90s`, `30m`, `1h`, `1d`.
-    #[arg(long, value_name = "DURATION")]
-    pub refresh_every: Option<String>,
-    /// The key store (default `store.path`, yalu.db).
-    #[arg(long, value_name = "FILE", conflicts_with = "database")]
-    pub store: Option<PathBuf>,
-    /// Keys, cases and the audit log in this database: a `postgres://`
-    /// URL or a SQLite file path (default `store.database`, else `store.path`).
-    #[arg(long, value_name = "URL")]
-    pub database: Option<String>,
-    /// Serve without API keys. For local demos only: anyone who can reach
-    /// the port may screen and reload.
-    #[arg(long)]
-    pub no_auth: bool,
-    /// Fail on the first broken list record instead of skipping it.
-    #[arg(long)]
-    pub strict: bool,
-}
 
 pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let server = &config.server;

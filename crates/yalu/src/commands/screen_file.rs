@@ -3,8 +3,8 @@
 //! renders the summary.
 
 use super::load_lists;
+use crate::cli::{FileFormat, InputArgs, ScreenArgs};
 use crate::config::Config;
-use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -13,18 +13,9 @@ use std::time::Instant;
 use yalu_match::{Index, MatchConfig};
 use yalu_model::Schema;
 use yalu_screen::{
-    BatchJob, ColumnMap, DEFAULT_CHUNK_ROWS, InputFormat, LeftOutValue, Observer, Progress,
-    QueryRow, RejectedRow, Screener, run_batch,
+    BatchJob, ColumnMap, InputFormat, LeftOutValue, Observer, Progress, QueryRow, RejectedRow,
+    Screener, run_batch,
 };
-
-/// File layouts for `--input-format` / `--output-format`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FileFormat {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object a line.
-    Jsonl,
-}
 
 impl From<FileFormat> for InputFormat {
     fn from(f: FileFormat) -> Self {
@@ -33,62 +24,6 @@ impl From<FileFormat> for InputFormat {
             FileFormat::Jsonl => InputFormat::JsonLines,
         }
     }
-}
-
-/// Arguments shared by `screen` and `monitor`: the input and how to read it.
-#[derive(Debug, Args)]
-pub struct InputArgs {
-    /// Customer file: CSV with a header row, or JSON lines.
-    #[arg(long, value_name = "FILE")]
-    pub input: PathBuf,
-    /// Input layout; guessed from the extension (.csv, .jsonl/.ndjson/.json).
-    #[arg(long, value_enum)]
-    pub input_format: Option<FileFormat>,
-    /// Which column feeds which property: `name=COL,birthDate=COL,
-    /// nationality=COL,id=COL,schema=COL,...` (any FtM name, date, country
-    /// or identifier property). Without it, columns named like a property
-    /// are used.
-    #[arg(long, value_name = "TARGET=COLUMN,...")]
-    pub map: Option<String>,
-    /// Schema of rows that give none: Person, Organization, Company,
-    /// Vessel, LegalEntity (either)...
-    #[arg(long, default_value = "LegalEntity")]
-    pub schema: String,
-    #[arg(long)]
-    pub threshold: Option<f64>,
-    /// Hits kept per row (best first).
-    #[arg(long)]
-    pub limit: Option<usize>,
-    /// Stop at the first bad input row, bad value or broken list record
-    /// instead of reporting and skipping it (without it, a date or country
-    /// that cannot be read is left out of its row's query with a warning).
-    #[arg(long)]
-    pub strict: bool,
-    /// Rows screened together (in parallel) and checkpointed at once.
-    #[arg(long, default_value_t = DEFAULT_CHUNK_ROWS, value_name = "N")]
-    pub chunk_rows: usize,
-}
-
-#[derive(Debug, Args)]
-pub struct ScreenArgs {
-    /// Lists to screen against (files or folders); defaults to `lists` in
-    /// the configuration.
-    #[arg(long = "list", value_name = "PATH")]
-    pub lists: Vec<PathBuf>,
-    #[command(flatten)]
-    pub input: InputArgs,
-    /// Results file: one line per hit.
-    #[arg(long, value_name = "FILE")]
-    pub output: PathBuf,
-    /// Results layout; guessed from the extension.
-    #[arg(long, value_enum)]
-    pub output_format: Option<FileFormat>,
-    /// Continue an interrupted run from its results file and checkpoint.
-    #[arg(long)]
-    pub resume: bool,
-    /// Print the summary as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 pub(crate) struct Prepared {
