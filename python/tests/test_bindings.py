@@ -106,11 +106,14 @@ def test_screen_batch_reports_bad_rows_and_values(demo):
     assert list(hit) == yalu.CSV_COLUMNS
     rejected = {r["row"]: r["reason"] for r in out["rejected"]}
     assert set(rejected) == {12, 14, 15}
+    # Records come from no file: a row number, no file line.
+    assert all(set(r) == {"row", "reason"} for r in out["rejected"])
     assert "no name" in rejected[12]
     assert "must be a string" in rejected[14]
     assert "not a screening schema" in rejected[15]
     (left,) = out["left_out"]
     assert (left["row"], left["code"], left["column"]) == (13, "invalid_date", "dob")
+    assert "line" not in left
     explained = demo.screen_batch([{"name": "Kim Jong Un"}], explain=True, threads=1)
     assert "name" in explained["hits"][0]["explanations"]
 

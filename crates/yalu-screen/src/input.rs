@@ -227,9 +227,18 @@ impl std::fmt::Display for LeftOutValue {
 /// A row that could not be screened, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RejectedRow {
+    /// The row's number, from 1 (the header is not a row).
     pub row: u64,
+    /// The file line the row starts on; 0 for a row that came from no file
+    /// (records given to the Python binding), and then left out of JSON.
+    #[serde(skip_serializing_if = "no_line")]
     pub line: u64,
     pub reason: String,
+}
+
+/// Whether a row came from no file (its `line` is 0).
+pub(crate) fn no_line(line: &u64) -> bool {
+    *line == 0
 }
 
 /// What the reader made of one row.

@@ -83,6 +83,8 @@ pub struct HitChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowLeftOut {
     pub row: u64,
+    /// The file line; 0, and left out of JSON, for a row from no file.
+    #[serde(skip_serializing_if = "crate::input::no_line")]
     pub line: u64,
     #[serde(flatten)]
     pub value: LeftOutValue,
