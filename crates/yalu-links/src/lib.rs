@@ -48,9 +48,9 @@ pub mod mentions;
 
 pub use lists::{ListedLink, Lists, NETWORK_FEATURE};
 
+use mentions::WordFolder;
 use std::collections::{BTreeMap, HashMap};
 use yalu_model::{Entity, Schema, prop};
-use yalu_names::{NameKind, fold};
 
 /// Relationship schemata: the properties of their two ends, and how a link
 /// reads from each end towards the other (`owner of` / `owned by`).
@@ -234,11 +234,12 @@ pub struct Network {
     unresolved: Vec<Unresolved>,
 }
 
-/// A name's lookup key: its folded words in sorted order, so `MILOSEVIC,
-/// Slobodan` and `Slobodan Milosevic` meet (name order is not identity).
-fn name_key(name: &str, kind: NameKind) -> String {
-    let folded = fold(name, kind);
-    let mut words: Vec<&str> = folded.split_whitespace().collect();
+/// A name's lookup key: its words folded one by one (as names fold), in
+/// sorted order, so `MILOSEVIC, Slobodan` and `Slobodan Milosevic` meet
+/// (name order is not identity). Words fold alike whatever kind of entity
+/// bears the name, so a `linkedTo` name needs no guess of its target's kind.
+fn name_key(name: &str, folder: &mut WordFolder) -> String {
+    let mut words: Vec<String> = folder.fold_text(name).into_iter().map(|w| w.0).collect();
     words.sort_unstable();
     words.join(" ")
 }
@@ -256,10 +257,10 @@ impl Network {
         let entities: Vec<&Entity> = entities.into_iter().collect();
         // (dataset, folded name) -> ids
         let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+        let mut folder = WordFolder::default();
         for e in &entities {
-            let kind = yalu_match::name_kind(&e.schema);
             for (_, name) in e.names() {
-                let key = name_key(name, kind);
+                let key = name_key(name, &mut folder);
                 if key.is_empty() {
                     continue;
                 }
@@ -275,12 +276,10 @@ impl Network {
         for e in &entities {
             for name in e.get(prop::LINKED_TO) {
                 let mut targets: Vec<&str> = Vec::new();
-                for kind in [NameKind::Organization, NameKind::Person, NameKind::Other] {
-                    let key = name_key(name, kind);
-                    for d in &e.datasets {
-                        if let Some(ids) = by_name.get(&(d.as_str(), key.clone())) {
-                            targets.extend(ids.iter().filter(|id| **id != e.id));
-                        }
+                let key = name_key(name, &mut folder);
+                for d in &e.datasets {
+                    if let Some(ids) = by_name.get(&(d.as_str(), key.clone())) {
+                        targets.extend(ids.iter().filter(|id| **id != e.id));
                     }
                 }
                 targets.sort_unstable();
@@ -306,7 +305,7 @@ impl Network {
                 }
             }
         }
-        let (mentioned, unresolved) = mentions::find(&entities);
+        let (mentioned, unresolved) = mentions::find(&entities, &mut folder);
         for link in mentioned {
             net.push(link);
         }

@@ -96,7 +96,7 @@ fn words(text: &str) -> Vec<(usize, usize)> {
 
 /// Folds words one by one (cached: notes repeat their words).
 #[derive(Default)]
-struct WordFolder {
+pub(crate) struct WordFolder {
     cache: HashMap<String, Vec<String>>,
 }
 
@@ -116,7 +116,7 @@ impl WordFolder {
 
     /// Folded words of a text, each with the byte range of the raw word it
     /// came from.
-    fn fold_text(&mut self, text: &str) -> Vec<(String, usize, usize)> {
+    pub(crate) fn fold_text(&mut self, text: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
         for (s, e) in words(text) {
             for w in self.fold(&text[s..e]) {
@@ -165,13 +165,14 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 }
 
 /// Finds the links written in the entities' notes.
-pub(crate) fn find(entities: &[&Entity]) -> (Vec<Link>, Vec<Unresolved>) {
-    let mut folder = WordFolder::default();
+pub(crate) fn find(entities: &[&Entity], folder: &mut WordFolder) -> (Vec<Link>, Vec<Unresolved>) {
     // (dataset, reference) -> ids; dataset -> reference shapes
     let mut by_ref: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     let mut shapes: HashMap<&str, HashSet<String>> = HashMap::new();
     // (dataset, folded words) -> ids
     let mut by_name: HashMap<(&str, Vec<String>), BTreeSet<&str>> = HashMap::new();
+    // first folded word of a name -> the most words of a name it starts
+    let mut starts: HashMap<String, usize> = HashMap::new();
     for e in entities {
         for d in &e.datasets {
             for r in e.get(prop::PROGRAM_ID) {
@@ -198,6 +199,8 @@ pub(crate) fn find(entities: &[&Entity]) -> (Vec<Link>, Vec<Unresolved>) {
             {
                 continue;
             }
+            let longest = starts.entry(folded[0].clone()).or_insert(0);
+            *longest = (*longest).max(folded.len());
             for d in &e.datasets {
                 by_name
                     .entry((d.as_str(), folded.clone()))
@@ -247,7 +250,11 @@ pub(crate) fn find(entities: &[&Entity]) -> (Vec<Link>, Vec<Unresolved>) {
             let mut i = 0;
             while i < folded.len() {
                 let mut matched = 0;
-                let longest = MAX_NAME_WORDS.min(folded.len() - i);
+                // Only positions where a name starts are tried, and only
+                // as long as its longest name.
+                let longest = starts
+                    .get(&folded[i].0)
+                    .map_or(0, |&most| most.min(folded.len() - i));
                 for n in (MIN_NAME_WORDS..=longest).rev() {
                     let phrase: Vec<String> =
                         folded[i..i + n].iter().map(|w| w.0.clone()).collect();
@@ -349,7 +356,10 @@ mod tests {
         );
         let mut other_list = listed("o1", Schema::Organization, "Tanchon Commercial Bank", "X1");
         other_list.datasets = vec!["ofac".into()];
-        let (links, unresolved) = find(&[&group, &bank, &sub, &other_list]);
+        let (links, unresolved) = find(
+            &[&group, &bank, &sub, &other_list],
+            &mut WordFolder::default(),
+        );
         let ends: Vec<(&str, &str)> = links
             .iter()
             .map(|l| (l.first.1.as_str(), l.second.1.as_str()))

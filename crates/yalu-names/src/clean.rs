@@ -23,6 +23,12 @@ use unicode_security::MixedScript;
 /// zero-width space, joiners, word joiner, soft hyphen, bidi controls, byte-order mark, ...),
 /// a variation selector or the combining grapheme joiner.
 pub fn is_hidden(c: char) -> bool {
+    // No ASCII character is hidden (category Cf has none): the common
+    // case skips the category lookup.
+    !c.is_ascii() && hidden_by_category(c)
+}
+
+fn hidden_by_category(c: char) -> bool {
     matches!(
         c as u32,
         0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180D | 0x180F | 0x034F
@@ -32,6 +38,14 @@ pub fn is_hidden(c: char) -> bool {
 /// Whether `c` is a space or line break other than the plain space (no-break, thin,
 /// ideographic, ..., tab, newline, other control characters).
 fn is_odd_space(c: char) -> bool {
+    if c.is_ascii() {
+        // The only ASCII separator is the plain space; the rest are controls.
+        return c.is_ascii_control();
+    }
+    odd_space_by_category(c)
+}
+
+fn odd_space_by_category(c: char) -> bool {
     c != ' '
         && matches!(
             c.general_category(),
@@ -78,6 +92,10 @@ fn is_arabic_letter(c: char) -> bool {
 /// such spaces look like nothing at all inside a word, so an evader can split a word with
 /// one. `None` when `raw` has no such space. Hidden characters are dropped as in [`clean`].
 pub fn join_odd_spaces(raw: &str) -> Option<String> {
+    if raw.is_ascii() {
+        // ASCII has no space but the plain one (controls are not spaces).
+        return None;
+    }
     let chars: Vec<char> = raw.chars().filter(|c| !is_hidden(*c)).collect();
     let inside = |i: usize| {
         i > 0
@@ -256,6 +274,15 @@ pub fn read_lookalikes(text: &str) -> LookAlikeReading {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_fast_paths_agree_with_the_categories() {
+        for c in (0u8..=0x7F).map(char::from) {
+            assert_eq!(is_hidden(c), hidden_by_category(c), "{c:?}");
+            assert_eq!(is_odd_space(c), odd_space_by_category(c), "{c:?}");
+        }
+        assert_eq!(join_odd_spaces("KIM\tJong Un"), None);
+    }
 
     #[test]
     fn hidden_characters_are_dropped() {

@@ -40,8 +40,9 @@ struct Table {
     max_words: usize,
     /// Phrases written without spaces in Han or Hangul, longest first, for affix stripping.
     cjk: Vec<(&'static str, Entry)>,
-    /// Single-word Latin phrases of 8 letters or more, for one-typo matching.
-    long_words: Vec<(&'static str, Entry)>,
+    /// Single-word Latin phrases of 8 letters or more, for one-typo
+    /// matching, with their [`byte_set`].
+    long_words: Vec<(&'static str, u64, Entry)>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -80,7 +81,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             cjk.push((phrase, entry));
         }
         if !phrase.contains(' ') && phrase.len() >= 8 && phrase.is_ascii() {
-            long_words.push((phrase, entry));
+            long_words.push((phrase, byte_set(phrase), entry));
         }
         phrases.insert(phrase, entry);
     }
@@ -99,19 +100,28 @@ pub fn lookup(phrase: &str, kind: NameKind) -> Option<Entry> {
     (!e.org_only || kind != NameKind::Person).then_some(e)
 }
 
+/// The bytes of a word as a set of bits (folded onto 64). One edit
+/// (insertion, deletion, substitution, transposition) changes at most two
+/// bits of it.
+fn byte_set(word: &str) -> u64 {
+    word.bytes().fold(0, |m, b| m | 1 << (b % 64))
+}
+
 /// A long single-word legal form written with one typo (`aktiengeselschaft`).
 pub fn lookup_fuzzy(word: &str, kind: NameKind) -> Option<Entry> {
     if word.len() < 8 || !word.is_ascii() {
         return None;
     }
+    let set = byte_set(word);
     TABLE
         .long_words
         .iter()
-        // The distance is at least the difference in length: most entries
-        // are ruled out without computing it.
-        .filter(|(p, _)| p.len().abs_diff(word.len()) <= 1)
-        .find(|(p, _)| crate::distance::osa(p.as_bytes(), word.as_bytes()) <= 1)
-        .map(|(_, e)| *e)
+        // The distance is at least the difference in length, and one edit
+        // changes at most two members of the byte set: most entries are
+        // ruled out without computing it.
+        .filter(|(p, s, _)| p.len().abs_diff(word.len()) <= 1 && (s ^ set).count_ones() <= 2)
+        .find(|(p, _, _)| crate::distance::osa(p.as_bytes(), word.as_bytes()) <= 1)
+        .map(|(_, _, e)| *e)
         .filter(|e| (!e.org_only || kind != NameKind::Person) && !e.dotted_only)
 }
 

@@ -39,7 +39,9 @@
 //! the tokens of one Hangul or Han word are also indexed joined. Identifiers
 //! (passport, IMO, registration numbers, wallets...) are indexed with only
 //! their letters and digits. Addresses, notes and other free text are indexed
-//! too, with a third of a name's weight ([`FIELD_WEIGHTS`]).
+//! too, with a third of a name's weight ([`FIELD_WEIGHTS`]), each
+//! whitespace-separated word through the same pipeline on its own (free text
+//! repeats its words, so each distinct word is analysed once per build).
 //!
 //! ## How a query matches
 //!

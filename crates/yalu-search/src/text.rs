@@ -147,6 +147,37 @@ fn value_terms(raw: &str, kind: NameKind, out: &mut Vec<String>) -> usize {
     n.variants.first().map(|v| v.tokens.len()).unwrap_or(0)
 }
 
+/// Free text (addresses, notes) analysed word by word, each distinct word
+/// once: the terms of a word are those [`value_terms`] gives it alone. Names
+/// are analysed whole (their words act on each other: Korean syllables,
+/// initials, legal forms); free text repeats its words across entities
+/// (`Street`, `Pyongyang`, `Linked`), and analysing it whole took 60 % of
+/// the index build (docs/reliability.md).
+#[derive(Default)]
+struct WordTerms {
+    cache: HashMap<Box<str>, (Vec<String>, usize)>,
+}
+
+impl WordTerms {
+    /// Adds the terms of `text` to `out`; returns its length in tokens.
+    fn text_terms(&mut self, text: &str, out: &mut Vec<String>) -> usize {
+        let mut len = 0;
+        for word in text.split_whitespace() {
+            let (terms, n) = match self.cache.get(word) {
+                Some(hit) => hit,
+                None => {
+                    let mut terms = Vec::new();
+                    let n = value_terms(word, NameKind::Other, &mut terms);
+                    self.cache.entry(word.into()).or_insert((terms, n))
+                }
+            };
+            out.extend(terms.iter().cloned());
+            len += n;
+        }
+        len
+    }
+}
+
 /// The terms of one entity, per field: how many values of the field hold
 /// each term (term frequency), and the field's length in tokens.
 struct EntityTerms {
@@ -156,7 +187,7 @@ struct EntityTerms {
 /// Collects the terms of one entity. Names form one multi-valued field (as
 /// yente's `names` in Elasticsearch): a term in several aliases counts
 /// several times and the field's length is that of all names together.
-fn entity_terms(e: &Entity) -> EntityTerms {
+fn entity_terms(e: &Entity, words: &mut WordTerms) -> EntityTerms {
     let kind = yalu_match::name_kind(&e.schema);
     let mut out = EntityTerms {
         fields: Default::default(),
@@ -188,7 +219,7 @@ fn entity_terms(e: &Entity) -> EntityTerms {
         } else if ty == PropertyType::Text && !NOT_TEXT.contains(&p.as_str()) {
             for v in values {
                 let cut: String = v.chars().take(MAX_TEXT_CHARS).collect();
-                let len = value_terms(&cut, NameKind::Other, &mut terms);
+                let len = words.text_terms(&cut, &mut terms);
                 add(&mut terms, Field::Text, len);
             }
         }
@@ -320,7 +351,10 @@ impl TextIndex {
             .iter()
             .map(|e| e.id.clone().into_boxed_str())
             .collect();
-        let all: Vec<EntityTerms> = entities.par_iter().map(|e| entity_terms(e)).collect();
+        let all: Vec<EntityTerms> = entities
+            .par_iter()
+            .map_init(WordTerms::default, |words, e| entity_terms(e, words))
+            .collect();
         // Average field lengths over the entities having the field.
         let mut avgdl = [1.0f32; 3];
         for (f, avg) in avgdl.iter_mut().enumerate() {
@@ -334,7 +368,9 @@ impl TextIndex {
             }
         }
         let fields = [Field::Name, Field::Identifier, Field::Text];
-        let mut terms: BTreeMap<Box<str>, u32> = BTreeMap::new();
+        // Built in a hash map (one string comparison per posting in a tree
+        // map was a tenth of the build), sorted once at the end.
+        let mut terms: HashMap<Box<str>, u32> = HashMap::new();
         let mut postings: Vec<Vec<Posting>> = Vec::new();
         for (doc, entity_terms) in all.into_iter().enumerate() {
             for (f, (tfs, dl)) in entity_terms.fields.into_iter().enumerate() {
@@ -355,6 +391,7 @@ impl TextIndex {
         for p in &mut postings {
             p.shrink_to_fit();
         }
+        let terms: BTreeMap<Box<str>, u32> = terms.into_iter().collect();
         let words = terms
             .iter()
             .filter(|(t, _)| !t.starts_with(ID_MARK) && !t.starts_with(KOREAN_MARK))
