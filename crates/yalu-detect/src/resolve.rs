@@ -158,96 +158,130 @@ fn hangul_name(p: &crate::records::Person) -> Option<String> {
     .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
-/// Resolves the person records of a data set.
+/// Resolves the person records of a data set: blocks, candidate pairs,
+/// a decision per pair, then the joins (passport links first).
 pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
-    let n = data.persons.len();
     let full_dob: Vec<Option<i64>> = data
         .persons
         .iter()
         .map(|p| p.birth_date.and_then(|d| d.day_number()))
         .collect();
-
-    // Blocks.
-    let mut by_passport: HashMap<String, BTreeSet<PersonIx>> = HashMap::new();
-    if policy.link_same_passport {
-        for (i, p) in data.persons.iter().enumerate() {
-            if let Some(num) = &p.passport_number {
-                let k = normalize_number(num);
-                if !k.is_empty() {
-                    by_passport.entry(k).or_default().insert(i as PersonIx);
-                }
-            }
-        }
-        for d in &data.documents {
-            if d.kind == DocKind::Passport
-                && let Some(num) = &d.number
-            {
-                let k = normalize_number(num);
-                if !k.is_empty() {
-                    by_passport.entry(k).or_default().insert(d.person);
-                }
-            }
-        }
-    }
-    let mut by_dob: HashMap<(i64, &str), Vec<PersonIx>> = HashMap::new();
-    for (i, p) in data.persons.iter().enumerate() {
-        if let (Some(d), Some(nat)) = (full_dob[i], p.nationality) {
-            by_dob.entry((d, nat)).or_default().push(i as PersonIx);
-        }
-    }
-
-    // Candidate pairs: (a, b, is_passport_pair).
-    let mut pairs: Vec<(PersonIx, PersonIx, bool)> = Vec::new();
-    for members in by_passport.values() {
-        let m: Vec<PersonIx> = members.iter().copied().collect();
-        for i in 0..m.len() {
-            for j in i + 1..m.len() {
-                pairs.push((m[i], m[j], true));
-            }
-        }
-    }
-    let needs_names = |a: usize| a > 1;
-    let mut prepared_needed = vec![false; n];
-    for members in by_dob.values() {
-        if needs_names(members.len()) {
-            for &m in members {
-                prepared_needed[m as usize] = true;
-            }
-        }
-    }
-    for &(a, b, _) in &pairs {
-        prepared_needed[a as usize] = true;
-        prepared_needed[b as usize] = true;
-    }
-    let names: Vec<Vec<PreparedName>> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            if !prepared_needed[i] {
-                return Vec::new();
-            }
-            let p = &data.persons[i];
-            let mut v = vec![PreparedName::new(&p.full_name, NameKind::Person)];
-            if let Some(o) = &p.name_original_script {
-                v.push(PreparedName::new(o, NameKind::Person));
-            }
-            v
-        })
+    let blocks = Blocks::of(data, policy, &full_dob);
+    let mut pairs = blocks.passport_pairs();
+    let names = prepare_names(data, &blocks, &pairs);
+    pairs.extend(blocks.birth_date_pairs(policy, &names));
+    pairs.sort_unstable();
+    pairs.dedup();
+    let judge = PairJudge {
+        data,
+        policy,
+        names: &names,
+        hangul: data.persons.iter().map(hangul_name).collect(),
+        cfg: NameScoreConfig::default(),
+    };
+    let decided: Vec<Option<LinkReason>> = pairs
+        .par_iter()
+        .map(|&(a, b, passport)| judge.decide(a, b, passport))
         .collect();
-    for members in by_dob.values() {
-        if members.len() < 2 {
-            continue;
+    let (dsu, links, refused) = join(&pairs, &decided, &full_dob, policy);
+    let persons = persons_of(data, dsu);
+    let mut of_record = vec![0u32; data.persons.len()];
+    for (pi, p) in persons.iter().enumerate() {
+        for r in &p.records {
+            of_record[*r as usize] = pi as u32;
         }
-        if members.len() <= policy.max_block_all_pairs {
-            for i in 0..members.len() {
-                for j in i + 1..members.len() {
-                    pairs.push((
-                        members[i].min(members[j]),
-                        members[i].max(members[j]),
-                        false,
-                    ));
+    }
+    Resolution {
+        persons,
+        of_record,
+        links,
+        refused,
+    }
+}
+
+/// A candidate pair `(a, b, same passport)` with `a < b`.
+type Pair = (PersonIx, PersonIx, bool);
+
+/// The blocks records are compared within.
+struct Blocks<'a> {
+    /// Normalised passport number -> records carrying it.
+    by_passport: HashMap<String, BTreeSet<PersonIx>>,
+    /// (full birth date, nationality) -> records.
+    by_dob: HashMap<(i64, &'a str), Vec<PersonIx>>,
+}
+
+impl<'a> Blocks<'a> {
+    fn of(data: &'a DataSet, policy: &ResolutionPolicy, full_dob: &[Option<i64>]) -> Self {
+        let mut by_passport: HashMap<String, BTreeSet<PersonIx>> = HashMap::new();
+        if policy.link_same_passport {
+            let numbers = data
+                .persons
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((i as PersonIx, p.passport_number.as_ref()?)))
+                .chain(
+                    data.documents
+                        .iter()
+                        .filter(|d| d.kind == DocKind::Passport)
+                        .filter_map(|d| Some((d.person, d.number.as_ref()?))),
+                );
+            for (person, num) in numbers {
+                let k = normalize_number(num);
+                if !k.is_empty() {
+                    by_passport.entry(k).or_default().insert(person);
                 }
             }
-        } else {
+        }
+        let mut by_dob: HashMap<(i64, &str), Vec<PersonIx>> = HashMap::new();
+        for (i, p) in data.persons.iter().enumerate() {
+            if let (Some(d), Some(nat)) = (full_dob[i], p.nationality) {
+                by_dob.entry((d, nat)).or_default().push(i as PersonIx);
+            }
+        }
+        Blocks {
+            by_passport,
+            by_dob,
+        }
+    }
+
+    /// Every pair of records sharing a passport number.
+    fn passport_pairs(&self) -> Vec<Pair> {
+        let mut pairs = Vec::new();
+        for members in self.by_passport.values() {
+            let m: Vec<PersonIx> = members.iter().copied().collect();
+            for i in 0..m.len() {
+                for j in i + 1..m.len() {
+                    pairs.push((m[i], m[j], true));
+                }
+            }
+        }
+        pairs
+    }
+
+    /// Pairs within each birth-date block: all of them in a small block,
+    /// those sharing a name key in a large one.
+    fn birth_date_pairs(
+        &self,
+        policy: &ResolutionPolicy,
+        names: &[Vec<PreparedName>],
+    ) -> Vec<Pair> {
+        let mut pairs = Vec::new();
+        for members in self.by_dob.values() {
+            if members.len() < 2 {
+                continue;
+            }
+            if members.len() <= policy.max_block_all_pairs {
+                for i in 0..members.len() {
+                    for j in i + 1..members.len() {
+                        pairs.push((
+                            members[i].min(members[j]),
+                            members[i].max(members[j]),
+                            false,
+                        ));
+                    }
+                }
+                continue;
+            }
             let mut by_key: BTreeMap<String, Vec<PersonIx>> = BTreeMap::new();
             for &m in members {
                 let mut keys: BTreeSet<String> = BTreeSet::new();
@@ -270,69 +304,124 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
                 }
             }
         }
+        pairs
     }
-    pairs.sort_unstable();
-    pairs.dedup();
+}
 
-    let cfg = NameScoreConfig::default();
-    let best = |a: PersonIx, b: PersonIx| -> f64 {
+/// The prepared names (full name, then original-script name) of the
+/// records a name comparison may need: those in a passport pair or in a
+/// birth-date block of two or more. Others get none.
+fn prepare_names(
+    data: &DataSet,
+    blocks: &Blocks<'_>,
+    passport_pairs: &[Pair],
+) -> Vec<Vec<PreparedName>> {
+    let mut needed = vec![false; data.persons.len()];
+    for members in blocks.by_dob.values().filter(|m| m.len() > 1) {
+        for &m in members {
+            needed[m as usize] = true;
+        }
+    }
+    for &(a, b, _) in passport_pairs {
+        needed[a as usize] = true;
+        needed[b as usize] = true;
+    }
+    (0..data.persons.len())
+        .into_par_iter()
+        .map(|i| {
+            if !needed[i] {
+                return Vec::new();
+            }
+            let p = &data.persons[i];
+            let mut v = vec![PreparedName::new(&p.full_name, NameKind::Person)];
+            if let Some(o) = &p.name_original_script {
+                v.push(PreparedName::new(o, NameKind::Person));
+            }
+            v
+        })
+        .collect()
+}
+
+/// Decides whether a candidate pair is one person, and why.
+struct PairJudge<'a> {
+    data: &'a DataSet,
+    policy: &'a ResolutionPolicy,
+    names: &'a [Vec<PreparedName>],
+    /// Each record's Hangul name, when it has one.
+    hangul: Vec<Option<String>>,
+    cfg: NameScoreConfig,
+}
+
+impl PairJudge<'_> {
+    fn decide(&self, a: PersonIx, b: PersonIx, passport: bool) -> Option<LinkReason> {
+        let (pa, pb) = (
+            &self.data.persons[a as usize],
+            &self.data.persons[b as usize],
+        );
+        if !passport {
+            return (self.name_evidence_ok(a, b) && self.best(a, b) >= self.policy.name_threshold)
+                .then_some(LinkReason::BirthDateAndName);
+        }
+        let dates_ok = match (pa.birth_date, pb.birth_date) {
+            (Some(x), Some(y)) => x.compatible(&y),
+            _ => true,
+        };
+        if !dates_ok && self.policy.birth_dates_must_agree {
+            return None;
+        }
+        if pa.nationality.is_some() && pa.nationality == pb.nationality {
+            return Some(LinkReason::Passport);
+        }
+        let t = self.policy.cross_nationality_name_threshold;
+        (t >= 0.0 && self.name_evidence_ok(a, b) && self.best(a, b) >= t)
+            .then_some(LinkReason::PassportCrossNationality)
+    }
+
+    /// The best name score over both records' names.
+    fn best(&self, a: PersonIx, b: PersonIx) -> f64 {
         let mut s: f64 = 0.0;
-        for x in &names[a as usize] {
-            for y in &names[b as usize] {
-                s = s.max(name_score::score(x, y, &cfg));
+        for x in &self.names[a as usize] {
+            for y in &self.names[b as usize] {
+                s = s.max(name_score::score(x, y, &self.cfg));
             }
         }
         s
-    };
-    let hangul: Vec<Option<String>> = data.persons.iter().map(hangul_name).collect();
-    // name links need the names' other evidence to agree too
-    let name_evidence_ok = |a: PersonIx, b: PersonIx| -> bool {
-        let (pa, pb) = (&data.persons[a as usize], &data.persons[b as usize]);
-        if policy.gender_must_agree
+    }
+
+    /// A link on names needs the records' other evidence to agree too:
+    /// genders and Hangul names, where both records give them.
+    fn name_evidence_ok(&self, a: PersonIx, b: PersonIx) -> bool {
+        let (pa, pb) = (
+            &self.data.persons[a as usize],
+            &self.data.persons[b as usize],
+        );
+        if self.policy.gender_must_agree
             && let (Some(x), Some(y)) = (pa.gender, pb.gender)
             && x != y
         {
             return false;
         }
-        if policy.hangul_must_agree
-            && let (Some(x), Some(y)) = (&hangul[a as usize], &hangul[b as usize])
+        if self.policy.hangul_must_agree
+            && let (Some(x), Some(y)) = (&self.hangul[a as usize], &self.hangul[b as usize])
             && x != y
         {
             return false;
         }
         true
-    };
-    let decided: Vec<Option<LinkReason>> = pairs
-        .par_iter()
-        .map(|&(a, b, passport)| {
-            let (pa, pb) = (&data.persons[a as usize], &data.persons[b as usize]);
-            let dates_ok = match (pa.birth_date, pb.birth_date) {
-                (Some(x), Some(y)) => x.compatible(&y),
-                _ => true,
-            };
-            if passport {
-                if !dates_ok && policy.birth_dates_must_agree {
-                    return None;
-                }
-                let same_nat = pa.nationality.is_some() && pa.nationality == pb.nationality;
-                if same_nat {
-                    return Some(LinkReason::Passport);
-                }
-                let t = policy.cross_nationality_name_threshold;
-                if t >= 0.0 && name_evidence_ok(a, b) && best(a, b) >= t {
-                    return Some(LinkReason::PassportCrossNationality);
-                }
-                None
-            } else if name_evidence_ok(a, b) && best(a, b) >= policy.name_threshold {
-                Some(LinkReason::BirthDateAndName)
-            } else {
-                None
-            }
-        })
-        .collect();
+    }
+}
 
+/// Joins the accepted pairs, passport links first, then name links, each
+/// in record order. Returns the joined sets, the links made and how many
+/// were refused for conflicting birth dates.
+fn join(
+    pairs: &[Pair],
+    decided: &[Option<LinkReason>],
+    full_dob: &[Option<i64>],
+    policy: &ResolutionPolicy,
+) -> (Dsu, Vec<(PersonIx, PersonIx, LinkReason)>, usize) {
     let mut dsu = Dsu {
-        parent: (0..n as u32).collect(),
+        parent: (0..full_dob.len() as u32).collect(),
         dates: full_dob
             .iter()
             .map(|d| d.iter().copied().collect())
@@ -340,10 +429,9 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
     };
     let mut links = Vec::new();
     let mut refused = 0;
-    // Passport links first, then name links; each in record order.
     let mut order: Vec<(LinkReason, PersonIx, PersonIx)> = pairs
         .iter()
-        .zip(&decided)
+        .zip(decided)
         .filter_map(|(&(a, b, _), r)| r.map(|r| (r, a, b)))
         .collect();
     order.sort_unstable();
@@ -354,9 +442,13 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
             refused += 1;
         }
     }
+    (dsu, links, refused)
+}
 
+/// The persons the joined sets make, sorted by id.
+fn persons_of(data: &DataSet, mut dsu: Dsu) -> Vec<ResolvedPerson> {
     let mut groups: HashMap<u32, Vec<PersonIx>> = HashMap::new();
-    for i in 0..n as u32 {
+    for i in 0..data.persons.len() as u32 {
         let r = dsu.find(i);
         groups.entry(r).or_default().push(i);
     }
@@ -368,20 +460,14 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
                     .id
                     .cmp(&data.persons[*b as usize].id)
             });
-            let record_ids: Vec<String> = recs
-                .iter()
-                .map(|r| data.persons[*r as usize].id.clone())
-                .collect();
-            let mut nationalities: Vec<&'static str> = recs
-                .iter()
-                .filter_map(|r| data.persons[*r as usize].nationality)
-                .collect();
+            let record = |r: &PersonIx| &data.persons[*r as usize];
+            let record_ids: Vec<String> = recs.iter().map(|r| record(r).id.clone()).collect();
+            let mut nationalities: Vec<&'static str> =
+                recs.iter().filter_map(|r| record(r).nationality).collect();
             nationalities.sort_unstable();
             nationalities.dedup();
-            let mut birth_dates: Vec<FuzzyDate> = recs
-                .iter()
-                .filter_map(|r| data.persons[*r as usize].birth_date)
-                .collect();
+            let mut birth_dates: Vec<FuzzyDate> =
+                recs.iter().filter_map(|r| record(r).birth_date).collect();
             birth_dates.sort();
             birth_dates.dedup();
             ResolvedPerson {
@@ -394,16 +480,5 @@ pub fn resolve(data: &DataSet, policy: &ResolutionPolicy) -> Resolution {
         })
         .collect();
     persons.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut of_record = vec![0u32; n];
-    for (pi, p) in persons.iter().enumerate() {
-        for r in &p.records {
-            of_record[*r as usize] = pi as u32;
-        }
-    }
-    Resolution {
-        persons,
-        of_record,
-        links,
-        refused,
-    }
+    persons
 }
