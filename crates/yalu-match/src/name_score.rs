@@ -75,8 +75,6 @@ pub use yalu_names::NameKind;
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct NameScoreConfig {
-    /// Score at or above which two names are taken to match (used by callers and tests).
-    pub threshold: f64,
     /// How much a matched pair's shortfall `1 - s` lowers the score (times the pair weight).
     pub mismatch_weight: f64,
     /// Factor lost per unit of weight of a token that has no counterpart while the other
@@ -168,7 +166,6 @@ pub struct NameScoreConfig {
 impl Default for NameScoreConfig {
     fn default() -> Self {
         NameScoreConfig {
-            threshold: 0.70,
             mismatch_weight: 0.7,
             substitution_penalty: 0.45,
             unmatched_penalty: 0.5,

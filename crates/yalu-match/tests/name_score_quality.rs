@@ -106,6 +106,8 @@ fn korean_names_dev() {
         return;
     };
     let cfg = NameScoreConfig::default();
+    // A name match is judged at the scorer's one threshold.
+    let threshold = yalu_match::MatchConfig::default().threshold;
     let text = std::fs::read_to_string(&path).expect("readable korean-names-dev.jsonl");
     let mut overall = Counts::default();
     let mut by_kind: BTreeMap<String, Counts> = BTreeMap::new();
@@ -145,7 +147,7 @@ fn korean_names_dev() {
     }
     let elapsed = start.elapsed();
     for ((q, c, truth, kind, id), s) in prepared.iter().zip(&scores) {
-        let predicted = *s >= cfg.threshold;
+        let predicted = *s >= threshold;
         overall.add(*truth, predicted);
         by_kind
             .entry(kind.clone())
@@ -161,7 +163,7 @@ fn korean_names_dev() {
             ));
         }
     }
-    println!("korean-names-dev (name only, threshold {}):", cfg.threshold);
+    println!("korean-names-dev (name only, threshold {threshold}):");
     println!("{}", overall.line("overall"));
     for (k, c) in &by_kind {
         println!("{}", c.line(k));
@@ -226,6 +228,8 @@ fn name_bench() {
         return;
     };
     let cfg = NameScoreConfig::default();
+    // A name match is judged at the scorer's one threshold.
+    let threshold = yalu_match::MatchConfig::default().threshold;
     let text = std::fs::read_to_string(&path).expect("readable name-bench-cases.csv");
     let rows = csv_rows(&text);
     let header = &rows[0];
@@ -249,7 +253,7 @@ fn name_bench() {
         let a = PreparedName::new(&r[c1], kind);
         let b = PreparedName::new(&r[c2], kind);
         let m = compare(&a, &b, &cfg);
-        let predicted = m.score >= cfg.threshold;
+        let predicted = m.score >= threshold;
         overall.add(truth, predicted);
         by_group
             .entry(r[cg].clone())
@@ -262,7 +266,7 @@ fn name_bench() {
             ));
         }
     }
-    println!("name-bench (threshold {}):", cfg.threshold);
+    println!("name-bench (threshold {threshold}):");
     println!("{}", overall.line("overall"));
     for (g, c) in &by_group {
         println!("{}", c.line(g));

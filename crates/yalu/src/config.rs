@@ -32,7 +32,8 @@ pub struct ScreeningConfig {
 impl Default for ScreeningConfig {
     fn default() -> Self {
         ScreeningConfig {
-            threshold: 0.70,
+            // The scorer's own default: one threshold, declared once.
+            threshold: yalu_match::MatchConfig::default().threshold,
             limit: 5,
         }
     }
