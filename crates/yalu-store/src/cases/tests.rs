@@ -1,0 +1,513 @@
+//! Tests of the case store.
+
+use super::*;
+
+fn alert(id: &str, rule: &str) -> Json {
+    json!({
+        "alert_id": id, "rule": rule, "severity": "high",
+        "subject_ids": ["p1", "p2"], "evidence_ids": ["e1"],
+        "period_start": "2024-01-01", "period_end": null,
+        "summary": format!("{rule} on p1"), "estimated_revenue_usd": 500.0,
+        "workers": 1, "worker_days": 36
+    })
+}
+
+fn hit(record: &str, entity: &str, caption: &str) -> Json {
+    json!({
+        "row": 3, "query_id": record, "query_name": "Kim Chol", "entity_id": entity,
+        "caption": caption, "schema": "Person", "score": 0.91, "match": true,
+        "datasets": ["un_sc_sanctions"], "explanations": {}
+    })
+}
+
+fn none(_: &str) -> Option<String> {
+    None
+}
+
+#[test]
+fn bad_imports_name_the_item_and_field_and_write_nothing() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    let mut bad = alert("YA-2", "R");
+    bad.as_object_mut().unwrap().remove("rule");
+    let err = cases
+        .import_alerts("a", &[alert("YA-1", "R"), bad])
+        .unwrap_err();
+    assert_eq!(err.to_string(), "alerts[1]: field `rule` is missing");
+    let mut bad = hit("r1", "e1", "X");
+    bad["score"] = json!("high");
+    let err = cases.import_hits("a", &[bad], &none).unwrap_err();
+    assert!(
+        err.to_string().starts_with("hits[0]: field `score`"),
+        "{err}"
+    );
+    assert_eq!(
+        cases
+            .list(&CaseFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .1,
+        0
+    );
+    assert!(cases.audit(None).unwrap().is_empty());
+}
+
+#[test]
+fn refused_actions_change_nothing_and_log_nothing() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    let id = cases
+        .import_alerts("a", &[alert("YA-1", "R")])
+        .unwrap()
+        .items[0]
+        .case_id
+        .unwrap();
+    let before = cases.get(id).unwrap().unwrap();
+    let log = cases.audit(None).unwrap().len();
+    assert!(matches!(
+        cases.close("a", id, Resolution::NotActionable, "  "),
+        Err(StoreError::RationaleRequired(_))
+    ));
+    assert!(matches!(
+        cases.set_status("a", id, CaseStatus::Open),
+        Err(StoreError::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        cases.set_status("a", id, CaseStatus::Closed),
+        Err(StoreError::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        cases.approve("b", id, None),
+        Err(StoreError::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        cases.assign("a", 999, Some("x")),
+        Err(StoreError::CaseNotFound(999))
+    ));
+    assert_eq!(cases.get(id).unwrap().unwrap(), before);
+    assert_eq!(cases.audit(None).unwrap().len(), log);
+}
+
+#[test]
+fn false_positive_suppresses_until_the_entry_changes() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    let version = std::cell::Cell::new("v1");
+    let fp = |_: &str| Some(version.get().to_string());
+    let r = cases
+        .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+        .unwrap();
+    let id = r.items[0].case_id.unwrap();
+    assert_eq!(
+        cases
+            .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+            .unwrap()
+            .existing,
+        1
+    );
+    cases
+        .close("a", id, Resolution::FalsePositive, "different birth year")
+        .unwrap();
+    let again = cases
+        .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+        .unwrap();
+    assert_eq!((again.created, again.existing, again.suppressed), (0, 0, 1));
+    assert_eq!(again.items[0].case_id, Some(id));
+    // Another record on the same entry is not suppressed.
+    assert_eq!(
+        cases
+            .import_hits("a", &[hit("r2", "e1", "KIM Chol")], &fp)
+            .unwrap()
+            .created,
+        1
+    );
+    version.set("v2");
+    let changed = cases
+        .import_hits("a", &[hit("r1", "e1", "KIM Chol")], &fp)
+        .unwrap();
+    assert_eq!(changed.created, 1);
+    assert_ne!(changed.items[0].case_id, Some(id));
+    // Without a fingerprint from the index, the hit's own entry fields count.
+    let own = cases
+        .import_hits("a", &[hit("r3", "e9", "A")], &none)
+        .unwrap();
+    let own_id = own.items[0].case_id.unwrap();
+    cases
+        .close("a", own_id, Resolution::FalsePositive, "no")
+        .unwrap();
+    assert_eq!(
+        cases
+            .import_hits("a", &[hit("r3", "e9", "A")], &none)
+            .unwrap()
+            .suppressed,
+        1
+    );
+    assert_eq!(
+        cases
+            .import_hits("a", &[hit("r3", "e9", "B")], &none)
+            .unwrap()
+            .created,
+        1
+    );
+}
+
+#[test]
+fn reads_of_a_file_store_see_every_acknowledged_write_and_do_not_wait_for_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cases.db")).unwrap();
+    let cases = store.cases();
+    for i in 0..20 {
+        cases
+            .import_alerts("a", &[alert(&format!("YA-{i}"), "R")])
+            .unwrap();
+        // Read on a reader connection right after the write returned:
+        // the new alert (the alerts share their subject, so the first
+        // opened an investigation and each later one extends it).
+        let alerts = CaseFilter {
+            kind: Some(CaseKind::Alert),
+            ..CaseFilter::default()
+        };
+        let (listed, total) = cases.list(&alerts).unwrap();
+        assert_eq!(total, i + 1);
+        let newest = listed[0].id;
+        assert_eq!(cases.detail(newest).unwrap().case.id, newest);
+        assert!(
+            cases
+                .audit(None)
+                .unwrap()
+                .iter()
+                .any(|e| e.case_id == Some(newest) && e.action == "create"),
+            "the audit entry of case {newest} is not read back"
+        );
+    }
+    // A write transaction held open on the writing connection (as a
+    // group commit does while it runs) does not hold up a read.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let (started, wait_started) = std::sync::mpsc::channel::<()>();
+    let (read_done, wait_read) = std::sync::mpsc::channel::<u64>();
+    let writer_store = &store;
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            writer_store
+                .db()
+                .run(|db| {
+                    db.batch("BEGIN IMMEDIATE")?;
+                    db.exec("UPDATE cases SET assignee = 'x' WHERE id = 1", &[])?;
+                    started.send(()).unwrap();
+                    held.recv().unwrap();
+                    db.batch("ROLLBACK")
+                })
+                .unwrap();
+        });
+        wait_started.recv().unwrap();
+        s.spawn(|| {
+            let (listed, total) = cases.list(&CaseFilter::default()).unwrap();
+            assert!(listed.iter().all(|c| c.assignee.as_deref() != Some("x")));
+            read_done.send(total).unwrap();
+        });
+        let total = wait_read.recv_timeout(std::time::Duration::from_secs(10));
+        release.send(()).unwrap();
+        // 20 alerts and their investigation
+        assert_eq!(total, Ok(21), "the read waited for the writer");
+    });
+}
+
+#[test]
+fn the_audit_log_refuses_update_and_delete() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .cases()
+        .import_alerts("a", &[alert("YA-1", "R")])
+        .unwrap();
+    for sql in [
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log",
+    ] {
+        let err = store.db().run(|db| db.exec(sql, &[])).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    assert_eq!(store.cases().audit(None).unwrap()[0].actor, "a");
+}
+
+#[test]
+fn indexed_search_finds_exactly_the_cases_that_contain_the_text() {
+    // The trigram index (migration 7) against a plain substring scan
+    // of the same rows, for every window of 3 to 7 characters of every
+    // caption: quotes, wildcards and FTS5 syntax characters included.
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    let captions = [
+        "KIM \"Chol\" Su",
+        "Ri*Myong OR Chol",
+        "PAK 100% (Dalian)",
+        "choe: kwang_il",
+        "Han NEAR Song",
+        "김철수 金哲洙",
+        "O'Brien-Kim",
+        "kim chol",
+    ];
+    for (i, c) in captions.iter().enumerate() {
+        cases
+            .import_hits("a", &[hit(&format!("r{i}"), &format!("e{i}"), c)], &none)
+            .unwrap();
+    }
+    let mut checked = 0;
+    for c in captions {
+        let chars: Vec<char> = c.chars().collect();
+        for len in 3..=7.min(chars.len()) {
+            for start in 0..=chars.len() - len {
+                let q: String = chars[start..start + len].iter().collect();
+                let found = cases
+                    .list(&CaseFilter {
+                        q: Some(q.clone()),
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .unwrap()
+                    .1;
+                let lower = q.trim().to_lowercase();
+                if lower.chars().count() < 3 {
+                    continue;
+                }
+                let pattern: String = lower
+                    .chars()
+                    .flat_map(|c| match c {
+                        '%' | '_' | '!' => vec!['!', c],
+                        c => vec![c],
+                    })
+                    .collect();
+                let scanned = store
+                    .db()
+                    .run(|db| {
+                        db.query_one(
+                            "SELECT COUNT(*) FROM case_search WHERE text LIKE ? ESCAPE '!'",
+                            &[format!("%{pattern}%").into()],
+                        )
+                    })
+                    .unwrap()[0]
+                    .int()
+                    .unwrap() as u64;
+                assert_eq!(found, scanned, "q = {q:?}");
+                assert!(found >= 1, "q = {q:?} is in {c:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}
+
+#[test]
+fn search_is_case_blind_in_any_script_and_never_spans_two_fields() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    cases.import_alerts("a", &[alert("YA-1", "R1")]).unwrap();
+    cases
+        .import_hits("a", &[hit("r1", "e1", "КИМ Чол")], &none)
+        .unwrap();
+    let found = |q: &str| {
+        cases
+            .list(&CaseFilter {
+                q: Some(q.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .1
+    };
+    assert_eq!(found("ким чол"), 1, "Cyrillic capitals fold");
+    // The alert, and its investigation that bears its summary.
+    assert_eq!(found("R1 ON P1"), 2);
+    assert_eq!(found("E1"), 1, "the list entry id");
+    // The title ends with `p1` and the subject ids begin with `["p1"`.
+    assert_eq!(found("on p1"), 2);
+    assert_eq!(found("on p1 [\"p1"), 0, "no match across two fields");
+}
+
+#[test]
+fn the_search_migration_fills_rows_for_cases_that_already_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yalu.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .cases()
+            .import_alerts("a", &[alert("YA-1", "R1"), alert("YA-2", "R2")])
+            .unwrap();
+    }
+    // Back to the schema before migration 4, with the two cases.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // (Migrations 5 and 6 are undone too, so that 4 to 6 run again.)
+    // (Migration 8's tables and columns too; its `investigation_id`
+    // column stays, as SQLite cannot drop a referencing column, and is
+    // ignored by the rebuild.)
+    conn.execute_batch(
+        "DROP TABLE investigation_keys; DROP TABLE investigation_workers;
+         DROP INDEX cases_investigation; DROP INDEX cases_priority;
+         ALTER TABLE cases DROP COLUMN priority; ALTER TABLE cases DROP COLUMN workers;
+         DROP TABLE case_search;
+         DROP TRIGGER api_keys_inserted; DROP TRIGGER api_keys_updated;
+         DROP TRIGGER api_keys_deleted; DROP TABLE key_generation;
+         ALTER TABLE cases DROP COLUMN version;
+         DELETE FROM schema_migrations WHERE version >= 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let (found, total) = store
+        .cases()
+        .list(&CaseFilter {
+            q: Some("r2 ON".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(found[0].rule, "R2");
+}
+
+#[test]
+fn list_filters_and_dashboard() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    cases
+        .import_alerts(
+            "a",
+            &[
+                alert("YA-1", "R1"),
+                alert("YA-2", "R2"),
+                alert("YA-3", "R2"),
+            ],
+        )
+        .unwrap();
+    cases
+        .import_hits("a", &[hit("r1", "e1", "Pak 100%")], &none)
+        .unwrap();
+    let all = |f: CaseFilter| cases.list(&CaseFilter { limit: 50, ..f }).unwrap();
+    // Three alerts on the same subjects (one investigation, case 4) and
+    // a hit (case 5, in investigation 6).
+    assert_eq!(all(CaseFilter::default()).1, 6);
+    assert_eq!(
+        all(CaseFilter {
+            units_only: true,
+            ..Default::default()
+        })
+        .0
+        .iter()
+        .map(|c| (c.id, c.kind))
+        .collect::<Vec<_>>(),
+        [(6, CaseKind::Investigation), (4, CaseKind::Investigation)]
+    );
+    assert_eq!(
+        all(CaseFilter {
+            rule: Some("R2".into()),
+            ..Default::default()
+        })
+        .1,
+        2
+    );
+    assert_eq!(
+        all(CaseFilter {
+            kind: Some(CaseKind::Hit),
+            ..Default::default()
+        })
+        .1,
+        1
+    );
+    assert_eq!(
+        all(CaseFilter {
+            q: Some("PAK 100%".into()),
+            ..Default::default()
+        })
+        .1,
+        1
+    );
+    assert_eq!(
+        all(CaseFilter {
+            q: Some("_".into()),
+            ..Default::default()
+        })
+        .1,
+        0
+    );
+    let page = cases
+        .list(&CaseFilter {
+            limit: 2,
+            offset: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((page.0.len(), page.1), (2, 6));
+    assert!(page.0[0].id > page.0[1].id, "newest first");
+    cases
+        .close("a", 1, Resolution::FalsePositive, "not them")
+        .unwrap();
+    cases.assign("a", 2, Some("ben")).unwrap();
+    assert_eq!(
+        all(CaseFilter {
+            assignee: Some("ben".into()),
+            ..Default::default()
+        })
+        .1,
+        1
+    );
+    let d = cases.dashboard().unwrap();
+    assert_eq!(d.by_rule["R2"], 2);
+    assert!(!d.by_rule.contains_key(INVESTIGATION_RULE));
+    // Units of work: the two investigations.
+    assert_eq!(d.by_status["open"], 2);
+    assert_eq!(d.open_cases, 2);
+    // The largest rule's total (R2: 2 × 500), not the sum over rules.
+    assert_eq!(d.estimated_revenue_usd, 1000.0);
+    cases
+        .close("a", 4, Resolution::NotActionable, "exited the market")
+        .unwrap();
+    let d = cases.dashboard().unwrap();
+    assert_eq!((d.by_status["closed"], d.open_cases), (1, 1));
+    assert_eq!(d.estimated_revenue_usd, 0.0);
+}
+
+#[test]
+fn priority_grows_with_severity_workers_and_revenue() {
+    let base = priority("medium", 4, 10_000.0);
+    assert!(priority("high", 4, 10_000.0) > base);
+    assert!(priority("medium", 8, 10_000.0) > base);
+    assert!(priority("medium", 4, 100_000.0) > base);
+    assert!(priority("low", 4, 10_000.0) < base);
+    // A high-severity scheme of one worker still ranks above a
+    // low-severity one of the same size.
+    assert!(priority("high", 1, 0.0) > priority("low", 1, 0.0));
+    assert_eq!(priority("HIGH", -3, -5.0), priority("high", 0, 0.0));
+}
+
+#[test]
+fn a_bad_investigation_field_names_the_item_and_field() {
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    for (value, reason) in [
+        (json!("org:A"), "is not a JSON object"),
+        (
+            json!({"keys": [], "label": "A"}),
+            "keys is missing or empty",
+        ),
+        (
+            json!({"keys": ["org:A", ""], "label": "A"}),
+            "keys[1] is not",
+        ),
+        (json!({"keys": ["org:A"]}), "label is not"),
+        (
+            json!({"keys": ["org:A"], "label": "A", "workers": "w1"}),
+            "workers is not",
+        ),
+    ] {
+        let mut a = alert("YA-1", "R");
+        a["investigation"] = value;
+        let err = cases.import_alerts("a", &[a]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("alerts[0]: field `investigation`") && err.contains(reason),
+            "{err}"
+        );
+    }
+    assert!(cases.audit(None).unwrap().is_empty());
+}
