@@ -15,11 +15,7 @@ pub(super) fn object<'a>(item: &str, v: &'a Json) -> Result<&'a Map<String, Json
         .ok_or_else(|| invalid(item, "(object)", "is not a JSON object"))
 }
 
-fn req_str(
-    item: &str,
-    o: &Map<String, Json>,
-    field: &'static str,
-) -> Result<String, StoreError> {
+fn req_str(item: &str, o: &Map<String, Json>, field: &'static str) -> Result<String, StoreError> {
     match o.get(field) {
         Some(Json::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         Some(Json::String(_)) => Err(invalid(item, field, "is empty")),
@@ -41,11 +37,7 @@ fn opt_str(
     }
 }
 
-fn req_number(
-    item: &str,
-    o: &Map<String, Json>,
-    field: &'static str,
-) -> Result<f64, StoreError> {
+fn req_number(item: &str, o: &Map<String, Json>, field: &'static str) -> Result<f64, StoreError> {
     match o.get(field) {
         Some(Json::Number(n)) => n
             .as_f64()
