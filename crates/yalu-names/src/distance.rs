@@ -3,6 +3,20 @@
 /// Longest input handled on the stack; longer inputs are truncated to this many bytes.
 pub const MAX_LEN: usize = 48;
 
+/// The bytes of a word as a set of bits (folded onto 64). One edit
+/// (insertion, deletion, substitution, transposition) changes at most two
+/// bits of it, so words whose sets differ in more than `2 * k` bits are more
+/// than `k` edits apart: a filter to apply before [`osa`].
+///
+/// ```
+/// use yalu_names::distance::byte_set;
+/// assert_eq!((byte_set("kim") ^ byte_set("kin")).count_ones(), 2);
+/// assert_eq!(byte_set("chol"), byte_set("hcol"));
+/// ```
+pub fn byte_set(word: &str) -> u64 {
+    word.bytes().fold(0, |m, b| m | 1 << (b % 64))
+}
+
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) between two
 /// byte strings, each truncated to [`MAX_LEN`] bytes.
 ///

@@ -41,7 +41,7 @@ struct Table {
     /// Phrases written without spaces in Han or Hangul, longest first, for affix stripping.
     cjk: Vec<(&'static str, Entry)>,
     /// Single-word Latin phrases of 8 letters or more, for one-typo
-    /// matching, with their [`byte_set`].
+    /// matching, with their [`byte_set`](crate::distance::byte_set).
     long_words: Vec<(&'static str, u64, Entry)>,
 }
 
@@ -81,7 +81,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             cjk.push((phrase, entry));
         }
         if !phrase.contains(' ') && phrase.len() >= 8 && phrase.is_ascii() {
-            long_words.push((phrase, byte_set(phrase), entry));
+            long_words.push((phrase, crate::distance::byte_set(phrase), entry));
         }
         phrases.insert(phrase, entry);
     }
@@ -100,19 +100,12 @@ pub fn lookup(phrase: &str, kind: NameKind) -> Option<Entry> {
     (!e.org_only || kind != NameKind::Person).then_some(e)
 }
 
-/// The bytes of a word as a set of bits (folded onto 64). One edit
-/// (insertion, deletion, substitution, transposition) changes at most two
-/// bits of it.
-fn byte_set(word: &str) -> u64 {
-    word.bytes().fold(0, |m, b| m | 1 << (b % 64))
-}
-
 /// A long single-word legal form written with one typo (`aktiengeselschaft`).
 pub fn lookup_fuzzy(word: &str, kind: NameKind) -> Option<Entry> {
     if word.len() < 8 || !word.is_ascii() {
         return None;
     }
-    let set = byte_set(word);
+    let set = crate::distance::byte_set(word);
     TABLE
         .long_words
         .iter()

@@ -8,7 +8,11 @@ use std::collections::{BTreeMap, HashMap};
 use yalu_match::Index;
 use yalu_model::prop::{PropertyType, property_type};
 use yalu_model::{Entity, prop};
-use yalu_names::{NameKind, distance::osa, normalize};
+use yalu_names::{
+    NameKind,
+    distance::{byte_set, osa},
+    normalize,
+};
 
 /// Where a term was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,10 +262,6 @@ fn ends_on_syllable(term: &str, at: usize) -> bool {
 }
 const FUZZY_ONE: f32 = 0.6;
 
-/// The set of bytes of a word, as bits (folded onto 64).
-fn letter_set(word: &str) -> u64 {
-    word.bytes().fold(0u64, |m, b| m | 1u64 << (b % 64))
-}
 const FUZZY_TWO: f32 = 0.4;
 
 /// The spellings a query word may take (see the crate docs), and its Korean
@@ -395,7 +395,7 @@ impl TextIndex {
         let words = terms
             .iter()
             .filter(|(t, _)| !t.starts_with(ID_MARK) && !t.starts_with(KOREAN_MARK))
-            .map(|(t, &slot)| (t.clone(), letter_set(t), slot))
+            .map(|(t, &slot)| (t.clone(), byte_set(t), slot))
             .collect();
         TextIndex {
             ids,
@@ -488,7 +488,7 @@ impl TextIndex {
                     _ => 2,
                 };
                 if max > 0 {
-                    let letters = letter_set(f);
+                    let letters = byte_set(f);
                     for (t, set, slot) in &self.words {
                         let slot = *slot;
                         // One edit changes at most two letters of the set.
