@@ -300,14 +300,27 @@ fn travel_rules_need_evidence_of_work() {
 }
 
 fn staggered(batches: &[(usize, &str)]) -> Vec<yalu_detect::Alert> {
+    staggered_to(
+        &batches
+            .iter()
+            .map(|&(n, d)| (n, d, "c1"))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Batches of DPRK workers placed by agency a1: (size, start, client).
+fn staggered_to(batches: &[(usize, &str, &str)]) -> Vec<yalu_detect::Alert> {
     let mut f = Fixture::new();
+    if batches.iter().any(|b| b.2 == "c2") {
+        f.org("c2", "Shenyang Second Plant");
+    }
     let mut n = 0;
-    for (size, start) in batches {
+    for (size, start, client) in batches {
         for _ in 0..*size {
             n += 1;
             let id = format!("w{n}");
             f.person(&id, "KP");
-            f.place(&format!("pl{n}"), &id, "a1", "c1", start, "");
+            f.place(&format!("pl{n}"), &id, "a1", client, start, "");
         }
     }
     f.alerts("STAGGERED_DISPATCH")
@@ -315,24 +328,34 @@ fn staggered(batches: &[(usize, &str)]) -> Vec<yalu_detect::Alert> {
 
 #[test]
 fn staggered_dispatch_edges() {
-    let a = staggered(&[(5, "2018-03-01"), (5, "2018-04-01")]);
-    assert_eq!(a.len(), 1, "2 batches, 10 people");
+    let a = staggered(&[(2, "2018-03-01"), (1, "2018-04-01")]);
+    assert_eq!(a.len(), 1, "2 batches, 3 people");
     assert!(a[0].subject_ids.contains(&"a1".to_string()));
-    assert_eq!(a[0].workers, 10);
+    assert_eq!(a[0].workers, 3);
     assert!(
-        staggered(&[(5, "2018-03-01"), (4, "2018-04-01")]).is_empty(),
-        "9 people"
+        staggered(&[(1, "2018-03-01"), (1, "2018-04-01")]).is_empty(),
+        "2 people"
     );
     assert!(staggered(&[(30, "2018-03-01")]).is_empty(), "one batch");
-    // one shipment whose members start over a week is one batch
+    // one shipment to one client whose members start over a week is one batch
     assert!(
         staggered(&[(5, "2018-03-01"), (5, "2018-03-08")]).is_empty(),
-        "starts 7 days apart: one batch"
+        "starts 7 days apart at one client: one batch"
     );
     assert_eq!(
         staggered(&[(5, "2018-03-01"), (5, "2018-03-09")]).len(),
         1,
         "starts 8 days apart: two batches"
+    );
+    // groups sent to different clients are different groups, however close
+    assert_eq!(
+        staggered_to(&[(5, "2018-03-01", "c1"), (5, "2018-03-03", "c2")]).len(),
+        1,
+        "two clients, two days apart"
+    );
+    assert!(
+        staggered_to(&[(5, "2018-03-01", "c1"), (5, "2018-03-01", "c2")]).is_empty(),
+        "two clients on one day: one dispatch date"
     );
     assert_eq!(
         staggered(&[(45, "2018-03-01"), (5, "2018-04-01")]).len(),
@@ -340,23 +363,23 @@ fn staggered_dispatch_edges() {
         "batch of 45"
     );
     assert!(
-        staggered(&[(46, "2018-03-01"), (5, "2018-04-01"), (4, "2018-05-01")]).is_empty(),
-        "batch of 46 is not a staggered batch (the other two make 9)"
+        staggered(&[(46, "2018-03-01"), (1, "2018-04-01"), (1, "2018-05-01")]).is_empty(),
+        "batch of 46 is not a staggered batch (the other two make 2)"
     );
     assert_eq!(
-        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 180))]).len(),
+        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 365))]).len(),
         1,
-        "180 days after the previous batch"
+        "365 days after the previous batch"
     );
     assert!(
-        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 181))]).is_empty(),
-        "181 days"
+        staggered(&[(5, "2018-03-01"), (5, &day("2018-03-01", 366))]).is_empty(),
+        "366 days"
     );
     // a chain is measured batch to batch, not from the first
     assert_eq!(
-        staggered(&[(4, "2018-01-01"), (3, "2018-06-01"), (3, "2018-11-01")]).len(),
+        staggered(&[(1, "2018-01-01"), (1, "2018-12-01"), (1, "2019-11-01")]).len(),
         1,
-        "three batches 151 and 153 days apart"
+        "three batches 334 and 335 days apart"
     );
 }
 
@@ -597,6 +620,64 @@ fn bulk_wage_single_payee_is_not_an_agency_fee_beside_paid_wages() {
 }
 
 #[test]
+fn bulk_wage_single_payee_to_the_placing_agency_needs_no_share() {
+    // four DPRK workers placed by agency a1 at plant c1 on 2000 a month;
+    // in May the plant pays the agency `fee`, the plant pays each worker
+    // `by_plant` and the agency pays each worker `by_agency`
+    let month = |fee: f64, by_plant: f64, by_agency: f64| {
+        let mut f = Fixture::new();
+        for i in 0..4 {
+            let id = format!("w{i}");
+            f.person(&id, "KP").place(
+                &format!("pl{i}"),
+                &id,
+                "a1",
+                "c1",
+                "2018-01-01",
+                "2018-12-31",
+            );
+            if by_plant > 0.0 {
+                f.pay(&format!("s{i}"), "c1", &id, by_plant, "2018-05-10");
+            }
+            if by_agency > 0.0 {
+                f.pay(&format!("t{i}"), "a1", &id, by_agency, "2018-05-12");
+            }
+        }
+        f.pay("fee", "c1", "a1", fee, "2018-05-10");
+        f.alerts("BULK_WAGE_SINGLE_PAYEE")
+    };
+    let a = month(800.0, 0.0, 0.0);
+    assert_eq!(
+        a.len(),
+        1,
+        "10 % of the wages to the agency, workers unpaid"
+    );
+    assert!(
+        a[0].summary.contains("the agency that placed them"),
+        "{}",
+        a[0].summary
+    );
+    assert_eq!(
+        month(800.0, 999.0, 0.0).len(),
+        1,
+        "workers paid 3996 of 8000"
+    );
+    assert!(
+        month(800.0, 1000.0, 0.0).is_empty(),
+        "workers paid half by the plant"
+    );
+    assert!(
+        month(9000.0, 0.0, 1000.0).is_empty(),
+        "the agency passed half the wages on"
+    );
+    assert_eq!(
+        month(9000.0, 0.0, 999.0).len(),
+        1,
+        "the agency passed on less than half"
+    );
+}
+
+#[test]
 fn bulk_wage_single_payee_is_not_fooled_by_rent_supplies_or_taxes() {
     let rule = "BULK_WAGE_SINGLE_PAYEE";
     let paid_to = |kind: &str, country: &str, places_workers: bool| {
@@ -671,9 +752,9 @@ fn agency_concentration_edges() {
         }
         f.alerts(rule)
     };
-    assert_eq!(agency(5, 20).len(), 1, "5 of 25 = 20 %");
-    assert!(agency(5, 21).is_empty(), "5 of 26");
-    assert!(agency(4, 0).is_empty(), "four");
+    assert_eq!(agency(3, 12).len(), 1, "3 of 15 = 20 %");
+    assert!(agency(3, 13).is_empty(), "3 of 16");
+    assert!(agency(2, 0).is_empty(), "two");
 }
 
 #[test]

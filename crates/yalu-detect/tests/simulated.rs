@@ -1,9 +1,9 @@
 //! Figures on simulated worlds of increasing difficulty. The simulator
 //! draws sizes, gaps, stays and shares from its own distributions, which
 //! straddle the rules' limits, and decides the truth by what happened in
-//! its world; so recall and precision are measured, not assumed. The bars
-//! below are floors under the figures of `docs/detection.md`; lawful DPRK
-//! travellers must never be alerted.
+//! its world; so recall and precision are measured, not assumed. Every
+//! planted pattern must be found and every alert must be right (the figures
+//! of `docs/detection.md`); lawful DPRK travellers must never be alerted.
 
 use std::collections::BTreeSet;
 use yalu_detect::eval::{TruthLine, evaluate, evaluate_resolution, read_truth};
@@ -37,39 +37,21 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
     assert!(out.rejected.is_empty());
     let truth = read_truth(&dir.path().join(TRUTH_FILE)).unwrap();
     let report = evaluate(&out.alerts, &truth);
-    let (mut planted, mut found) = (0, 0);
     for r in &report.rules {
         assert!(r.planted > 0, "seed {seed}: nothing planted for {}", r.rule);
-        let recall = r.recall.unwrap();
-        // rules whose definition covers what the world does: every planted
-        // pattern is found, whatever the sizes and gaps drawn
-        if COMPLETE.contains(&r.rule.as_str()) {
-            assert_eq!(
-                r.found, r.planted,
-                "seed {seed} difficulty {difficulty} {}: missed {:?}",
-                r.rule, r.missed
-            );
-        }
-        // no false alert, near misses or not
-        {
-            assert_eq!(
-                r.correct, r.alerts,
-                "seed {seed} {}: false alerts {:?}",
-                r.rule, r.unexpected
-            );
-        }
-        assert!(
-            recall > 0.0 || r.planted < 3,
-            "seed {seed} {}: nothing found",
-            r.rule
+        // every planted pattern is found, by every rule, whatever the
+        // sizes, gaps and shares drawn
+        assert_eq!(
+            r.found, r.planted,
+            "seed {seed} difficulty {difficulty} {}: missed {:?}",
+            r.rule, r.missed
         );
-        planted += r.planted;
-        found += r.found;
+        assert_eq!(
+            r.correct, r.alerts,
+            "seed {seed} {}: false alerts {:?}",
+            r.rule, r.unexpected
+        );
     }
-    assert!(
-        found as f64 >= 0.85 * planted as f64,
-        "seed {seed} difficulty {difficulty}: {found} of {planted} found"
-    );
     // lawful DPRK travellers (consular staff, students, trade
     // representatives, delegations) are never named by an alert
     let lawful: BTreeSet<&str> = truth
@@ -168,23 +150,10 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
 /// last four do because the simulator's sizes and days now fall inside
 /// their limits (see docs/detection.md); their edges are tested by hand in
 /// `rules.rs`.
-const COMPLETE: &[&str] = &[
-    "NONWORK_VISA_EMPLOYMENT",
-    "VISA_RUN_CYCLE",
-    "INCOME_AFTER_DEADLINE",
-    "WORK_AUTH_AFTER_2375",
-    "SANCTIONED_COUNTERPARTY",
-    "FRONT_COMPANY_LINK",
-    "NATIONALITY_CONFLICT",
-    "TEAM_ROTATION",
-    "GROUP_CROSSING_TO_SITE",
-    "STATUS_SWITCH_SAME_EMPLOYER",
-    "DEADLINE_CHURN",
-];
 
 #[test]
 fn figures_on_worlds_of_increasing_difficulty() {
-    for (seed, difficulty) in [(1, 0), (2, 1), (3, 2)] {
+    for (seed, difficulty) in [(1, 0), (2, 1), (3, 2), (4, 0), (5, 1), (6, 2)] {
         check(seed, 700, difficulty);
     }
 }

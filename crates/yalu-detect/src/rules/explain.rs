@@ -505,31 +505,34 @@ fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         )));
     }
     let batches = orgs::dispatch_batches(ctx, o);
-    for (from, to, _, persons) in batches.iter().take(SHOWN) {
-        let (ok, cmp) = le(persons.len(), prm.max_batch_size);
-        let days = if from == to {
-            format!("starting {from}")
+    for b in batches.iter().take(SHOWN) {
+        let (ok, cmp) = le(b.persons.len(), prm.max_batch_size);
+        let days = if b.first == b.last {
+            format!("starting {}", b.first)
         } else {
-            format!("starting {from} to {to}")
+            format!("starting {} to {}", b.first, b.last)
         };
-        out.push(c(ok, format!("batch {days}: {cmp} persons")));
+        out.push(c(
+            ok,
+            format!("batch to {} {days}: {cmp} persons", ctx.org_label(b.client)),
+        ));
     }
     more(&mut out, batches.len(), "batches");
-    // the chain with the most batches, then the most persons
+    // the chain with the most dispatch dates, then the most persons
     let mut best = (0, 0);
     for chain in orgs::dispatch_chains(ctx, &batches) {
         let total: BTreeSet<usize> = chain
             .iter()
-            .flat_map(|&i| batches[i].3.iter().copied())
+            .flat_map(|&i| batches[i].persons.iter().copied())
             .collect();
-        best = best.max((chain.len(), total.len()));
+        best = best.max((orgs::dispatch_dates(&batches, &chain), total.len()));
     }
     let (b_ok, b) = ge(best.0, prm.min_batches);
     let (t_ok, t) = ge(best.1, prm.min_total);
     out.push(c(
         b_ok,
         format!(
-            "most batches (of at most {}, each starting at most {} days after the previous) in a row: {b}",
+            "most dispatch dates in a row (batches of at most {}, each starting at most {} days after the latest start before it): {b}",
             prm.max_batch_size, prm.window_days
         ),
     ));
@@ -608,6 +611,8 @@ fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
 
 /// One month's largest payment to a non-worker, for `bulk_wage`.
 struct Candidate<'a> {
+    /// The payee is the agency that placed the workers.
+    placed: bool,
     share: f64,
     workers: BTreeSet<usize>,
     month: Day,
@@ -637,19 +642,22 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     if groups.is_empty() {
         return vec![c(false, "made no payment")];
     }
-    // the month and payee with the highest share of the workers' wages
+    // the month and payee that come closest: a payment that meets the
+    // rule's payment condition first, then the highest share of the wages
     let mut best: Option<Candidate> = None;
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
         let (y, m, _) = month.ymd_parts();
         let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
         let mut workers = BTreeSet::new();
+        let mut active = Vec::new();
         let mut wages = 0.0;
         for &pl in &pls {
             let p = &ctx.data.placements[pl as usize];
             let (a, b) = ctx.running(p);
             if a <= month_end && b >= month {
                 workers.insert(ctx.person_of(p.person));
+                active.push(pl);
                 if p.wage_currency.as_deref() == Some(currency) {
                     wages += p.wage_amount.unwrap_or(0.0);
                 }
@@ -665,8 +673,14 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             continue;
         }
         let share = if wages > 0.0 { paid / wages } else { 0.0 };
-        if best.as_ref().is_none_or(|b| share > b.share) {
+        let placed = orgs::placed_them(ctx, &active, payee);
+        let rank = |placed: bool, share: f64| (placed || share >= prm.min_share, share);
+        if best
+            .as_ref()
+            .is_none_or(|b| rank(placed, share) > rank(b.placed, b.share))
+        {
             best = Some(Candidate {
+                placed,
                 share,
                 workers,
                 month,
@@ -684,6 +698,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         .collect();
     more(&mut out, excluded.len(), "excluded payees");
     let Some(Candidate {
+        placed,
         share,
         workers,
         month,
@@ -703,7 +718,9 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         .iter()
         .enumerate()
         .filter(|(_, pay)| {
-            pay.payer == Party::Org(o) && pay.day.month_start() == month && pay.currency == currency
+            (pay.payer == Party::Org(o) || (placed && pay.payer == payee))
+                && pay.day.month_start() == month
+                && pay.currency == currency
         })
         .map(|(i, _)| i as u32)
         .collect();
@@ -716,18 +733,24 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     );
     out.extend([
         c(
-            s_ok,
+            s_ok || placed,
             format!(
-                "largest payment to a non-worker: {paid:.0} to {} in {}, of {wages:.0} monthly wages: {sc} %",
+                "largest payment to a non-worker: {paid:.0} to {} in {}, of {wages:.0} monthly wages: {sc} %{}",
                 ctx.data.party_id(payee),
-                month.month_label()
+                month.month_label(),
+                if placed {
+                    " (the agency that placed them: any share counts)"
+                } else {
+                    ""
+                }
             ),
         ),
         c(w_ok, format!("DPRK workers employed that month: {wc}")),
         c(
             d_ok,
             format!(
-                "paid to those workers themselves that month: {direct:.0}, {:.0} % {} {:.0} % of their wages",
+                "paid to those workers themselves that month{}: {direct:.0}, {:.0} % {} {:.0} % of their wages",
+                if placed { " (by it or by the agency)" } else { "" },
                 100.0 * direct_share,
                 if d_ok { "<" } else { "≥" },
                 100.0 * prm.min_share

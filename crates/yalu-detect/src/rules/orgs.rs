@@ -41,12 +41,22 @@ fn add_placements(ctx: &Context, f: &mut Finding, placements: &[u32]) {
     f.workers = persons.iter().filter(|p| ctx.dprk[**p]).count();
 }
 
-/// An agency's batches for STAGGERED_DISPATCH: its DPRK placements that
-/// are not lawful legacy work, by start date; a placement starting at most
-/// `batch_gap_days` after the previous one joins its batch. Each batch:
-/// (first start, last start, placements, persons), in start order.
-pub(crate) type Batch = (Day, Day, Vec<u32>, BTreeSet<usize>);
+/// One group of an agency's DPRK workers for STAGGERED_DISPATCH: its
+/// placements at one client that are not lawful legacy work, each starting
+/// at most `batch_gap_days` after the previous one (a shipment does not
+/// start on one day).
+pub(crate) struct Batch {
+    /// First and last start day.
+    pub first: Day,
+    pub last: Day,
+    /// The client the group was sent to.
+    pub client: OrgIx,
+    pub placements: Vec<u32>,
+    pub persons: BTreeSet<usize>,
+}
 
+/// An agency's batches (see [`Batch`]), in order of first start day, then
+/// client.
 pub(crate) fn dispatch_batches(ctx: &Context, agency: OrgIx) -> Vec<Batch> {
     let prm = &ctx.set.rules.staggered_dispatch.params;
     let mut pls: Vec<u32> = ctx
@@ -57,46 +67,61 @@ pub(crate) fn dispatch_batches(ctx: &Context, agency: OrgIx) -> Vec<Batch> {
         .filter(|(_, p)| p.agency == Some(agency) && ctx.is_dprk_unlawful(p))
         .map(|(i, _)| i as u32)
         .collect();
-    pls.sort_by_key(|&i| (ctx.data.placements[i as usize].start, i));
+    pls.sort_by_key(|&i| {
+        let p = &ctx.data.placements[i as usize];
+        (p.client, p.start, i)
+    });
     let mut out: Vec<Batch> = Vec::new();
     for pl in pls {
         let p = &ctx.data.placements[pl as usize];
         match out.last_mut() {
-            Some(b) if p.start.since(b.1) <= prm.batch_gap_days => {
-                b.1 = p.start;
-                b.2.push(pl);
-                b.3.insert(ctx.person_of(p.person));
+            Some(b) if b.client == p.client && p.start.since(b.last) <= prm.batch_gap_days => {
+                b.last = p.start;
+                b.placements.push(pl);
+                b.persons.insert(ctx.person_of(p.person));
             }
-            _ => out.push((
-                p.start,
-                p.start,
-                vec![pl],
-                BTreeSet::from([ctx.person_of(p.person)]),
-            )),
+            _ => out.push(Batch {
+                first: p.start,
+                last: p.start,
+                client: p.client,
+                placements: vec![pl],
+                persons: BTreeSet::from([ctx.person_of(p.person)]),
+            }),
         }
     }
+    out.sort_by_key(|b| (b.first, b.client));
     out
 }
 
 /// Chains of batches for STAGGERED_DISPATCH: runs of batches of at most
 /// `max_batch_size` persons (larger ones are left out), each starting at
-/// most `window_days` after the previous one's last start. Returns the
-/// chains as index ranges into `batches`.
+/// most `window_days` after the latest start so far. Returns the chains as
+/// index lists into `batches`.
 pub(crate) fn dispatch_chains(ctx: &Context, batches: &[Batch]) -> Vec<Vec<usize>> {
     let prm = &ctx.set.rules.staggered_dispatch.params;
     let mut chains: Vec<Vec<usize>> = Vec::new();
     let mut last_end: Option<Day> = None;
     for (i, b) in batches.iter().enumerate() {
-        if b.3.len() > prm.max_batch_size {
+        if b.persons.len() > prm.max_batch_size {
             continue;
         }
         match (chains.last_mut(), last_end) {
-            (Some(c), Some(e)) if b.0.since(e) <= prm.window_days => c.push(i),
+            (Some(c), Some(e)) if b.first.since(e) <= prm.window_days => c.push(i),
             _ => chains.push(vec![i]),
         }
-        last_end = Some(b.1);
+        last_end = Some(last_end.map_or(b.last, |e| e.max(b.last)));
     }
     chains
+}
+
+/// The distinct days on which the batches of a chain started: groups sent
+/// to two clients on one day are one dispatch date.
+pub(crate) fn dispatch_dates(batches: &[Batch], chain: &[usize]) -> usize {
+    chain
+        .iter()
+        .map(|&i| batches[i].first)
+        .collect::<BTreeSet<Day>>()
+        .len()
 }
 
 /// STAGGERED_DISPATCH.
@@ -115,14 +140,22 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         for chain in dispatch_chains(ctx, &batches) {
+            let dates = dispatch_dates(&batches, &chain);
             let chain: Vec<&Batch> = chain.iter().map(|&i| &batches[i]).collect();
-            let persons: BTreeSet<usize> = chain.iter().flat_map(|b| b.3.iter().copied()).collect();
-            if chain.len() < prm.min_batches || persons.len() < prm.min_total {
+            let persons: BTreeSet<usize> = chain
+                .iter()
+                .flat_map(|b| b.persons.iter().copied())
+                .collect();
+            if dates < prm.min_batches || persons.len() < prm.min_total {
                 continue;
             }
-            let placements: Vec<u32> = chain.iter().flat_map(|b| b.2.iter().copied()).collect();
+            let placements: Vec<u32> = chain
+                .iter()
+                .flat_map(|b| b.placements.iter().copied())
+                .collect();
+            let last = chain.iter().map(|b| b.last).max().unwrap_or(chain[0].last);
             let mut f = Finding {
-                period: Some((chain[0].0, chain[chain.len() - 1].1)),
+                period: Some((chain[0].first, last)),
                 ..Default::default()
             };
             f.subjects.insert(org_id(ctx, agency));
@@ -133,10 +166,10 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
                 .collect();
             let sizes: Vec<String> = chain
                 .iter()
-                .map(|b| format!("{} from {}", b.3.len(), b.0))
+                .map(|b| format!("{} from {}", b.persons.len(), b.first))
                 .collect();
             f.summary = format!(
-                "Agency {} sent {} DPRK workers in {} batches ({}) to {} client(s).",
+                "Agency {} sent {} DPRK workers in {} batches on {dates} dates ({}) to {} client(s).",
                 ctx.org_label(agency),
                 f.workers,
                 chain.len(),
@@ -254,6 +287,15 @@ pub(crate) fn payee_excluded(ctx: &Context, payee: Party) -> Option<String> {
     ))
 }
 
+/// Whether `payee` is the agency of one of `placements`: the intermediary
+/// that placed those workers.
+pub(crate) fn placed_them(ctx: &Context, placements: &[u32], payee: Party) -> bool {
+    let Party::Org(o) = payee else { return false };
+    placements
+        .iter()
+        .any(|&pl| ctx.data.placements[pl as usize].agency == Some(o))
+}
+
 /// The sum of `payments` whose payee is one of `workers` (resolved persons).
 pub(crate) fn paid_to_workers(ctx: &Context, payments: &[u32], workers: &BTreeSet<usize>) -> f64 {
     payments
@@ -336,18 +378,31 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             .iter()
             .map(|i| ctx.data.payments[*i as usize].amount)
             .sum();
-        if wages <= 0.0 || paid < prm.min_share * wages {
+        // the agency that placed the workers needs no share: with the
+        // workers unpaid, any payment to it is where their wages went
+        let placed = placed_them(ctx, &active, payee);
+        if wages <= 0.0 || (paid < prm.min_share * wages && !placed) {
             continue;
         }
-        // the workers were paid their wages themselves: the payment is
-        // for something else (an agency's fee for other staff, say)
-        let direct = paid_to_workers(
+        // the workers were paid their wages themselves, by the employer or
+        // by the payee passing them on: the payment is for something else
+        // (an agency's fee, say)
+        let mut direct = paid_to_workers(
             ctx,
             to_persons
                 .get(&(employer, month, currency))
                 .map_or(&[][..], Vec::as_slice),
             &workers,
         );
+        if let Party::Org(po) = payee {
+            direct += paid_to_workers(
+                ctx,
+                to_persons
+                    .get(&(po, month, currency))
+                    .map_or(&[][..], Vec::as_slice),
+                &workers,
+            );
+        }
         if direct >= prm.min_share * wages {
             continue;
         }
@@ -379,14 +434,20 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             })
             .sum();
         f.summary = format!(
-            "In {}, {} paid {:.0} {currency} to {}, {:.0} % of the {:.0} {currency} monthly wages of its {} DPRK workers.",
+            "In {}, {} paid {:.0} {currency} to {}{}, {:.0} % of the {:.0} {currency} monthly wages of its {} DPRK workers, who were paid {:.0} {currency} themselves.",
             month.month_label(),
             ctx.org_label(employer),
             paid,
             ctx.data.party_id(payee),
+            if placed {
+                ", the agency that placed them"
+            } else {
+                ""
+            },
             100.0 * paid / wages,
             wages,
-            workers.len()
+            workers.len(),
+            direct
         );
         out.push(f);
     }
