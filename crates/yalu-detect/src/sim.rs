@@ -580,6 +580,10 @@ pub fn write_world(dir: &Path, opts: &SimOptions) -> Result<SimStats, DetectErro
 
     // decoys on the list: names nobody in the data carries
     s.decoys();
+    // restaurants that swapped their DPRK team lawfully, before UNSCR 2375,
+    // the new team's permits issued before it and its work ended by the
+    // deadline (drawn last, so the worlds before it are unchanged)
+    s.lawful_team_swaps()?;
 
     // finish
     s.finish(dir)
@@ -1608,7 +1612,9 @@ impl Scenario {
                 crew_first = id.clone();
             }
             let wp = w.doc(&id, "work_permit", "work", "", &client, issued, until)?;
-            let tv_from = until.plus(w.rng.range(1, 60) as i32);
+            // the employer arranges a trainee visa some time after the
+            // permit ends, while it keeps the crew on
+            let tv_from = until.plus(w.rng.range(1, end.since(until) as i64 - 1) as i32);
             w.doc(
                 &id,
                 "visa",
@@ -2208,6 +2214,86 @@ impl Scenario {
                 self.mixed_dprk_worker(&agency, &client, issued, until, &group)?;
             } else {
                 self.mixed_chinese_worker(&agency, &client)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Near misses of TEAM_ROTATION (difficulty 1 and more): restaurants
+    /// that replaced their DPRK team lawfully.
+    fn lawful_team_swaps(&mut self) -> Result<(), DetectError> {
+        for k in 0..self.hard * (self.n / 800).max(1) {
+            self.lawful_team_swap(k)?;
+        }
+        Ok(())
+    }
+
+    /// One restaurant hiring DPRK staff directly on work permits: its first
+    /// team leaves between 2015 and mid-2017, a new team on permits issued
+    /// before 2017-09-11 starts 3-200 days later and goes home before the
+    /// deadline.
+    fn lawful_team_swap(&mut self, k: usize) -> Result<(), DetectError> {
+        let w = &mut self.w;
+        let city = *w.rng.pick(CITIES);
+        let name = format!(
+            "{city} {} Korean Cuisine Co., Ltd.",
+            trade_name("lawful-restaurant", k)
+        );
+        let client = w.org(&name, "", "restaurant", city, "restaurant")?;
+        w.negative(
+            &client,
+            "restaurant that swapped its DPRK team on permits issued before UNSCR 2375",
+        );
+        let swap = d(2015, 3, 1).plus(w.rng.range(0, 850) as i32);
+        let new_start = swap.plus(w.rng.range(3, 200) as i32);
+        let new_issued = new_start.plus(-(w.rng.range(10, 40) as i32));
+        let adopted = d(2017, 9, 11);
+        let new_issued = if new_issued > adopted {
+            adopted.plus(-(w.rng.range(1, 30) as i32))
+        } else {
+            new_issued
+        };
+        let old_start = swap.plus(-(w.rng.range(400, 1000) as i32));
+        let home = d(2019, 12, 22).plus(-(w.rng.range(5, 300) as i32));
+        for team in 0..2 {
+            let size = w.rng.range(3, 12);
+            for _ in 0..size {
+                let (id, _, _, _) = w.dprk_person("F", "restaurant roster")?;
+                let (issued, start, end) = if team == 0 {
+                    (
+                        old_start.plus(-10),
+                        old_start,
+                        swap.plus(-(w.rng.range(0, 10) as i32)),
+                    )
+                } else {
+                    (new_issued, new_start, home)
+                };
+                let wp = w.doc(
+                    &id,
+                    "work_permit",
+                    "work",
+                    "",
+                    &client,
+                    issued,
+                    end.plus(30),
+                )?;
+                w.cross(&id, &wp, "entry", "Dandong", start.plus(-2), "")?;
+                w.place(
+                    &id,
+                    "",
+                    &client,
+                    city,
+                    "restaurant",
+                    "waitress",
+                    start,
+                    Some(end),
+                    2200,
+                )?;
+                w.cross(&id, &wp, "exit", "Dandong", end.plus(2), "")?;
+                w.negative(
+                    &id,
+                    "DPRK restaurant worker on a pre-2375 permit, home before the deadline",
+                );
             }
         }
         Ok(())

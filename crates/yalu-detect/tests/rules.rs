@@ -798,11 +798,73 @@ fn group_crossing_to_site_edges() {
 }
 
 #[test]
+fn team_rotation_needs_a_new_team_outside_lawful_permits() {
+    // four DPRK cooks end at c1 on 2017-06-30; four others start on
+    // 2017-07-10 on work permits issued `issued`, valid to 2019-12-31,
+    // their placements ending `end`
+    let swap = |issued: &str, end: &str| {
+        let mut f = Fixture::new();
+        for i in 0..4 {
+            let (old, new) = (format!("o{i}"), format!("n{i}"));
+            f.person(&old, "KP")
+                .doc(
+                    &format!("po{i}"),
+                    &old,
+                    "work_permit",
+                    "work",
+                    "2015-01-01",
+                    "2017-06-30",
+                )
+                .place(
+                    &format!("plo{i}"),
+                    &old,
+                    "a1",
+                    "c1",
+                    "2015-01-10",
+                    "2017-06-30",
+                );
+            f.person(&new, "KP")
+                .doc(
+                    &format!("pn{i}"),
+                    &new,
+                    "work_permit",
+                    "work",
+                    issued,
+                    "2019-12-31",
+                )
+                .place(&format!("pln{i}"), &new, "a1", "c1", "2017-07-10", end);
+        }
+        f.alerts("TEAM_ROTATION")
+    };
+    assert!(
+        swap("2017-07-01", "2019-12-22").is_empty(),
+        "a swap on permits before 2375, ended by the deadline"
+    );
+    assert_eq!(
+        swap("2017-07-01", "2019-12-23").len(),
+        1,
+        "work past the deadline"
+    );
+}
+
+#[derive(Clone, Copy)]
+enum KeptOn {
+    /// one placement at c1 runs on
+    Throughout,
+    /// the c1 placement ends with the permit; a new one at c1 starts with
+    /// the trainee visa
+    Rehired,
+    /// the c1 placement runs to 2018-04-15, then one at c2
+    ElsewhereFrom0416,
+}
+
+#[test]
 fn status_switch_same_employer_edges() {
     let rule = "STATUS_SWITCH_SAME_EMPLOYER";
-    let switch = |gap: i32, same_employer: bool| {
+    let switch = |gap: i32, kept: KeptOn| {
         let mut f = Fixture::new();
         f.org("c2", "Shenyang Garment Works");
+        let visa_from = day("2018-03-31", gap);
         f.person("w1", "KP")
             .doc(
                 "wp",
@@ -812,35 +874,35 @@ fn status_switch_same_employer_edges() {
                 "2016-03-01",
                 "2018-03-31",
             )
-            .doc(
-                "iv",
-                "w1",
-                "visa",
-                "trainee",
-                &day("2018-03-31", gap),
-                "2019-03-31",
-            )
-            .place(
-                "pl1",
-                "w1",
-                "a1",
-                "c1",
-                "2016-03-01",
-                if same_employer { "" } else { "2018-04-15" },
-            );
-        if !same_employer {
-            f.place("pl2", "w1", "a1", "c2", "2018-04-16", "");
+            .doc("iv", "w1", "visa", "trainee", &visa_from, "2019-12-31");
+        match kept {
+            KeptOn::Throughout => {
+                f.place("pl1", "w1", "a1", "c1", "2016-03-01", "");
+            }
+            KeptOn::Rehired => {
+                f.place("pl1", "w1", "a1", "c1", "2016-03-01", "2018-03-31")
+                    .place("pl2", "w1", "a1", "c1", &visa_from, "");
+            }
+            KeptOn::ElsewhereFrom0416 => {
+                f.place("pl1", "w1", "a1", "c1", "2016-03-01", "2018-04-15")
+                    .place("pl2", "w1", "a1", "c2", "2018-04-16", "");
+            }
         }
         f.alerts(rule)
     };
-    assert_eq!(switch(90, true).len(), 1);
-    assert_eq!(switch(1, true).len(), 1);
-    assert!(switch(91, true).is_empty());
-    // new employer on the day after the permit ends... the old one still
-    // keeps them on until 2018-04-15, so a trainee visa from 04-10 fires
-    assert_eq!(switch(10, false).len(), 1);
+    assert_eq!(switch(1, KeptOn::Throughout).len(), 1);
+    assert_eq!(switch(90, KeptOn::Throughout).len(), 1);
+    // one placement running through: kept on without papers, however long
+    assert_eq!(switch(91, KeptOn::Throughout).len(), 1);
+    assert_eq!(switch(400, KeptOn::Throughout).len(), 1);
+    // taken back by the same client: within the gap
+    assert_eq!(switch(90, KeptOn::Rehired).len(), 1);
+    assert!(switch(91, KeptOn::Rehired).is_empty());
+    // new employer from 04-16... the old one still keeps them on until
+    // 2018-04-15, so a trainee visa from 04-10 fires
+    assert_eq!(switch(10, KeptOn::ElsewhereFrom0416).len(), 1);
     assert!(
-        switch(20, false).is_empty(),
+        switch(20, KeptOn::ElsewhereFrom0416).is_empty(),
         "by 2018-04-20 only another employer keeps them"
     );
 }

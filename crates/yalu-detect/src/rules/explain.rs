@@ -4,7 +4,7 @@
 
 use super::Context;
 use super::orgs;
-use super::persons::{by_country, cycle_checks};
+use super::persons::{self, by_country, cycle_checks};
 use crate::day::Day;
 use crate::explain::Condition;
 use crate::records::*;
@@ -372,25 +372,20 @@ fn status_switch(ctx: &Context, p: usize) -> Vec<Condition> {
             }
             let (g_ok, g) = le(ns.since(u).abs(), gap);
             let later = ns.max(u.plus(1));
-            let same = pls.iter().any(|&a| {
-                let pa = &ctx.data.placements[a as usize];
-                let (s, e) = ctx.running(pa);
-                s <= u
-                    && u <= e
-                    && pls.iter().any(|&b| {
-                        let pb = &ctx.data.placements[b as usize];
-                        let (s2, e2) = ctx.running(pb);
-                        pb.client == pa.client && s2 <= later && later <= e2
-                    })
-            });
+            let kept = persons::kept_on(ctx, p, u, later);
+            let how = match &kept {
+                Some(k) if k.continuous => "yes, one placement runs through (any gap)",
+                Some(_) => "yes, by a new placement (the gap counts)",
+                None => "no",
+            };
+            let held = kept.is_some_and(|k| k.continuous || g_ok);
             out.push(c(
-                g_ok && same,
+                held,
                 format!(
-                    "{} ({}) starts {ns}, {g} days from the end of work authorisation {} on {u}; the same employer keeps them on across it: {}",
+                    "{} ({}) starts {ns}, {g} days from the end of work authorisation {} on {u}; the same employer keeps them on across it: {how}",
                     n.id,
                     n.category.map_or("non-work", |c| c.as_str()),
                     w.id,
-                    if same { "yes" } else { "no" }
                 ),
             ));
         }
@@ -571,6 +566,7 @@ fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
                 p.start >= first
                     && p.start <= last.plus(prm.arrival_window_days)
                     && !leavers.contains(&ctx.person_of(p.person))
+                    && !ctx.is_lawful_legacy(p)
             })
             .map(|p| ctx.person_of(p.person))
             .collect();
@@ -602,7 +598,7 @@ fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         c(
             a_ok,
             format!(
-                "other DPRK workers starting there by {}: {ac}",
+                "other DPRK workers starting there by {}, outside lawful pre-2375 permits: {ac}",
                 last.plus(prm.arrival_window_days)
             ),
         ),

@@ -217,6 +217,8 @@ pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
                     p.start >= first
                         && p.start <= last.plus(prm.arrival_window_days)
                         && !leavers.contains(&ctx.person_of(p.person))
+                        // a new team on lawful pre-2375 permits is no evasion
+                        && !ctx.is_lawful_legacy(p)
                 })
                 .collect();
             let arrivals: BTreeSet<usize> = arriving

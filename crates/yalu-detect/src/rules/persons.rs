@@ -406,6 +406,49 @@ pub fn work_auth_after_2375(ctx: &Context) -> Vec<Finding> {
     })
 }
 
+/// How an employer kept a person on across the end of a work authorisation
+/// (for STATUS_SWITCH_SAME_EMPLOYER): a placement running on the last day
+/// of the authorisation, and one at the same client running on the day
+/// after it ends or the new document starts.
+pub(crate) struct KeptOn<'a> {
+    pub before: &'a Placement,
+    pub after: &'a Placement,
+    /// One placement runs through both days.
+    pub continuous: bool,
+}
+
+/// The placements of person `p` that kept them on from `last` (the work
+/// authorisation's last day) to `later`, preferring one running through.
+pub(crate) fn kept_on<'a>(ctx: &'a Context, p: usize, last: Day, later: Day) -> Option<KeptOn<'a>> {
+    let running = |pl: &Placement, day: Day| {
+        let (s, e) = ctx.running(pl);
+        s <= day && day <= e
+    };
+    let pls: Vec<&Placement> = ctx.placements_of[p]
+        .iter()
+        .map(|&a| &ctx.data.placements[a as usize])
+        .collect();
+    if let Some(&one) = pls
+        .iter()
+        .find(|pl| running(pl, last) && running(pl, later))
+    {
+        return Some(KeptOn {
+            before: one,
+            after: one,
+            continuous: true,
+        });
+    }
+    pls.iter().filter(|pa| running(pa, last)).find_map(|&pa| {
+        pls.iter()
+            .find(|pb| pb.client == pa.client && running(pb, later))
+            .map(|&pb| KeptOn {
+                before: pa,
+                after: pb,
+                continuous: false,
+            })
+    })
+}
+
 /// STATUS_SWITCH_SAME_EMPLOYER.
 pub fn status_switch_same_employer(ctx: &Context) -> Vec<Finding> {
     let gap = ctx
@@ -429,33 +472,20 @@ pub fn status_switch_same_employer(ctx: &Context) -> Vec<Finding> {
             };
             for n in docs.iter().filter(|d| ctx.is_nonwork(d)) {
                 let Some(ns) = n.start() else { continue };
-                if ns <= ws || ns.since(u).abs() > gap {
+                if ns <= ws {
                     continue;
                 }
                 let later = ns.max(u.plus(1));
-                // the same employer keeps them on: a placement at one client
-                // runs on the permit's last day and on the day after it ends
-                // or the new document starts
-                let mut found = None;
-                for &a in &ctx.placements_of[p] {
-                    let pa = &ctx.data.placements[a as usize];
-                    let (s, e) = ctx.running(pa);
-                    if !(s <= u && u <= e) {
-                        continue;
-                    }
-                    for &b in &ctx.placements_of[p] {
-                        let pb = &ctx.data.placements[b as usize];
-                        let (s2, e2) = ctx.running(pb);
-                        if pb.client == pa.client && s2 <= later && later <= e2 {
-                            found = Some((pa, pb));
-                            break;
-                        }
-                    }
-                    if found.is_some() {
-                        break;
-                    }
+                let Some(k) = kept_on(ctx, p, u, later) else {
+                    continue;
+                };
+                // one placement running through: the employer kept them on
+                // without papers however long; a new placement at the same
+                // client must follow within the gap
+                if !k.continuous && ns.since(u).abs() > gap {
+                    continue;
                 }
-                let Some((pa, pb)) = found else { continue };
+                let (pa, pb) = (k.before, k.after);
                 let end = ctx
                     .running(pb)
                     .1
