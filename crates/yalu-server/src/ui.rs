@@ -7,11 +7,32 @@
 //! `Content-Security-Policy` header allows this server only, which also
 //! keeps injected markup from running scripts.
 //!
+//! The JavaScript is native ES modules, one per page plus a few shared
+//! ones, with no bundler and no build step: `index.html` loads `app.js`
+//! (`type="module"`), whose `import`s bring in the rest from `/ui/`
+//! (relative specifiers such as `./dom.js`). Every module is an entry of
+//! [`ASSETS`], served like the others (same content type, `no-cache`,
+//! `nosniff` and the CSP, whose `script-src 'self'` covers module imports).
+//!
 //! | path | asset |
 //! |---|---|
 //! | `/`, `/ui/`, `/ui/index.html` | the single page (`ui/index.html`) |
-//! | `/ui/app.js` | the application (`ui/app.js`) |
-//! | `/ui/entity.js` | the entity page and the instant search box (`ui/entity.js`, an ES module loaded before `app.js`) |
+//! | `/ui/app.js` | the entry module and router (hash routes to page views) |
+//! | `/ui/login.js` | page: sign in (`#/login`) |
+//! | `/ui/screen.js` | page: screening (`#/screen`) |
+//! | `/ui/search.js` | part of the screening page: the instant search box |
+//! | `/ui/entity.js` | page: a list entry (`#/entities/ID`) |
+//! | `/ui/queue.js` | page: the case queue (`#/cases`) |
+//! | `/ui/case.js` | page: one case (`#/cases/ID`) |
+//! | `/ui/timeline.js`, `/ui/network.js` | parts of the case page: timeline, network |
+//! | `/ui/explain.js` | "Why this score" (screening, hit cases), "Why (not)?" (case page) |
+//! | `/ui/audit.js` | the audit log: case history sentences, the dashboard's export |
+//! | `/ui/dashboard.js` | page: the dashboard (`#/dashboard`) |
+//! | `/ui/page.js` | shared: `render`, navigation, messages for the next page |
+//! | `/ui/api.js` | shared: the API client (fetch with the key), `ApiError` |
+//! | `/ui/session.js` | shared: the key kept in the tab, the header showing it |
+//! | `/ui/dom.js` | shared: `el`/`svg` from text nodes, form parts, the announcer |
+//! | `/ui/format.js` | shared: numbers, times, codes read out, who acted |
 //! | `/ui/app.css` | the styles (`ui/app.css`) |
 //! | `/ui/favicon.svg`, `/favicon.ico` | the icon |
 
@@ -33,6 +54,17 @@ pub struct Asset {
     pub body: &'static str,
 }
 
+/// The entry of one ES module of `ui/` (served as JavaScript).
+macro_rules! module {
+    ($name:literal) => {
+        Asset {
+            name: $name,
+            content_type: "text/javascript; charset=utf-8",
+            body: include_str!(concat!("../ui/", $name)),
+        }
+    };
+}
+
 /// Every file of the workbench.
 pub const ASSETS: &[Asset] = &[
     Asset {
@@ -40,16 +72,23 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/html; charset=utf-8",
         body: include_str!("../ui/index.html"),
     },
-    Asset {
-        name: "app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../ui/app.js"),
-    },
-    Asset {
-        name: "entity.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../ui/entity.js"),
-    },
+    module!("app.js"),
+    module!("format.js"),
+    module!("dom.js"),
+    module!("session.js"),
+    module!("page.js"),
+    module!("api.js"),
+    module!("explain.js"),
+    module!("audit.js"),
+    module!("search.js"),
+    module!("timeline.js"),
+    module!("network.js"),
+    module!("login.js"),
+    module!("screen.js"),
+    module!("entity.js"),
+    module!("queue.js"),
+    module!("case.js"),
+    module!("dashboard.js"),
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -134,14 +173,39 @@ mod tests {
 
     #[test]
     fn every_asset_has_its_content_type_and_security_headers() {
-        for (name, expected) in [
+        let mut expected = vec![
             ("", "text/html; charset=utf-8"),
             ("index.html", "text/html; charset=utf-8"),
-            ("app.js", "text/javascript; charset=utf-8"),
-            ("entity.js", "text/javascript; charset=utf-8"),
             ("app.css", "text/css; charset=utf-8"),
             ("favicon.svg", "image/svg+xml"),
+        ];
+        for name in [
+            "app.js",
+            "format.js",
+            "dom.js",
+            "session.js",
+            "page.js",
+            "api.js",
+            "explain.js",
+            "audit.js",
+            "search.js",
+            "timeline.js",
+            "network.js",
+            "login.js",
+            "screen.js",
+            "entity.js",
+            "queue.js",
+            "case.js",
+            "dashboard.js",
         ] {
+            expected.push((name, "text/javascript; charset=utf-8"));
+        }
+        assert_eq!(
+            expected.len(),
+            ASSETS.len() + 1,
+            "a new asset: list it here"
+        );
+        for (name, expected) in expected {
             let r = serve(name);
             assert_eq!(r.status(), StatusCode::OK, "{name}");
             assert_eq!(r.headers()[header::CONTENT_TYPE], expected, "{name}");
