@@ -35,6 +35,10 @@
 //! | `/ui/format.js` | shared: numbers, times, codes read out, who acted |
 //! | `/ui/app.css` | the styles (`ui/app.css`) |
 //! | `/ui/favicon.svg`, `/favicon.ico` | the icon |
+//!
+//! A new file in `ui/` needs its entry in [`ASSETS`]; the tests below fail
+//! on a file of `ui/` that is not served, an `import` of a module that is
+//! not embedded, an import cycle, or a module `app.js` never loads.
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -271,6 +275,131 @@ mod tests {
                 assert_eq!(outside, 0, "{} mentions {scheme}", a.name);
             }
         }
+    }
+
+    /// Every file of `ui/` is embedded and served: a new file without its
+    /// entry in `ASSETS` would be a 404 in the browser.
+    #[test]
+    fn every_file_of_the_ui_directory_is_served() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.starts_with('.') {
+                continue; // an editor's swap file
+            }
+            assert!(
+                asset(&name).is_some(),
+                "ui/{name} is not in ASSETS (src/ui.rs), so it is not served"
+            );
+            files += 1;
+        }
+        assert_eq!(files, ASSETS.len(), "ASSETS lists a file ui/ lacks");
+    }
+
+    /// The modules `body` imports: the specifier of each `import`
+    /// statement (`import { el } from './dom.js';` gives `./dom.js`).
+    fn imports(body: &str) -> Vec<&str> {
+        let quote = |c: char| c == '\'' || c == '"';
+        let next_line = |at: usize| body[at..].find('\n').map_or(body.len(), |n| at + n + 1);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < body.len() {
+            if body[at..].starts_with("import ") {
+                let end = at + body[at..].find(';').expect("an import ends with `;`");
+                let statement = body[at..end].trim_end();
+                let quoted = statement
+                    .strip_suffix(quote)
+                    .expect("an import ends with its module's name");
+                out.push(&quoted[quoted.rfind(quote).unwrap() + 1..]);
+                at = end;
+            }
+            at = next_line(at);
+        }
+        out
+    }
+
+    /// The ES modules: each starts with a comment saying what it renders,
+    /// imports only embedded modules, by relative path (`./name.js`: a
+    /// bare specifier would not load), has no import cycle,
+    /// and is reached from `app.js`, the one `index.html` loads.
+    #[test]
+    fn the_modules_import_only_embedded_modules_without_cycles() {
+        use std::collections::BTreeMap;
+        let modules: BTreeMap<&str, Vec<&str>> = ASSETS
+            .iter()
+            .filter(|a| a.content_type.starts_with("text/javascript"))
+            .map(|a| {
+                assert!(
+                    a.body.starts_with("// Yalu workbench: "),
+                    "{} does not start with its header comment",
+                    a.name
+                );
+                assert!(
+                    !a.body.contains("import("),
+                    "{}: dynamic import is not checked here",
+                    a.name
+                );
+                let deps = imports(a.body)
+                    .into_iter()
+                    .map(|spec| {
+                        let name = spec.strip_prefix("./").unwrap_or_else(|| {
+                            panic!("{} imports {spec}: use a relative ./name.js", a.name)
+                        });
+                        assert!(
+                            name.ends_with(".js") && asset(name).is_some(),
+                            "{} imports {spec}, which is not embedded",
+                            a.name
+                        );
+                        name
+                    })
+                    .collect();
+                (a.name, deps)
+            })
+            .collect();
+        assert!(
+            modules["app.js"].len() >= 5,
+            "app.js should import the pages: {:?}",
+            modules["app.js"]
+        );
+        // Depth-first from app.js: a module met again on the current path
+        // is a cycle.
+        fn visit<'a>(
+            name: &'a str,
+            modules: &BTreeMap<&'a str, Vec<&'a str>>,
+            path: &mut Vec<&'a str>,
+            done: &mut Vec<&'a str>,
+        ) {
+            if done.contains(&name) {
+                return;
+            }
+            assert!(
+                !path.contains(&name),
+                "import cycle: {} -> {name}",
+                path.join(" -> ")
+            );
+            path.push(name);
+            for dep in &modules[name] {
+                visit(dep, modules, path, done);
+            }
+            path.pop();
+            done.push(name);
+        }
+        let mut done = Vec::new();
+        visit("app.js", &modules, &mut Vec::new(), &mut done);
+        for name in modules.keys() {
+            assert!(
+                done.contains(name),
+                "{name} is embedded but app.js never imports it"
+            );
+        }
+    }
+
+    #[test]
+    fn imports_are_read_from_each_statement() {
+        let body = "// Yalu workbench: x\n\nimport { a, b } from './a.js';\nimport {\n  c,\n} from \"./c.js\";\nimport './d.js';\nconst s = 'import nothing';\n";
+        assert_eq!(imports(body), ["./a.js", "./c.js", "./d.js"]);
+        assert_eq!(imports("import x from './x.js';"), ["./x.js"]);
     }
 
     /// The page keeps the landmarks and live region the screen-reader
