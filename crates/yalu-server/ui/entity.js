@@ -1,13 +1,13 @@
-// Yalu workbench: the entity page (#/entities/ID) and the instant search box
-// of the screening page. An ES module beside app.js: it registers its pages
-// in `window.yaluPages` (route name -> view) and its parts of other pages in
-// `window.yaluWidgets` before app.js runs (index.html loads it first), and
-// uses app.js's helpers (`window.yalu`: el, svg, api, render...) when a page
-// is drawn. Like app.js, it builds every element from text nodes.
+// Yalu workbench: the entity page (#/entities/ID): a list entry's names,
+// identifiers, programmes and sources, and its network (the entity in the
+// middle, linked entities around it as SVG, then the same as a list), from
+// `GET /entities/ID?nested=true`. Reached from the screening page's hits
+// and instant search (search.js).
 
-const pages = window.yaluPages || (window.yaluPages = {});
-const widgets = window.yaluWidgets || (window.yaluWidgets = {});
-const y = () => window.yalu;
+import { el, svg, announce, badge } from './dom.js';
+import { fmtTime, humanize } from './format.js';
+import { api } from './api.js';
+import { render } from './page.js';
 
 // Property groups of the entity page, in FollowTheMoney names.
 const NAME_PROPS = ['name', 'alias', 'previousName', 'weakAlias', 'firstName', 'middleName', 'lastName', 'fatherName'];
@@ -19,7 +19,7 @@ const SHOWN = new Set([...NAME_PROPS, ...ID_PROPS, ...PROGRAMME_PROPS, ...SOURCE
 
 /** `ownershipAsset` → `Ownership asset`. */
 function readProp(p) {
-  return y().humanize(p.replace(/([a-z])([A-Z])/g, '$1_$2'));
+  return humanize(p.replace(/([a-z])([A-Z])/g, '$1_$2'));
 }
 
 /**
@@ -59,7 +59,6 @@ function relationText(link) {
 }
 
 function valuesList(entity, props) {
-  const { el } = y();
   const rows = props.filter((p) => (entity.properties[p] || []).some((v) => typeof v === 'string'));
   if (!rows.length) return el('p', { class: 'muted' }, 'None recorded.');
   return el('dl', { class: 'facts' }, rows.map((p) => [
@@ -72,13 +71,11 @@ function valuesList(entity, props) {
 }
 
 function section(id, title, ...content) {
-  const { el } = y();
   return el('section', { class: 'panel', 'aria-labelledby': id }, el('h2', { id }, title), content);
 }
 
 /** The network: the entity in the middle, linked entities around it (SVG), then the same as a list. */
 function networkSection(entity, links) {
-  const { el, svg } = y();
   const body = [];
   if (!links.length) {
     body.push(el('p', { class: 'muted' }, 'No links to other entities in the loaded lists.'));
@@ -125,8 +122,7 @@ function networkSection(entity, links) {
   return section('entity-network-title', 'Network', body);
 }
 
-async function viewEntity(parts) {
-  const { el, api, render, announce, badge } = y();
+export async function viewEntity(parts) {
   const id = parts[0];
   const entity = await api('GET', `/entities/${encodeURIComponent(id)}?nested=true`);
   const links = linksOf(entity);
@@ -145,61 +141,11 @@ async function viewEntity(parts) {
       section('entity-sources-title', 'Sources',
         el('dl', { class: 'facts' },
           el('dt', {}, 'Datasets'), el('dd', {}, (entity.datasets || []).join(', ') || '—'),
-          el('dt', {}, 'First seen'), el('dd', {}, y().fmtTime(entity.first_seen)),
-          el('dt', {}, 'Last change'), el('dd', {}, y().fmtTime(entity.last_change)),
+          el('dt', {}, 'First seen'), el('dd', {}, fmtTime(entity.first_seen)),
+          el('dt', {}, 'Last change'), el('dd', {}, fmtTime(entity.last_change)),
           (entity.referents || []).length ? [el('dt', {}, 'Also known as ids'), el('dd', {}, entity.referents.join(', '))] : null),
         (props.sourceUrl || []).length ? valuesList(entity, SOURCE_PROPS) : null)),
     networkSection(entity, links),
     other.length ? section('entity-other-title', 'Other details', valuesList(entity, other)) : null);
   announce(`${entity.caption}: ${links.length} link${links.length === 1 ? '' : 's'}.`);
 }
-
-/** The instant search box of the screening page: `/search` as you type. */
-function searchPanel() {
-  const { el, api, announce, errorText, fmtScore } = y();
-  const input = el('input', { id: 'instant-q', name: 'q', type: 'search', autocomplete: 'off', size: 32, 'aria-describedby': 'instant-hint', 'aria-controls': 'instant-results' });
-  const status = el('p', { id: 'instant-status', class: 'muted', role: 'status' });
-  const list = el('ol', { id: 'instant-results', class: 'plain' });
-  let timer = null;
-  let asked = 0;
-  const run = async () => {
-    const q = input.value.trim();
-    const mine = ++asked;
-    if (q.length < 2) { list.textContent = ''; status.textContent = ''; return; }
-    try {
-      const data = await api('GET', `/search/default?q=${encodeURIComponent(q)}&limit=8`);
-      if (mine !== asked) return; // a later keystroke has its own answer
-      list.textContent = '';
-      for (const r of data.results || []) {
-        list.append(el('li', {},
-          el('a', { href: `#/entities/${encodeURIComponent(r.id)}` }, r.caption),
-          el('span', { class: 'muted' }, ` ${r.schema} · ${(r.datasets || []).join(', ')} · score ${fmtScore(r.score)}`)));
-      }
-      const n = (data.total || {}).value || 0;
-      status.textContent = n ? `${n} entr${n === 1 ? 'y' : 'ies'} for “${q}”${n > 8 ? ', the first 8 shown' : ''}.` : `Nothing found for “${q}”.`;
-      announce(status.textContent);
-    } catch (e) {
-      if (mine === asked) status.textContent = `Search failed: ${errorText(e)}`;
-    }
-  };
-  input.addEventListener('input', () => { window.clearTimeout(timer); timer = window.setTimeout(run, 150); });
-  return el('section', { class: 'panel', id: 'instant-search', role: 'search', 'aria-labelledby': 'instant-title' },
-    el('h2', { id: 'instant-title' }, 'Find a list entry'),
-    el('div', { class: 'field grow' }, el('label', { for: 'instant-q' }, 'Search the lists'), input,
-      el('span', { class: 'hint', id: 'instant-hint' }, 'Words or their beginnings (Mansu), any script; results as you type. Open one to see its names, identifiers and network.')),
-    status, list);
-}
-
-/** A hit's listed links (`/match` `linked`): `owned by X (listed)`. */
-function linkedLine(hit) {
-  const { el } = y();
-  const linked = hit.linked || [];
-  if (!linked.length) return null;
-  return el('p', { class: 'linked' }, hit.target === false ? 'Not listed itself; linked to: ' : 'Linked to: ',
-    linked.map((l, i) => [i ? '; ' : '', `${l.relation} `,
-      el('a', { href: `#/entities/${encodeURIComponent(l.id)}` }, l.caption), ' (listed)']));
-}
-
-pages.entities = viewEntity;
-widgets.searchPanel = searchPanel;
-widgets.linkedLine = linkedLine;
