@@ -32,7 +32,7 @@
 use crate::alert::Alert;
 use crate::records::DataSet;
 use crate::rules::{Context, Subject};
-use crate::ruleset::{RULE_IDS, RuleSet, Severity};
+use crate::ruleset::{RuleSet, Severity};
 use serde::Serialize;
 use yalu_links::Lists;
 
@@ -126,11 +126,10 @@ pub fn explain(ctx: &Context, alerts: &[Alert], id: &str) -> Option<Explanation>
         Subject::Org(o) => ("organization", ctx.org_label(o), vec![id.to_string()], None),
     };
     let catalogue = ctx.set.catalogue();
-    let rules = RULE_IDS
+    let rules = catalogue
         .iter()
-        .zip(&catalogue)
-        .map(|(rule, info)| {
-            let rule: &'static str = rule;
+        .map(|info| {
+            let rule = info.id;
             let alert_ids: Vec<String> = alerts
                 .iter()
                 .filter(|a| a.rule == rule && a.subject_ids.iter().any(|s| ids.contains(s)))
@@ -138,7 +137,7 @@ pub fn explain(ctx: &Context, alerts: &[Alert], id: &str) -> Option<Explanation>
                 .collect();
             RuleExplanation {
                 rule,
-                severity: crate::rules::severity_of(&info.severity),
+                severity: info.severity,
                 enabled: info.enabled,
                 fired: !alert_ids.is_empty(),
                 conditions: crate::rules::explain_rule(ctx, rule, subject, alert_ids.len()),

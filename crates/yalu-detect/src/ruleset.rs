@@ -14,24 +14,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// The default rule file, embedded at build time.
 pub const DEFAULT_RULES: &str = include_str!("../../../rules/default.toml");
 
-/// Rule ids, in catalogue order.
-pub const RULE_IDS: [&str; 14] = [
-    "NONWORK_VISA_EMPLOYMENT",
-    "VISA_RUN_CYCLE",
-    "STAGGERED_DISPATCH",
-    "TEAM_ROTATION",
-    "INCOME_AFTER_DEADLINE",
-    "WORK_AUTH_AFTER_2375",
-    "SANCTIONED_COUNTERPARTY",
-    "BULK_WAGE_SINGLE_PAYEE",
-    "AGENCY_DPRK_CONCENTRATION",
-    "GROUP_CROSSING_TO_SITE",
-    "STATUS_SWITCH_SAME_EMPLOYER",
-    "DEADLINE_CHURN",
-    "FRONT_COMPANY_LINK",
-    "NATIONALITY_CONFLICT",
-];
+pub use crate::rules::registry::{RULE_IDS, Rules};
 
+/// An alert's severity, as the rule file names it (`low`, `medium`, `high`,
+/// `critical`); any other word is an error when the file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -41,7 +27,14 @@ pub enum Severity {
     Critical,
 }
 
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Severity {
+    /// The word the rule file and the alerts use.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -143,37 +136,42 @@ pub struct Rule<P> {
     pub params: P,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rules {
-    #[serde(rename = "NONWORK_VISA_EMPLOYMENT")]
-    pub nonwork_visa_employment: Rule<NonworkVisaEmployment>,
-    #[serde(rename = "VISA_RUN_CYCLE")]
-    pub visa_run_cycle: Rule<VisaRunCycle>,
-    #[serde(rename = "STAGGERED_DISPATCH")]
-    pub staggered_dispatch: Rule<StaggeredDispatch>,
-    #[serde(rename = "TEAM_ROTATION")]
-    pub team_rotation: Rule<TeamRotation>,
-    #[serde(rename = "INCOME_AFTER_DEADLINE")]
-    pub income_after_deadline: Rule<IncomeAfterDeadline>,
-    #[serde(rename = "WORK_AUTH_AFTER_2375")]
-    pub work_auth_after_2375: Rule<WorkAuthAfter2375>,
-    #[serde(rename = "SANCTIONED_COUNTERPARTY")]
-    pub sanctioned_counterparty: Rule<SanctionedCounterparty>,
-    #[serde(rename = "BULK_WAGE_SINGLE_PAYEE")]
-    pub bulk_wage_single_payee: Rule<BulkWageSinglePayee>,
-    #[serde(rename = "AGENCY_DPRK_CONCENTRATION")]
-    pub agency_dprk_concentration: Rule<AgencyDprkConcentration>,
-    #[serde(rename = "GROUP_CROSSING_TO_SITE")]
-    pub group_crossing_to_site: Rule<GroupCrossingToSite>,
-    #[serde(rename = "STATUS_SWITCH_SAME_EMPLOYER")]
-    pub status_switch_same_employer: Rule<StatusSwitchSameEmployer>,
-    #[serde(rename = "DEADLINE_CHURN")]
-    pub deadline_churn: Rule<DeadlineChurn>,
-    #[serde(rename = "FRONT_COMPANY_LINK")]
-    pub front_company_link: Rule<FrontCompanyLink>,
-    #[serde(rename = "NATIONALITY_CONFLICT")]
-    pub nationality_conflict: Rule<NationalityConflict>,
+/// A rule's settings, whatever its parameters' type: what the catalogue,
+/// `detect` and `--explain` read of every rule alike.
+pub trait RuleSettings {
+    /// Whether the rule runs.
+    fn enabled(&self) -> bool;
+    /// The severity of its alerts.
+    fn severity(&self) -> Severity;
+    /// What it detects, in a sentence.
+    fn description(&self) -> &str;
+    /// The resolution or reporting it rests on.
+    fn source(&self) -> &str;
+    /// Its parameters as written in TOML (name, value), by name.
+    fn params(&self) -> Vec<(String, String)>;
+}
+
+impl<P: Serialize> RuleSettings for Rule<P> {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+    fn source(&self) -> &str {
+        &self.source
+    }
+    fn params(&self) -> Vec<(String, String)> {
+        match toml::Value::try_from(&self.params) {
+            Ok(toml::Value::Table(t)) => {
+                t.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -315,7 +313,7 @@ pub struct NationalityConflict {
 pub struct RuleInfo {
     pub id: &'static str,
     pub enabled: bool,
-    pub severity: String,
+    pub severity: Severity,
     pub description: String,
     pub source: String,
     pub params: Vec<(String, String)>,
@@ -396,40 +394,30 @@ impl RuleSet {
 
     /// The rules in catalogue order, with their parameters as written in TOML.
     pub fn catalogue(&self) -> Vec<RuleInfo> {
-        let value = toml::Value::try_from(&self.rules).expect("rules serialise");
-        RULE_IDS
+        crate::rules::registry::REGISTRY
             .iter()
-            .map(|id| {
-                let rule = &value[*id];
-                let text = |k: &str| {
-                    rule.get(k)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                let params = rule
-                    .get("params")
-                    .and_then(|p| p.as_table())
-                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())
-                    .unwrap_or_default();
+            .map(|e| {
+                let r = (e.settings)(&self.rules);
                 RuleInfo {
-                    id,
-                    enabled: rule
-                        .get("enabled")
-                        .and_then(|v| v.as_bool())
-                        .unwrap_or(false),
-                    severity: text("severity"),
-                    description: text("description"),
-                    source: text("source"),
-                    params,
+                    id: e.id,
+                    enabled: r.enabled(),
+                    severity: r.severity(),
+                    description: r.description().to_string(),
+                    source: r.source().to_string(),
+                    params: r.params(),
                 }
             })
             .collect()
     }
 
+    /// A rule's settings, by id (`None` for an id no rule has).
+    pub fn rule(&self, id: &str) -> Option<&dyn RuleSettings> {
+        crate::rules::registry::entry(id).map(|e| (e.settings)(&self.rules))
+    }
+
     /// Whether a rule is enabled, by id.
     pub fn enabled(&self, id: &str) -> bool {
-        self.catalogue().iter().any(|r| r.id == id && r.enabled)
+        self.rule(id).is_some_and(|r| r.enabled())
     }
 }
 
@@ -459,6 +447,12 @@ mod tests {
             RuleSet::from_toml("[rules.VISA_RUN_CYCLE.params]\nmax_stay = 50\n", "t").unwrap_err();
         assert!(err.to_string().contains("max_stay"), "{err}");
         assert!(RuleSet::from_toml("[rules.NO_SUCH_RULE]\nenabled = true\n", "t").is_err());
+        // a severity the format does not know is an error, never a default
+        let err =
+            RuleSet::from_toml("[rules.TEAM_ROTATION]\nseverity = \"urgent\"\n", "t").unwrap_err();
+        assert!(err.to_string().contains("urgent"), "{err}");
+        let set = RuleSet::from_toml("[rules.TEAM_ROTATION]\nseverity = \"low\"\n", "t").unwrap();
+        assert_eq!(set.rule("TEAM_ROTATION").unwrap().severity(), Severity::Low);
         assert!(
             RuleSet::from_toml(
                 "[rules.DEADLINE_CHURN.params]\ndeadline = \"2019-13-01\"\n",

@@ -5,6 +5,7 @@
 use super::Context;
 use super::orgs;
 use super::persons::{self, by_country, cycle_checks};
+use super::registry::Explain;
 use crate::day::Day;
 use crate::explain::Condition;
 use crate::records::*;
@@ -97,85 +98,81 @@ fn more(out: &mut Vec<Condition>, total: usize, what: &str) {
 }
 
 /// The conditions of `rule` measured on `subject`; `alerts`: how many
-/// alerts of the rule name the subject.
+/// alerts of the rule name the subject. A rule about persons explained on
+/// an organisation (or the other way round) says so.
 pub fn explain_rule(ctx: &Context, rule: &str, subject: Subject, alerts: usize) -> Vec<Condition> {
     let other = |what: &str| {
         vec![Condition::info(format!(
             "the rule is about {what}; it names this subject in {alerts} alert(s)"
         ))]
     };
-    match (rule, subject) {
-        ("NONWORK_VISA_EMPLOYMENT", Subject::Person(p)) => nonwork(ctx, p),
-        ("VISA_RUN_CYCLE", Subject::Person(p)) => visa_run(ctx, p),
-        ("INCOME_AFTER_DEADLINE", Subject::Person(p)) => income_after(ctx, p),
-        ("WORK_AUTH_AFTER_2375", Subject::Person(p)) => work_auth(ctx, p),
-        ("STATUS_SWITCH_SAME_EMPLOYER", Subject::Person(p)) => status_switch(ctx, p),
-        ("DEADLINE_CHURN", Subject::Person(p)) => deadline_churn(ctx, p),
-        ("NATIONALITY_CONFLICT", Subject::Person(p)) => {
-            let n = &ctx.res.persons[p];
-            let any = ctx.set.rules.nationality_conflict.params.any_pair;
-            let dprk = ctx.set.general.dprk_nationality.to_ascii_lowercase();
-            let definite: Vec<&str> = n
-                .nationalities
-                .iter()
-                .copied()
-                .filter(|x| is_definite_country(x))
-                .collect();
-            let conflict = definite.len() > 1 && (any || definite.iter().any(|x| *x == dprk));
-            vec![c(
-                conflict,
-                format!(
-                    "{} definite nationalities across {} record(s): {}{}",
-                    definite.len(),
-                    n.records.len(),
-                    nationalities(ctx, p),
-                    if any { "" } else { " (kp and another needed)" }
-                ),
-            )]
-        }
-        ("SANCTIONED_COUNTERPARTY", s) => {
-            let party = match s {
-                Subject::Person(p) => Party::Person(ctx.res.persons[p].records[0]),
-                Subject::Org(o) => Party::Org(o),
-            };
-            let hits: Vec<String> = ctx
-                .listed
-                .iter()
-                .filter(|m| m.party == party)
-                .map(|m| {
-                    let mut hit =
-                        format!("{} ({}) score {:.2}", m.listed_name, m.listed_id, m.score);
-                    if !m.is_direct() {
-                        let how: Vec<&str> = m.via.iter().map(|v| v.how.as_str()).collect();
-                        hit.push_str(&format!(", not listed itself but {}", how.join(", ")));
-                    }
-                    hit
-                })
-                .collect();
-            let t = ctx.set.rules.sanctioned_counterparty.params.threshold;
-            if hits.is_empty() {
-                vec![c(
-                    false,
-                    format!(
-                        "no list entry scores ≥ {t} (lists are screened only when given with --list)"
-                    ),
-                )]
-            } else {
-                vec![c(true, format!("matches: {}", hits.join("; ")))]
-            }
-        }
-        ("STAGGERED_DISPATCH", Subject::Org(o)) => staggered(ctx, o),
-        ("TEAM_ROTATION", Subject::Org(o)) => rotation(ctx, o),
-        ("BULK_WAGE_SINGLE_PAYEE", Subject::Org(o)) => bulk_wage(ctx, o),
-        ("AGENCY_DPRK_CONCENTRATION", Subject::Org(o)) => concentration(ctx, o),
-        ("GROUP_CROSSING_TO_SITE", Subject::Org(o)) => group_to_site(ctx, o),
-        ("FRONT_COMPANY_LINK", Subject::Org(o)) => front_company(ctx, o),
-        (_, Subject::Person(_)) => other("organisations and groups of workers"),
-        (_, Subject::Org(_)) => other("persons"),
+    let Some(entry) = super::registry::entry(rule) else {
+        return vec![Condition::info(format!("no rule has the id {rule}"))];
+    };
+    match (entry.explain, subject) {
+        (Explain::Persons(f), Subject::Person(p)) => f(ctx, p),
+        (Explain::Orgs(f), Subject::Org(o)) => f(ctx, o),
+        (Explain::Any(f), s) => f(ctx, s),
+        (Explain::Persons(_), Subject::Org(_)) => other("persons"),
+        (Explain::Orgs(_), Subject::Person(_)) => other("organisations and groups of workers"),
     }
 }
 
-fn nonwork(ctx: &Context, p: usize) -> Vec<Condition> {
+/// NATIONALITY_CONFLICT on one person.
+pub(crate) fn nationality_conflict(ctx: &Context, p: usize) -> Vec<Condition> {
+    let n = &ctx.res.persons[p];
+    let any = ctx.set.rules.nationality_conflict.params.any_pair;
+    let dprk = ctx.set.general.dprk_nationality.to_ascii_lowercase();
+    let definite: Vec<&str> = n
+        .nationalities
+        .iter()
+        .copied()
+        .filter(|x| is_definite_country(x))
+        .collect();
+    let conflict = definite.len() > 1 && (any || definite.iter().any(|x| *x == dprk));
+    vec![c(
+        conflict,
+        format!(
+            "{} definite nationalities across {} record(s): {}{}",
+            definite.len(),
+            n.records.len(),
+            nationalities(ctx, p),
+            if any { "" } else { " (kp and another needed)" }
+        ),
+    )]
+}
+
+/// SANCTIONED_COUNTERPARTY on a person or an organisation.
+pub(crate) fn sanctioned(ctx: &Context, s: Subject) -> Vec<Condition> {
+    let party = match s {
+        Subject::Person(p) => Party::Person(ctx.res.persons[p].records[0]),
+        Subject::Org(o) => Party::Org(o),
+    };
+    let hits: Vec<String> = ctx
+        .listed
+        .iter()
+        .filter(|m| m.party == party)
+        .map(|m| {
+            let mut hit = format!("{} ({}) score {:.2}", m.listed_name, m.listed_id, m.score);
+            if !m.is_direct() {
+                let how: Vec<&str> = m.via.iter().map(|v| v.how.as_str()).collect();
+                hit.push_str(&format!(", not listed itself but {}", how.join(", ")));
+            }
+            hit
+        })
+        .collect();
+    let t = ctx.set.rules.sanctioned_counterparty.params.threshold;
+    if hits.is_empty() {
+        vec![c(
+            false,
+            format!("no list entry scores ≥ {t} (lists are screened only when given with --list)"),
+        )]
+    } else {
+        vec![c(true, format!("matches: {}", hits.join("; ")))]
+    }
+}
+
+pub(crate) fn nonwork(ctx: &Context, p: usize) -> Vec<Condition> {
     let min = ctx
         .set
         .rules
@@ -204,7 +201,7 @@ fn nonwork(ctx: &Context, p: usize) -> Vec<Condition> {
     out
 }
 
-fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
+pub(crate) fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
     let prm = &ctx.set.rules.visa_run_cycle.params;
     let mut out = vec![nationality_in(ctx, p, &prm.nationalities), labour(ctx, p)];
     let mut best = 0;
@@ -263,7 +260,7 @@ fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
     out
 }
 
-fn income_after(ctx: &Context, p: usize) -> Vec<Condition> {
+pub(crate) fn income_after(ctx: &Context, p: usize) -> Vec<Condition> {
     let deadline = ctx.set.rules.income_after_deadline.params.deadline.0;
     let mut out = vec![dprk(ctx, p)];
     let pls = &ctx.placements_of[p];
@@ -313,7 +310,7 @@ fn income_after(ctx: &Context, p: usize) -> Vec<Condition> {
     out
 }
 
-fn work_auth(ctx: &Context, p: usize) -> Vec<Condition> {
+pub(crate) fn work_auth(ctx: &Context, p: usize) -> Vec<Condition> {
     let adopted = ctx.set.rules.work_auth_after_2375.params.adopted_on.0;
     let mut out = vec![dprk(ctx, p)];
     let work: Vec<&Document> = ctx.docs_of[p]
@@ -342,7 +339,7 @@ fn work_auth(ctx: &Context, p: usize) -> Vec<Condition> {
     out
 }
 
-fn status_switch(ctx: &Context, p: usize) -> Vec<Condition> {
+pub(crate) fn status_switch(ctx: &Context, p: usize) -> Vec<Condition> {
     let gap = ctx
         .set
         .rules
@@ -400,7 +397,7 @@ fn status_switch(ctx: &Context, p: usize) -> Vec<Condition> {
     out
 }
 
-fn deadline_churn(ctx: &Context, p: usize) -> Vec<Condition> {
+pub(crate) fn deadline_churn(ctx: &Context, p: usize) -> Vec<Condition> {
     let prm = &ctx.set.rules.deadline_churn.params;
     let d = prm.deadline.0;
     let mut out = vec![nationality_in(ctx, p, &prm.nationalities), labour(ctx, p)];
@@ -482,7 +479,7 @@ fn dprk_placements(ctx: &Context, o: OrgIx, as_agency: bool) -> Vec<u32> {
         .collect()
 }
 
-fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.staggered_dispatch.params;
     let pls = dprk_placements(ctx, o, true);
     if pls.is_empty() {
@@ -535,7 +532,7 @@ fn staggered(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     out
 }
 
-fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.team_rotation.params;
     let pls = dprk_placements(ctx, o, false);
     if pls.is_empty() {
@@ -618,7 +615,7 @@ struct Candidate<'a> {
     currency: &'a str,
 }
 
-fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.bulk_wage_single_payee.params;
     let mut pls = dprk_placements(ctx, o, false);
     pls.extend(dprk_placements(ctx, o, true));
@@ -756,7 +753,7 @@ fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     out
 }
 
-fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.agency_dprk_concentration.params;
     let total = ctx
         .data
@@ -805,7 +802,7 @@ fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     ]
 }
 
-fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.group_crossing_to_site.params;
     let mut groups: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     let mut lawful = 0;
@@ -871,7 +868,7 @@ fn group_to_site(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     out
 }
 
-fn front_company(ctx: &Context, o: OrgIx) -> Vec<Condition> {
+pub(crate) fn front_company(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.front_company_link.params;
     let listed = ctx.listed_parties();
     let mut links: Vec<String> = ctx

@@ -6,12 +6,13 @@ mod explain;
 mod lists;
 mod orgs;
 mod persons;
+pub(crate) mod registry;
 
-use crate::alert::{Alert, Finding};
+use crate::alert::Alert;
 use crate::day::{Day, DaySet};
 use crate::records::*;
 use crate::resolve::Resolution;
-use crate::ruleset::{RuleSet, Severity};
+use crate::ruleset::RuleSet;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use yalu_links::Lists;
@@ -253,49 +254,21 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A rule function.
-type RuleFn = fn(&Context) -> Vec<Finding>;
-
-fn rule_fns() -> [(&'static str, RuleFn); 14] {
-    [
-        ("NONWORK_VISA_EMPLOYMENT", persons::nonwork_visa_employment),
-        ("VISA_RUN_CYCLE", persons::visa_run_cycle),
-        ("STAGGERED_DISPATCH", orgs::staggered_dispatch),
-        ("TEAM_ROTATION", orgs::team_rotation),
-        ("INCOME_AFTER_DEADLINE", persons::income_after_deadline),
-        ("WORK_AUTH_AFTER_2375", persons::work_auth_after_2375),
-        ("SANCTIONED_COUNTERPARTY", lists::sanctioned_counterparty),
-        ("BULK_WAGE_SINGLE_PAYEE", orgs::bulk_wage_single_payee),
-        ("AGENCY_DPRK_CONCENTRATION", orgs::agency_dprk_concentration),
-        ("GROUP_CROSSING_TO_SITE", orgs::group_crossing_to_site),
-        (
-            "STATUS_SWITCH_SAME_EMPLOYER",
-            persons::status_switch_same_employer,
-        ),
-        ("DEADLINE_CHURN", persons::deadline_churn),
-        ("FRONT_COMPANY_LINK", orgs::front_company_link),
-        ("NATIONALITY_CONFLICT", persons::nationality_conflict),
-    ]
-}
-
-/// Runs every enabled rule; alerts come out in catalogue order, then by
-/// period start, then by id.
+/// Runs every enabled rule of the registry; alerts come out in catalogue
+/// order, then by period start, then by id.
 pub fn detect(ctx: &Context) -> Vec<Alert> {
-    let catalogue = ctx.set.catalogue();
     let annual = ctx.set.general.annual_revenue_per_worker_usd;
-    let per_rule: Vec<Vec<Alert>> = rule_fns()
+    let per_rule: Vec<Vec<Alert>> = registry::REGISTRY
         .par_iter()
-        .enumerate()
-        .map(|(i, (id, f))| {
-            let info = &catalogue[i];
-            debug_assert_eq!(info.id, *id);
-            if !info.enabled {
+        .map(|rule| {
+            let settings = (rule.settings)(&ctx.set.rules);
+            if !settings.enabled() {
                 return Vec::new();
             }
-            let severity = severity_of(&info.severity);
-            let mut alerts: Vec<Alert> = f(ctx)
+            let severity = settings.severity();
+            let mut alerts: Vec<Alert> = (rule.run)(ctx)
                 .into_iter()
-                .map(|f| f.into_alert(id, severity, annual))
+                .map(|f| f.into_alert(rule.id, severity, annual))
                 .collect();
             alerts
                 .sort_by(|a, b| (a.period_start, &a.alert_id).cmp(&(b.period_start, &b.alert_id)));
@@ -304,15 +277,6 @@ pub fn detect(ctx: &Context) -> Vec<Alert> {
         })
         .collect();
     per_rule.into_iter().flatten().collect()
-}
-
-pub(crate) fn severity_of(s: &str) -> Severity {
-    match s {
-        "low" => Severity::Low,
-        "medium" => Severity::Medium,
-        "critical" => Severity::Critical,
-        _ => Severity::High,
-    }
 }
 
 /// Adds a resolved person's record ids to a set.
