@@ -82,14 +82,34 @@ pub struct RunEnd {
 
 /// What a run of consecutive lines does, for both states it may begin in:
 /// at the start of a record, or inside a quoted field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRun {
     pub lines: u64,
     pub from_record_start: RunEnd,
     pub from_quoted_field: RunEnd,
 }
 
+/// The run of no lines, which [`LineRun::then`] leaves runs unchanged by.
+impl Default for LineRun {
+    fn default() -> Self {
+        LineRun::EMPTY
+    }
+}
+
 impl LineRun {
+    /// No lines: every state stays as it is.
+    pub const EMPTY: LineRun = LineRun {
+        lines: 0,
+        from_record_start: RunEnd {
+            records: 0,
+            in_quoted_field: false,
+        },
+        from_quoted_field: RunEnd {
+            records: 0,
+            in_quoted_field: true,
+        },
+    };
+
     /// Scans lines (without their terminators).
     pub fn scan<L: AsRef<[u8]>>(lines: &[L]) -> LineRun {
         let end = |in_quoted_field: bool| {
@@ -495,6 +515,10 @@ mod tests {
             let joined = LineRun::scan(&lines[..cut]).then(&LineRun::scan(&lines[cut..]));
             assert_eq!(joined, all);
         }
+        let none: [&[u8]; 0] = [];
+        assert_eq!(LineRun::scan(&none), LineRun::default());
+        assert_eq!(LineRun::default().then(&all), all);
+        assert_eq!(all.then(&LineRun::default()), all);
         let map = ColumnMap::parse("name=name").unwrap();
         let origin = Path::new("x.csv");
         let err = CsvLines::new(origin, b"id,\"na", &map, Schema::Person).unwrap_err();
