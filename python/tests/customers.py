@@ -51,12 +51,18 @@ def _perturb(rng, name):
     return name.lower()
 
 
-def rows(n, listed, seed=2026):
+#: How many rows of each kind of bad row or value :func:`rows` writes.
+BAD = (("no_name", 8), ("bad_schema", 4), ("bad_date", 10), ("bad_country", 6))
+
+
+def rows(n, listed, seed=2026, bad_counts=BAD):
     """``n`` customer rows; ``listed`` is a list of (schema, name, birthDate,
-    nationality) of listed entities to draw look-alikes from."""
+    nationality) of listed entities to draw look-alikes from; ``bad_counts``
+    how many rows of each bad kind (drawn at random, so two may fall on the
+    same row)."""
     rng = random.Random(seed)
     bad = {}
-    for kind, count in (("no_name", 8), ("bad_schema", 4), ("bad_date", 10), ("bad_country", 6)):
+    for kind, count in bad_counts:
         for _ in range(count):
             bad[rng.randrange(n)] = kind
     out = []

@@ -167,6 +167,35 @@ def test_screen_records_rejects_a_row_with_another_width(demo):
     ]
 
 
+def test_screen_csv_lines_read_in_pieces_give_the_rows_of_the_whole(demo):
+    lines = [b"id,name,dob", b"a,Kim Jong Un,1984", b"", b'b,"KIM', b'Jong Un",1984',
+             b"c,Caf\xe9,1970", b"d,only", b'e,"Ri, Chol",31 Febtember']
+    mapping = "id=id,name=name,birthDate=dob"
+    whole = demo.screen_csv_lines(lines[0], lines, mapping=mapping, origin="c.csv")
+    assert whole["rows"] == 5 and whole["end"] == {"line": 9, "row": 6, "in_quoted_field": False}
+    assert [(r["row"], r["line"], r["reason"]) for r in whole["rejected"]] == [
+        (2, 4, yalu._yalu.SPANS_LINES),
+        (3, 6, "column `name` is not valid UTF-8"),
+        (4, 7, "2 fields where the header has 3"),
+    ]
+    assert [(v["row"], v["column"]) for v in whole["left_out"]] == [(5, "dob")]
+    assert {h["row"] for h in whole["hits"]} == {1}
+    # Cut anywhere (inside the quoted field too), each piece read apart at
+    # the position its run gives, the rows are the same.
+    for cut in range(len(lines) + 1):
+        pieces = [lines[:cut], lines[cut:]]
+        runs = [yalu._yalu.scan_csv_lines(p) for p in pieces]
+        assert yalu._yalu.scan_csv_lines(pieces[1], runs[0]) == yalu._yalu.scan_csv_lines(lines)
+        starts = yalu._yalu.csv_line_positions(runs)
+        got = [demo.screen_csv_lines(lines[0], p, s, mapping=mapping) for p, s in zip(pieces, starts)]
+        assert got[1]["end"] == whole["end"]
+        for key in ("hits", "rejected", "left_out"):
+            assert got[0][key] + got[1][key] == whole[key], (cut, key)
+    with pytest.raises(yalu.YaluError) as e:
+        demo.screen_csv_lines(b"id,full", [], mapping=mapping, origin="c.csv")
+    assert e.value.code == "invalid_header" and e.value.detail.startswith("c.csv: ")
+
+
 @pytest.mark.parametrize(
     "call, code",
     [

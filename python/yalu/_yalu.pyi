@@ -11,8 +11,20 @@ Mapping_ = Union[str, Mapping[str, Union[str, Sequence[str]]], None]
 #: A field value: a string, a number, None, or a list of them.
 Field = Union[str, int, float, None, Sequence[Union[str, int, float, None]]]
 
+#: Where a piece of a CSV file's lines begins: ``{"line", "row",
+#: "in_quoted_field"}`` (line from 1; ``row`` the number of the next row, the
+#: header being row 0; whether the piece begins inside a quoted field).
+Position = Dict[str, Any]
+#: What a piece of a CSV file's lines does: ``{"lines", "from_record_start",
+#: "from_quoted_field"}``, each end ``{"records", "in_quoted_field"}``.
+Run = Dict[str, Any]
+Line = Union[bytes, bytearray]
+
 #: The columns of ``yalu screen``'s CSV results, in order.
 CSV_COLUMNS: List[str]
+#: The reason a row of a CSV file read line by line is rejected when a
+#: quoted field of it holds a line break.
+SPANS_LINES: str
 
 class YaluError(Exception):
     """A Yalu failure.
@@ -107,6 +119,49 @@ class Index:
         """What this index (new lists) changes for the rows against ``old``,
         as ``yalu monitor --old``: ``{"rows", "changes", "rejected",
         "left_out"}``."""
+    def screen_csv_lines(
+        self,
+        header: Line,
+        lines: Sequence[Line],
+        start: Optional[Position] = None,
+        mapping: Mapping_ = None,
+        schema: str = "LegalEntity",
+        threshold: Optional[float] = None,
+        limit: int = 5,
+        explain: bool = False,
+        threads: Optional[int] = None,
+        origin: str = "lines",
+    ) -> Dict[str, Any]:
+        """Screens lines of a CSV file (bytes, without the line break) as
+        ``yalu screen`` screens the file: ``header`` is its first line,
+        ``start`` where the lines begin (:func:`csv_line_positions`; None:
+        the file's first line). Rows are read by ``yalu screen``'s CSV reader
+        and rejected with its reasons; a row with a line break inside quotes
+        is rejected (:data:`SPANS_LINES`). Returns :meth:`screen_records`'s
+        result and ``end``, the position after the lines."""
+    def monitor_csv_lines(
+        self,
+        old: "Index",
+        header: Line,
+        lines: Sequence[Line],
+        start: Optional[Position] = None,
+        mapping: Mapping_ = None,
+        schema: str = "LegalEntity",
+        threshold: Optional[float] = None,
+        limit: int = 5,
+        threads: Optional[int] = None,
+        origin: str = "lines",
+    ) -> Dict[str, Any]:
+        """:meth:`monitor_records` for lines of a CSV file, read as
+        :meth:`screen_csv_lines` reads them; returns ``end`` too."""
+
+def scan_csv_lines(lines: Sequence[Line], before: Optional[Run] = None) -> Run:
+    """What a piece of a CSV file's lines does for reading the file (how
+    many rows start in it and where it ends, from the start of a record
+    and from inside a quoted field); with ``before``, the run of both."""
+
+def csv_line_positions(runs: Sequence[Run]) -> List[Position]:
+    """Where each of a file's consecutive pieces begins, from their runs."""
 
 def score(
     a: Mapping[str, Any], b: Mapping[str, Any], threshold: Optional[float] = None

@@ -6,6 +6,15 @@
 >>> out.hits.write.parquet("hits/")                                     # doctest: +SKIP
 >>> out.rejected.show()                                                 # doctest: +SKIP
 
+A CSV file is best read with :func:`read_csv`: then the rows, their numbers
+and every rejection (a line with the wrong number of fields, bytes that are
+not UTF-8) are exactly those of ``yalu screen`` on the file, where Spark's
+own CSV reader would pad or cut such a line and replace the bytes first:
+
+>>> lines = yspark.read_csv(spark, "/data/customers.csv")              # doctest: +SKIP
+>>> out = yspark.screen(lines, lists=["/data/lists/sdn"],
+...                     mapping="id=cust,name=full_name")                # doctest: +SKIP
+
 How it runs:
 
 - Rows are screened with ``mapInArrow``: each task hands its Arrow batches
@@ -32,8 +41,21 @@ How it runs:
   reason, the CLI's words), and values left out of a row's query (a date
   that does not parse, an unknown country) in ``left_out``.
 - Each task screens with ``spark.task.cpus`` threads.
+- For a DataFrame of :func:`read_csv`, each line's bytes go to Yalu's CSV
+  reader (``Index.screen_csv_lines``), the one ``yalu screen`` uses, so rows
+  are parsed and rejected with the CLI's reasons. A first pass scans the
+  lines of each partition in the executors (``scan_csv_lines``: how many
+  rows start in it, and whether it ends inside a quoted field, from either
+  state it may begin in); the driver chains the partitions in file order
+  (``csv_line_positions``), so each task knows the number of its first row
+  and whether it begins inside a quoted field. A row with a line break
+  inside quotes cannot be given back whole by a line reader (its lines
+  may be in two partitions): it is rejected (:data:`yalu._yalu.SPANS_LINES`)
+  and keeps its number, so the rows after it are numbered as the CLI
+  numbers them.
 """
 
+import base64
 import json
 import os
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -42,6 +64,11 @@ import pyarrow as pa
 
 from . import CSV_COLUMNS, Index
 from . import diff as _diff
+from ._yalu import csv_line_positions, scan_csv_lines
+
+#: The column of a :func:`read_csv` DataFrame: one line of the file (its
+#: bytes, without the line break).
+CSV_LINE = "yalu_csv_line"
 
 #: Indexes built in this process, by (list paths, strict).
 _INDEXES: Dict[Tuple[Tuple[str, ...], bool], Index] = {}
@@ -202,6 +229,87 @@ def _resolve(paths: List[str], shipped: bool) -> List[str]:
     return [SparkFiles.get(name) for name in paths]
 
 
+class _CsvLines(NamedTuple):
+    """A :func:`read_csv` DataFrame's file: its path and header line."""
+
+    origin: str
+    header: bytes
+
+
+def read_csv(spark, path) -> "object":
+    """A DataFrame of the lines of one CSV file (``path``: a file every
+    executor can read, ``hdfs://``, ``s3a://`` or local), for
+    :func:`screen` and :func:`monitor`, which then report what ``yalu
+    screen`` reports for the file: the same hits, the same rejected rows
+    with the same numbers and reasons (a line with the wrong number of
+    fields, bytes that are not UTF-8 in a mapped column, no name...) and
+    the same values left out.
+
+    The file is read with Spark's text source (lines cut at ``\\n``,
+    ``\\r`` or ``\\r\\n``, split across partitions by size); each line keeps
+    its bytes (column :data:`CSV_LINE`, binary). Its first line that is
+    not blank is the header, read now and kept in the column's metadata.
+    Pass the DataFrame to :func:`screen` or :func:`monitor` as it is: rows
+    are numbered from the lines' order, so a filter, a repartition or a
+    union breaks the numbering. A row with a line break inside quotes is
+    rejected rather than screened (:data:`yalu._yalu.SPANS_LINES`); ``yalu
+    screen`` reads such a file whole.
+    """
+    from pyspark.sql import functions as F
+
+    path = os.fspath(path)
+    text = spark.read.text(path)
+    files = text.inputFiles()
+    if len(files) != 1:
+        raise ValueError(f"read_csv reads one CSV file; {path} is {len(files)} files")
+    line = F.col("value").cast("binary")
+    first = text.select(line.alias(CSV_LINE)).where(F.length(CSV_LINE) > 0).limit(1).collect()
+    header = bytes(first[0][0]) if first else b""
+    meta = {"yalu": {"csv": path, "header": base64.b64encode(header).decode("ascii")}}
+    return text.select(line.alias(CSV_LINE, metadata=meta))
+
+
+def _csv_lines(df) -> Optional[_CsvLines]:
+    """The file of a :func:`read_csv` DataFrame, or None for another."""
+    if list(df.columns) != [CSV_LINE]:
+        return None
+    meta = df.schema[CSV_LINE].metadata.get("yalu") or {}
+    if "csv" not in meta:
+        return None
+    return _CsvLines(meta["csv"], base64.b64decode(meta["header"]))
+
+
+def _line_starts(df) -> Dict[int, dict]:
+    """Where each partition's lines begin in the file (``{"line", "row",
+    "in_quoted_field"}``): every partition's lines are scanned in its task
+    (``scan_csv_lines``, in Rust) and the driver chains the partitions in
+    order (``csv_line_positions``)."""
+    from pyspark import TaskContext
+
+    schema = pa.schema([("partition", pa.int64()), ("run", pa.string())])
+
+    def scan(batches):
+        run = scan_csv_lines([])
+        for batch in batches:
+            run = scan_csv_lines(batch.column(0).to_pylist(), run)
+        yield pa.RecordBatch.from_pylist(
+            [{"partition": TaskContext.get().partitionId(), "run": json.dumps(run)}], schema=schema)
+
+    runs = sorted((r["partition"], json.loads(r["run"]))
+                  for r in df.mapInArrow(scan, _struct(schema)).collect())
+    if [p for p, _ in runs] != list(range(len(runs))):
+        raise RuntimeError(f"partitions scanned: {[p for p, _ in runs]}, expected 0..{len(runs) - 1}")
+    return dict(enumerate(csv_line_positions([run for _, run in runs])))
+
+
+def _start(starts: Dict[int, dict], pid: int) -> dict:
+    start = starts.get(pid)
+    if start is None:
+        # The DataFrame gave other partitions than when it was scanned.
+        raise RuntimeError(f"partition {pid} was not scanned; pass read_csv's DataFrame as it is")
+    return start
+
+
 def _task_threads(spark) -> int:
     return int(spark.conf.get("spark.task.cpus", "1"))
 
@@ -236,16 +344,21 @@ def screen(
     ``yalu screen``'s. ``ship=True`` sends local list files to the executors
     with ``SparkFiles``; otherwise every executor must see the paths.
     The combined output is persisted (``persist``) so that the three
-    DataFrames come from one screening pass.
+    DataFrames come from one screening pass. A DataFrame of :func:`read_csv`
+    is read as ``yalu screen`` reads the file.
     """
     spark = df.sparkSession
+    csv = _csv_lines(df)
     # Fail fast on the driver for a bad map, schema or threshold, with the
     # same error and code the executors would raise.
     columns = list(df.columns)
-    Index.from_entities([]).screen_records(
-        columns, [], mapping=mapping, schema=schema, threshold=threshold, limit=limit)
+    settings = dict(mapping=mapping, schema=schema, threshold=threshold, limit=limit)
+    if csv:
+        Index.from_entities([]).screen_csv_lines(csv.header, [], origin=csv.origin, **settings)
+    else:
+        Index.from_entities([]).screen_records(columns, [], **settings)
     paths, shipped = _list_paths(spark, lists, ship)
-    offsets = _row_offsets(df)
+    starts = _line_starts(df) if csv else _row_offsets(df)
     threads = _task_threads(spark)
     out_schema = _combined(SCREEN_PARTS)
 
@@ -254,13 +367,22 @@ def screen(
 
         pid = TaskContext.get().partitionId()
         index = cached_index(_resolve(paths, shipped), strict_lists)
-        next_row = offsets.get(pid, 0) + 1
+        if csv:
+            position = None
+        else:
+            next_row = starts.get(pid, 0) + 1
         for batch in batches:
-            records = _records(batch)
-            got = index.screen_records(
-                columns, records, mapping=mapping, schema=schema, threshold=threshold,
-                limit=limit, first_row=next_row, threads=threads)
-            next_row += len(records)
+            if csv:
+                position = position or _start(starts, pid)
+                got = index.screen_csv_lines(
+                    csv.header, batch.column(0).to_pylist(), position, origin=csv.origin,
+                    threads=threads, **settings)
+                position = got["end"]
+            else:
+                records = _records(batch)
+                got = index.screen_records(
+                    columns, records, first_row=next_row, threads=threads, **settings)
+                next_row += len(records)
             for kind, rows in (("hit", got["hits"]), ("rejected", got["rejected"]),
                                ("left_out", got["left_out"])):
                 if rows:
@@ -306,11 +428,16 @@ def monitor(
     Every row is screened against both versions, as ``yalu monitor`` does:
     a change anywhere in a list moves candidate ranking (key rarity) and
     namesake counts, so a row's hits cannot be told unchanged from the diff
-    alone."""
+    alone. A DataFrame of :func:`read_csv` is read as ``yalu monitor``
+    reads the file."""
     spark = df.sparkSession
+    csv = _csv_lines(df)
     columns = list(df.columns)
-    Index.from_entities([]).screen_records(
-        columns, [], mapping=mapping, schema=schema, threshold=threshold, limit=limit)
+    settings = dict(mapping=mapping, schema=schema, threshold=threshold, limit=limit)
+    if csv:
+        Index.from_entities([]).screen_csv_lines(csv.header, [], origin=csv.origin, **settings)
+    else:
+        Index.from_entities([]).screen_records(columns, [], **settings)
     old_paths, old_shipped = _list_paths(spark, old_lists, ship)
     new_paths, new_shipped = _list_paths(spark, new_lists, ship)
     lists_diff = _diff(
@@ -318,7 +445,7 @@ def monitor(
         cached_index(_resolve(new_paths, new_shipped), strict_lists),
     )
     out_schema = _combined(MONITOR_PARTS)
-    offsets = _row_offsets(df)
+    starts = _line_starts(df) if csv else _row_offsets(df)
     threads = _task_threads(spark)
 
     def run(batches):
@@ -327,13 +454,22 @@ def monitor(
         pid = TaskContext.get().partitionId()
         old = cached_index(_resolve(old_paths, old_shipped), strict_lists)
         new = cached_index(_resolve(new_paths, new_shipped), strict_lists)
-        next_row = offsets.get(pid, 0) + 1
+        if csv:
+            position = None
+        else:
+            next_row = starts.get(pid, 0) + 1
         for batch in batches:
-            records = _records(batch)
-            got = new.monitor_records(
-                old, columns, records, mapping=mapping, schema=schema, threshold=threshold,
-                limit=limit, first_row=next_row, threads=threads)
-            next_row += len(records)
+            if csv:
+                position = position or _start(starts, pid)
+                got = new.monitor_csv_lines(
+                    old, csv.header, batch.column(0).to_pylist(), position, origin=csv.origin,
+                    threads=threads, **settings)
+                position = got["end"]
+            else:
+                records = _records(batch)
+                got = new.monitor_records(
+                    old, columns, records, first_row=next_row, threads=threads, **settings)
+                next_row += len(records)
             changes = [dict(c, entry_changes=json.dumps(c.get("entry_changes", []), ensure_ascii=False),
                             schema_change=(json.dumps(c["schema_change"]) if c.get("schema_change") else None))
                        for c in got["changes"]]

@@ -13,6 +13,8 @@
 //! | `score(a, b)` | `yalu_match::score_entities` |
 //! | `index.screen_batch(rows, mapping)`, `index.screen_records(...)` | `yalu_screen::RecordMapper`, `Screener`, `csv_fields` (the columns of `yalu screen`) |
 //! | `index.monitor_records(old, ...)` | `yalu_screen::monitor::row_changes` |
+//! | `index.screen_csv_lines(header, lines, start)`, `index.monitor_csv_lines(old, ...)` | `yalu_screen::lines::CsvLines` (a CSV file cut into lines, as `yalu.spark.read_csv` reads it) |
+//! | `scan_csv_lines(lines)`, `csv_line_positions(runs)` | `yalu_screen::lines::LineRun`, `yalu_screen::lines::positions` |
 //! | `diff(old, new)` | `yalu_lists::diff::diff` |
 //! | `detect(data_dir, ...)` | `yalu_detect::run` |
 //!
@@ -25,6 +27,7 @@
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes};
 use pythonize::{depythonize, pythonize};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,6 +37,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use yalu_match::{MatchConfig, SearchOptions, score_entities};
 use yalu_model::{Entity, Schema};
+use yalu_screen::lines::{CsvLines, LinePosition, LineRun};
 use yalu_screen::monitor::{Baseline, HitChange, RowLeftOut, row_changes};
 use yalu_screen::{ColumnMap, QueryRow, RecordMapper, RejectedRow, RowOutcome, Screener};
 use yalu_server::api::{EntityExample, EntityMatches, ScoredEntity, TotalSpec};
@@ -230,13 +234,23 @@ struct ReadRows {
 }
 
 fn read_rows(mapper: &RecordMapper, records: &[Vec<Value>], first_row: u64) -> ReadRows {
+    collect_rows(
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, fields)| mapper.row(first_row + i as u64, 0, fields)),
+    )
+}
+
+fn collect_rows(outcomes: impl IntoIterator<Item = RowOutcome>) -> ReadRows {
+    let outcomes = outcomes.into_iter();
     let mut out = ReadRows {
-        queries: Vec::with_capacity(records.len()),
+        queries: Vec::with_capacity(outcomes.size_hint().0),
         rejected: Vec::new(),
         left_out: Vec::new(),
     };
-    for (i, fields) in records.iter().enumerate() {
-        match mapper.row(first_row + i as u64, 0, fields) {
+    for outcome in outcomes {
+        match outcome {
             RowOutcome::Query(q) => {
                 out.left_out.extend(q.left_out.iter().map(|v| RowLeftOut {
                     row: q.row,
@@ -249,6 +263,61 @@ fn read_rows(mapper: &RecordMapper, records: &[Vec<Value>], first_row: u64) -> R
         }
     }
     out
+}
+
+/// Lines given as `bytes` or `bytearray` (a binary Arrow column's values).
+fn lines_of(lines: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+    lines
+        .try_iter()?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            bytes_of(&item).ok_or_else(|| {
+                yalu_err(
+                    ErrorCode::InvalidRequest.as_str(),
+                    format!("lines[{i}] is not bytes"),
+                )
+            })
+        })
+        .collect()
+}
+
+fn bytes_of(item: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
+    if let Ok(b) = item.cast::<PyBytes>() {
+        Some(b.as_bytes().to_vec())
+    } else {
+        item.cast::<PyByteArray>().ok().map(|b| b.to_vec())
+    }
+}
+
+/// A `LinePosition` dict (`{"line", "row", "in_quoted_field"}`), the file's
+/// start for None.
+fn position_of(start: Option<&Bound<'_, PyAny>>) -> PyResult<LinePosition> {
+    match start.filter(|s| !s.is_none()) {
+        None => Ok(LinePosition::FILE_START),
+        Some(s) => depythonize(s).map_err(|e| {
+            parameter(format!(
+                "start must be a position {{\"line\", \"row\", \"in_quoted_field\"}}: {e}"
+            ))
+        }),
+    }
+}
+
+/// The CSV reader of a file cut into lines, from its header line.
+fn csv_lines(
+    origin: &str,
+    header: &Bound<'_, PyAny>,
+    settings: &BatchSettings,
+) -> PyResult<CsvLines> {
+    let header = bytes_of(header)
+        .ok_or_else(|| parameter("header must be bytes (the file's first line)"))?;
+    CsvLines::new(
+        Path::new(origin),
+        &header,
+        &settings.map,
+        settings.schema.clone(),
+    )
+    .map_err(screen_err)
 }
 
 /// One hit as a results line of `yalu screen` (its CSV values, typed).
@@ -275,6 +344,9 @@ struct Screened {
     hits: Vec<HitRow>,
     rejected: Vec<RejectedRow>,
     left_out: Vec<RowLeftOut>,
+    /// For lines: the position after them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<LinePosition>,
 }
 
 #[derive(Serialize)]
@@ -283,6 +355,8 @@ struct Monitored {
     changes: Vec<HitChange>,
     rejected: Vec<RejectedRow>,
     left_out: Vec<RowLeftOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<LinePosition>,
 }
 
 #[derive(Serialize, Clone)]
@@ -559,38 +633,93 @@ impl PyIndex {
         threads: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
         let records = records_of(records)?;
-        let BatchSettings {
-            mapper,
-            config,
-            limit,
-            pool,
-        } = BatchSettings::new(&columns, mapping, schema, threshold, limit, threads)?;
+        let settings = BatchSettings::new(mapping, schema, threshold, limit, threads)?;
+        let mapper = settings.mapper(&columns)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
-            let new = Screener::new(&self.network.index, config.clone(), limit);
-            let old_screener = Screener::new(&old.network.index, config.clone(), limit);
-            let baseline = Baseline::Lists(&old_screener);
-            let changes: Vec<Vec<HitChange>> = in_pool(&pool, || {
-                read.queries
-                    .par_iter()
-                    .map(|q| row_changes(q, &baseline, &new, Some(&old.network.index)))
-                    .collect()
-            });
-            Monitored {
-                rows: records.len() as u64,
-                changes: changes.into_iter().flatten().collect(),
-                rejected: read.rejected,
-                left_out: read.left_out,
-            }
+            self.monitor_read(old, read, records.len() as u64, &settings)
         });
+        to_py(py, &result)
+    }
+
+    /// Screens lines of a CSV file (`bytes` each, without the line break,
+    /// as a line reader such as Spark's text source gives them) exactly as
+    /// `yalu screen` screens the file: `header` is the file's first line,
+    /// `start` where the lines begin (`{"line", "row", "in_quoted_field"}`
+    /// from `csv_line_positions`; None for the file's first line). Rows are
+    /// parsed and checked by `yalu screen`'s CSV reader (the wrong number of
+    /// fields, bytes that are not UTF-8... with the CLI's reasons); a row
+    /// with a line break inside quotes is rejected. Returns what
+    /// `screen_records` returns, and `end`, the position after the lines.
+    /// `origin` names the file in errors.
+    #[pyo3(signature = (header, lines, start = None, mapping = None, schema = "LegalEntity", threshold = None, limit = 5, explain = false, threads = None, origin = "lines"))]
+    #[allow(clippy::too_many_arguments)]
+    fn screen_csv_lines(
+        &self,
+        py: Python<'_>,
+        header: &Bound<'_, PyAny>,
+        lines: &Bound<'_, PyAny>,
+        start: Option<&Bound<'_, PyAny>>,
+        mapping: Option<&Bound<'_, PyAny>>,
+        schema: &str,
+        threshold: Option<f64>,
+        limit: usize,
+        explain: bool,
+        threads: Option<usize>,
+        origin: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let settings = BatchSettings::new(mapping, schema, threshold, limit, threads)?;
+        let reader = csv_lines(origin, header, &settings)?;
+        let lines = lines_of(lines)?;
+        let start = position_of(start)?;
+        let result = py.detach(|| -> PyResult<Screened> {
+            let (rows, end) = reader.read(&lines, start).map_err(screen_err)?;
+            let count = rows.len() as u64;
+            let mut screened = self.screen_read(collect_rows(rows), count, &settings, explain);
+            screened.end = Some(end);
+            Ok(screened)
+        })?;
+        to_py(py, &result)
+    }
+
+    /// `monitor_records` for lines of a CSV file, read as `screen_csv_lines`
+    /// reads them; returns `end` too.
+    #[pyo3(signature = (old, header, lines, start = None, mapping = None, schema = "LegalEntity", threshold = None, limit = 5, threads = None, origin = "lines"))]
+    #[allow(clippy::too_many_arguments)]
+    fn monitor_csv_lines(
+        &self,
+        py: Python<'_>,
+        old: &PyIndex,
+        header: &Bound<'_, PyAny>,
+        lines: &Bound<'_, PyAny>,
+        start: Option<&Bound<'_, PyAny>>,
+        mapping: Option<&Bound<'_, PyAny>>,
+        schema: &str,
+        threshold: Option<f64>,
+        limit: usize,
+        threads: Option<usize>,
+        origin: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let settings = BatchSettings::new(mapping, schema, threshold, limit, threads)?;
+        let reader = csv_lines(origin, header, &settings)?;
+        let lines = lines_of(lines)?;
+        let start = position_of(start)?;
+        let result = py.detach(|| -> PyResult<Monitored> {
+            let (rows, end) = reader.read(&lines, start).map_err(screen_err)?;
+            let count = rows.len() as u64;
+            let mut monitored = self.monitor_read(old, collect_rows(rows), count, &settings);
+            monitored.end = Some(end);
+            Ok(monitored)
+        })?;
         to_py(py, &result)
     }
 }
 
-/// What a batch call (`screen_records`, `monitor_records`) reads from its
-/// arguments, checked once for both.
+/// What a batch call (`screen_records`, `monitor_records`, the CSV lines
+/// calls) reads from its arguments, checked once for all.
 struct BatchSettings {
-    mapper: RecordMapper,
+    map: ColumnMap,
+    schema: Schema,
     config: MatchConfig,
     limit: usize,
     pool: Option<Arc<rayon::ThreadPool>>,
@@ -598,26 +727,28 @@ struct BatchSettings {
 
 impl BatchSettings {
     fn new(
-        columns: &[String],
         mapping: Option<&Bound<'_, PyAny>>,
         schema: &str,
         threshold: Option<f64>,
         limit: usize,
         threads: Option<usize>,
     ) -> PyResult<BatchSettings> {
-        let map = column_map(mapping)?;
-        let schema = schema_of(schema)?;
-        let config = MatchConfig {
-            threshold: threshold_of(threshold)?,
-            ..MatchConfig::default()
-        };
         Ok(BatchSettings {
-            mapper: RecordMapper::new(Path::new("rows"), &map, columns, schema)
-                .map_err(screen_err)?,
-            config,
+            map: column_map(mapping)?,
+            schema: schema_of(schema)?,
+            config: MatchConfig {
+                threshold: threshold_of(threshold)?,
+                ..MatchConfig::default()
+            },
             limit: limit_of(limit)?,
             pool: pool(threads)?,
         })
+    }
+
+    /// The mapper of rows given as fields under `columns`.
+    fn mapper(&self, columns: &[String]) -> PyResult<RecordMapper> {
+        RecordMapper::new(Path::new("rows"), &self.map, columns, self.schema.clone())
+            .map_err(screen_err)
     }
 }
 
@@ -636,35 +767,70 @@ impl PyIndex {
         explain: bool,
         threads: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
-        let BatchSettings {
-            mapper,
-            config,
-            limit,
-            pool,
-        } = BatchSettings::new(&columns, mapping, schema, threshold, limit, threads)?;
+        let settings = BatchSettings::new(mapping, schema, threshold, limit, threads)?;
+        let mapper = settings.mapper(&columns)?;
         let result = py.detach(|| {
             let read = read_rows(&mapper, &records, first_row);
-            let screener = Screener::new(&self.network.index, config, limit);
-            let per_row: Vec<Vec<HitRow>> = in_pool(&pool, || {
-                read.queries
-                    .par_iter()
-                    .map(|q| {
-                        screener
-                            .screen(&q.entity)
-                            .iter()
-                            .map(|h| hit_row(q, h, explain))
-                            .collect()
-                    })
-                    .collect()
-            });
-            Screened {
-                rows: records.len() as u64,
-                hits: per_row.into_iter().flatten().collect(),
-                rejected: read.rejected,
-                left_out: read.left_out,
-            }
+            self.screen_read(read, records.len() as u64, &settings, explain)
         });
         to_py(py, &result)
+    }
+
+    /// Screens rows read (on rayon, in the settings' pool).
+    fn screen_read(
+        &self,
+        read: ReadRows,
+        rows: u64,
+        settings: &BatchSettings,
+        explain: bool,
+    ) -> Screened {
+        let screener = Screener::new(&self.network.index, settings.config.clone(), settings.limit);
+        let per_row: Vec<Vec<HitRow>> = in_pool(&settings.pool, || {
+            read.queries
+                .par_iter()
+                .map(|q| {
+                    screener
+                        .screen(&q.entity)
+                        .iter()
+                        .map(|h| hit_row(q, h, explain))
+                        .collect()
+                })
+                .collect()
+        });
+        Screened {
+            rows,
+            hits: per_row.into_iter().flatten().collect(),
+            rejected: read.rejected,
+            left_out: read.left_out,
+            end: None,
+        }
+    }
+
+    /// What this index (the new lists) changes for rows read, against `old`.
+    fn monitor_read(
+        &self,
+        old: &PyIndex,
+        read: ReadRows,
+        rows: u64,
+        settings: &BatchSettings,
+    ) -> Monitored {
+        let new = Screener::new(&self.network.index, settings.config.clone(), settings.limit);
+        let old_screener =
+            Screener::new(&old.network.index, settings.config.clone(), settings.limit);
+        let baseline = Baseline::Lists(&old_screener);
+        let changes: Vec<Vec<HitChange>> = in_pool(&settings.pool, || {
+            read.queries
+                .par_iter()
+                .map(|q| row_changes(q, &baseline, &new, Some(&old.network.index)))
+                .collect()
+        });
+        Monitored {
+            rows,
+            changes: changes.into_iter().flatten().collect(),
+            rejected: read.rejected,
+            left_out: read.left_out,
+            end: None,
+        }
     }
 }
 
@@ -732,6 +898,38 @@ fn diff(py: Python<'_>, old: &PyIndex, new: &PyIndex) -> PyResult<Py<PyAny>> {
     to_py(py, &d)
 }
 
+/// What a run of a CSV file's lines (`bytes` each, without the line break)
+/// does for the reading of the file: `{"lines", "from_record_start",
+/// "from_quoted_field"}`, each end `{"records", "in_quoted_field"}`. With
+/// `before` (the run of the lines just before), the run of both: a task
+/// scans its batches one after the other. `csv_line_positions` turns the
+/// runs of a file's consecutive pieces into where each begins.
+#[pyfunction]
+#[pyo3(signature = (lines, before = None))]
+fn scan_csv_lines(
+    py: Python<'_>,
+    lines: &Bound<'_, PyAny>,
+    before: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let lines = lines_of(lines)?;
+    let before: LineRun = match before.filter(|b| !b.is_none()) {
+        None => LineRun::default(),
+        Some(b) => depythonize(b).map_err(|e| parameter(format!("before is not a run: {e}")))?,
+    };
+    let run = py.detach(|| before.then(&LineRun::scan(&lines)));
+    to_py(py, &run)
+}
+
+/// Where each of a file's consecutive pieces begins (`{"line", "row",
+/// "in_quoted_field"}`, the first at the file's start), from their runs
+/// (`scan_csv_lines`), in file order.
+#[pyfunction]
+fn csv_line_positions(py: Python<'_>, runs: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let runs: Vec<LineRun> =
+        depythonize(runs).map_err(|e| parameter(format!("runs must be a list of runs: {e}")))?;
+    to_py(py, &yalu_screen::lines::positions(&runs))
+}
+
 #[derive(Serialize)]
 struct Detected {
     alerts: Vec<yalu_detect::Alert>,
@@ -796,6 +994,9 @@ fn _yalu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_csv_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(csv_line_positions, m)?)?;
+    m.add("SPANS_LINES", yalu_screen::lines::SPANS_LINES)?;
     m.add("YaluError", m.py().get_type::<YaluError>())?;
     m.add("CSV_COLUMNS", yalu_screen::CSV_HEADER.to_vec())?;
     Ok(())

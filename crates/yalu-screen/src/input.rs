@@ -255,8 +255,7 @@ enum Source {
     Csv {
         reader: csv::Reader<File>,
         record: csv::ByteRecord,
-        width: usize,
-        columns: Vec<(Target, usize, String)>,
+        columns: CsvColumns,
     },
     Json {
         reader: BufReader<File>,
@@ -283,7 +282,12 @@ fn refuse_utf16(path: &Path, file: &mut File) -> Result<(), ScreenError> {
     let mut bom = [0u8; 2];
     let n = file.read(&mut bom).map_err(|e| ScreenError::io(path, e))?;
     file.rewind().map_err(|e| ScreenError::io(path, e))?;
-    if n == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]) {
+    refuse_utf16_start(path, &bom[..n])
+}
+
+/// The check of [`refuse_utf16`] on a file's first bytes.
+pub(crate) fn refuse_utf16_start(path: &Path, start: &[u8]) -> Result<(), ScreenError> {
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         return Err(ScreenError::Header {
             path: path.to_path_buf(),
             reason: "UTF-16 text (it starts with a UTF-16 byte-order mark); convert it to UTF-8"
@@ -291,6 +295,84 @@ fn refuse_utf16(path: &Path, file: &mut File) -> Result<(), ScreenError> {
         });
     }
     Ok(())
+}
+
+/// The CSV dialect of every CSV input: RFC 4180 quoting, rows of any
+/// length (a row with the wrong number of fields is a rejected row, not an
+/// error).
+pub(crate) fn csv_reader() -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.flexible(true);
+    builder
+}
+
+/// Column names of a header record: text (lossy), without a byte-order
+/// mark or surrounding spaces.
+pub(crate) fn header_names(record: &csv::ByteRecord) -> Vec<String> {
+    record
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The mapped columns of a CSV header, and how many fields a row needs.
+#[derive(Debug, Clone)]
+pub(crate) struct CsvColumns {
+    columns: Vec<(Target, usize, String)>,
+    width: usize,
+}
+
+impl CsvColumns {
+    pub(crate) fn new(
+        origin: &Path,
+        map: &ColumnMap,
+        header: &[String],
+    ) -> Result<CsvColumns, ScreenError> {
+        Ok(CsvColumns {
+            columns: resolve_header(origin, map, header)?,
+            width: header.len(),
+        })
+    }
+
+    /// One CSV record: a query, or the reason it is rejected (the wrong
+    /// number of fields, a mapped field that is not UTF-8, no name...).
+    pub(crate) fn row(
+        &self,
+        row: u64,
+        line: u64,
+        record: &csv::ByteRecord,
+        default_schema: &Schema,
+    ) -> RowOutcome {
+        if record.len() != self.width {
+            return RowOutcome::Rejected(RejectedRow {
+                row,
+                line,
+                reason: format!(
+                    "{} fields where the header has {}",
+                    record.len(),
+                    self.width
+                ),
+            });
+        }
+        let mut values: Vec<(&Target, &str, Vec<&str>)> = Vec::new();
+        for (target, index, column) in &self.columns {
+            let raw = record.get(*index).unwrap_or_default();
+            let Ok(text) = std::str::from_utf8(raw) else {
+                return RowOutcome::Rejected(RejectedRow {
+                    row,
+                    line,
+                    reason: format!("column `{column}` is not valid UTF-8"),
+                });
+            };
+            values.push((target, column, split_cell(target, text)));
+        }
+        build(row, line, &values, default_schema)
+    }
 }
 
 impl InputReader {
@@ -307,27 +389,12 @@ impl InputReader {
         refuse_utf16(path, &mut file)?;
         let source = match format {
             InputFormat::Csv => {
-                let mut reader = csv::ReaderBuilder::new()
-                    .flexible(true)
-                    .has_headers(true)
-                    .from_reader(file);
-                let header: Vec<String> = reader
-                    .byte_headers()
-                    .map_err(|e| csv_error(path, e))?
-                    .iter()
-                    .map(|h| {
-                        String::from_utf8_lossy(h)
-                            .trim_start_matches('\u{feff}')
-                            .trim()
-                            .to_string()
-                    })
-                    .collect();
-                let columns = resolve_header(path, map, &header)?;
+                let mut reader = csv_reader().has_headers(true).from_reader(file);
+                let header = header_names(reader.byte_headers().map_err(|e| csv_error(path, e))?);
                 Source::Csv {
                     reader,
                     record: csv::ByteRecord::new(),
-                    width: header.len(),
-                    columns,
+                    columns: CsvColumns::new(path, map, &header)?,
                 }
             }
             InputFormat::JsonLines => Source::Json {
@@ -375,7 +442,6 @@ impl InputReader {
             Source::Csv {
                 reader,
                 record,
-                width,
                 columns,
             } => {
                 let more = reader
@@ -385,28 +451,13 @@ impl InputReader {
                     return Ok(None);
                 }
                 self.rows += 1;
-                let row = self.rows;
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
-                if record.len() != *width {
-                    return Ok(Some(RowOutcome::Rejected(RejectedRow {
-                        row,
-                        line,
-                        reason: format!("{} fields where the header has {}", record.len(), width),
-                    })));
-                }
-                let mut values: Vec<(&Target, &str, Vec<&str>)> = Vec::new();
-                for (target, index, column) in columns.iter() {
-                    let raw = record.get(*index).unwrap_or_default();
-                    let Ok(text) = std::str::from_utf8(raw) else {
-                        return Ok(Some(RowOutcome::Rejected(RejectedRow {
-                            row,
-                            line,
-                            reason: format!("column `{column}` is not valid UTF-8"),
-                        })));
-                    };
-                    values.push((target, column, split_cell(target, text)));
-                }
-                Ok(Some(build(row, line, &values, &self.default_schema)))
+                Ok(Some(columns.row(
+                    self.rows,
+                    line,
+                    record,
+                    &self.default_schema,
+                )))
             }
             Source::Json {
                 reader,
@@ -538,7 +589,7 @@ impl RecordMapper {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> ScreenError {
+pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ScreenError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     match e.into_kind() {
         csv::ErrorKind::Io(io) => ScreenError::io(path, io),

@@ -71,6 +71,13 @@
 //!   writes. Resuming with other settings (input, map, lists, threshold,
 //!   limit, formats) is refused.
 //!
+//! ## A file read line by line
+//!
+//! [`lines`] reads a CSV file that a line reader (Spark's text source) has
+//! cut into lines, run by run and in any order, with the rows, row numbers
+//! and reasons of the reader above; only a row with a line break inside
+//! quotes is rejected instead ([`lines::SPANS_LINES`]).
+//!
 //! ## Monitoring
 //!
 //! [`monitor::monitor`] screens the same input against new lists and
@@ -82,6 +89,7 @@
 mod batch;
 mod error;
 pub mod input;
+pub mod lines;
 pub mod monitor;
 pub mod output;
 
@@ -93,4 +101,5 @@ pub use input::{
     ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RecordMapper, RejectedRow,
     RowOutcome,
 };
+pub use lines::{CsvLines, LinePosition, LineRun};
 pub use output::{CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields};
