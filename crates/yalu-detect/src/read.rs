@@ -350,7 +350,7 @@ fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectE
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(file);
+        .from_reader(yalu_model::LineCounter::new(file));
     let header = rdr
         .headers()
         .map_err(|e| DetectError::File {
@@ -381,11 +381,14 @@ fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectE
     let width = header.len();
     let mut record = csv::StringRecord::new();
     loop {
-        let line_hint = rdr.position().line() + 1;
+        // lines from the counter: the csv crate's are wrong after `\r\n`
+        // line ends and blank lines
+        let start = rdr.position().byte();
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(line_hint, |p| p.line());
+                let at = record.position().map_or(start, |p| p.byte());
+                let line = rdr.get_mut().line_of(at);
                 if record.len() != width {
                     if record.len() == 1 && record.get(0).is_some_and(|c| c.trim().is_empty()) {
                         continue; // a blank line
@@ -409,7 +412,8 @@ fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectE
                 on_row(line, Ok(Row { vals, names }))?;
             }
             Err(e) => {
-                let line = e.position().map_or(line_hint, |p| p.line());
+                let at = e.position().map_or(start, |p| p.byte());
+                let line = rdr.get_mut().line_of(at);
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(DetectError::File {
                         path: path.to_path_buf(),

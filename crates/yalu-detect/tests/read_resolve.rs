@@ -101,6 +101,27 @@ fn every_bad_row_is_reported_with_file_line_and_reason() {
 }
 
 #[test]
+fn bad_rows_name_their_line_after_crlf_line_ends_and_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // line 1 header, 2 p1, 3 p2 (no name), 4 blank, 5 p3 (bad month),
+    // 6-7 blank, 8 p4 (a field too many)
+    std::fs::write(
+        dir.path().join("persons.csv"),
+        "person_id,full_name,birth_date,nationality\r\n\
+         p1,Kim Chol Su,1990-04-02,KP\r\n\
+         p2,,1990-04-02,KP\r\n\
+         \r\n\
+         p3,Ri,1990-13-02,KP\r\n\
+         \n\r\n\
+         p4,Pak,1990,KP,extra\r\n",
+    )
+    .unwrap();
+    let loaded = read_dir(dir.path(), &ReadOptions::default()).unwrap();
+    let lines: Vec<u64> = loaded.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [3, 5, 8], "{:?}", loaded.rejected);
+}
+
+#[test]
 fn a_missing_required_column_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("persons.csv"), "person_id,name\np1,Kim\n").unwrap();

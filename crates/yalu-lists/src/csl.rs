@@ -154,11 +154,13 @@ pub fn read(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Entity),
 ) -> Result<ReadStats, ListError> {
+    let file = std::fs::File::open(path).map_err(|e| ListError::io(path, e))?;
+    // lines from the counter: the csv crate's are wrong after `\r\n` line
+    // ends and blank lines
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| csv_fatal(path, e))?;
+        .from_reader(yalu_model::LineCounter::new(file));
     let mut stats = ReadStats::default();
     let mut record = csv::StringRecord::new();
 
@@ -201,7 +203,10 @@ pub fn read(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e
+                    .position()
+                    .map(|p| reader.get_mut().line_of(p.byte()))
+                    .unwrap_or(0);
                 if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                     stats.records += 1;
                     stats.skip(
@@ -217,7 +222,10 @@ pub fn read(
                 return Err(csv_fatal(path, e));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record
+            .position()
+            .map(|p| reader.get_mut().line_of(p.byte()))
+            .unwrap_or(0);
         let location = format!("line {line}");
         if columns.get(&record, "_id") == "_id" && columns.get(&record, "name") == "name" {
             stats.warnings.push(RecordError::new(

@@ -102,17 +102,28 @@ fn load_csv(path: &Path) -> Result<Vec<SheetRow>, ListError> {
                 .0
         }
     };
+    // lines from the counter: the csv crate's are wrong after `\r\n` line
+    // ends and blank lines
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(yalu_model::LineCounter::new(text.as_bytes()));
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ListError::Format {
-            path: path.to_path_buf(),
-            reason: format!("not readable as CSV: {e}"),
-        })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| ListError::Format {
+                path: path.to_path_buf(),
+                reason: format!("not readable as CSV: {e}"),
+            })?;
+        if !more {
+            break;
+        }
+        let line = record
+            .position()
+            .map(|p| reader.get_mut().line_of(p.byte()) as usize)
+            .unwrap_or(0);
         rows.push(SheetRow {
             line,
             cells: record.iter().map(|c| c.trim().to_string()).collect(),

@@ -41,6 +41,7 @@ pub mod country;
 mod date;
 mod entity;
 mod example;
+mod lines;
 pub mod prop;
 mod schema;
 
@@ -48,4 +49,5 @@ pub use country::{CountryValue, NotCountry, NotCountryKind};
 pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, days_in_month, expand_date_expression};
 pub use entity::Entity;
 pub use example::{ValueProblem, ValueWarning};
+pub use lines::LineCounter;
 pub use schema::Schema;

@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use yalu_model::prop::{self, PropertyType};
-use yalu_model::{Entity, Schema};
+use yalu_model::{Entity, LineCounter, Schema};
 
 /// The layout of an input (and of an output) file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,7 +253,7 @@ pub enum RowOutcome {
 
 enum Source {
     Csv {
-        reader: csv::Reader<File>,
+        reader: csv::Reader<LineCounter<File>>,
         record: csv::ByteRecord,
         columns: CsvColumns,
     },
@@ -389,7 +389,9 @@ impl InputReader {
         refuse_utf16(path, &mut file)?;
         let source = match format {
             InputFormat::Csv => {
-                let mut reader = csv_reader().has_headers(true).from_reader(file);
+                let mut reader = csv_reader()
+                    .has_headers(true)
+                    .from_reader(LineCounter::new(file));
                 let header = header_names(reader.byte_headers().map_err(|e| csv_error(path, e))?);
                 Source::Csv {
                     reader,
@@ -444,14 +446,18 @@ impl InputReader {
                 record,
                 columns,
             } => {
-                let more = reader
-                    .read_byte_record(record)
-                    .map_err(|e| csv_error(&self.path, e))?;
+                let more = reader.read_byte_record(record).map_err(|e| {
+                    let line = e.position().map(|p| reader.get_mut().line_of(p.byte()));
+                    csv_error_at(&self.path, e, line)
+                })?;
                 if !more {
                     return Ok(None);
                 }
                 self.rows += 1;
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = record
+                    .position()
+                    .map(|p| reader.get_mut().line_of(p.byte()))
+                    .unwrap_or(0);
                 Ok(Some(columns.row(
                     self.rows,
                     line,
@@ -590,7 +596,14 @@ impl RecordMapper {
 }
 
 pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ScreenError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let line = e.position().map(|p| p.line());
+    csv_error_at(path, e, line)
+}
+
+/// A CSV error at `line` (from a [`LineCounter`]; the `csv` crate's own
+/// line numbers are wrong after `\r\n` line ends and blank lines).
+pub(crate) fn csv_error_at(path: &Path, e: csv::Error, line: Option<u64>) -> ScreenError {
+    let line = line.unwrap_or(0);
     match e.into_kind() {
         csv::ErrorKind::Io(io) => ScreenError::io(path, io),
         other => ScreenError::Csv {

@@ -321,3 +321,29 @@ fn resume_refuses_other_settings_and_unknown_files() {
     assert!(err.contains("no checkpoint"), "{err}");
     assert_eq!(std::fs::read_to_string(&stray).unwrap(), "row\n1\n");
 }
+
+#[test]
+fn bad_rows_name_their_line_after_crlf_line_ends_and_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("crlf.csv");
+    // line 1 header, 2 c1, 3 blank, 4 c2 (no name), 5 c3, 6-7 blank, 8 c4
+    // (a field too many)
+    std::fs::write(
+        &input,
+        "cust,full_name\r\nc1,Kim Jong Un\r\n\r\nc2,\r\nc3,Anna Schmidt\r\n\n\r\nc4,Bob,extra\r\n",
+    )
+    .unwrap();
+    let out = dir.path().join("hits.csv");
+    let map = ColumnMap::parse("id=cust,name=full_name").unwrap();
+    let index = demo_index();
+    let screener = Screener::new(&index, MatchConfig::default(), 3);
+    let mut seen = Collect::default();
+    run_batch(
+        &job(&input, &out, &map, InputFormat::Csv),
+        &screener,
+        &mut seen,
+    )
+    .unwrap();
+    let got: Vec<(u64, u64)> = seen.rejected.iter().map(|r| (r.row, r.line)).collect();
+    assert_eq!(got, [(2, 4), (4, 8)]);
+}
