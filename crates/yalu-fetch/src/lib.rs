@@ -63,15 +63,21 @@ use std::time::{Duration, SystemTime};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
+    /// OFAC's Specially Designated Nationals list, in its legacy CSV files.
     OfacSdn,
+    /// OFAC's Consolidated (non-SDN) lists, in the same CSV layout.
     OfacCons,
+    /// The UN Security Council consolidated list (XML), which carries the
+    /// 1718 Committee's DPRK designations.
     Un,
+    /// OpenSanctions' `sanctions` collection, as FtM JSON lines.
     OpenSanctions,
     /// The UK OFSI consolidated list, in its XLSX form.
     UkOfsi,
 }
 
 impl Source {
+    /// Every source, in the order a run without `--source` fetches them.
     pub const ALL: [Source; 5] = [
         Source::OfacSdn,
         Source::OfacCons,
@@ -172,14 +178,24 @@ impl std::str::FromStr for Source {
 /// see [`SourceOutcome`]).
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The target folder or its manifest could not be created, read or
+    /// written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder concerned.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// `manifest.json` exists but is not a manifest; it is left as it is.
     #[error("{path}: the manifest is not readable: {reason}")]
-    Manifest { path: PathBuf, reason: String },
+    Manifest {
+        /// The manifest's path.
+        path: PathBuf,
+        /// Why it does not parse.
+        reason: String,
+    },
 }
 
 fn io(path: &Path, source: std::io::Error) -> FetchError {
@@ -192,18 +208,42 @@ fn io(path: &Path, source: std::io::Error) -> FetchError {
 /// Why one source was not updated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
+    /// The request failed: no connection, a timeout, an HTTP error status,
+    /// or the body broke off while being read.
     #[error("{url}: {reason}")]
-    Download { url: String, reason: String },
+    Download {
+        /// The URL requested.
+        url: String,
+        /// What went wrong, as the HTTP client reports it.
+        reason: String,
+    },
+    /// The body is shorter or longer than its `Content-Length`: a cut
+    /// download, never swapped in.
     #[error("{url}: received {received} bytes but Content-Length announced {expected}")]
     Truncated {
+        /// The URL requested.
         url: String,
+        /// Bytes actually received.
         received: u64,
+        /// Bytes the server announced.
         expected: u64,
     },
+    /// The files downloaded but the list reader rejects them, finds no
+    /// entity, or skips more than half the records (an error page, a
+    /// changed format).
     #[error("the download does not read as this list: {reason}")]
-    Unreadable { reason: String },
+    Unreadable {
+        /// The reader's error or the count of records it could not read.
+        reason: String,
+    },
+    /// A local file operation failed (writing the download, the swap).
     #[error("{path}: {reason}")]
-    Io { path: PathBuf, reason: String },
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's error, as text.
+        reason: String,
+    },
 }
 
 fn source_io(path: &Path, e: std::io::Error) -> SourceError {
@@ -216,16 +256,22 @@ fn source_io(path: &Path, e: std::io::Error) -> SourceError {
 /// One downloaded file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchedFile {
+    /// The file name inside the source's folder ([`Source::files`]).
     pub name: String,
+    /// Where it was downloaded from (official URL or mirror).
     pub url: String,
+    /// Its size in bytes.
     pub bytes: u64,
+    /// SHA-256 of its content, lower-case hex (see [`sha256_file`]).
     pub sha256: String,
 }
 
 /// A failed attempt, kept in the manifest beside the last good copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
+    /// When the attempt failed (UTC, RFC 3339).
     pub at: String,
+    /// Why, as [`SourceError`] displays it.
     pub error: String,
 }
 
@@ -235,11 +281,14 @@ pub struct SourceEntry {
     /// When the copy in the folder was fetched (UTC, RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched_at: Option<String>,
+    /// The files of the copy in the folder, with their sizes and checksums.
     #[serde(default)]
     pub files: Vec<FetchedFile>,
     /// Entities read from the copy when it was verified.
     #[serde(default)]
     pub entities: usize,
+    /// The dataset name the list reader gave the copy's entities
+    /// (`us_ofac_sdn`, `un_sc_sanctions`...); empty before a first good copy.
     #[serde(default)]
     pub dataset: String,
     /// The latest attempt, if it failed (the copy is the older one).
@@ -250,9 +299,11 @@ pub struct SourceEntry {
 /// `manifest.json`: what the folder holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// One entry per source ever fetched into the folder, successfully or not.
     pub sources: BTreeMap<Source, SourceEntry>,
 }
 
+/// The manifest's file name inside the target folder.
 pub const MANIFEST: &str = "manifest.json";
 
 impl Manifest {
@@ -286,6 +337,7 @@ impl Manifest {
 pub struct FetchOptions {
     /// The local folder.
     pub target: PathBuf,
+    /// The sources to fetch, in this order.
     pub sources: Vec<Source>,
     /// A mirror with the local layout; `None` for the official URLs.
     pub base_url: Option<String>,
@@ -296,6 +348,7 @@ pub struct FetchOptions {
 /// What happened to one source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceOutcome {
+    /// The source attempted.
     pub source: Source,
     /// The new entry, or why the previous copy (if any) was kept.
     pub result: Result<SourceEntry, SourceError>,
@@ -306,11 +359,14 @@ pub struct SourceOutcome {
 /// The outcome of every requested source.
 #[derive(Debug, Clone)]
 pub struct FetchReport {
+    /// One outcome per requested source, in the order fetched.
     pub outcomes: Vec<SourceOutcome>,
+    /// The manifest as written at the end of the run.
     pub manifest: Manifest,
 }
 
 impl FetchReport {
+    /// How many sources failed (and kept their previous copy, if any).
     pub fn failures(&self) -> usize {
         self.outcomes.iter().filter(|o| o.result.is_err()).count()
     }

@@ -98,6 +98,7 @@ pub const RELATIONSHIPS: [Relationship; 8] = [
 /// One relationship schema of [`RELATIONSHIPS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Relationship {
+    /// The FtM relationship schema name (`Ownership`, `Directorship`...).
     pub schema: &'static str,
     /// The property of the first end (`owner`).
     pub first: &'static str,
@@ -149,6 +150,8 @@ pub enum Side {
 /// A relationship with two ends.
 #[derive(Debug, Clone)]
 pub struct Link {
+    /// The relationship entity's id; for a link made from a `linkedTo` name
+    /// or a listing's text, `<entity>-linked-<target>` / `<entity>-names-<target>`.
     pub id: String,
     /// FtM schema name (`Ownership`, `UnknownLink`...).
     pub schema: String,
@@ -158,6 +161,8 @@ pub struct Link {
     pub second: (String, String),
     /// Other properties of the relationship (role, dates, share...).
     pub properties: BTreeMap<String, Vec<String>>,
+    /// The lists the link comes from: the relationship entity's datasets, or
+    /// those of the entry whose `linkedTo` or text names the other end.
     pub datasets: Vec<String>,
 }
 
@@ -219,6 +224,7 @@ impl Link {
 /// `notes`) that names no entity of the same list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
+    /// The id of the entry whose `linkedTo` or text holds the reference.
     pub entity_id: String,
     /// The name or reference number as written.
     pub name: String,

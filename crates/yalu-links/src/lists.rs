@@ -13,7 +13,9 @@ pub const NETWORK_FEATURE: &str = "network";
 /// The loaded lists: screenable entities indexed for matching, and the
 /// links between them (relationship entities are kept as links only).
 pub struct Lists {
+    /// The screening index over every loaded entity but relationships.
     pub index: Index,
+    /// The links between the indexed entities, by either end.
     pub network: Network,
     /// How long [`Lists::build`] took to build the index, in seconds.
     pub index_seconds: f64,
@@ -24,6 +26,7 @@ pub struct Lists {
 /// A listed entity (a screening target) that an entity is linked to.
 #[derive(Debug, Clone, Copy)]
 pub struct ListedLink<'a> {
+    /// The link between the entity asked about and the listed entity.
     pub link: &'a Link,
     /// The side the entity asked about is on.
     pub side: Side,

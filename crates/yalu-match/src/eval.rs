@@ -20,25 +20,40 @@ use yalu_model::{Entity, Schema, prop};
 /// A labelled pair.
 #[derive(Debug, Clone)]
 pub struct LabelledPair {
+    /// The pair's id: the file's `id`, else `line-<n>` (JSON lines) or
+    /// `row-<n>` (CSV), `n` counted from 1 with the CSV header as line 1.
     pub id: String,
+    /// The group the pair is measured in (`kind`, or name-bench's
+    /// `case_group`; `all` when a JSON line has none).
     pub kind: String,
+    /// The entity screened (id `<pair id>-query`).
     pub query: Entity,
+    /// The entity it is compared with (id `<pair id>-candidate`).
     pub candidate: Entity,
+    /// The label: whether the two are the same person or organisation.
     pub expected: bool,
 }
 
 /// Why a pairs file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
+    /// The file could not be opened or read.
     #[error("{path}: {source}")]
     Io {
+        /// The pairs file.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// A line is not a valid pair (bad JSON, a missing column, a label that
+    /// is not a boolean, a date that is not a date, text not in UTF-8).
     #[error("{path}: line {line}: {reason}")]
     Line {
+        /// The pairs file.
         path: PathBuf,
+        /// The line, counted from 1 (the CSV header is line 1).
         line: usize,
+        /// What is wrong with it, for the user.
         reason: String,
     },
 }
@@ -209,8 +224,11 @@ pub fn read_name_bench(path: &Path) -> Result<Vec<LabelledPair>, EvalError> {
 /// One pair's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairScore {
+    /// The pair's id ([`LabelledPair::id`]).
     pub id: String,
+    /// The scorer's score in [0, 1].
     pub score: f64,
+    /// Whether the score reaches the threshold; `match` on the wire.
     #[serde(rename = "match")]
     pub is_match: bool,
 }
@@ -226,14 +244,21 @@ pub fn score_pairs(pairs: &[LabelledPair], cfg: &MatchConfig) -> Vec<Scored> {
 /// Confusion counts and the measures derived from them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Metrics {
+    /// Pairs counted; the sum of the four counts below.
     pub pairs: usize,
+    /// Same-entity pairs scored as matches.
     pub true_positives: usize,
+    /// Different-entity pairs scored as matches (needless alerts).
     pub false_positives: usize,
+    /// Same-entity pairs scored below the threshold (missed hits).
     pub false_negatives: usize,
+    /// Different-entity pairs scored below the threshold.
     pub true_negatives: usize,
 }
 
 impl Metrics {
+    /// Counts one pair by its label (`expected`) and the scorer's verdict
+    /// (`predicted`).
     pub fn add(&mut self, expected: bool, predicted: bool) {
         self.pairs += 1;
         match (expected, predicted) {
@@ -243,9 +268,11 @@ impl Metrics {
             (false, false) => self.true_negatives += 1,
         }
     }
+    /// Pairs labelled as the same entity.
     pub fn positives(&self) -> usize {
         self.true_positives + self.false_negatives
     }
+    /// Pairs labelled as different entities.
     pub fn negatives(&self) -> usize {
         self.false_positives + self.true_negatives
     }
@@ -278,8 +305,11 @@ impl Metrics {
 /// An evaluation: overall and per kind, with the pairs that went wrong.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
+    /// The match threshold the verdicts were taken at (`cfg.threshold`).
     pub threshold: f64,
+    /// Counts over every pair.
     pub overall: Metrics,
+    /// Counts per [`LabelledPair::kind`].
     pub by_kind: BTreeMap<String, Metrics>,
     /// Misclassified pairs: (id, kind, expected, score).
     pub errors: Vec<(String, String, bool, f64)>,

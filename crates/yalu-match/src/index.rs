@@ -22,7 +22,9 @@ pub type DocId = u32;
 /// A scored result.
 #[derive(Debug, Clone)]
 pub struct Hit<'a> {
+    /// The indexed entity that matched the query.
     pub entity: &'a Entity,
+    /// Its score against the query, with the explanation of every feature.
     pub scored: Scored,
 }
 
@@ -36,6 +38,7 @@ pub struct Index {
 
 /// Per-query options.
 pub struct SearchOptions<'f> {
+    /// At most this many hits, best first (default 5).
     pub limit: usize,
     /// Results below this score are dropped (use 0 to see all).
     pub cutoff: f64,
@@ -184,10 +187,12 @@ impl Index {
         }
     }
 
+    /// Number of indexed entities.
     pub fn len(&self) -> usize {
         self.docs.len()
     }
 
+    /// Whether no entity is indexed.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }

@@ -7,9 +7,13 @@ use yalu_model::{Entity, FuzzyDate, Schema, prop};
 /// Where a name came from; weak aliases weigh less.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameSource {
+    /// The `name` property: the name the list gives as primary.
     Name,
+    /// An `alias` (a strong a.k.a.).
     Alias,
+    /// A `previousName`: a former name of a renamed company or person.
     PreviousName,
+    /// A `weakAlias` (a low-quality a.k.a.: a nickname, a partial name).
     WeakAlias,
     /// Built from firstName / middleName / lastName.
     Parts,
@@ -25,6 +29,7 @@ impl NameSource {
         }
     }
 
+    /// The FtM property the name is read from (`Parts` reads as `name`).
     pub fn property(self) -> &'static str {
         match self {
             NameSource::Name | NameSource::Parts => prop::NAME,
@@ -38,8 +43,11 @@ impl NameSource {
 /// One name of an entity, ready to compare.
 #[derive(Debug, Clone)]
 pub struct EntityName {
+    /// The name as written in the list.
     pub raw: String,
+    /// The property it came from; weak aliases weigh less.
     pub source: NameSource,
+    /// The name analysed for comparison (normalised words, variants, keys).
     pub prepared: PreparedName,
     /// How many other entries of the same list (dataset) carry this name
     /// (its words as written, in any order). Counted by the index at build
@@ -51,20 +59,31 @@ pub struct EntityName {
 /// An entity with every screening feature pre-computed.
 #[derive(Debug, Clone)]
 pub struct PreparedEntity {
+    /// The entity as loaded.
     pub entity: Entity,
+    /// How its names were read (person, organisation or other).
     pub kind: NameKind,
+    /// Every name and alias; built from the name parts when there is none.
     pub names: Vec<EntityName>,
+    /// Birth dates that parse, sorted and deduplicated, each with its
+    /// precision (year, month or day).
     pub birth_dates: Vec<FuzzyDate>,
     /// Sorted, deduplicated country codes.
     pub countries: Vec<String>,
     /// (property, normalised value, original value)
     pub identifiers: Vec<(&'static str, String, String)>,
+    /// The first `gender` value when it reads as male or female; a conflict
+    /// lowers the score.
     pub gender: Option<Gender>,
 }
 
+/// A person's gender as lists give it (`male`/`m`, `female`/`f`); other
+/// values are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
+    /// Male.
     Male,
+    /// Female.
     Female,
 }
 
@@ -116,6 +135,10 @@ impl PreparedEntity {
         Self::with_kind(entity, kind)
     }
 
+    /// Prepares an entity with its names analysed as `kind`: a query is
+    /// prepared for the [`pair_kind`](crate::score::pair_kind) of each
+    /// candidate it meets, so a `LegalEntity` query compares as a person
+    /// with a person.
     pub fn with_kind(entity: Entity, kind: NameKind) -> Self {
         let mut names: Vec<EntityName> = entity
             .names()

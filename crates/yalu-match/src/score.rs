@@ -79,11 +79,19 @@ pub struct Scored {
 
 /// Feature names as they appear in explanations.
 pub mod feature {
+    /// The best-matching pair of names, query and candidate; the base of the score.
     pub const NAME: &str = "name";
+    /// Present only when the schemas cannot be the same thing (a person and a
+    /// vessel): the score is 0.
     pub const SCHEMA: &str = "schema";
+    /// Birth dates agreeing or conflicting, at the precision both sides give.
     pub const BIRTH_DATE: &str = "birth_date";
+    /// Countries (nationality, citizenship, jurisdiction...) shared or not.
     pub const COUNTRY: &str = "country";
+    /// An identifier shared (passport, IMO, registration number): lifts the
+    /// score to at least the configured floor.
     pub const IDENTIFIER: &str = "identifier";
+    /// Genders agreeing (+0) or conflicting (a penalty).
     pub const GENDER: &str = "gender";
     /// Present when the query's name matched only once letters imitating Latin letters
     /// (Cyrillic `К`, Greek `Ο`, ...) were read as those letters; `detail` lists them. A

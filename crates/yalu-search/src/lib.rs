@@ -62,14 +62,26 @@ pub use text::{FIELD_WEIGHTS, Field, SearchHit, SearchResults, TextIndex};
 /// Why a search request is refused. Each names the parameter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SearchError {
+    /// A `facets` value that is not one of [`Facet`]'s names.
     #[error("unknown facet `{0}`; facets are countries, topics, datasets, schema")]
     UnknownFacet(String),
+    /// A `filter` value without a `:` or with an empty field or value.
     #[error("filter `{0}` is not FIELD:VALUE (e.g. `countries:kp`, `properties.idNumber:123`)")]
     BadFilter(String),
+    /// A `sort` value naming an unknown field or a direction other than
+    /// `asc` / `desc`.
     #[error(
         "sort `{0}` is not FIELD or FIELD:asc|desc with FIELD one of score, caption, id, schema, first_seen, last_seen, last_change"
     )]
     BadSort(String),
+    /// The [`TextIndex`] was built over another screening index than the
+    /// one searched (after a reload, say): its document numbers would name
+    /// the wrong entities, so nothing is returned.
     #[error("the text index was built over another index ({built} entities, given {given})")]
-    IndexMismatch { built: usize, given: usize },
+    IndexMismatch {
+        /// Entities in the index the text index was built over.
+        built: usize,
+        /// Entities in the index given to the search.
+        given: usize,
+    },
 }

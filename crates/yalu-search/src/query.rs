@@ -22,10 +22,13 @@ pub struct TextQuery {
     /// `field:value` filters: values of one field are alternatives, fields
     /// combine with AND.
     pub filters: Vec<FieldFilter>,
+    /// Facets to count over all results (not only the page).
     pub facets: Vec<Facet>,
     /// Applied in order; default: score descending, then id.
     pub sort: Vec<SortKey>,
+    /// Page size: at most this many hits are returned (default 10).
     pub limit: usize,
+    /// Results skipped before the page starts, for paging (default 0).
     pub offset: usize,
 }
 
@@ -131,6 +134,8 @@ pub struct FieldFilter {
     /// `countries`, `topics`, `datasets`, `schema`, `id`, or a property name
     /// (with or without a `properties.` prefix).
     pub field: String,
+    /// The value an entity must have in the field, compared ignoring ASCII
+    /// case (`kp` finds `KP`).
     pub value: String,
 }
 
@@ -171,13 +176,19 @@ impl FieldFilter {
 /// A facet counted over all results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Facet {
+    /// Values of every country property (nationality, jurisdiction...),
+    /// ISO codes as the list readers store them.
     Countries,
+    /// FtM topics (`sanction`, `role.pep`, `crime`...).
     Topics,
+    /// The lists an entity is on (`us_ofac_sdn`, `un_sc_sanctions`...).
     Datasets,
+    /// The FtM schema (`Person`, `Company`, `Vessel`...).
     Schema,
 }
 
 impl Facet {
+    /// Parses a `facets` value (`countries`, `topics`, `datasets`, `schema`).
     pub fn parse(name: &str) -> Result<Facet, SearchError> {
         match name {
             "countries" => Ok(Facet::Countries),
@@ -188,6 +199,7 @@ impl Facet {
         }
     }
 
+    /// The facet's name on the wire, as [`Facet::parse`] reads it.
     pub fn name(self) -> &'static str {
         match self {
             Facet::Countries => "countries",
@@ -217,12 +229,19 @@ impl Facet {
 /// What results can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortField {
+    /// Relevance to the query text (`score` or `_score`).
     Score,
+    /// The entity's display name.
     Caption,
+    /// The entity id (`id` or `entity_id`).
     Id,
+    /// The FtM schema name.
     Schema,
+    /// When the entity was first seen on a list (`first_seen`).
     FirstSeen,
+    /// When it was last seen on a list (`last_seen`).
     LastSeen,
+    /// When its entry last changed (`last_change`).
     LastChange,
 }
 
@@ -230,11 +249,14 @@ pub enum SortField {
 /// everything else to ascending).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SortKey {
+    /// What to sort by.
     pub field: SortField,
+    /// Largest first when true.
     pub descending: bool,
 }
 
 impl SortKey {
+    /// Parses a `sort` value: `field` or `field:asc|desc`.
     pub fn parse(raw: &str) -> Result<SortKey, SearchError> {
         let bad = || SearchError::BadSort(raw.to_string());
         let (field, dir) = match raw.split_once(':') {

@@ -87,6 +87,7 @@ pub struct TextIndex {
 /// One result.
 #[derive(Debug, Clone)]
 pub struct SearchHit<'a> {
+    /// The matching entity, from the screening index.
     pub entity: &'a Entity,
     /// Larger is better; 0 when the query has no text.
     pub score: f64,
@@ -410,6 +411,7 @@ impl TextIndex {
         self.ids.len()
     }
 
+    /// Whether no entity is indexed.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

@@ -132,9 +132,13 @@ pub(crate) trait Sql {
     }
 }
 
+/// The database a store lives in ([`crate::Store::backend`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
+    /// A local SQLite file (or memory): one writing connection, read-only
+    /// connections beside it.
     Sqlite,
+    /// A PostgreSQL server, optionally in a schema of its own.
     Postgres,
 }
 

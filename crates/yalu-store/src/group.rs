@@ -68,7 +68,9 @@ struct Counters {
 /// (commits, failed ones included): `writes / commits` is the mean batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
+    /// Writes run by the writer thread since the store was opened.
     pub writes: u64,
+    /// Transactions they were committed in (failed ones included).
     pub commits: u64,
 }
 

@@ -61,8 +61,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, lowest first.
     pub const ALL: [Role; 3] = [Role::Screener, Role::Analyst, Role::Admin];
 
+    /// The role's name as stored and as given on the command line and in
+    /// the admin API (`screener`, `analyst`, `admin`).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Screener => "screener",
@@ -97,15 +100,21 @@ impl FromStr for Role {
 /// cannot be recovered.
 #[derive(Debug, Clone)]
 pub struct CreatedKey {
+    /// The key's public id (12 hex digits), safe to log and to revoke by.
     pub id: String,
+    /// What the key may do.
     pub role: Role,
+    /// The whole secret to hand to the client, `yalu_<id>_<secret>`; only
+    /// its hash is stored.
     pub key: String,
 }
 
 /// A key that verified: its id (for logs) and role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedKey {
+    /// The key's public id, for logs and the audit trail.
     pub id: String,
+    /// What the request may do.
     pub role: Role,
     /// The label given at creation, if any.
     pub label: Option<String>,
@@ -114,8 +123,11 @@ pub struct VerifiedKey {
 /// A key as listed: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKeyInfo {
+    /// The key's public id.
     pub id: String,
+    /// What the key may do.
     pub role: Role,
+    /// The label given at creation (who or what uses the key), if any.
     pub label: Option<String>,
     /// RFC 3339 UTC.
     pub created_at: String,

@@ -81,16 +81,19 @@ pub const INVESTIGATION_RULE: &str = "INVESTIGATION";
 pub const MAX_PAGE: u64 = 1000;
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant,)+
+            $($(#[$vm])* #[serde(rename = $text)] $variant,)+
         }
 
         impl $name {
+            /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
+            /// The value as stored, in the workbench API and on the command
+            /// line (`snake_case`).
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
             }
@@ -120,10 +123,16 @@ macro_rules! string_enum {
 string_enum! {
     /// Where a case is in its review.
     CaseStatus {
+        /// Imported, not yet looked at.
         Open = "open",
+        /// An analyst is working on it.
         InReview = "in_review",
+        /// Handed up to a senior analyst or compliance officer.
         Escalated = "escalated",
+        /// Closing as a true match was requested; waits for a second
+        /// analyst's approval (four eyes).
         PendingApproval = "pending_approval",
+        /// Decided; see its [`Resolution`]. Only comments are allowed.
         Closed = "closed",
     }
 }
@@ -131,8 +140,14 @@ string_enum! {
 string_enum! {
     /// How a case was closed.
     Resolution {
+        /// The subject is the listed party or the scheme is real: needs a
+        /// second analyst's approval.
         TrueMatch = "true_match",
+        /// Not the listed party; a closed hit suppresses the same hit on
+        /// the same entry version at later imports.
         FalsePositive = "false_positive",
+        /// Closed with nothing to act on, neither confirmed nor cleared;
+        /// suppresses nothing.
         NotActionable = "not_actionable",
     }
 }
@@ -140,8 +155,11 @@ string_enum! {
 string_enum! {
     /// What a case was raised from.
     CaseKind {
+        /// A detection alert from `yalu detect`.
         Alert = "alert",
+        /// A screening hit: a customer record resembling a list entry.
         Hit = "hit",
+        /// A unit of work grouping alerts and hits that share a network.
         Investigation = "investigation",
     }
 }
@@ -159,24 +177,40 @@ impl CaseStatus {
 /// A requested true-match closing and who approved it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Approval {
+    /// The analyst who asked to close the case.
     pub requested_by: String,
+    /// The resolution requested (a true match).
     pub resolution: Resolution,
+    /// The requester's rationale.
     pub rationale: Option<String>,
+    /// The second analyst who approved it; `None` while pending.
     pub approved_by: Option<String>,
 }
 
 /// One case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Case {
+    /// The case number: 1, 2, 3... in order of creation (investigations included).
     pub id: i64,
+    /// What the case was raised from.
     pub kind: CaseKind,
     /// The alert's rule id, or `SCREENING_HIT`.
     pub rule: String,
+    /// `low`, `medium`, `high` or `critical`: the alert's; `high` for a
+    /// hit the screener called a match, else `medium`; an investigation's
+    /// is the highest of its members'.
     pub severity: String,
+    /// Where the case is in its review.
     pub status: CaseStatus,
+    /// How it was closed; `None` until closed.
     pub resolution: Option<Resolution>,
+    /// One line for the queue: the alert's summary, `<record> resembles
+    /// list entry <caption> (score ...)`, or the investigation's label.
     pub title: String,
+    /// Who the case is about: an alert's person ids, a hit's record id, an
+    /// investigation's network keys (`org:ID`, `person:ID`).
     pub subject_ids: Vec<String>,
+    /// An alert's evidence record ids; a hit's list entry id.
     pub evidence_ids: Vec<String>,
     /// Hits: the list entry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -184,17 +218,25 @@ pub struct Case {
     /// Hits: the screened record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
+    /// Hits: the screening score in [0, 1].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// Alerts: the revenue the scheme is estimated to earn, in USD;
+    /// investigations: the largest total of one rule over their alerts
+    /// (two rules may count the same worker-days).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_revenue_usd: Option<f64>,
+    /// The analyst working on the case, if any.
     pub assignee: Option<String>,
     /// The closing rationale.
     pub rationale: Option<String>,
+    /// Who closed it (for a true match, the approving analyst).
     pub closed_by: Option<String>,
     /// RFC 3339 UTC.
     pub created_at: String,
+    /// When the case last changed (RFC 3339 UTC).
     pub updated_at: String,
+    /// A true-match closing requested (pending or approved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
     /// 1 when imported, raised by one with every review action (not by
@@ -239,10 +281,15 @@ impl Case {
 /// A comment on a case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comment {
+    /// The comment's number, across all cases.
     pub id: i64,
+    /// The case commented on.
     pub case_id: i64,
+    /// Who wrote it (the acting analyst).
     pub author: String,
+    /// The text, trimmed; never empty.
     pub text: String,
+    /// RFC 3339 UTC.
     pub created_at: String,
 }
 
@@ -255,21 +302,27 @@ pub struct AuditEntry {
     pub at: String,
     /// The key id of whoever acted.
     pub actor: String,
+    /// What was done: `create`, `extend`, `suppressed`, `assign`, `status`,
+    /// `comment`, `close`, `request_approval`, `approve`, `reject_approval`...
     pub action: String,
+    /// The case acted on, if the action concerns one.
     pub case_id: Option<i64>,
     /// [`Case::state`] before the action (`null` when the case was created).
     pub before: Option<Json>,
     /// [`Case::state`] after the action.
     pub after: Option<Json>,
+    /// Free text: the comment, the rationale, what an import did.
     pub detail: Option<String>,
 }
 
 /// A case with everything shown on its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseDetail {
+    /// The case itself.
     pub case: Case,
     /// The alert or hit as imported.
     pub payload: Json,
+    /// Its comments, oldest first.
     pub comments: Vec<Comment>,
     /// This case's audit entries, oldest first.
     pub history: Vec<AuditEntry>,
@@ -284,13 +337,18 @@ pub struct CaseDetail {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportOutcome {
+    /// A new case was opened.
     Created,
+    /// The same alert or hit was imported before: its case is reused.
     Existing,
+    /// A hit closed as a false positive on an unchanged list entry: no case.
     Suppressed,
 }
 
+/// One imported alert or hit and the case it landed in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportItem {
+    /// What the import did with it.
     pub outcome: ImportOutcome,
     /// The new or existing case; for a suppressed hit, the case whose
     /// false-positive closing suppressed it.
@@ -303,8 +361,11 @@ pub struct ImportItem {
 /// The outcome of an import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
+    /// Alerts and hits that opened a new case.
     pub created: usize,
+    /// Those that matched an existing case.
     pub existing: usize,
+    /// Hits not raised because a false-positive closing suppresses them.
     pub suppressed: usize,
     /// Investigations opened by this import.
     pub investigations_opened: usize,
@@ -317,9 +378,13 @@ pub struct ImportReport {
 /// Filters of [`CaseStore::list`]; `None` means any.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
+    /// Only cases in this state.
     pub status: Option<CaseStatus>,
+    /// Only cases raised by this rule (`VISA_RUN_CYCLE`, `SCREENING_HIT`...).
     pub rule: Option<String>,
+    /// Only cases assigned to this analyst.
     pub assignee: Option<String>,
+    /// Only alerts, hits or investigations.
     pub kind: Option<CaseKind>,
     /// Case-insensitive substring of the title, subject ids, record or entity id.
     pub q: Option<String>,
@@ -329,8 +394,11 @@ pub struct CaseFilter {
     pub units_only: bool,
     /// Only the alerts and hits of this investigation.
     pub investigation: Option<i64>,
+    /// The order of the page.
     pub sort: CaseSort,
+    /// Page size, clamped to 1..=[`MAX_PAGE`].
     pub limit: u64,
+    /// Cases skipped before the page starts.
     pub offset: u64,
 }
 
