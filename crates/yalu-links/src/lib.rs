@@ -13,7 +13,7 @@
 //!   `UnknownLink`, `Employment`, `Representation` ([`RELATIONSHIPS`]).
 //! * Entries a listing's own text names: the UN list writes related
 //!   entries in its narrative (`notes`), by reference number (`(CDe.001)`)
-//!   or by name; see [`mentions`](crate::mentions) for the rules. They become
+//!   or by name; see the `mentions` module for the rules. They become
 //!   `UnknownLink`s whose `description` is the sentence that names them;
 //!   reference numbers that name no entry are reported.
 //!

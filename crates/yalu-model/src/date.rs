@@ -260,7 +260,7 @@ const MAX_EXPANDED_YEARS: i32 = 10;
 
 /// Turns a list's date expression into the dates it allows.
 ///
-/// Accepts a single date in any form [`parse_single`] reads, optionally
+/// Accepts a single date in any form `parse_single` reads, optionally
 /// prefixed by `circa`/`ca.`/`approximately`, and ranges written
 /// `X to Y`, `X - Y` or `between X and Y`. A range of years becomes one
 /// value per year (up to ten years; longer ranges keep their two ends), which

@@ -4,7 +4,7 @@
 //! ## Checking keys without waiting on the store
 //!
 //! [`KeyStore::verify`] reads a copy of the `api_keys` table held in
-//! memory ([`KeyCache`]), never the store's connection, which writes (and
+//! memory (`KeyCache`), never the store's connection, which writes (and
 //! their commits) hold. The copy is refreshed when the keys change:
 //!
 //! - **SQLite file**: before each check, `PRAGMA data_version` on a
