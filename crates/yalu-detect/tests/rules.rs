@@ -357,6 +357,25 @@ fn staggered_dispatch_edges() {
         staggered_to(&[(5, "2018-03-01", "c1"), (5, "2018-03-01", "c2")]).is_empty(),
         "two clients on one day: one dispatch date"
     );
+    // two buses to one client a few days apart: one group when nothing
+    // says they came in apart, two when their entries do
+    let buses = |second_entry: &str| {
+        let mut f = Fixture::new();
+        for i in 0..10 {
+            let id = format!("w{i}");
+            let (entry, start) = if i < 5 {
+                ("2018-02-26", "2018-03-01")
+            } else {
+                (second_entry, "2018-03-05")
+            };
+            f.person(&id, "KP")
+                .cross(&format!("x{i}"), &id, "entry", entry, "", "")
+                .place(&format!("pl{i}"), &id, "a1", "c1", start, "");
+        }
+        f.alerts("STAGGERED_DISPATCH")
+    };
+    assert!(buses("2018-02-26").is_empty(), "one crossing, one group");
+    assert_eq!(buses("2018-03-03").len(), 1, "two crossings, two groups");
     assert_eq!(
         staggered(&[(45, "2018-03-01"), (5, "2018-04-01")]).len(),
         1,
@@ -490,6 +509,13 @@ fn team_rotation_edges() {
         rotation(3, 14, 3, 121).is_empty(),
         "arrivals 121 days after"
     );
+    // a handover: the new team may come in while the old one leaves
+    assert_eq!(
+        rotation(3, 0, 3, -14).len(),
+        1,
+        "arrivals 14 days before the departures"
+    );
+    assert!(rotation(3, 0, 3, -15).is_empty(), "15 days before");
     assert!(rotation(2, 5, 5, 10).is_empty(), "two leave");
     assert!(rotation(5, 5, 2, 10).is_empty(), "two arrive");
     let a = rotation(6, 3, 7, 20);

@@ -556,12 +556,13 @@ pub(crate) fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             .iter()
             .map(|e| ctx.person_of(ctx.data.placements[e.1 as usize].person))
             .collect();
+        let (handover, by) = orgs::arrival_window(prm, first, last);
         let arrivals: BTreeSet<usize> = pls
             .iter()
             .map(|&pl| &ctx.data.placements[pl as usize])
             .filter(|p| {
-                p.start >= first
-                    && p.start <= last.plus(prm.arrival_window_days)
+                p.start >= handover
+                    && p.start <= by
                     && !leavers.contains(&ctx.person_of(p.person))
                     && !ctx.is_lawful_legacy(p)
             })
@@ -595,8 +596,9 @@ pub(crate) fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         c(
             a_ok,
             format!(
-                "other DPRK workers starting there by {}, outside lawful pre-2375 permits: {ac}",
-                last.plus(prm.arrival_window_days)
+                "other DPRK workers starting there from {} to {}, outside lawful pre-2375 permits: {ac}",
+                orgs::arrival_window(prm, first, last).0,
+                orgs::arrival_window(prm, first, last).1
             ),
         ),
     ]

@@ -4,6 +4,7 @@ use super::{Context, add_person};
 use crate::alert::Finding;
 use crate::day::Day;
 use crate::records::*;
+use crate::ruleset::TeamRotation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// DPRK placements grouped by an organisation key, in org order.
@@ -44,13 +45,17 @@ fn add_placements(ctx: &Context, f: &mut Finding, placements: &[u32]) {
 /// One group of an agency's DPRK workers for STAGGERED_DISPATCH: its
 /// placements at one client that are not lawful legacy work, each starting
 /// at most `batch_gap_days` after the previous one (a shipment does not
-/// start on one day).
+/// start on one day), of workers who came in together: where the data
+/// has their entries, the last entry before the placement is on the same
+/// day (or under the same `group_ref`).
 pub(crate) struct Batch {
     /// First and last start day.
     pub first: Day,
     pub last: Day,
     /// The client the group was sent to.
     pub client: OrgIx,
+    /// How its workers came in, when the data says.
+    pub arrival: Option<Arrival>,
     pub placements: Vec<u32>,
     pub persons: BTreeSet<usize>,
 }
@@ -74,23 +79,52 @@ pub(crate) fn dispatch_batches(ctx: &Context, agency: OrgIx) -> Vec<Batch> {
     let mut out: Vec<Batch> = Vec::new();
     for pl in pls {
         let p = &ctx.data.placements[pl as usize];
+        let person = ctx.person_of(p.person);
+        let arrival = arrival(ctx, person, p.start);
         match out.last_mut() {
-            Some(b) if b.client == p.client && p.start.since(b.last) <= prm.batch_gap_days => {
+            Some(b)
+                if b.client == p.client
+                    && p.start.since(b.last) <= prm.batch_gap_days
+                    && (b.arrival.is_none() || arrival.is_none() || b.arrival == arrival) =>
+            {
                 b.last = p.start;
                 b.placements.push(pl);
-                b.persons.insert(ctx.person_of(p.person));
+                b.persons.insert(person);
+                b.arrival = b.arrival.take().or(arrival);
             }
             _ => out.push(Batch {
                 first: p.start,
                 last: p.start,
                 client: p.client,
+                arrival,
                 placements: vec![pl],
-                persons: BTreeSet::from([ctx.person_of(p.person)]),
+                persons: BTreeSet::from([person]),
             }),
         }
     }
     out.sort_by_key(|b| (b.first, b.client));
     out
+}
+
+/// How a worker came in before a placement: their last entry on or before
+/// its start, by `group_ref` when it has one, else by day and country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Arrival {
+    Group(String),
+    Day(Day, &'static str),
+}
+
+/// The worker's [`Arrival`] before `start`, if the data has an entry.
+fn arrival(ctx: &Context, person: usize, start: Day) -> Option<Arrival> {
+    ctx.crossings_of[person]
+        .iter()
+        .map(|&c| &ctx.data.crossings[c as usize])
+        .filter(|c| c.direction == Direction::Entry && c.day <= start)
+        .max_by_key(|c| c.day)
+        .map(|c| match &c.group_ref {
+            Some(g) => Arrival::Group(g.clone()),
+            None => Arrival::Day(c.day, c.country),
+        })
 }
 
 /// Chains of batches for STAGGERED_DISPATCH: runs of batches of at most
@@ -182,6 +216,17 @@ pub fn staggered_dispatch(ctx: &Context) -> Vec<Finding> {
     out
 }
 
+/// The days a new team may start for TEAM_ROTATION, given the first and
+/// last end of the leaving team: from a handover (at most
+/// `leaving_window_days` before the first end: the new team may come in
+/// while the old one leaves) to `arrival_window_days` after the last end.
+pub(crate) fn arrival_window(prm: &TeamRotation, first: Day, last: Day) -> (Day, Day) {
+    (
+        first.plus(-prm.leaving_window_days),
+        last.plus(prm.arrival_window_days),
+    )
+}
+
 /// TEAM_ROTATION.
 pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.team_rotation.params;
@@ -209,13 +254,14 @@ pub fn team_rotation(ctx: &Context) -> Vec<Finding> {
                 continue;
             }
             let last = ends[j].0;
+            let (handover, by) = arrival_window(prm, first, last);
             let arriving: Vec<u32> = pls
                 .iter()
                 .copied()
                 .filter(|&pl| {
                     let p = &ctx.data.placements[pl as usize];
-                    p.start >= first
-                        && p.start <= last.plus(prm.arrival_window_days)
+                    p.start >= handover
+                        && p.start <= by
                         && !leavers.contains(&ctx.person_of(p.person))
                         // a new team on lawful pre-2375 permits is no evasion
                         && !ctx.is_lawful_legacy(p)
