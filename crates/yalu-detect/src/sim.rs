@@ -1571,9 +1571,12 @@ impl Scenario {
         )?;
         let crews = self.w.rng.range(2, 4);
         let mut agency_workers = 0;
+        let mut starts = std::collections::BTreeSet::new();
         for _ in 0..crews {
             *sw_no += 1;
-            agency_workers += self.switch_crew(&agency, *sw_no)?;
+            let (size, start) = self.switch_crew(&agency, *sw_no)?;
+            agency_workers += size;
+            starts.insert(start.0);
         }
         if agency_workers > 0 {
             self.w.pattern(
@@ -1582,18 +1585,21 @@ impl Scenario {
                 "textile supplier".into(),
             );
         }
-        // its crews went out on different dates: a dispatch split into batches
-        self.w.pattern(
-            "STAGGERED_DISPATCH",
-            &[&agency],
-            format!("textile supplier {agency}: {agency_workers} workers in crews sent on different dates"),
-        );
+        // its crews went out on different dates: a dispatch split into
+        // batches (unless the draws put every crew on one day)
+        if starts.len() >= 2 {
+            self.w.pattern(
+                "STAGGERED_DISPATCH",
+                &[&agency],
+                format!("textile supplier {agency}: {agency_workers} workers in crews sent on {} different dates", starts.len()),
+            );
+        }
         Ok(agency_workers)
     }
 
     /// One knitwear crew of 3-13 whose work permits end in 2018 and who stay
-    /// on trainee visas; returns its size.
-    fn switch_crew(&mut self, agency: &str, sw_no: usize) -> Result<usize, DetectError> {
+    /// on trainee visas; returns its size and the day it started.
+    fn switch_crew(&mut self, agency: &str, sw_no: usize) -> Result<(usize, Day), DetectError> {
         let w = &mut self.w;
         let city = *w.rng.pick(CITIES);
         let cname = format!(
@@ -1663,7 +1669,7 @@ impl Scenario {
             &[&client, &crew_first],
             format!("crew SW-{sw_no} of {size} to {cname}"),
         );
-        Ok(size as usize)
+        Ok((size as usize, issued.plus(10)))
     }
 
     /// DPRK students: long stays, summer breaks only (negatives).
