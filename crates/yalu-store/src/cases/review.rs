@@ -168,19 +168,10 @@ impl CaseStore<'_> {
         id: i64,
         rationale: Option<&str>,
     ) -> Result<Case, StoreError> {
-        let note = rationale
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_string);
+        let note = optional_note(rationale);
         let actor_owned = actor.to_string();
         self.change(actor, id, "approve", move |case| {
-            let Some(approval) = case
-                .approval
-                .as_ref()
-                .filter(|_| case.status == CaseStatus::PendingApproval)
-            else {
-                return Err(transition(case, "closed", "no closing awaits approval"));
-            };
+            let approval = pending_approval(case, "closed")?;
             if approval.requested_by == actor_owned {
                 return Err(StoreError::FourEyes {
                     case: case.id,
@@ -218,18 +209,9 @@ impl CaseStore<'_> {
         id: i64,
         rationale: Option<&str>,
     ) -> Result<Case, StoreError> {
-        let note = rationale
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_string);
+        let note = optional_note(rationale);
         self.change(actor, id, "reject_approval", move |case| {
-            let Some(approval) = case
-                .approval
-                .as_ref()
-                .filter(|_| case.status == CaseStatus::PendingApproval)
-            else {
-                return Err(transition(case, "in_review", "no closing awaits approval"));
-            };
+            let approval = pending_approval(case, "in_review")?;
             Ok(Change {
                 sql: "status = 'in_review', requested_resolution = NULL, requested_by = NULL, \
                       requested_rationale = NULL, approved_by = NULL",
@@ -362,4 +344,21 @@ struct Change {
     sql: &'static str,
     params: Vec<Value>,
     detail: Option<String>,
+}
+
+/// A reviewer's optional note, trimmed; blank is none.
+fn optional_note(rationale: Option<&str>) -> Option<String> {
+    rationale
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
+/// The closing that awaits a second analyst's decision on `case`, or the
+/// refusal of a move `to` another status when none does.
+fn pending_approval<'a>(case: &'a Case, to: &str) -> Result<&'a Approval, StoreError> {
+    case.approval
+        .as_ref()
+        .filter(|_| case.status == CaseStatus::PendingApproval)
+        .ok_or_else(|| transition(case, to, "no closing awaits approval"))
 }
