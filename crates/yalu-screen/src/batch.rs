@@ -28,6 +28,8 @@ pub struct Screener<'i> {
 }
 
 impl<'i> Screener<'i> {
+    /// A screener over `index`; hits score at least `config.threshold`, at
+    /// most `limit` of them per query (a limit of 0 counts as 1).
     pub fn new(index: &'i Index, config: MatchConfig, limit: usize) -> Self {
         Screener {
             index,
@@ -36,14 +38,17 @@ impl<'i> Screener<'i> {
         }
     }
 
+    /// The index of list entries this screener searches.
     pub fn index(&self) -> &'i Index {
         self.index
     }
 
+    /// The scoring settings, threshold included.
     pub fn config(&self) -> &MatchConfig {
         &self.config
     }
 
+    /// The most hits kept per query (at least 1).
     pub fn limit(&self) -> usize {
         self.limit
     }
@@ -65,17 +70,25 @@ pub const DEFAULT_CHUNK_ROWS: usize = 2048;
 /// One batch run.
 #[derive(Debug, Clone)]
 pub struct BatchJob<'a> {
+    /// The customer file to screen.
     pub input: &'a Path,
+    /// How the customer file is laid out (CSV with a header, or JSON lines).
     pub input_format: InputFormat,
+    /// Which input columns feed the query's id, schema and properties.
     pub map: &'a ColumnMap,
     /// Schema of rows that do not give one.
     pub schema: Schema,
+    /// The results file, one line per hit; its checkpoint is written beside
+    /// it ([`checkpoint_path`]).
     pub output: &'a Path,
+    /// The layout of the results file (see [`crate::output`]).
     pub output_format: OutputFormat,
     /// Continue from the checkpoint beside `output` instead of starting over.
     pub resume: bool,
     /// Stop at the first bad row instead of skipping it.
     pub strict: bool,
+    /// Rows screened together between two checkpoints (0 counts as 1); it
+    /// bounds memory and the work a resume repeats.
     pub chunk_rows: usize,
     /// What else the results depend on (lists, threshold, limit), as text;
     /// a resume with different settings is refused.
@@ -105,9 +118,14 @@ pub struct Progress {
     pub rows: u64,
     /// Data rows consumed by this run.
     pub rows_this_run: u64,
+    /// Rows with at least one hit, including earlier runs.
     pub rows_with_hits: u64,
+    /// Rows rejected and skipped, including earlier runs.
     pub rejected: u64,
+    /// Bytes of the input file consumed so far, the rows a resume skips
+    /// included (they are read again); with `total_bytes`, a fraction done.
     pub bytes_read: u64,
+    /// Size of the input file in bytes (0 if it could not be told).
     pub total_bytes: u64,
 }
 
@@ -129,9 +147,13 @@ impl Observer for Silent {}
 /// The outcome of a run, counting earlier interrupted runs it resumed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
+    /// Data rows consumed (screened or rejected); the header is not a row.
     pub rows_read: u64,
+    /// Rows with at least one hit.
     pub rows_with_hits: u64,
+    /// Hits written, one results line each.
     pub hits: u64,
+    /// Rows rejected and skipped (see [`Observer::rejected`]).
     pub rejected: u64,
     /// Values left out of queries (unreadable dates, unknown countries);
     /// their rows were screened without them.

@@ -41,7 +41,7 @@ impl InputFormat {
 
 /// What an input column feeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// The customer's own id, copied to the output as `query_id`.
     Id,
     /// The row's schema (Person, Organization, Company...), overriding the
@@ -202,6 +202,8 @@ pub struct QueryRow {
     pub line: u64,
     /// The customer's id, from the column mapped to `id`.
     pub query_id: Option<String>,
+    /// The query: the row's schema and its mapped, cleaned values (a name
+    /// joined from first, middle and last name when no full name is given).
     pub entity: Entity,
     /// Values left out of the query because they could not be cleaned.
     pub left_out: Vec<LeftOutValue>,
@@ -210,11 +212,15 @@ pub struct QueryRow {
 /// A value left out of a row's query, with its column and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LeftOutValue {
+    /// The input column (or JSON key) the value came from.
     pub column: String,
+    /// The FtM property the column feeds (`birthDate`, `nationality`...).
     pub property: String,
+    /// The value as given.
     pub value: String,
     /// `invalid_date` or `invalid_country`.
     pub code: &'static str,
+    /// Why the value could not be cleaned, for people.
     pub reason: String,
 }
 
@@ -233,6 +239,8 @@ pub struct RejectedRow {
     /// (records given to the Python binding), and then left out of JSON.
     #[serde(skip_serializing_if = "no_line")]
     pub line: u64,
+    /// Why it was rejected (the wrong number of fields, a field that is not
+    /// UTF-8, no name, not a JSON object...), for people.
     pub reason: String,
 }
 
@@ -247,7 +255,9 @@ pub(crate) fn no_line(line: &u64) -> bool {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum RowOutcome {
+    /// The row became a query, perhaps with values left out.
     Query(QueryRow),
+    /// The row cannot be screened; a strict run stops on it.
     Rejected(RejectedRow),
 }
 
@@ -416,6 +426,7 @@ impl InputReader {
         })
     }
 
+    /// The file being read.
     pub fn path(&self) -> &Path {
         &self.path
     }

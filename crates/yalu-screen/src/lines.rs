@@ -84,8 +84,11 @@ pub struct RunEnd {
 /// at the start of a record, or inside a quoted field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRun {
+    /// Lines in the run, blank lines included.
     pub lines: u64,
+    /// How the run ends if its first line starts a record (or is blank).
     pub from_record_start: RunEnd,
+    /// How the run ends if its first line continues a quoted field.
     pub from_quoted_field: RunEnd,
 }
 

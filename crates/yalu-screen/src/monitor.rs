@@ -24,8 +24,11 @@ use yalu_model::Schema;
 /// A hit as the baseline knew it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnownHit {
+    /// The list entry's id.
     pub entity_id: String,
+    /// The list entry's display name.
     pub caption: String,
+    /// The score the baseline gave it, 0 to 1.
     pub score: f64,
 }
 
@@ -62,14 +65,23 @@ pub enum Cause {
 /// One change for one input row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HitChange {
+    /// The input row's number, from 1.
     pub row: u64,
+    /// The customer's id, from the column mapped to `id`.
     pub query_id: Option<String>,
+    /// The name the row was screened under (its query's caption).
     pub query_name: String,
+    /// New, gone, or another score.
     pub kind: ChangeKind,
+    /// What in the lists made it happen.
     pub cause: Cause,
+    /// The list entry's id.
     pub entity_id: String,
+    /// The list entry's display name (the baseline's for a gone hit).
     pub caption: String,
+    /// The score before; `None` for a new hit.
     pub old_score: Option<f64>,
+    /// The score now; `None` for a gone hit.
     pub new_score: Option<f64>,
     /// Property changes of the entry between the list versions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -82,10 +94,12 @@ pub struct HitChange {
 /// A value left out of one row's query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowLeftOut {
+    /// The input row's number, from 1.
     pub row: u64,
     /// The file line; 0, and left out of JSON, for a row from no file.
     #[serde(skip_serializing_if = "crate::input::no_line")]
     pub line: u64,
+    /// The value, its column and why (flattened into the row's JSON).
     #[serde(flatten)]
     pub value: LeftOutValue,
 }
@@ -93,7 +107,9 @@ pub struct RowLeftOut {
 /// Everything a monitoring run found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MonitorReport {
+    /// Data rows consumed (screened or rejected).
     pub rows_read: u64,
+    /// Rows that could not be screened, in input order.
     pub rejected: Vec<RejectedRow>,
     /// Values left out of row queries (unreadable dates, unknown
     /// countries); their rows were screened without them.
@@ -103,6 +119,7 @@ pub struct MonitorReport {
 }
 
 impl MonitorReport {
+    /// How many changes are of this kind.
     pub fn count(&self, kind: ChangeKind) -> usize {
         self.changes.iter().filter(|c| c.kind == kind).count()
     }
@@ -126,11 +143,18 @@ pub const SCORE_EPSILON: f64 = 0.0005;
 
 /// A monitoring run over one input file.
 pub struct MonitorJob<'a> {
+    /// The customer file to screen.
     pub input: &'a Path,
+    /// How the customer file is laid out.
     pub input_format: InputFormat,
+    /// Which input columns feed the query's id, schema and properties.
     pub map: &'a ColumnMap,
+    /// Schema of rows that do not give one.
     pub schema: Schema,
+    /// Stop at the first rejected row or value left out instead of
+    /// reporting it.
     pub strict: bool,
+    /// Rows screened together (0 counts as 1); it bounds memory.
     pub chunk_rows: usize,
 }
 

@@ -53,7 +53,7 @@ struct HitLine<'a> {
 }
 
 /// The header bytes a results file starts with (empty for JSON lines).
-pub fn header(format: OutputFormat) -> Vec<u8> {
+pub(crate) fn header(format: OutputFormat) -> Vec<u8> {
     match format {
         InputFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -85,7 +85,12 @@ pub fn csv_fields(query: &QueryRow, hit: &Hit<'_>) -> [String; 10] {
 }
 
 /// Appends the lines of one row's hits to `out`.
-pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out: &mut Vec<u8>) {
+pub(crate) fn render_hits(
+    format: OutputFormat,
+    query: &QueryRow,
+    hits: &[Hit<'_>],
+    out: &mut Vec<u8>,
+) {
     if hits.is_empty() {
         return;
     }
@@ -134,21 +139,31 @@ pub fn render_hits(format: OutputFormat, query: &QueryRow, hits: &[Hit<'_>], out
 /// are accounted for although they leave no line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
+    /// The checkpoint format; a resume refuses any other than this build's.
     pub version: u32,
     /// Settings the run depends on; resuming with other settings is refused.
     pub settings: String,
+    /// Input data rows consumed so far (screened or rejected, with or
+    /// without hits); a resume skips this many.
     pub rows_done: u64,
+    /// Length of the results file in bytes (header included) that holds
+    /// exactly the hits of those rows.
     pub output_bytes: u64,
+    /// Rows with at least one hit so far.
     pub rows_with_hits: u64,
+    /// Hit lines written so far.
     pub hits: u64,
+    /// Rows rejected and skipped so far.
     pub rejected: u64,
     /// Values left out of queries (unreadable dates, unknown countries).
     #[serde(default)]
     pub values_left_out: u64,
+    /// The whole input was screened; a resume has nothing left to do.
     pub complete: bool,
 }
 
-pub const CHECKPOINT_VERSION: u32 = 1;
+/// The checkpoint format this build writes and resumes from.
+pub(crate) const CHECKPOINT_VERSION: u32 = 1;
 
 /// Where the checkpoint of a results file lives.
 pub fn checkpoint_path(output: &Path) -> PathBuf {
@@ -171,7 +186,7 @@ pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, ScreenError> {
 
 /// Writes a checkpoint durably: to a temporary file, synced, then renamed
 /// over the previous one, so a reader sees the old or the new, never half.
-pub fn commit_checkpoint(path: &Path, checkpoint: &Checkpoint) -> Result<(), ScreenError> {
+pub(crate) fn commit_checkpoint(path: &Path, checkpoint: &Checkpoint) -> Result<(), ScreenError> {
     let mut tmp_name = path
         .file_name()
         .map(|n| n.to_os_string())
