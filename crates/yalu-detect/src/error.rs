@@ -19,10 +19,12 @@ pub enum DetectError {
         #[source]
         source: std::io::Error,
     },
-    /// A whole file cannot be read (no header, a required column missing).
+    /// A whole file cannot be read (no header, a required column missing),
+    /// a line of a truth file is not a valid truth line, or the simulator
+    /// could not write a CSV file.
     #[error("{}: {reason}", path.display())]
     File {
-        /// The data file.
+        /// The data, truth or simulated file.
         path: PathBuf,
         /// What is wrong with it, e.g. the missing column.
         reason: String,
