@@ -145,7 +145,7 @@ pub struct Rule<P> {
     pub severity: Severity,
     /// What the rule detects, in a sentence (shown by `yalu rules list`).
     pub description: String,
-    /// The resolution or reporting the rule rests on (e.g. UNSCR 2397 ¶8).
+    /// The resolution or reporting the rule rests on (e.g. `UNSCR 2375 (2017) para 17`).
     pub source: String,
     /// The rule's own parameters (`[rules.<id>.params]`).
     pub params: P,
@@ -309,7 +309,7 @@ pub struct AgencyDprkConcentration {
     /// Fewest distinct DPRK nationals the agency placed outside lawful
     /// legacy work (a crew).
     pub min_dprk: usize,
-    /// Fewest share (0–1) of the agency's placements held by DPRK nationals.
+    /// Least share (0–1) of the agency's placements held by DPRK nationals.
     pub min_share: f64,
 }
 
