@@ -12,15 +12,20 @@ pub struct Alert {
     /// sorted subject ids and the sorted evidence ids, so the same finding
     /// keeps its id from run to run.
     pub alert_id: String,
+    /// The id of the rule that fired (`VISA_RUN_CYCLE` ...).
     pub rule: &'static str,
+    /// The rule's severity in the rule file.
     pub severity: Severity,
     /// Input ids of every person and organisation concerned; for a resolved
     /// person, all of its record ids. Sorted.
     pub subject_ids: Vec<String>,
     /// Input ids of the records that prove it. Sorted.
     pub evidence_ids: Vec<String>,
+    /// First day of the finding's time span; `None` when it has none.
     pub period_start: Option<Day>,
+    /// Last day of the finding's time span (inclusive); `None` when it has none.
     pub period_end: Option<Day>,
+    /// One readable sentence saying what was found.
     pub summary: String,
     /// Worker-days × annual revenue per worker / 365, rounded to the dollar.
     pub estimated_revenue_usd: f64,
@@ -49,15 +54,27 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 /// What a rule hands over to make an alert.
 #[derive(Debug, Default)]
 pub struct Finding {
+    /// Input ids of the persons (every record of a resolved person) and
+    /// organisations concerned; become [`Alert::subject_ids`].
     pub subjects: BTreeSet<String>,
+    /// Input ids of the proving records (`list:<id>` for a listed entity);
+    /// become [`Alert::evidence_ids`].
     pub evidence: BTreeSet<String>,
+    /// First and last day (inclusive) of the finding, if it has a span.
     pub period: Option<(Day, Day)>,
+    /// One readable sentence.
     pub summary: String,
+    /// DPRK workers concerned (resolved persons).
     pub workers: usize,
+    /// Worker-days behind the revenue estimate.
     pub worker_days: i64,
 }
 
 impl Finding {
+    /// Makes the alert of `rule`: sorts subjects and evidence, derives the
+    /// stable `alert_id` from them, and estimates revenue as worker-days ×
+    /// `annual_usd` (revenue per worker-year, USD) / 365, rounded to the
+    /// dollar.
     pub fn into_alert(self, rule: &'static str, severity: Severity, annual_usd: f64) -> Alert {
         let subject_ids: Vec<String> = self.subjects.into_iter().collect();
         let evidence_ids: Vec<String> = self.evidence.into_iter().collect();

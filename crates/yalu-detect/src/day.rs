@@ -100,6 +100,7 @@ pub struct DaySet {
 }
 
 impl DaySet {
+    /// The empty set.
     pub fn new() -> DaySet {
         DaySet::default()
     }
@@ -158,6 +159,7 @@ impl DaySet {
         DaySet { ranges: out }
     }
 
+    /// Whether `day` is in the set.
     pub fn contains(&self, day: Day) -> bool {
         self.ranges.iter().any(|&(a, b)| a <= day && day <= b)
     }
@@ -170,18 +172,23 @@ impl DaySet {
             .sum()
     }
 
+    /// Whether the set has no day.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
 
+    /// The earliest day, `None` when empty.
     pub fn first(&self) -> Option<Day> {
         self.ranges.first().map(|r| r.0)
     }
 
+    /// The latest day, `None` when empty.
     pub fn last(&self) -> Option<Day> {
         self.ranges.last().map(|r| r.1)
     }
 
+    /// The inclusive ranges `(first, last)`, sorted, disjoint and not
+    /// adjacent (adjacent ranges are merged).
     pub fn ranges(&self) -> &[(Day, Day)] {
         &self.ranges
     }

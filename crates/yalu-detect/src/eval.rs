@@ -30,22 +30,34 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+/// One line of a truth file, told apart by its `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TruthLine {
+    /// `pattern`: a planted pattern that an alert of `rule` should find.
     Pattern {
+        /// The pattern's id in the truth file.
         pattern_id: String,
+        /// The rule id expected to find it.
         rule: String,
+        /// Input ids an alert's `subject_ids` must all contain to find it.
         key_ids: Vec<String>,
+        /// What was planted, in words (empty when absent).
         #[serde(default)]
         note: String,
     },
+    /// `negative`: a person or organisation no alert may name.
     Negative {
+        /// Its input id.
         id: String,
+        /// What it is (a lawful worker, a legacy crew ...), to count false
+        /// alerts by kind; empty when absent.
         #[serde(default)]
         note: String,
     },
+    /// `same_person`: person records that are one person.
     SamePerson {
+        /// Their input ids.
         ids: Vec<String>,
     },
 }
@@ -53,9 +65,13 @@ pub enum TruthLine {
 /// A ground-truth file, read.
 #[derive(Debug, Clone, Default)]
 pub struct Truth {
+    /// Its lines in file order, blank lines left out.
     pub lines: Vec<TruthLine>,
 }
 
+/// Reads a truth file (JSON Lines). Fails with [`DetectError::Io`] when the
+/// file cannot be read and [`DetectError::File`] (naming the line) at the
+/// first line that is not a valid truth line.
 pub fn read_truth(path: &Path) -> Result<Truth, DetectError> {
     let text = std::fs::read_to_string(path).map_err(|e| DetectError::Io {
         path: path.to_path_buf(),
@@ -75,14 +91,22 @@ pub fn read_truth(path: &Path) -> Result<Truth, DetectError> {
     Ok(Truth { lines })
 }
 
+/// One rule's score against the planted patterns.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleScore {
+    /// The rule id.
     pub rule: String,
+    /// Patterns planted for the rule.
     pub planted: usize,
+    /// Planted patterns that at least one of its alerts found.
     pub found: usize,
+    /// Alerts the rule gave.
     pub alerts: usize,
+    /// Its alerts that found at least one planted pattern.
     pub correct: usize,
+    /// `correct / alerts`; `None` without alerts.
     pub precision: Option<f64>,
+    /// `found / planted`; `None` when nothing was planted.
     pub recall: Option<f64>,
     /// Planted patterns no alert found (first 20), `id: note`.
     pub missed: Vec<String>,
@@ -93,28 +117,43 @@ pub struct RuleScore {
 /// Person resolution against the `same_person` lines.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ResolutionScore {
+    /// Person records in the resolution.
     pub records: usize,
+    /// Persons according to the truth (a record in no `same_person` line
+    /// is a person of its own).
     pub true_persons: usize,
     /// True persons of two or more records.
     pub multi_record_persons: usize,
+    /// Persons the resolution made.
     pub resolved_persons: usize,
     /// Record pairs that are one person, resolved into one, and both.
     pub true_pairs: usize,
+    /// Record pairs resolved into one person.
     pub resolved_pairs: usize,
+    /// Record pairs both truly one person and resolved into one.
     pub correct_pairs: usize,
+    /// Pairwise precision, `correct_pairs / resolved_pairs`; `None` when no
+    /// pair was resolved.
     pub precision: Option<f64>,
+    /// Pairwise recall, `correct_pairs / true_pairs`; `None` when no pair
+    /// is truly one person.
     pub recall: Option<f64>,
+    /// Harmonic mean of precision and recall; `None` when either is.
     pub f1: Option<f64>,
     /// True persons split over several resolved persons, and their share
     /// of the true persons of two or more records.
     pub split: usize,
+    /// `split / multi_record_persons`; `None` when there are none.
     pub split_share: Option<f64>,
     /// True persons resolved together with another true person, and their
     /// share of all true persons.
     pub merged: usize,
+    /// `merged / true_persons`; `None` when there are none.
     pub merged_share: Option<f64>,
-    /// First 20 of each: the record ids concerned.
+    /// First 20 split true persons, each as its record ids joined by `+`.
     pub split_examples: Vec<String>,
+    /// First 20 resolved persons holding a merge, each as its record ids
+    /// joined by `+`.
     pub merged_examples: Vec<String>,
     /// Ids in `same_person` lines that no record of the data set has.
     pub unknown_ids: usize,
@@ -234,11 +273,14 @@ pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> R
     score
 }
 
+/// The rules' scores against a truth file (see the module docs).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
+    /// One score per rule, in catalogue order.
     pub rules: Vec<RuleScore>,
     /// Person resolution, when scored (see [`evaluate_resolution`]).
     pub resolution: Option<ResolutionScore>,
+    /// Distinct negatives in the truth file.
     pub negatives: usize,
     /// `negative id: alert id (rule)`, one per negative and alert.
     pub negatives_alerted: Vec<String>,
@@ -248,6 +290,10 @@ pub struct EvalReport {
     pub negatives_alerted_by_note: std::collections::BTreeMap<String, usize>,
 }
 
+/// Scores `alerts` against the `pattern` and `negative` lines of `truth`:
+/// per rule, planted patterns found and alerts that found one; and the
+/// negatives that alerts named. Person resolution is not scored here (see
+/// [`evaluate_resolution`]); `resolution` is left `None`.
 pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
     type Planted<'t> = (&'t str, BTreeSet<&'t str>, &'t str);
     let mut by_rule: HashMap<&str, Vec<Planted>> = HashMap::new();

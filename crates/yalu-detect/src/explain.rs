@@ -50,6 +50,8 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// A condition of the rule, held or not, with what was measured
+    /// against which limit.
     pub fn new(held: bool, text: impl Into<String>) -> Condition {
         Condition {
             held,
@@ -80,12 +82,19 @@ impl Condition {
 /// One rule's evaluation for the subject.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleExplanation {
+    /// The rule id.
     pub rule: &'static str,
+    /// The rule's severity in the rule file.
     pub severity: Severity,
+    /// Whether the rule file enables the rule (a disabled rule is still
+    /// explained, but gives no alerts).
     pub enabled: bool,
     /// The rule named the subject in at least one alert of this run.
     pub fired: bool,
+    /// The ids of those alerts.
     pub alert_ids: Vec<String>,
+    /// The rule's conditions for this subject, in the rule's order, each
+    /// held or failed, with notes among them.
     pub conditions: Vec<Condition>,
 }
 
@@ -102,6 +111,7 @@ pub struct Explanation {
     pub record_ids: Vec<String>,
     /// For a person: the evidence of work found (see `labour`).
     pub labour_evidence: Option<String>,
+    /// One explanation per rule, in catalogue order.
     pub rules: Vec<RuleExplanation>,
 }
 

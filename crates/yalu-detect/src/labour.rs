@@ -47,10 +47,12 @@ pub enum LabourSign {
 /// Every sign of work of one resolved person, in a stable order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabourEvidence {
+    /// The signs found; empty when nothing shows that the person works.
     pub signs: Vec<LabourSign>,
 }
 
 impl LabourEvidence {
+    /// Whether no sign of work was found.
     pub fn is_empty(&self) -> bool {
         self.signs.is_empty()
     }

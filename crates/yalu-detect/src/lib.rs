@@ -82,32 +82,52 @@ use yalu_links::Lists;
 /// Everything one detection run produced.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The alerts, in catalogue order, then period start, then id.
     pub alerts: Vec<Alert>,
+    /// Rows refused while reading, in file then line order (empty under
+    /// `strict`, which fails instead).
     pub rejected: Vec<Rejection>,
+    /// Rows read and kept per file.
     pub files: Vec<read::FileCount>,
+    /// The person records joined into persons.
     pub resolution: Resolution,
+    /// Records kept, per kind.
     pub records: RecordCounts,
+    /// Wall time of each step.
     pub timings: Timings,
 }
 
 /// Records kept, per kind.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RecordCounts {
+    /// Person records (not resolved persons).
     pub persons: usize,
+    /// Documents.
     pub documents: usize,
+    /// Border crossings.
     pub crossings: usize,
+    /// Placements.
     pub placements: usize,
+    /// Organisations.
     pub organizations: usize,
+    /// Relations.
     pub relations: usize,
+    /// Payments.
     pub payments: usize,
 }
 
 /// Wall time per step.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
+    /// Reading and checking the files ([`read::read_dir`]); zero from
+    /// [`detect_in`].
     pub read: Duration,
+    /// Person resolution ([`resolve::resolve`]).
     pub resolve: Duration,
+    /// Indexing records and screening against the lists
+    /// ([`rules::Context::new`]).
     pub index: Duration,
+    /// Running the rules ([`rules::detect`]).
     pub rules: Duration,
 }
 
@@ -169,11 +189,15 @@ pub fn detect_in(
 /// One row of the summary table.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct RuleSummary {
+    /// The rule id.
     pub rule: String,
     /// Alerts per severity.
     pub by_severity: BTreeMap<String, usize>,
+    /// Alerts of the rule.
     pub alerts: usize,
+    /// Sum of the alerts' worker counts (a worker in two alerts counts twice).
     pub workers: usize,
+    /// Sum of the alerts' revenue estimates, USD.
     pub estimated_revenue_usd: f64,
 }
 

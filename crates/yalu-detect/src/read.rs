@@ -47,6 +47,8 @@ pub struct Rejection {
     /// The row's own id, when it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Why it was refused, naming the field and the value (e.g. a missing
+    /// required field, an unknown country, a reference to an absent row).
     pub reason: String,
 }
 
@@ -63,16 +65,22 @@ impl std::fmt::Display for Rejection {
 /// Rows read and kept per file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileCount {
+    /// File name within the data folder (`persons.csv`).
     pub file: String,
+    /// Rows read from the file, good or not.
     pub rows: u64,
+    /// Rows kept: `rows` less those rejected (duplicates included).
     pub accepted: u64,
 }
 
 /// A data set read from a folder.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
+    /// The rows kept, references resolved.
     pub data: DataSet,
+    /// Every row refused (and its dependants), in file then line order.
     pub rejected: Vec<Rejection>,
+    /// Rows read and kept per file present, in reading order.
     pub files: Vec<FileCount>,
 }
 

@@ -20,14 +20,20 @@ pub fn is_definite_country(code: &str) -> bool {
     code != KOREA_UNSPECIFIED
 }
 
+/// A person record's index into [`DataSet::persons`] (a record, not a
+/// resolved person).
 pub type PersonIx = u32;
+/// An organisation's index into [`DataSet::organizations`].
 pub type OrgIx = u32;
+/// A document's index into [`DataSet::documents`].
 pub type DocIx = u32;
 
 /// A person or an organization, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Party {
+    /// A person record.
     Person(PersonIx),
+    /// An organisation.
     Org(OrgIx),
 }
 
@@ -35,7 +41,7 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+        pub enum $name { $(#[doc = concat!("`", $text, "` in the data.")] #[serde(rename = $text)] $variant),+ }
 
         impl $name {
             /// Every value, in the spec's order.
@@ -121,29 +127,49 @@ text_enum!(
 /// `persons.csv`.
 #[derive(Debug, Clone)]
 pub struct Person {
+    /// `person_id`: the record's id, not a person's (resolution decides
+    /// which records are one person).
     pub id: String,
+    /// As written on the record, any script, any word order.
     pub full_name: String,
+    /// The name in its own script (Hangul, Han) when `full_name` is a
+    /// transliteration.
     pub name_original_script: Option<String>,
+    /// A full date, a year and month, or a year.
     pub birth_date: Option<FuzzyDate>,
+    /// `F` or `M`; unknown when not given.
     pub gender: Option<Gender>,
-    /// Lower-case ISO alpha-2 code.
+    /// Lower-case ISO alpha-2 code, or [`KOREA_UNSPECIFIED`].
     pub nationality: Option<&'static str>,
+    /// The passport number as written.
     pub passport_number: Option<String>,
+    /// Where the record came from (border registry, employer roster ...).
     pub source: Option<String>,
 }
 
 /// `documents.csv`.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// `document_id`.
     pub id: String,
+    /// The holder's person record.
     pub person: PersonIx,
+    /// Visa, work permit, residence permit or passport.
     pub kind: DocKind,
+    /// What the document is for (`work`, `intern`, `tourist` ...); decides
+    /// with [`General`](crate::ruleset::General) whether it authorises work.
     pub category: Option<Category>,
+    /// Lower-case ISO alpha-2 code of the issuing country.
     pub issuing_country: Option<&'static str>,
+    /// The document's number.
     pub number: Option<String>,
+    /// The organisation that sponsored or invited the holder.
     pub sponsor: Option<OrgIx>,
+    /// Day of issue.
     pub issued_on: Option<Day>,
+    /// First day of validity; [`Document::start`] falls back to `issued_on`.
     pub valid_from: Option<Day>,
+    /// Last day of validity (inclusive); never before the start.
     pub valid_until: Option<Day>,
 }
 
@@ -175,80 +201,129 @@ impl Document {
 /// `crossings.csv`.
 #[derive(Debug, Clone)]
 pub struct Crossing {
+    /// `crossing_id`.
     pub id: String,
+    /// The traveller's person record.
     pub person: PersonIx,
+    /// The document presented at the border.
     pub document: Option<DocIx>,
+    /// Entry into or exit from `country`.
     pub direction: Direction,
+    /// Lower-case ISO alpha-2 code of the country entered or left.
     pub country: &'static str,
+    /// The border post (`Dandong`, `Hunchun` ...).
     pub port: Option<String>,
+    /// `crossed_at`, its calendar day.
     pub day: Day,
+    /// The travel group, manifest or bus the person crossed with.
     pub group_ref: Option<String>,
 }
 
 /// `placements.csv`.
 #[derive(Debug, Clone)]
 pub struct Placement {
+    /// `placement_id`.
     pub id: String,
+    /// The worker's person record.
     pub person: PersonIx,
+    /// The staffing agency or dispatcher that placed the worker.
     pub agency: Option<OrgIx>,
+    /// The employer where the work is done.
     pub client: OrgIx,
+    /// City or site (`Dalian`).
     pub site: Option<String>,
+    /// Line of work.
     pub sector: Option<Sector>,
+    /// Free text (`sewing machine operator`).
     pub role: Option<String>,
+    /// First day of work.
     pub start: Day,
-    /// `None`: still working.
+    /// Last day of work (inclusive, never before `start`); `None`: still
+    /// working, counted up to `as_of`.
     pub end: Option<Day>,
+    /// Monthly wage, not negative, in `wage_currency`.
     pub wage_amount: Option<f64>,
+    /// ISO 4217 code of the wage, upper case.
     pub wage_currency: Option<String>,
 }
 
 /// `organizations.csv`.
 #[derive(Debug, Clone)]
 pub struct Organization {
+    /// `org_id`.
     pub id: String,
+    /// As written, any script.
     pub name: String,
+    /// The name in its own script when `name` is a transliteration.
     pub name_original_script: Option<String>,
+    /// Staffing agency, employer, trading house, bank ...
     pub kind: Option<OrgKind>,
+    /// Lower-case ISO alpha-2 code of where it is registered or based.
     pub country: Option<&'static str>,
+    /// City as written.
     pub city: Option<String>,
+    /// Company registration number as written.
     pub registration_number: Option<String>,
+    /// Line of business.
     pub sector: Option<Sector>,
 }
 
 /// `relations.csv`.
 #[derive(Debug, Clone)]
 pub struct Relation {
+    /// `relation_id`.
     pub id: String,
+    /// The owner, director, representative ... (`from_id`).
     pub from: Party,
+    /// The party owned, directed, represented ... (`to_id`).
     pub to: Party,
+    /// What the link is; read `from` *kind* `to`.
     pub kind: RelationKind,
+    /// Ownership share in percent (0–100), for `owns`.
     pub share: Option<f64>,
+    /// First day the relation held.
     pub since: Option<Day>,
+    /// Last day the relation held.
     pub until: Option<Day>,
 }
 
 /// `payments.csv`.
 #[derive(Debug, Clone)]
 pub struct Payment {
+    /// `payment_id`.
     pub id: String,
+    /// Who paid.
     pub payer: Party,
+    /// Who was paid.
     pub payee: Party,
+    /// The sum paid in `currency`, not negative.
     pub amount: f64,
+    /// ISO 4217 code, upper case.
     pub currency: String,
+    /// `paid_on`.
     pub day: Day,
+    /// How it was paid (bank, cash, mobile, crypto ...).
     pub channel: Option<Channel>,
+    /// Free text (`wages March`).
     pub reference: Option<String>,
 }
 
 /// Every record of a data set, references resolved to indices.
 #[derive(Debug, Clone, Default)]
 pub struct DataSet {
+    /// Person records, indexed by [`PersonIx`].
     pub persons: Vec<Person>,
+    /// Documents, indexed by [`DocIx`].
     pub documents: Vec<Document>,
+    /// Border crossings, in input order.
     pub crossings: Vec<Crossing>,
+    /// Placements, in input order.
     pub placements: Vec<Placement>,
+    /// Organisations, indexed by [`OrgIx`].
     pub organizations: Vec<Organization>,
+    /// Relations, in input order.
     pub relations: Vec<Relation>,
+    /// Payments, in input order.
     pub payments: Vec<Payment>,
 }
 

@@ -21,9 +21,14 @@ pub use crate::rules::registry::{RULE_IDS, Rules};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// `low`, the least; variants order from least to most severe, so
+    /// `severity >= Severity::Medium` filters.
     Low,
+    /// `medium`.
     Medium,
+    /// `high`.
     High,
+    /// `critical`, the most.
     Critical,
 }
 
@@ -59,11 +64,16 @@ impl<'de> Deserialize<'de> for DateParam {
     }
 }
 
+/// A whole rule file: the `[general]`, `[resolution]` and `[rules.*]`
+/// tables, read over the embedded default (see [`RuleSet::load`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
+    /// `[general]`: settings every rule shares.
     pub general: General,
+    /// `[resolution]`: how person records are joined into persons.
     pub resolution: ResolutionPolicy,
+    /// `[rules.<id>]`: each rule's switch, severity and parameters.
     pub rules: Rules,
 }
 
@@ -129,10 +139,15 @@ pub struct ResolutionPolicy {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule<P> {
+    /// Whether the rule runs; a disabled rule gives no alerts.
     pub enabled: bool,
+    /// The severity of every alert the rule gives.
     pub severity: Severity,
+    /// What the rule detects, in a sentence (shown by `yalu rules list`).
     pub description: String,
+    /// The resolution or reporting the rule rests on (e.g. `UNSCR 2375 (2017) para 17`).
     pub source: String,
+    /// The rule's own parameters (`[rules.<id>.params]`).
     pub params: P,
 }
 
@@ -174,6 +189,8 @@ impl<P: Serialize> RuleSettings for Rule<P> {
     }
 }
 
+/// Parameters of `NONWORK_VISA_EMPLOYMENT`: a DPRK national placed while
+/// covered only by non-work visas or residence permits.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NonworkVisaEmployment {
@@ -182,9 +199,13 @@ pub struct NonworkVisaEmployment {
     pub min_overlap_days: i64,
 }
 
+/// Parameters of `VISA_RUN_CYCLE`: repeated short stays with quick
+/// re-entries on non-work documents by a person with evidence of labour.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisaRunCycle {
+    /// Fewest entry → exit → re-entry cycles in one country that make a
+    /// chain (default 3).
     pub min_cycles: usize,
     /// From the first cycle's exit to the last cycle's re-entry.
     pub window_days: i32,
@@ -196,31 +217,43 @@ pub struct VisaRunCycle {
     pub nationalities: Vec<String>,
 }
 
+/// Parameters of `STAGGERED_DISPATCH`: an agency sending DPRK workers to a
+/// client in several small batches rather than one conspicuous group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaggeredDispatch {
+    /// Fewest batches, on distinct start dates, that make a finding.
     pub min_batches: usize,
     /// A placement starting at most this many days after the previous one
     /// belongs to the same batch (one shipment does not start on one day).
     pub batch_gap_days: i32,
     /// From one batch's last start to the next batch's first start.
     pub window_days: i32,
+    /// Most distinct persons in one batch (a bus load); a larger group is
+    /// not a batch and does not count.
     pub max_batch_size: usize,
+    /// Fewest distinct persons over all the batches together.
     pub min_total: usize,
 }
 
+/// Parameters of `TEAM_ROTATION`: one DPRK team at a client replaced by
+/// another.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamRotation {
+    /// Fewest DPRK workers whose placements at the client end together.
     pub min_leaving: usize,
     /// The leaving workers' end dates lie within this many days of each other.
     pub leaving_window_days: i32,
+    /// Fewest other DPRK workers who start at the client around those ends.
     pub min_arriving: usize,
     /// Arrivals start after the first departure and at most this many days
     /// after the last one.
     pub arrival_window_days: i32,
 }
 
+/// Parameters of `INCOME_AFTER_DEADLINE`: a DPRK national still working or
+/// paid after the repatriation deadline of UNSCR 2397.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomeAfterDeadline {
@@ -228,6 +261,8 @@ pub struct IncomeAfterDeadline {
     pub deadline: DateParam,
 }
 
+/// Parameters of `WORK_AUTH_AFTER_2375`: a new work authorisation issued to
+/// a DPRK national after UNSCR 2375 banned them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkAuthAfter2375 {
@@ -235,6 +270,8 @@ pub struct WorkAuthAfter2375 {
     pub adopted_on: DateParam,
 }
 
+/// Parameters of `SANCTIONED_COUNTERPARTY`: a person or organisation that
+/// matches (or is linked to) an entity of the sanctions lists (`--list`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SanctionedCounterparty {
@@ -247,11 +284,16 @@ pub struct SanctionedCounterparty {
     pub limit: usize,
 }
 
+/// Parameters of `BULK_WAGE_SINGLE_PAYEE`: DPRK workers' wages paid in one
+/// lump to a single payee in a month.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BulkWageSinglePayee {
+    /// Fewest DPRK workers the payer employs or places in the month.
     pub min_workers: usize,
-    /// Share of the workers' combined monthly wages.
+    /// Share (0–1) of the workers' combined monthly wages, in the payment's
+    /// currency, that one payee must receive; also the share paid to the
+    /// workers themselves below which they count as unpaid.
     pub min_share: f64,
     /// Payee organisations of these kinds (rent, supplies, banks, taxes)
     /// are not taken as wage collectors, unless DPRK-registered, listed, or
@@ -259,21 +301,33 @@ pub struct BulkWageSinglePayee {
     pub excluded_payee_kinds: Vec<crate::records::OrgKind>,
 }
 
+/// Parameters of `AGENCY_DPRK_CONCENTRATION`: an agency whose placements
+/// are largely of DPRK nationals.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyDprkConcentration {
+    /// Fewest distinct DPRK nationals the agency placed outside lawful
+    /// legacy work (a crew).
     pub min_dprk: usize,
+    /// Least share (0–1) of the agency's placements held by DPRK nationals.
     pub min_share: f64,
 }
 
+/// Parameters of `GROUP_CROSSING_TO_SITE`: DPRK nationals who enter
+/// together and start at one client soon after.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupCrossingToSite {
+    /// Fewest DPRK nationals sharing an entry day (and country) or a
+    /// `group_ref` who start at the same client.
     pub min_group: usize,
     /// A worker's placement starts at most this many days after their entry.
     pub start_within_days: i32,
 }
 
+/// Parameters of `STATUS_SWITCH_SAME_EMPLOYER`: a work authorisation
+/// replaced by a non-work document while the same employer keeps the
+/// person on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusSwitchSameEmployer {
@@ -282,17 +336,25 @@ pub struct StatusSwitchSameEmployer {
     pub max_gap_days: i32,
 }
 
+/// Parameters of `DEADLINE_CHURN`: an exit just before the repatriation
+/// deadline and a re-entry soon after it, by a person with evidence of
+/// labour.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineChurn {
+    /// The repatriation deadline the exit and re-entry straddle.
     pub deadline: DateParam,
     /// The exit is on the deadline or at most this many days before it.
     pub exit_before_days: i32,
     /// The next entry is after the deadline and at most this many days after it.
     pub reentry_within_days: i32,
+    /// Nationalities checked (empty = everyone).
     pub nationalities: Vec<String>,
 }
 
+/// Parameters of `FRONT_COMPANY_LINK`: an employer or agency of DPRK
+/// workers owned, directed or represented by a DPRK national or a listed
+/// party.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontCompanyLink {
@@ -300,6 +362,8 @@ pub struct FrontCompanyLink {
     pub relation_kinds: Vec<crate::records::RelationKind>,
 }
 
+/// Parameters of `NATIONALITY_CONFLICT`: one resolved person carrying the
+/// DPRK's and another definite nationality.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NationalityConflict {
@@ -311,11 +375,17 @@ pub struct NationalityConflict {
 /// One rule as `yalu rules list` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleInfo {
+    /// The rule id, e.g. `VISA_RUN_CYCLE`.
     pub id: &'static str,
+    /// Whether the rule runs.
     pub enabled: bool,
+    /// The severity of its alerts.
     pub severity: Severity,
+    /// What it detects, in a sentence.
     pub description: String,
+    /// The resolution or reporting it rests on.
     pub source: String,
+    /// Its parameters as (name, value written in TOML), by name.
     pub params: Vec<(String, String)>,
 }
 

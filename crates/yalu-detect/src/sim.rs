@@ -69,9 +69,13 @@ pub const TRUTH_FILE: &str = "truth.jsonl";
 /// Folder of the sanctions list within the output folder.
 pub const LIST_DIR: &str = "list";
 
+/// What world to simulate.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
+    /// DPRK workers to place; negatives and organisations scale with it.
     pub workers: usize,
+    /// Seed of the random generator: the same seed (and options) writes
+    /// the same files.
     pub seed: u64,
     /// 0: the workers and the plain negatives (foreign workers, DPRK
     /// officials and students who travel lawfully). 1: also near misses
@@ -84,14 +88,23 @@ pub struct SimOptions {
 /// What was written.
 #[derive(Debug, Clone, Default)]
 pub struct SimStats {
+    /// Person records written (a worker may have several).
     pub persons: usize,
+    /// Document rows written.
     pub documents: usize,
+    /// Crossing rows written.
     pub crossings: usize,
+    /// Placement rows written.
     pub placements: usize,
+    /// Organisation rows written.
     pub organizations: usize,
+    /// Relation rows written.
     pub relations: usize,
+    /// Payment rows written.
     pub payments: usize,
+    /// `pattern` lines of the truth file (planted patterns).
     pub patterns: usize,
+    /// `negative` lines of the truth file.
     pub negatives: usize,
 }
 

@@ -17,6 +17,7 @@ use std::fmt::Display;
 pub enum Subject {
     /// A resolved person (index into `Resolution::persons`).
     Person(usize),
+    /// An organisation.
     Org(OrgIx),
 }
 

@@ -14,10 +14,14 @@ use yalu_model::{Entity, FuzzyDate, Schema, prop};
 /// lists that is not listed itself but is linked to listed ones (`via`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListMatch {
+    /// The person record or organisation that matched.
     pub party: Party,
     /// The matched entity of the lists.
     pub listed_id: String,
+    /// That entity's name in the lists.
     pub listed_name: String,
+    /// The entity score of the match (yalu-match, `0..=1`), at least the
+    /// rule's `threshold`.
     pub score: f64,
     /// Empty when the matched entity is listed (a screening target);
     /// otherwise the listed entities it is linked to, from the lists'
@@ -30,6 +34,7 @@ pub struct ListMatch {
 pub struct LinkedTo {
     /// `owned by Ri Su Yong (p-1)`.
     pub how: String,
+    /// The listed entity's id in the lists.
     pub listed_id: String,
     /// The relationship's id.
     pub link_id: String,

@@ -22,8 +22,12 @@ pub use lists::{LinkedTo, ListMatch};
 
 /// Everything a rule reads.
 pub struct Context<'a> {
+    /// The records read.
     pub data: &'a DataSet,
+    /// The person records joined into persons; "resolved person" indices
+    /// below index its `persons`.
     pub res: &'a Resolution,
+    /// The rule file: every rule's switch and parameters.
     pub set: &'a RuleSet,
     /// The day up to which an open placement counts.
     pub as_of: Day,
@@ -32,7 +36,9 @@ pub struct Context<'a> {
     /// Per resolved person: documents, crossings (sorted by day, then input
     /// order) and placements (sorted by start).
     pub docs_of: Vec<Vec<DocIx>>,
+    /// Per resolved person: indices into [`DataSet::crossings`], by day.
     pub crossings_of: Vec<Vec<u32>>,
+    /// Per resolved person: indices into [`DataSet::placements`], by start.
     pub placements_of: Vec<Vec<u32>>,
     /// Records and organisations that matched the sanctions lists: listed
     /// entities, or entities the lists link to listed ones.
@@ -241,6 +247,7 @@ impl<'a> Context<'a> {
         format!("{} ({})", rec.full_name, p.id)
     }
 
+    /// An organisation as summaries name it: `name (id)`.
     pub fn org_label(&self, org: OrgIx) -> String {
         let o = &self.data.organizations[org as usize];
         format!("{} ({})", o.name, o.id)
