@@ -217,17 +217,20 @@ pub struct VisaRunCycle {
     pub nationalities: Vec<String>,
 }
 
-/// Parameters of `STAGGERED_DISPATCH`: an agency sending DPRK workers to a
-/// client in several small batches rather than one conspicuous group.
+/// Parameters of `STAGGERED_DISPATCH`: an agency sending DPRK workers in
+/// several small groups, to one client or several, on different dates
+/// rather than as one conspicuous group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaggeredDispatch {
     /// Fewest batches, on distinct start dates, that make a finding.
     pub min_batches: usize,
-    /// A placement starting at most this many days after the previous one
-    /// belongs to the same batch (one shipment does not start on one day).
+    /// A placement at the same client starting at most this many days
+    /// after the previous one belongs to the same batch (one shipment does
+    /// not start on one day), unless its worker came in separately.
     pub batch_gap_days: i32,
-    /// From one batch's last start to the next batch's first start.
+    /// A batch continues the chain when it starts at most this many days
+    /// after the latest start of the batches before it.
     pub window_days: i32,
     /// Most distinct persons in one batch (a bus load); a larger group is
     /// not a batch and does not count.
