@@ -135,11 +135,13 @@ pub fn explain(ctx: &Context, alerts: &[Alert], id: &str) -> Option<Explanation>
         ),
         Subject::Org(o) => ("organization", ctx.org_label(o), vec![id.to_string()], None),
     };
-    let catalogue = ctx.set.catalogue();
-    let rules = catalogue
+    // the registry's settings, not `catalogue()`, which also renders every
+    // rule's parameters as TOML text that an explanation does not show
+    let rules = crate::rules::registry::REGISTRY
         .iter()
-        .map(|info| {
-            let rule = info.id;
+        .map(|entry| {
+            let rule = entry.id;
+            let info = (entry.settings)(&ctx.set.rules);
             let alert_ids: Vec<String> = alerts
                 .iter()
                 .filter(|a| a.rule == rule && a.subject_ids.iter().any(|s| ids.contains(s)))
@@ -147,8 +149,8 @@ pub fn explain(ctx: &Context, alerts: &[Alert], id: &str) -> Option<Explanation>
                 .collect();
             RuleExplanation {
                 rule,
-                severity: info.severity,
-                enabled: info.enabled,
+                severity: info.severity(),
+                enabled: info.enabled(),
                 fired: !alert_ids.is_empty(),
                 conditions: crate::rules::explain_rule(ctx, rule, subject, alert_ids.len()),
                 alert_ids,

@@ -586,6 +586,7 @@ pub(crate) fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     };
     let (l_ok, lc) = ge(l, prm.min_leaving);
     let (a_ok, ac) = ge(a, prm.min_arriving);
+    let (handover, by) = orgs::arrival_window(prm, first, last);
     vec![
         c(
             l_ok,
@@ -597,9 +598,7 @@ pub(crate) fn rotation(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         c(
             a_ok,
             format!(
-                "other DPRK workers starting there from {} to {}, outside lawful pre-2375 permits: {ac}",
-                orgs::arrival_window(prm, first, last).0,
-                orgs::arrival_window(prm, first, last).1
+                "other DPRK workers starting there from {handover} to {by}, outside lawful pre-2375 permits: {ac}"
             ),
         ),
     ]
