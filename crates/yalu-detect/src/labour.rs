@@ -4,9 +4,12 @@
 //! nationality and their crossings: consular staff, students and trade
 //! representatives cross as often as workers do. [`LabourEvidence`] is
 //! computed once per resolved person (in [`crate::rules::Context::new`])
-//! and every rule that reads a person's travel as work (`VISA_RUN_CYCLE`,
-//! `DEADLINE_CHURN`) alerts only when it is not empty, citing it. The
-//! signs, each a record the alert can cite ([`LabourSign`]):
+//! and every rule that reads a person's travel as work alerts only on
+//! signs dated in the travel it reads ([`LabourEvidence::during`]), citing
+//! them: `VISA_RUN_CYCLE` during the cycles, `DEADLINE_CHURN` from the
+//! re-entry on (a former worker who comes back only to visit is not read
+//! as working again). The signs, each a record the alert can cite
+//! ([`LabourSign`]):
 //!
 //! * a placement of the person, or wages paid to them: a payment from an
 //!   organisation of one of `general.employer_kinds`, or from the client
@@ -25,6 +28,7 @@
 //! school or a government body, is no sign of work; neither is a payment
 //! from a bank or a government.
 
+use crate::day::Day;
 use crate::records::{DataSet, Direction, DocIx, DocKind, OrgIx, OrgKind, Party};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -55,6 +59,43 @@ impl LabourEvidence {
     /// Whether no sign of work was found.
     pub fn is_empty(&self) -> bool {
         self.signs.is_empty()
+    }
+
+    /// The signs dated within `from ..= to` (an open end: `None`): a
+    /// placement running then (an open one runs on), wages paid then, a
+    /// document valid then (one with no dates counts: nothing dates it
+    /// elsewhere), an entry in a travel group made then. A rule about a
+    /// period of travel asks for work in that period, so that someone who
+    /// once worked and later only visits is not read as working.
+    pub fn during(&self, data: &DataSet, from: Option<Day>, to: Option<Day>) -> LabourEvidence {
+        let overlaps = |a: Option<Day>, b: Option<Day>| {
+            from.is_none_or(|f| b.is_none_or(|b| b >= f))
+                && to.is_none_or(|t| a.is_none_or(|a| a <= t))
+        };
+        let signs = self
+            .signs
+            .iter()
+            .copied()
+            .filter(|s| match *s {
+                LabourSign::Placement(p) => {
+                    let pl = &data.placements[p as usize];
+                    overlaps(Some(pl.start), pl.end)
+                }
+                LabourSign::Wages(p) => {
+                    let day = data.payments[p as usize].day;
+                    overlaps(Some(day), Some(day))
+                }
+                LabourSign::WorkDocument(d) | LabourSign::SponsoredDocument(d, _) => {
+                    let doc = &data.documents[d as usize];
+                    overlaps(doc.start(), doc.valid_until)
+                }
+                LabourSign::GroupToWorkSite(c, _) => {
+                    let day = data.crossings[c as usize].day;
+                    overlaps(Some(day), Some(day))
+                }
+            })
+            .collect();
+        LabourEvidence { signs }
     }
 
     /// Input ids of the records to cite (the first few signs).

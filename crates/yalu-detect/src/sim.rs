@@ -18,11 +18,13 @@
 //!   within a week. Workers hold one-month intern visas, renewed by leaving
 //!   after 18-34 days and coming back 1-12 days later on a new one. Every
 //!   other house brings its crews home in mid-2019; the others keep them on
-//!   past the deadline, sending them out 5-45 days before 2019-12-22 and
-//!   back 7-90 days after it.
-//! * **Restaurant teams** (about 15 %): 3-11 waitresses on five-year
+//!   past the deadline, sending them out for show before 2019-12-22 and
+//!   back after it: mostly 5-60 days before and 7-120 days after, one house
+//!   in five up to 150 days before and 270 after.
+//! * **Restaurant teams** (about 15 %): 2-12 waitresses on five-year
 //!   entertainer visas; the whole team is swapped for a new one that starts
-//!   3-90 days after the old one leaves, and stays past the deadline.
+//!   3-90 days after the old one leaves (one restaurant in five stays shut
+//!   90-300 days), and stays past the deadline.
 //! * **Construction crews on work permits** (about 13 %): 4-15 workers per
 //!   site; every other crew's permits were issued after 2017-09-11. Some
 //!   sites pay 30-100 % of the crew's wages to the agency instead. A crew
@@ -51,6 +53,9 @@
 //! with a 5-40 % DPRK minority on pre-2375 permits that expired before the
 //! deadline; rent, supplier and tax payments by employers of DPRK crews;
 //! South Koreans whose nationality is written as a bare "Korea";
+//! restaurants that swapped DPRK teams on pre-2375 permits, some of whose
+//! staff come back after the deadline only to visit, once or on several
+//! business trips;
 //! DPRK namesakes of workers born years apart; a worker's record in Hangul
 //! only; and a Chinese citizen with the name and birth date of a worker's
 //! Chinese-identity record, which resolution cannot tell from it (the
@@ -248,7 +253,7 @@ fn d(y: i32, m: u8, day: u8) -> Day {
 
 const DEADLINE: (i32, u8, u8) = (2019, 12, 22);
 /// Last day of the simulated world.
-const WORLD_END: (i32, u8, u8) = (2020, 6, 30);
+const WORLD_END: (i32, u8, u8) = (2020, 12, 31);
 
 fn csv_err(path: &Path, e: csv::Error) -> DetectError {
     DetectError::File {
@@ -379,6 +384,25 @@ impl World {
             .crossings
             .write_record([&id, person, doc, dir, "CN", port, &when, group])
             .map_err(|e| csv_err(Path::new("crossings.csv"), e))
+    }
+
+    /// A visit from `from`, with no sponsor: one stay as a tourist, or
+    /// three to five business trips of 5-25 days every few weeks.
+    fn visits(&mut self, person: &str, from: Day) -> Result<(), DetectError> {
+        let (cat, trips) = if self.rng.chance(0.5) {
+            ("tourist", 1)
+        } else {
+            ("business", self.rng.range(3, 6))
+        };
+        let mut t = from;
+        let v = self.doc(person, "visa", cat, "", "", t.plus(-10), t.plus(365))?;
+        for _ in 0..trips {
+            let stay = self.rng.range(5, 25) as i32;
+            self.cross(person, &v, "entry", "Dandong", t, "")?;
+            self.cross(person, &v, "exit", "Dandong", t.plus(stay), "")?;
+            t = t.plus(stay + self.rng.range(5, 20) as i32);
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -799,9 +823,18 @@ impl Scenario {
             .org(&agency_name, "", "trading_house", "Dandong", "other")?;
         // houses alternate: crews kept on past the deadline, or brought home
         let churn = house_no % 2 == 1;
-        // how long before the deadline the crews go home, and when they come back
-        let churn_out = self.w.rng.range(5, 45) as i32;
-        let churn_back = self.w.rng.range(7, 90) as i32;
+        // how long before the deadline the crews go home, and when they
+        // come back: mostly close to it, some houses months away
+        let churn_out = if self.w.rng.chance(0.8) {
+            self.w.rng.range(5, 60)
+        } else {
+            self.w.rng.range(60, 150)
+        } as i32;
+        let churn_back = if self.w.rng.chance(0.8) {
+            self.w.rng.range(7, 120)
+        } else {
+            self.w.rng.range(120, 270)
+        } as i32;
         let listed_house = house_no % 7 == 1;
         if listed_house {
             self.listed.push(serde_json::json!({
@@ -1199,7 +1232,14 @@ impl Scenario {
         }
         let a_start = d(2016, 3, 1).plus(self.w.rng.range(0, 300) as i32);
         let rotation = d(2018, 3, 1).plus(self.w.rng.range(0, 460) as i32);
-        let b_start = rotation.plus(self.w.rng.range(3, 90) as i32);
+        // the new team starts days or weeks later; some restaurants stay
+        // closed for a season or a refit
+        let gap = if self.w.rng.chance(0.8) {
+            self.w.rng.range(3, 90)
+        } else {
+            self.w.rng.range(90, 300)
+        };
+        let b_start = rotation.plus(gap as i32);
         let r = Restaurant {
             no: rest_no,
             agency: agency.to_string(),
@@ -1231,7 +1271,7 @@ impl Scenario {
         Ok(staff)
     }
 
-    /// A restaurant's old (0) or new (1) team of 3-11 waitresses on
+    /// A restaurant's old (0) or new (1) team of 2-12 waitresses on
     /// entertainer visas; returns its size and its first member.
     fn restaurant_team(
         &mut self,
@@ -1240,7 +1280,7 @@ impl Scenario {
     ) -> Result<(usize, String), DetectError> {
         let (agency, client, city, rname) = (&r.agency, &r.client, r.city, &r.name);
         let w = &mut self.w;
-        let size = w.rng.range(3, 12);
+        let size = w.rng.range(2, 12);
         let group = format!("TEAM-{}-{team}", r.no);
         let mut team_first = String::new();
         for _ in 0..size {
@@ -2309,10 +2349,23 @@ impl Scenario {
                     2200,
                 )?;
                 w.cross(&id, &wp, "exit", "Dandong", end.plus(2), "")?;
-                w.negative(
-                    &id,
-                    "DPRK restaurant worker on a pre-2375 permit, home before the deadline",
-                );
+                // some come back after the deadline, only to visit, once
+                // or on business trips (near misses of the travel rules:
+                // their work was before)
+                if team == 1 && w.rng.chance(0.4) {
+                    let from = end.plus(31).max(d(2019, 12, 22).plus(7));
+                    let from = from.plus(w.rng.range(0, 120) as i32);
+                    w.visits(&id, from)?;
+                    w.negative(
+                        &id,
+                        "former DPRK restaurant worker on a pre-2375 permit, home before the deadline, visiting after it: no work since",
+                    );
+                } else {
+                    w.negative(
+                        &id,
+                        "DPRK restaurant worker on a pre-2375 permit, home before the deadline",
+                    );
+                }
             }
         }
         Ok(())

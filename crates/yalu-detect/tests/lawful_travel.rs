@@ -3,7 +3,9 @@
 //! leave in December 2019 and come back in January or February 2020, and
 //! 14 trade representatives on business visas making short monthly trips.
 //! None shows any sign of work, so no rule may raise a medium-or-higher
-//! alert on them; the same people given one sign of work each are alerted.
+//! alert on them; the same people given one sign of work each, running
+//! through their travel, are alerted, and given one that ended years
+//! before it, are not.
 
 use std::path::{Path, PathBuf};
 use yalu_detect::read::{ReadOptions, read_dir};
@@ -96,8 +98,10 @@ fn append(path: &Path, text: &str) {
     std::fs::write(path, all).unwrap();
 }
 
-#[test]
-fn the_same_travellers_with_evidence_of_work_are_alerted() {
+/// The fixture with one sign of work per traveller, each over `from` to
+/// `until`: a placement, a student visa sponsored by a trading house, or a
+/// trainee permit. Returns the folder, the person ids and each one's sign.
+fn with_work(from: &str, until: &str) -> (tempfile::TempDir, Vec<String>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(), dir.path());
     append(
@@ -113,31 +117,28 @@ fn the_same_travellers_with_evidence_of_work_are_alerted() {
     let mut evidence = Vec::new();
     for (k, id) in ids.iter().enumerate() {
         match k % 3 {
-            // a placement long over before the travel
-            0 => {
-                placements.push_str(&format!(
-                    "w{k},{id},,e1,Dandong,textile,,2016-03-01,2016-09-30,2000,CNY\n"
-                ));
-                evidence.push(format!("w{k}"));
-            }
-            // an old visa of a non-work category, sponsored by a trading house
-            1 => {
-                docs.push_str(&format!(
-                    "v{k},{id},visa,student,CN,,a1,2015-01-01,2015-01-01,2015-12-31\n"
-                ));
-                evidence.push(format!("v{k}"));
-            }
-            // a trainee permit
-            _ => {
-                docs.push_str(&format!(
-                    "v{k},{id},residence_permit,trainee,CN,,,2015-01-01,2015-01-01,2015-12-31\n"
-                ));
-                evidence.push(format!("v{k}"));
-            }
+            0 => placements.push_str(&format!(
+                "w{k},{id},,e1,Dandong,textile,,{from},{until},2000,CNY\n"
+            )),
+            1 => docs.push_str(&format!(
+                "w{k},{id},visa,student,CN,,a1,{from},{from},{until}\n"
+            )),
+            _ => docs.push_str(&format!(
+                "w{k},{id},residence_permit,trainee,CN,,,{from},{from},{until}\n"
+            )),
         }
+        evidence.push(format!("w{k}"));
     }
     std::fs::write(dir.path().join("placements.csv"), placements).unwrap();
     append(&dir.path().join("documents.csv"), &docs);
+    (dir, ids, evidence)
+}
+
+#[test]
+fn the_same_travellers_with_evidence_of_work_are_alerted() {
+    // work that runs through the travel: a job, a sponsored visa or a
+    // trainee permit from 2018 to 2021
+    let (dir, ids, evidence) = with_work("2018-01-01", "2021-12-31");
     let out = run(
         dir.path(),
         None,
@@ -155,6 +156,52 @@ fn the_same_travellers_with_evidence_of_work_are_alerted() {
             panic!("{id} not alerted");
         };
         assert!(a.evidence_ids.contains(ev), "{id}: {:?}", a.evidence_ids);
-        assert!(a.summary.contains("Evidence of work: "), "{}", a.summary);
+        assert!(a.summary.contains("Evidence of work "), "{}", a.summary);
     }
+}
+
+#[test]
+fn work_long_over_before_the_travel_is_no_evidence_for_it() {
+    // the same signs of work, all ended in 2015, before any of their
+    // visas: people who once worked and later travel (former workers
+    // visiting, officials who were once trainees) are not read as working
+    // in their travel
+    let (dir, ids, evidence) = with_work("2014-01-01", "2015-06-30");
+    let out = run(
+        dir.path(),
+        None,
+        &RuleSet::default(),
+        &ReadOptions { strict: true },
+    )
+    .unwrap();
+    let loud: Vec<String> = out
+        .alerts
+        .iter()
+        .filter(|a| a.severity >= Severity::Medium)
+        .map(|a| format!("{} {:?}: {}", a.rule, a.subject_ids, a.summary))
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    // the explanation finds the old sign, and says it is not in the travel
+    let data = read_dir(dir.path(), &ReadOptions::default()).unwrap().data;
+    let set = RuleSet::default();
+    let mut dated_out = 0;
+    for (id, ev) in ids.iter().zip(&evidence) {
+        let why = explain_in(&data, None, &set, id).unwrap();
+        assert!(
+            why.labour_evidence
+                .as_deref()
+                .unwrap()
+                .contains(ev.as_str()),
+            "{id}"
+        );
+        let failed = why.rules.iter().any(|r| {
+            r.conditions.iter().any(|c| {
+                !c.held
+                    && (c.text.starts_with("evidence of work since the re-entry")
+                        || c.text.starts_with("evidence of work during the cycles"))
+            })
+        });
+        dated_out += usize::from(failed);
+    }
+    assert!(dated_out >= 40, "only {dated_out} travellers explained");
 }

@@ -155,6 +155,47 @@ fn visa_run_cycle_edges() {
 }
 
 #[test]
+fn visa_run_cycle_needs_work_during_the_cycles() {
+    // monthly trips on a business visa with no sponsor; the only sign of
+    // work a placement that ended `until`
+    let trips = |until: &str| {
+        let mut f = Fixture::new();
+        f.person("w1", "KP")
+            .doc("b1", "w1", "visa", "business", "2020-01-01", "2021-12-31")
+            .place("pl1", "w1", "a1", "c1", "2016-01-01", until)
+            .cross("e0", "w1", "entry", "2020-02-01", "b1", "");
+        for k in 1..=3 {
+            f.cross(
+                &format!("x{k}"),
+                "w1",
+                "exit",
+                &day("2020-02-01", 40 * k - 10),
+                "",
+                "",
+            );
+            f.cross(
+                &format!("e{k}"),
+                "w1",
+                "entry",
+                &day("2020-02-01", 40 * k),
+                "b1",
+                "",
+            );
+        }
+        f.alerts("VISA_RUN_CYCLE")
+    };
+    assert!(
+        trips("2019-06-30").is_empty(),
+        "work long over before the trips"
+    );
+    // the trips run from the first entry (2020-02-01) to the last re-entry (2020-05-11)
+    assert!(trips("2020-01-31").is_empty());
+    let a = trips("2020-02-01");
+    assert_eq!(a.len(), 1);
+    assert!(a[0].evidence_ids.contains(&"pl1".to_string()));
+}
+
+#[test]
 fn visa_run_cycle_nationality_parameter() {
     let mut f = Fixture::new();
     f.person("s1", "KR");
@@ -223,7 +264,7 @@ fn deadline_traveller(category: &str, sponsor: &str) -> Fixture {
         )
         .cross("e0", "w1", "entry", "2019-06-01", "d1", "G1")
         .cross("x1", "w1", "exit", "2019-12-12", "d1", "")
-        .cross("e1", "w1", "entry", "2020-01-11", "d1", "");
+        .cross("e1", "w1", "entry", "2020-01-11", "d1", "G2");
     f
 }
 
@@ -261,16 +302,19 @@ fn travel_rules_need_evidence_of_work() {
         assert_eq!(a.len(), 1, "{cat} sponsored by {sponsor:?}");
         assert!(a[0].evidence_ids.contains(&"d1".to_string()));
         assert!(
-            a[0].summary.contains("Evidence of work: "),
+            a[0].summary.contains("Evidence of work since the return: "),
             "{}",
             a[0].summary
         );
     }
-    // wages from an employer are evidence; money from a bank is not
+    // wages from an employer are evidence; money from a bank is not; and
+    // for churn the wages must be paid after the return
     let mut f = deadline_traveller("business", "");
-    f.pay("m1", "b9", "w1", 500.0, "2019-03-01");
+    f.pay("m1", "b9", "w1", 500.0, "2020-03-01");
     assert!(f.alerts(rule).is_empty());
-    f.pay("m2", "e9", "w1", 2500.0, "2019-03-01");
+    f.pay("m0", "e9", "w1", 2500.0, "2019-03-01");
+    assert!(f.alerts(rule).is_empty(), "wages before the exit only");
+    f.pay("m2", "e9", "w1", 2500.0, "2020-03-01");
     let a = f.alerts(rule);
     assert_eq!(a.len(), 1);
     assert!(a[0].evidence_ids.contains(&"m2".to_string()));
@@ -278,23 +322,34 @@ fn travel_rules_need_evidence_of_work() {
     let mut f = deadline_traveller("business", "");
     f.person("w9", "CN")
         .place("pl9", "w9", "", "c1", "2018-01-01", "")
-        .pay("m3", "c1", "w1", 2500.0, "2019-03-01");
+        .pay("m3", "c1", "w1", 2500.0, "2020-03-01");
     assert_eq!(f.alerts(rule).len(), 1);
 
     // a travel group whose member starts at a work site within 14 days
-    for (start, expected) in [("2019-06-15", 1), ("2019-06-16", 0)] {
+    // (the group of the return, G2; the group of the first entry, G1, was
+    // before the deadline and shows no work after it)
+    for (group, start, expected) in [
+        ("G2", "2020-01-25", 1),
+        ("G2", "2020-01-26", 0),
+        ("G1", "2019-06-15", 0),
+    ] {
         let mut f = deadline_traveller("business", "");
+        let entered = if group == "G2" {
+            "2020-01-11"
+        } else {
+            "2019-06-01"
+        };
         f.person("w2", "KP")
-            .cross("e2", "w2", "entry", "2019-06-01", "", "G1")
-            .place("pl2", "w2", "", "c1", start, "2019-09-30");
+            .cross("e2", "w2", "entry", entered, "", group)
+            .place("pl2", "w2", "", "c1", start, "2020-09-30");
         let a: Vec<_> = f
             .alerts(rule)
             .into_iter()
             .filter(|a| a.subject_ids.contains(&"w1".to_string()))
             .collect();
-        assert_eq!(a.len(), expected, "co-traveller starts {start}");
+        assert_eq!(a.len(), expected, "co-traveller of {group} starts {start}");
         if expected == 1 {
-            assert!(a[0].evidence_ids.contains(&"e0".to_string()));
+            assert!(a[0].evidence_ids.contains(&"e1".to_string()));
         }
     }
 }
@@ -936,15 +991,25 @@ fn status_switch_same_employer_edges() {
 #[test]
 fn deadline_churn_edges() {
     let rule = "DEADLINE_CHURN";
-    let churn = |exit: &str, entry: &str| {
+    // a worker whose placement runs until `until` ("": on), sent home and back
+    let churn_until = |exit: &str, entry: &str, until: &str| {
         let mut f = Fixture::new();
         f.person("w1", "KP")
-            .place("pl1", "w1", "a1", "c1", "2019-06-05", "2019-11-01")
+            .place("pl1", "w1", "a1", "c1", "2019-06-05", until)
             .cross("e0", "w1", "entry", "2019-06-01", "", "")
             .cross("x1", "w1", "exit", exit, "", "")
             .cross("e1", "w1", "entry", entry, "", "");
         f.alerts(rule)
     };
+    let churn = |exit: &str, entry: &str| churn_until(exit, entry, "");
+    // work after the return is what makes it churn: a worker whose job
+    // ended before they left, and who only visits, is none
+    assert!(churn_until("2019-12-10", "2020-01-10", "2019-11-01").is_empty());
+    assert_eq!(
+        churn_until("2019-12-10", "2020-01-10", "2020-01-10").len(),
+        1
+    );
+    assert!(churn_until("2019-12-10", "2020-01-10", "2020-01-09").is_empty());
     assert_eq!(
         churn("2019-09-23", "2020-06-19").len(),
         1,

@@ -2,8 +2,14 @@
 //! draws sizes, gaps, stays and shares from its own distributions, which
 //! straddle the rules' limits, and decides the truth by what happened in
 //! its world; so recall and precision are measured, not assumed. Every
-//! planted pattern must be found and every alert must be right (the figures
-//! of `docs/detection.md`); lawful DPRK travellers must never be alerted.
+//! alert must be right (the figures of `docs/detection.md`), and lawful
+//! DPRK travellers must never be alerted. Every planted pattern must be
+//! found, except where the world drew it beyond a rule's limits: a team of
+//! two, a restaurant shut for a season, crews sent home for show months
+//! before the deadline. Those misses are reported, not hidden; run again
+//! with the limits set beyond anything the simulator draws ([`WIDE`]),
+//! every rule must find every planted pattern, which shows that nothing
+//! but the limits made them.
 
 use std::collections::BTreeSet;
 use yalu_detect::eval::{TruthLine, evaluate, evaluate_resolution, read_truth};
@@ -12,7 +18,24 @@ use yalu_detect::sim::{LIST_DIR, SimOptions, TRUTH_FILE, write_world};
 use yalu_detect::{RuleSet, Severity, run};
 use yalu_links::Lists;
 
-fn check(seed: u64, workers: usize, difficulty: u8) {
+/// The limits of the rules whose planted patterns the simulator draws on
+/// both sides of them, set beyond every size and span it draws.
+const WIDE: &str = r#"
+[rules.TEAM_ROTATION.params]
+min_leaving = 2
+min_arriving = 2
+arrival_window_days = 1000
+[rules.GROUP_CROSSING_TO_SITE.params]
+min_group = 2
+[rules.DEADLINE_CHURN.params]
+exit_before_days = 1000
+reentry_within_days = 1000
+"#;
+
+/// Rules whose limits [`WIDE`] moves.
+const STRADDLED: [&str; 3] = ["TEAM_ROTATION", "GROUP_CROSSING_TO_SITE", "DEADLINE_CHURN"];
+
+fn check(seed: u64, workers: usize, difficulty: u8) -> yalu_detect::eval::EvalReport {
     let dir = tempfile::tempdir().unwrap();
     let opts = SimOptions {
         workers,
@@ -39,13 +62,15 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
     let report = evaluate(&out.alerts, &truth);
     for r in &report.rules {
         assert!(r.planted > 0, "seed {seed}: nothing planted for {}", r.rule);
-        // every planted pattern is found, by every rule, whatever the
-        // sizes, gaps and shares drawn
-        assert_eq!(
-            r.found, r.planted,
-            "seed {seed} difficulty {difficulty} {}: missed {:?}",
-            r.rule, r.missed
-        );
+        // every planted pattern is found, by every rule whose limits the
+        // simulator's draws stay within
+        if !STRADDLED.contains(&r.rule.as_str()) {
+            assert_eq!(
+                r.found, r.planted,
+                "seed {seed} difficulty {difficulty} {}: missed {:?}",
+                r.rule, r.missed
+            );
+        }
         assert_eq!(
             r.correct, r.alerts,
             "seed {seed} {}: false alerts {:?}",
@@ -144,17 +169,34 @@ fn check(seed: u64, workers: usize, difficulty: u8) {
     )
     .unwrap();
     assert_eq!(out.alerts, again.alerts);
-}
 
-/// Rules that find every planted pattern of their kind in any world. The
-/// last four do because the simulator's sizes and days now fall inside
-/// their limits (see docs/detection.md); their edges are tested by hand in
-/// `rules.rs`.
+    // with the straddled limits set wide, every planted pattern is found:
+    // the misses above come from the limits alone
+    let wide = RuleSet::from_toml(WIDE, "wide limits").unwrap();
+    let out = run(dir.path(), Some(&index), &wide, &ReadOptions::default()).unwrap();
+    let wide_report = evaluate(&out.alerts, &truth);
+    for r in &wide_report.rules {
+        assert_eq!(
+            r.found, r.planted,
+            "seed {seed} difficulty {difficulty} {} with wide limits: missed {:?}",
+            r.rule, r.missed
+        );
+    }
+    report
+}
 
 #[test]
 fn figures_on_worlds_of_increasing_difficulty() {
+    let mut missed: std::collections::BTreeMap<String, usize> = Default::default();
     for (seed, difficulty) in [(1, 0), (2, 1), (3, 2), (4, 0), (5, 1), (6, 2)] {
-        check(seed, 700, difficulty);
+        for r in check(seed, 700, difficulty).rules {
+            *missed.entry(r.rule).or_default() += r.planted - r.found;
+        }
+    }
+    // the draws do fall beyond the straddled limits (a simulator kept
+    // inside them would make the wide run above prove nothing)
+    for rule in STRADDLED {
+        assert!(missed[rule] > 0, "{rule}: nothing drawn beyond its limits");
     }
 }
 

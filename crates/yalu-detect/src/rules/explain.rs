@@ -8,6 +8,7 @@ use super::persons::{self, by_country, cycle_checks};
 use super::registry::Explain;
 use crate::day::Day;
 use crate::explain::Condition;
+use crate::labour::LabourEvidence;
 use crate::records::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -208,14 +209,18 @@ pub(crate) fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
     let mut best = 0;
     let mut shown = 0;
     let mut total = 0;
+    // chains of enough cycles: (first entry, last re-entry, work then)
+    let mut chains: Vec<(Day, Day, LabourEvidence)> = Vec::new();
     for (country, _, checks) in cycle_checks(ctx, p) {
         let mut qualifying: Vec<(Day, Day)> = Vec::new();
+        let mut entries: Vec<Day> = Vec::new();
         for k in &checks {
             let (s_ok, s) = le(k.stay, prm.max_stay_days);
             let (g_ok, g) = le(k.gap, prm.max_reentry_gap_days);
             let ok = s_ok && g_ok && k.nonwork;
             if ok {
                 qualifying.push((k.exit_day, k.reentry_day));
+                entries.push(k.entry_day);
             }
             total += 1;
             if shown < SHOWN {
@@ -245,6 +250,14 @@ pub(crate) fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
             }
             best = best.max(j + 1 - i);
         }
+        for (i, j) in persons::cycle_chains(&qualifying, prm.window_days, prm.min_cycles) {
+            let (from, to) = (entries[i], qualifying[j].1);
+            chains.push((
+                from,
+                to,
+                ctx.labour[p].during(ctx.data, Some(from), Some(to)),
+            ));
+        }
     }
     more(&mut out, total, "exit and re-entry pairs");
     if total == 0 {
@@ -258,6 +271,15 @@ pub(crate) fn visa_run(ctx: &Context, p: usize) -> Vec<Condition> {
             prm.window_days
         ),
     ));
+    for (from, to, labour) in chains.iter().take(SHOWN) {
+        out.push(c(
+            !labour.is_empty(),
+            format!(
+                "evidence of work during the cycles {from} to {to}: {}",
+                labour.describe(ctx.data)
+            ),
+        ));
+    }
     out
 }
 
@@ -444,6 +466,21 @@ pub(crate) fn deadline_churn(ctx: &Context, p: usize) -> Vec<Condition> {
                         },
                     ),
                 ));
+                if held {
+                    let since = ctx.labour[p].during(ctx.data, Some(e.day), None);
+                    out.push(c(
+                        !since.is_empty(),
+                        format!(
+                            "evidence of work since the re-entry on {}: {}",
+                            e.day,
+                            if since.is_empty() {
+                                "none".into()
+                            } else {
+                                since.describe(ctx.data)
+                            }
+                        ),
+                    ));
+                }
             }
         }
     }

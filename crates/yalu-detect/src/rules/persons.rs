@@ -101,6 +101,46 @@ struct Cycle {
     reentry_day: Day,
 }
 
+/// The chains of qualifying cycles (`(exit, re-entry)` days, in order) as
+/// index ranges `(first, last)`: every run of at least `min_cycles` cycles
+/// whose first exit and last re-entry lie within `window_days` marks its
+/// cycles, and consecutive marked cycles whose gap (exit to the next
+/// re-entry) fits the window make one chain.
+pub(super) fn cycle_chains(
+    cycles: &[(Day, Day)],
+    window_days: i32,
+    min_cycles: usize,
+) -> Vec<(usize, usize)> {
+    let mut marked = vec![false; cycles.len()];
+    for i in 0..cycles.len() {
+        let mut j = i;
+        while j + 1 < cycles.len() && cycles[j + 1].1.since(cycles[i].0) <= window_days {
+            j += 1;
+        }
+        if j + 1 - i >= min_cycles {
+            marked[i..=j].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cycles.len() {
+        if !marked[i] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < cycles.len()
+            && marked[j + 1]
+            && cycles[j + 1].1.since(cycles[j].0) <= window_days
+        {
+            j += 1;
+        }
+        out.push((i, j));
+        i = j + 1;
+    }
+    out
+}
+
 /// Per country, the person's crossings in order.
 pub(super) fn by_country<'c>(ctx: &'c Context, p: usize) -> Vec<(&'static str, Vec<&'c Crossing>)> {
     let mut out: Vec<(&'static str, Vec<&Crossing>)> = Vec::new();
@@ -227,34 +267,18 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
             if cycles.len() < prm.min_cycles {
                 continue;
             }
-            let mut marked = vec![false; cycles.len()];
-            for i in 0..cycles.len() {
-                let mut j = i;
-                while j + 1 < cycles.len()
-                    && cycles[j + 1].reentry_day.since(cycles[i].exit_day) <= prm.window_days
-                {
-                    j += 1;
-                }
-                if j + 1 - i >= prm.min_cycles {
-                    marked[i..=j].iter_mut().for_each(|m| *m = true);
-                }
-            }
-            let mut i = 0;
-            while i < cycles.len() {
-                if !marked[i] {
-                    i += 1;
-                    continue;
-                }
-                let mut j = i;
-                while j + 1 < cycles.len()
-                    && marked[j + 1]
-                    && cycles[j + 1].reentry_day.since(cycles[j].exit_day) <= prm.window_days
-                {
-                    j += 1;
-                }
+            let days: Vec<(Day, Day)> =
+                cycles.iter().map(|c| (c.exit_day, c.reentry_day)).collect();
+            for (i, j) in cycle_chains(&days, prm.window_days, prm.min_cycles) {
                 let chain = &cycles[i..=j];
                 let from = chain[0].entry_day;
                 let to = chain[chain.len() - 1].reentry_day;
+                // work during the cycles: a former worker later travelling
+                // on business is no visa run
+                let labour = ctx.labour[p].during(ctx.data, Some(from), Some(to));
+                if labour.is_empty() {
+                    continue;
+                }
                 let mut f = Finding {
                     period: Some((from, to)),
                     workers: usize::from(ctx.dprk[p]),
@@ -271,9 +295,9 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
                         }
                     }
                 }
-                f.evidence.extend(ctx.labour[p].record_ids(ctx.data));
+                f.evidence.extend(labour.record_ids(ctx.data));
                 f.summary = format!(
-                    "{} left {} and came back {} times between {from} and {to} on non-work visas (stays of at most {} days, re-entries within {} days). Evidence of work: {}.",
+                    "{} left {} and came back {} times between {from} and {to} on non-work visas (stays of at most {} days, re-entries within {} days). Evidence of work in that time: {}.",
                     ctx.person_label(p),
                     events[0].country.to_ascii_uppercase(),
                     chain.len(),
@@ -287,10 +311,9 @@ pub fn visa_run_cycle(ctx: &Context) -> Vec<Finding> {
                         .map(|c| c.reentry_day.since(c.exit_day))
                         .max()
                         .unwrap_or(0),
-                    ctx.labour[p].describe(ctx.data),
+                    labour.describe(ctx.data),
                 );
                 out.push(f);
-                i = j + 1;
             }
         }
         out
@@ -540,6 +563,12 @@ pub fn deadline_churn(ctx: &Context) -> Vec<Finding> {
                 {
                     continue;
                 }
+                // work from the re-entry on: a former worker who comes
+                // back only to visit is no churn
+                let labour = ctx.labour[p].during(ctx.data, Some(e.day), None);
+                if labour.is_empty() {
+                    continue;
+                }
                 let mut worker_days = 0;
                 let mut f = Finding::default();
                 for &pl in &ctx.placements_of[p] {
@@ -552,17 +581,17 @@ pub fn deadline_churn(ctx: &Context) -> Vec<Finding> {
                 }
                 add_person(ctx, &mut f.subjects, p);
                 f.evidence.extend([x.id.clone(), e.id.clone()]);
-                f.evidence.extend(ctx.labour[p].record_ids(ctx.data));
+                f.evidence.extend(labour.record_ids(ctx.data));
                 f.period = Some((x.day, e.day));
                 f.workers = usize::from(ctx.dprk[p]);
                 f.worker_days = worker_days;
                 f.summary = format!(
-                    "{} left {} on {} and came back on {}, around the {d} repatriation deadline. Evidence of work: {}.",
+                    "{} left {} on {} and came back on {}, around the {d} repatriation deadline. Evidence of work since the return: {}.",
                     ctx.person_label(p),
                     country.to_ascii_uppercase(),
                     x.day,
                     e.day,
-                    ctx.labour[p].describe(ctx.data),
+                    labour.describe(ctx.data),
                 );
                 out.push(f);
             }
