@@ -23,22 +23,31 @@ fn person_ids(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn lawful_travellers_raise_no_medium_or_higher_alert() {
-    let out = run(
-        &fixture(),
+/// Every rule with the default rule file, in strict mode.
+fn detect(dir: &Path) -> yalu_detect::Outcome {
+    run(
+        dir,
         None,
         &RuleSet::default(),
         &ReadOptions { strict: true },
     )
-    .unwrap();
-    assert_eq!(out.resolution.persons.len(), 44);
-    let loud: Vec<String> = out
-        .alerts
+    .unwrap()
+}
+
+/// The alerts of medium severity or higher, one line each.
+fn loud(out: &yalu_detect::Outcome) -> Vec<String> {
+    out.alerts
         .iter()
         .filter(|a| a.severity >= Severity::Medium)
         .map(|a| format!("{} {:?}: {}", a.rule, a.subject_ids, a.summary))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn lawful_travellers_raise_no_medium_or_higher_alert() {
+    let out = detect(&fixture());
+    assert_eq!(out.resolution.persons.len(), 44);
+    let loud = loud(&out);
     assert!(loud.is_empty(), "{loud:#?}");
 
     // The travel itself sits inside the windows of the rules: what is
@@ -139,13 +148,7 @@ fn the_same_travellers_with_evidence_of_work_are_alerted() {
     // work that runs through the travel: a job, a sponsored visa or a
     // trainee permit from 2018 to 2021
     let (dir, ids, evidence) = with_work("2018-01-01", "2021-12-31");
-    let out = run(
-        dir.path(),
-        None,
-        &RuleSet::default(),
-        &ReadOptions { strict: true },
-    )
-    .unwrap();
+    let out = detect(dir.path());
     for (id, ev) in ids.iter().zip(&evidence) {
         let hit = out.alerts.iter().find(|a| {
             (a.rule == "DEADLINE_CHURN" || a.rule == "VISA_RUN_CYCLE")
@@ -167,19 +170,8 @@ fn work_long_over_before_the_travel_is_no_evidence_for_it() {
     // visiting, officials who were once trainees) are not read as working
     // in their travel
     let (dir, ids, evidence) = with_work("2014-01-01", "2015-06-30");
-    let out = run(
-        dir.path(),
-        None,
-        &RuleSet::default(),
-        &ReadOptions { strict: true },
-    )
-    .unwrap();
-    let loud: Vec<String> = out
-        .alerts
-        .iter()
-        .filter(|a| a.severity >= Severity::Medium)
-        .map(|a| format!("{} {:?}: {}", a.rule, a.subject_ids, a.summary))
-        .collect();
+    let out = detect(dir.path());
+    let loud = loud(&out);
     assert!(loud.is_empty(), "{loud:#?}");
     // the explanation finds the old sign, and says it is not in the travel
     let data = read_dir(dir.path(), &ReadOptions::default()).unwrap().data;
