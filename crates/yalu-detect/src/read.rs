@@ -239,6 +239,49 @@ impl<'a> Row<'a> {
     fn req(&self, i: usize) -> Result<&'a str, String> {
         self.vals[i].ok_or_else(|| format!("missing required field `{}`", self.names[i]))
     }
+
+    /// An optional text field, owned.
+    fn text(&self, i: usize) -> Option<String> {
+        self.vals[i].map(str::to_string)
+    }
+
+    /// An optional date field.
+    fn day(&self, i: usize) -> Result<Option<Day>, String> {
+        self.get(i)
+            .map(|t| Day::parse(t).map_err(|e| format!("`{}`: {e}", self.names[i])))
+            .transpose()
+    }
+
+    /// An optional amount: a finite number, not negative.
+    fn amount(&self, i: usize) -> Result<Option<f64>, String> {
+        self.get(i)
+            .map(|t| match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                Ok(_) => Err(format!(
+                    "`{}`: `{t}` is negative or not finite",
+                    self.names[i]
+                )),
+                Err(_) => Err(format!("`{}`: `{t}` is not a number", self.names[i])),
+            })
+            .transpose()
+    }
+
+    /// An optional field of a closed set of values; an unknown value is an
+    /// error that lists the allowed ones.
+    fn choice<T: TextEnum>(&self, i: usize) -> Result<Option<T>, String> {
+        self.get(i)
+            .map(|t| {
+                T::from_text(t).ok_or_else(|| {
+                    let allowed: Vec<&str> = T::VALUES.iter().map(TextEnum::text).collect();
+                    format!(
+                        "`{}`: unknown value `{t}` (allowed: {})",
+                        self.names[i],
+                        allowed.join(", ")
+                    )
+                })
+            })
+            .transpose()
+    }
 }
 
 /// What a file reader hands each row (or its parse error) to, with its line.
@@ -671,186 +714,179 @@ impl State {
         ))
     }
 
+    /// Reads one row of file `kind` into the data set.
     fn build(&mut self, kind: &str, row: &Row) -> Result<(), String> {
-        let names = row.names;
-        let day = |i: usize| -> Result<Option<Day>, String> {
-            row.get(i)
-                .map(|t| Day::parse(t).map_err(|e| format!("`{}`: {e}", names[i])))
-                .transpose()
-        };
-        macro_rules! enum_field {
-            ($ty:ty, $i:expr) => {
-                row.get($i)
-                    .map(|t| {
-                        <$ty>::parse(t).ok_or_else(|| {
-                            let allowed: Vec<&str> =
-                                <$ty>::ALL.iter().map(|v| v.as_str()).collect();
-                            format!(
-                                "`{}`: unknown value `{t}` (allowed: {})",
-                                names[$i],
-                                allowed.join(", ")
-                            )
-                        })
-                    })
-                    .transpose()
-            };
-        }
-        let amount = |i: usize| -> Result<Option<f64>, String> {
-            row.get(i)
-                .map(|t| match t.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-                    Ok(_) => Err(format!("`{}`: `{t}` is negative or not finite", names[i])),
-                    Err(_) => Err(format!("`{}`: `{t}` is not a number", names[i])),
-                })
-                .transpose()
-        };
-        let s = |i: usize| row.get(i).map(str::to_string);
         match kind {
-            "organizations" => {
-                let org = Organization {
-                    id: row.req(0)?.to_string(),
-                    name: row.req(1)?.to_string(),
-                    name_original_script: s(2),
-                    kind: enum_field!(OrgKind, 3)?,
-                    country: self.country("country", row.get(4))?,
-                    city: s(5),
-                    registration_number: s(6),
-                    sector: enum_field!(Sector, 7)?,
-                };
-                self.orgs
-                    .insert(org.id.clone(), self.data.organizations.len() as OrgIx);
-                self.data.organizations.push(org);
-            }
-            "persons" => {
-                let birth_date = row
-                    .get(3)
-                    .map(|t| {
-                        t.parse::<FuzzyDate>()
-                            .map_err(|e| format!("`birth_date`: {e}"))
-                    })
-                    .transpose()?;
-                let p = Person {
-                    id: row.req(0)?.to_string(),
-                    full_name: row.req(1)?.to_string(),
-                    name_original_script: s(2),
-                    birth_date,
-                    gender: enum_field!(Gender, 4)?,
-                    nationality: self.country("nationality", row.get(5))?,
-                    passport_number: s(6),
-                    source: s(7),
-                };
-                self.persons
-                    .insert(p.id.clone(), self.data.persons.len() as PersonIx);
-                self.data.persons.push(p);
-            }
-            "documents" => {
-                let d = Document {
-                    id: row.req(0)?.to_string(),
-                    person: self.person("person_id", row.req(1)?)?,
-                    kind: enum_field!(DocKind, 2)?.ok_or("missing required field `kind`")?,
-                    category: enum_field!(Category, 3)?,
-                    issuing_country: self.country("issuing_country", row.get(4))?,
-                    number: s(5),
-                    sponsor: row
-                        .get(6)
-                        .map(|o| self.org("sponsor_org_id", o))
-                        .transpose()?,
-                    issued_on: day(7)?,
-                    valid_from: day(8)?,
-                    valid_until: day(9)?,
-                };
-                if let (Some(from), Some(until)) = (d.start(), d.valid_until)
-                    && until < from
-                {
-                    return Err(format!(
-                        "`valid_until` {until} is before the start of validity {from}"
-                    ));
-                }
-                self.docs
-                    .insert(d.id.clone(), self.data.documents.len() as DocIx);
-                self.data.documents.push(d);
-            }
-            "crossings" => {
-                let person = self.person("person_id", row.req(1)?)?;
-                let document = match row.get(2) {
-                    Some(d) => match self.docs.get(d) {
-                        Some(ix) => Some(*ix),
-                        None => return Err(self.missing_ref("document_id", "documents", d)),
-                    },
-                    None => None,
-                };
-                let c = Crossing {
-                    id: row.req(0)?.to_string(),
-                    person,
-                    document,
-                    direction: enum_field!(Direction, 3)?
-                        .ok_or("missing required field `direction`")?,
-                    country: self
-                        .country("country", row.get(4))?
-                        .ok_or("missing required field `country`")?,
-                    port: s(5),
-                    day: day(6)?.ok_or("missing required field `crossed_at`")?,
-                    group_ref: s(7),
-                };
-                self.data.crossings.push(c);
-            }
-            "placements" => {
-                let p = Placement {
-                    id: row.req(0)?.to_string(),
-                    person: self.person("person_id", row.req(1)?)?,
-                    agency: row
-                        .get(2)
-                        .map(|o| self.org("agency_org_id", o))
-                        .transpose()?,
-                    client: self.org("client_org_id", row.req(3)?)?,
-                    site: s(4),
-                    sector: enum_field!(Sector, 5)?,
-                    role: s(6),
-                    start: day(7)?.ok_or("missing required field `start_on`")?,
-                    end: day(8)?,
-                    wage_amount: amount(9)?,
-                    wage_currency: row.get(10).map(|c| c.to_ascii_uppercase()),
-                };
-                if let Some(end) = p.end
-                    && end < p.start
-                {
-                    return Err(format!("`end_on` {end} is before `start_on` {}", p.start));
-                }
-                self.data.placements.push(p);
-            }
-            "relations" => {
-                let share = amount(4)?;
-                if let Some(v) = share
-                    && v > 100.0
-                {
-                    return Err(format!("`share`: {v} is outside 0-100"));
-                }
-                let r = Relation {
-                    id: row.req(0)?.to_string(),
-                    from: self.party("from_id", row.req(1)?)?,
-                    to: self.party("to_id", row.req(2)?)?,
-                    kind: enum_field!(RelationKind, 3)?.ok_or("missing required field `kind`")?,
-                    share,
-                    since: day(5)?,
-                    until: day(6)?,
-                };
-                self.data.relations.push(r);
-            }
-            "payments" => {
-                let p = Payment {
-                    id: row.req(0)?.to_string(),
-                    payer: self.party("payer_id", row.req(1)?)?,
-                    payee: self.party("payee_id", row.req(2)?)?,
-                    amount: amount(3)?.ok_or("missing required field `amount`")?,
-                    currency: row.req(4)?.to_ascii_uppercase(),
-                    day: day(5)?.ok_or("missing required field `paid_on`")?,
-                    channel: enum_field!(Channel, 6)?,
-                    reference: s(7),
-                };
-                self.data.payments.push(p);
-            }
+            "organizations" => self.organization(row),
+            "persons" => self.person_row(row),
+            "documents" => self.document(row),
+            "crossings" => self.crossing(row),
+            "placements" => self.placement(row),
+            "relations" => self.relation(row),
+            "payments" => self.payment(row),
             _ => unreachable!("unknown kind {kind}"),
         }
+    }
+
+    fn organization(&mut self, row: &Row) -> Result<(), String> {
+        let org = Organization {
+            id: row.req(0)?.to_string(),
+            name: row.req(1)?.to_string(),
+            name_original_script: row.text(2),
+            kind: row.choice::<OrgKind>(3)?,
+            country: self.country("country", row.get(4))?,
+            city: row.text(5),
+            registration_number: row.text(6),
+            sector: row.choice::<Sector>(7)?,
+        };
+        self.orgs
+            .insert(org.id.clone(), self.data.organizations.len() as OrgIx);
+        self.data.organizations.push(org);
+        Ok(())
+    }
+
+    fn person_row(&mut self, row: &Row) -> Result<(), String> {
+        let birth_date = row
+            .get(3)
+            .map(|t| {
+                t.parse::<FuzzyDate>()
+                    .map_err(|e| format!("`birth_date`: {e}"))
+            })
+            .transpose()?;
+        let p = Person {
+            id: row.req(0)?.to_string(),
+            full_name: row.req(1)?.to_string(),
+            name_original_script: row.text(2),
+            birth_date,
+            gender: row.choice::<Gender>(4)?,
+            nationality: self.country("nationality", row.get(5))?,
+            passport_number: row.text(6),
+            source: row.text(7),
+        };
+        self.persons
+            .insert(p.id.clone(), self.data.persons.len() as PersonIx);
+        self.data.persons.push(p);
+        Ok(())
+    }
+
+    fn document(&mut self, row: &Row) -> Result<(), String> {
+        let d = Document {
+            id: row.req(0)?.to_string(),
+            person: self.person("person_id", row.req(1)?)?,
+            kind: row
+                .choice::<DocKind>(2)?
+                .ok_or("missing required field `kind`")?,
+            category: row.choice::<Category>(3)?,
+            issuing_country: self.country("issuing_country", row.get(4))?,
+            number: row.text(5),
+            sponsor: row
+                .get(6)
+                .map(|o| self.org("sponsor_org_id", o))
+                .transpose()?,
+            issued_on: row.day(7)?,
+            valid_from: row.day(8)?,
+            valid_until: row.day(9)?,
+        };
+        if let (Some(from), Some(until)) = (d.start(), d.valid_until)
+            && until < from
+        {
+            return Err(format!(
+                "`valid_until` {until} is before the start of validity {from}"
+            ));
+        }
+        self.docs
+            .insert(d.id.clone(), self.data.documents.len() as DocIx);
+        self.data.documents.push(d);
+        Ok(())
+    }
+
+    fn crossing(&mut self, row: &Row) -> Result<(), String> {
+        let person = self.person("person_id", row.req(1)?)?;
+        let document = match row.get(2) {
+            Some(d) => match self.docs.get(d) {
+                Some(ix) => Some(*ix),
+                None => return Err(self.missing_ref("document_id", "documents", d)),
+            },
+            None => None,
+        };
+        let c = Crossing {
+            id: row.req(0)?.to_string(),
+            person,
+            document,
+            direction: row
+                .choice::<Direction>(3)?
+                .ok_or("missing required field `direction`")?,
+            country: self
+                .country("country", row.get(4))?
+                .ok_or("missing required field `country`")?,
+            port: row.text(5),
+            day: row.day(6)?.ok_or("missing required field `crossed_at`")?,
+            group_ref: row.text(7),
+        };
+        self.data.crossings.push(c);
+        Ok(())
+    }
+
+    fn placement(&mut self, row: &Row) -> Result<(), String> {
+        let p = Placement {
+            id: row.req(0)?.to_string(),
+            person: self.person("person_id", row.req(1)?)?,
+            agency: row
+                .get(2)
+                .map(|o| self.org("agency_org_id", o))
+                .transpose()?,
+            client: self.org("client_org_id", row.req(3)?)?,
+            site: row.text(4),
+            sector: row.choice::<Sector>(5)?,
+            role: row.text(6),
+            start: row.day(7)?.ok_or("missing required field `start_on`")?,
+            end: row.day(8)?,
+            wage_amount: row.amount(9)?,
+            wage_currency: row.get(10).map(|c| c.to_ascii_uppercase()),
+        };
+        if let Some(end) = p.end
+            && end < p.start
+        {
+            return Err(format!("`end_on` {end} is before `start_on` {}", p.start));
+        }
+        self.data.placements.push(p);
+        Ok(())
+    }
+
+    fn relation(&mut self, row: &Row) -> Result<(), String> {
+        let share = row.amount(4)?;
+        if let Some(v) = share
+            && v > 100.0
+        {
+            return Err(format!("`share`: {v} is outside 0-100"));
+        }
+        let r = Relation {
+            id: row.req(0)?.to_string(),
+            from: self.party("from_id", row.req(1)?)?,
+            to: self.party("to_id", row.req(2)?)?,
+            kind: row
+                .choice::<RelationKind>(3)?
+                .ok_or("missing required field `kind`")?,
+            share,
+            since: row.day(5)?,
+            until: row.day(6)?,
+        };
+        self.data.relations.push(r);
+        Ok(())
+    }
+
+    fn payment(&mut self, row: &Row) -> Result<(), String> {
+        let p = Payment {
+            id: row.req(0)?.to_string(),
+            payer: self.party("payer_id", row.req(1)?)?,
+            payee: self.party("payee_id", row.req(2)?)?,
+            amount: row.amount(3)?.ok_or("missing required field `amount`")?,
+            currency: row.req(4)?.to_ascii_uppercase(),
+            day: row.day(5)?.ok_or("missing required field `paid_on`")?,
+            channel: row.choice::<Channel>(6)?,
+            reference: row.text(7),
+        };
+        self.data.payments.push(p);
         Ok(())
     }
 }

@@ -37,6 +37,17 @@ pub enum Party {
     Org(OrgIx),
 }
 
+/// A closed set of values written as text in the data (the `text_enum!`
+/// types): what the reader needs to parse one and to say which are allowed.
+pub(crate) trait TextEnum: Sized + 'static {
+    /// Every value, in the spec's order.
+    const VALUES: &'static [Self];
+    /// Reads the value as written in the data (case-insensitive).
+    fn from_text(text: &str) -> Option<Self>;
+    /// The value as written in the data.
+    fn text(&self) -> &'static str;
+}
+
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -57,6 +68,16 @@ macro_rules! text_enum {
                 let t = text.trim();
                 $(if t.eq_ignore_ascii_case($text) { return Some($name::$variant); })+
                 None
+            }
+        }
+
+        impl TextEnum for $name {
+            const VALUES: &'static [$name] = $name::ALL;
+            fn from_text(text: &str) -> Option<$name> {
+                $name::parse(text)
+            }
+            fn text(&self) -> &'static str {
+                self.as_str()
             }
         }
     };
