@@ -679,22 +679,12 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let mut best: Option<Candidate> = None;
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
-        let (y, m, _) = month.ymd_parts();
-        let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
-        let mut workers = BTreeSet::new();
-        let mut active = Vec::new();
-        let mut wages = 0.0;
-        for &pl in &pls {
-            let p = &ctx.data.placements[pl as usize];
-            let (a, b) = ctx.running(p);
-            if a <= month_end && b >= month {
-                workers.insert(ctx.person_of(p.person));
-                active.push(pl);
-                if p.wage_currency.as_deref() == Some(currency) {
-                    wages += p.wage_amount.unwrap_or(0.0);
-                }
-            }
-        }
+        let orgs::MonthCrew {
+            workers,
+            active,
+            wages,
+            ..
+        } = orgs::month_crew(ctx, &pls, month, currency);
         if let Party::Person(r) = payee
             && workers.contains(&ctx.person_of(r))
         {

@@ -355,10 +355,52 @@ pub(crate) fn paid_to_workers(ctx: &Context, payments: &[u32], workers: &BTreeSe
         + 0.0 // an empty sum is -0.0, printed "-0"
 }
 
-/// BULK_WAGE_SINGLE_PAYEE.
-pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
-    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
-    // employer -> DPRK placements (as client or agency)
+/// The DPRK crew behind one month of an employer's payments: who worked,
+/// under which placements, and their combined monthly wages in one currency.
+pub(crate) struct MonthCrew {
+    /// Last day of the month.
+    pub month_end: Day,
+    /// Resolved persons with a placement running in the month.
+    pub workers: BTreeSet<usize>,
+    /// Those placements.
+    pub active: Vec<u32>,
+    /// Their monthly `wage_amount`s in the currency.
+    pub wages: f64,
+}
+
+/// The crew of `placements` (an employer's DPRK placements) that ran in
+/// the month starting on `month`, with its wages in `currency`.
+pub(crate) fn month_crew(
+    ctx: &Context,
+    placements: &[u32],
+    month: Day,
+    currency: &str,
+) -> MonthCrew {
+    let (y, m, _) = month.ymd_parts();
+    let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
+    let mut crew = MonthCrew {
+        month_end,
+        workers: BTreeSet::new(),
+        active: Vec::new(),
+        wages: 0.0,
+    };
+    for &pl in placements {
+        let p = &ctx.data.placements[pl as usize];
+        let (a, b) = ctx.running(p);
+        if a <= month_end && b >= month {
+            crew.workers.insert(ctx.person_of(p.person));
+            crew.active.push(pl);
+            if p.wage_currency.as_deref() == Some(currency) {
+                crew.wages += p.wage_amount.unwrap_or(0.0);
+            }
+        }
+    }
+    crew
+}
+
+/// Every organisation that employs or places DPRK nationals, with those
+/// placements (as client or agency).
+fn dprk_employers(ctx: &Context) -> HashMap<OrgIx, Vec<u32>> {
     let mut employs: HashMap<OrgIx, Vec<u32>> = HashMap::new();
     for (i, p) in ctx.data.placements.iter().enumerate() {
         if ctx.is_dprk_record(p.person) {
@@ -370,13 +412,26 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             }
         }
     }
-    // (payer, month start, payee, currency) -> payments
-    let mut groups: BTreeMap<(OrgIx, Day, Party, &str), Vec<u32>> = BTreeMap::new();
-    // (payer, month start, currency) -> payments to persons
-    let mut to_persons: HashMap<(OrgIx, Day, &str), Vec<u32>> = HashMap::new();
+    employs
+}
+
+/// One employer's payments in one month and currency, by payee.
+type PayeeMonths<'d> = BTreeMap<(OrgIx, Day, Party, &'d str), Vec<u32>>;
+/// One payer's payments to persons in one month and currency.
+type PersonMonths<'d> = HashMap<(OrgIx, Day, &'d str), Vec<u32>>;
+
+/// The payments made by the `employers`, grouped by payer, month, payee and
+/// currency; and every such payer's payments to persons, by month and
+/// currency.
+fn monthly_payments<'d>(
+    ctx: &Context<'d>,
+    employers: &HashMap<OrgIx, Vec<u32>>,
+) -> (PayeeMonths<'d>, PersonMonths<'d>) {
+    let mut groups = PayeeMonths::new();
+    let mut to_persons = PersonMonths::new();
     for (i, pay) in ctx.data.payments.iter().enumerate() {
         if let Party::Org(o) = pay.payer
-            && employs.contains_key(&o)
+            && employers.contains_key(&o)
         {
             let month = pay.day.month_start();
             groups
@@ -391,115 +446,131 @@ pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
             }
         }
     }
+    (groups, to_persons)
+}
+
+/// BULK_WAGE_SINGLE_PAYEE.
+pub fn bulk_wage_single_payee(ctx: &Context) -> Vec<Finding> {
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
+    let employs = dprk_employers(ctx);
+    let (groups, to_persons) = monthly_payments(ctx, &employs);
+    let paid_by = |payer: OrgIx, month: Day, currency: &str, workers: &BTreeSet<usize>| {
+        let payments = to_persons.get(&(payer, month, currency));
+        paid_to_workers(ctx, payments.map_or(&[][..], Vec::as_slice), workers)
+    };
     let mut out = Vec::new();
     for ((employer, month, payee, currency), payments) in groups {
-        let (y, m, _) = month.ymd_parts();
-        let month_end = Day::ymd(y, m, yalu_model::days_in_month(y, m));
-        let mut workers: BTreeSet<usize> = BTreeSet::new();
-        let mut active: Vec<u32> = Vec::new();
-        for &pl in &employs[&employer] {
-            let p = &ctx.data.placements[pl as usize];
-            let (a, b) = ctx.running(p);
-            if a <= month_end && b >= month {
-                workers.insert(ctx.person_of(p.person));
-                active.push(pl);
-            }
-        }
-        if workers.len() < prm.min_workers {
+        let crew = month_crew(ctx, &employs[&employer], month, currency);
+        if crew.workers.len() < prm.min_workers {
             continue;
         }
         if let Party::Person(r) = payee
-            && workers.contains(&ctx.person_of(r))
+            && crew.workers.contains(&ctx.person_of(r))
         {
             continue;
         }
         if payee_excluded(ctx, payee).is_some() {
             continue;
         }
-        let wages: f64 = active
-            .iter()
-            .map(|pl| &ctx.data.placements[*pl as usize])
-            .filter(|p| p.wage_currency.as_deref() == Some(currency))
-            .filter_map(|p| p.wage_amount)
-            .sum();
         let paid: f64 = payments
             .iter()
             .map(|i| ctx.data.payments[*i as usize].amount)
             .sum();
         // the agency that placed the workers needs no share: with the
         // workers unpaid, any payment to it is where their wages went
-        let placed = placed_them(ctx, &active, payee);
-        if wages <= 0.0 || (paid < prm.min_share * wages && !placed) {
+        let placed = placed_them(ctx, &crew.active, payee);
+        if crew.wages <= 0.0 || (paid < prm.min_share * crew.wages && !placed) {
             continue;
         }
         // the workers were paid their wages themselves, by the employer or
         // by the payee passing them on: the payment is for something else
         // (an agency's fee, say)
-        let mut direct = paid_to_workers(
-            ctx,
-            to_persons
-                .get(&(employer, month, currency))
-                .map_or(&[][..], Vec::as_slice),
-            &workers,
-        );
+        let mut direct = paid_by(employer, month, currency, &crew.workers);
         if let Party::Org(po) = payee {
-            direct += paid_to_workers(
-                ctx,
-                to_persons
-                    .get(&(po, month, currency))
-                    .map_or(&[][..], Vec::as_slice),
-                &workers,
-            );
+            direct += paid_by(po, month, currency, &crew.workers);
         }
-        if direct >= prm.min_share * wages {
+        if direct >= prm.min_share * crew.wages {
             continue;
         }
-        let mut f = Finding {
-            period: Some((month, month_end)),
-            ..Default::default()
-        };
-        f.subjects.insert(org_id(ctx, employer));
-        f.subjects.insert(ctx.data.party_id(payee).to_string());
-        for &p in &workers {
-            add_person(ctx, &mut f.subjects, p);
-        }
-        f.evidence.extend(
-            payments
-                .iter()
-                .map(|i| ctx.data.payments[*i as usize].id.clone()),
-        );
-        f.evidence.extend(
-            active
-                .iter()
-                .map(|i| ctx.data.placements[*i as usize].id.clone()),
-        );
-        f.workers = workers.iter().filter(|p| ctx.dprk[**p]).count();
-        f.worker_days = active
-            .iter()
-            .map(|pl| {
-                let (a, b) = ctx.running(&ctx.data.placements[*pl as usize]);
-                (b.min(month_end).since(a.max(month)) + 1) as i64
-            })
-            .sum();
-        f.summary = format!(
-            "In {}, {} paid {:.0} {currency} to {}{}, {:.0} % of the {:.0} {currency} monthly wages of its {} DPRK workers, who were paid {:.0} {currency} themselves.",
-            month.month_label(),
-            ctx.org_label(employer),
+        let wage_payment = WagePayment {
+            employer,
+            payee,
+            month,
+            currency,
+            payments: &payments,
             paid,
-            ctx.data.party_id(payee),
-            if placed {
-                ", the agency that placed them"
-            } else {
-                ""
-            },
-            100.0 * paid / wages,
-            wages,
-            workers.len(),
-            direct
-        );
-        out.push(f);
+            placed,
+            direct,
+        };
+        out.push(wage_finding(ctx, &wage_payment, &crew));
     }
     out
+}
+
+/// An employer's payments to one payee in one month that took the wages of
+/// its DPRK crew.
+struct WagePayment<'a> {
+    employer: OrgIx,
+    payee: Party,
+    month: Day,
+    currency: &'a str,
+    payments: &'a [u32],
+    /// Their sum.
+    paid: f64,
+    /// Whether the payee is the agency that placed the crew.
+    placed: bool,
+    /// What the crew was paid themselves that month.
+    direct: f64,
+}
+
+/// The alert for one [`WagePayment`].
+fn wage_finding(ctx: &Context, w: &WagePayment, crew: &MonthCrew) -> Finding {
+    let (month, month_end, currency) = (w.month, crew.month_end, w.currency);
+    let mut f = Finding {
+        period: Some((month, month_end)),
+        ..Default::default()
+    };
+    f.subjects.insert(org_id(ctx, w.employer));
+    f.subjects.insert(ctx.data.party_id(w.payee).to_string());
+    for &p in &crew.workers {
+        add_person(ctx, &mut f.subjects, p);
+    }
+    f.evidence.extend(
+        w.payments
+            .iter()
+            .map(|i| ctx.data.payments[*i as usize].id.clone()),
+    );
+    f.evidence.extend(
+        crew.active
+            .iter()
+            .map(|i| ctx.data.placements[*i as usize].id.clone()),
+    );
+    f.workers = crew.workers.iter().filter(|p| ctx.dprk[**p]).count();
+    f.worker_days = crew
+        .active
+        .iter()
+        .map(|pl| {
+            let (a, b) = ctx.running(&ctx.data.placements[*pl as usize]);
+            (b.min(month_end).since(a.max(month)) + 1) as i64
+        })
+        .sum();
+    f.summary = format!(
+        "In {}, {} paid {:.0} {currency} to {}{}, {:.0} % of the {:.0} {currency} monthly wages of its {} DPRK workers, who were paid {:.0} {currency} themselves.",
+        month.month_label(),
+        ctx.org_label(w.employer),
+        w.paid,
+        ctx.data.party_id(w.payee),
+        if w.placed {
+            ", the agency that placed them"
+        } else {
+            ""
+        },
+        100.0 * w.paid / crew.wages,
+        crew.wages,
+        crew.workers.len(),
+        w.direct
+    );
+    f
 }
 
 /// AGENCY_DPRK_CONCENTRATION.
