@@ -191,27 +191,111 @@ pub fn compute(
     crossings_of: &[Vec<u32>],
     placements_of: &[Vec<u32>],
 ) -> Vec<LabourEvidence> {
-    let n = docs_of.len();
-    let employer_kind = |o: OrgIx| -> Option<OrgKind> { data.organizations[o as usize].kind };
-    let kinds: HashSet<OrgKind> = general.employer_kinds.iter().copied().collect();
+    let employers = Employers::new(data, general);
     let work_cats: HashSet<_> = general.work_type_categories.iter().copied().collect();
-    // organisations that employ or place anyone in the data
-    let mut employs: HashSet<OrgIx> = HashSet::new();
-    for p in &data.placements {
-        employs.insert(p.client);
-        employs.extend(p.agency);
+    let wages_of = wages_by_person(data, &employers, of_record, docs_of.len());
+    let group_sign = group_signs(data, general, of_record, placements_of);
+    (0..docs_of.len())
+        .map(|p| {
+            let mut signs = Vec::new();
+            signs.extend(placements_of[p].iter().map(|&pl| LabourSign::Placement(pl)));
+            signs.extend(wages_of[p].iter().map(|&w| LabourSign::Wages(w)));
+            signs.extend(
+                docs_of[p]
+                    .iter()
+                    .filter_map(|&d| document_sign(data, &employers, &work_cats, d)),
+            );
+            for &c in &crossings_of[p] {
+                if let Some(&pl) = group_sign.get(&c) {
+                    signs.push(LabourSign::GroupToWorkSite(c, pl));
+                }
+            }
+            LabourEvidence { signs }
+        })
+        .collect()
+}
+
+/// The organisations whose payments are wages and whose sponsorship is a
+/// sign of work: those of `general.employer_kinds`, and every client or
+/// agency of a placement in the data.
+struct Employers {
+    kinds: HashSet<OrgKind>,
+    employs: HashSet<OrgIx>,
+}
+
+impl Employers {
+    fn new(data: &DataSet, general: &crate::ruleset::General) -> Employers {
+        let mut employs: HashSet<OrgIx> = HashSet::new();
+        for p in &data.placements {
+            employs.insert(p.client);
+            employs.extend(p.agency);
+        }
+        Employers {
+            kinds: general.employer_kinds.iter().copied().collect(),
+            employs,
+        }
     }
-    let is_employer =
-        |o: OrgIx| employer_kind(o).is_some_and(|k| kinds.contains(&k)) || employs.contains(&o);
-    let mut wages_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+
+    fn contains(&self, data: &DataSet, o: OrgIx) -> bool {
+        data.organizations[o as usize]
+            .kind
+            .is_some_and(|k| self.kinds.contains(&k))
+            || self.employs.contains(&o)
+    }
+}
+
+/// Per resolved person, the payments an employer made to them.
+fn wages_by_person(
+    data: &DataSet,
+    employers: &Employers,
+    of_record: &[u32],
+    persons: usize,
+) -> Vec<Vec<u32>> {
+    let mut wages_of: Vec<Vec<u32>> = vec![Vec::new(); persons];
     for (i, pay) in data.payments.iter().enumerate() {
         if let (Party::Org(o), Party::Person(r)) = (pay.payer, pay.payee)
-            && is_employer(o)
+            && employers.contains(data, o)
         {
             wages_of[of_record[r as usize] as usize].push(i as u32);
         }
     }
-    // travel groups: group_ref -> (resolved person, entry crossing)
+    wages_of
+}
+
+/// A document as a sign of work: a work permit, a visa or permit of a
+/// work-type category, or any other sponsored by an employer.
+fn document_sign(
+    data: &DataSet,
+    employers: &Employers,
+    work_cats: &HashSet<crate::records::Category>,
+    d: DocIx,
+) -> Option<LabourSign> {
+    let doc = &data.documents[d as usize];
+    let work_type = match doc.kind {
+        DocKind::WorkPermit => true,
+        DocKind::Visa | DocKind::ResidencePermit => {
+            doc.category.is_some_and(|c| work_cats.contains(&c))
+        }
+        DocKind::Passport => false,
+    };
+    if work_type {
+        return Some(LabourSign::WorkDocument(d));
+    }
+    doc.sponsor
+        .filter(|&s| employers.contains(data, s))
+        .map(|s| LabourSign::SponsoredDocument(d, s))
+}
+
+/// Entries in a travel group (`group_ref`) another member of which started
+/// a placement at most `general.group_to_site_days` after their own entry:
+/// entry crossing -> that co-traveller's placement.
+fn group_signs(
+    data: &DataSet,
+    general: &crate::ruleset::General,
+    of_record: &[u32],
+    placements_of: &[Vec<u32>],
+) -> HashMap<u32, u32> {
+    // group_ref -> (resolved person, entry crossing)
     let mut groups: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
     for (i, c) in data.crossings.iter().enumerate() {
         if c.direction == Direction::Entry
@@ -223,7 +307,7 @@ pub fn compute(
                 .push((of_record[c.person as usize] as usize, i as u32));
         }
     }
-    let mut group_sign: HashMap<u32, u32> = HashMap::new(); // crossing -> co-traveller's placement
+    let mut group_sign: HashMap<u32, u32> = HashMap::new();
     for members in groups.values() {
         if members.len() < 2 {
             continue;
@@ -245,34 +329,5 @@ pub fn compute(
             }
         }
     }
-    (0..n)
-        .map(|p| {
-            let mut signs = Vec::new();
-            signs.extend(placements_of[p].iter().map(|&pl| LabourSign::Placement(pl)));
-            signs.extend(wages_of[p].iter().map(|&w| LabourSign::Wages(w)));
-            for &d in &docs_of[p] {
-                let doc = &data.documents[d as usize];
-                let work_type = match doc.kind {
-                    DocKind::WorkPermit => true,
-                    DocKind::Visa | DocKind::ResidencePermit => {
-                        doc.category.is_some_and(|c| work_cats.contains(&c))
-                    }
-                    DocKind::Passport => false,
-                };
-                if work_type {
-                    signs.push(LabourSign::WorkDocument(d));
-                } else if let Some(s) = doc.sponsor
-                    && is_employer(s)
-                {
-                    signs.push(LabourSign::SponsoredDocument(d, s));
-                }
-            }
-            for &c in &crossings_of[p] {
-                if let Some(&pl) = group_sign.get(&c) {
-                    signs.push(LabourSign::GroupToWorkSite(c, pl));
-                }
-            }
-            LabourEvidence { signs }
-        })
-        .collect()
+    group_sign
 }
