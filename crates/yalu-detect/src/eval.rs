@@ -161,6 +161,7 @@ pub struct ResolutionScore {
 
 /// Scores a resolution against the `same_person` lines of `truth`.
 pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> ResolutionScore {
+    // every record id -> its index; per index, its resolved person
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut resolved: Vec<usize> = Vec::new();
     for (pi, p) in res.persons.iter().enumerate() {
@@ -169,8 +170,17 @@ pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> R
             resolved.push(pi);
         }
     }
-    let n = resolved.len();
-    // true persons: union of the same_person lines
+    let (true_of, unknown) = true_persons(truth, &index, resolved.len());
+    let mut score = pair_scores(&true_of, &resolved);
+    score.unknown_ids = unknown;
+    split_and_merged(&mut score, res, &index, &true_of, &resolved);
+    score
+}
+
+/// The true person of each of the `n` records (by index): the union of
+/// the `same_person` lines, as the smallest index of its records; and how
+/// many ids of those lines name no record.
+fn true_persons(truth: &Truth, index: &HashMap<&str, usize>, n: usize) -> (Vec<usize>, usize) {
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -198,43 +208,62 @@ pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> R
             }
         }
     }
-    let true_of: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let true_of = (0..n).map(|i| find(&mut parent, i)).collect();
+    (true_of, unknown)
+}
+
+/// Counts of persons and pairs, and pairwise precision, recall and F1.
+fn pair_scores(true_of: &[usize], resolved: &[usize]) -> ResolutionScore {
     let pairs = |k: usize| k * k.saturating_sub(1) / 2;
     let mut true_size: HashMap<usize, usize> = HashMap::new();
     let mut res_size: HashMap<usize, usize> = HashMap::new();
     let mut both: HashMap<(usize, usize), usize> = HashMap::new();
-    for i in 0..n {
-        *true_size.entry(true_of[i]).or_default() += 1;
-        *res_size.entry(resolved[i]).or_default() += 1;
-        *both.entry((true_of[i], resolved[i])).or_default() += 1;
+    for (&t, &r) in true_of.iter().zip(resolved) {
+        *true_size.entry(t).or_default() += 1;
+        *res_size.entry(r).or_default() += 1;
+        *both.entry((t, r)).or_default() += 1;
     }
     let mut score = ResolutionScore {
-        records: n,
+        records: true_of.len(),
         true_persons: true_size.len(),
         multi_record_persons: true_size.values().filter(|k| **k > 1).count(),
         resolved_persons: res_size.len(),
         true_pairs: true_size.values().map(|k| pairs(*k)).sum(),
         resolved_pairs: res_size.values().map(|k| pairs(*k)).sum(),
         correct_pairs: both.values().map(|k| pairs(*k)).sum(),
-        unknown_ids: unknown,
         ..Default::default()
     };
-    let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
     score.precision = ratio(score.correct_pairs, score.resolved_pairs);
     score.recall = ratio(score.correct_pairs, score.true_pairs);
     score.f1 = match (score.precision, score.recall) {
         (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
         _ => None,
     };
+    score
+}
+
+fn ratio(a: usize, b: usize) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// The true persons split over several resolved persons, and those merged
+/// with another in one, with up to 20 examples of each.
+fn split_and_merged(
+    score: &mut ResolutionScore,
+    res: &crate::resolve::Resolution,
+    index: &HashMap<&str, usize>,
+    true_of: &[usize],
+    resolved: &[usize],
+) {
     // per true person: resolved persons it spans; per resolved person: true persons
     let mut spans: HashMap<usize, BTreeSet<usize>> = HashMap::new();
     let mut holds: HashMap<usize, BTreeSet<usize>> = HashMap::new();
-    for &(t, r) in both.keys() {
+    for (&t, &r) in true_of.iter().zip(resolved) {
         spans.entry(t).or_default().insert(r);
         holds.entry(r).or_default().insert(t);
     }
     let mut members: HashMap<usize, Vec<&str>> = HashMap::new();
-    for (id, &i) in &index {
+    for (id, &i) in index {
         members.entry(true_of[i]).or_default().push(id);
     }
     let ids_of = |t: usize| -> String {
@@ -270,7 +299,6 @@ pub fn evaluate_resolution(res: &crate::resolve::Resolution, truth: &Truth) -> R
             }
         }
     }
-    score
 }
 
 /// The rules' scores against a truth file (see the module docs).
