@@ -27,7 +27,7 @@ use crate::alert::Alert;
 use crate::error::DetectError;
 use crate::ruleset::RULE_IDS;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// One line of a truth file, told apart by its `kind`.
@@ -323,10 +323,8 @@ pub struct EvalReport {
 /// negatives that alerts named. Person resolution is not scored here (see
 /// [`evaluate_resolution`]); `resolution` is left `None`.
 pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
-    type Planted<'t> = (&'t str, BTreeSet<&'t str>, &'t str);
     let mut by_rule: HashMap<&str, Vec<Planted>> = HashMap::new();
-    let mut negatives: BTreeSet<&str> = BTreeSet::new();
-    let mut notes: HashMap<&str, &str> = HashMap::new();
+    let mut notes: BTreeMap<&str, &str> = BTreeMap::new(); // negative id -> note
     for l in &truth.lines {
         match l {
             TruthLine::Pattern {
@@ -334,74 +332,93 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
                 rule,
                 key_ids,
                 note,
-            } => by_rule.entry(rule.as_str()).or_default().push((
-                pattern_id.as_str(),
-                key_ids.iter().map(String::as_str).collect(),
-                note.as_str(),
-            )),
+            } => by_rule.entry(rule.as_str()).or_default().push(Planted {
+                id: pattern_id.as_str(),
+                keys: key_ids.iter().map(String::as_str).collect(),
+                note: note.as_str(),
+            }),
             TruthLine::Negative { id, note } => {
-                negatives.insert(id.as_str());
                 notes.insert(id.as_str(), note.as_str());
             }
             TruthLine::SamePerson { .. } => {}
         }
     }
     let mut report = EvalReport {
-        negatives: negatives.len(),
+        negatives: notes.len(),
         ..Default::default()
     };
     for rule in RULE_IDS {
         let patterns = by_rule.get(rule).map(Vec::as_slice).unwrap_or(&[]);
-        let rule_alerts: Vec<&Alert> = alerts.iter().filter(|a| a.rule == rule).collect();
-        let mut found = vec![false; patterns.len()];
-        let mut score = RuleScore {
-            rule: rule.to_string(),
-            planted: patterns.len(),
-            alerts: rule_alerts.len(),
-            ..Default::default()
-        };
-        // patterns by key id, so each alert only looks at its candidates
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, (_, keys, _)) in patterns.iter().enumerate() {
-            if let Some(k) = keys.iter().next() {
-                by_key.entry(k).or_default().push(i);
-            }
+        report.rules.push(score_rule(rule, patterns, alerts));
+    }
+    negatives_alerted(&mut report, alerts, &notes);
+    report
+}
+
+/// A planted pattern of the truth file.
+struct Planted<'t> {
+    id: &'t str,
+    /// The ids an alert must all name to find it.
+    keys: BTreeSet<&'t str>,
+    note: &'t str,
+}
+
+/// One rule's alerts against its planted patterns.
+fn score_rule(rule: &str, patterns: &[Planted], alerts: &[Alert]) -> RuleScore {
+    let rule_alerts: Vec<&Alert> = alerts.iter().filter(|a| a.rule == rule).collect();
+    let mut found = vec![false; patterns.len()];
+    let mut score = RuleScore {
+        rule: rule.to_string(),
+        planted: patterns.len(),
+        alerts: rule_alerts.len(),
+        ..Default::default()
+    };
+    // patterns by key id, so each alert only looks at its candidates
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in patterns.iter().enumerate() {
+        if let Some(k) = p.keys.iter().next() {
+            by_key.entry(k).or_default().push(i);
         }
-        for a in &rule_alerts {
-            let subjects: BTreeSet<&str> = a.subject_ids.iter().map(String::as_str).collect();
-            let mut hit = false;
-            for s in &subjects {
-                for &i in by_key.get(s).map(Vec::as_slice).unwrap_or(&[]) {
-                    if patterns[i].1.is_subset(&subjects) {
-                        found[i] = true;
-                        hit = true;
-                    }
+    }
+    for a in &rule_alerts {
+        let subjects: BTreeSet<&str> = a.subject_ids.iter().map(String::as_str).collect();
+        let mut hit = false;
+        for s in &subjects {
+            for &i in by_key.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+                if patterns[i].keys.is_subset(&subjects) {
+                    found[i] = true;
+                    hit = true;
                 }
             }
-            if hit {
-                score.correct += 1;
-            } else if score.unexpected.len() < 20 {
-                score
-                    .unexpected
-                    .push(format!("{}: {}", a.alert_id, a.summary));
-            }
         }
-        score.found = found.iter().filter(|f| **f).count();
-        score.missed = patterns
-            .iter()
-            .zip(&found)
-            .filter(|(_, f)| !**f)
-            .take(20)
-            .map(|(p, _)| format!("{}: {}", p.0, p.2))
-            .collect();
-        score.precision = (score.alerts > 0).then(|| score.correct as f64 / score.alerts as f64);
-        score.recall = (score.planted > 0).then(|| score.found as f64 / score.planted as f64);
-        report.rules.push(score);
+        if hit {
+            score.correct += 1;
+        } else if score.unexpected.len() < 20 {
+            score
+                .unexpected
+                .push(format!("{}: {}", a.alert_id, a.summary));
+        }
     }
+    score.found = found.iter().filter(|f| **f).count();
+    score.missed = patterns
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| !**f)
+        .take(20)
+        .map(|(p, _)| format!("{}: {}", p.id, p.note))
+        .collect();
+    score.precision = ratio(score.correct, score.alerts);
+    score.recall = ratio(score.found, score.planted);
+    score
+}
+
+/// The negatives (`notes`: id -> note) that alerts name, one line per
+/// negative and alert, and counted by note.
+fn negatives_alerted(report: &mut EvalReport, alerts: &[Alert], notes: &BTreeMap<&str, &str>) {
     let mut distinct: BTreeSet<&str> = BTreeSet::new();
     for a in alerts {
         for s in &a.subject_ids {
-            if negatives.contains(s.as_str()) {
+            if notes.contains_key(s.as_str()) {
                 distinct.insert(s.as_str());
                 report
                     .negatives_alerted
@@ -416,5 +433,4 @@ pub fn evaluate(alerts: &[Alert], truth: &Truth) -> EvalReport {
             .entry(notes[n].to_string())
             .or_default() += 1;
     }
-    report
 }
