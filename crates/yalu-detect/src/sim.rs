@@ -386,6 +386,61 @@ impl World {
             .map_err(|e| csv_err(Path::new("crossings.csv"), e))
     }
 
+    /// The person `id` again under a new passport, in the southern
+    /// spelling (an agency roster); returns the new record.
+    fn roster_record(
+        &mut self,
+        id: &str,
+        name: &KoreanName,
+        dob: Day,
+        gender: &str,
+    ) -> Result<String, DetectError> {
+        let id2 = self.new_person_id();
+        let p2 = self.passport();
+        let dob_s = dob.to_string();
+        self.person([
+            &id2,
+            &name.south.to_uppercase(),
+            "",
+            &dob_s,
+            gender,
+            "KP",
+            &p2,
+            "agency roster",
+        ])?;
+        self.truth.push(TruthLine::SamePerson {
+            ids: vec![id.to_string(), id2.clone()],
+        });
+        Ok(id2)
+    }
+
+    /// The person `id` again in Hangul only, under a new passport.
+    fn hangul_record(
+        &mut self,
+        id: &str,
+        name: &KoreanName,
+        dob: Day,
+        gender: &str,
+    ) -> Result<(), DetectError> {
+        let id4 = self.new_person_id();
+        let p4 = self.passport();
+        let dob_s = dob.to_string();
+        self.person([
+            &id4,
+            &name.hangul,
+            &name.south,
+            &dob_s,
+            gender,
+            "Korea, North",
+            &p4,
+            "dormitory register",
+        ])?;
+        self.truth.push(TruthLine::SamePerson {
+            ids: vec![id.to_string(), id4],
+        });
+        Ok(())
+    }
+
     /// A visit from `from`, with no sponsor: one stay as a tourist, or
     /// three to five business trips of 5-25 days every few weeks.
     fn visits(&mut self, person: &str, from: Day) -> Result<(), DetectError> {
@@ -1009,82 +1064,16 @@ impl Scenario {
         passport: &str,
         gender: &str,
     ) -> Result<Option<String>, DetectError> {
-        let hard = self.hard;
-        let w = &mut self.w;
-        // a second record under a new passport (roster spelling), used from mid-2019 on
-        let second = if w.rng.chance(0.03) {
-            let id2 = w.new_person_id();
-            let p2 = w.passport();
-            let dob_s = dob.to_string();
-            w.person([
-                &id2,
-                &name.south.to_uppercase(),
-                "",
-                &dob_s,
-                gender,
-                "KP",
-                &p2,
-                "agency roster",
-            ])?;
-            w.truth.push(TruthLine::SamePerson {
-                ids: vec![id.to_string(), id2.clone()],
-            });
-            Some(id2)
+        let second = if self.w.rng.chance(0.03) {
+            Some(self.w.roster_record(id, name, dob, gender)?)
         } else {
             None
         };
-        // the same person in Hangul only, under a new passport
-        if hard > 0 && w.rng.chance(0.02 * hard as f64) {
-            let id4 = w.new_person_id();
-            let p4 = w.passport();
-            let dob_s = dob.to_string();
-            w.person([
-                &id4,
-                &name.hangul,
-                &name.south,
-                &dob_s,
-                gender,
-                "Korea, North",
-                &p4,
-                "dormitory register",
-            ])?;
-            w.truth.push(TruthLine::SamePerson {
-                ids: vec![id.to_string(), id4],
-            });
+        if self.hard > 0 && self.w.rng.chance(0.02 * self.hard as f64) {
+            self.w.hangul_record(id, name, dob, gender)?;
         }
-        // the same passport on a Chinese identity
-        if w.rng.chance(0.03) {
-            let id3 = w.new_person_id();
-            let dob_s = dob.to_string();
-            let name3 = name.north.to_uppercase();
-            w.person([
-                &id3,
-                &name3,
-                &name.hangul,
-                &dob_s,
-                gender,
-                "CN",
-                passport,
-                "hukou extract",
-            ])?;
-            w.truth.push(TruthLine::SamePerson {
-                ids: vec![id.to_string(), id3.clone()],
-            });
-            w.pattern(
-                "NATIONALITY_CONFLICT",
-                &[id],
-                format!("{id} also recorded as Chinese ({id3})"),
-            );
-            // a real Chinese citizen of the same name, born the same day
-            if hard > 0 && w.rng.chance(0.25) {
-                let idn = w.new_person_id();
-                let hukou = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
-                w.person([&idn, &name3, "", &dob_s, gender, "CN", &hukou, "hukou"])?;
-                w.negative(
-                    &idn,
-                    "Chinese namesake, born the same day, of a worker's Chinese identity",
-                );
-            }
+        if self.w.rng.chance(0.03) {
+            self.chinese_identity(id, name, dob, passport, gender)?;
         } else {
             // candidates for Chinese namesakes: not a worker who also has a Chinese
             // record, which a namesake born the same day could not be told from
@@ -1092,6 +1081,52 @@ impl Scenario {
                 .push((name.north.clone(), name.south.clone(), dob));
         }
         Ok(second)
+    }
+
+    /// The intern `id` recorded as a Chinese citizen on the same passport,
+    /// and (hard worlds) a real Chinese citizen of that name born the same
+    /// day.
+    fn chinese_identity(
+        &mut self,
+        id: &str,
+        name: &KoreanName,
+        dob: Day,
+        passport: &str,
+        gender: &str,
+    ) -> Result<(), DetectError> {
+        let hard = self.hard;
+        let w = &mut self.w;
+        let id3 = w.new_person_id();
+        let dob_s = dob.to_string();
+        let name3 = name.north.to_uppercase();
+        w.person([
+            &id3,
+            &name3,
+            &name.hangul,
+            &dob_s,
+            gender,
+            "CN",
+            passport,
+            "hukou extract",
+        ])?;
+        w.truth.push(TruthLine::SamePerson {
+            ids: vec![id.to_string(), id3.clone()],
+        });
+        w.pattern(
+            "NATIONALITY_CONFLICT",
+            &[id],
+            format!("{id} also recorded as Chinese ({id3})"),
+        );
+        if hard > 0 && w.rng.chance(0.25) {
+            let idn = w.new_person_id();
+            let hukou = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
+            w.person([&idn, &name3, "", &dob_s, gender, "CN", &hukou, "hukou"])?;
+            w.negative(
+                &idn,
+                "Chinese namesake, born the same day, of a worker's Chinese identity",
+            );
+        }
+        Ok(())
     }
 
     /// An intern's monthly visa runs, and the house's sending its crews out
