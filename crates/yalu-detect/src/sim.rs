@@ -1255,16 +1255,8 @@ impl Scenario {
             city,
             "restaurant",
         )?;
-        if rest_no.is_multiple_of(5)
-            && let Some(o) = self.officials.take()
-        {
-            self.w.relation(&o, &client, "directs", d(2016, 3, 1))?;
-            self.w.pattern(
-                "FRONT_COMPANY_LINK",
-                &[&client],
-                format!("{rname} directed by DPRK official {o}"),
-            );
-        }
+        let directs = ("directs", "directed", d(2016, 3, 1));
+        self.front_company(directs, &client, &rname, rest_no.is_multiple_of(5))?;
         let a_start = d(2016, 3, 1).plus(self.w.rng.range(0, 300) as i32);
         let rotation = d(2018, 3, 1).plus(self.w.rng.range(0, 460) as i32);
         // the new team starts days or weeks later; some restaurants stay
@@ -1448,41 +1440,14 @@ impl Scenario {
     ) -> Result<(usize, Option<Day>), DetectError> {
         // crews alternate: permits issued before UNSCR 2375, then after it
         let after = crew_no.is_multiple_of(2);
-        let city = *self.w.rng.pick(&["Shenyang", "Dalian"]);
-        let cname = format!(
-            "{city} {} Construction Engineering Co., Ltd.",
-            place_name(&mut self.w.rng, crew_no, PLANT_WORDS)
-        );
-        let client = self.w.org(&cname, "", "employer", city, "construction")?;
+        let (client, cname, city) = self.construction_site(crew_no)?;
         let sweep = crew_no.is_multiple_of(3);
         // the share of the wages the client pays to the agency (the rest
         // reaches the workers in cash)
         let sweep_share = self.w.rng.range(30, 100) as u32;
-        if crew_no % 7 == 2
-            && let Some(o) = self.officials.take()
-        {
-            self.w.relation(&o, &client, "represents", d(2017, 1, 1))?;
-            self.w.pattern(
-                "FRONT_COMPANY_LINK",
-                &[&client],
-                format!("{cname} represented by DPRK official {o}"),
-            );
-        }
-        let (issued, start, end) = if after {
-            let i = d(2017, 10, 1).plus(self.w.rng.range(0, 150) as i32);
-            (
-                i,
-                i.plus(20),
-                d(2019, 3, 1).plus(self.w.rng.range(0, 180) as i32),
-            )
-        } else {
-            let i = d(2016, 1, 10).plus(self.w.rng.range(0, 500) as i32);
-            (
-                i,
-                i.plus(20),
-                d(2019, 1, 1).plus(self.w.rng.range(0, 150) as i32),
-            )
-        };
+        let represents = ("represents", "represented", d(2017, 1, 1));
+        self.front_company(represents, &client, &cname, crew_no % 7 == 2)?;
+        let (issued, start, end) = self.crew_permits(after);
         let size = self.w.rng.range(4, 16);
         let crew = Crew {
             agency: agency.to_string(),
@@ -1528,6 +1493,57 @@ impl Scenario {
             );
         }
         Ok((size as usize, after.then_some(start)))
+    }
+
+    /// A construction company in Shenyang or Dalian: its id, name and city.
+    fn construction_site(
+        &mut self,
+        crew_no: usize,
+    ) -> Result<(String, String, &'static str), DetectError> {
+        let city = *self.w.rng.pick(&["Shenyang", "Dalian"]);
+        let cname = format!(
+            "{city} {} Construction Engineering Co., Ltd.",
+            place_name(&mut self.w.rng, crew_no, PLANT_WORDS)
+        );
+        let client = self.w.org(&cname, "", "employer", city, "construction")?;
+        Ok((client, cname, city))
+    }
+
+    /// When `chosen` and an unused DPRK official is left, the official
+    /// directs or represents the organisation `org` (named `name`) from a
+    /// day on: a front company. `relation`: the relation kind, the word for
+    /// it in the truth note, the day.
+    fn front_company(
+        &mut self,
+        relation: (&str, &str, Day),
+        org: &str,
+        name: &str,
+        chosen: bool,
+    ) -> Result<(), DetectError> {
+        let (kind, done, since) = relation;
+        if chosen && let Some(o) = self.officials.take() {
+            self.w.relation(&o, org, kind, since)?;
+            self.w.pattern(
+                "FRONT_COMPANY_LINK",
+                &[org],
+                format!("{name} {done} by DPRK official {o}"),
+            );
+        }
+        Ok(())
+    }
+
+    /// A crew's work permits: issued on, first and last day of work. Before
+    /// UNSCR 2375 (2016-2017, ending in the first half of 2019) or after it
+    /// (from 2017-10, ending in 2019).
+    fn crew_permits(&mut self, after: bool) -> (Day, Day, Day) {
+        let rng = &mut self.w.rng;
+        if after {
+            let i = d(2017, 10, 1).plus(rng.range(0, 150) as i32);
+            (i, i.plus(20), d(2019, 3, 1).plus(rng.range(0, 180) as i32))
+        } else {
+            let i = d(2016, 1, 10).plus(rng.range(0, 500) as i32);
+            (i, i.plus(20), d(2019, 1, 1).plus(rng.range(0, 150) as i32))
+        }
     }
 
     /// One construction worker on a work permit (some also on a site roster
