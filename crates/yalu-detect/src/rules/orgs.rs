@@ -626,13 +626,47 @@ pub fn agency_dprk_concentration(ctx: &Context) -> Vec<Finding> {
 /// GROUP_CROSSING_TO_SITE.
 pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
     let prm = &ctx.set.rules.group_crossing_to_site.params;
-    #[derive(PartialEq, Eq, PartialOrd, Ord, Clone)]
-    enum Key {
-        Day(Day, &'static str),
-        Ref(String),
+    // per client, keep the largest groups; drop one whose persons all belong
+    // to a group already kept (the same crossing seen by day and by group_ref)
+    let mut by_client: BTreeMap<OrgIx, Vec<(CrossingKey, GroupMembers)>> = BTreeMap::new();
+    for ((client, key), members) in groups_to_site(ctx) {
+        if members.len() >= prm.min_group {
+            by_client.entry(client).or_default().push((key, members));
+        }
     }
-    // (client, group key) -> person -> (crossing, placement)
-    let mut groups: BTreeMap<(OrgIx, Key), BTreeMap<usize, (u32, u32)>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (client, mut cands) in by_client {
+        cands.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        let mut kept: Vec<BTreeSet<usize>> = Vec::new();
+        for (key, members) in cands {
+            let persons: BTreeSet<usize> = members.keys().copied().collect();
+            if kept.iter().any(|k| persons.is_subset(k)) {
+                continue;
+            }
+            kept.push(persons);
+            out.push(group_finding(ctx, client, &key, &members));
+        }
+    }
+    out
+}
+
+/// What makes entries one group crossing: the day and country, or a
+/// `group_ref`.
+#[derive(PartialEq, Eq, PartialOrd, Ord, Clone)]
+enum CrossingKey {
+    Day(Day, &'static str),
+    Ref(String),
+}
+
+/// A group's members: person -> (their entry, their placement).
+type GroupMembers = BTreeMap<usize, (u32, u32)>;
+
+/// Every (client, crossing key) with the DPRK nationals who entered that
+/// way and started at the client within `start_within_days`, lawful legacy
+/// placements left out.
+fn groups_to_site(ctx: &Context) -> BTreeMap<(OrgIx, CrossingKey), GroupMembers> {
+    let prm = &ctx.set.rules.group_crossing_to_site.params;
+    let mut groups: BTreeMap<(OrgIx, CrossingKey), GroupMembers> = BTreeMap::new();
     for (p, pls) in ctx.placements_of.iter().enumerate() {
         if !ctx.dprk[p] || pls.is_empty() {
             continue;
@@ -651,9 +685,9 @@ pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
                 {
                     continue;
                 }
-                let mut keys = vec![Key::Day(cr.day, cr.country)];
+                let mut keys = vec![CrossingKey::Day(cr.day, cr.country)];
                 if let Some(g) = &cr.group_ref {
-                    keys.push(Key::Ref(g.clone()));
+                    keys.push(CrossingKey::Ref(g.clone()));
                 }
                 for k in keys {
                     groups
@@ -665,52 +699,44 @@ pub fn group_crossing_to_site(ctx: &Context) -> Vec<Finding> {
             }
         }
     }
-    // per client, keep the largest groups; drop one whose persons all belong
-    // to a group already kept (the same crossing seen by day and by group_ref)
-    type Members = BTreeMap<usize, (u32, u32)>;
-    let mut by_client: BTreeMap<OrgIx, Vec<(Key, Members)>> = BTreeMap::new();
-    for ((client, key), members) in groups {
-        if members.len() >= prm.min_group {
-            by_client.entry(client).or_default().push((key, members));
-        }
+    groups
+}
+
+/// The alert for one group that crossed and went to `client`.
+fn group_finding(
+    ctx: &Context,
+    client: OrgIx,
+    key: &CrossingKey,
+    members: &GroupMembers,
+) -> Finding {
+    let mut f = Finding::default();
+    f.subjects.insert(org_id(ctx, client));
+    let pls: Vec<u32> = members.values().map(|v| v.1).collect();
+    add_placements(ctx, &mut f, &pls);
+    let mut first = None;
+    let mut last = None;
+    for &(c, pl) in members.values() {
+        let cr = &ctx.data.crossings[c as usize];
+        f.evidence.insert(cr.id.clone());
+        first = first.min(Some(cr.day)).or(Some(cr.day));
+        last = last.max(Some(ctx.data.placements[pl as usize].start));
     }
-    let mut out = Vec::new();
-    for (client, mut cands) in by_client {
-        cands.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-        let mut kept: Vec<BTreeSet<usize>> = Vec::new();
-        for (key, members) in cands {
-            let persons: BTreeSet<usize> = members.keys().copied().collect();
-            if kept.iter().any(|k| persons.is_subset(k)) {
-                continue;
-            }
-            kept.push(persons);
-            let mut f = Finding::default();
-            f.subjects.insert(org_id(ctx, client));
-            let pls: Vec<u32> = members.values().map(|v| v.1).collect();
-            add_placements(ctx, &mut f, &pls);
-            let mut first = None;
-            let mut last = None;
-            for &(c, pl) in members.values() {
-                let cr = &ctx.data.crossings[c as usize];
-                f.evidence.insert(cr.id.clone());
-                first = first.min(Some(cr.day)).or(Some(cr.day));
-                last = last.max(Some(ctx.data.placements[pl as usize].start));
-            }
-            f.period = first.zip(last);
-            let how = match &key {
-                Key::Day(d, country) => format!("entered {} on {d}", country.to_ascii_uppercase()),
-                Key::Ref(g) => format!("crossed as group {g}"),
-            };
-            f.summary = format!(
-                "{} DPRK nationals who {how} started at {} within {} days.",
-                members.len(),
-                ctx.org_label(client),
-                prm.start_within_days
-            );
-            out.push(f);
-        }
-    }
-    out
+    f.period = first.zip(last);
+    let how = match key {
+        CrossingKey::Day(d, country) => format!("entered {} on {d}", country.to_ascii_uppercase()),
+        CrossingKey::Ref(g) => format!("crossed as group {g}"),
+    };
+    f.summary = format!(
+        "{} DPRK nationals who {how} started at {} within {} days.",
+        members.len(),
+        ctx.org_label(client),
+        ctx.set
+            .rules
+            .group_crossing_to_site
+            .params
+            .start_within_days
+    );
+    f
 }
 
 /// FRONT_COMPANY_LINK.
