@@ -606,6 +606,26 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     e.target = true;
     e.add(prop::TOPICS, "sanction");
 
+    add_names(&mut e, root)?;
+    add_aliases(&mut e, root, ctx);
+    for v in root.values("TITLE") {
+        e.add(prop::TITLE, v);
+    }
+    for v in root.values("DESIGNATION") {
+        e.add(prop::POSITION, v);
+    }
+    add_nationalities(&mut e, root, ctx);
+    add_listing(&mut e, root, ctx);
+    add_addresses(&mut e, root, ctx);
+    add_birth(&mut e, root, ctx);
+    add_documents(&mut e, root);
+    Ok(e)
+}
+
+/// The name (`FIRST_NAME`..`FOURTH_NAME`) and the name in its original
+/// script, which is the name when the parts are empty; an error when the
+/// record has neither.
+fn add_names(e: &mut Entity, root: &Node) -> Result<(), String> {
     let name = root
         .parts(&["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"])
         .join(" ");
@@ -620,7 +640,12 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     } else {
         return Err("record without a name".to_string());
     }
+    Ok(())
+}
 
+/// `INDIVIDUAL_ALIAS` and `ENTITY_ALIAS`: the name under the property its
+/// `QUALITY` calls for, with the birth date and place some aliases carry.
+fn add_aliases(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for alias in root
         .named("INDIVIDUAL_ALIAS")
         .chain(root.named("ENTITY_ALIAS"))
@@ -636,20 +661,18 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         };
         e.add(property, unquote(alias_name));
         if let Some(dob) = alias.text_of("DATE_OF_BIRTH") {
-            add_date(&mut e, dob, ctx);
+            add_date(e, dob, ctx);
         }
         let place = alias
             .parts(&["CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"])
             .join(", ");
         e.add(prop::BIRTH_PLACE, place);
     }
+}
 
-    for v in root.values("TITLE") {
-        e.add(prop::TITLE, v);
-    }
-    for v in root.values("DESIGNATION") {
-        e.add(prop::POSITION, v);
-    }
+/// `NATIONALITY` values as country codes; a value naming no country goes
+/// to the notes with a warning.
+fn add_nationalities(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for v in root.values("NATIONALITY") {
         if is_not_available(v) {
             continue;
@@ -664,6 +687,12 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             e.add(prop::NATIONALITY, code);
         }
     }
+}
+
+/// The listing: `UN_LIST_TYPE` (program), `REFERENCE_NUMBER`, `COMMENTS1`,
+/// `GENDER`, `LISTED_ON` (`first_seen`) and the latest `LAST_DAY_UPDATED`
+/// (`last_change`).
+fn add_listing(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     if let Some(v) = root.text_of("UN_LIST_TYPE") {
         e.add(prop::PROGRAM, v);
     }
@@ -696,7 +725,11 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         .filter_map(parse_un_date)
         .max()
         .map(|d| d.to_string());
+}
 
+/// `INDIVIDUAL_ADDRESS` and `ENTITY_ADDRESS`, each as one address, its
+/// country also as a code.
+fn add_addresses(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for addr in root
         .named("INDIVIDUAL_ADDRESS")
         .chain(root.named("ENTITY_ADDRESS"))
@@ -706,12 +739,15 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             .join(", ");
         e.add(prop::ADDRESS, text);
         if let Some(c) = addr.text_of("COUNTRY") {
-            add_country(&mut e, prop::COUNTRY, c, "address country", ctx);
+            add_country(e, prop::COUNTRY, c, "address country", ctx);
         }
     }
+}
 
+/// `INDIVIDUAL_DATE_OF_BIRTH` and `INDIVIDUAL_PLACE_OF_BIRTH`.
+fn add_birth(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for dob in root.named("INDIVIDUAL_DATE_OF_BIRTH") {
-        add_birth_date(&mut e, dob, ctx);
+        add_birth_date(e, dob, ctx);
     }
     for pob in root.named("INDIVIDUAL_PLACE_OF_BIRTH") {
         let text = pob
@@ -719,6 +755,11 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             .join(", ");
         e.add(prop::BIRTH_PLACE, text);
     }
+}
+
+/// `INDIVIDUAL_DOCUMENT` numbers, as passport numbers when the document
+/// type says passport, else as identification numbers.
+fn add_documents(e: &mut Entity, root: &Node) {
     for doc in root.named("INDIVIDUAL_DOCUMENT") {
         let Some(number) = doc.text_of("NUMBER") else {
             continue;
@@ -733,7 +774,6 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         };
         e.add(property, number);
     }
-    Ok(e)
 }
 
 /// An alias without the quotes some records put around it (`"KOMID"`).
