@@ -533,67 +533,10 @@ pub fn read(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Entity),
 ) -> Result<ReadStats, ListError> {
-    let mut head = [0u8; 4];
-    {
-        use std::io::Read;
-        let mut f = std::fs::File::open(path).map_err(|e| ListError::io(path, e))?;
-        let _ = f.read(&mut head).map_err(|e| ListError::io(path, e))?;
-    }
-    let rows = if is_zip(&head) {
-        load_xlsx(path)?
-    } else {
-        load_csv(path)?
-    };
-    let header_at = rows
-        .iter()
-        .take(5)
-        .position(|r| {
-            let has = |n: &str| r.cells.iter().any(|c| c.eq_ignore_ascii_case(n));
-            has("Name 6") && has("Group ID")
-        })
-        .ok_or_else(|| ListError::Format {
-            path: path.to_path_buf(),
-            reason: "no OFSI header row (`Name 6, Name 1, ... Group ID`) in the first 5 rows"
-                .into(),
-        })?;
-    let mut index = HashMap::new();
-    for (i, name) in rows[header_at].cells.iter().enumerate() {
-        index.entry(name.trim().to_ascii_lowercase()).or_insert(i);
-    }
-    for required in ["group type", "regime"] {
-        if !index.contains_key(required) {
-            return Err(ListError::Format {
-                path: path.to_path_buf(),
-                reason: format!("the header row has no `{required}` column"),
-            });
-        }
-    }
-    let cols = Columns(index);
-
+    let rows = load_rows(path)?;
+    let (header_at, cols) = header_columns(&rows, path)?;
     let mut stats = ReadStats::default();
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<&SheetRow>> = HashMap::new();
-    for row in &rows[header_at + 1..] {
-        if row.cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        stats.records += 1;
-        let gid = cols.get(row, "group id");
-        if gid.is_empty() {
-            stats.skip(
-                opts,
-                RecordError::new(path, format!("line {}", row.line), "row has no Group ID"),
-            )?;
-            continue;
-        }
-        groups
-            .entry(gid.to_string())
-            .or_insert_with(|| {
-                order.push(gid.to_string());
-                Vec::new()
-            })
-            .push(row);
-    }
+    let (order, groups) = group_rows(&rows[header_at + 1..], &cols, path, opts, &mut stats)?;
     for gid in order {
         let members = &groups[&gid];
         let here = Here {
@@ -629,6 +572,91 @@ pub fn read(
         sink(e);
     }
     Ok(stats)
+}
+
+/// The sheet's rows, from the XLSX workbook (a ZIP file) or the CSV.
+fn load_rows(path: &Path) -> Result<Vec<SheetRow>, ListError> {
+    let mut head = [0u8; 4];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| ListError::io(path, e))?;
+        let _ = f.read(&mut head).map_err(|e| ListError::io(path, e))?;
+    }
+    if is_zip(&head) {
+        load_xlsx(path)
+    } else {
+        load_csv(path)
+    }
+}
+
+/// The header row (`Name 6, ... Group ID`, among the first 5 rows): its
+/// position and the columns by name; an error without it or without the
+/// `Group Type` and `Regime` columns.
+fn header_columns(rows: &[SheetRow], path: &Path) -> Result<(usize, Columns), ListError> {
+    let header_at = rows
+        .iter()
+        .take(5)
+        .position(|r| {
+            let has = |n: &str| r.cells.iter().any(|c| c.eq_ignore_ascii_case(n));
+            has("Name 6") && has("Group ID")
+        })
+        .ok_or_else(|| ListError::Format {
+            path: path.to_path_buf(),
+            reason: "no OFSI header row (`Name 6, Name 1, ... Group ID`) in the first 5 rows"
+                .into(),
+        })?;
+    let mut index = HashMap::new();
+    for (i, name) in rows[header_at].cells.iter().enumerate() {
+        index.entry(name.trim().to_ascii_lowercase()).or_insert(i);
+    }
+    for required in ["group type", "regime"] {
+        if !index.contains_key(required) {
+            return Err(ListError::Format {
+                path: path.to_path_buf(),
+                reason: format!("the header row has no `{required}` column"),
+            });
+        }
+    }
+    Ok((header_at, Columns(index)))
+}
+
+/// The Group IDs in the order they first appear, and the rows of each.
+type Groups<'r> = (Vec<String>, HashMap<String, Vec<&'r SheetRow>>);
+
+/// The rows after the header gathered by `Group ID`, with the ids in the
+/// order they first appear; blank rows are passed over, a row without a
+/// `Group ID` is skipped.
+fn group_rows<'r>(
+    rows: &'r [SheetRow],
+    cols: &Columns,
+    path: &Path,
+    opts: &ReadOptions,
+    stats: &mut ReadStats,
+) -> Result<Groups<'r>, ListError> {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<&SheetRow>> = HashMap::new();
+    for row in rows {
+        if row.cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        stats.records += 1;
+        let gid = cols.get(row, "group id");
+        if gid.is_empty() {
+            stats.skip(
+                opts,
+                RecordError::new(path, format!("line {}", row.line), "row has no Group ID"),
+            )?;
+            continue;
+        }
+        groups
+            .entry(gid.to_string())
+            .or_insert_with(|| {
+                order.push(gid.to_string());
+                Vec::new()
+            })
+            .push(row);
+    }
+    Ok((order, groups))
 }
 
 /// One row of a group, with the columns to read it by and where it is.
