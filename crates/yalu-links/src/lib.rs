@@ -250,6 +250,29 @@ fn name_key(name: &str, folder: &mut WordFolder) -> String {
     words.join(" ")
 }
 
+/// Every name of the entities by (dataset, folded name key) -> ids.
+fn names_by_dataset<'a>(
+    entities: &[&'a Entity],
+    folder: &mut WordFolder,
+) -> HashMap<(&'a str, String), Vec<&'a str>> {
+    let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+    for e in entities {
+        for (_, name) in e.names() {
+            let key = name_key(name, folder);
+            if key.is_empty() {
+                continue;
+            }
+            for d in &e.datasets {
+                let ids = by_name.entry((d.as_str(), key.clone())).or_default();
+                if !ids.contains(&e.id.as_str()) {
+                    ids.push(&e.id);
+                }
+            }
+        }
+    }
+    by_name
+}
+
 /// The label FtM's `UnknownLink.role` gets for OFAC's `Linked To:`.
 pub const LINKED_TO_ROLE: &str = "Linked To";
 
@@ -261,55 +284,11 @@ impl Network {
         relations: Vec<Entity>,
     ) -> Network {
         let entities: Vec<&Entity> = entities.into_iter().collect();
-        // (dataset, folded name) -> ids
-        let mut by_name: HashMap<(&str, String), Vec<&str>> = HashMap::new();
         let mut folder = WordFolder::default();
-        for e in &entities {
-            for (_, name) in e.names() {
-                let key = name_key(name, &mut folder);
-                if key.is_empty() {
-                    continue;
-                }
-                for d in &e.datasets {
-                    let ids = by_name.entry((d.as_str(), key.clone())).or_default();
-                    if !ids.contains(&e.id.as_str()) {
-                        ids.push(&e.id);
-                    }
-                }
-            }
-        }
+        let by_name = names_by_dataset(&entities, &mut folder);
         let mut net = Network::default();
         for e in &entities {
-            for name in e.get(prop::LINKED_TO) {
-                let mut targets: Vec<&str> = Vec::new();
-                let key = name_key(name, &mut folder);
-                for d in &e.datasets {
-                    if let Some(ids) = by_name.get(&(d.as_str(), key.clone())) {
-                        targets.extend(ids.iter().filter(|id| **id != e.id));
-                    }
-                }
-                targets.sort_unstable();
-                targets.dedup();
-                if targets.is_empty() {
-                    net.unresolved.push(Unresolved {
-                        entity_id: e.id.clone(),
-                        name: name.clone(),
-                        property: prop::LINKED_TO,
-                    });
-                }
-                for t in targets {
-                    let mut properties = BTreeMap::new();
-                    properties.insert("role".to_string(), vec![LINKED_TO_ROLE.to_string()]);
-                    net.push(Link {
-                        id: format!("{}-linked-{}", e.id, t),
-                        schema: "UnknownLink".to_string(),
-                        first: ("subject".to_string(), e.id.clone()),
-                        second: ("object".to_string(), t.to_string()),
-                        properties,
-                        datasets: e.datasets.clone(),
-                    });
-                }
-            }
+            net.add_linked_to(e, &by_name, &mut folder);
         }
         let (mentioned, unresolved) = mentions::find(&entities, &mut folder);
         for link in mentioned {
@@ -317,32 +296,79 @@ impl Network {
         }
         net.unresolved.extend(unresolved);
         for r in relations {
-            let Some(&Relationship {
-                schema,
-                first: a,
-                second: b,
-                ..
-            }) = Relationship::of(r.schema.name())
-            else {
-                continue;
-            };
-            let (Some(first), Some(second)) = (r.first(a), r.first(b)) else {
-                continue;
-            };
-            let (first, second) = (first.to_string(), second.to_string());
-            let mut properties = r.properties.clone();
-            properties.remove(a);
-            properties.remove(b);
-            net.push(Link {
-                id: r.id.clone(),
-                schema: schema.to_string(),
-                first: (a.to_string(), first),
-                second: (b.to_string(), second),
-                properties,
-                datasets: r.datasets.clone(),
-            });
+            net.add_relation(r);
         }
         net
+    }
+
+    /// The links of an entity's `linkedTo` names to the other entries of
+    /// its datasets bearing that name; a name naming none is unresolved.
+    fn add_linked_to(
+        &mut self,
+        e: &Entity,
+        by_name: &HashMap<(&str, String), Vec<&str>>,
+        folder: &mut WordFolder,
+    ) {
+        for name in e.get(prop::LINKED_TO) {
+            let mut targets: Vec<&str> = Vec::new();
+            let key = name_key(name, folder);
+            for d in &e.datasets {
+                if let Some(ids) = by_name.get(&(d.as_str(), key.clone())) {
+                    targets.extend(ids.iter().filter(|id| **id != e.id));
+                }
+            }
+            targets.sort_unstable();
+            targets.dedup();
+            if targets.is_empty() {
+                self.unresolved.push(Unresolved {
+                    entity_id: e.id.clone(),
+                    name: name.clone(),
+                    property: prop::LINKED_TO,
+                });
+            }
+            for t in targets {
+                let mut properties = BTreeMap::new();
+                properties.insert("role".to_string(), vec![LINKED_TO_ROLE.to_string()]);
+                self.push(Link {
+                    id: format!("{}-linked-{}", e.id, t),
+                    schema: "UnknownLink".to_string(),
+                    first: ("subject".to_string(), e.id.clone()),
+                    second: ("object".to_string(), t.to_string()),
+                    properties,
+                    datasets: e.datasets.clone(),
+                });
+            }
+        }
+    }
+
+    /// The link a relationship entity (`Ownership`, `Family`, ...) stands
+    /// for; other entities and relationships without both ends are passed
+    /// over.
+    fn add_relation(&mut self, r: Entity) {
+        let Some(&Relationship {
+            schema,
+            first: a,
+            second: b,
+            ..
+        }) = Relationship::of(r.schema.name())
+        else {
+            return;
+        };
+        let (Some(first), Some(second)) = (r.first(a), r.first(b)) else {
+            return;
+        };
+        let (first, second) = (first.to_string(), second.to_string());
+        let mut properties = r.properties.clone();
+        properties.remove(a);
+        properties.remove(b);
+        self.push(Link {
+            id: r.id.clone(),
+            schema: schema.to_string(),
+            first: (a.to_string(), first),
+            second: (b.to_string(), second),
+            properties,
+            datasets: r.datasets.clone(),
+        });
     }
 
     fn push(&mut self, link: Link) {

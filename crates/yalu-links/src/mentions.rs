@@ -166,49 +166,7 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 
 /// Finds the links written in the entities' notes.
 pub(crate) fn find(entities: &[&Entity], folder: &mut WordFolder) -> (Vec<Link>, Vec<Unresolved>) {
-    // (dataset, reference) -> ids; dataset -> reference shapes
-    let mut by_ref: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-    let mut shapes: HashMap<&str, HashSet<String>> = HashMap::new();
-    // (dataset, folded words) -> ids
-    let mut by_name: HashMap<(&str, Vec<String>), BTreeSet<&str>> = HashMap::new();
-    // first folded word of a name -> the most words of a name it starts
-    let mut starts: HashMap<String, usize> = HashMap::new();
-    for e in entities {
-        for d in &e.datasets {
-            for r in e.get(prop::PROGRAM_ID) {
-                by_ref.entry((d, r.as_str())).or_default().push(&e.id);
-                let s = shape(r);
-                if is_reference_shape(&s) {
-                    shapes.entry(d).or_default().insert(s);
-                }
-            }
-        }
-        for (p, name) in e.names() {
-            if p == prop::WEAK_ALIAS {
-                continue;
-            }
-            let folded: Vec<String> = folder
-                .fold_text(name)
-                .into_iter()
-                .map(|(w, _, _)| w)
-                .collect();
-            let letters: usize = folded.iter().map(|w| w.chars().count()).sum();
-            if folded.len() < MIN_NAME_WORDS
-                || folded.len() > MAX_NAME_WORDS
-                || letters < MIN_NAME_LETTERS
-            {
-                continue;
-            }
-            let longest = starts.entry(folded[0].clone()).or_insert(0);
-            *longest = (*longest).max(folded.len());
-            for d in &e.datasets {
-                by_name
-                    .entry((d.as_str(), folded.clone()))
-                    .or_default()
-                    .insert(&e.id);
-            }
-        }
-    }
+    let lookup = Lookup::build(entities, folder);
     let mut links = Vec::new();
     let mut unresolved = Vec::new();
     for e in entities {
@@ -218,80 +176,183 @@ pub(crate) fn find(entities: &[&Entity], folder: &mut WordFolder) -> (Vec<Link>,
             .iter()
             .flat_map(|p| e.get(p).iter().map(move |v| (*p, v)))
         {
-            for (s, t) in words(note) {
-                let word = &note[s..t];
-                let mut resolved = false;
-                let mut shaped = false;
-                for d in &e.datasets {
-                    if let Some(ids) = by_ref.get(&(d.as_str(), word)) {
-                        resolved = true;
-                        for id in ids.iter().filter(|id| **id != e.id) {
-                            found.entry(id).or_insert_with(|| sentence(note, s, t));
-                        }
-                    }
-                    shaped |= shapes
-                        .get(d.as_str())
-                        .is_some_and(|set| set.contains(&shape(word)));
-                }
-                if shaped
-                    && !resolved
-                    && !unresolved
-                        .iter()
-                        .any(|u: &Unresolved| u.entity_id == e.id && u.name == word)
-                {
-                    unresolved.push(Unresolved {
-                        entity_id: e.id.clone(),
-                        name: word.to_string(),
-                        property,
-                    });
-                }
-            }
-            let folded = folder.fold_text(note);
-            let mut i = 0;
-            while i < folded.len() {
-                let mut matched = 0;
-                // Only positions where a name starts are tried, and only
-                // as long as its longest name.
-                let longest = starts
-                    .get(&folded[i].0)
-                    .map_or(0, |&most| most.min(folded.len() - i));
-                for n in (MIN_NAME_WORDS..=longest).rev() {
-                    let phrase: Vec<String> =
-                        folded[i..i + n].iter().map(|w| w.0.clone()).collect();
-                    let mut hit = false;
-                    for d in &e.datasets {
-                        if let Some(ids) = by_name.get(&(d.as_str(), phrase.clone())) {
-                            for id in ids.iter().filter(|id| **id != e.id) {
-                                hit = true;
-                                found.entry(id).or_insert_with(|| {
-                                    sentence(note, folded[i].1, folded[i + n - 1].2)
-                                });
-                            }
-                        }
-                    }
-                    if hit {
-                        matched = n;
-                        break;
-                    }
-                }
-                i += matched.max(1);
-            }
+            lookup.find_references(e, property, note, &mut found, &mut unresolved);
+            lookup.find_names(e, note, folder, &mut found);
         }
         for (target, sentence) in found {
-            let mut properties = BTreeMap::new();
-            properties.insert("role".to_string(), vec![MENTION_ROLE.to_string()]);
-            properties.insert("description".to_string(), vec![sentence]);
-            links.push(Link {
-                id: format!("{}-names-{}", e.id, target),
-                schema: "UnknownLink".to_string(),
-                first: ("subject".to_string(), e.id.clone()),
-                second: ("object".to_string(), target.to_string()),
-                properties,
-                datasets: e.datasets.clone(),
-            });
+            links.push(mention_link(e, target, sentence));
         }
     }
     (links, unresolved)
+}
+
+/// What the notes are searched for: the entities' references and names,
+/// per dataset.
+struct Lookup<'a> {
+    /// (dataset, reference) -> ids
+    by_ref: HashMap<(&'a str, &'a str), Vec<&'a str>>,
+    /// dataset -> reference shapes
+    shapes: HashMap<&'a str, HashSet<String>>,
+    /// (dataset, folded words) -> ids
+    by_name: HashMap<(&'a str, Vec<String>), BTreeSet<&'a str>>,
+    /// first folded word of a name -> the most words of a name it starts
+    starts: HashMap<String, usize>,
+}
+
+impl<'a> Lookup<'a> {
+    /// The references (`programId`) and the names (but weak aliases, and
+    /// names too short or too long to be looked for) of the entities.
+    fn build(entities: &[&'a Entity], folder: &mut WordFolder) -> Self {
+        let mut lookup = Lookup {
+            by_ref: HashMap::new(),
+            shapes: HashMap::new(),
+            by_name: HashMap::new(),
+            starts: HashMap::new(),
+        };
+        for e in entities {
+            for d in &e.datasets {
+                for r in e.get(prop::PROGRAM_ID) {
+                    lookup
+                        .by_ref
+                        .entry((d, r.as_str()))
+                        .or_default()
+                        .push(&e.id);
+                    let s = shape(r);
+                    if is_reference_shape(&s) {
+                        lookup.shapes.entry(d).or_default().insert(s);
+                    }
+                }
+            }
+            for (p, name) in e.names() {
+                if p != prop::WEAK_ALIAS {
+                    lookup.add_name(e, name, folder);
+                }
+            }
+        }
+        lookup
+    }
+
+    /// One name of an entity, folded, unless too short or too long.
+    fn add_name(&mut self, e: &'a Entity, name: &str, folder: &mut WordFolder) {
+        let folded: Vec<String> = folder
+            .fold_text(name)
+            .into_iter()
+            .map(|(w, _, _)| w)
+            .collect();
+        let letters: usize = folded.iter().map(|w| w.chars().count()).sum();
+        if folded.len() < MIN_NAME_WORDS
+            || folded.len() > MAX_NAME_WORDS
+            || letters < MIN_NAME_LETTERS
+        {
+            return;
+        }
+        let longest = self.starts.entry(folded[0].clone()).or_insert(0);
+        *longest = (*longest).max(folded.len());
+        for d in &e.datasets {
+            self.by_name
+                .entry((d.as_str(), folded.clone()))
+                .or_default()
+                .insert(&e.id);
+        }
+    }
+
+    /// The words of a note that are references of another entry of the
+    /// entity's datasets; a word shaped like a reference that names no
+    /// entry is recorded once per entity as unresolved.
+    fn find_references(
+        &self,
+        e: &Entity,
+        property: &'static str,
+        note: &str,
+        found: &mut BTreeMap<&'a str, String>,
+        unresolved: &mut Vec<Unresolved>,
+    ) {
+        for (s, t) in words(note) {
+            let word = &note[s..t];
+            let mut resolved = false;
+            let mut shaped = false;
+            for d in &e.datasets {
+                if let Some(ids) = self.by_ref.get(&(d.as_str(), word)) {
+                    resolved = true;
+                    for id in ids.iter().filter(|id| **id != e.id) {
+                        found.entry(id).or_insert_with(|| sentence(note, s, t));
+                    }
+                }
+                shaped |= self
+                    .shapes
+                    .get(d.as_str())
+                    .is_some_and(|set| set.contains(&shape(word)));
+            }
+            if shaped
+                && !resolved
+                && !unresolved
+                    .iter()
+                    .any(|u: &Unresolved| u.entity_id == e.id && u.name == word)
+            {
+                unresolved.push(Unresolved {
+                    entity_id: e.id.clone(),
+                    name: word.to_string(),
+                    property,
+                });
+            }
+        }
+    }
+
+    /// The names of other entries of the entity's datasets in a note, the
+    /// longest at each word first.
+    fn find_names(
+        &self,
+        e: &Entity,
+        note: &str,
+        folder: &mut WordFolder,
+        found: &mut BTreeMap<&'a str, String>,
+    ) {
+        let folded = folder.fold_text(note);
+        let mut i = 0;
+        while i < folded.len() {
+            let mut matched = 0;
+            // Only positions where a name starts are tried, and only
+            // as long as its longest name.
+            let longest = self
+                .starts
+                .get(&folded[i].0)
+                .map_or(0, |&most| most.min(folded.len() - i));
+            for n in (MIN_NAME_WORDS..=longest).rev() {
+                let phrase: Vec<String> = folded[i..i + n].iter().map(|w| w.0.clone()).collect();
+                let mut hit = false;
+                for d in &e.datasets {
+                    if let Some(ids) = self.by_name.get(&(d.as_str(), phrase.clone())) {
+                        for id in ids.iter().filter(|id| **id != e.id) {
+                            hit = true;
+                            found.entry(id).or_insert_with(|| {
+                                sentence(note, folded[i].1, folded[i + n - 1].2)
+                            });
+                        }
+                    }
+                }
+                if hit {
+                    matched = n;
+                    break;
+                }
+            }
+            i += matched.max(1);
+        }
+    }
+}
+
+/// The link from an entity to one it names, with the sentence naming it.
+fn mention_link(e: &Entity, target: &str, sentence: String) -> Link {
+    let mut properties = BTreeMap::new();
+    properties.insert("role".to_string(), vec![MENTION_ROLE.to_string()]);
+    properties.insert("description".to_string(), vec![sentence]);
+    Link {
+        id: format!("{}-names-{}", e.id, target),
+        schema: "UnknownLink".to_string(),
+        first: ("subject".to_string(), e.id.clone()),
+        second: ("object".to_string(), target.to_string()),
+        properties,
+        datasets: e.datasets.clone(),
+    }
 }
 
 #[cfg(test)]

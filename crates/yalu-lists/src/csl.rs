@@ -163,8 +163,43 @@ pub fn read(
         .from_reader(yalu_model::LineCounter::new(file));
     let mut stats = ReadStats::default();
     let mut record = csv::StringRecord::new();
+    let columns = read_header(&mut reader, &mut record, path)?;
+    let mut rows = Rows {
+        path,
+        opts,
+        columns,
+        seen: HashSet::new(),
+    };
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| reader.get_mut().line_of(p.byte()))
+                    .unwrap_or(0);
+                rows.skip_unreadable(e, line, &mut stats)?;
+                continue;
+            }
+        }
+        let line = record
+            .position()
+            .map(|p| reader.get_mut().line_of(p.byte()))
+            .unwrap_or(0);
+        rows.read_row(&record, line, &mut stats, sink)?;
+    }
+    Ok(stats)
+}
 
-    let header = match reader.read_record(&mut record) {
+/// The header row's columns; an error when the file is empty or lacks a
+/// column every CSL has (`_id`, `source`, `name`).
+fn read_header<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    path: &Path,
+) -> Result<Columns, ListError> {
+    let header = match reader.read_record(record) {
         Ok(true) => record.clone(),
         Ok(false) => {
             return Err(ListError::Format {
@@ -192,53 +227,69 @@ pub fn read(
             });
         }
     }
-    let columns = Columns {
+    Ok(Columns {
         index,
         count: header.len(),
-    };
-    let mut seen: HashSet<String> = HashSet::new();
+    })
+}
 
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| reader.get_mut().line_of(p.byte()))
-                    .unwrap_or(0);
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    stats.records += 1;
-                    stats.skip(
-                        opts,
-                        RecordError::new(
-                            path,
-                            format!("line {line}"),
-                            format!("row is not UTF-8 text: {e}"),
-                        ),
-                    )?;
-                    continue;
-                }
-                return Err(csv_fatal(path, e));
-            }
+/// What reading the rows after the header needs.
+struct Rows<'a> {
+    path: &'a Path,
+    opts: &'a ReadOptions,
+    columns: Columns,
+    /// Entity ids given so far.
+    seen: HashSet<String>,
+}
+
+impl Rows<'_> {
+    /// A row the CSV reader refused: one that is not UTF-8 is counted and
+    /// skipped; any other error ends the read.
+    fn skip_unreadable(
+        &self,
+        e: csv::Error,
+        line: u64,
+        stats: &mut ReadStats,
+    ) -> Result<(), ListError> {
+        if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+            stats.records += 1;
+            return stats.skip(
+                self.opts,
+                RecordError::new(
+                    self.path,
+                    format!("line {line}"),
+                    format!("row is not UTF-8 text: {e}"),
+                ),
+            );
         }
-        let line = record
-            .position()
-            .map(|p| reader.get_mut().line_of(p.byte()))
-            .unwrap_or(0);
+        Err(csv_fatal(self.path, e))
+    }
+
+    /// One row: a repeated header row is ignored, a row with more cells
+    /// than the header skipped, one with fewer read with a warning; the
+    /// entity goes to `sink`, or the row is skipped with the reason.
+    fn read_row(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        stats: &mut ReadStats,
+        sink: &mut dyn FnMut(Entity),
+    ) -> Result<(), ListError> {
+        let path = self.path;
+        let columns = &self.columns;
         let location = format!("line {line}");
-        if columns.get(&record, "_id") == "_id" && columns.get(&record, "name") == "name" {
+        if columns.get(record, "_id") == "_id" && columns.get(record, "name") == "name" {
             stats.warnings.push(RecordError::new(
                 path,
                 location,
                 "the header row is repeated here; ignored",
             ));
-            continue;
+            return Ok(());
         }
         stats.records += 1;
         if record.len() > columns.count {
-            stats.skip(
-                opts,
+            return stats.skip(
+                self.opts,
                 RecordError::new(
                     path,
                     location,
@@ -248,13 +299,12 @@ pub fn read(
                         columns.count
                     ),
                 ),
-            )?;
-            continue;
+            );
         }
         let mut row = Row {
             path,
             location,
-            stats: &mut stats,
+            stats: &mut *stats,
         };
         if record.len() < columns.count {
             row.warn(format!(
@@ -263,18 +313,18 @@ pub fn read(
                 columns.count
             ));
         }
-        match build_entity(&columns, &record, &mut row, &mut seen) {
+        match build_entity(columns, record, &mut row, &mut self.seen) {
             Ok(entity) => {
                 stats.entities += 1;
                 sink(entity);
+                Ok(())
             }
             Err(reason) => {
                 let error = RecordError::new(path, row.location, reason);
-                stats.skip(opts, error)?;
+                stats.skip(self.opts, error)
             }
         }
     }
-    Ok(stats)
 }
 
 fn csv_fatal(path: &Path, e: csv::Error) -> ListError {
@@ -292,14 +342,33 @@ fn csv_fatal(path: &Path, e: csv::Error) -> ListError {
     }
 }
 
+/// The cells of one row, read by header name.
+struct Cells<'r> {
+    columns: &'r Columns,
+    record: &'r csv::StringRecord,
+}
+
+impl<'r> Cells<'r> {
+    /// The trimmed cell of a column; empty when absent.
+    fn get(&self, name: &str) -> &'r str {
+        self.columns.get(self.record, name)
+    }
+
+    /// The `;`-separated parts of a cell.
+    fn list(&self, name: &str) -> Vec<&'r str> {
+        self.columns.list(self.record, name)
+    }
+}
+
 fn build_entity(
     columns: &Columns,
     record: &csv::StringRecord,
     row: &mut Row<'_>,
     seen: &mut HashSet<String>,
 ) -> Result<Entity, String> {
-    let get = |name: &str| columns.get(record, name);
-    let list = |name: &str| columns.list(record, name);
+    let cells = Cells { columns, record };
+    let get = |name: &str| cells.get(name);
+    let list = |name: &str| cells.list(name);
 
     let raw_id = get("_id");
     if raw_id.is_empty() {
@@ -315,9 +384,50 @@ fn build_entity(
         Schema::LegalEntity
     });
     let source = get("source");
-
     let base_id = format!("csl-{raw_id}");
-    let mut id = base_id.clone();
+    let id = unique_id(raw_id, &base_id, source, row, seen);
+
+    let mut e = Entity::new(id.clone(), schema);
+    if id != base_id {
+        e.referents.push(base_id);
+    }
+    e.add_dataset(DATASET);
+    e.target = true;
+    add_source(&mut e, source, get("entity_number"));
+    e.add_all(prop::PROGRAM, list("programs"));
+    e.add(prop::NAME, name);
+    e.add_all(prop::ALIAS, list("alt_names"));
+    e.add(prop::TITLE, get("title"));
+    add_addresses(&mut e, &cells);
+    add_birth_dates(&mut e, &cells, row);
+    for c in list("nationalities") {
+        row.country(&mut e, prop::NATIONALITY, c);
+    }
+    for c in list("citizenships") {
+        row.country(&mut e, prop::CITIZENSHIP, c);
+    }
+    e.add_all(prop::BIRTH_PLACE, list("places_of_birth"));
+    for entry in list("ids") {
+        add_identifier(&mut e, entry, row);
+    }
+    add_vessel(&mut e, &cells, row);
+    add_notes_and_start(&mut e, &cells, row);
+    e.add(prop::SOURCE_URL, get("source_list_url"));
+    e.add(prop::SOURCE_URL, get("source_information_url"));
+    Ok(e)
+}
+
+/// The entity id `csl-<_id>` (`base_id`), or, when an earlier row took it,
+/// that id with the source's code (or the row's line) and a number as
+/// needed, with a warning. The id is recorded in `seen`.
+fn unique_id(
+    raw_id: &str,
+    base_id: &str,
+    source: &str,
+    row: &mut Row<'_>,
+    seen: &mut HashSet<String>,
+) -> String {
+    let mut id = base_id.to_string();
     if seen.contains(&id) {
         let suffix = source_code(source).unwrap_or_else(|| row.location.replace(' ', ""));
         id = format!("{base_id}-{suffix}");
@@ -331,18 +441,16 @@ fn build_entity(
         ));
     }
     seen.insert(id.clone());
+    id
+}
 
-    let mut e = Entity::new(id.clone(), schema);
-    if id != base_id {
-        e.referents.push(base_id);
-    }
-    e.add_dataset(DATASET);
-    e.target = true;
+/// The publishing agency (`source`), its topic, and for a Treasury row the
+/// OFAC entry it repeats (`entity_number`) as a referent.
+fn add_source(e: &mut Entity, source: &str, number: &str) {
     e.add("publisher", source);
     if let Some(topic) = source_topic(source) {
         e.add(prop::TOPICS, topic);
     }
-    let number = get("entity_number");
     if !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
         && source.to_ascii_lowercase().contains("treasury")
@@ -352,19 +460,23 @@ fn build_entity(
             e.referents.push(referent);
         }
     }
-    e.add_all(prop::PROGRAM, list("programs"));
-    e.add(prop::NAME, name);
-    e.add_all(prop::ALIAS, list("alt_names"));
-    e.add(prop::TITLE, get("title"));
+}
 
-    for address in list("addresses") {
+/// `addresses`, each with the country its last part names.
+fn add_addresses(e: &mut Entity, cells: &Cells<'_>) {
+    for address in cells.list("addresses") {
         e.add(prop::ADDRESS, address);
         let last = address.rsplit(',').next().unwrap_or("").trim();
         if let Some(code) = country::to_code(last) {
             e.add(prop::COUNTRY, code);
         }
     }
-    for dob in list("dates_of_birth") {
+}
+
+/// `dates_of_birth`, each expanded into dates; one not understood goes to
+/// the notes with a warning.
+fn add_birth_dates(e: &mut Entity, cells: &Cells<'_>, row: &mut Row<'_>) {
+    for dob in cells.list("dates_of_birth") {
         match expand_date_expression(dob) {
             Ok(dates) => {
                 for d in dates {
@@ -379,49 +491,46 @@ fn build_entity(
             }
         }
     }
-    for c in list("nationalities") {
-        row.country(&mut e, prop::NATIONALITY, c);
-    }
-    for c in list("citizenships") {
-        row.country(&mut e, prop::CITIZENSHIP, c);
-    }
-    e.add_all(prop::BIRTH_PLACE, list("places_of_birth"));
-    for entry in list("ids") {
-        add_identifier(&mut e, entry, row);
-    }
+}
 
-    e.add(prop::CALL_SIGN, get("call_sign"));
-    let flag = get("vessel_flag");
+/// The vessel columns: call sign, flag, type, tonnages and owner.
+fn add_vessel(e: &mut Entity, cells: &Cells<'_>, row: &mut Row<'_>) {
+    e.add(prop::CALL_SIGN, cells.get("call_sign"));
+    let flag = cells.get("vessel_flag");
     if !flag.is_empty() {
-        row.country(&mut e, prop::FLAG, flag);
+        row.country(e, prop::FLAG, flag);
     }
-    e.add(prop::TYPE, get("vessel_type"));
-    e.add("tonnage", get("gross_tonnage"));
-    e.add("grossRegisteredTonnage", get("gross_registered_tonnage"));
-    let owner = get("vessel_owner");
+    e.add(prop::TYPE, cells.get("vessel_type"));
+    e.add("tonnage", cells.get("gross_tonnage"));
+    e.add(
+        "grossRegisteredTonnage",
+        cells.get("gross_registered_tonnage"),
+    );
+    let owner = cells.get("vessel_owner");
     if !owner.is_empty() {
         e.add(prop::NOTES, format!("Vessel owner: {owner}"));
     }
+}
 
-    e.add(prop::NOTES, get("remarks"));
-    let notice = get("federal_register_notice");
+/// `remarks`, `federal_register_notice` and `end_date` in notes;
+/// `start_date` as `first_seen`.
+fn add_notes_and_start(e: &mut Entity, cells: &Cells<'_>, row: &mut Row<'_>) {
+    e.add(prop::NOTES, cells.get("remarks"));
+    let notice = cells.get("federal_register_notice");
     if !notice.is_empty() {
         e.add(prop::NOTES, format!("Federal Register: {notice}"));
     }
-    let end = get("end_date");
+    let end = cells.get("end_date");
     if !end.is_empty() {
         e.add(prop::NOTES, format!("End date: {end}"));
     }
-    let start = get("start_date");
+    let start = cells.get("start_date");
     if !start.is_empty() {
         match start.parse::<yalu_model::FuzzyDate>() {
             Ok(d) => e.first_seen = Some(d.to_string()),
             Err(err) => row.warn(format!("start_date `{start}` is not a date ({err})")),
         }
     }
-    e.add(prop::SOURCE_URL, get("source_list_url"));
-    e.add(prop::SOURCE_URL, get("source_information_url"));
-    Ok(e)
 }
 
 /// Where an `ids` entry goes, by its type.

@@ -85,23 +85,7 @@ fn file_name(path: &Path) -> String {
 pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
     let meta = std::fs::metadata(path).map_err(|e| ListError::io(path, e))?;
     if meta.is_dir() {
-        let has = |name: &str| path.join(name).is_file();
-        return if has("sdn.csv") || has("SDN.CSV") {
-            Ok(ListFormat::OfacSdn)
-        } else if has("cons_prim.csv") || has("CONS_PRIM.CSV") {
-            Ok(ListFormat::OfacCons)
-        } else if has("delta.json") {
-            Ok(ListFormat::FtmDelta)
-        } else if has("entities.ftm.json") {
-            Ok(ListFormat::FtmJson)
-        } else {
-            Err(ListError::UnknownFormat {
-                path: path.to_path_buf(),
-                reason:
-                    "the folder holds none of sdn.csv, cons_prim.csv, entities.ftm.json, delta.json"
-                        .into(),
-            })
-        };
+        return detect_folder(path);
     }
     let name = file_name(path);
     match name.as_str() {
@@ -131,7 +115,34 @@ pub fn detect_format(path: &Path) -> Result<ListFormat, ListError> {
                     .into(),
         });
     }
-    let text = String::from_utf8_lossy(&bytes);
+    detect_text(path, &bytes)
+}
+
+/// The format of a folder, by the files it holds.
+fn detect_folder(path: &Path) -> Result<ListFormat, ListError> {
+    let has = |name: &str| path.join(name).is_file();
+    if has("sdn.csv") || has("SDN.CSV") {
+        Ok(ListFormat::OfacSdn)
+    } else if has("cons_prim.csv") || has("CONS_PRIM.CSV") {
+        Ok(ListFormat::OfacCons)
+    } else if has("delta.json") {
+        Ok(ListFormat::FtmDelta)
+    } else if has("entities.ftm.json") {
+        Ok(ListFormat::FtmJson)
+    } else {
+        Err(ListError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason:
+                "the folder holds none of sdn.csv, cons_prim.csv, entities.ftm.json, delta.json"
+                    .into(),
+        })
+    }
+}
+
+/// The format of a text file, by its first bytes: XML, JSON lines, or one
+/// of the CSV layouts.
+fn detect_text(path: &Path, bytes: &[u8]) -> Result<ListFormat, ListError> {
+    let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') {
         if text.contains("<CONSOLIDATED_LIST") {

@@ -533,67 +533,10 @@ pub fn read(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Entity),
 ) -> Result<ReadStats, ListError> {
-    let mut head = [0u8; 4];
-    {
-        use std::io::Read;
-        let mut f = std::fs::File::open(path).map_err(|e| ListError::io(path, e))?;
-        let _ = f.read(&mut head).map_err(|e| ListError::io(path, e))?;
-    }
-    let rows = if is_zip(&head) {
-        load_xlsx(path)?
-    } else {
-        load_csv(path)?
-    };
-    let header_at = rows
-        .iter()
-        .take(5)
-        .position(|r| {
-            let has = |n: &str| r.cells.iter().any(|c| c.eq_ignore_ascii_case(n));
-            has("Name 6") && has("Group ID")
-        })
-        .ok_or_else(|| ListError::Format {
-            path: path.to_path_buf(),
-            reason: "no OFSI header row (`Name 6, Name 1, ... Group ID`) in the first 5 rows"
-                .into(),
-        })?;
-    let mut index = HashMap::new();
-    for (i, name) in rows[header_at].cells.iter().enumerate() {
-        index.entry(name.trim().to_ascii_lowercase()).or_insert(i);
-    }
-    for required in ["group type", "regime"] {
-        if !index.contains_key(required) {
-            return Err(ListError::Format {
-                path: path.to_path_buf(),
-                reason: format!("the header row has no `{required}` column"),
-            });
-        }
-    }
-    let cols = Columns(index);
-
+    let rows = load_rows(path)?;
+    let (header_at, cols) = header_columns(&rows, path)?;
     let mut stats = ReadStats::default();
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<&SheetRow>> = HashMap::new();
-    for row in &rows[header_at + 1..] {
-        if row.cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        stats.records += 1;
-        let gid = cols.get(row, "group id");
-        if gid.is_empty() {
-            stats.skip(
-                opts,
-                RecordError::new(path, format!("line {}", row.line), "row has no Group ID"),
-            )?;
-            continue;
-        }
-        groups
-            .entry(gid.to_string())
-            .or_insert_with(|| {
-                order.push(gid.to_string());
-                Vec::new()
-            })
-            .push(row);
-    }
+    let (order, groups) = group_rows(&rows[header_at + 1..], &cols, path, opts, &mut stats)?;
     for gid in order {
         let members = &groups[&gid];
         let here = Here {
@@ -631,6 +574,110 @@ pub fn read(
     Ok(stats)
 }
 
+/// The sheet's rows, from the XLSX workbook (a ZIP file) or the CSV.
+fn load_rows(path: &Path) -> Result<Vec<SheetRow>, ListError> {
+    let mut head = [0u8; 4];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| ListError::io(path, e))?;
+        let _ = f.read(&mut head).map_err(|e| ListError::io(path, e))?;
+    }
+    if is_zip(&head) {
+        load_xlsx(path)
+    } else {
+        load_csv(path)
+    }
+}
+
+/// The header row (`Name 6, ... Group ID`, among the first 5 rows): its
+/// position and the columns by name; an error without it or without the
+/// `Group Type` and `Regime` columns.
+fn header_columns(rows: &[SheetRow], path: &Path) -> Result<(usize, Columns), ListError> {
+    let header_at = rows
+        .iter()
+        .take(5)
+        .position(|r| {
+            let has = |n: &str| r.cells.iter().any(|c| c.eq_ignore_ascii_case(n));
+            has("Name 6") && has("Group ID")
+        })
+        .ok_or_else(|| ListError::Format {
+            path: path.to_path_buf(),
+            reason: "no OFSI header row (`Name 6, Name 1, ... Group ID`) in the first 5 rows"
+                .into(),
+        })?;
+    let mut index = HashMap::new();
+    for (i, name) in rows[header_at].cells.iter().enumerate() {
+        index.entry(name.trim().to_ascii_lowercase()).or_insert(i);
+    }
+    for required in ["group type", "regime"] {
+        if !index.contains_key(required) {
+            return Err(ListError::Format {
+                path: path.to_path_buf(),
+                reason: format!("the header row has no `{required}` column"),
+            });
+        }
+    }
+    Ok((header_at, Columns(index)))
+}
+
+/// The Group IDs in the order they first appear, and the rows of each.
+type Groups<'r> = (Vec<String>, HashMap<String, Vec<&'r SheetRow>>);
+
+/// The rows after the header gathered by `Group ID`, with the ids in the
+/// order they first appear; blank rows are passed over, a row without a
+/// `Group ID` is skipped.
+fn group_rows<'r>(
+    rows: &'r [SheetRow],
+    cols: &Columns,
+    path: &Path,
+    opts: &ReadOptions,
+    stats: &mut ReadStats,
+) -> Result<Groups<'r>, ListError> {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<&SheetRow>> = HashMap::new();
+    for row in rows {
+        if row.cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        stats.records += 1;
+        let gid = cols.get(row, "group id");
+        if gid.is_empty() {
+            stats.skip(
+                opts,
+                RecordError::new(path, format!("line {}", row.line), "row has no Group ID"),
+            )?;
+            continue;
+        }
+        groups
+            .entry(gid.to_string())
+            .or_insert_with(|| {
+                order.push(gid.to_string());
+                Vec::new()
+            })
+            .push(row);
+    }
+    Ok((order, groups))
+}
+
+/// One row of a group, with the columns to read it by and where it is.
+struct GroupRow<'r> {
+    row: &'r SheetRow,
+    cols: &'r Columns,
+    here: Here<'r>,
+}
+
+impl<'r> GroupRow<'r> {
+    /// The trimmed cell of a column (lower-case header name); empty when absent.
+    fn get(&self, name: &str) -> &'r str {
+        self.cols.get(self.row, name)
+    }
+
+    /// Whether the sheet has the column (lower-case header name).
+    fn has_column(&self, name: &str) -> bool {
+        self.cols.0.contains_key(name)
+    }
+}
+
 fn build(
     gid: &str,
     schema: Schema,
@@ -648,232 +695,42 @@ fn build(
     let mut first_seen: Option<String> = None;
     let mut last_change: Option<String> = None;
     for row in rows {
-        let get = |name: &str| cols.get(row, name);
-        let here = Here {
-            path: here.path,
-            location: format!("line {} (Group ID {gid})", row.line),
+        let r = GroupRow {
+            row,
+            cols,
+            here: Here {
+                path: here.path,
+                location: format!("line {} (Group ID {gid})", row.line),
+            },
         };
-        let name = ["name 1", "name 2", "name 3", "name 4", "name 5", "name 6"]
-            .iter()
-            .map(|c| get(c))
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        let alias_type = get("alias type").to_ascii_lowercase();
-        let low_quality = get("alias quality").to_ascii_lowercase().starts_with("low");
-        let property = match alias_type.as_str() {
-            "prime alias" | "primary name" => prop::NAME,
-            "fka" => prop::PREVIOUS_NAME,
-            _ if low_quality => prop::WEAK_ALIAS,
-            _ => prop::ALIAS,
-        };
-        if property == prop::NAME && !name.is_empty() {
-            has_primary = true;
-            if is_person {
-                e.add(prop::FIRST_NAME, get("name 1"));
-                e.add(prop::LAST_NAME, get("name 6"));
-            }
-        }
-        e.add(property, &name);
-        let non_latin = get("name non-latin script");
-        if !non_latin.is_empty() {
-            e.add(prop::ALIAS, non_latin);
-            let about: Vec<&str> = [
-                get("non-latin script type"),
-                get("non-latin script language"),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
-            e.add(
-                prop::NOTES,
-                format!("Non-Latin script name ({}): {non_latin}", about.join(", ")),
-            );
-        }
-        let title = get("title");
+        has_primary |= add_row_names(&mut e, &r, is_person);
+        let title = r.get("title");
         if is_person {
             e.add(prop::TITLE, title);
         } else if !title.is_empty() {
             e.add(prop::NOTES, format!("Title: {title}"));
         }
-        let dob = get("dob");
-        if !dob.is_empty() {
-            match parse_ofsi_date(dob) {
-                Ok(Some(d)) => {
-                    e.add(prop::BIRTH_DATE, d.to_string());
-                }
-                Ok(None) => {}
-                Err(reason) => {
-                    stats.warnings.push(RecordError::new(
-                        here.path,
-                        here.location.clone(),
-                        format!("DOB not understood ({reason}); kept in notes"),
-                    ));
-                    e.add(prop::NOTES, format!("DOB: {dob}"));
-                }
-            }
-        }
-        for town in split_enumeration(get("town of birth")) {
-            e.add(prop::BIRTH_PLACE, town);
-        }
-        let birth_country = get("country of birth");
-        let town = get("town of birth");
-        let birth_country = match birth_country_split_from_town(town, birth_country) {
-            Some(joined) => {
-                here.warn(
-                    stats,
-                    format!(
-                        "Country of Birth `{birth_country}` ends the name begun in Town of Birth `{town}`; read as `{joined}`"
-                    ),
-                );
-                joined
-            }
-            None => birth_country.to_string(),
-        };
-        add_countries(
-            &mut e,
-            BIRTH_COUNTRY,
-            "Country of Birth",
-            &birth_country,
-            &here,
-            stats,
-        );
-        let nationality = get("nationality");
+        add_row_birth(&mut e, &r, stats);
         add_countries(
             &mut e,
             prop::NATIONALITY,
             "Nationality",
-            nationality,
-            &here,
+            r.get("nationality"),
+            &r.here,
             stats,
         );
-
-        let passport_number = get("passport number");
-        let passport_details = get("passport details");
-        if cols.0.contains_key("passport number") {
-            for n in split_enumeration(passport_number) {
-                e.add(prop::PASSPORT_NUMBER, n);
-            }
-        } else {
-            e.add_all(prop::PASSPORT_NUMBER, identifiers(passport_details));
-        }
-        if !passport_details.is_empty() {
-            e.add(prop::NOTES, format!("Passport: {passport_details}"));
-        }
-        if cols.0.contains_key("national identification number") {
-            for n in split_enumeration(get("national identification number")) {
-                e.add(prop::ID_NUMBER, n);
-            }
-            let details = get("national identification details");
-            if !details.is_empty() {
-                e.add(prop::NOTES, format!("National identification: {details}"));
-            }
-        } else {
-            let ni = get("ni number");
-            e.add_all(prop::ID_NUMBER, identifiers(ni));
-            if !ni.is_empty() {
-                e.add(prop::NOTES, format!("National identification: {ni}"));
-            }
-        }
-        for position in split_enumeration(get("position")) {
+        add_row_documents(&mut e, &r);
+        for position in split_enumeration(r.get("position")) {
             if is_person {
                 e.add(POSITION, position);
             } else {
                 e.add(prop::NOTES, format!("Position: {position}"));
             }
         }
-        let address_cells: Vec<(&'static str, &str)> = ADDRESS_CELLS
-            .iter()
-            .map(|(key, label)| (*label, get(key)))
-            .collect();
-        let country_cell = get("country");
-        let address: Vec<&str> = address_cells
-            .iter()
-            .map(|(_, v)| *v)
-            .chain([country_cell])
-            .filter(|p| !p.is_empty())
-            .collect();
-        e.add(prop::ADDRESS, address.join(", "));
-        match country_in_address_cells(country_cell, &address_cells) {
-            Some((column, value)) => {
-                here.warn(
-                    stats,
-                    format!(
-                        "Country `{country_cell}` names no country but {column} `{value}` does: the address cells are shifted; country read from {column}"
-                    ),
-                );
-                add_countries(&mut e, prop::COUNTRY, "Country", value, &here, stats);
-            }
-            None => add_countries(&mut e, prop::COUNTRY, "Country", country_cell, &here, stats),
-        }
-
-        let other = get("other information");
-        if !other.is_empty() {
-            e.add(prop::NOTES, other);
-            let parts = labelled_parts(other);
-            let mut un_labelled = false;
-            for (label, value) in &parts {
-                match label.as_str() {
-                    "uk sanctions list ref" => {
-                        let reference = value.split_whitespace().next().unwrap_or("");
-                        e.add(
-                            prop::PROGRAM_ID,
-                            reference.trim_end_matches(['.', ',', ';']),
-                        );
-                    }
-                    "un ref" => {
-                        un_labelled = true;
-                        if let Some(r) = normalise_un_ref(&first_reference(value)) {
-                            e.add(UN_REFERENCE, r);
-                        }
-                    }
-                    "gender" => match value.to_ascii_lowercase().as_str() {
-                        "male" => {
-                            e.add(prop::GENDER, "male");
-                        }
-                        "female" => {
-                            e.add(prop::GENDER, "female");
-                        }
-                        _ => {}
-                    },
-                    "imo number" => {
-                        e.add(prop::IMO_NUMBER, value);
-                    }
-                    "flag of ship" => {
-                        add_countries(&mut e, prop::FLAG, "Flag of ship", value, &here, stats);
-                    }
-                    "type of ship" => {
-                        e.add(prop::TYPE, value);
-                    }
-                    _ => {}
-                }
-            }
-            if parts.is_empty()
-                && !un_labelled
-                && let Some(r) = unlabelled_un_ref(other)
-            {
-                e.add(UN_REFERENCE, r);
-            }
-        }
-        e.add(prop::PROGRAM, get("regime"));
-        if let Some(d) = iso_date(get("listed on"))
-            && first_seen.as_ref().is_none_or(|f| d < *f)
-        {
-            first_seen = Some(d);
-        }
-        let designated = get("uk sanctions list date designated");
-        if let Some(d) = iso_date(designated) {
-            e.add(
-                prop::NOTES,
-                format!("UK Sanctions List date designated: {d}"),
-            );
-        }
-        if let Some(d) = iso_date(get("last updated"))
-            && last_change.as_ref().is_none_or(|l| d > *l)
-        {
-            last_change = Some(d);
-        }
+        add_row_address(&mut e, &r, stats);
+        add_other_information(&mut e, &r, stats);
+        e.add(prop::PROGRAM, r.get("regime"));
+        add_row_dates(&mut e, &r, &mut first_seen, &mut last_change);
     }
     if !has_primary {
         // No primary-name row: the first name read stands for the group.
@@ -888,6 +745,243 @@ fn build(
     e.last_change = last_change;
     e.fill_caption();
     e
+}
+
+/// The row's name (`Name 1`..`Name 6`) under the property its `Alias Type`
+/// and `Alias Quality` call for, the first and last names of a person's
+/// primary name, and the non-Latin-script name. Returns whether the row
+/// gave the primary name.
+fn add_row_names(e: &mut Entity, r: &GroupRow<'_>, is_person: bool) -> bool {
+    let name = ["name 1", "name 2", "name 3", "name 4", "name 5", "name 6"]
+        .iter()
+        .map(|c| r.get(c))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let alias_type = r.get("alias type").to_ascii_lowercase();
+    let low_quality = r
+        .get("alias quality")
+        .to_ascii_lowercase()
+        .starts_with("low");
+    let property = match alias_type.as_str() {
+        "prime alias" | "primary name" => prop::NAME,
+        "fka" => prop::PREVIOUS_NAME,
+        _ if low_quality => prop::WEAK_ALIAS,
+        _ => prop::ALIAS,
+    };
+    let mut primary = false;
+    if property == prop::NAME && !name.is_empty() {
+        primary = true;
+        if is_person {
+            e.add(prop::FIRST_NAME, r.get("name 1"));
+            e.add(prop::LAST_NAME, r.get("name 6"));
+        }
+    }
+    e.add(property, &name);
+    let non_latin = r.get("name non-latin script");
+    if !non_latin.is_empty() {
+        e.add(prop::ALIAS, non_latin);
+        let about: Vec<&str> = [
+            r.get("non-latin script type"),
+            r.get("non-latin script language"),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+        e.add(
+            prop::NOTES,
+            format!("Non-Latin script name ({}): {non_latin}", about.join(", ")),
+        );
+    }
+    primary
+}
+
+/// `DOB`, `Town of Birth` and `Country of Birth` (joined with the town's
+/// last part when OFSI split one name across the two cells).
+fn add_row_birth(e: &mut Entity, r: &GroupRow<'_>, stats: &mut ReadStats) {
+    let dob = r.get("dob");
+    if !dob.is_empty() {
+        match parse_ofsi_date(dob) {
+            Ok(Some(d)) => {
+                e.add(prop::BIRTH_DATE, d.to_string());
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                r.here.warn(
+                    stats,
+                    format!("DOB not understood ({reason}); kept in notes"),
+                );
+                e.add(prop::NOTES, format!("DOB: {dob}"));
+            }
+        }
+    }
+    let town = r.get("town of birth");
+    for town in split_enumeration(town) {
+        e.add(prop::BIRTH_PLACE, town);
+    }
+    let birth_country = r.get("country of birth");
+    let birth_country = match birth_country_split_from_town(town, birth_country) {
+        Some(joined) => {
+            r.here.warn(
+                stats,
+                format!(
+                    "Country of Birth `{birth_country}` ends the name begun in Town of Birth `{town}`; read as `{joined}`"
+                ),
+            );
+            joined
+        }
+        None => birth_country.to_string(),
+    };
+    add_countries(
+        e,
+        BIRTH_COUNTRY,
+        "Country of Birth",
+        &birth_country,
+        &r.here,
+        stats,
+    );
+}
+
+/// Passport and national identification numbers: from their own columns
+/// in the XLSX, picked out of the details in the CSV; the details in notes.
+fn add_row_documents(e: &mut Entity, r: &GroupRow<'_>) {
+    let passport_details = r.get("passport details");
+    if r.has_column("passport number") {
+        for n in split_enumeration(r.get("passport number")) {
+            e.add(prop::PASSPORT_NUMBER, n);
+        }
+    } else {
+        e.add_all(prop::PASSPORT_NUMBER, identifiers(passport_details));
+    }
+    if !passport_details.is_empty() {
+        e.add(prop::NOTES, format!("Passport: {passport_details}"));
+    }
+    if r.has_column("national identification number") {
+        for n in split_enumeration(r.get("national identification number")) {
+            e.add(prop::ID_NUMBER, n);
+        }
+        let details = r.get("national identification details");
+        if !details.is_empty() {
+            e.add(prop::NOTES, format!("National identification: {details}"));
+        }
+    } else {
+        let ni = r.get("ni number");
+        e.add_all(prop::ID_NUMBER, identifiers(ni));
+        if !ni.is_empty() {
+            e.add(prop::NOTES, format!("National identification: {ni}"));
+        }
+    }
+}
+
+/// `Address 1`..`6`, `Post/Zip Code` and `Country` as one address, and the
+/// country codes (from an address cell when the cells are shifted).
+fn add_row_address(e: &mut Entity, r: &GroupRow<'_>, stats: &mut ReadStats) {
+    let address_cells: Vec<(&'static str, &str)> = ADDRESS_CELLS
+        .iter()
+        .map(|(key, label)| (*label, r.get(key)))
+        .collect();
+    let country_cell = r.get("country");
+    let address: Vec<&str> = address_cells
+        .iter()
+        .map(|(_, v)| *v)
+        .chain([country_cell])
+        .filter(|p| !p.is_empty())
+        .collect();
+    e.add(prop::ADDRESS, address.join(", "));
+    match country_in_address_cells(country_cell, &address_cells) {
+        Some((column, value)) => {
+            r.here.warn(
+                stats,
+                format!(
+                    "Country `{country_cell}` names no country but {column} `{value}` does: the address cells are shifted; country read from {column}"
+                ),
+            );
+            add_countries(e, prop::COUNTRY, "Country", value, &r.here, stats);
+        }
+        None => add_countries(e, prop::COUNTRY, "Country", country_cell, &r.here, stats),
+    }
+}
+
+/// `Other Information` in notes, and its labelled parts (references,
+/// gender, ship details); an unlabelled `UN Ref` when it has no labels.
+fn add_other_information(e: &mut Entity, r: &GroupRow<'_>, stats: &mut ReadStats) {
+    let other = r.get("other information");
+    if other.is_empty() {
+        return;
+    }
+    e.add(prop::NOTES, other);
+    let parts = labelled_parts(other);
+    let mut un_labelled = false;
+    for (label, value) in &parts {
+        match label.as_str() {
+            "uk sanctions list ref" => {
+                let reference = value.split_whitespace().next().unwrap_or("");
+                e.add(
+                    prop::PROGRAM_ID,
+                    reference.trim_end_matches(['.', ',', ';']),
+                );
+            }
+            "un ref" => {
+                un_labelled = true;
+                if let Some(reference) = normalise_un_ref(&first_reference(value)) {
+                    e.add(UN_REFERENCE, reference);
+                }
+            }
+            "gender" => match value.to_ascii_lowercase().as_str() {
+                "male" => {
+                    e.add(prop::GENDER, "male");
+                }
+                "female" => {
+                    e.add(prop::GENDER, "female");
+                }
+                _ => {}
+            },
+            "imo number" => {
+                e.add(prop::IMO_NUMBER, value);
+            }
+            "flag of ship" => {
+                add_countries(e, prop::FLAG, "Flag of ship", value, &r.here, stats);
+            }
+            "type of ship" => {
+                e.add(prop::TYPE, value);
+            }
+            _ => {}
+        }
+    }
+    if parts.is_empty()
+        && !un_labelled
+        && let Some(reference) = unlabelled_un_ref(other)
+    {
+        e.add(UN_REFERENCE, reference);
+    }
+}
+
+/// `Listed On` (the group's earliest goes to `first_seen`), `UK Sanctions
+/// List Date Designated` (notes) and `Last Updated` (the latest goes to
+/// `last_change`).
+fn add_row_dates(
+    e: &mut Entity,
+    r: &GroupRow<'_>,
+    first_seen: &mut Option<String>,
+    last_change: &mut Option<String>,
+) {
+    if let Some(d) = iso_date(r.get("listed on"))
+        && first_seen.as_ref().is_none_or(|f| d < *f)
+    {
+        *first_seen = Some(d);
+    }
+    if let Some(d) = iso_date(r.get("uk sanctions list date designated")) {
+        e.add(
+            prop::NOTES,
+            format!("UK Sanctions List date designated: {d}"),
+        );
+    }
+    if let Some(d) = iso_date(r.get("last updated"))
+        && last_change.as_ref().is_none_or(|l| d > *l)
+    {
+        *last_change = Some(d);
+    }
 }
 
 #[cfg(test)]

@@ -226,6 +226,25 @@ fn format_error(path: &Path, offset: u64, what: impl std::fmt::Display) -> ListE
     }
 }
 
+/// The state of a read between two XML events.
+#[derive(Default)]
+struct Walk {
+    stats: ReadStats,
+    /// Element names open outside records, root first.
+    outer: Vec<String>,
+    root_seen: bool,
+    root_closed: bool,
+    record: Option<OpenRecord>,
+    seen_ids: HashMap<String, usize>,
+}
+
+/// Where an event starts: its byte offset and its 1-based line.
+#[derive(Clone, Copy)]
+struct At {
+    byte: u64,
+    line: u64,
+}
+
 /// Streams the UN Security Council consolidated list.
 pub fn read(
     path: &Path,
@@ -246,173 +265,227 @@ pub fn read(
         config.trim_text_end = false;
     }
 
-    let mut stats = ReadStats::default();
+    let mut walk = Walk::default();
     let mut buf = Vec::with_capacity(4096);
-    // Element names open outside records, root first.
-    let mut outer: Vec<String> = Vec::new();
-    let mut root_seen = false;
-    let mut root_closed = false;
-    let mut record: Option<OpenRecord> = None;
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
-
     loop {
         buf.clear();
-        let before = reader.buffer_position();
-        let line_before = reader.get_ref().newlines + 1;
+        let at = At {
+            byte: reader.buffer_position(),
+            line: reader.get_ref().newlines + 1,
+        };
         let event = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(e) => {
                 // quick-xml sets `error_position` for syntax errors only; a
                 // byte that is not UTF-8 lies in the event starting at
-                // `before`, `valid_up_to` bytes into its content.
-                let at = match &e {
+                // `at.byte`, `valid_up_to` bytes into its content.
+                let offset = match &e {
                     quick_xml::Error::Encoding(quick_xml::encoding::EncodingError::Utf8(u)) => {
-                        before + u.valid_up_to() as u64
+                        at.byte + u.valid_up_to() as u64
                     }
-                    quick_xml::Error::Encoding(_) => before,
+                    quick_xml::Error::Encoding(_) => at.byte,
                     _ => reader.error_position(),
                 };
-                return Err(format_error(path, at, format!("XML error: {e}")));
+                return Err(format_error(path, offset, format!("XML error: {e}")));
             }
         };
         let (name, empty) = match &event {
             Event::Start(s) => (s.name().into_inner().to_string(), false),
             Event::Empty(s) => (s.name().into_inner().to_string(), true),
-            Event::End(_) => {
-                if let Some(mut open) = record.take() {
-                    if open.ignored_depth > 0 {
-                        open.ignored_depth -= 1;
-                        record = Some(open);
-                    } else if open.stack.len() > 1 {
-                        if let Some(done) = open.stack.pop()
-                            && let Some(parent) = open.stack.last_mut()
-                        {
-                            parent.children.push(done);
-                        }
-                        record = Some(open);
-                    } else {
-                        finish_record(path, opts, open, &mut stats, &mut seen_ids, sink)?;
-                    }
-                } else {
-                    outer.pop();
-                    if outer.is_empty() {
-                        root_closed = true;
-                    }
-                }
-                continue;
-            }
-            Event::Text(text) => {
-                if let Some(open) = record.as_mut() {
-                    open.append_text(&text.xml10_content());
-                }
-                continue;
-            }
-            Event::CData(data) => {
-                if let Some(open) = record.as_mut() {
-                    open.append_text(&data.xml10_content());
-                }
-                continue;
-            }
-            Event::GeneralRef(reference) => {
-                if let Some(open) = record.as_mut() {
-                    match resolve_reference(reference) {
-                        Some(c) => {
-                            let mut tmp = [0u8; 4];
-                            open.append_text(c.encode_utf8(&mut tmp));
-                        }
-                        None => {
-                            let name: &str = reference;
-                            open.break_with(format!(
-                                "reference to the undefined entity `&{name};` (entities are never expanded)"
-                            ));
-                        }
-                    }
-                }
-                continue;
-            }
-            Event::Decl(decl) => {
-                if let Some(Ok(enc)) = decl.encoding() {
-                    let enc = enc.to_ascii_lowercase();
-                    if enc != "utf-8" && enc != "utf8" {
-                        return Err(format_error(
-                            path,
-                            before,
-                            format!("encoding `{enc}` is not supported (the UN list is UTF-8)"),
-                        ));
-                    }
-                }
-                continue;
-            }
-            Event::DocType(doctype) => {
-                if doctype.to_ascii_uppercase().contains("<!ENTITY") {
-                    return Err(format_error(
-                        path,
-                        before,
-                        "the DOCTYPE declares entities, which are refused (entity expansion is never performed)",
-                    ));
-                }
-                continue;
-            }
-            Event::Comment(_) | Event::PI(_) => continue,
             Event::Eof => break,
-        };
-
-        // An element opens.
-        if let Some(open) = record.as_mut() {
-            if open.ignored_depth > 0 || open.stack.len() >= MAX_RECORD_DEPTH {
-                open.break_with(format!("elements nested more than {MAX_RECORD_DEPTH} deep"));
-                if !empty {
-                    open.ignored_depth += 1;
-                }
-            } else if empty {
-                if let Some(top) = open.stack.last_mut() {
-                    top.children.push(Node::new(&name));
-                }
-            } else {
-                open.stack.push(Node::new(&name));
+            other => {
+                other_event(&mut walk, other, at, path, opts, sink)?;
+                continue;
             }
-            continue;
+        };
+        open_element(&mut walk, name, empty, at, path, opts, sink)?;
+    }
+    check_complete(&walk, path, reader.buffer_position())?;
+    Ok(walk.stats)
+}
+
+/// Any event but an element opening and the end of the file: an element
+/// closing, text, a reference, or the prolog's declaration and DOCTYPE
+/// (both checked); comments and processing instructions are passed over.
+fn other_event(
+    walk: &mut Walk,
+    event: &Event<'_>,
+    at: At,
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<(), ListError> {
+    match event {
+        Event::End(_) => close_element(walk, path, opts, sink)?,
+        Event::Text(text) => {
+            if let Some(open) = walk.record.as_mut() {
+                open.append_text(&text.xml10_content());
+            }
         }
-        if !root_seen {
-            if name != "CONSOLIDATED_LIST" {
+        Event::CData(data) => {
+            if let Some(open) = walk.record.as_mut() {
+                open.append_text(&data.xml10_content());
+            }
+        }
+        Event::GeneralRef(reference) => {
+            if let Some(open) = walk.record.as_mut() {
+                append_reference(open, reference);
+            }
+        }
+        Event::Decl(decl) => check_declaration(decl, path, at.byte)?,
+        Event::DocType(doctype) => {
+            if doctype.to_ascii_uppercase().contains("<!ENTITY") {
                 return Err(format_error(
                     path,
-                    before,
-                    format!("the root element is <{name}>, not <CONSOLIDATED_LIST>"),
+                    at.byte,
+                    "the DOCTYPE declares entities, which are refused (entity expansion is never performed)",
                 ));
             }
-            root_seen = true;
-        } else if root_closed {
-            return Err(format_error(
-                path,
-                before,
-                format!("element <{name}> after the end of <CONSOLIDATED_LIST>"),
+        }
+        Event::Start(_) | Event::Empty(_) | Event::Comment(_) | Event::PI(_) | Event::Eof => {}
+    }
+    Ok(())
+}
+
+/// An element closes: inside a record it goes to its parent, or finishes
+/// the record when it is the record element; outside, it leaves the
+/// enclosing elements (the root closing ends the document).
+fn close_element(
+    walk: &mut Walk,
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<(), ListError> {
+    let Some(mut open) = walk.record.take() else {
+        walk.outer.pop();
+        if walk.outer.is_empty() {
+            walk.root_closed = true;
+        }
+        return Ok(());
+    };
+    if open.ignored_depth > 0 {
+        open.ignored_depth -= 1;
+        walk.record = Some(open);
+    } else if open.stack.len() > 1 {
+        if let Some(done) = open.stack.pop()
+            && let Some(parent) = open.stack.last_mut()
+        {
+            parent.children.push(done);
+        }
+        walk.record = Some(open);
+    } else {
+        finish_record(path, opts, open, &mut walk.stats, &mut walk.seen_ids, sink)?;
+    }
+    Ok(())
+}
+
+/// The character a reference in a record's text stands for; an undefined
+/// entity breaks the record (entities are never expanded).
+fn append_reference(open: &mut OpenRecord, reference: &quick_xml::events::BytesRef<'_>) {
+    match resolve_reference(reference) {
+        Some(c) => {
+            let mut tmp = [0u8; 4];
+            open.append_text(c.encode_utf8(&mut tmp));
+        }
+        None => {
+            let name: &str = reference;
+            open.break_with(format!(
+                "reference to the undefined entity `&{name};` (entities are never expanded)"
             ));
         }
-        if name == "INDIVIDUAL" || name == "ENTITY" {
-            stats.records += 1;
-            let open = OpenRecord {
-                number: stats.records,
-                line: line_before,
-                byte: before,
-                stack: vec![Node::new(&name)],
-                ignored_depth: 0,
-                broken: None,
-            };
-            if empty {
-                finish_record(path, opts, open, &mut stats, &mut seen_ids, sink)?;
-            } else {
-                record = Some(open);
-            }
-        } else if !empty {
-            outer.push(name);
-        } else if outer.is_empty() {
-            // An empty root: `<CONSOLIDATED_LIST/>`.
-            root_closed = true;
+    }
+}
+
+/// Refuses an XML declaration naming an encoding other than UTF-8.
+fn check_declaration(
+    decl: &quick_xml::events::BytesDecl<'_>,
+    path: &Path,
+    byte: u64,
+) -> Result<(), ListError> {
+    if let Some(Ok(enc)) = decl.encoding() {
+        let enc = enc.to_ascii_lowercase();
+        if enc != "utf-8" && enc != "utf8" {
+            return Err(format_error(
+                path,
+                byte,
+                format!("encoding `{enc}` is not supported (the UN list is UTF-8)"),
+            ));
         }
     }
+    Ok(())
+}
 
-    if let Some(open) = record {
+/// An element opens: inside a record it joins the record's tree (too deep
+/// breaks the record); outside, it must be the one root, and an
+/// `INDIVIDUAL` or `ENTITY` starts a record.
+fn open_element(
+    walk: &mut Walk,
+    name: String,
+    empty: bool,
+    at: At,
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<(), ListError> {
+    if let Some(open) = walk.record.as_mut() {
+        if open.ignored_depth > 0 || open.stack.len() >= MAX_RECORD_DEPTH {
+            open.break_with(format!("elements nested more than {MAX_RECORD_DEPTH} deep"));
+            if !empty {
+                open.ignored_depth += 1;
+            }
+        } else if empty {
+            if let Some(top) = open.stack.last_mut() {
+                top.children.push(Node::new(&name));
+            }
+        } else {
+            open.stack.push(Node::new(&name));
+        }
+        return Ok(());
+    }
+    if !walk.root_seen {
+        if name != "CONSOLIDATED_LIST" {
+            return Err(format_error(
+                path,
+                at.byte,
+                format!("the root element is <{name}>, not <CONSOLIDATED_LIST>"),
+            ));
+        }
+        walk.root_seen = true;
+    } else if walk.root_closed {
+        return Err(format_error(
+            path,
+            at.byte,
+            format!("element <{name}> after the end of <CONSOLIDATED_LIST>"),
+        ));
+    }
+    if name == "INDIVIDUAL" || name == "ENTITY" {
+        walk.stats.records += 1;
+        let open = OpenRecord {
+            number: walk.stats.records,
+            line: at.line,
+            byte: at.byte,
+            stack: vec![Node::new(&name)],
+            ignored_depth: 0,
+            broken: None,
+        };
+        if empty {
+            finish_record(path, opts, open, &mut walk.stats, &mut walk.seen_ids, sink)?;
+        } else {
+            walk.record = Some(open);
+        }
+    } else if !empty {
+        walk.outer.push(name);
+    } else if walk.outer.is_empty() {
+        // An empty root: `<CONSOLIDATED_LIST/>`.
+        walk.root_closed = true;
+    }
+    Ok(())
+}
+
+/// At the end of the file: refuses a document cut inside a record or an
+/// element, or without its root. `position` is the reader's last offset.
+fn check_complete(walk: &Walk, path: &Path, position: u64) -> Result<(), ListError> {
+    if let Some(open) = &walk.record {
         let kind = open
             .stack
             .first()
@@ -420,31 +493,31 @@ pub fn read(
             .unwrap_or_default();
         return Err(format_error(
             path,
-            reader.buffer_position(),
+            position,
             format!(
                 "the file ends inside <{kind}> (record {}, which starts at line {}); it is truncated",
                 open.number, open.line
             ),
         ));
     }
-    if !root_seen {
+    if !walk.root_seen {
         return Err(format_error(
             path,
-            reader.buffer_position(),
+            position,
             "no <CONSOLIDATED_LIST> element",
         ));
     }
-    if !outer.is_empty() || !root_closed {
+    if !walk.outer.is_empty() || !walk.root_closed {
         return Err(format_error(
             path,
-            reader.buffer_position(),
+            position,
             format!(
                 "the file ends inside <{}>; it is truncated",
-                outer.join("/")
+                walk.outer.join("/")
             ),
         ));
     }
-    Ok(stats)
+    Ok(())
 }
 
 fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Option<char> {
@@ -533,6 +606,26 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     e.target = true;
     e.add(prop::TOPICS, "sanction");
 
+    add_names(&mut e, root)?;
+    add_aliases(&mut e, root, ctx);
+    for v in root.values("TITLE") {
+        e.add(prop::TITLE, v);
+    }
+    for v in root.values("DESIGNATION") {
+        e.add(prop::POSITION, v);
+    }
+    add_nationalities(&mut e, root, ctx);
+    add_listing(&mut e, root, ctx);
+    add_addresses(&mut e, root, ctx);
+    add_birth(&mut e, root, ctx);
+    add_documents(&mut e, root);
+    Ok(e)
+}
+
+/// The name (`FIRST_NAME`..`FOURTH_NAME`) and the name in its original
+/// script, which is the name when the parts are empty; an error when the
+/// record has neither.
+fn add_names(e: &mut Entity, root: &Node) -> Result<(), String> {
     let name = root
         .parts(&["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"])
         .join(" ");
@@ -547,7 +640,12 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
     } else {
         return Err("record without a name".to_string());
     }
+    Ok(())
+}
 
+/// `INDIVIDUAL_ALIAS` and `ENTITY_ALIAS`: the name under the property its
+/// `QUALITY` calls for, with the birth date and place some aliases carry.
+fn add_aliases(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for alias in root
         .named("INDIVIDUAL_ALIAS")
         .chain(root.named("ENTITY_ALIAS"))
@@ -563,20 +661,18 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         };
         e.add(property, unquote(alias_name));
         if let Some(dob) = alias.text_of("DATE_OF_BIRTH") {
-            add_date(&mut e, dob, ctx);
+            add_date(e, dob, ctx);
         }
         let place = alias
             .parts(&["CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"])
             .join(", ");
         e.add(prop::BIRTH_PLACE, place);
     }
+}
 
-    for v in root.values("TITLE") {
-        e.add(prop::TITLE, v);
-    }
-    for v in root.values("DESIGNATION") {
-        e.add(prop::POSITION, v);
-    }
+/// `NATIONALITY` values as country codes; a value naming no country goes
+/// to the notes with a warning.
+fn add_nationalities(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for v in root.values("NATIONALITY") {
         if is_not_available(v) {
             continue;
@@ -591,6 +687,12 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             e.add(prop::NATIONALITY, code);
         }
     }
+}
+
+/// The listing: `UN_LIST_TYPE` (program), `REFERENCE_NUMBER`, `COMMENTS1`,
+/// `GENDER`, `LISTED_ON` (`first_seen`) and the latest `LAST_DAY_UPDATED`
+/// (`last_change`).
+fn add_listing(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     if let Some(v) = root.text_of("UN_LIST_TYPE") {
         e.add(prop::PROGRAM, v);
     }
@@ -623,7 +725,11 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         .filter_map(parse_un_date)
         .max()
         .map(|d| d.to_string());
+}
 
+/// `INDIVIDUAL_ADDRESS` and `ENTITY_ADDRESS`, each as one address, its
+/// country also as a code.
+fn add_addresses(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for addr in root
         .named("INDIVIDUAL_ADDRESS")
         .chain(root.named("ENTITY_ADDRESS"))
@@ -633,12 +739,15 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             .join(", ");
         e.add(prop::ADDRESS, text);
         if let Some(c) = addr.text_of("COUNTRY") {
-            add_country(&mut e, prop::COUNTRY, c, "address country", ctx);
+            add_country(e, prop::COUNTRY, c, "address country", ctx);
         }
     }
+}
 
+/// `INDIVIDUAL_DATE_OF_BIRTH` and `INDIVIDUAL_PLACE_OF_BIRTH`.
+fn add_birth(e: &mut Entity, root: &Node, ctx: &mut Context<'_>) {
     for dob in root.named("INDIVIDUAL_DATE_OF_BIRTH") {
-        add_birth_date(&mut e, dob, ctx);
+        add_birth_date(e, dob, ctx);
     }
     for pob in root.named("INDIVIDUAL_PLACE_OF_BIRTH") {
         let text = pob
@@ -646,6 +755,11 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
             .join(", ");
         e.add(prop::BIRTH_PLACE, text);
     }
+}
+
+/// `INDIVIDUAL_DOCUMENT` numbers, as passport numbers when the document
+/// type says passport, else as identification numbers.
+fn add_documents(e: &mut Entity, root: &Node) {
     for doc in root.named("INDIVIDUAL_DOCUMENT") {
         let Some(number) = doc.text_of("NUMBER") else {
             continue;
@@ -660,7 +774,6 @@ fn build_entity(root: &Node, ctx: &mut Context<'_>) -> Result<Entity, String> {
         };
         e.add(property, number);
     }
-    Ok(e)
 }
 
 /// An alias without the quotes some records put around it (`"KOMID"`).

@@ -213,23 +213,7 @@ pub fn read_lookalikes(text: &str) -> LookAlikeReading {
                 .chars()
                 .any(|c| c.is_alphabetic() && !c.is_ascii() && !is_latin_letter(c));
             if has_latin && has_other && !word.is_single_script() {
-                for c in word.chars() {
-                    match latin_prototype(c) {
-                        Some(p) => {
-                            out.push(p);
-                            latin.push(p);
-                            replaced.push(LookAlike {
-                                found: c,
-                                read_as: p,
-                                mixed_word: true,
-                            });
-                        }
-                        None => {
-                            out.push(c);
-                            latin.push(c);
-                        }
-                    }
-                }
+                read_mixed_word(word, &mut out, &mut latin, &mut replaced);
             } else if name_has_latin
                 && has_other
                 && !has_latin
@@ -239,19 +223,7 @@ pub fn read_lookalikes(text: &str) -> LookAlikeReading {
             {
                 ambiguous = true;
                 out.push_str(word);
-                for c in word.chars() {
-                    match latin_prototype(c) {
-                        Some(p) => {
-                            latin.push(p);
-                            replaced.push(LookAlike {
-                                found: c,
-                                read_as: p,
-                                mixed_word: false,
-                            });
-                        }
-                        None => latin.push(c),
-                    }
-                }
+                read_ambiguous_word(word, &mut latin, &mut replaced);
             } else {
                 out.push_str(word);
                 latin.push_str(word);
@@ -271,6 +243,50 @@ pub fn read_lookalikes(text: &str) -> LookAlikeReading {
     }
 }
 
+/// A word mixing Latin letters with letters of another script: each
+/// look-alike is read as its Latin letter, in both readings.
+fn read_mixed_word(
+    word: &str,
+    out: &mut String,
+    latin: &mut String,
+    replaced: &mut Vec<LookAlike>,
+) {
+    for c in word.chars() {
+        match latin_prototype(c) {
+            Some(p) => {
+                out.push(p);
+                latin.push(p);
+                replaced.push(LookAlike {
+                    found: c,
+                    read_as: p,
+                    mixed_word: true,
+                });
+            }
+            None => {
+                out.push(c);
+                latin.push(c);
+            }
+        }
+    }
+}
+
+/// A word of another script made only of look-alikes, in a name with Latin
+/// letters: its Latin reading (the text keeps the word as it is).
+fn read_ambiguous_word(word: &str, latin: &mut String, replaced: &mut Vec<LookAlike>) {
+    for c in word.chars() {
+        match latin_prototype(c) {
+            Some(p) => {
+                latin.push(p);
+                replaced.push(LookAlike {
+                    found: c,
+                    read_as: p,
+                    mixed_word: false,
+                });
+            }
+            None => latin.push(c),
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

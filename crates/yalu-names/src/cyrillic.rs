@@ -43,6 +43,7 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Romanises lowercase Cyrillic text; other characters pass through.
+// Long on purpose: the match is the transliteration table, one arm per letter; split, it would only be scattered.
 pub fn transliterate(text: &str, system: CyrillicSystem) -> String {
     use CyrillicSystem::*;
     let ukrainian = text.contains(['і', 'ї', 'є', 'ґ']);

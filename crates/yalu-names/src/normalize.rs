@@ -126,33 +126,6 @@ fn cut_words(raw: &str) -> Vec<Word> {
     let mut cur = String::new();
     let mut cur_script: Option<Script> = None;
     let mut sep = String::new();
-    let flush = |cur: &mut String,
-                 cur_script: &mut Option<Script>,
-                 sep: &mut String,
-                 words: &mut Vec<Word>| {
-        if cur.is_empty() {
-            return;
-        }
-        let script = cur_script.unwrap_or(Script::Latin);
-        let mut t = String::with_capacity(cur.len());
-        if script == Script::Latin {
-            fold_latin(cur, &mut t);
-            t = leet(&t);
-        } else {
-            t.push_str(cur);
-        }
-        if !t.is_empty() {
-            words.push(Word {
-                text: t,
-                script,
-                dotted: false,
-                joined_by_dot: sep == ".",
-            });
-        }
-        cur.clear();
-        *cur_script = None;
-        sep.clear();
-    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -179,7 +152,7 @@ fn cut_words(raw: &str) -> Vec<Word> {
                 && cs != s
                 && !c.is_ascii_digit()
             {
-                flush(&mut cur, &mut cur_script, &mut sep, &mut words);
+                flush_word(&mut cur, &mut cur_script, &mut sep, &mut words);
             }
             if cur_script.is_none() || !c.is_ascii_digit() {
                 cur_script = Some(s);
@@ -190,27 +163,67 @@ fn cut_words(raw: &str) -> Vec<Word> {
         }
         // separator
         let had_word = !cur.is_empty();
-        flush(&mut cur, &mut cur_script, &mut sep, &mut words);
-        if c == '.'
-            && had_word
-            && let Some(w) = words.last_mut()
-        {
-            w.dotted = true;
-        }
-        if c == '&' {
-            words.push(Word {
-                text: "and".into(),
-                script: Script::Latin,
-                dotted: false,
-                joined_by_dot: false,
-            });
-        } else {
-            sep.push(if c.is_whitespace() { ' ' } else { c });
-        }
+        flush_word(&mut cur, &mut cur_script, &mut sep, &mut words);
+        push_separator(c, had_word, &mut sep, &mut words);
         i += 1;
     }
-    flush(&mut cur, &mut cur_script, &mut sep, &mut words);
+    flush_word(&mut cur, &mut cur_script, &mut sep, &mut words);
     words
+}
+
+/// Ends the word being cut (`cur`, in `cur_script`): a Latin word is folded
+/// to ASCII and its leetspeak read; the word is kept unless it folds to
+/// nothing, and remembers whether a lone `.` joined it to the word before.
+fn flush_word(
+    cur: &mut String,
+    cur_script: &mut Option<Script>,
+    sep: &mut String,
+    words: &mut Vec<Word>,
+) {
+    if cur.is_empty() {
+        return;
+    }
+    let script = cur_script.unwrap_or(Script::Latin);
+    let mut t = String::with_capacity(cur.len());
+    if script == Script::Latin {
+        fold_latin(cur, &mut t);
+        t = leet(&t);
+    } else {
+        t.push_str(cur);
+    }
+    if !t.is_empty() {
+        words.push(Word {
+            text: t,
+            script,
+            dotted: false,
+            joined_by_dot: sep == ".",
+        });
+    }
+    cur.clear();
+    *cur_script = None;
+    sep.clear();
+}
+
+/// A separator after the word just ended (`had_word`): `.` marks that word
+/// dotted, `&` is the word `and`, anything else is kept in `sep` (white
+/// space as one space).
+fn push_separator(c: char, had_word: bool, sep: &mut String, words: &mut Vec<Word>) {
+    if c == '.'
+        && had_word
+        && let Some(w) = words.last_mut()
+    {
+        w.dotted = true;
+    }
+    if c == '&' {
+        words.push(Word {
+            text: "and".into(),
+            script: Script::Latin,
+            dotted: false,
+            joined_by_dot: false,
+        });
+    } else {
+        sep.push(if c.is_whitespace() { ' ' } else { c });
+    }
 }
 
 /// A word after tagging: text, or a canonical table token.
@@ -253,7 +266,34 @@ fn leet(text: &str) -> String {
 }
 
 fn tag(words: Vec<Word>, kind: NameKind) -> Vec<Seg> {
-    // dotted single letters: an acronym for organisations, initials for persons
+    let mut merged = merge_dotted_letters(&words, kind);
+    if kind != NameKind::Person {
+        numbers_to_digits(&mut merged);
+    }
+    let max_words = orgs::max_phrase_words();
+    let mut segs = Vec::with_capacity(merged.len());
+    let mut i = 0;
+    while i < merged.len() {
+        if let Some((n, e)) = table_match(&merged[i..], max_words, kind) {
+            segs.push(entry_seg(e));
+            i += n;
+            continue;
+        }
+        let (w, dotted_initial) = &merged[i];
+        i += 1;
+        if matches!(w.script, Script::Han | Script::Hangul) {
+            push_cjk_segs(w, kind, &mut segs);
+        } else {
+            segs.push(word_seg(w, *dotted_initial));
+        }
+    }
+    segs
+}
+
+/// Dotted single letters: an acronym (one word) for organisations,
+/// initials for persons. Each word comes with whether it is a dotted
+/// initial.
+fn merge_dotted_letters(words: &[Word], kind: NameKind) -> Vec<(Word, bool)> {
     let mut merged: Vec<(Word, bool)> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -285,82 +325,78 @@ fn tag(words: Vec<Word>, kind: NameKind) -> Vec<Seg> {
         merged.push((w.clone(), false));
         i += 1;
     }
+    merged
+}
 
-    if kind != NameKind::Person {
-        numbers_to_digits(&mut merged);
+/// The table phrase the words start with, longest first (up to
+/// `max_words` words), else a fuzzy match of a Latin first word: how many
+/// words it takes and its entry.
+fn table_match(
+    words: &[(Word, bool)],
+    max_words: usize,
+    kind: NameKind,
+) -> Option<(usize, orgs::Entry)> {
+    for n in (1..=max_words.min(words.len())).rev() {
+        let phrase = words[..n]
+            .iter()
+            .map(|(w, _)| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(e) = orgs::lookup(&phrase, kind)
+            && (!e.dotted_only || (n == 1 && words[0].0.dotted))
+        {
+            return Some((n, e));
+        }
     }
+    if words[0].0.script == Script::Latin {
+        return orgs::lookup_fuzzy(&words[0].0.text, kind).map(|e| (1, e));
+    }
+    None
+}
 
-    let max_words = orgs::max_phrase_words();
-    let mut segs = Vec::with_capacity(merged.len());
-    let mut i = 0;
-    while i < merged.len() {
-        // table phrases, longest first
-        let mut matched = None;
-        for n in (1..=max_words.min(merged.len() - i)).rev() {
-            let phrase = merged[i..i + n]
-                .iter()
-                .map(|(w, _)| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if let Some(e) = orgs::lookup(&phrase, kind)
-                && (!e.dotted_only || (n == 1 && merged[i].0.dotted))
-            {
-                matched = Some((n, e));
-                break;
-            }
-        }
-        if matched.is_none() && merged[i].0.script == Script::Latin {
-            matched = orgs::lookup_fuzzy(&merged[i].0.text, kind).map(|e| (1, e));
-        }
-        if let Some((n, e)) = matched {
-            segs.push(Seg {
-                text: e.canon.to_string(),
-                script: Script::Latin,
-                kind: e.kind,
-                weight: e.weight,
-            });
-            i += n;
-            continue;
-        }
-        let (w, dotted_initial) = &merged[i];
-        i += 1;
-        if matches!(w.script, Script::Han | Script::Hangul) {
-            let (pre, core, suf) = orgs::strip_cjk_affixes(&w.text, kind);
-            let entry_seg = |e: orgs::Entry| Seg {
-                text: e.canon.to_string(),
-                script: Script::Latin,
-                kind: e.kind,
-                weight: e.weight,
-            };
-            segs.extend(pre.into_iter().map(entry_seg));
-            segs.push(Seg {
-                text: core.to_string(),
-                script: w.script,
-                kind: TokenKind::Word,
-                weight: 1.0,
-            });
-            segs.extend(suf.into_iter().map(entry_seg));
-            continue;
-        }
-        let text = w.text.clone();
-        let (tkind, weight) =
-            if w.script == Script::Latin && text.bytes().all(|b| b.is_ascii_digit()) {
-                (TokenKind::Number, 0.5)
-            } else if is_single_letter(w)
-                && (*dotted_initial || !matches!(w.text.as_str(), "a" | "e" | "i" | "o" | "u"))
-            {
-                (TokenKind::Initial, 0.5)
-            } else {
-                (TokenKind::Word, 1.0)
-            };
-        segs.push(Seg {
-            text,
-            script: w.script,
-            kind: tkind,
-            weight,
-        });
+/// The segment of a table entry: its canonical token.
+fn entry_seg(e: orgs::Entry) -> Seg {
+    Seg {
+        text: e.canon.to_string(),
+        script: Script::Latin,
+        kind: e.kind,
+        weight: e.weight,
     }
-    segs
+}
+
+/// A Han or Hangul word: its leading and trailing legal-form affixes as
+/// table tokens around the core word.
+fn push_cjk_segs(w: &Word, kind: NameKind, segs: &mut Vec<Seg>) {
+    let (pre, core, suf) = orgs::strip_cjk_affixes(&w.text, kind);
+    segs.extend(pre.into_iter().map(entry_seg));
+    segs.push(Seg {
+        text: core.to_string(),
+        script: w.script,
+        kind: TokenKind::Word,
+        weight: 1.0,
+    });
+    segs.extend(suf.into_iter().map(entry_seg));
+}
+
+/// Any other word: a number, an initial (a dotted single letter, or a
+/// lone consonant), or a word.
+fn word_seg(w: &Word, dotted_initial: bool) -> Seg {
+    let text = w.text.clone();
+    let (tkind, weight) = if w.script == Script::Latin && text.bytes().all(|b| b.is_ascii_digit()) {
+        (TokenKind::Number, 0.5)
+    } else if is_single_letter(w)
+        && (dotted_initial || !matches!(w.text.as_str(), "a" | "e" | "i" | "o" | "u"))
+    {
+        (TokenKind::Initial, 0.5)
+    } else {
+        (TokenKind::Word, 1.0)
+    };
+    Seg {
+        text,
+        script: w.script,
+        kind: tkind,
+        weight,
+    }
 }
 
 /// English number words and ordinals as digits.

@@ -1,7 +1,9 @@
 //! The inverted index and the search over it.
 
 use crate::SearchError;
-use crate::query::{Facet, SortField, SortKey, TextQuery, parse_text};
+use crate::query::{
+    Facet, FieldFilter, ParsedText, QueryWord, SortField, SortKey, TextQuery, parse_text,
+};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -562,99 +564,80 @@ impl TextIndex {
                 given: index.len(),
             });
         }
-        let entity = |doc: u32| index.get(&self.ids[doc as usize]);
-        let passes = |e: &Entity| {
-            if !accept(e) {
-                return false;
-            }
-            // Values of one field are alternatives; fields combine with AND.
-            let mut fields: Vec<&str> = query.filters.iter().map(|f| f.field.as_str()).collect();
-            fields.sort_unstable();
-            fields.dedup();
-            fields.iter().all(|field| {
-                query
-                    .filters
-                    .iter()
-                    .filter(|f| f.field == *field)
-                    .any(|f| f.accepts(e))
-            })
-        };
         let parsed = parse_text(&query.q, query.simple);
         let positive: Vec<_> = parsed.words.iter().filter(|w| !w.negated).collect();
         let mut found: Vec<(&'a Entity, f64)> = Vec::new();
+        let keep = |doc: u32, score: f64| {
+            if let Some(e) = index.get(&self.ids[doc as usize])
+                && accept(e)
+                && passes_filters(&query.filters, e)
+            {
+                found.push((e, score));
+            }
+        };
         if positive.is_empty() {
-            let excluded = self.excluded(&parsed, query.fuzzy);
-            for (doc, _) in self.ids.iter().enumerate() {
-                if excluded.get(doc).copied().unwrap_or(false) {
-                    continue;
-                }
-                if let Some(e) = entity(doc as u32)
-                    && passes(e)
-                {
-                    found.push((e, 0.0));
-                }
-            }
+            self.unscored_documents(&parsed, query.fuzzy, keep);
         } else {
-            let n = self.ids.len();
-            let mut total = vec![0f32; n];
-            let mut count = vec![0u16; n];
-            let mut scratch = Scratch::new(n);
-            let mut required = 0u16;
-            for w in &positive {
-                for (forms, keys) in word_forms(&w.text) {
-                    required += 1;
-                    self.match_word(&forms, &keys, query.fuzzy, &mut scratch);
-                    self.collect(&mut scratch, &mut total, &mut count);
-                }
-            }
-            // The whole text as one identifier (`PO 1234567`), and each word.
-            let mut id_total = vec![0f32; 0];
-            if id_term(&query.q).len() > 2 {
-                self.match_identifier(&query.q, &mut scratch);
-                id_total = vec![0f32; n];
-                let mut id_count = vec![0u16; n];
-                self.collect(&mut scratch, &mut id_total, &mut id_count);
-            }
-            let excluded = self.excluded(&parsed, query.fuzzy);
-            for doc in 0..n {
-                let id_score = id_total.get(doc).copied().unwrap_or(0.0);
-                let text_ok = if parsed.any {
-                    count[doc] > 0
-                } else {
-                    required > 0 && count[doc] >= required
-                };
-                if !(text_ok || id_score > 0.0) || excluded.get(doc).copied().unwrap_or(false) {
-                    continue;
-                }
-                let score = if text_ok { total[doc] } else { 0.0 } + id_score;
-                if let Some(e) = entity(doc as u32)
-                    && passes(e)
-                {
-                    found.push((e, f64::from(score)));
-                }
+            self.scored_documents(&parsed, &positive, query, keep);
+        }
+        Ok(page(found, query))
+    }
+
+    /// Every document but the excluded ones, unscored, to `keep`: a query
+    /// of negated words only (or none).
+    fn unscored_documents(&self, parsed: &ParsedText, fuzzy: bool, mut keep: impl FnMut(u32, f64)) {
+        let excluded = self.excluded(parsed, fuzzy);
+        for doc in 0..self.ids.len() {
+            if !excluded.get(doc).copied().unwrap_or(false) {
+                keep(doc as u32, 0.0);
             }
         }
-        sort_results(&mut found, &query.sort);
-        let facets = query
-            .facets
-            .iter()
-            .map(|&f| (f, count_facet(f, &found)))
-            .collect();
-        let total = found.len();
-        let hits = found
-            .into_iter()
-            .skip(query.offset)
-            .take(query.limit)
-            .map(|(entity, score)| SearchHit {
-                entity,
-                score: (score * 1000.0).round() / 1000.0,
-            })
-            .collect();
-        Ok(SearchResults {
-            hits,
-            total,
-            facets,
-        })
+    }
+
+    /// The documents the query's words match (all of them, or any with
+    /// `OR`), or whose identifiers match the whole text, with their
+    /// scores, to `keep`; excluded ones left out.
+    fn scored_documents(
+        &self,
+        parsed: &ParsedText,
+        positive: &[&QueryWord],
+        query: &TextQuery,
+        mut keep: impl FnMut(u32, f64),
+    ) {
+        let n = self.ids.len();
+        let mut total = vec![0f32; n];
+        let mut count = vec![0u16; n];
+        let mut scratch = Scratch::new(n);
+        let mut required = 0u16;
+        for w in positive {
+            for (forms, keys) in word_forms(&w.text) {
+                required += 1;
+                self.match_word(&forms, &keys, query.fuzzy, &mut scratch);
+                self.collect(&mut scratch, &mut total, &mut count);
+            }
+        }
+        // The whole text as one identifier (`PO 1234567`), and each word.
+        let mut id_total = vec![0f32; 0];
+        if id_term(&query.q).len() > 2 {
+            self.match_identifier(&query.q, &mut scratch);
+            id_total = vec![0f32; n];
+            let mut id_count = vec![0u16; n];
+            self.collect(&mut scratch, &mut id_total, &mut id_count);
+        }
+        let excluded = self.excluded(parsed, query.fuzzy);
+        for doc in 0..n {
+            let id_score = id_total.get(doc).copied().unwrap_or(0.0);
+            let text_ok = if parsed.any {
+                count[doc] > 0
+            } else {
+                required > 0 && count[doc] >= required
+            };
+            if !(text_ok || id_score > 0.0) || excluded.get(doc).copied().unwrap_or(false) {
+                continue;
+            }
+            let score = if text_ok { total[doc] } else { 0.0 } + id_score;
+            keep(doc as u32, f64::from(score));
+        }
     }
 
     /// Moves the best score per document of one word into the totals.
@@ -682,6 +665,46 @@ impl TextIndex {
             }
         }
         out
+    }
+}
+
+/// Whether an entity passes the query's filters: the values of one field
+/// are alternatives; fields combine with AND.
+fn passes_filters(filters: &[FieldFilter], e: &Entity) -> bool {
+    let mut fields: Vec<&str> = filters.iter().map(|f| f.field.as_str()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields.iter().all(|field| {
+        filters
+            .iter()
+            .filter(|f| f.field == *field)
+            .any(|f| f.accepts(e))
+    })
+}
+
+/// The results in the query's order, its facets counted over all of
+/// them, and the page asked for (`offset`, `limit`).
+fn page<'a>(mut found: Vec<(&'a Entity, f64)>, query: &TextQuery) -> SearchResults<'a> {
+    sort_results(&mut found, &query.sort);
+    let facets = query
+        .facets
+        .iter()
+        .map(|&f| (f, count_facet(f, &found)))
+        .collect();
+    let total = found.len();
+    let hits = found
+        .into_iter()
+        .skip(query.offset)
+        .take(query.limit)
+        .map(|(entity, score)| SearchHit {
+            entity,
+            score: (score * 1000.0).round() / 1000.0,
+        })
+        .collect();
+    SearchResults {
+        hits,
+        total,
+        facets,
     }
 }
 

@@ -463,24 +463,7 @@ fn build_entity(
     e.add(prop::TYPE, &vess_type);
     e.add(TONNAGE, &tonnage);
     e.add(GROSS_REGISTERED_TONNAGE, &grt);
-    // `None Identified` is OFAC's way of saying there is no flag.
-    if !vess_flag.is_empty() && !vess_flag.eq_ignore_ascii_case("None Identified") {
-        match remarks::country_code(&vess_flag) {
-            Some(code) => {
-                e.add(prop::FLAG, code);
-            }
-            None => {
-                e.add(prop::NOTES, format!("Flag: {vess_flag}"));
-                let reason = stats.no_country("Vess_flag", &vess_flag);
-                warn(
-                    stats,
-                    path,
-                    location.clone(),
-                    format!("{reason}; kept in notes"),
-                );
-            }
-        }
-    }
+    add_flag(&mut e, &vess_flag, path, &location, stats);
     if !vess_owner.is_empty() {
         e.add(prop::NOTES, format!("Owner: {vess_owner}"));
     }
@@ -491,91 +474,138 @@ fn build_entity(
         remarks.push_str(&more);
     }
     if !remarks.is_empty() {
-        let parsed = parse_remarks(&remarks);
-        for fact in &parsed.facts {
-            // A post repeating the Title column is already read.
-            if fact.property == extra::POSITION && fact.value.eq_ignore_ascii_case(&title) {
-                continue;
-            }
-            e.add(fact.property, &fact.value);
-        }
-        for clause in &parsed.unparsed {
-            // A clause repeating the Title column (`Chairman of the
-            // Workers' Party of Korea`) is already read.
-            if clause.problem == Problem::UnknownClause && clause.text.eq_ignore_ascii_case(&title)
-            {
-                continue;
-            }
-            e.add(prop::NOTES, &clause.text);
-            let reason = if clause.problem == Problem::UnknownCountry {
-                format!(
-                    "{}, in the clause: `{}`",
-                    stats.no_country("Remarks", &clause.value),
-                    clause.text
-                )
-            } else {
-                format!("{}: `{}`", clause.problem, clause.text)
-            };
-            warn(stats, path, location.clone(), reason);
-        }
+        add_remarks(&mut e, &remarks, &title, path, &location, stats);
     }
-
     if let Some(alts) = side.alts.remove(&num) {
-        let file = side.alt_file.clone().unwrap_or_default();
-        for alt in alts {
-            let property = match alt.kind.to_ascii_lowercase().as_str() {
-                "aka" | "nka" => prop::ALIAS,
-                "fka" => prop::PREVIOUS_NAME,
-                other => {
-                    warn(
-                        stats,
-                        &file,
-                        format!("line {} ({id})", alt.line),
-                        format!("unknown alias type `{other}`, read as an alias"),
-                    );
-                    prop::ALIAS
-                }
-            };
-            if alt.name.is_empty() {
-                warn(
-                    stats,
-                    &file,
-                    format!("line {} ({id})", alt.line),
-                    "empty alias".into(),
-                );
-                continue;
-            }
-            e.add(property, &alt.name);
-            if !alt.remarks.is_empty() {
-                e.add(prop::NOTES, format!("{}: {}", alt.name, alt.remarks));
-            }
-        }
+        let file = side.alt_file.as_deref().unwrap_or(Path::new(""));
+        add_alts(&mut e, &id, alts, file, stats);
     }
-
     if let Some(addrs) = side.addrs.remove(&num) {
-        let file = side.add_file.clone().unwrap_or_default();
-        for a in addrs {
-            let full: Vec<&str> = [a.address.as_str(), a.city.as_str(), a.country.as_str()]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect();
-            e.add(prop::ADDRESS, full.join(", "));
-            if !a.country.is_empty() && !a.country.eq_ignore_ascii_case("undetermined") {
-                match remarks::country_code(&a.country) {
-                    Some(code) => {
-                        e.add(prop::COUNTRY, code);
-                    }
-                    None => {
-                        // The value stays in the record, in the address.
-                        let reason = stats.no_country("Country", &a.country);
-                        warn(stats, &file, format!("line {} ({id})", a.line), reason)
-                    }
-                }
-            }
-            e.add(prop::NOTES, &a.remarks);
-        }
+        let file = side.add_file.as_deref().unwrap_or(Path::new(""));
+        add_addresses(&mut e, &id, addrs, file, stats);
     }
     e
+}
+
+/// `Vess_flag` as a country code; a value naming no country goes to the
+/// notes with a warning. `None Identified` is OFAC's way of saying there
+/// is no flag.
+fn add_flag(e: &mut Entity, vess_flag: &str, path: &Path, location: &str, stats: &mut ReadStats) {
+    if vess_flag.is_empty() || vess_flag.eq_ignore_ascii_case("None Identified") {
+        return;
+    }
+    match remarks::country_code(vess_flag) {
+        Some(code) => {
+            e.add(prop::FLAG, code);
+        }
+        None => {
+            e.add(prop::NOTES, format!("Flag: {vess_flag}"));
+            let reason = stats.no_country("Vess_flag", vess_flag);
+            warn(
+                stats,
+                path,
+                location.to_string(),
+                format!("{reason}; kept in notes"),
+            );
+        }
+    }
+}
+
+/// The facts read from the remarks (with their overflow from the comments
+/// file), and the clauses not understood in notes with a warning each; a
+/// post or clause repeating the `Title` column is skipped.
+fn add_remarks(
+    e: &mut Entity,
+    remarks: &str,
+    title: &str,
+    path: &Path,
+    location: &str,
+    stats: &mut ReadStats,
+) {
+    let parsed = parse_remarks(remarks);
+    for fact in &parsed.facts {
+        // A post repeating the Title column is already read.
+        if fact.property == extra::POSITION && fact.value.eq_ignore_ascii_case(title) {
+            continue;
+        }
+        e.add(fact.property, &fact.value);
+    }
+    for clause in &parsed.unparsed {
+        // A clause repeating the Title column (`Chairman of the
+        // Workers' Party of Korea`) is already read.
+        if clause.problem == Problem::UnknownClause && clause.text.eq_ignore_ascii_case(title) {
+            continue;
+        }
+        e.add(prop::NOTES, &clause.text);
+        let reason = if clause.problem == Problem::UnknownCountry {
+            format!(
+                "{}, in the clause: `{}`",
+                stats.no_country("Remarks", &clause.value),
+                clause.text
+            )
+        } else {
+            format!("{}: `{}`", clause.problem, clause.text)
+        };
+        warn(stats, path, location.to_string(), reason);
+    }
+}
+
+/// The rows of the alias file (`alt.csv`) for one entry: `aka`/`nka` as
+/// aliases, `fka` as previous names, their remarks in notes.
+fn add_alts(e: &mut Entity, id: &str, alts: Vec<Alt>, file: &Path, stats: &mut ReadStats) {
+    for alt in alts {
+        let property = match alt.kind.to_ascii_lowercase().as_str() {
+            "aka" | "nka" => prop::ALIAS,
+            "fka" => prop::PREVIOUS_NAME,
+            other => {
+                warn(
+                    stats,
+                    file,
+                    format!("line {} ({id})", alt.line),
+                    format!("unknown alias type `{other}`, read as an alias"),
+                );
+                prop::ALIAS
+            }
+        };
+        if alt.name.is_empty() {
+            warn(
+                stats,
+                file,
+                format!("line {} ({id})", alt.line),
+                "empty alias".into(),
+            );
+            continue;
+        }
+        e.add(property, &alt.name);
+        if !alt.remarks.is_empty() {
+            e.add(prop::NOTES, format!("{}: {}", alt.name, alt.remarks));
+        }
+    }
+}
+
+/// The rows of the address file (`add.csv`) for one entry: each as one
+/// address, its country also as a code, its remarks in notes.
+fn add_addresses(e: &mut Entity, id: &str, addrs: Vec<Addr>, file: &Path, stats: &mut ReadStats) {
+    for a in addrs {
+        let full: Vec<&str> = [a.address.as_str(), a.city.as_str(), a.country.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        e.add(prop::ADDRESS, full.join(", "));
+        if !a.country.is_empty() && !a.country.eq_ignore_ascii_case("undetermined") {
+            match remarks::country_code(&a.country) {
+                Some(code) => {
+                    e.add(prop::COUNTRY, code);
+                }
+                None => {
+                    // The value stays in the record, in the address.
+                    let reason = stats.no_country("Country", &a.country);
+                    warn(stats, file, format!("line {} ({id})", a.line), reason)
+                }
+            }
+        }
+        e.add(prop::NOTES, &a.remarks);
+    }
 }
 
 fn warn(stats: &mut ReadStats, file: &Path, location: String, reason: String) {

@@ -569,28 +569,7 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
             }
             None => out.unparsed(clause, Problem::BadDate),
         },
-        Country(property) => {
-            let name = value.trim_end_matches('.').trim();
-            if name.eq_ignore_ascii_case("None Identified") {
-                out.fact(prop::NOTES, clause);
-                return;
-            }
-            // `nationality possibly Palestinian`: the code, and the doubt
-            // kept in a note.
-            let (name, doubtful) = match strip_prefix_ignore_case(name, "possibly ") {
-                Some(rest) => (rest.trim(), true),
-                None => (name, false),
-            };
-            match country_code(name) {
-                Some(code) => {
-                    out.fact(property, code);
-                    if doubtful {
-                        out.fact(prop::NOTES, clause);
-                    }
-                }
-                None => out.unparsed_value(clause, name, Problem::UnknownCountry),
-            }
-        }
+        Country(property) => read_country(clause, value, property, out),
         Ident(property) => read_ident(clause, value, property, out),
         Text(property) => {
             if value.is_empty() {
@@ -607,31 +586,63 @@ fn parse_clause(clause: &str, out: &mut ParsedRemarks) {
                 out.fact(property, token);
             }
         }
-        Gender => {
-            let g = value.trim_end_matches('.').trim();
-            if g.eq_ignore_ascii_case("male") {
-                out.fact(prop::GENDER, "male");
-            } else if g.eq_ignore_ascii_case("female") {
-                out.fact(prop::GENDER, "female");
-            } else {
-                out.unparsed(clause, Problem::BadValue);
-            }
-        }
-        Wallet => {
-            // `- ETH 0xabc...`: the currency, then the address.
-            let mut words = value.trim_start_matches(['-', ' ']).split_whitespace();
-            match (words.next(), words.next(), words.next()) {
-                (Some(_currency), Some(address), None) => {
-                    out.fact(prop::CRYPTO_WALLET, address.trim_end_matches('.'));
-                }
-                _ => out.unparsed(clause, Problem::BadValue),
-            }
-        }
+        Gender => read_gender(clause, value, out),
+        Wallet => read_wallet(clause, value, out),
         WeakAlias => match quoted(value) {
             Some(name) => out.fact(prop::WEAK_ALIAS, name),
             None => out.unparsed(clause, Problem::BadValue),
         },
         Note => out.fact(prop::NOTES, clause),
+    }
+}
+
+/// A country clause (`Nationality Iran.`): the country's code; `None
+/// Identified` only as a note; `possibly Palestinian` as the code and the
+/// clause in a note.
+fn read_country(clause: &str, value: &str, property: &'static str, out: &mut ParsedRemarks) {
+    let name = value.trim_end_matches('.').trim();
+    if name.eq_ignore_ascii_case("None Identified") {
+        out.fact(prop::NOTES, clause);
+        return;
+    }
+    // `nationality possibly Palestinian`: the code, and the doubt
+    // kept in a note.
+    let (name, doubtful) = match strip_prefix_ignore_case(name, "possibly ") {
+        Some(rest) => (rest.trim(), true),
+        None => (name, false),
+    };
+    match country_code(name) {
+        Some(code) => {
+            out.fact(property, code);
+            if doubtful {
+                out.fact(prop::NOTES, clause);
+            }
+        }
+        None => out.unparsed_value(clause, name, Problem::UnknownCountry),
+    }
+}
+
+/// A `Gender` clause: `Male` or `Female`.
+fn read_gender(clause: &str, value: &str, out: &mut ParsedRemarks) {
+    let g = value.trim_end_matches('.').trim();
+    if g.eq_ignore_ascii_case("male") {
+        out.fact(prop::GENDER, "male");
+    } else if g.eq_ignore_ascii_case("female") {
+        out.fact(prop::GENDER, "female");
+    } else {
+        out.unparsed(clause, Problem::BadValue);
+    }
+}
+
+/// A digital currency address clause (`- ETH 0xabc...`): the currency,
+/// then the address.
+fn read_wallet(clause: &str, value: &str, out: &mut ParsedRemarks) {
+    let mut words = value.trim_start_matches(['-', ' ']).split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(_currency), Some(address), None) => {
+            out.fact(prop::CRYPTO_WALLET, address.trim_end_matches('.'));
+        }
+        _ => out.unparsed(clause, Problem::BadValue),
     }
 }
 
