@@ -741,14 +741,33 @@ fn group_finding(
 
 /// FRONT_COMPANY_LINK.
 pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
-    let prm = &ctx.set.rules.front_company_link.params;
     let employs = dprk_placements_by(ctx, |p| Some(p.client));
     let places = dprk_placements_by(ctx, |p| p.agency);
+    let mut out = Vec::new();
+    for (org, links) in controllers(ctx) {
+        let mut pls: Vec<u32> = employs.get(&org).cloned().unwrap_or_default();
+        pls.extend(places.get(&org).cloned().unwrap_or_default());
+        pls.sort_unstable();
+        pls.dedup();
+        if pls.is_empty() {
+            continue;
+        }
+        out.push(control_finding(ctx, org, &links, &pls));
+    }
+    out
+}
+
+/// One party's control of an organisation: the party, the record id that
+/// shows it (a relation, or `list:` a link of the lists), and why it counts.
+type Control = (Party, String, String);
+
+/// Every organisation controlled by a DPRK national or a listed party:
+/// through a relation of `relation_kinds` in the data, or, per the
+/// sanctions lists, as a match of an unlisted entity linked to a listed one.
+fn controllers(ctx: &Context) -> BTreeMap<OrgIx, Vec<Control>> {
+    let prm = &ctx.set.rules.front_company_link.params;
     let listed = ctx.listed_parties();
-    // org -> (controlling party, relation ids, why)
-    let mut controls: BTreeMap<OrgIx, Vec<(Party, String, String)>> = BTreeMap::new();
-    // Links the sanctions lists record: the organisation matches an
-    // unlisted entity of the lists that is linked to a listed one.
+    let mut controls: BTreeMap<OrgIx, Vec<Control>> = BTreeMap::new();
     for (o, _) in ctx.data.organizations.iter().enumerate() {
         let o = o as OrgIx;
         for (m, via) in ctx.network_links_of(o) {
@@ -784,44 +803,39 @@ pub fn front_company_link(ctx: &Context) -> Vec<Finding> {
             format!("{} {why} ({})", r.kind.passive(), ctx.data.party_id(r.from)),
         ));
     }
-    let mut out = Vec::new();
-    for (org, links) in controls {
-        let mut pls: Vec<u32> = employs.get(&org).cloned().unwrap_or_default();
-        pls.extend(places.get(&org).cloned().unwrap_or_default());
-        pls.sort_unstable();
-        pls.dedup();
-        if pls.is_empty() {
-            continue;
-        }
-        let mut f = Finding::default();
-        f.subjects.insert(org_id(ctx, org));
-        for (party, rid, _) in &links {
-            match party {
-                Party::Person(p) => add_person(ctx, &mut f.subjects, ctx.person_of(*p)),
-                Party::Org(o) => {
-                    f.subjects.insert(org_id(ctx, *o));
-                }
+    controls
+}
+
+/// The alert for a controlled organisation `org` that employs or places
+/// DPRK workers (`pls`).
+fn control_finding(ctx: &Context, org: OrgIx, links: &[Control], pls: &[u32]) -> Finding {
+    let mut f = Finding::default();
+    f.subjects.insert(org_id(ctx, org));
+    for (party, rid, _) in links {
+        match party {
+            Party::Person(p) => add_person(ctx, &mut f.subjects, ctx.person_of(*p)),
+            Party::Org(o) => {
+                f.subjects.insert(org_id(ctx, *o));
             }
-            f.evidence.insert(rid.clone());
         }
-        add_placements(ctx, &mut f, &pls);
-        let from = pls
-            .iter()
-            .map(|pl| ctx.data.placements[*pl as usize].start)
-            .min();
-        let to = pls
-            .iter()
-            .map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1)
-            .max();
-        f.period = from.zip(to);
-        let whys: Vec<&str> = links.iter().map(|l| l.2.as_str()).collect();
-        f.summary = format!(
-            "{} is {} and employs or places {} DPRK workers.",
-            ctx.org_label(org),
-            whys.join("; "),
-            f.workers
-        );
-        out.push(f);
+        f.evidence.insert(rid.clone());
     }
-    out
+    add_placements(ctx, &mut f, pls);
+    let from = pls
+        .iter()
+        .map(|pl| ctx.data.placements[*pl as usize].start)
+        .min();
+    let to = pls
+        .iter()
+        .map(|pl| ctx.running(&ctx.data.placements[*pl as usize]).1)
+        .max();
+    f.period = from.zip(to);
+    let whys: Vec<&str> = links.iter().map(|l| l.2.as_str()).collect();
+    f.summary = format!(
+        "{} is {} and employs or places {} DPRK workers.",
+        ctx.org_label(org),
+        whys.join("; "),
+        f.workers
+    );
+    f
 }
