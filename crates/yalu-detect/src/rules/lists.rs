@@ -95,24 +95,13 @@ fn dates(e: &Entity) -> Vec<FuzzyDate> {
 }
 
 /// A hit of one query: matched entity id, caption, score, listed links.
-type Hit = (String, String, f64, Vec<LinkedTo>);
+type ListHit = (String, String, f64, Vec<LinkedTo>);
 
 /// Screens every resolved person and every organisation. Identical queries
 /// (same names, dates, nationalities) are screened once. A hit on an entity
 /// that is not a screening target counts only when the lists link it to a
 /// listed entity (then `via` says through whom).
 pub fn screen(ctx: &Context, lists: &Lists) -> Vec<ListMatch> {
-    let index = &lists.index;
-    let prm = &ctx.set.rules.sanctioned_counterparty.params;
-    let cfg = MatchConfig {
-        threshold: prm.threshold,
-        ..MatchConfig::default()
-    };
-    let opts = SearchOptions {
-        limit: prm.limit.max(1),
-        cutoff: prm.threshold,
-        ..SearchOptions::default()
-    };
     let mut queries: Vec<(Party, Entity)> = Vec::new();
     for (p, person) in ctx.res.persons.iter().enumerate() {
         queries.push((Party::Person(person.records[0]), person_entity(ctx, p)));
@@ -133,49 +122,7 @@ pub fn screen(ctx: &Context, lists: &Lists) -> Vec<ListMatch> {
             })
         })
         .collect();
-    let results: Vec<Vec<Hit>> = uniq
-        .par_iter()
-        .map(|q| {
-            index
-                .search(q, &cfg, &opts)
-                .into_iter()
-                .filter(|h| h.scored.score >= prm.threshold)
-                .filter(|h| {
-                    if !prm.require_birth_date_agreement || q.schema != Schema::Person {
-                        return true;
-                    }
-                    let (a, b) = (dates(q), dates(h.entity));
-                    a.is_empty()
-                        || b.is_empty()
-                        || a.iter().any(|x| b.iter().any(|y| x.compatible(y)))
-                })
-                .filter_map(|h| {
-                    let via: Vec<LinkedTo> = if h.entity.target {
-                        Vec::new()
-                    } else {
-                        let linked = lists.listed_links(&h.entity.id);
-                        if linked.is_empty() {
-                            return None;
-                        }
-                        linked
-                            .iter()
-                            .map(|l| LinkedTo {
-                                how: l.describe(),
-                                listed_id: l.listed.id.clone(),
-                                link_id: l.link.id.clone(),
-                            })
-                            .collect()
-                    };
-                    Some((
-                        h.entity.id.clone(),
-                        h.entity.caption().to_string(),
-                        h.scored.score,
-                        via,
-                    ))
-                })
-                .collect()
-        })
-        .collect();
+    let results: Vec<Vec<ListHit>> = uniq.par_iter().map(|q| list_hits(ctx, lists, q)).collect();
     let mut out = Vec::new();
     for ((party, _), s) in queries.iter().zip(slot) {
         for (id, name, score, via) in &results[s] {
@@ -189,6 +136,59 @@ pub fn screen(ctx: &Context, lists: &Lists) -> Vec<ListMatch> {
         }
     }
     out
+}
+
+/// The hits of one query at the rule's threshold: persons with birth
+/// dates that agree (when the rule asks and both sides have some), and an
+/// entity that is not listed itself only through its links to a listed one.
+fn list_hits(ctx: &Context, lists: &Lists, q: &Entity) -> Vec<ListHit> {
+    let prm = &ctx.set.rules.sanctioned_counterparty.params;
+    let cfg = MatchConfig {
+        threshold: prm.threshold,
+        ..MatchConfig::default()
+    };
+    let opts = SearchOptions {
+        limit: prm.limit.max(1),
+        cutoff: prm.threshold,
+        ..SearchOptions::default()
+    };
+    lists
+        .index
+        .search(q, &cfg, &opts)
+        .into_iter()
+        .filter(|h| h.scored.score >= prm.threshold)
+        .filter(|h| {
+            if !prm.require_birth_date_agreement || q.schema != Schema::Person {
+                return true;
+            }
+            let (a, b) = (dates(q), dates(h.entity));
+            a.is_empty() || b.is_empty() || a.iter().any(|x| b.iter().any(|y| x.compatible(y)))
+        })
+        .filter_map(|h| {
+            let via: Vec<LinkedTo> = if h.entity.target {
+                Vec::new()
+            } else {
+                let linked = lists.listed_links(&h.entity.id);
+                if linked.is_empty() {
+                    return None;
+                }
+                linked
+                    .iter()
+                    .map(|l| LinkedTo {
+                        how: l.describe(),
+                        listed_id: l.listed.id.clone(),
+                        link_id: l.link.id.clone(),
+                    })
+                    .collect()
+            };
+            Some((
+                h.entity.id.clone(),
+                h.entity.caption().to_string(),
+                h.scored.score,
+                via,
+            ))
+        })
+        .collect()
 }
 
 /// SANCTIONED_COUNTERPARTY.
