@@ -5,8 +5,11 @@ use crate::ruleset::Severity;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// One alert, written as one JSON line.
+/// One alert as the rules make it. It serialises as its record,
+/// [`yalu_model::Alert`] (the line of `alerts.jsonl`, the format the case
+/// store and the server read): [`Alert::to_record`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "yalu_model::Alert")]
 pub struct Alert {
     /// `YA-` and 16 hex digits: a hash (FNV-1a, 64 bits) of the rule, the
     /// sorted subject ids and the sorted evidence ids, so the same finding
@@ -33,6 +36,35 @@ pub struct Alert {
     pub workers: usize,
     /// The worker-days behind the revenue estimate.
     pub worker_days: i64,
+}
+
+impl Alert {
+    /// The alert's record: the line `yalu detect` writes (rule and
+    /// severity as their words, days as `YYYY-MM-DD`), with no evidence or
+    /// investigation attached.
+    pub fn to_record(&self) -> yalu_model::Alert {
+        self.clone().into()
+    }
+}
+
+impl From<Alert> for yalu_model::Alert {
+    fn from(a: Alert) -> Self {
+        yalu_model::Alert {
+            alert_id: a.alert_id,
+            rule: a.rule.to_string(),
+            severity: a.severity.as_str().to_string(),
+            subject_ids: a.subject_ids,
+            evidence_ids: a.evidence_ids,
+            period_start: a.period_start.map(|d| d.to_string()),
+            period_end: a.period_end.map(|d| d.to_string()),
+            summary: a.summary,
+            estimated_revenue_usd: a.estimated_revenue_usd,
+            workers: a.workers as u64,
+            worker_days: a.worker_days,
+            evidence: None,
+            investigation: None,
+        }
+    }
 }
 
 /// 64-bit FNV-1a.
@@ -119,5 +151,31 @@ mod tests {
         assert_ne!(a.alert_id, make(&["p1", "p3"]).alert_id);
         assert_eq!(a.estimated_revenue_usd, 5000.0);
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn an_alert_writes_its_record_line() {
+        let a = Finding {
+            subjects: ["p1".to_string()].into(),
+            evidence: ["e1".to_string()].into(),
+            period: Some((
+                Day::parse("2024-01-05").unwrap(),
+                Day::parse("2024-02-01").unwrap(),
+            )),
+            summary: "s".into(),
+            workers: 1,
+            worker_days: 365,
+        }
+        .into_alert("X", Severity::High, 5000.0);
+        let line = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            line,
+            format!(
+                r#"{{"alert_id":"{}","rule":"X","severity":"high","subject_ids":["p1"],"evidence_ids":["e1"],"period_start":"2024-01-05","period_end":"2024-02-01","summary":"s","estimated_revenue_usd":5000.0,"workers":1,"worker_days":365}}"#,
+                a.alert_id
+            )
+        );
+        let back: yalu_model::Alert = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, a.to_record());
     }
 }

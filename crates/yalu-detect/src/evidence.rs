@@ -1,4 +1,4 @@
-//! The evidence the workbench's case page draws, built from the data set an
+//! The evidence ([`yalu_model::Evidence`]) the workbench's case page draws, built from the data set an
 //! alert was detected on and attached to each alert or hit as its
 //! `evidence` field by `yalu demo` and by `yalu cases import --data DIR`
 //! (the server keeps imported objects verbatim, and the page prefers this
@@ -17,8 +17,8 @@
 
 use crate::records::{DataSet, OrgKind, Party, PersonIx};
 use crate::resolve::Resolution;
-use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use yalu_model::{Evidence, Hit, Investigation, Network, NetworkEdge, NetworkNode, TimelineEvent};
 
 /// Most persons drawn on one case's timeline (the rest are counted).
 const TIMELINE_PERSONS: usize = 25;
@@ -42,7 +42,7 @@ pub struct EvidenceBuilder<'a> {
 impl<'a> EvidenceBuilder<'a> {
     /// `hits`: the screening hits of the demo (`query_id`, `entity_id`,
     /// `caption`), which give the `listed` nodes.
-    pub fn new(data: &'a DataSet, res: &'a Resolution, hits: &[Value]) -> Self {
+    pub fn new(data: &'a DataSet, res: &'a Resolution, hits: &[Hit]) -> Self {
         let n = res.persons.len();
         let person_of = |p: PersonIx| res.of_record[p as usize] as usize;
         let mut docs_of = vec![Vec::new(); n];
@@ -59,12 +59,11 @@ impl<'a> EvidenceBuilder<'a> {
         }
         let mut listed: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for h in hits {
-            if let (Some(q), Some(e)) = (h["query_id"].as_str(), h["entity_id"].as_str()) {
-                let caption = h["caption"].as_str().unwrap_or(e).to_string();
+            if let Some(q) = &h.query_id {
                 listed
-                    .entry(q.to_string())
+                    .entry(q.clone())
                     .or_default()
-                    .push((e.to_string(), caption));
+                    .push((h.entity_id.clone(), h.caption.clone()));
             }
         }
         EvidenceBuilder {
@@ -133,7 +132,7 @@ impl<'a> EvidenceBuilder<'a> {
     /// directs or owns, else the (resolved) person. The other keys are the
     /// persons concerned (`person:` and the resolved id); `workers` are
     /// those with placements.
-    pub fn scheme(&self, subjects: &[String], cited: &[String]) -> Value {
+    pub fn scheme(&self, subjects: &[String], cited: &[String]) -> Investigation {
         let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
         let (persons, orgs) = self.concerned(subjects, &cited);
         let d = self.data;
@@ -203,24 +202,29 @@ impl<'a> EvidenceBuilder<'a> {
             },
         };
         keys.extend(persons.iter().map(|&rp| person_key(rp)));
-        let workers: Vec<&str> = persons
+        let workers: Vec<String> = persons
             .iter()
             .filter(|&&rp| !self.placements_of[rp].is_empty())
-            .map(|&rp| self.res.persons[rp].id.as_str())
+            .map(|&rp| self.res.persons[rp].id.clone())
             .collect();
-        json!({"keys": keys, "label": label, "workers": workers})
+        Investigation {
+            keys,
+            label,
+            workers,
+        }
     }
 
     /// The evidence of a case about `subjects` (person and organisation
     /// record ids) citing the records `cited`.
-    pub fn build(&self, subjects: &[String], cited: &[String]) -> Value {
+    pub fn build(&self, subjects: &[String], cited: &[String]) -> Evidence {
         let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
         let (persons, orgs) = self.concerned(subjects, &cited);
-        json!({
-            "timeline": self.timeline(&persons, &cited),
-            "timeline_persons": persons.len(),
-            "network": self.network(&persons, &orgs),
-        })
+        Evidence {
+            explanations: None,
+            network: self.network(&persons, &orgs),
+            timeline: self.timeline(&persons, &cited),
+            timeline_persons: Some(persons.len() as u64),
+        }
     }
 
     fn name_of(&self, rp: usize) -> &str {
@@ -232,7 +236,7 @@ impl<'a> EvidenceBuilder<'a> {
         &self.data.organizations[o as usize].name
     }
 
-    fn timeline(&self, persons: &[usize], cited: &BTreeSet<&str>) -> Vec<Value> {
+    fn timeline(&self, persons: &[usize], cited: &BTreeSet<&str>) -> Vec<TimelineEvent> {
         let d = self.data;
         let mut out = Vec::new();
         for &rp in persons.iter().take(TIMELINE_PERSONS) {
@@ -244,12 +248,16 @@ impl<'a> EvidenceBuilder<'a> {
                 if let Some(s) = doc.sponsor {
                     detail.push_str(&format!(", sponsor {}", self.org_name(s)));
                 }
-                out.push(json!({
-                    "person_id": who, "date": start.to_string(),
-                    "end": doc.valid_until.map(|e| e.to_string()),
-                    "kind": doc.kind.as_str(), "detail": detail, "record_id": doc.id,
-                    "evidence": cited.contains(doc.id.as_str()),
-                }));
+                out.push(TimelineEvent {
+                    date: start.to_string(),
+                    detail,
+                    end: Some(doc.valid_until.map(|e| e.to_string())),
+                    evidence: Some(cited.contains(doc.id.as_str())),
+                    kind: doc.kind.as_str().to_string(),
+                    ongoing: None,
+                    person_id: Some(who.clone()),
+                    record_id: Some(doc.id.clone()),
+                });
             }
             for &i in &self.placements_of[rp] {
                 let p = &d.placements[i as usize];
@@ -260,12 +268,16 @@ impl<'a> EvidenceBuilder<'a> {
                 if let Some(s) = p.sector {
                     detail.push_str(&format!(" ({})", s.as_str()));
                 }
-                out.push(json!({
-                    "person_id": who, "date": p.start.to_string(),
-                    "end": p.end.map(|e| e.to_string()), "ongoing": p.end.is_none(),
-                    "kind": "placement", "detail": detail, "record_id": p.id,
-                    "evidence": cited.contains(p.id.as_str()),
-                }));
+                out.push(TimelineEvent {
+                    date: p.start.to_string(),
+                    detail,
+                    end: Some(p.end.map(|e| e.to_string())),
+                    evidence: Some(cited.contains(p.id.as_str())),
+                    kind: "placement".to_string(),
+                    ongoing: Some(p.end.is_none()),
+                    person_id: Some(who.clone()),
+                    record_id: Some(p.id.clone()),
+                });
             }
             for &i in &self.crossings_of[rp] {
                 let c = &d.crossings[i as usize];
@@ -276,25 +288,30 @@ impl<'a> EvidenceBuilder<'a> {
                 if let Some(g) = &c.group_ref {
                     detail.push_str(&format!(", group {g}"));
                 }
-                out.push(json!({
-                    "person_id": who, "date": c.day.to_string(),
-                    "kind": c.direction.as_str(), "detail": detail, "record_id": c.id,
-                    "evidence": cited.contains(c.id.as_str()),
-                }));
+                out.push(TimelineEvent {
+                    date: c.day.to_string(),
+                    detail,
+                    end: None,
+                    evidence: Some(cited.contains(c.id.as_str())),
+                    kind: c.direction.as_str().to_string(),
+                    ongoing: None,
+                    person_id: Some(who.clone()),
+                    record_id: Some(c.id.clone()),
+                });
             }
         }
         out.sort_by(|a, b| {
-            (a["person_id"].as_str(), a["date"].as_str())
-                .cmp(&(b["person_id"].as_str(), b["date"].as_str()))
+            (a.person_id.as_deref(), a.date.as_str())
+                .cmp(&(b.person_id.as_deref(), b.date.as_str()))
         });
         out
     }
 
-    fn network(&self, persons: &[usize], subject_orgs: &BTreeSet<u32>) -> Value {
+    fn network(&self, persons: &[usize], subject_orgs: &BTreeSet<u32>) -> Network {
         let d = self.data;
-        let mut nodes: BTreeMap<String, Value> = BTreeMap::new();
+        let mut nodes: BTreeMap<String, NetworkNode> = BTreeMap::new();
         let mut edges: BTreeSet<(String, String, &'static str)> = BTreeSet::new();
-        let org_node = |o: u32, nodes: &mut BTreeMap<String, Value>| -> String {
+        let org_node = |o: u32, nodes: &mut BTreeMap<String, NetworkNode>| -> String {
             let org = &d.organizations[o as usize];
             let kind = match org.kind {
                 Some(OrgKind::StaffingAgency | OrgKind::TradingHouse) => "agency",
@@ -302,7 +319,7 @@ impl<'a> EvidenceBuilder<'a> {
             };
             nodes
                 .entry(org.id.clone())
-                .or_insert_with(|| json!({"id": org.id, "label": org.name, "kind": kind}));
+                .or_insert_with(|| network_node(&org.id, &org.name, kind));
             org.id.clone()
         };
         let mut orgs: BTreeSet<u32> = subject_orgs.clone();
@@ -315,10 +332,7 @@ impl<'a> EvidenceBuilder<'a> {
             } else {
                 "worker"
             };
-            nodes.insert(
-                id.clone(),
-                json!({"id": id, "label": self.name_of(rp), "kind": kind}),
-            );
+            nodes.insert(id.clone(), network_node(&id, self.name_of(rp), kind));
             for &i in &self.placements_of[rp] {
                 let p = &d.placements[i as usize];
                 let client = org_node(p.client, &mut nodes);
@@ -357,7 +371,7 @@ impl<'a> EvidenceBuilder<'a> {
                         let label = self.name_of(rp).to_string();
                         nodes
                             .entry(id.clone())
-                            .or_insert_with(|| json!({"id": id, "label": label, "kind": "person"}));
+                            .or_insert_with(|| network_node(&id, &label, "person"));
                         id
                     }
                 }
@@ -378,11 +392,18 @@ impl<'a> EvidenceBuilder<'a> {
                 }
             }
         }
-        let edges: Vec<Value> = edges
+        let edges: Vec<NetworkEdge> = edges
             .into_iter()
-            .map(|(from, to, kind)| json!({"from": from, "to": to, "kind": kind}))
+            .map(|(from, to, kind)| NetworkEdge {
+                from,
+                kind: kind.to_string(),
+                to,
+            })
             .collect();
-        json!({"nodes": nodes.into_values().collect::<Vec<_>>(), "edges": edges})
+        Network {
+            edges,
+            nodes: nodes.into_values().collect(),
+        }
     }
 
     /// Adds the list entries the record `record` matched, linked to `node`.
@@ -390,14 +411,23 @@ impl<'a> EvidenceBuilder<'a> {
         &self,
         record: &str,
         node: &str,
-        nodes: &mut BTreeMap<String, Value>,
+        nodes: &mut BTreeMap<String, NetworkNode>,
         edges: &mut BTreeSet<(String, String, &'static str)>,
     ) {
         for (entity, caption) in self.listed.get(record).into_iter().flatten() {
             nodes
                 .entry(entity.clone())
-                .or_insert_with(|| json!({"id": entity, "label": caption, "kind": "listed"}));
+                .or_insert_with(|| network_node(entity, caption, "listed"));
             edges.insert((node.to_string(), entity.clone(), "listed as"));
         }
+    }
+}
+
+/// A network node.
+fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
+    NetworkNode {
+        id: id.to_string(),
+        kind: kind.to_string(),
+        label: label.to_string(),
     }
 }

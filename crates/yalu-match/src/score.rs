@@ -42,28 +42,14 @@
 use crate::config::MatchConfig;
 use crate::name_score::{self, NameKind};
 use crate::prepared::{NameSource, PreparedEntity};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use yalu_model::{DatePrecision, Schema};
 
-/// How one feature counted, in the shape yente uses
-/// (`{detail, score, query, candidate}`), plus the signed contribution to
-/// the final score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Explanation {
-    /// Human-readable account of the comparison.
-    pub detail: String,
-    /// The feature's own score in [0, 1] (1 = full agreement).
-    pub score: f64,
-    /// The query value compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// The candidate value compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub candidate: Option<String>,
-    /// What the feature added to (or took from) the final score.
-    pub contribution: f64,
-}
+/// How one feature counted: the hit line's record type, owned by
+/// yalu-model (`yalu_model::Explanation`) so that every reader of hit
+/// lines shares it.
+pub use yalu_model::Explanation;
 
 /// A scored comparison of two entities.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -35,7 +35,13 @@
 //! country values: [`country::to_code`], [`country::codes_in`],
 //! [`country::classify`]) and [`prop`] (FtM property names).
 //!
-//! Dependencies: none beyond serde. This crate does no I/O.
+//! The JSON records that cross crate boundaries (the alert and hit lines,
+//! case evidence) are here too, one owning type each: [`Alert`], [`Hit`],
+//! [`Evidence`] (see the `records` module's documentation). The optional
+//! `openapi` feature derives `utoipa::ToSchema` on them for the server.
+//!
+//! Dependencies: none beyond serde (and utoipa with `openapi`). This crate
+//! does no I/O.
 
 pub mod country;
 mod date;
@@ -43,6 +49,7 @@ mod entity;
 mod example;
 mod lines;
 pub mod prop;
+mod records;
 mod schema;
 
 pub use country::{CountryValue, NotCountry, NotCountryKind};
@@ -50,4 +57,8 @@ pub use date::{DatePrecision, FuzzyDate, FuzzyDateError, days_in_month, expand_d
 pub use entity::Entity;
 pub use example::{ValueProblem, ValueWarning};
 pub use lines::LineCounter;
+pub use records::{
+    Alert, Evidence, Explanation, Hit, Investigation, Network, NetworkEdge, NetworkNode,
+    TimelineEvent,
+};
 pub use schema::Schema;

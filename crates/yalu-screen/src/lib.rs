@@ -102,4 +102,4 @@ pub use input::{
     RowOutcome,
 };
 pub use lines::{CsvLines, LinePosition, LineRun};
-pub use output::{CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields};
+pub use output::{CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields, hit_record};

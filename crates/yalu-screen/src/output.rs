@@ -7,17 +7,16 @@
 //!
 //! (`datasets` joined by `;`; `lookalikes` empty unless the query name matched only once
 //! letters imitating Latin letters were read as Latin, then it lists them: a red flag). JSON lines carry the same fields, `datasets`
-//! as a list, plus `explanations` (feature → how it counted).
+//! as a list, plus `explanations` (feature → how it counted): each line is a
+//! [`yalu_model::Hit`] ([`hit_record`]).
 
 use crate::error::ScreenError;
 use crate::input::{InputFormat, QueryRow};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use yalu_match::Hit;
-use yalu_match::score::Explanation;
 
 /// Output layouts are the input layouts.
 pub type OutputFormat = InputFormat;
@@ -36,20 +35,23 @@ pub const CSV_HEADER: [&str; 10] = [
     "lookalikes",
 ];
 
-/// One results line, borrowed from the query and the hit (nothing cloned).
-#[derive(Serialize)]
-struct HitLine<'a> {
-    row: u64,
-    query_id: Option<&'a str>,
-    query_name: &'a str,
-    entity_id: &'a str,
-    caption: &'a str,
-    schema: &'a str,
-    score: f64,
-    #[serde(rename = "match")]
-    is_match: bool,
-    datasets: &'a [String],
-    explanations: &'a BTreeMap<String, Explanation>,
+/// The JSON-lines record of one hit ([`yalu_model::Hit`], the format the
+/// case store and `yalu demo` share), with no evidence attached.
+pub fn hit_record(query: &QueryRow, hit: &Hit<'_>) -> yalu_model::Hit {
+    yalu_model::Hit {
+        row: query.row,
+        query_id: query.query_id.clone(),
+        query_name: query.entity.caption().to_string(),
+        entity_id: hit.entity.id.clone(),
+        caption: hit.entity.caption().to_string(),
+        schema: hit.entity.schema.name().to_string(),
+        score: hit.scored.score,
+        is_match: hit.scored.is_match,
+        datasets: hit.entity.datasets.clone(),
+        explanations: hit.scored.explanations.clone(),
+        evidence: None,
+        investigation: None,
+    }
 }
 
 /// The header bytes a results file starts with (empty for JSON lines).
@@ -94,7 +96,6 @@ pub(crate) fn render_hits(
     if hits.is_empty() {
         return;
     }
-    let query_name = query.entity.caption();
     match format {
         InputFormat::Csv => {
             let mut w = csv::WriterBuilder::new()
@@ -108,18 +109,7 @@ pub(crate) fn render_hits(
         }
         InputFormat::JsonLines => {
             for h in hits {
-                let line = HitLine {
-                    row: query.row,
-                    query_id: query.query_id.as_deref(),
-                    query_name,
-                    entity_id: &h.entity.id,
-                    caption: h.entity.caption(),
-                    schema: h.entity.schema.name(),
-                    score: h.scored.score,
-                    is_match: h.scored.is_match,
-                    datasets: &h.entity.datasets,
-                    explanations: &h.scored.explanations,
-                };
+                let line = hit_record(query, h);
                 serde_json::to_writer(&mut *out, &line).expect("writing to memory");
                 out.push(b'\n');
             }

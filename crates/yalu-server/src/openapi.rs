@@ -45,7 +45,18 @@ use utoipa::{Modify, OpenApi};
         MatchRequest, EntityExample, CleanedExample, MatchResponse, EntityMatches, TotalSpec,
         EntityResponse, ScoredEntity, LinkedListed, FeatureExplanation, SearchResponse, SearchResultEntity, SearchFacet,
         SearchFacetItem, StatusResponse, CatalogResponse, DatasetModel, AlgorithmsResponse,
-        AlgorithmModel, ErrorBody, ReloadReport
+        AlgorithmModel, ErrorBody, ReloadReport,
+        // The workbench: its answers, the case store's types, and the
+        // records (alerts, hits, evidence) of yalu-model.
+        cases::Me, cases::CaseList, cases::CaseDetailAnswer, cases::BulkAnswer,
+        cases::BulkResult, cases::AuditLine, cases::ImportBody,
+        yalu_store::Case, yalu_store::CaseKind, yalu_store::CaseStatus, yalu_store::Resolution,
+        yalu_store::cases::Approval, yalu_store::Comment, yalu_store::AuditEntry,
+        yalu_store::ImportReport, yalu_store::cases::ImportItem, yalu_store::cases::ImportOutcome,
+        yalu_store::Dashboard,
+        yalu_model::Alert, yalu_model::Hit, yalu_model::Explanation, yalu_model::Investigation,
+        yalu_model::Evidence, yalu_model::TimelineEvent, yalu_model::Network,
+        yalu_model::NetworkNode, yalu_model::NetworkEdge
     )),
     modifiers(&Security, &ErrorTable),
     tags(

@@ -49,7 +49,7 @@ impl CaseStore<'_> {
             let actor = actor.as_str();
             let mut report = ImportReport::default();
             // The new cases, to be grouped once all are written.
-            let mut joining: Vec<(usize, i64, Scheme)> = Vec::new();
+            let mut joining: Vec<(usize, i64, Investigation)> = Vec::new();
             for n in new {
                 let now = unix_now_millis();
                 if let (Some(record), Some(entity), Some(hash)) =
@@ -174,7 +174,7 @@ fn group_into_investigations(
     db: &mut dyn Sql,
     actor: &str,
     insert_search: &str,
-    joining: Vec<(usize, i64, Scheme)>,
+    joining: Vec<(usize, i64, Investigation)>,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
     // Investigation id → (opened by this import, label, members added).
@@ -328,7 +328,7 @@ fn group_into_investigations(
 fn open_investigation(
     db: &mut dyn Sql,
     insert_search: &str,
-    scheme: &Scheme,
+    scheme: &Investigation,
 ) -> Result<i64, StoreError> {
     let id = next_id(db, "cases", "id")?;
     let now = unix_now_millis();

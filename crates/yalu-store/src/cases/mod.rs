@@ -59,6 +59,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use yalu_model::Investigation;
 
 mod import;
 mod parse;
@@ -84,6 +85,7 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $text)] $variant,)+
         }
@@ -176,6 +178,7 @@ impl CaseStatus {
 
 /// A requested true-match closing and who approved it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Approval {
     /// The analyst who asked to close the case.
     pub requested_by: String,
@@ -189,6 +192,7 @@ pub struct Approval {
 
 /// One case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
     /// The case number: 1, 2, 3... in order of creation (investigations included).
     pub id: i64,
@@ -280,6 +284,7 @@ impl Case {
 
 /// A comment on a case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     /// The comment's number, across all cases.
     pub id: i64,
@@ -295,6 +300,7 @@ pub struct Comment {
 
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// 1, 2, 3, ... with no gaps.
     pub seq: i64,
@@ -308,8 +314,10 @@ pub struct AuditEntry {
     /// The case acted on, if the action concerns one.
     pub case_id: Option<i64>,
     /// [`Case::state`] before the action (`null` when the case was created).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub before: Option<Json>,
     /// [`Case::state`] after the action.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<Json>,
     /// Free text: the comment, the rationale, what an import did.
     pub detail: Option<String>,
@@ -336,6 +344,7 @@ pub struct CaseDetail {
 /// What happened to one imported alert or hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ImportOutcome {
     /// A new case was opened.
     Created,
@@ -347,6 +356,7 @@ pub enum ImportOutcome {
 
 /// One imported alert or hit and the case it landed in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportItem {
     /// What the import did with it.
     pub outcome: ImportOutcome,
@@ -360,6 +370,7 @@ pub struct ImportItem {
 
 /// The outcome of an import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     /// Alerts and hits that opened a new case.
     pub created: usize,
@@ -434,21 +445,17 @@ fn severity_rank(severity: &str) -> u8 {
     }
 }
 
-/// What one alert or hit says about its network, for grouping: `keys`
-/// (first the anchor, then the others; `org:ID`, `person:ID`), a `label`
-/// for the investigation opened on it, and the `workers` (resolved person
-/// ids) it concerns. Importers that know the data set attach it as the
-/// `investigation` field (`yalu_detect::evidence::EvidenceBuilder::scheme`);
-/// without it, the subject ids (alerts) or the record id (hits) are the keys.
-#[derive(Debug, Clone, PartialEq)]
-struct Scheme {
-    keys: Vec<String>,
-    label: String,
-    workers: Vec<String>,
-}
+// What one alert or hit says about its network, for grouping, is its
+// `investigation` field, a [`yalu_model::Investigation`]: `keys` (first the
+// anchor, then the others; `org:ID`, `person:ID`), a `label` for the
+// investigation opened on it, and the `workers` (resolved person ids) it
+// concerns. Importers that know the data set attach it
+// (`yalu_detect::evidence::EvidenceBuilder::scheme`); without it, the
+// subject ids (alerts) or the record id (hits) are the keys.
 
 /// Counts for the dashboard.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// Alerts and hits per rule.
     pub by_rule: BTreeMap<String, u64>,
@@ -526,7 +533,7 @@ struct NewCase {
     score: Option<f64>,
     estimated_revenue_usd: Option<f64>,
     workers: Option<i64>,
-    scheme: Scheme,
+    scheme: Investigation,
     payload: String,
 }
 

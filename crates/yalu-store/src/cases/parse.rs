@@ -71,8 +71,11 @@ fn str_list(
 }
 
 /// The optional `investigation` field of an alert or hit: `{"keys":
-/// [...], "label": "...", "workers": [...]}` (see [`Scheme`]).
-pub(super) fn scheme(item: &str, o: &Map<String, Json>) -> Result<Option<Scheme>, StoreError> {
+/// [...], "label": "...", "workers": [...]}`, a [`Investigation`] record.
+pub(super) fn scheme(
+    item: &str,
+    o: &Map<String, Json>,
+) -> Result<Option<Investigation>, StoreError> {
     let Some(v) = o.get("investigation").filter(|v| !v.is_null()) else {
         return Ok(None);
     };
@@ -115,7 +118,7 @@ pub(super) fn scheme(item: &str, o: &Map<String, Json>) -> Result<Option<Scheme>
             ));
         }
     };
-    Ok(Some(Scheme {
+    Ok(Some(Investigation {
         keys,
         label,
         workers: list("workers")?,
@@ -160,7 +163,7 @@ pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
                 .ok_or_else(|| invalid(item, "workers", format!("is not a count but {w}")))?,
         ),
     };
-    let scheme = scheme(item, o)?.unwrap_or_else(|| Scheme {
+    let scheme = scheme(item, o)?.unwrap_or_else(|| Investigation {
         keys: subject_ids.clone(),
         label: summary.clone(),
         workers: Vec::new(),
@@ -231,7 +234,7 @@ pub(super) fn parse_hit(
         hex_digest(own.to_string().as_bytes())
     });
     let who = query_name.as_deref().unwrap_or(&record_id);
-    let scheme = scheme(item, o)?.unwrap_or_else(|| Scheme {
+    let scheme = scheme(item, o)?.unwrap_or_else(|| Investigation {
         keys: vec![record_id.clone()],
         label: who.to_string(),
         workers: Vec::new(),

@@ -115,19 +115,19 @@ fn attach_evidence(
     for alert in alerts.iter_mut() {
         let subjects = ids(alert, "subject_ids");
         let mut evidence = builder.build(&subjects, &ids(alert, "evidence_ids"));
-        evidence["explanations"] = serde_json::to_value(yalu_detect::explain_subjects(
-            &ctx,
-            &found,
-            &subjects,
-            EXPLAINED_SUBJECTS,
-        ))?;
+        evidence.explanations = Some(
+            yalu_detect::explain_subjects(&ctx, &found, &subjects, EXPLAINED_SUBJECTS)
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?,
+        );
         // The network it belongs to: alerts that share one are worked as
         // one investigation.
         let scheme = builder.scheme(&subjects, &ids(alert, "evidence_ids"));
         // A line that is not an object is refused by the import itself.
         if let Some(object) = alert.as_object_mut() {
-            object.insert("evidence".to_string(), evidence);
-            object.insert("investigation".to_string(), scheme);
+            object.insert("evidence".to_string(), serde_json::to_value(evidence)?);
+            object.insert("investigation".to_string(), serde_json::to_value(scheme)?);
         }
     }
     Ok(())

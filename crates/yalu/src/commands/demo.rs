@@ -223,29 +223,30 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     };
     // The case page's timeline and network, from the data set.
     let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
-    let mut alert_values = Vec::with_capacity(alerts.len());
+    let mut alert_records = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
     let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&lists_loaded));
     for a in &alerts {
-        let mut v = serde_json::to_value(a)?;
-        v["evidence"] = evidence.build(&a.subject_ids, &a.evidence_ids);
+        let mut record = a.to_record();
+        let mut built = evidence.build(&a.subject_ids, &a.evidence_ids);
+        built.explanations = Some(
+            yalu_detect::explain_subjects(&ctx, &alerts, &a.subject_ids, 4)
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?,
+        );
+        record.evidence = Some(built);
         // Alerts that share an agency, employer or person are worked as
         // one investigation.
-        v["investigation"] = evidence.scheme(&a.subject_ids, &a.evidence_ids);
-        v["evidence"]["explanations"] = serde_json::to_value(yalu_detect::explain_subjects(
-            &ctx,
-            &alerts,
-            &a.subject_ids,
-            4,
-        ))?;
-        alert_values.push(v);
+        record.investigation = Some(evidence.scheme(&a.subject_ids, &a.evidence_ids));
+        alert_records.push(record);
     }
     for h in &mut hits {
-        let record = h["query_id"].as_str().unwrap_or_default().to_string();
-        h["evidence"] = evidence.build(std::slice::from_ref(&record), &[]);
-        h["investigation"] = evidence.scheme(&[record], &[]);
+        let record = h.query_id.clone().unwrap_or_default();
+        h.evidence = Some(evidence.build(std::slice::from_ref(&record), &[]));
+        h.investigation = Some(evidence.scheme(&[record], &[]));
     }
-    let imported = import_cases(&store, index, &alert_values, &hits)?;
+    let imported = import_cases(&store, index, &alert_records, &hits)?;
     println!(
         "store {}: {imported} ({:.1} s in all)",
         store_path.display(),
@@ -389,13 +390,12 @@ fn fresh_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Screens every person and organisation of the world, as `yalu screen`
-/// would a customer file, and returns its JSON-lines hit objects (matches
-/// only).
+/// would a customer file, and returns its hit records (matches only).
 fn screen_world(
     data: &yalu_detect::records::DataSet,
     index: &Index,
     cfg: &MatchConfig,
-) -> Vec<serde_json::Value> {
+) -> Vec<yalu_model::Hit> {
     let mut queries = Vec::with_capacity(data.persons.len() + data.organizations.len());
     for p in &data.persons {
         let mut e = Entity::new(p.id.clone(), Schema::Person);
@@ -436,18 +436,20 @@ fn screen_world(
             if !h.scored.is_match {
                 continue;
             }
-            hits.push(serde_json::json!({
-                "row": row + 1,
-                "query_id": q.id,
-                "query_name": q.caption(),
-                "entity_id": h.entity.id,
-                "caption": h.entity.caption(),
-                "schema": h.entity.schema.name(),
-                "score": h.scored.score,
-                "match": h.scored.is_match,
-                "datasets": h.entity.datasets,
-                "explanations": h.scored.explanations,
-            }));
+            hits.push(yalu_model::Hit {
+                row: row as u64 + 1,
+                query_id: Some(q.id.clone()),
+                query_name: q.caption().to_string(),
+                entity_id: h.entity.id.clone(),
+                caption: h.entity.caption().to_string(),
+                schema: h.entity.schema.name().to_string(),
+                score: h.scored.score,
+                is_match: h.scored.is_match,
+                datasets: h.entity.datasets.clone(),
+                explanations: h.scored.explanations.clone(),
+                evidence: None,
+                investigation: None,
+            });
         }
     }
     hits
@@ -457,14 +459,22 @@ fn screen_world(
 fn import_cases(
     store: &Store,
     index: &Index,
-    alerts: &[serde_json::Value],
-    hits: &[serde_json::Value],
+    alerts: &[yalu_model::Alert],
+    hits: &[yalu_model::Hit],
 ) -> anyhow::Result<String> {
     let cases = store.cases();
-    let a = cases.import_alerts(DEMO_ACTOR, alerts)?;
+    let alerts = alerts
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let hits = hits
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let a = cases.import_alerts(DEMO_ACTOR, &alerts)?;
     let fingerprint =
         |id: &str| -> Option<String> { index.get(id).map(yalu_store::cases::entry_fingerprint) };
-    let h = cases.import_hits(DEMO_ACTOR, hits, &fingerprint)?;
+    let h = cases.import_hits(DEMO_ACTOR, &hits, &fingerprint)?;
     Ok(format!(
         "{} alert cases and {} hit cases created ({} duplicates, {} suppressed) in {} investigations",
         a.created,

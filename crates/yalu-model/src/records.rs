@@ -1,0 +1,268 @@
+//! The records that cross crate boundaries as JSON: the alert line `yalu
+//! detect` writes to `alerts.jsonl` ([`Alert`]), the hit line `yalu screen`
+//! writes ([`Hit`], with its per-feature [`Explanation`]s), and the case
+//! evidence the workbench draws ([`Evidence`]: a timeline and a network),
+//! with the `investigation` field that groups cases ([`Investigation`]).
+//!
+//! Each type is the one owner of its format: producers build it, consumers
+//! read it, and the field order below is the order on the wire. With the
+//! `openapi` feature the types derive `utoipa::ToSchema`, so the server's
+//! OpenAPI document describes them field by field.
+//!
+//! ```
+//! use yalu_model::Alert;
+//!
+//! let line = r#"{"alert_id":"YA-0000000000000001","rule":"VISA_RUN_CYCLE","severity":"high","subject_ids":["p1"],"evidence_ids":["v1"],"period_start":"2024-01-05","period_end":null,"summary":"s","estimated_revenue_usd":120.0,"workers":1,"worker_days":30}"#;
+//! let alert: Alert = serde_json::from_str(line).unwrap();
+//! assert_eq!(alert.rule, "VISA_RUN_CYCLE");
+//! assert_eq!(serde_json::to_string(&alert).unwrap(), line);
+//! ```
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// One alert, one line of `alerts.jsonl`: what a detection rule found, on
+/// whom, proven by which records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Alert {
+    /// `YA-` and 16 hex digits, stable from run to run for the same finding.
+    pub alert_id: String,
+    /// The id of the rule that fired (`VISA_RUN_CYCLE` ...).
+    pub rule: String,
+    /// The rule's severity: `low`, `medium`, `high` or `critical`.
+    pub severity: String,
+    /// Input ids of every person and organisation concerned. Sorted.
+    pub subject_ids: Vec<String>,
+    /// Input ids of the records that prove it. Sorted.
+    pub evidence_ids: Vec<String>,
+    /// First day (`YYYY-MM-DD`) of the finding's time span; `null` when it
+    /// has none.
+    pub period_start: Option<String>,
+    /// Last day (inclusive) of the finding's time span; `null` when it has
+    /// none.
+    pub period_end: Option<String>,
+    /// One readable sentence saying what was found.
+    pub summary: String,
+    /// Worker-days × annual revenue per worker / 365, rounded to the dollar.
+    pub estimated_revenue_usd: f64,
+    /// DPRK workers concerned (resolved persons).
+    pub workers: u64,
+    /// The worker-days behind the revenue estimate.
+    pub worker_days: i64,
+    /// The case page's evidence, attached by importers that know the data
+    /// set (`yalu demo`, `yalu cases import --data`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// The network the alert belongs to, for grouping cases; absent when
+    /// the importer does not know the data set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investigation: Option<Investigation>,
+}
+
+/// One screening hit, one line of a `yalu screen` JSON-lines results file:
+/// a list entry scoring at or above the threshold for an input row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Hit {
+    /// The input row (1 = the first data row).
+    pub row: u64,
+    /// The input record's id, `null` when the row has none.
+    pub query_id: Option<String>,
+    /// The input record's name as screened.
+    pub query_name: String,
+    /// The list entry's id.
+    pub entity_id: String,
+    /// The list entry's display name.
+    pub caption: String,
+    /// The list entry's FtM schema (`Person`, `Organization` ...).
+    pub schema: String,
+    /// The score in [0, 1].
+    pub score: f64,
+    /// `score >= threshold`.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The datasets the list entry comes from.
+    pub datasets: Vec<String>,
+    /// Feature name → how it counted.
+    pub explanations: BTreeMap<String, Explanation>,
+    /// The case page's evidence, attached by `yalu demo`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// The network the screened record belongs to, attached by `yalu
+    /// demo`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investigation: Option<Investigation>,
+}
+
+/// How one feature counted in a score, in the shape yente uses (`{detail,
+/// score, query, candidate}`), plus the signed contribution to the final
+/// score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Explanation {
+    /// Human-readable account of the comparison.
+    pub detail: String,
+    /// The feature's own score in [0, 1] (1 = full agreement).
+    pub score: f64,
+    /// The query value compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The candidate value compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<String>,
+    /// What the feature added to (or took from) the final score.
+    pub contribution: f64,
+}
+
+/// The network an alert or hit belongs to (its `investigation` field):
+/// cases that share a key are worked as one investigation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Investigation {
+    /// First the anchor (the scheme's hub), then the others: `org:ID`,
+    /// `person:ID`, or plain subject ids.
+    pub keys: Vec<String>,
+    /// The label of an investigation opened on it.
+    pub label: String,
+    /// Resolved person ids of the workers concerned.
+    #[serde(default)]
+    pub workers: Vec<String>,
+}
+
+/// The evidence of a case as the workbench's case page draws it: a
+/// timeline of dated events and a network of who is linked to whom.
+///
+/// Fields are in alphabetical order, the order the workbench has always
+/// answered them in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evidence {
+    /// Each subject's rule evaluation (`yalu_detect::Explanation`, as
+    /// JSON), when the importer attached them; an investigation always has
+    /// the list (maybe empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
+    pub explanations: Option<Vec<serde_json::Value>>,
+    /// Who is linked to whom.
+    pub network: Network,
+    /// Dated events, by person then date.
+    pub timeline: Vec<TimelineEvent>,
+    /// How many persons the case concerns (the timeline draws at most 25);
+    /// absent from evidence derived from the alert or hit alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline_persons: Option<u64>,
+}
+
+/// One event of an evidence timeline: a document's validity, a placement,
+/// a border crossing, or an alert's period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    /// The day it starts (`YYYY-MM-DD`).
+    pub date: String,
+    /// A readable account (`work visa, sponsor ...`, `entry CN at ...`).
+    #[serde(default)]
+    pub detail: String,
+    /// The last day of a document or placement: absent for a one-day
+    /// event (a crossing), `null` when the record gives none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub end: Option<Option<String>>,
+    /// The record is one the alert cites; absent when not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<bool>,
+    /// `visa`, `permit` ..., `placement`, `entry`, `exit`, or
+    /// `period_start`/`period_end`.
+    pub kind: String,
+    /// A placement with no end yet; only on placements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ongoing: Option<bool>,
+    /// The person, as `name (resolved id)` or a subject id; `null` when
+    /// none is known.
+    #[serde(default)]
+    pub person_id: Option<String>,
+    /// The input record the event comes from; `null` for an alert's period.
+    #[serde(default)]
+    pub record_id: Option<String>,
+}
+
+/// The network of an evidence view.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Network {
+    /// Links between nodes.
+    #[serde(default)]
+    pub edges: Vec<NetworkEdge>,
+    /// Persons, organisations, records and list entries.
+    pub nodes: Vec<NetworkNode>,
+}
+
+/// A node of an evidence network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NetworkNode {
+    /// A record, resolved person or list entry id.
+    pub id: String,
+    /// `worker`, `person`, `agency`, `client`, `listed`, or (derived from
+    /// the alert or hit alone) `subject`, `record`, `list_entry`.
+    pub kind: String,
+    /// The name drawn.
+    pub label: String,
+}
+
+/// A link of an evidence network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NetworkEdge {
+    /// The node id it starts from.
+    pub from: String,
+    /// `sent`, `placed at`, `listed as`, a relation kind, or (derived)
+    /// `evidence`, `match`.
+    pub kind: String,
+    /// The node id it goes to.
+    pub to: String,
+}
+
+/// Reads a field that is present (maybe `null`) as `Some`, so that a
+/// `null` stays distinct from an absent field (`default` gives `None`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_timeline_event_keeps_null_and_absent_apart() {
+        for v in [
+            json!({"date": "2024-01-01", "detail": "d", "end": null, "evidence": false,
+                "kind": "visa", "person_id": "P", "record_id": "v1"}),
+            json!({"date": "2024-01-01", "detail": "d", "kind": "entry",
+                "person_id": "P", "record_id": "c1"}),
+            json!({"date": "2024-01-01", "detail": "d", "end": "2024-02-01", "kind": "placement",
+                "ongoing": false, "person_id": null, "record_id": null}),
+        ] {
+            let e: TimelineEvent = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&e).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn a_hit_line_round_trips_in_its_field_order() {
+        let line = r#"{"row":1,"query_id":null,"query_name":"Kim","entity_id":"e1","caption":"KIM","schema":"Person","score":0.9,"match":true,"datasets":["us_ofac_sdn"],"explanations":{"name":{"detail":"d","score":1.0,"query":"Kim","contribution":0.9}}}"#;
+        let hit: Hit = serde_json::from_str(line).unwrap();
+        assert!(hit.is_match);
+        assert_eq!(serde_json::to_string(&hit).unwrap(), line);
+    }
+}
