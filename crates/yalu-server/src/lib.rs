@@ -52,6 +52,7 @@ pub mod loaded;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod openapi_exact;
 pub mod params;
 pub mod router;
 pub mod state;

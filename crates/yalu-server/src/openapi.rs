@@ -45,7 +45,7 @@ use utoipa::{Modify, OpenApi};
         MatchRequest, EntityExample, CleanedExample, MatchResponse, EntityMatches, TotalSpec,
         EntityResponse, ScoredEntity, LinkedListed, FeatureExplanation, SearchResponse, SearchResultEntity, SearchFacet,
         SearchFacetItem, StatusResponse, CatalogResponse, DatasetModel, AlgorithmsResponse,
-        AlgorithmModel, ErrorBody, ReloadReport,
+        AlgorithmModel, ErrorBody, ReloadReport, admin::CreateKeyBody,
         // The workbench: its answers, the case store's types, and the
         // records (alerts, hits, evidence) of yalu-model.
         cases::Me, cases::CaseList, cases::CaseDetailAnswer, cases::BulkAnswer,
@@ -110,7 +110,19 @@ impl Modify for ErrorTable {
     }
 }
 
-/// The document served at `/openapi.json`.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The document of every server (the committed `openapi.json`): the
+/// annotations' document made exact by [`crate::openapi_exact`] (what
+/// layers answer on every route, the value sets the parsers accept).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    crate::openapi_exact::make_exact(&mut doc);
+    doc
+}
+
+/// The document one server serves at `/openapi.json`: [`document`] with
+/// its loaded datasets (`None` while the index loads) and batch limit.
+pub fn served(datasets: Option<&[String]>, max_batch: usize) -> serde_json::Value {
+    let mut doc = document();
+    crate::openapi_exact::served(&mut doc, datasets, max_batch);
+    doc
 }

@@ -167,25 +167,33 @@ pub fn changed_since(value: &str) -> Result<String, ApiError> {
 #[into_params(parameter_in = Query)]
 pub struct MatchParams {
     /// Results per query (default 5, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// Score at or above which a result is a match (default 0.70).
+    #[param(minimum = 0, maximum = 1)]
     pub threshold: Option<f64>,
     /// Results scoring below this are not returned (default 0.50, never
     /// above `threshold`).
+    #[param(minimum = 0, maximum = 1)]
     pub cutoff: Option<f64>,
     /// Algorithm name (see `/algorithms`; `best` and `default` are aliases).
     pub algorithm: Option<String>,
     /// Only results from these datasets.
+    #[param(required = false)]
     pub include_dataset: Vec<String>,
     /// No results from these datasets.
+    #[param(required = false)]
     pub exclude_dataset: Vec<String>,
     /// No results of these schemas (or their descendants).
+    #[param(required = false)]
     pub exclude_schema: Vec<String>,
     /// Only results with one of these topics.
+    #[param(required = false)]
     pub topics: Vec<String>,
     /// Only entities changed on or after this date.
     pub changed_since: Option<String>,
     /// Never return these ids (or entities with them as referents).
+    #[param(required = false, max_items = 500)]
     pub exclude_entity_ids: Vec<String>,
 }
 
@@ -201,28 +209,38 @@ pub struct SearchParams {
     /// Only entities of this schema or its descendants (default Thing).
     pub schema: Option<String>,
     /// Results per page (default 10, at most 500).
+    #[param(minimum = 0, maximum = 500)]
     pub limit: Option<usize>,
     /// Results to skip (at most 10000).
+    #[param(minimum = 0, maximum = 10000)]
     pub offset: Option<usize>,
     /// Only entities linked to one of these countries (ISO codes).
+    #[param(required = false)]
     pub countries: Vec<String>,
     /// Only entities with one of these topics.
+    #[param(required = false)]
     pub topics: Vec<String>,
     /// Only entities from one of these datasets.
+    #[param(required = false)]
     pub datasets: Vec<String>,
     /// Same as `datasets` (yente clients send extra datasets so).
+    #[param(required = false)]
     pub include_dataset: Vec<String>,
     /// Facets to count over all results: any of `countries`, `topics`,
     /// `datasets`, `schema` (default the first three).
+    #[param(required = false)]
     pub facets: Vec<String>,
     /// No results of these schemas (or their descendants).
+    #[param(required = false)]
     pub exclude_schema: Vec<String>,
     /// No results from these datasets.
+    #[param(required = false)]
     pub exclude_dataset: Vec<String>,
     /// Only entities changed on or after this date.
     pub changed_since: Option<String>,
     /// `field:value` filters (`countries:kp`, `properties.idNumber:123`);
     /// values of one field are alternatives, fields combine with AND.
+    #[param(required = false)]
     pub filter: Vec<String>,
     /// Tolerate typos (one edit in words of 3-5 letters, two in longer).
     pub fuzzy: Option<bool>,
@@ -230,6 +248,7 @@ pub struct SearchParams {
     pub simple: Option<bool>,
     /// Sort keys, `field` or `field:asc|desc` (score, caption, id, schema,
     /// first_seen, last_seen, last_change); default score descending.
+    #[param(required = false)]
     pub sort: Vec<String>,
 }
 

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
+use utoipa::ToSchema;
 use yalu_store::{Role, Store, StoreError};
 
 /// Re-reads the configured lists, builds a new index beside the served one
@@ -76,7 +77,9 @@ fn key_store_error(e: StoreError) -> ApiError {
 /// `GET /admin/keys`: every key (revoked ones too), never a secret.
 #[utoipa::path(get, path = "/admin/keys", tag = "admin",
     responses((status = 200, description = "`{\"keys\": [{\"id\", \"role\", \"label\", \"created_at\", \"revoked_at\"}]}`", body = Object),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 500, body = ErrorBody, description = "store_unavailable"),
+              (status = 503, body = ErrorBody, description = "keys_unavailable (`--no-auth`), request_timeout")),
     security(("api_key" = [])))]
 pub async fn list_keys(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let keys = with_keys(&state, |store| store.keys().list().map_err(key_store_error)).await?;
@@ -92,10 +95,14 @@ pub async fn list_keys(State(state): State<Arc<AppState>>) -> Result<Json<Value>
     Ok(Json(json!({ "keys": keys })))
 }
 
-#[derive(Deserialize)]
+/// Body of `POST /admin/keys`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateKeyBody {
+pub struct CreateKeyBody {
+    /// The key's role.
+    #[schema(value_type = String, pattern = "^(screener|analyst|admin)$")]
     role: String,
+    /// A label for people (blank: none).
     #[serde(default)]
     label: Option<String>,
 }
@@ -104,9 +111,12 @@ struct CreateKeyBody {
 /// valid on this server when the answer is sent, and on every replica
 /// sharing the database within a second.
 #[utoipa::path(post, path = "/admin/keys", tag = "admin",
-    request_body(content = Object, description = "`{\"role\": \"screener\"|\"analyst\"|\"admin\", \"label\": \"...\"}`"),
+    request_body = CreateKeyBody,
     responses((status = 201, description = "`{\"id\", \"role\", \"label\", \"key\"}`: `key` is the only copy of the secret", body = Object),
-              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "malformed_json, invalid_request"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 500, body = ErrorBody, description = "store_unavailable"),
+              (status = 503, body = ErrorBody, description = "keys_unavailable (`--no-auth`), request_timeout")),
     security(("api_key" = [])))]
 pub async fn create_key(
     State(state): State<Arc<AppState>>,
@@ -142,7 +152,9 @@ pub async fn create_key(
 #[utoipa::path(post, path = "/admin/keys/{id}/revoke", tag = "admin",
     params(("id" = String, Path, description = "The key id (the part after `yalu_`)")),
     responses((status = 200, description = "`{\"id\", \"revoked\": true}`", body = Object),
-              (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 404, body = ErrorBody, description = "key_not_found"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 500, body = ErrorBody, description = "store_unavailable"),
+              (status = 503, body = ErrorBody, description = "keys_unavailable (`--no-auth`), request_timeout")),
     security(("api_key" = [])))]
 pub async fn revoke_key(
     State(state): State<Arc<AppState>>,

@@ -30,6 +30,7 @@ use std::sync::Arc;
     responses(
         (status = 200, body = EntityResponse),
         (status = 308, description = "The id is a referent of another entity"),
+        (status = 400, body = ErrorBody, description = "invalid_parameter (`nested` not true or false, or repeated; a parameter that is not UTF-8)"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "entity_not_found"),
         (status = 503, body = ErrorBody),

@@ -293,7 +293,7 @@ pub(crate) fn scorer_config(
             (Some(inner), Some(patch)) => {
                 for (k, pv) in patch {
                     match inner.get_mut(k) {
-                        Some(s) => *s = pv.clone(),
+                        Some(s) => *s = setting_value(s, pv),
                         None => ignored.push(ignore(
                             "ignored_config",
                             "config",
@@ -303,7 +303,7 @@ pub(crate) fn scorer_config(
                     }
                 }
             }
-            _ => *slot = v.clone(),
+            _ => *slot = setting_value(slot, v),
         }
     }
     for (key, w) in &request.weights {
@@ -340,6 +340,24 @@ pub(crate) fn scorer_config(
     }
     let cfg = serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))?;
     Ok((cfg, ignored))
+}
+
+/// A `config` value for a setting: a whole number written as a float
+/// (`655.0`, an integer to JSON) counts for a count setting; any other
+/// value as sent (a wrong type is refused when the settings are read).
+fn setting_value(setting: &serde_json::Value, value: &serde_json::Value) -> serde_json::Value {
+    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+    match value.as_f64() {
+        Some(x)
+            if setting.is_u64()
+                && !value.is_u64()
+                && x.fract() == 0.0
+                && (0.0..TWO_POW_64).contains(&x) =>
+        {
+            serde_json::Value::from(x as u64)
+        }
+        _ => value.clone(),
+    }
 }
 
 /// Turns a query example into an entity with [`Entity::add_cleaned`]:
@@ -445,6 +463,14 @@ mod tests {
                 ("ignored_config", "nm_number_mismatch"),
                 ("ignored_weight", "name_literal_match"),
             ]
+        );
+        // A count written as a whole float counts; a fraction does not.
+        let r = request(serde_json::json!({"queries": {}, "config": {"max_candidates": 7.0}}));
+        assert_eq!(scorer_config(&base, &r).unwrap().0.max_candidates, 7);
+        let r = request(serde_json::json!({"queries": {}, "config": {"max_candidates": 7.5}}));
+        assert_eq!(
+            scorer_config(&base, &r).unwrap_err().code,
+            ErrorCode::InvalidConfig
         );
         // A value of the wrong type is refused.
         let r = request(serde_json::json!({"queries": {}, "config": {"max_candidates": "many"}}));

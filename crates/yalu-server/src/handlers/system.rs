@@ -30,7 +30,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Result<Json<StatusRes
 
 /// The loaded datasets, and `default`, their union.
 #[utoipa::path(get, path = "/catalog", tag = "data",
-    responses((status = 200, body = CatalogResponse), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)),
+    responses((status = 200, body = CatalogResponse), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody, description = "index_not_ready, request_timeout")),
     security(("api_key" = [])))]
 pub async fn catalog(
     State(state): State<Arc<AppState>>,
@@ -71,7 +71,7 @@ pub async fn catalog(
 
 /// The matching algorithm and every setting `config`/`weights` may change.
 #[utoipa::path(get, path = "/algorithms", tag = "matching",
-    responses((status = 200, body = AlgorithmsResponse), (status = 401, body = ErrorBody)),
+    responses((status = 200, body = AlgorithmsResponse), (status = 401, body = ErrorBody), (status = 500, body = ErrorBody, description = "internal_error")),
     security(("api_key" = [])))]
 pub async fn algorithms(
     State(state): State<Arc<AppState>>,
@@ -120,6 +120,13 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 #[utoipa::path(get, path = "/openapi.json", tag = "system",
     responses((status = 200, content_type = "application/json", body = Object), (status = 401, body = ErrorBody)),
     security(("api_key" = [])))]
-pub async fn openapi() -> impl IntoResponse {
-    Json(crate::openapi::document())
+pub async fn openapi(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let datasets: Option<Vec<String>> = state
+        .current_index()
+        .ok()
+        .map(|loaded| loaded.datasets.keys().cloned().collect());
+    Json(crate::openapi::served(
+        datasets.as_deref(),
+        state.limits.max_batch,
+    ))
 }
