@@ -1268,6 +1268,10 @@ fn add_joined(
     }
 }
 
+/// Aligns one spelling of the query with one spelling of the candidate, in stages: every
+/// token pair that may match ([`candidate_pairs`]), the best pairs kept greedily
+/// ([`choose_pairs`]), the tokens left over priced ([`price_left_over`]), the name-level
+/// evidence ([`evidence_factors`]) and the word order ([`order_factors`]).
 fn align(
     q: &PreparedName,
     qv: &Var,
@@ -1280,6 +1284,53 @@ fn align(
     let korean_ctx = qv.korean_like && cv.korean_like;
     // single vowels of the query as written (not of a Korean syllable split) may be initials
     let vowel_initials = qv.system != VariantSystem::SyllableSplit as u8;
+    let mut buf = candidate_pairs(q, qt, c, ct, korean_ctx, vowel_initials, cfg);
+    let picked = choose_pairs(buf.as_mut_slice(), qt, ct, cfg);
+    let chosen = &picked.chosen[..picked.n_chosen];
+    let person = q.kind == NameKind::Person && c.kind == NameKind::Person;
+    let left = price_left_over(qt, ct, &picked, person, korean_ctx, cfg);
+    let mut score = evidence_factors(left.score, q, qt, c, ct, &picked, cfg);
+    let (order_changed, syllables_swapped) = order_factors(&mut score, chosen, korean_ctx, cfg);
+    // the query's extra words read as substituted for words of another name of the person
+    let contradicted = if person && left.extra_q_weight > 1e-9 && left.extra_q > 0.0 {
+        let f = (1.0 - cfg.contradicted_word_penalty).powf(left.extra_q_weight) / left.extra_q;
+        score * f.min(1.0)
+    } else {
+        score
+    };
+    let score = score.clamp(0.0, 1.0);
+    let fit = NameFit {
+        score,
+        query_met: word_weight(qt, picked.used_q),
+        query_open: word_weight(qt, !picked.used_q),
+        candidate_open: word_weight(ct, !picked.used_c),
+        contradicted: contradicted.clamp(0.0, 1.0),
+        substituted_in_place: person && left.sub > 1e-9 && substituted_in_place(qt, ct, chosen),
+    };
+    Alignment {
+        score,
+        chosen: picked.chosen,
+        n_chosen: picked.n_chosen,
+        order_changed,
+        syllables_swapped,
+        korean_missing: left.korean_missing,
+        fit,
+    }
+}
+
+/// Every pair of tokens that may match, with its similarity: token against token (a
+/// truncated field's last word read as cut short), tokens joined or split on either side,
+/// acronyms, and particle initials.
+#[inline]
+fn candidate_pairs(
+    q: &PreparedName,
+    qt: &[Tok],
+    c: &PreparedName,
+    ct: &[Tok],
+    korean_ctx: bool,
+    vowel_initials: bool,
+    cfg: &NameScoreConfig,
+) -> CandBuf {
     let q_cut = fills_field(&q.raw);
     let c_cut = fills_field(&c.raw);
     let mut buf = CandBuf::new();
@@ -1315,7 +1366,31 @@ fn align(
     add_joined(c, ct, q, qt, false, cfg, &mut buf);
     add_particle_initials(q, qt, c, ct, vowel_initials, cfg, &mut buf);
     add_particle_initials(c, ct, q, qt, false, cfg, &mut buf);
-    let cands = buf.as_mut_slice();
+    buf
+}
+
+/// The pairs [`choose_pairs`] kept and what they say about the two names.
+struct Picked {
+    chosen: [Cand; MAX_CMP_TOKENS],
+    n_chosen: usize,
+    /// Query tokens met by a kept pair.
+    used_q: u32,
+    /// Candidate tokens met by a kept pair.
+    used_c: u32,
+    /// The product of the kept pairs' mismatch factors.
+    prod: f64,
+    /// A significant word met by a strong pair.
+    word_match: bool,
+    /// Significant words met only by weak pairs (see [`Reason::is_weak`]).
+    weak_words: u32,
+    /// A legal form of the query met by one of the candidate.
+    legal_met: bool,
+}
+
+/// Sorts the candidate pairs best first (on ties fewer tokens consumed, then the earlier pair)
+/// and keeps each pair whose tokens no kept pair has used yet.
+#[inline]
+fn choose_pairs(cands: &mut [Cand], qt: &[Tok], ct: &[Tok], cfg: &NameScoreConfig) -> Picked {
     // best first; on ties prefer fewer tokens consumed, then the earlier pair
     cands.sort_by(|x, y| {
         y.s.total_cmp(&x.s).then(
@@ -1323,26 +1398,29 @@ fn align(
                 .cmp(&(y.qmask.count_ones() + y.cmask.count_ones())),
         )
     });
-    let mut used_q = 0u32;
-    let mut used_c = 0u32;
-    let mut chosen = [NO_CAND; MAX_CMP_TOKENS];
-    let mut n_chosen = 0;
-    let mut prod = 1.0;
-    let mut word_match = false;
-    let mut weak_words = 0;
-    let mut legal_met = false;
+    let mut p = Picked {
+        chosen: [NO_CAND; MAX_CMP_TOKENS],
+        n_chosen: 0,
+        used_q: 0,
+        used_c: 0,
+        prod: 1.0,
+        word_match: false,
+        weak_words: 0,
+        legal_met: false,
+    };
     for cand in cands.iter() {
-        if cand.qmask & used_q != 0 || cand.cmask & used_c != 0 || n_chosen >= MAX_CMP_TOKENS {
+        if cand.qmask & p.used_q != 0 || cand.cmask & p.used_c != 0 || p.n_chosen >= MAX_CMP_TOKENS
+        {
             continue;
         }
-        used_q |= cand.qmask;
-        used_c |= cand.cmask;
-        chosen[n_chosen] = *cand;
-        n_chosen += 1;
+        p.used_q |= cand.qmask;
+        p.used_c |= cand.cmask;
+        p.chosen[p.n_chosen] = *cand;
+        p.n_chosen += 1;
         let wq = mask_weight(qt, cand.qmask);
         let wc = mask_weight(ct, cand.cmask);
         let w = ((wq + wc) / 2.0).min(1.0);
-        prod *= 1.0 - cfg.mismatch_weight * w * (1.0 - cand.s);
+        p.prod *= 1.0 - cfg.mismatch_weight * w * (1.0 - cand.s);
         let has = |ts: &[Tok], mask: u32, k: u8| {
             ts.iter()
                 .enumerate()
@@ -1359,15 +1437,44 @@ fn align(
             && significant(ct, cand.cmask)
         {
             if cand.reason.is_weak() {
-                weak_words += 1;
+                p.weak_words += 1;
             } else {
-                word_match = true;
+                p.word_match = true;
             }
         }
         if has(qt, cand.qmask, K_LEGAL) && has(ct, cand.cmask, K_LEGAL) {
-            legal_met = true;
+            p.legal_met = true;
         }
     }
+    p
+}
+
+/// The score after the tokens left over are priced, and what [`align`] needs of them later.
+struct LeftOver {
+    score: f64,
+    /// Weight of the query's tokens missing on the candidate's side alone (extra tokens).
+    extra_q_weight: f64,
+    /// The factor those extra tokens cost.
+    extra_q: f64,
+    /// Weight of the tokens missing on both sides (substitutions).
+    sub: f64,
+    /// Korean names of which one has syllables the other lacks.
+    korean_missing: bool,
+}
+
+/// Prices the tokens no kept pair met: a token missing on both sides is a substitution, the
+/// rest are extra tokens, priced by how much of the other name was met (or, in two Korean
+/// names, as missing given-name syllables).
+#[inline]
+fn price_left_over(
+    qt: &[Tok],
+    ct: &[Tok],
+    picked: &Picked,
+    person: bool,
+    korean_ctx: bool,
+    cfg: &NameScoreConfig,
+) -> LeftOver {
+    let (used_q, used_c) = (picked.used_q, picked.used_c);
     let wq_total = mask_weight(qt, u32::MAX);
     let wc_total = mask_weight(ct, u32::MAX);
     let xq = mask_weight(qt, !used_q);
@@ -1388,7 +1495,6 @@ fn align(
     let words_c = ct.iter().filter(|t| t.kind == K_WORD).count();
     let covered_q = wq_total <= 0.0 || xq / wq_total < 0.15;
     let covered_c = wc_total <= 0.0 || xc / wc_total < 0.15;
-    let person = q.kind == NameKind::Person && c.kind == NameKind::Person;
     let pen = |other_covered: bool, other_words: usize| {
         if !person {
             cfg.unmatched_org_penalty
@@ -1412,15 +1518,35 @@ fn align(
     let pen_q = pen(covered_c, words_c);
     let pen_c = pen(covered_q, words_q);
     let extra_q = extra(pen_q, uq, xq - sub);
-    let mut score =
-        prod * (1.0 - cfg.substitution_penalty).powf(sub) * extra_q * extra(pen_c, uc, xc - sub);
+    let score = picked.prod
+        * (1.0 - cfg.substitution_penalty).powf(sub)
+        * extra_q
+        * extra(pen_c, uc, xc - sub);
+    LeftOver {
+        score,
+        extra_q_weight: xq - sub,
+        extra_q,
+        sub,
+        korean_missing,
+    }
+}
+
+/// Name-level evidence on the kept pairs: a patronym (`bin X`) met by another word than the
+/// other side's patronym, no word met by a strong pair, legal forms that disagree.
+#[inline]
+fn evidence_factors(
+    mut score: f64,
+    q: &PreparedName,
+    qt: &[Tok],
+    c: &PreparedName,
+    ct: &[Tok],
+    picked: &Picked,
+    cfg: &NameScoreConfig,
+) -> f64 {
+    let chosen = &picked.chosen[..picked.n_chosen];
     if let (Some(pq), Some(pc)) = (patronym(q, qt), patronym(c, ct)) {
-        let of_q = chosen[..n_chosen]
-            .iter()
-            .find(|ch| ch.qmask & (1 << pq) != 0);
-        let of_c = chosen[..n_chosen]
-            .iter()
-            .find(|ch| ch.cmask & (1 << pc) != 0);
+        let of_q = chosen.iter().find(|ch| ch.qmask & (1 << pq) != 0);
+        let of_c = chosen.iter().find(|ch| ch.cmask & (1 << pc) != 0);
         if let (Some(a), Some(b)) = (of_q, of_c)
             && a.cmask & (1 << pc) == 0
             && b.qmask & (1 << pq) == 0
@@ -1428,62 +1554,49 @@ fn align(
             score *= cfg.patronym_swap_factor;
         }
     }
-    if !word_match {
+    if !picked.word_match {
         // weak signals need one another's support; one alone is no word match
-        score *= if weak_words >= 2 {
+        score *= if picked.weak_words >= 2 {
             cfg.weak_support_factor
         } else {
             cfg.no_word_match_factor
         };
     }
     let has_legal = |ts: &[Tok]| ts.iter().any(|t| t.kind == K_LEGAL);
-    if !legal_met && has_legal(qt) && has_legal(ct) {
+    if !picked.legal_met && has_legal(qt) && has_legal(ct) {
         score *= cfg.legal_mismatch_factor;
     }
-    // order: matched pairs sorted by query position must rise in the candidate too
+    score
+}
+
+/// Word order: the kept pairs sorted by query position must rise in the candidate too; in two
+/// Korean names, given-name syllables met in another order with the surname in place cost
+/// more. Applies the factors to `score` and returns whether the order changed and whether
+/// syllables were swapped.
+#[inline]
+fn order_factors(
+    score: &mut f64,
+    chosen: &[Cand],
+    korean_ctx: bool,
+    cfg: &NameScoreConfig,
+) -> (bool, bool) {
     let mut order_changed = false;
     let mut syllables_swapped = false;
     let mut pairs: [(u32, u32); MAX_CMP_TOKENS] = [(0, 0); MAX_CMP_TOKENS];
-    for (k, ch) in chosen[..n_chosen].iter().enumerate() {
+    for (k, ch) in chosen.iter().enumerate() {
         pairs[k] = (ch.qmask.trailing_zeros(), ch.cmask.trailing_zeros());
     }
-    let pairs = &mut pairs[..n_chosen];
+    let pairs = &mut pairs[..chosen.len()];
     pairs.sort_unstable();
     if pairs.windows(2).any(|w| w[1].1 < w[0].1) {
         order_changed = true;
-        score *= cfg.order_factor;
+        *score *= cfg.order_factor;
         if korean_ctx && !surname_moved(pairs) {
             syllables_swapped = true;
-            score *= cfg.korean_syllable_swap_factor;
+            *score *= cfg.korean_syllable_swap_factor;
         }
     }
-    // the query's extra words read as substituted for words of another name of the person
-    let contradicted = if person && xq - sub > 1e-9 && extra_q > 0.0 {
-        let f = (1.0 - cfg.contradicted_word_penalty).powf(xq - sub) / extra_q;
-        score * f.min(1.0)
-    } else {
-        score
-    };
-    let score = score.clamp(0.0, 1.0);
-    let fit = NameFit {
-        score,
-        query_met: word_weight(qt, used_q),
-        query_open: word_weight(qt, !used_q),
-        candidate_open: word_weight(ct, !used_c),
-        contradicted: contradicted.clamp(0.0, 1.0),
-        substituted_in_place: person
-            && sub > 1e-9
-            && substituted_in_place(qt, ct, &chosen[..n_chosen]),
-    };
-    Alignment {
-        score,
-        chosen,
-        n_chosen,
-        order_changed,
-        syllables_swapped,
-        korean_missing,
-        fit,
-    }
+    (order_changed, syllables_swapped)
 }
 
 /// Whether a word of the query and a word of the candidate, both left over, stand in the same
