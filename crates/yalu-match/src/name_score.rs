@@ -62,6 +62,7 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::ops::ControlFlow;
 
 use yalu_names::distance::osa;
 use yalu_names::hangul;
@@ -807,56 +808,24 @@ fn edit_similarity(d: usize, l: usize, first_cost: f64, extra: f64) -> f64 {
     (1.0 - cost / l as f64).max(0.0)
 }
 
-/// Similarity of two word tokens.
+/// Similarity of two word tokens, in stages: native scripts ([`native_sim`]), the exact
+/// spelling and the Korean key, the consonant skeleton of unvocalised words
+/// ([`skeleton_sim`]), vowel-stripped spellings, then edit distance and OCR confusions
+/// ([`spelling_sim`]).
 fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64, Reason) {
-    // native scripts are exact
-    if a.native != 0 && b.native != 0 {
-        let both_hangul = a.flags & b.flags & F_HANGUL != 0;
-        let both_han = a.flags & b.flags & F_HAN != 0;
-        if both_hangul || both_han {
-            if a.native == b.native {
-                return (1.0, Reason::Native);
-            }
-            if both_han {
-                return (cfg.han_mismatch_similarity, Reason::NativeDiffers);
-            }
-            let diff = match (char::from_u32(a.native), char::from_u32(b.native)) {
-                (Some(x), Some(y)) => hangul::jamo_difference(x, y).unwrap_or(3),
-                _ => 3,
-            };
-            let s = if diff <= 1 {
-                cfg.hangul_one_jamo_similarity
-            } else {
-                cfg.hangul_mismatch_similarity
-            };
-            return (s, Reason::NativeDiffers);
-        }
+    if let Some(s) = native_sim(a, b, cfg) {
+        return s;
     }
     if a.raw == b.raw {
         return (1.0, Reason::Exact);
     }
-    let ka = KoreanKey(a.key);
-    let kb = KoreanKey(b.key);
     if a.key != 0 && a.key == b.key {
         return (cfg.korean_variant_similarity, Reason::Korean);
     }
-    let mut best = (0.0, Reason::Edit);
-    if (a.flags | b.flags) & F_UNVOCALISED != 0 {
-        let mut ba = [0u8; 64];
-        let mut bb = [0u8; 64];
-        let na = skeleton_to_buf(a.raw, &mut ba);
-        let nb = skeleton_to_buf(b.raw, &mut bb);
-        let (sa, sb) = (&ba[..na], &bb[..nb]);
-        if !sa.is_empty() && sa == sb {
-            return (cfg.skeleton_similarity, Reason::Skeleton);
-        }
-        let d = osa(sa, sb);
-        let l = sa.len().max(sb.len());
-        if l >= 2 {
-            let s = edit_similarity(d, l, 1.0, cfg.extra_edit_cost) * cfg.skeleton_similarity;
-            best = (s, Reason::Skeleton);
-        }
-    }
+    let mut best = match skeleton_sim(a, b, cfg) {
+        ControlFlow::Break(s) => return s,
+        ControlFlow::Continue(best) => best,
+    };
     if a.native == 0
         && b.native == 0
         && (a.flags | b.flags) & F_UNVOCALISED == 0
@@ -865,6 +834,78 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     {
         best = (s, Reason::Stripped);
     }
+    spelling_sim(a, b, korean_ctx, best, cfg)
+}
+
+/// Native scripts are exact: two Hangul or two Han words are the same word or another one
+/// (two Hangul syllables one jamo apart are closer). `None` unless both are in one of them.
+#[inline]
+fn native_sim(a: &View, b: &View, cfg: &NameScoreConfig) -> Option<(f64, Reason)> {
+    if a.native == 0 || b.native == 0 {
+        return None;
+    }
+    let both_hangul = a.flags & b.flags & F_HANGUL != 0;
+    let both_han = a.flags & b.flags & F_HAN != 0;
+    if !both_hangul && !both_han {
+        return None;
+    }
+    if a.native == b.native {
+        return Some((1.0, Reason::Native));
+    }
+    if both_han {
+        return Some((cfg.han_mismatch_similarity, Reason::NativeDiffers));
+    }
+    let diff = match (char::from_u32(a.native), char::from_u32(b.native)) {
+        (Some(x), Some(y)) => hangul::jamo_difference(x, y).unwrap_or(3),
+        _ => 3,
+    };
+    let s = if diff <= 1 {
+        cfg.hangul_one_jamo_similarity
+    } else {
+        cfg.hangul_mismatch_similarity
+    };
+    Some((s, Reason::NativeDiffers))
+}
+
+/// Consonant skeletons, when either word is written without vowels: the same skeleton is the
+/// answer (`Break`); otherwise their edit similarity is the best so far (`Continue`).
+#[inline]
+fn skeleton_sim(
+    a: &View,
+    b: &View,
+    cfg: &NameScoreConfig,
+) -> ControlFlow<(f64, Reason), (f64, Reason)> {
+    let mut best = (0.0, Reason::Edit);
+    if (a.flags | b.flags) & F_UNVOCALISED != 0 {
+        let mut ba = [0u8; 64];
+        let mut bb = [0u8; 64];
+        let na = skeleton_to_buf(a.raw, &mut ba);
+        let nb = skeleton_to_buf(b.raw, &mut bb);
+        let (sa, sb) = (&ba[..na], &bb[..nb]);
+        if !sa.is_empty() && sa == sb {
+            return ControlFlow::Break((cfg.skeleton_similarity, Reason::Skeleton));
+        }
+        let d = osa(sa, sb);
+        let l = sa.len().max(sb.len());
+        if l >= 2 {
+            let s = edit_similarity(d, l, 1.0, cfg.extra_edit_cost) * cfg.skeleton_similarity;
+            best = (s, Reason::Skeleton);
+        }
+    }
+    ControlFlow::Continue(best)
+}
+
+/// Edit distance of the spellings as written and folded (hopeless pairs skipped by their
+/// lengths), OCR confusions, and a single Korean syllable's edit priced as configured;
+/// returns the better of that and `best`.
+#[inline]
+fn spelling_sim(
+    a: &View,
+    b: &View,
+    korean_ctx: bool,
+    mut best: (f64, Reason),
+    cfg: &NameScoreConfig,
+) -> (f64, Reason) {
     let l = a.raw.len().max(b.raw.len());
     // the length difference bounds the distance from below: skip hopeless pairs
     let lower = a
@@ -897,6 +938,7 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     if lmin <= 2 {
         return best;
     }
+    let (ka, kb) = (KoreanKey(a.key), KoreanKey(b.key));
     let first = if korean_ctx && ka.syllables() == 1 && kb.syllables() == 1 {
         cfg.korean_syllable_edit_cost
     } else {
