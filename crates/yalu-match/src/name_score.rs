@@ -1793,31 +1793,65 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             lookalikes: Vec::new(),
         };
     };
-    let qv = &query.vars[qi];
-    let cv = &candidate.vars[ci];
-    let qt = query.var_toks(qv);
-    let ct = candidate.var_toks(cv);
+    let qt = query.var_toks(&query.vars[qi]);
+    let ct = candidate.var_toks(&candidate.vars[ci]);
     let mut detail = String::from("tokens ");
     let mut pairs: Vec<&Cand> = a.chosen[..a.n_chosen].iter().collect();
     pairs.sort_by_key(|p| p.qmask.trailing_zeros());
-    let texts = |p: &PreparedName, ts: &[Tok], mask: u32| -> String {
-        let mut s = String::new();
-        for (i, t) in ts.iter().enumerate() {
-            if i < 32 && mask & (1 << i) != 0 {
-                if !s.is_empty() {
-                    s.push('+');
-                }
-                s.push_str(p.tok_text(t));
+    describe_pairs(&mut detail, query, qt, candidate, ct, &pairs);
+    if a.n_chosen == 0 {
+        detail.push_str("none matched");
+    }
+    describe_left_over(&mut detail, query, qt, candidate, ct, &pairs);
+    describe_shape(&mut detail, &a, cfg);
+    let lookalikes = query.lookalikes_of(qi);
+    if !lookalikes.is_empty() {
+        let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
+        let _ = write!(
+            detail,
+            "; look-alike letters read as Latin: {}",
+            list.join(", ")
+        );
+    }
+    NameMatch {
+        score: a.score,
+        query: query.variant_text(qi),
+        candidate: candidate.variant_text(ci),
+        detail,
+        lookalikes,
+    }
+}
+
+/// The texts of the tokens of `ts` in `mask`, joined by `+`.
+fn mask_texts(p: &PreparedName, ts: &[Tok], mask: u32) -> String {
+    let mut s = String::new();
+    for (i, t) in ts.iter().enumerate() {
+        if i < 32 && mask & (1 << i) != 0 {
+            if !s.is_empty() {
+                s.push('+');
             }
+            s.push_str(p.tok_text(t));
         }
-        s
-    };
+    }
+    s
+}
+
+/// Explains each matched pair, in the query's order: `kim=kim, jong~jeong (romanisation
+/// variant)`.
+fn describe_pairs(
+    detail: &mut String,
+    query: &PreparedName,
+    qt: &[Tok],
+    candidate: &PreparedName,
+    ct: &[Tok],
+    pairs: &[&Cand],
+) {
     for (k, p) in pairs.iter().enumerate() {
         if k > 0 {
             detail.push_str(", ");
         }
-        let l = texts(query, qt, p.qmask);
-        let r = texts(candidate, ct, p.cmask);
+        let l = mask_texts(query, qt, p.qmask);
+        let r = mask_texts(candidate, ct, p.cmask);
         let _ = match p.reason {
             Reason::Exact if l == r => write!(detail, "{l}={r}"),
             Reason::Exact => write!(detail, "{l}={r}"),
@@ -1835,19 +1869,31 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             Reason::Stripped => write!(detail, "{l}~{r} (vowels missing, {:.2})", p.s),
         };
     }
-    if a.n_chosen == 0 {
-        detail.push_str("none matched");
-    }
+}
+
+/// Names the tokens no matched pair met, on each side.
+fn describe_left_over(
+    detail: &mut String,
+    query: &PreparedName,
+    qt: &[Tok],
+    candidate: &PreparedName,
+    ct: &[Tok],
+    pairs: &[&Cand],
+) {
     let used_q = pairs.iter().fold(0u32, |m, p| m | p.qmask);
     let used_c = pairs.iter().fold(0u32, |m, p| m | p.cmask);
-    let uq = texts(query, qt, !used_q);
-    let uc = texts(candidate, ct, !used_c);
+    let uq = mask_texts(query, qt, !used_q);
+    let uc = mask_texts(candidate, ct, !used_c);
     if !uq.is_empty() {
         let _ = write!(detail, "; query only: {}", uq.replace('+', " "));
     }
     if !uc.is_empty() {
         let _ = write!(detail, "; candidate only: {}", uc.replace('+', " "));
     }
+}
+
+/// Explains the Korean syllable missing on one side and the word order.
+fn describe_shape(detail: &mut String, a: &Alignment, cfg: &NameScoreConfig) {
     if a.korean_missing {
         let _ = write!(
             detail,
@@ -1863,22 +1909,6 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
         );
     } else if a.order_changed {
         detail.push_str("; order swapped");
-    }
-    let lookalikes = query.lookalikes_of(qi);
-    if !lookalikes.is_empty() {
-        let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
-        let _ = write!(
-            detail,
-            "; look-alike letters read as Latin: {}",
-            list.join(", ")
-        );
-    }
-    NameMatch {
-        score: a.score,
-        query: query.variant_text(qi),
-        candidate: candidate.variant_text(ci),
-        detail,
-        lookalikes,
     }
 }
 
