@@ -314,6 +314,102 @@ fn letter_bit(b: Option<&u8>) -> u32 {
     }
 }
 
+/// What [`pack_variant`] made of a spelling.
+enum Packed {
+    /// The spelling, its tokens packed.
+    Var(Var),
+    /// A spelling without tokens (or with too many to address): left out.
+    Empty,
+    /// The packed text would outgrow its `u16` offsets: this spelling and the rest are left
+    /// out.
+    TextFull,
+}
+
+/// Packs the tokens of spelling `v` (at most [`MAX_CMP_TOKENS`]) behind those already in
+/// `toks`, their texts appended to `text` ([`pack_token`]), and counts the words that make it
+/// a Korean-like spelling.
+fn pack_variant(v: &yalu_names::Variant, text: &mut String, toks: &mut Vec<Tok>) -> Packed {
+    let start = toks.len();
+    let mut letters = 0u32;
+    let mut words = 0;
+    let mut korean_words = 0;
+    for t in v.tokens.iter().take(MAX_CMP_TOKENS) {
+        let Some((tok, first_letters)) = pack_token(t, text) else {
+            toks.truncate(start);
+            return Packed::TextFull;
+        };
+        if t.kind == TokenKind::Word {
+            words += 1;
+            if t.korean.is_some() {
+                korean_words += 1;
+            }
+        }
+        letters |= first_letters;
+        toks.push(tok);
+    }
+    if toks.len() == start || toks.len() > usize::from(u16::MAX) {
+        toks.truncate(start);
+        return Packed::Empty;
+    }
+    Packed::Var(Var {
+        start: start as u16,
+        len: (toks.len() - start) as u8,
+        family: family(v.system),
+        system: v.system as u8,
+        korean_like: words >= 2 && korean_words == words,
+        letters,
+    })
+}
+
+/// Appends the text of token `t` (at most 255 bytes) and its phonetic fold, when that differs,
+/// to `text` and packs the token; returns it with the letter bits of its first letters (as
+/// written, folded, Korean romanisation, and bit 26 for an unvocalised word). `None` when the
+/// text would outgrow its `u16` offsets.
+fn pack_token(t: &yalu_names::Token, text: &mut String) -> Option<(Tok, u32)> {
+    let tt = &t.text[..t.text.len().min(255)];
+    let folded = phonetic_fold(tt);
+    let folded = &folded[..folded.len().min(255)];
+    if text.len() + tt.len() + folded.len() > usize::from(u16::MAX) {
+        return None;
+    }
+    let off = text.len() as u16;
+    text.push_str(tt);
+    let flen = if folded != tt {
+        text.push_str(folded);
+        folded.len() as u8
+    } else {
+        0
+    };
+    let mut flags = 0;
+    match t.source {
+        Source::Unvocalised => flags |= F_UNVOCALISED,
+        Source::Hangul => flags |= F_HANGUL,
+        Source::HanKorean | Source::HanMandarin | Source::HanJapanese => flags |= F_HAN,
+        _ => {}
+    }
+    let mut letters = letter_bit(tt.as_bytes().first()) | letter_bit(folded.as_bytes().first());
+    if t.source == Source::Unvocalised {
+        letters |= 1 << 26;
+    }
+    if let Some(k) = t.korean.parts().next() {
+        let mut r = String::new();
+        k.render(&mut r);
+        letters |= letter_bit(r.as_bytes().first());
+    }
+    let tok = Tok {
+        off,
+        len: tt.len() as u8,
+        flen,
+        kind: kind_code(t.kind),
+        flags,
+        weight: (t.weight.clamp(0.0, 1.0) * 200.0).round() as u8,
+        _pad: 0,
+        key: t.korean.0,
+        native: t.native.map_or(0, u32::from),
+    };
+    Some((tok, letters))
+}
+
 /// A name prepared for comparison: every spelling, packed. Build once per name.
 #[derive(Clone, Debug)]
 pub struct PreparedName {
@@ -329,14 +425,15 @@ pub struct PreparedName {
 const MAX_CMP_TOKENS: usize = 20;
 
 impl PreparedName {
-    /// Normalises `raw` and packs its spellings.
+    /// Normalises `raw` and packs its spellings ([`pack_variant`]), skipping a spelling that
+    /// repeats the Korean keys of an earlier one.
     pub fn new(raw: &str, kind: NameKind) -> Self {
         let norm = yalu_names::normalize(raw, kind);
         let mut text = String::new();
         let mut toks = Vec::new();
         let mut vars = Vec::new();
         let mut key_seqs: Vec<Vec<u32>> = Vec::new();
-        'variants: for v in &norm.variants {
+        for v in &norm.variants {
             // a spelling whose every token has the same Korean key as an earlier spelling
             // (McCune-Reischauer after DPRK, `lee` after `i`) adds nothing to the score
             if v.tokens.iter().all(|t| t.korean.is_some()) {
@@ -346,73 +443,11 @@ impl PreparedName {
                 }
                 key_seqs.push(seq);
             }
-            let start = toks.len();
-            let mut letters = 0u32;
-            let mut words = 0;
-            let mut korean_words = 0;
-            for t in v.tokens.iter().take(MAX_CMP_TOKENS) {
-                let tt = &t.text[..t.text.len().min(255)];
-                let folded = phonetic_fold(tt);
-                let folded = &folded[..folded.len().min(255)];
-                if text.len() + tt.len() + folded.len() > usize::from(u16::MAX) {
-                    toks.truncate(start);
-                    break 'variants;
-                }
-                let off = text.len() as u16;
-                text.push_str(tt);
-                let flen = if folded != tt {
-                    text.push_str(folded);
-                    folded.len() as u8
-                } else {
-                    0
-                };
-                let mut flags = 0;
-                match t.source {
-                    Source::Unvocalised => flags |= F_UNVOCALISED,
-                    Source::Hangul => flags |= F_HANGUL,
-                    Source::HanKorean | Source::HanMandarin | Source::HanJapanese => flags |= F_HAN,
-                    _ => {}
-                }
-                if t.kind == TokenKind::Word {
-                    words += 1;
-                    if t.korean.is_some() {
-                        korean_words += 1;
-                    }
-                }
-                letters |=
-                    letter_bit(tt.as_bytes().first()) | letter_bit(folded.as_bytes().first());
-                if t.source == Source::Unvocalised {
-                    letters |= 1 << 26;
-                }
-                if let Some(k) = t.korean.parts().next() {
-                    let mut r = String::new();
-                    k.render(&mut r);
-                    letters |= letter_bit(r.as_bytes().first());
-                }
-                toks.push(Tok {
-                    off,
-                    len: tt.len() as u8,
-                    flen,
-                    kind: kind_code(t.kind),
-                    flags,
-                    weight: (t.weight.clamp(0.0, 1.0) * 200.0).round() as u8,
-                    _pad: 0,
-                    key: t.korean.0,
-                    native: t.native.map_or(0, u32::from),
-                });
+            match pack_variant(v, &mut text, &mut toks) {
+                Packed::Var(var) => vars.push(var),
+                Packed::Empty => {}
+                Packed::TextFull => break,
             }
-            if toks.len() == start || toks.len() > usize::from(u16::MAX) {
-                toks.truncate(start);
-                continue;
-            }
-            vars.push(Var {
-                start: start as u16,
-                len: (toks.len() - start) as u8,
-                family: family(v.system),
-                system: v.system as u8,
-                korean_like: words >= 2 && korean_words == words,
-                letters,
-            });
         }
         PreparedName {
             raw: raw.into(),
