@@ -1260,7 +1260,8 @@ fn same_korean_initial(a: u32, b: u32) -> bool {
     a != 0 && b != 0 && (a >> 8) & 0xf == (b >> 8) & 0xf
 }
 
-/// Adds candidates where one token of `a` meets 2 or 3 joined tokens of `b`, or their acronym.
+/// Adds candidates where one token of `a` meets 2 or 3 joined tokens of `b`
+/// ([`add_joined_runs`]), or their acronym ([`add_acronym`]).
 #[allow(clippy::too_many_arguments)]
 fn add_joined(
     pa: &PreparedName,
@@ -1271,18 +1272,15 @@ fn add_joined(
     cfg: &NameScoreConfig,
     cands: &mut CandBuf,
 ) {
-    let mut raw_buf = [0u8; JOIN_BUF];
-    let mut fold_buf = [0u8; JOIN_BUF];
+    let mut bufs = ([0u8; JOIN_BUF], [0u8; JOIN_BUF]);
     for (i, t) in ta.iter().enumerate() {
         if t.kind != K_WORD || t.len < 2 {
             continue;
         }
-        let la = usize::from(t.len);
         let va = view(pa, t);
         let first = pa.tok_bytes(t).first();
         for j in 0..tb.len() {
             // joined words: they start with the same letter unless vowels are missing
-            let mut total = 0usize;
             let unvocalised = (tb[j].flags | t.flags) & F_UNVOCALISED != 0;
             if !unvocalised
                 && pb.tok_bytes(&tb[j]).first() != first
@@ -1290,57 +1288,114 @@ fn add_joined(
             {
                 continue;
             }
-            for parts in 1..=3usize {
-                if la < 3 {
-                    break;
-                }
-                let Some(tj) = tb.get(j + parts - 1) else {
-                    break;
-                };
-                total += usize::from(tj.len);
-                if parts == 1 {
-                    continue;
-                }
-                if total + 2 < la && !unvocalised {
-                    continue;
-                }
-                if total > la + 2 {
-                    break;
-                }
-                let Some(vb) = joined(pb, &tb[j..j + parts], &mut raw_buf, &mut fold_buf) else {
-                    break;
-                };
-                let (s, _) = word_sim(&va, &vb, false, cfg);
-                if s >= cfg.min_pair_similarity {
-                    let bm = ((1u32 << parts) - 1) << j;
-                    let am = 1u32 << i;
-                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
-                    cands.push(Cand {
-                        s,
-                        qmask,
-                        cmask,
-                        reason: Reason::Joined,
-                    });
-                }
-            }
-            // acronym: the letters of `t` are the initials of tokens j.. of b
-            if la <= 6 && j + la <= tb.len() && t.native == 0 {
-                let letters = pa.tok_bytes(t);
-                let run = &tb[j..j + la];
-                if run.iter().zip(letters).all(|(x, &c)| {
-                    x.kind == K_WORD && x.len > 1 && pb.tok_bytes(x).first() == Some(&c)
-                }) {
-                    let bm = ((1u32 << la) - 1) << j;
-                    let am = 1u32 << i;
-                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
-                    cands.push(Cand {
-                        s: cfg.acronym_similarity,
-                        qmask,
-                        cmask,
-                        reason: Reason::Acronym,
-                    });
-                }
-            }
+            let am = 1u32 << i;
+            add_joined_runs(
+                &va,
+                am,
+                pb,
+                tb,
+                j,
+                unvocalised,
+                a_is_query,
+                cfg,
+                &mut bufs,
+                cands,
+            );
+            add_acronym(pa, t, am, pb, tb, j, a_is_query, cfg, cands);
+        }
+    }
+}
+
+/// The query's and the candidate's masks of a pair, from the masks of sides `a` and `b`.
+#[inline]
+fn side_masks(a_is_query: bool, am: u32, bm: u32) -> (u32, u32) {
+    if a_is_query { (am, bm) } else { (bm, am) }
+}
+
+/// Adds candidates where the word `va` (mask `am` of side `a`) meets tokens `j..j + 2` or
+/// `j..j + 3` of `b` written together, their joined length close enough to its own.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_joined_runs(
+    va: &View,
+    am: u32,
+    pb: &PreparedName,
+    tb: &[Tok],
+    j: usize,
+    unvocalised: bool,
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    (raw_buf, fold_buf): &mut ([u8; JOIN_BUF], [u8; JOIN_BUF]),
+    cands: &mut CandBuf,
+) {
+    let la = va.raw.len();
+    let mut total = 0usize;
+    for parts in 1..=3usize {
+        if la < 3 {
+            break;
+        }
+        let Some(tj) = tb.get(j + parts - 1) else {
+            break;
+        };
+        total += usize::from(tj.len);
+        if parts == 1 {
+            continue;
+        }
+        if total + 2 < la && !unvocalised {
+            continue;
+        }
+        if total > la + 2 {
+            break;
+        }
+        let Some(vb) = joined(pb, &tb[j..j + parts], raw_buf, fold_buf) else {
+            break;
+        };
+        let (s, _) = word_sim(va, &vb, false, cfg);
+        if s >= cfg.min_pair_similarity {
+            let bm = ((1u32 << parts) - 1) << j;
+            let (qmask, cmask) = side_masks(a_is_query, am, bm);
+            cands.push(Cand {
+                s,
+                qmask,
+                cmask,
+                reason: Reason::Joined,
+            });
+        }
+    }
+}
+
+/// Adds the candidate where the letters of the word `t` of `a` (mask `am`) are the initials of
+/// tokens `j..` of `b`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_acronym(
+    pa: &PreparedName,
+    t: &Tok,
+    am: u32,
+    pb: &PreparedName,
+    tb: &[Tok],
+    j: usize,
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    cands: &mut CandBuf,
+) {
+    let la = usize::from(t.len);
+    if la <= 6 && j + la <= tb.len() && t.native == 0 {
+        let letters = pa.tok_bytes(t);
+        let run = &tb[j..j + la];
+        if run
+            .iter()
+            .zip(letters)
+            .all(|(x, &c)| x.kind == K_WORD && x.len > 1 && pb.tok_bytes(x).first() == Some(&c))
+        {
+            let bm = ((1u32 << la) - 1) << j;
+            let (qmask, cmask) = side_masks(a_is_query, am, bm);
+            cands.push(Cand {
+                s: cfg.acronym_similarity,
+                qmask,
+                cmask,
+                reason: Reason::Acronym,
+            });
         }
     }
 }
