@@ -425,9 +425,9 @@ pub struct PreparedName {
 const MAX_CMP_TOKENS: usize = 20;
 
 impl PreparedName {
-    /// Normalises `raw` and packs its spellings ([`pack_variant`]), skipping a spelling that
-    /// repeats the Korean keys of an earlier one.
+    /// Normalises `raw` and packs its spellings.
     pub fn new(raw: &str, kind: NameKind) -> Self {
+        // each spelling is packed by `pack_variant`, unless it repeats an earlier one's keys
         let norm = yalu_names::normalize(raw, kind);
         let mut text = String::new();
         let mut toks = Vec::new();
