@@ -62,6 +62,7 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::ops::ControlFlow;
 
 use yalu_names::distance::osa;
 use yalu_names::hangul;
@@ -313,6 +314,102 @@ fn letter_bit(b: Option<&u8>) -> u32 {
     }
 }
 
+/// What [`pack_variant`] made of a spelling.
+enum Packed {
+    /// The spelling, its tokens packed.
+    Var(Var),
+    /// A spelling without tokens (or with too many to address): left out.
+    Empty,
+    /// The packed text would outgrow its `u16` offsets: this spelling and the rest are left
+    /// out.
+    TextFull,
+}
+
+/// Packs the tokens of spelling `v` (at most [`MAX_CMP_TOKENS`]) behind those already in
+/// `toks`, their texts appended to `text` ([`pack_token`]), and counts the words that make it
+/// a Korean-like spelling.
+fn pack_variant(v: &yalu_names::Variant, text: &mut String, toks: &mut Vec<Tok>) -> Packed {
+    let start = toks.len();
+    let mut letters = 0u32;
+    let mut words = 0;
+    let mut korean_words = 0;
+    for t in v.tokens.iter().take(MAX_CMP_TOKENS) {
+        let Some((tok, first_letters)) = pack_token(t, text) else {
+            toks.truncate(start);
+            return Packed::TextFull;
+        };
+        if t.kind == TokenKind::Word {
+            words += 1;
+            if t.korean.is_some() {
+                korean_words += 1;
+            }
+        }
+        letters |= first_letters;
+        toks.push(tok);
+    }
+    if toks.len() == start || toks.len() > usize::from(u16::MAX) {
+        toks.truncate(start);
+        return Packed::Empty;
+    }
+    Packed::Var(Var {
+        start: start as u16,
+        len: (toks.len() - start) as u8,
+        family: family(v.system),
+        system: v.system as u8,
+        korean_like: words >= 2 && korean_words == words,
+        letters,
+    })
+}
+
+/// Appends the text of token `t` (at most 255 bytes) and its phonetic fold, when that differs,
+/// to `text` and packs the token; returns it with the letter bits of its first letters (as
+/// written, folded, Korean romanisation, and bit 26 for an unvocalised word). `None` when the
+/// text would outgrow its `u16` offsets.
+fn pack_token(t: &yalu_names::Token, text: &mut String) -> Option<(Tok, u32)> {
+    let tt = &t.text[..t.text.len().min(255)];
+    let folded = phonetic_fold(tt);
+    let folded = &folded[..folded.len().min(255)];
+    if text.len() + tt.len() + folded.len() > usize::from(u16::MAX) {
+        return None;
+    }
+    let off = text.len() as u16;
+    text.push_str(tt);
+    let flen = if folded != tt {
+        text.push_str(folded);
+        folded.len() as u8
+    } else {
+        0
+    };
+    let mut flags = 0;
+    match t.source {
+        Source::Unvocalised => flags |= F_UNVOCALISED,
+        Source::Hangul => flags |= F_HANGUL,
+        Source::HanKorean | Source::HanMandarin | Source::HanJapanese => flags |= F_HAN,
+        _ => {}
+    }
+    let mut letters = letter_bit(tt.as_bytes().first()) | letter_bit(folded.as_bytes().first());
+    if t.source == Source::Unvocalised {
+        letters |= 1 << 26;
+    }
+    if let Some(k) = t.korean.parts().next() {
+        let mut r = String::new();
+        k.render(&mut r);
+        letters |= letter_bit(r.as_bytes().first());
+    }
+    let tok = Tok {
+        off,
+        len: tt.len() as u8,
+        flen,
+        kind: kind_code(t.kind),
+        flags,
+        weight: (t.weight.clamp(0.0, 1.0) * 200.0).round() as u8,
+        _pad: 0,
+        key: t.korean.0,
+        native: t.native.map_or(0, u32::from),
+    };
+    Some((tok, letters))
+}
+
 /// A name prepared for comparison: every spelling, packed. Build once per name.
 #[derive(Clone, Debug)]
 pub struct PreparedName {
@@ -330,12 +427,13 @@ const MAX_CMP_TOKENS: usize = 20;
 impl PreparedName {
     /// Normalises `raw` and packs its spellings.
     pub fn new(raw: &str, kind: NameKind) -> Self {
+        // each spelling is packed by `pack_variant`, unless it repeats an earlier one's keys
         let norm = yalu_names::normalize(raw, kind);
         let mut text = String::new();
         let mut toks = Vec::new();
         let mut vars = Vec::new();
         let mut key_seqs: Vec<Vec<u32>> = Vec::new();
-        'variants: for v in &norm.variants {
+        for v in &norm.variants {
             // a spelling whose every token has the same Korean key as an earlier spelling
             // (McCune-Reischauer after DPRK, `lee` after `i`) adds nothing to the score
             if v.tokens.iter().all(|t| t.korean.is_some()) {
@@ -345,73 +443,11 @@ impl PreparedName {
                 }
                 key_seqs.push(seq);
             }
-            let start = toks.len();
-            let mut letters = 0u32;
-            let mut words = 0;
-            let mut korean_words = 0;
-            for t in v.tokens.iter().take(MAX_CMP_TOKENS) {
-                let tt = &t.text[..t.text.len().min(255)];
-                let folded = phonetic_fold(tt);
-                let folded = &folded[..folded.len().min(255)];
-                if text.len() + tt.len() + folded.len() > usize::from(u16::MAX) {
-                    toks.truncate(start);
-                    break 'variants;
-                }
-                let off = text.len() as u16;
-                text.push_str(tt);
-                let flen = if folded != tt {
-                    text.push_str(folded);
-                    folded.len() as u8
-                } else {
-                    0
-                };
-                let mut flags = 0;
-                match t.source {
-                    Source::Unvocalised => flags |= F_UNVOCALISED,
-                    Source::Hangul => flags |= F_HANGUL,
-                    Source::HanKorean | Source::HanMandarin | Source::HanJapanese => flags |= F_HAN,
-                    _ => {}
-                }
-                if t.kind == TokenKind::Word {
-                    words += 1;
-                    if t.korean.is_some() {
-                        korean_words += 1;
-                    }
-                }
-                letters |=
-                    letter_bit(tt.as_bytes().first()) | letter_bit(folded.as_bytes().first());
-                if t.source == Source::Unvocalised {
-                    letters |= 1 << 26;
-                }
-                if let Some(k) = t.korean.parts().next() {
-                    let mut r = String::new();
-                    k.render(&mut r);
-                    letters |= letter_bit(r.as_bytes().first());
-                }
-                toks.push(Tok {
-                    off,
-                    len: tt.len() as u8,
-                    flen,
-                    kind: kind_code(t.kind),
-                    flags,
-                    weight: (t.weight.clamp(0.0, 1.0) * 200.0).round() as u8,
-                    _pad: 0,
-                    key: t.korean.0,
-                    native: t.native.map_or(0, u32::from),
-                });
+            match pack_variant(v, &mut text, &mut toks) {
+                Packed::Var(var) => vars.push(var),
+                Packed::Empty => {}
+                Packed::TextFull => break,
             }
-            if toks.len() == start || toks.len() > usize::from(u16::MAX) {
-                toks.truncate(start);
-                continue;
-            }
-            vars.push(Var {
-                start: start as u16,
-                len: (toks.len() - start) as u8,
-                family: family(v.system),
-                system: v.system as u8,
-                korean_like: words >= 2 && korean_words == words,
-                letters,
-            });
         }
         PreparedName {
             raw: raw.into(),
@@ -807,56 +843,24 @@ fn edit_similarity(d: usize, l: usize, first_cost: f64, extra: f64) -> f64 {
     (1.0 - cost / l as f64).max(0.0)
 }
 
-/// Similarity of two word tokens.
+/// Similarity of two word tokens, in stages: native scripts ([`native_sim`]), the exact
+/// spelling and the Korean key, the consonant skeleton of unvocalised words
+/// ([`skeleton_sim`]), vowel-stripped spellings, then edit distance and OCR confusions
+/// ([`spelling_sim`]).
 fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64, Reason) {
-    // native scripts are exact
-    if a.native != 0 && b.native != 0 {
-        let both_hangul = a.flags & b.flags & F_HANGUL != 0;
-        let both_han = a.flags & b.flags & F_HAN != 0;
-        if both_hangul || both_han {
-            if a.native == b.native {
-                return (1.0, Reason::Native);
-            }
-            if both_han {
-                return (cfg.han_mismatch_similarity, Reason::NativeDiffers);
-            }
-            let diff = match (char::from_u32(a.native), char::from_u32(b.native)) {
-                (Some(x), Some(y)) => hangul::jamo_difference(x, y).unwrap_or(3),
-                _ => 3,
-            };
-            let s = if diff <= 1 {
-                cfg.hangul_one_jamo_similarity
-            } else {
-                cfg.hangul_mismatch_similarity
-            };
-            return (s, Reason::NativeDiffers);
-        }
+    if let Some(s) = native_sim(a, b, cfg) {
+        return s;
     }
     if a.raw == b.raw {
         return (1.0, Reason::Exact);
     }
-    let ka = KoreanKey(a.key);
-    let kb = KoreanKey(b.key);
     if a.key != 0 && a.key == b.key {
         return (cfg.korean_variant_similarity, Reason::Korean);
     }
-    let mut best = (0.0, Reason::Edit);
-    if (a.flags | b.flags) & F_UNVOCALISED != 0 {
-        let mut ba = [0u8; 64];
-        let mut bb = [0u8; 64];
-        let na = skeleton_to_buf(a.raw, &mut ba);
-        let nb = skeleton_to_buf(b.raw, &mut bb);
-        let (sa, sb) = (&ba[..na], &bb[..nb]);
-        if !sa.is_empty() && sa == sb {
-            return (cfg.skeleton_similarity, Reason::Skeleton);
-        }
-        let d = osa(sa, sb);
-        let l = sa.len().max(sb.len());
-        if l >= 2 {
-            let s = edit_similarity(d, l, 1.0, cfg.extra_edit_cost) * cfg.skeleton_similarity;
-            best = (s, Reason::Skeleton);
-        }
-    }
+    let mut best = match skeleton_sim(a, b, cfg) {
+        ControlFlow::Break(s) => return s,
+        ControlFlow::Continue(best) => best,
+    };
     if a.native == 0
         && b.native == 0
         && (a.flags | b.flags) & F_UNVOCALISED == 0
@@ -865,6 +869,78 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     {
         best = (s, Reason::Stripped);
     }
+    spelling_sim(a, b, korean_ctx, best, cfg)
+}
+
+/// Native scripts are exact: two Hangul or two Han words are the same word or another one
+/// (two Hangul syllables one jamo apart are closer). `None` unless both are in one of them.
+#[inline]
+fn native_sim(a: &View, b: &View, cfg: &NameScoreConfig) -> Option<(f64, Reason)> {
+    if a.native == 0 || b.native == 0 {
+        return None;
+    }
+    let both_hangul = a.flags & b.flags & F_HANGUL != 0;
+    let both_han = a.flags & b.flags & F_HAN != 0;
+    if !both_hangul && !both_han {
+        return None;
+    }
+    if a.native == b.native {
+        return Some((1.0, Reason::Native));
+    }
+    if both_han {
+        return Some((cfg.han_mismatch_similarity, Reason::NativeDiffers));
+    }
+    let diff = match (char::from_u32(a.native), char::from_u32(b.native)) {
+        (Some(x), Some(y)) => hangul::jamo_difference(x, y).unwrap_or(3),
+        _ => 3,
+    };
+    let s = if diff <= 1 {
+        cfg.hangul_one_jamo_similarity
+    } else {
+        cfg.hangul_mismatch_similarity
+    };
+    Some((s, Reason::NativeDiffers))
+}
+
+/// Consonant skeletons, when either word is written without vowels: the same skeleton is the
+/// answer (`Break`); otherwise their edit similarity is the best so far (`Continue`).
+#[inline]
+fn skeleton_sim(
+    a: &View,
+    b: &View,
+    cfg: &NameScoreConfig,
+) -> ControlFlow<(f64, Reason), (f64, Reason)> {
+    let mut best = (0.0, Reason::Edit);
+    if (a.flags | b.flags) & F_UNVOCALISED != 0 {
+        let mut ba = [0u8; 64];
+        let mut bb = [0u8; 64];
+        let na = skeleton_to_buf(a.raw, &mut ba);
+        let nb = skeleton_to_buf(b.raw, &mut bb);
+        let (sa, sb) = (&ba[..na], &bb[..nb]);
+        if !sa.is_empty() && sa == sb {
+            return ControlFlow::Break((cfg.skeleton_similarity, Reason::Skeleton));
+        }
+        let d = osa(sa, sb);
+        let l = sa.len().max(sb.len());
+        if l >= 2 {
+            let s = edit_similarity(d, l, 1.0, cfg.extra_edit_cost) * cfg.skeleton_similarity;
+            best = (s, Reason::Skeleton);
+        }
+    }
+    ControlFlow::Continue(best)
+}
+
+/// Edit distance of the spellings as written and folded (hopeless pairs skipped by their
+/// lengths), OCR confusions, and a single Korean syllable's edit priced as configured;
+/// returns the better of that and `best`.
+#[inline]
+fn spelling_sim(
+    a: &View,
+    b: &View,
+    korean_ctx: bool,
+    mut best: (f64, Reason),
+    cfg: &NameScoreConfig,
+) -> (f64, Reason) {
     let l = a.raw.len().max(b.raw.len());
     // the length difference bounds the distance from below: skip hopeless pairs
     let lower = a
@@ -897,6 +973,7 @@ fn word_sim(a: &View, b: &View, korean_ctx: bool, cfg: &NameScoreConfig) -> (f64
     if lmin <= 2 {
         return best;
     }
+    let (ka, kb) = (KoreanKey(a.key), KoreanKey(b.key));
     let first = if korean_ctx && ka.syllables() == 1 && kb.syllables() == 1 {
         cfg.korean_syllable_edit_cost
     } else {
@@ -1183,7 +1260,8 @@ fn same_korean_initial(a: u32, b: u32) -> bool {
     a != 0 && b != 0 && (a >> 8) & 0xf == (b >> 8) & 0xf
 }
 
-/// Adds candidates where one token of `a` meets 2 or 3 joined tokens of `b`, or their acronym.
+/// Adds candidates where one token of `a` meets 2 or 3 joined tokens of `b`
+/// ([`add_joined_runs`]), or their acronym ([`add_acronym`]).
 #[allow(clippy::too_many_arguments)]
 fn add_joined(
     pa: &PreparedName,
@@ -1194,18 +1272,15 @@ fn add_joined(
     cfg: &NameScoreConfig,
     cands: &mut CandBuf,
 ) {
-    let mut raw_buf = [0u8; JOIN_BUF];
-    let mut fold_buf = [0u8; JOIN_BUF];
+    let mut bufs = ([0u8; JOIN_BUF], [0u8; JOIN_BUF]);
     for (i, t) in ta.iter().enumerate() {
         if t.kind != K_WORD || t.len < 2 {
             continue;
         }
-        let la = usize::from(t.len);
         let va = view(pa, t);
         let first = pa.tok_bytes(t).first();
         for j in 0..tb.len() {
             // joined words: they start with the same letter unless vowels are missing
-            let mut total = 0usize;
             let unvocalised = (tb[j].flags | t.flags) & F_UNVOCALISED != 0;
             if !unvocalised
                 && pb.tok_bytes(&tb[j]).first() != first
@@ -1213,61 +1288,122 @@ fn add_joined(
             {
                 continue;
             }
-            for parts in 1..=3usize {
-                if la < 3 {
-                    break;
-                }
-                let Some(tj) = tb.get(j + parts - 1) else {
-                    break;
-                };
-                total += usize::from(tj.len);
-                if parts == 1 {
-                    continue;
-                }
-                if total + 2 < la && !unvocalised {
-                    continue;
-                }
-                if total > la + 2 {
-                    break;
-                }
-                let Some(vb) = joined(pb, &tb[j..j + parts], &mut raw_buf, &mut fold_buf) else {
-                    break;
-                };
-                let (s, _) = word_sim(&va, &vb, false, cfg);
-                if s >= cfg.min_pair_similarity {
-                    let bm = ((1u32 << parts) - 1) << j;
-                    let am = 1u32 << i;
-                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
-                    cands.push(Cand {
-                        s,
-                        qmask,
-                        cmask,
-                        reason: Reason::Joined,
-                    });
-                }
-            }
-            // acronym: the letters of `t` are the initials of tokens j.. of b
-            if la <= 6 && j + la <= tb.len() && t.native == 0 {
-                let letters = pa.tok_bytes(t);
-                let run = &tb[j..j + la];
-                if run.iter().zip(letters).all(|(x, &c)| {
-                    x.kind == K_WORD && x.len > 1 && pb.tok_bytes(x).first() == Some(&c)
-                }) {
-                    let bm = ((1u32 << la) - 1) << j;
-                    let am = 1u32 << i;
-                    let (qmask, cmask) = if a_is_query { (am, bm) } else { (bm, am) };
-                    cands.push(Cand {
-                        s: cfg.acronym_similarity,
-                        qmask,
-                        cmask,
-                        reason: Reason::Acronym,
-                    });
-                }
-            }
+            let am = 1u32 << i;
+            add_joined_runs(
+                &va,
+                am,
+                pb,
+                tb,
+                j,
+                unvocalised,
+                a_is_query,
+                cfg,
+                &mut bufs,
+                cands,
+            );
+            add_acronym(pa, t, am, pb, tb, j, a_is_query, cfg, cands);
         }
     }
 }
 
+/// The query's and the candidate's masks of a pair, from the masks of sides `a` and `b`.
+#[inline]
+fn side_masks(a_is_query: bool, am: u32, bm: u32) -> (u32, u32) {
+    if a_is_query { (am, bm) } else { (bm, am) }
+}
+
+/// Adds candidates where the word `va` (mask `am` of side `a`) meets tokens `j..j + 2` or
+/// `j..j + 3` of `b` written together, their joined length close enough to its own.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_joined_runs(
+    va: &View,
+    am: u32,
+    pb: &PreparedName,
+    tb: &[Tok],
+    j: usize,
+    unvocalised: bool,
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    (raw_buf, fold_buf): &mut ([u8; JOIN_BUF], [u8; JOIN_BUF]),
+    cands: &mut CandBuf,
+) {
+    let la = va.raw.len();
+    let mut total = 0usize;
+    for parts in 1..=3usize {
+        if la < 3 {
+            break;
+        }
+        let Some(tj) = tb.get(j + parts - 1) else {
+            break;
+        };
+        total += usize::from(tj.len);
+        if parts == 1 {
+            continue;
+        }
+        if total + 2 < la && !unvocalised {
+            continue;
+        }
+        if total > la + 2 {
+            break;
+        }
+        let Some(vb) = joined(pb, &tb[j..j + parts], raw_buf, fold_buf) else {
+            break;
+        };
+        let (s, _) = word_sim(va, &vb, false, cfg);
+        if s >= cfg.min_pair_similarity {
+            let bm = ((1u32 << parts) - 1) << j;
+            let (qmask, cmask) = side_masks(a_is_query, am, bm);
+            cands.push(Cand {
+                s,
+                qmask,
+                cmask,
+                reason: Reason::Joined,
+            });
+        }
+    }
+}
+
+/// Adds the candidate where the letters of the word `t` of `a` (mask `am`) are the initials of
+/// tokens `j..` of `b`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_acronym(
+    pa: &PreparedName,
+    t: &Tok,
+    am: u32,
+    pb: &PreparedName,
+    tb: &[Tok],
+    j: usize,
+    a_is_query: bool,
+    cfg: &NameScoreConfig,
+    cands: &mut CandBuf,
+) {
+    let la = usize::from(t.len);
+    if la <= 6 && j + la <= tb.len() && t.native == 0 {
+        let letters = pa.tok_bytes(t);
+        let run = &tb[j..j + la];
+        if run
+            .iter()
+            .zip(letters)
+            .all(|(x, &c)| x.kind == K_WORD && x.len > 1 && pb.tok_bytes(x).first() == Some(&c))
+        {
+            let bm = ((1u32 << la) - 1) << j;
+            let (qmask, cmask) = side_masks(a_is_query, am, bm);
+            cands.push(Cand {
+                s: cfg.acronym_similarity,
+                qmask,
+                cmask,
+                reason: Reason::Acronym,
+            });
+        }
+    }
+}
+
+/// Aligns one spelling of the query with one spelling of the candidate, in stages: every
+/// token pair that may match ([`candidate_pairs`]), the best pairs kept greedily
+/// ([`choose_pairs`]), the tokens left over priced ([`price_left_over`]), the name-level
+/// evidence ([`evidence_factors`]) and the word order ([`order_factors`]).
 fn align(
     q: &PreparedName,
     qv: &Var,
@@ -1280,6 +1416,53 @@ fn align(
     let korean_ctx = qv.korean_like && cv.korean_like;
     // single vowels of the query as written (not of a Korean syllable split) may be initials
     let vowel_initials = qv.system != VariantSystem::SyllableSplit as u8;
+    let mut buf = candidate_pairs(q, qt, c, ct, korean_ctx, vowel_initials, cfg);
+    let picked = choose_pairs(buf.as_mut_slice(), qt, ct, cfg);
+    let chosen = &picked.chosen[..picked.n_chosen];
+    let person = q.kind == NameKind::Person && c.kind == NameKind::Person;
+    let left = price_left_over(qt, ct, &picked, person, korean_ctx, cfg);
+    let mut score = evidence_factors(left.score, q, qt, c, ct, &picked, cfg);
+    let (order_changed, syllables_swapped) = order_factors(&mut score, chosen, korean_ctx, cfg);
+    // the query's extra words read as substituted for words of another name of the person
+    let contradicted = if person && left.extra_q_weight > 1e-9 && left.extra_q > 0.0 {
+        let f = (1.0 - cfg.contradicted_word_penalty).powf(left.extra_q_weight) / left.extra_q;
+        score * f.min(1.0)
+    } else {
+        score
+    };
+    let score = score.clamp(0.0, 1.0);
+    let fit = NameFit {
+        score,
+        query_met: word_weight(qt, picked.used_q),
+        query_open: word_weight(qt, !picked.used_q),
+        candidate_open: word_weight(ct, !picked.used_c),
+        contradicted: contradicted.clamp(0.0, 1.0),
+        substituted_in_place: person && left.sub > 1e-9 && substituted_in_place(qt, ct, chosen),
+    };
+    Alignment {
+        score,
+        chosen: picked.chosen,
+        n_chosen: picked.n_chosen,
+        order_changed,
+        syllables_swapped,
+        korean_missing: left.korean_missing,
+        fit,
+    }
+}
+
+/// Every pair of tokens that may match, with its similarity: token against token (a
+/// truncated field's last word read as cut short), tokens joined or split on either side,
+/// acronyms, and particle initials.
+#[inline]
+fn candidate_pairs(
+    q: &PreparedName,
+    qt: &[Tok],
+    c: &PreparedName,
+    ct: &[Tok],
+    korean_ctx: bool,
+    vowel_initials: bool,
+    cfg: &NameScoreConfig,
+) -> CandBuf {
     let q_cut = fills_field(&q.raw);
     let c_cut = fills_field(&c.raw);
     let mut buf = CandBuf::new();
@@ -1315,7 +1498,31 @@ fn align(
     add_joined(c, ct, q, qt, false, cfg, &mut buf);
     add_particle_initials(q, qt, c, ct, vowel_initials, cfg, &mut buf);
     add_particle_initials(c, ct, q, qt, false, cfg, &mut buf);
-    let cands = buf.as_mut_slice();
+    buf
+}
+
+/// The pairs [`choose_pairs`] kept and what they say about the two names.
+struct Picked {
+    chosen: [Cand; MAX_CMP_TOKENS],
+    n_chosen: usize,
+    /// Query tokens met by a kept pair.
+    used_q: u32,
+    /// Candidate tokens met by a kept pair.
+    used_c: u32,
+    /// The product of the kept pairs' mismatch factors.
+    prod: f64,
+    /// A significant word met by a strong pair.
+    word_match: bool,
+    /// Significant words met only by weak pairs (see [`Reason::is_weak`]).
+    weak_words: u32,
+    /// A legal form of the query met by one of the candidate.
+    legal_met: bool,
+}
+
+/// Sorts the candidate pairs best first (on ties fewer tokens consumed, then the earlier pair)
+/// and keeps each pair whose tokens no kept pair has used yet.
+#[inline]
+fn choose_pairs(cands: &mut [Cand], qt: &[Tok], ct: &[Tok], cfg: &NameScoreConfig) -> Picked {
     // best first; on ties prefer fewer tokens consumed, then the earlier pair
     cands.sort_by(|x, y| {
         y.s.total_cmp(&x.s).then(
@@ -1323,26 +1530,29 @@ fn align(
                 .cmp(&(y.qmask.count_ones() + y.cmask.count_ones())),
         )
     });
-    let mut used_q = 0u32;
-    let mut used_c = 0u32;
-    let mut chosen = [NO_CAND; MAX_CMP_TOKENS];
-    let mut n_chosen = 0;
-    let mut prod = 1.0;
-    let mut word_match = false;
-    let mut weak_words = 0;
-    let mut legal_met = false;
+    let mut p = Picked {
+        chosen: [NO_CAND; MAX_CMP_TOKENS],
+        n_chosen: 0,
+        used_q: 0,
+        used_c: 0,
+        prod: 1.0,
+        word_match: false,
+        weak_words: 0,
+        legal_met: false,
+    };
     for cand in cands.iter() {
-        if cand.qmask & used_q != 0 || cand.cmask & used_c != 0 || n_chosen >= MAX_CMP_TOKENS {
+        if cand.qmask & p.used_q != 0 || cand.cmask & p.used_c != 0 || p.n_chosen >= MAX_CMP_TOKENS
+        {
             continue;
         }
-        used_q |= cand.qmask;
-        used_c |= cand.cmask;
-        chosen[n_chosen] = *cand;
-        n_chosen += 1;
+        p.used_q |= cand.qmask;
+        p.used_c |= cand.cmask;
+        p.chosen[p.n_chosen] = *cand;
+        p.n_chosen += 1;
         let wq = mask_weight(qt, cand.qmask);
         let wc = mask_weight(ct, cand.cmask);
         let w = ((wq + wc) / 2.0).min(1.0);
-        prod *= 1.0 - cfg.mismatch_weight * w * (1.0 - cand.s);
+        p.prod *= 1.0 - cfg.mismatch_weight * w * (1.0 - cand.s);
         let has = |ts: &[Tok], mask: u32, k: u8| {
             ts.iter()
                 .enumerate()
@@ -1359,15 +1569,44 @@ fn align(
             && significant(ct, cand.cmask)
         {
             if cand.reason.is_weak() {
-                weak_words += 1;
+                p.weak_words += 1;
             } else {
-                word_match = true;
+                p.word_match = true;
             }
         }
         if has(qt, cand.qmask, K_LEGAL) && has(ct, cand.cmask, K_LEGAL) {
-            legal_met = true;
+            p.legal_met = true;
         }
     }
+    p
+}
+
+/// The score after the tokens left over are priced, and what [`align`] needs of them later.
+struct LeftOver {
+    score: f64,
+    /// Weight of the query's tokens missing on the candidate's side alone (extra tokens).
+    extra_q_weight: f64,
+    /// The factor those extra tokens cost.
+    extra_q: f64,
+    /// Weight of the tokens missing on both sides (substitutions).
+    sub: f64,
+    /// Korean names of which one has syllables the other lacks.
+    korean_missing: bool,
+}
+
+/// Prices the tokens no kept pair met: a token missing on both sides is a substitution, the
+/// rest are extra tokens, priced by how much of the other name was met (or, in two Korean
+/// names, as missing given-name syllables).
+#[inline]
+fn price_left_over(
+    qt: &[Tok],
+    ct: &[Tok],
+    picked: &Picked,
+    person: bool,
+    korean_ctx: bool,
+    cfg: &NameScoreConfig,
+) -> LeftOver {
+    let (used_q, used_c) = (picked.used_q, picked.used_c);
     let wq_total = mask_weight(qt, u32::MAX);
     let wc_total = mask_weight(ct, u32::MAX);
     let xq = mask_weight(qt, !used_q);
@@ -1388,7 +1627,6 @@ fn align(
     let words_c = ct.iter().filter(|t| t.kind == K_WORD).count();
     let covered_q = wq_total <= 0.0 || xq / wq_total < 0.15;
     let covered_c = wc_total <= 0.0 || xc / wc_total < 0.15;
-    let person = q.kind == NameKind::Person && c.kind == NameKind::Person;
     let pen = |other_covered: bool, other_words: usize| {
         if !person {
             cfg.unmatched_org_penalty
@@ -1412,15 +1650,35 @@ fn align(
     let pen_q = pen(covered_c, words_c);
     let pen_c = pen(covered_q, words_q);
     let extra_q = extra(pen_q, uq, xq - sub);
-    let mut score =
-        prod * (1.0 - cfg.substitution_penalty).powf(sub) * extra_q * extra(pen_c, uc, xc - sub);
+    let score = picked.prod
+        * (1.0 - cfg.substitution_penalty).powf(sub)
+        * extra_q
+        * extra(pen_c, uc, xc - sub);
+    LeftOver {
+        score,
+        extra_q_weight: xq - sub,
+        extra_q,
+        sub,
+        korean_missing,
+    }
+}
+
+/// Name-level evidence on the kept pairs: a patronym (`bin X`) met by another word than the
+/// other side's patronym, no word met by a strong pair, legal forms that disagree.
+#[inline]
+fn evidence_factors(
+    mut score: f64,
+    q: &PreparedName,
+    qt: &[Tok],
+    c: &PreparedName,
+    ct: &[Tok],
+    picked: &Picked,
+    cfg: &NameScoreConfig,
+) -> f64 {
+    let chosen = &picked.chosen[..picked.n_chosen];
     if let (Some(pq), Some(pc)) = (patronym(q, qt), patronym(c, ct)) {
-        let of_q = chosen[..n_chosen]
-            .iter()
-            .find(|ch| ch.qmask & (1 << pq) != 0);
-        let of_c = chosen[..n_chosen]
-            .iter()
-            .find(|ch| ch.cmask & (1 << pc) != 0);
+        let of_q = chosen.iter().find(|ch| ch.qmask & (1 << pq) != 0);
+        let of_c = chosen.iter().find(|ch| ch.cmask & (1 << pc) != 0);
         if let (Some(a), Some(b)) = (of_q, of_c)
             && a.cmask & (1 << pc) == 0
             && b.qmask & (1 << pq) == 0
@@ -1428,62 +1686,49 @@ fn align(
             score *= cfg.patronym_swap_factor;
         }
     }
-    if !word_match {
+    if !picked.word_match {
         // weak signals need one another's support; one alone is no word match
-        score *= if weak_words >= 2 {
+        score *= if picked.weak_words >= 2 {
             cfg.weak_support_factor
         } else {
             cfg.no_word_match_factor
         };
     }
     let has_legal = |ts: &[Tok]| ts.iter().any(|t| t.kind == K_LEGAL);
-    if !legal_met && has_legal(qt) && has_legal(ct) {
+    if !picked.legal_met && has_legal(qt) && has_legal(ct) {
         score *= cfg.legal_mismatch_factor;
     }
-    // order: matched pairs sorted by query position must rise in the candidate too
+    score
+}
+
+/// Word order: the kept pairs sorted by query position must rise in the candidate too; in two
+/// Korean names, given-name syllables met in another order with the surname in place cost
+/// more. Applies the factors to `score` and returns whether the order changed and whether
+/// syllables were swapped.
+#[inline]
+fn order_factors(
+    score: &mut f64,
+    chosen: &[Cand],
+    korean_ctx: bool,
+    cfg: &NameScoreConfig,
+) -> (bool, bool) {
     let mut order_changed = false;
     let mut syllables_swapped = false;
     let mut pairs: [(u32, u32); MAX_CMP_TOKENS] = [(0, 0); MAX_CMP_TOKENS];
-    for (k, ch) in chosen[..n_chosen].iter().enumerate() {
+    for (k, ch) in chosen.iter().enumerate() {
         pairs[k] = (ch.qmask.trailing_zeros(), ch.cmask.trailing_zeros());
     }
-    let pairs = &mut pairs[..n_chosen];
+    let pairs = &mut pairs[..chosen.len()];
     pairs.sort_unstable();
     if pairs.windows(2).any(|w| w[1].1 < w[0].1) {
         order_changed = true;
-        score *= cfg.order_factor;
+        *score *= cfg.order_factor;
         if korean_ctx && !surname_moved(pairs) {
             syllables_swapped = true;
-            score *= cfg.korean_syllable_swap_factor;
+            *score *= cfg.korean_syllable_swap_factor;
         }
     }
-    // the query's extra words read as substituted for words of another name of the person
-    let contradicted = if person && xq - sub > 1e-9 && extra_q > 0.0 {
-        let f = (1.0 - cfg.contradicted_word_penalty).powf(xq - sub) / extra_q;
-        score * f.min(1.0)
-    } else {
-        score
-    };
-    let score = score.clamp(0.0, 1.0);
-    let fit = NameFit {
-        score,
-        query_met: word_weight(qt, used_q),
-        query_open: word_weight(qt, !used_q),
-        candidate_open: word_weight(ct, !used_c),
-        contradicted: contradicted.clamp(0.0, 1.0),
-        substituted_in_place: person
-            && sub > 1e-9
-            && substituted_in_place(qt, ct, &chosen[..n_chosen]),
-    };
-    Alignment {
-        score,
-        chosen,
-        n_chosen,
-        order_changed,
-        syllables_swapped,
-        korean_missing,
-        fit,
-    }
+    (order_changed, syllables_swapped)
 }
 
 /// Whether a word of the query and a word of the candidate, both left over, stand in the same
@@ -1638,31 +1883,65 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             lookalikes: Vec::new(),
         };
     };
-    let qv = &query.vars[qi];
-    let cv = &candidate.vars[ci];
-    let qt = query.var_toks(qv);
-    let ct = candidate.var_toks(cv);
+    let qt = query.var_toks(&query.vars[qi]);
+    let ct = candidate.var_toks(&candidate.vars[ci]);
     let mut detail = String::from("tokens ");
     let mut pairs: Vec<&Cand> = a.chosen[..a.n_chosen].iter().collect();
     pairs.sort_by_key(|p| p.qmask.trailing_zeros());
-    let texts = |p: &PreparedName, ts: &[Tok], mask: u32| -> String {
-        let mut s = String::new();
-        for (i, t) in ts.iter().enumerate() {
-            if i < 32 && mask & (1 << i) != 0 {
-                if !s.is_empty() {
-                    s.push('+');
-                }
-                s.push_str(p.tok_text(t));
+    describe_pairs(&mut detail, query, qt, candidate, ct, &pairs);
+    if a.n_chosen == 0 {
+        detail.push_str("none matched");
+    }
+    describe_left_over(&mut detail, query, qt, candidate, ct, &pairs);
+    describe_shape(&mut detail, &a, cfg);
+    let lookalikes = query.lookalikes_of(qi);
+    if !lookalikes.is_empty() {
+        let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
+        let _ = write!(
+            detail,
+            "; look-alike letters read as Latin: {}",
+            list.join(", ")
+        );
+    }
+    NameMatch {
+        score: a.score,
+        query: query.variant_text(qi),
+        candidate: candidate.variant_text(ci),
+        detail,
+        lookalikes,
+    }
+}
+
+/// The texts of the tokens of `ts` in `mask`, joined by `+`.
+fn mask_texts(p: &PreparedName, ts: &[Tok], mask: u32) -> String {
+    let mut s = String::new();
+    for (i, t) in ts.iter().enumerate() {
+        if i < 32 && mask & (1 << i) != 0 {
+            if !s.is_empty() {
+                s.push('+');
             }
+            s.push_str(p.tok_text(t));
         }
-        s
-    };
+    }
+    s
+}
+
+/// Explains each matched pair, in the query's order: `kim=kim, jong~jeong (romanisation
+/// variant)`.
+fn describe_pairs(
+    detail: &mut String,
+    query: &PreparedName,
+    qt: &[Tok],
+    candidate: &PreparedName,
+    ct: &[Tok],
+    pairs: &[&Cand],
+) {
     for (k, p) in pairs.iter().enumerate() {
         if k > 0 {
             detail.push_str(", ");
         }
-        let l = texts(query, qt, p.qmask);
-        let r = texts(candidate, ct, p.cmask);
+        let l = mask_texts(query, qt, p.qmask);
+        let r = mask_texts(candidate, ct, p.cmask);
         let _ = match p.reason {
             Reason::Exact if l == r => write!(detail, "{l}={r}"),
             Reason::Exact => write!(detail, "{l}={r}"),
@@ -1680,19 +1959,31 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
             Reason::Stripped => write!(detail, "{l}~{r} (vowels missing, {:.2})", p.s),
         };
     }
-    if a.n_chosen == 0 {
-        detail.push_str("none matched");
-    }
+}
+
+/// Names the tokens no matched pair met, on each side.
+fn describe_left_over(
+    detail: &mut String,
+    query: &PreparedName,
+    qt: &[Tok],
+    candidate: &PreparedName,
+    ct: &[Tok],
+    pairs: &[&Cand],
+) {
     let used_q = pairs.iter().fold(0u32, |m, p| m | p.qmask);
     let used_c = pairs.iter().fold(0u32, |m, p| m | p.cmask);
-    let uq = texts(query, qt, !used_q);
-    let uc = texts(candidate, ct, !used_c);
+    let uq = mask_texts(query, qt, !used_q);
+    let uc = mask_texts(candidate, ct, !used_c);
     if !uq.is_empty() {
         let _ = write!(detail, "; query only: {}", uq.replace('+', " "));
     }
     if !uc.is_empty() {
         let _ = write!(detail, "; candidate only: {}", uc.replace('+', " "));
     }
+}
+
+/// Explains the Korean syllable missing on one side and the word order.
+fn describe_shape(detail: &mut String, a: &Alignment, cfg: &NameScoreConfig) {
     if a.korean_missing {
         let _ = write!(
             detail,
@@ -1708,22 +1999,6 @@ pub fn compare(query: &PreparedName, candidate: &PreparedName, cfg: &NameScoreCo
         );
     } else if a.order_changed {
         detail.push_str("; order swapped");
-    }
-    let lookalikes = query.lookalikes_of(qi);
-    if !lookalikes.is_empty() {
-        let list: Vec<String> = lookalikes.iter().map(LookAlike::describe).collect();
-        let _ = write!(
-            detail,
-            "; look-alike letters read as Latin: {}",
-            list.join(", ")
-        );
-    }
-    NameMatch {
-        score: a.score,
-        query: query.variant_text(qi),
-        candidate: candidate.variant_text(ci),
-        detail,
-        lookalikes,
     }
 }
 

@@ -110,16 +110,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
     if !Schema::compatible(&query.entity.schema, &candidate.entity.schema) {
         explanations.insert(
             feature::SCHEMA.to_string(),
-            Explanation {
-                detail: format!(
-                    "a {} cannot be a {}",
-                    query.entity.schema, candidate.entity.schema
-                ),
-                score: 0.0,
-                query: Some(query.entity.schema.to_string()),
-                candidate: Some(candidate.entity.schema.to_string()),
-                contribution: 0.0,
-            },
+            schema_conflict(query, candidate),
         );
         return Scored {
             score: 0.0,
@@ -127,11 +118,69 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
             explanations,
         };
     }
+    let best = best_name_pair(query, candidate, cfg)
+        .map(|pair| explain_name_pair(query, candidate, pair, cfg));
+    let mut total = name_feature(query, candidate, best.as_ref(), cfg, &mut explanations);
+    let name_evidence = best.as_ref().map(|b| NameEvidence {
+        score: b.matched.score,
+        name: &candidate.names[b.pair.ci].prepared,
+        namesakes: candidate.names[b.pair.ci].namesakes,
+    });
+    total = other_features(
+        query,
+        candidate,
+        name_evidence,
+        total,
+        cfg,
+        &mut explanations,
+    );
+    let score = round(total.clamp(0.0, 1.0));
+    Scored {
+        score,
+        is_match: score >= cfg.threshold,
+        explanations,
+    }
+}
 
-    // Name: best pair over all names, weak aliases discounted. Pairs are
-    // scored without building explanations; only the best one is explained.
-    // A name the query meets wholly but for words of its own, which another
-    // name of the candidate contradicts, counts at its contradicted score.
+/// The explanation of a query whose schema the candidate's cannot be.
+fn schema_conflict(query: &PreparedEntity, candidate: &PreparedEntity) -> Explanation {
+    Explanation {
+        detail: format!(
+            "a {} cannot be a {}",
+            query.entity.schema, candidate.entity.schema
+        ),
+        score: 0.0,
+        query: Some(query.entity.schema.to_string()),
+        candidate: Some(candidate.entity.schema.to_string()),
+        contribution: 0.0,
+    }
+}
+
+/// The best pair of names of a query and a candidate, as [`best_name_pair`] finds it.
+#[derive(Clone, Copy)]
+struct NamePair {
+    /// The pair's score after the weak-alias discount: what the name contributes.
+    effective: f64,
+    /// The pair's score before the discount (its contradicted score if `witness` is set).
+    raw: f64,
+    /// Index of the query's name.
+    qi: usize,
+    /// Index of the candidate's name.
+    ci: usize,
+    /// The candidate's name that contradicts the query's left-over words, if any.
+    witness: Option<usize>,
+}
+
+/// The best pair over all names, weak aliases discounted. Pairs are scored without building
+/// explanations; only the best one is explained ([`explain_name_pair`]). A name the query
+/// meets wholly but for words of its own, which another name of the candidate contradicts,
+/// counts at its contradicted score.
+#[inline]
+fn best_name_pair(
+    query: &PreparedEntity,
+    candidate: &PreparedEntity,
+    cfg: &MatchConfig,
+) -> Option<NamePair> {
     let nc = candidate.names.len();
     let mut fits = Vec::with_capacity(query.names.len() * nc);
     for q in &query.names {
@@ -139,7 +188,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
             fits.push(name_score::fit(&q.prepared, &c.prepared, &cfg.name));
         }
     }
-    let mut best_pair: Option<(f64, f64, usize, usize, Option<usize>)> = None;
+    let mut best_pair: Option<NamePair> = None;
     for (qi, q) in query.names.iter().enumerate() {
         let row = &fits[qi * nc..(qi + 1) * nc];
         for (ci, c) in candidate.names.iter().enumerate() {
@@ -155,95 +204,128 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
                 } else {
                     raw
                 };
-            if best_pair.is_none_or(|(s, _, _, _, _)| effective > s) {
-                best_pair = Some((effective, raw, qi, ci, witness));
+            if best_pair.is_none_or(|b| effective > b.effective) {
+                best_pair = Some(NamePair {
+                    effective,
+                    raw,
+                    qi,
+                    ci,
+                    witness,
+                });
             }
         }
     }
-    let best = best_pair.map(|(effective, raw, qi, ci, witness)| {
-        let mut m = name_score::compare(
-            &query.names[qi].prepared,
-            &candidate.names[ci].prepared,
-            &cfg.name,
-        );
-        if let Some(cj) = witness {
-            m.detail = format!(
-                "{}; the query's other words contradict the candidate's name `{}` (another \
-                 word there: a substitution, x{:.2})",
-                m.detail,
-                candidate.names[cj].raw,
-                raw / m.score.max(f64::MIN_POSITIVE)
-            );
-            m.score = raw;
-        }
-        (effective, m, candidate.names[ci].source, ci)
-    });
-    let mut total = match &best {
-        Some((effective, m, source, _)) => {
-            let via = match source {
-                NameSource::WeakAlias => format!(" (weak alias, x{})", cfg.weak_alias_factor),
-                NameSource::Alias => " (alias)".to_string(),
-                NameSource::PreviousName => " (previous name)".to_string(),
-                _ => String::new(),
-            };
-            if !m.lookalikes.is_empty() {
-                let list: Vec<String> = m
-                    .lookalikes
-                    .iter()
-                    .map(yalu_names::LookAlike::describe)
-                    .collect();
-                explanations.insert(
-                    feature::LOOKALIKES.to_string(),
-                    Explanation {
-                        detail: format!(
-                            "{} look-alike letter(s) read as Latin: {}",
-                            list.len(),
-                            list.join(", ")
-                        ),
-                        score: 1.0,
-                        query: Some(
-                            query.names[best_pair.map_or(0, |b| b.2)]
-                                .prepared
-                                .raw()
-                                .to_string(),
-                        ),
-                        candidate: None,
-                        contribution: 0.0,
-                    },
-                );
-            }
-            explanations.insert(
-                feature::NAME.to_string(),
-                Explanation {
-                    detail: format!("{}{via}", m.detail),
-                    score: round(m.score),
-                    query: Some(m.query.clone()),
-                    candidate: Some(m.candidate.clone()),
-                    contribution: round(*effective),
-                },
-            );
-            *effective
-        }
-        None => {
-            explanations.insert(
-                feature::NAME.to_string(),
-                Explanation {
-                    detail: "no name to compare".into(),
-                    score: 0.0,
-                    query: None,
-                    candidate: None,
-                    contribution: 0.0,
-                },
-            );
-            0.0
-        }
-    };
+    best_pair
+}
 
-    let name_evidence = best.as_ref().map(|(_, m, _, ci)| NameEvidence {
-        score: m.score,
-        name: &candidate.names[*ci].prepared,
-        namesakes: candidate.names[*ci].namesakes,
-    });
+/// The best name pair with its explained comparison.
+struct ExplainedPair {
+    pair: NamePair,
+    /// The comparison, its score and detail those of the contradicted score when a name
+    /// contradicts the query's words.
+    matched: name_score::NameMatch,
+}
+
+/// Compares the best pair again, this time with its explanation, and says which name of the
+/// candidate contradicts the query's left-over words.
+fn explain_name_pair(
+    query: &PreparedEntity,
+    candidate: &PreparedEntity,
+    pair: NamePair,
+    cfg: &MatchConfig,
+) -> ExplainedPair {
+    let mut m = name_score::compare(
+        &query.names[pair.qi].prepared,
+        &candidate.names[pair.ci].prepared,
+        &cfg.name,
+    );
+    if let Some(cj) = pair.witness {
+        m.detail = format!(
+            "{}; the query's other words contradict the candidate's name `{}` (another \
+             word there: a substitution, x{:.2})",
+            m.detail,
+            candidate.names[cj].raw,
+            pair.raw / m.score.max(f64::MIN_POSITIVE)
+        );
+        m.score = pair.raw;
+    }
+    ExplainedPair { pair, matched: m }
+}
+
+/// The name feature (and the look-alike letters of the query's name, if any) explained;
+/// returns the name's contribution, the score the other features then move.
+fn name_feature(
+    query: &PreparedEntity,
+    candidate: &PreparedEntity,
+    best: Option<&ExplainedPair>,
+    cfg: &MatchConfig,
+    explanations: &mut BTreeMap<String, Explanation>,
+) -> f64 {
+    let Some(best) = best else {
+        explanations.insert(
+            feature::NAME.to_string(),
+            Explanation {
+                detail: "no name to compare".into(),
+                score: 0.0,
+                query: None,
+                candidate: None,
+                contribution: 0.0,
+            },
+        );
+        return 0.0;
+    };
+    let m = &best.matched;
+    let effective = best.pair.effective;
+    let via = match candidate.names[best.pair.ci].source {
+        NameSource::WeakAlias => format!(" (weak alias, x{})", cfg.weak_alias_factor),
+        NameSource::Alias => " (alias)".to_string(),
+        NameSource::PreviousName => " (previous name)".to_string(),
+        _ => String::new(),
+    };
+    if !m.lookalikes.is_empty() {
+        let list: Vec<String> = m
+            .lookalikes
+            .iter()
+            .map(yalu_names::LookAlike::describe)
+            .collect();
+        explanations.insert(
+            feature::LOOKALIKES.to_string(),
+            Explanation {
+                detail: format!(
+                    "{} look-alike letter(s) read as Latin: {}",
+                    list.len(),
+                    list.join(", ")
+                ),
+                score: 1.0,
+                query: Some(query.names[best.pair.qi].prepared.raw().to_string()),
+                candidate: None,
+                contribution: 0.0,
+            },
+        );
+    }
+    explanations.insert(
+        feature::NAME.to_string(),
+        Explanation {
+            detail: format!("{}{via}", m.detail),
+            score: round(m.score),
+            query: Some(m.query.clone()),
+            candidate: Some(m.candidate.clone()),
+            contribution: round(effective),
+        },
+    );
+    effective
+}
+
+/// The evidence beside the name, each feature explained and added to `total` in turn: birth
+/// date, country, gender, then identifiers (which lift the score to a floor).
+fn other_features(
+    query: &PreparedEntity,
+    candidate: &PreparedEntity,
+    name_evidence: Option<NameEvidence>,
+    mut total: f64,
+    cfg: &MatchConfig,
+    explanations: &mut BTreeMap<String, Explanation>,
+) -> f64 {
     if let Some(e) = birth_date_feature(query, candidate, name_evidence, cfg) {
         total += e.contribution;
         explanations.insert(feature::BIRTH_DATE.to_string(), e);
@@ -266,12 +348,7 @@ pub fn score(query: &PreparedEntity, candidate: &PreparedEntity, cfg: &MatchConf
         total = lifted;
         explanations.insert(feature::IDENTIFIER.to_string(), e);
     }
-    let score = round(total.clamp(0.0, 1.0));
-    Scored {
-        score,
-        is_match: score >= cfg.threshold,
-        explanations,
-    }
+    total
 }
 
 /// Another name of the candidate that contradicts the query's left-over words against name
