@@ -17,6 +17,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use yalu_match::Hit;
+use yalu_model::Entity;
 
 /// Output layouts are the input layouts.
 pub type OutputFormat = InputFormat;
@@ -36,12 +37,18 @@ pub const CSV_HEADER: [&str; 10] = [
 ];
 
 /// The JSON-lines record of one hit ([`yalu_model::Hit`], the format the
-/// case store and `yalu demo` share), with no evidence attached.
-pub fn hit_record(query: &QueryRow, hit: &Hit<'_>) -> yalu_model::Hit {
+/// case store and `yalu demo` share), with no evidence attached: `query`
+/// is the screened entity of data row `row` (1-based), with the caller's id.
+pub fn hit_record(
+    row: u64,
+    query_id: Option<String>,
+    query: &Entity,
+    hit: &Hit<'_>,
+) -> yalu_model::Hit {
     yalu_model::Hit {
-        row: query.row,
-        query_id: query.query_id.clone(),
-        query_name: query.entity.caption().to_string(),
+        row,
+        query_id,
+        query_name: query.caption().to_string(),
         entity_id: hit.entity.id.clone(),
         caption: hit.entity.caption().to_string(),
         schema: hit.entity.schema.name().to_string(),
@@ -109,7 +116,7 @@ pub(crate) fn render_hits(
         }
         InputFormat::JsonLines => {
             for h in hits {
-                let line = hit_record(query, h);
+                let line = hit_record(query.row, query.query_id.clone(), &query.entity, h);
                 serde_json::to_writer(&mut *out, &line).expect("writing to memory");
                 out.push(b'\n');
             }

@@ -436,20 +436,12 @@ fn screen_world(
             if !h.scored.is_match {
                 continue;
             }
-            hits.push(yalu_model::Hit {
-                row: row as u64 + 1,
-                query_id: Some(q.id.clone()),
-                query_name: q.caption().to_string(),
-                entity_id: h.entity.id.clone(),
-                caption: h.entity.caption().to_string(),
-                schema: h.entity.schema.name().to_string(),
-                score: h.scored.score,
-                is_match: h.scored.is_match,
-                datasets: h.entity.datasets.clone(),
-                explanations: h.scored.explanations.clone(),
-                evidence: None,
-                investigation: None,
-            });
+            hits.push(yalu_screen::hit_record(
+                row as u64 + 1,
+                Some(q.id.clone()),
+                q,
+                &h,
+            ));
         }
     }
     hits
