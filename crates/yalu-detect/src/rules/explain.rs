@@ -655,7 +655,6 @@ struct Candidate<'a> {
 }
 
 pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
-    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
     let mut pls = dprk_placements(ctx, o, false);
     pls.extend(dprk_placements(ctx, o, true));
     pls.sort_unstable();
@@ -674,8 +673,31 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     if groups.is_empty() {
         return vec![c(false, "made no payment")];
     }
-    // the month and payee that come closest: a payment that meets the
-    // rule's payment condition first, then the highest share of the wages
+    let (best, excluded) = closest_wage_payment(ctx, &pls, groups);
+    let mut out: Vec<Condition> = excluded
+        .iter()
+        .take(SHOWN)
+        .map(|why| Condition::info(format!("payee not taken as a wage collector: {why}")))
+        .collect();
+    more(&mut out, excluded.len(), "excluded payees");
+    let Some(best) = best else {
+        out.push(c(false, "paid only its own workers or excluded payees"));
+        return out;
+    };
+    out.extend(wage_conditions(ctx, o, best));
+    out
+}
+
+/// Of an employer's payments (summed per month, payee and currency), the
+/// one closest to firing BULK_WAGE_SINGLE_PAYEE: one that meets the payment
+/// condition first, then the highest share of the wages; and why payees
+/// were left out.
+fn closest_wage_payment<'a>(
+    ctx: &Context,
+    pls: &[u32],
+    groups: BTreeMap<(Day, Party, &'a str), f64>,
+) -> (Option<Candidate<'a>>, BTreeSet<String>) {
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
     let mut best: Option<Candidate> = None;
     let mut excluded: BTreeSet<String> = BTreeSet::new();
     for ((month, payee, currency), paid) in groups {
@@ -684,7 +706,7 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             active,
             wages,
             ..
-        } = orgs::month_crew(ctx, &pls, month, currency);
+        } = orgs::month_crew(ctx, pls, month, currency);
         if let Party::Person(r) = payee
             && workers.contains(&ctx.person_of(r))
         {
@@ -713,13 +735,14 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             });
         }
     }
-    let mut out: Vec<Condition> = excluded
-        .iter()
-        .take(SHOWN)
-        .map(|why| Condition::info(format!("payee not taken as a wage collector: {why}")))
-        .collect();
-    more(&mut out, excluded.len(), "excluded payees");
-    let Some(Candidate {
+    (best, excluded)
+}
+
+/// The conditions of BULK_WAGE_SINGLE_PAYEE measured on `o`'s closest
+/// payment.
+fn wage_conditions(ctx: &Context, o: OrgIx, best: Candidate) -> Vec<Condition> {
+    let prm = &ctx.set.rules.bulk_wage_single_payee.params;
+    let Candidate {
         placed,
         share,
         workers,
@@ -728,11 +751,7 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         paid,
         wages,
         currency,
-    }) = best
-    else {
-        out.push(c(false, "paid only its own workers or excluded payees"));
-        return out;
-    };
+    } = best;
     let (w_ok, wc) = ge(workers.len(), prm.min_workers);
     let own: Vec<u32> = ctx
         .data
@@ -753,7 +772,7 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         (share * 100.0).round() as i64,
         (prm.min_share * 100.0).round() as i64,
     );
-    out.extend([
+    vec![
         c(
             s_ok || placed,
             format!(
@@ -772,14 +791,17 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
             d_ok,
             format!(
                 "paid to those workers themselves that month{}: {direct:.0}, {:.0} % {} {:.0} % of their wages",
-                if placed { " (by it or by the agency)" } else { "" },
+                if placed {
+                    " (by it or by the agency)"
+                } else {
+                    ""
+                },
                 100.0 * direct_share,
                 if d_ok { "<" } else { "≥" },
                 100.0 * prm.min_share
             ),
         ),
-    ]);
-    out
+    ]
 }
 
 pub(crate) fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
