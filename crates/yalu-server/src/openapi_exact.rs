@@ -14,6 +14,7 @@
 use crate::handlers::matching::{ALGORITHM, ALGORITHM_ALIASES, NOMENKLATURA_WEIGHTS};
 use serde_json::{Map, Value, json};
 use yalu_match::MatchConfig;
+use yalu_store::{CaseKind, CaseStatus, Resolution};
 
 /// The schemas `/match` and `/search` accept (see `params::screening_schema`).
 pub const SCREENING_SCHEMAS: [&str; 8] = [
@@ -44,16 +45,46 @@ const SORT_FIELDS: [&str; 9] = [
     "last_change",
 ];
 
+/// The dates of `FuzzyDate` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, years
+/// 1000-2999, real days of the month), as regex alternatives.
+macro_rules! fuzzy_date {
+    () => {
+        concat!(
+            "[12][0-9]{3}(-(0[1-9]|1[0-2]))?",
+            "|[12][0-9]{3}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+            "|[12][0-9]{3}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
+            "|[12][0-9]{3}-02-(0[1-9]|1[0-9]|2[0-8])",
+            "|([12][0-9](0[48]|[2468][048]|[13579][26])|(1[26]|2[048])00)-02-29",
+        )
+    };
+}
+
+/// What Rust's `str::trim` drops (`char::is_whitespace`), as the inside of
+/// a regex class.
+macro_rules! whitespace {
+    () => {
+        "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+    };
+}
+
 /// `changed_since`: a date of `FuzzyDate` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
 /// years 1000-2999, real days of the month) and an optional `THH:MM...`.
-const CHANGED_SINCE_PATTERN: &str = concat!(
-    "^(",
-    "[12][0-9]{3}(-(0[1-9]|1[0-2]))?",
-    "|[12][0-9]{3}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
-    "|[12][0-9]{3}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
-    "|[12][0-9]{3}-02-(0[1-9]|1[0-9]|2[0-8])",
-    "|([12][0-9](0[48]|[2468][048]|[13579][26])|(1[26]|2[048])00)-02-29",
-    ")(T[0-9]{2}:[0-9]{2}[\\s\\S]*)?$"
+const CHANGED_SINCE_PATTERN: &str =
+    concat!("^(", fuzzy_date!(), ")(T[0-9]{2}:[0-9]{2}[\\s\\S]*)?$");
+
+/// A string that is not empty once trimmed (the store refuses blank ones).
+const NON_BLANK: &str = concat!("[^", whitespace!(), "]");
+
+/// An imported alert's `period_start`/`period_end`: blank (no date) or a
+/// `FuzzyDate` with an optional `T...` time part, space around it trimmed.
+const PERIOD_PATTERN: &str = concat!(
+    "^[",
+    whitespace!(),
+    "]*(((",
+    fuzzy_date!(),
+    ")(T[\\s\\S]*|[",
+    whitespace!(),
+    "]*))|)$"
 );
 
 /// `filter`: `field:value`, both non-empty once trimmed (a `properties.`
@@ -138,6 +169,7 @@ pub fn make_exact(doc: &mut Value) {
     {
         *ok = json!({"$ref": "#/components/schemas/NestedEntity"});
     }
+    workbench(doc);
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -166,6 +198,298 @@ pub fn make_exact(doc: &mut Value) {
             let (config, weights) = scorer_settings();
             request["properties"]["config"]["properties"] = config;
             request["properties"]["weights"]["properties"] = weights;
+        }
+    }
+}
+
+/// The workbench routes (tag `cases`): what the role layer and the store
+/// answer on each, the query values `GET /cases` accepts, the bodies as the
+/// handlers and the store check them (`deny_unknown_fields`, blank strings
+/// refused, one of `alerts` and `hits`), and `format=jsonl` of `/audit`.
+fn workbench(doc: &mut Value) {
+    let error = json!({"$ref": "#/components/schemas/ErrorBody"});
+    let answer = |description: &str| json!({"description": description, "content": {"application/json": {"schema": error}}});
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                let workbench = op["tags"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("cases")));
+                if !workbench || path == "/me" {
+                    continue;
+                }
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                responses
+                    .entry("403")
+                    .or_insert_with(|| answer("insufficient_role (the analyst role and up)"));
+                responses
+                    .entry("500")
+                    .or_insert_with(|| answer("store_unavailable (the case store failed)"));
+                responses.entry("503").or_insert_with(|| {
+                    answer(
+                        "request_timeout (the server's time limit), cases_unavailable (no case \
+                         store); with Retry-After",
+                    )
+                });
+            }
+        }
+    }
+    // Empty values are ignored (as if absent).
+    let or_empty = |values: Vec<&str>| {
+        let mut all = vec![""];
+        all.extend(values);
+        json!({"type": "string", "enum": all})
+    };
+    let names = |all: &[&'static str]| all.to_vec();
+    let list = ("/cases", "get");
+    let statuses: Vec<&str> = CaseStatus::ALL.iter().map(|v| v.as_str()).collect();
+    let kinds: Vec<&str> = CaseKind::ALL.iter().map(|v| v.as_str()).collect();
+    set_param(doc, list.0, list.1, "status", or_empty(statuses));
+    set_param(doc, list.0, list.1, "kind", or_empty(kinds));
+    set_param(
+        doc,
+        list.0,
+        list.1,
+        "scope",
+        or_empty(names(&["all", "units"])),
+    );
+    set_param(
+        doc,
+        list.0,
+        list.1,
+        "sort",
+        or_empty(names(&["newest", "priority"])),
+    );
+    let empty = json!({"type": "string", "enum": [""]});
+    set_param(
+        doc,
+        list.0,
+        list.1,
+        "investigation",
+        json!({"anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": i64::MAX}, empty]}),
+    );
+    set_param(
+        doc,
+        "/audit",
+        "get",
+        "since",
+        json!({"anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": i64::MAX}, empty]}),
+    );
+    set_param(
+        doc,
+        list.0,
+        list.1,
+        "offset",
+        json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
+    );
+    set_param(
+        doc,
+        "/audit",
+        "get",
+        "format",
+        json!({"type": "string", "enum": ["json", "jsonl"]}),
+    );
+    if let Some(ok) = doc.pointer_mut("/paths/~1audit/get/responses/200/content") {
+        ok["application/x-ndjson"] = json!({"schema": {"type": "string"}});
+    }
+    let integer =
+        json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX});
+    let version = json!({"description": "The case version the action was decided on (else 409 version_conflict)", "anyOf": [integer, {"type": "null"}]});
+    let non_blank = json!({"type": "string", "pattern": NON_BLANK});
+    let body = |properties: Value, required: &[&str]| json!({"type": "object", "additionalProperties": false, "properties": properties, "required": required});
+    let statuses = ["open", "in_review", "escalated"];
+    let bodies = [
+        (
+            "assign",
+            body(
+                json!({"assignee": {"description": "A key id or name; null unassigns", "anyOf": [non_blank, {"type": "null"}]}, "version": version}),
+                &[],
+            ),
+        ),
+        (
+            "comment",
+            body(json!({"text": non_blank, "version": version}), &["text"]),
+        ),
+        (
+            "status",
+            body(
+                json!({"status": {"type": "string", "enum": statuses}, "version": version}),
+                &["status"],
+            ),
+        ),
+        (
+            "close",
+            body(
+                json!({
+                    "resolution": {"type": "string", "enum": Resolution::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()},
+                    "rationale": non_blank,
+                    "version": version,
+                }),
+                &["resolution", "rationale"],
+            ),
+        ),
+        (
+            "approve",
+            body(
+                json!({"rationale": {"type": ["string", "null"]}, "version": version}),
+                &[],
+            ),
+        ),
+        (
+            "reject-approval",
+            body(
+                json!({"rationale": {"type": ["string", "null"]}, "version": version}),
+                &[],
+            ),
+        ),
+    ];
+    for (action, schema) in bodies {
+        let pointer = format!("/paths/~1cases~1{{id}}~1{action}/post/requestBody");
+        if let Some(request) = doc.pointer_mut(&pointer) {
+            request["content"]["application/json"]["schema"] = schema;
+            // approve and reject-approval: an empty body is `{}`.
+            if matches!(action, "approve" | "reject-approval") {
+                request["required"] = json!(false);
+            }
+        }
+    }
+    let ids = json!({"type": "array", "items": integer, "minItems": 1, "maxItems": yalu_store::cases::MAX_PAGE});
+    let bulk = json!({"oneOf": [
+        body(json!({"ids": ids, "action": {"type": "string", "enum": ["assign"]},
+            "assignee": {"description": "null unassigns", "type": ["string", "null"]}, "status": {"type": "null"}}), &["ids", "action"]),
+        body(json!({"ids": ids, "action": {"type": "string", "enum": ["status"]},
+            "status": {"type": "string", "enum": CaseStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()},
+            "assignee": {"type": "null"}}), &["ids", "action", "status"]),
+    ]});
+    if let Some(s) =
+        doc.pointer_mut("/paths/~1cases~1bulk/post/requestBody/content/application~1json/schema")
+    {
+        *s = bulk;
+    }
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    // The store's names (`snake_case`, as they serialise), not the variants'.
+    let names = |all: &[&str]| json!(all);
+    for (name, values) in [
+        (
+            "CaseKind",
+            names(&CaseKind::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+        ),
+        (
+            "CaseStatus",
+            names(
+                &CaseStatus::ALL
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        (
+            "Resolution",
+            names(
+                &Resolution::ALL
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+    ] {
+        if let Some(schema) = schemas.get_mut(name) {
+            schema["enum"] = values;
+        }
+    }
+    let texts = json!({"type": "array", "items": non_blank});
+    let investigation = json!({"anyOf": [{"type": "null"}, {
+        "type": "object",
+        "properties": {
+            "keys": {"type": "array", "items": non_blank, "minItems": 1},
+            "label": non_blank,
+            "workers": {"anyOf": [texts, {"type": "null"}]},
+        },
+        "required": ["keys", "label"],
+    }]});
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    let period =
+        json!({"anyOf": [{"type": "null"}, {"type": "string", "pattern": PERIOD_PATTERN}]});
+    schemas.insert("ImportAlert".into(), json!({
+        "description": "An alert as `POST /cases/import` checks it (other fields are kept as sent)",
+        "type": "object",
+        "properties": {
+            "alert_id": non_blank, "rule": non_blank, "severity": non_blank, "summary": non_blank,
+            "subject_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "evidence_ids": strings,
+            "estimated_revenue_usd": {"type": "number", "minimum": 0},
+            "period_start": period, "period_end": period,
+            "workers": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": i64::MAX}]},
+            "investigation": investigation,
+        },
+        "required": ["alert_id", "rule", "severity", "subject_ids", "evidence_ids", "summary", "estimated_revenue_usd"],
+    }));
+    let named = |field: &str| json!({"type": "object", "properties": {field: non_blank}, "required": [field]});
+    let text = json!({"type": ["string", "null"]});
+    schemas.insert("ImportHit".into(), json!({
+        "description": "A hit as `POST /cases/import` checks it (other fields are kept as sent): the list entry \
+                        (`entity_id`, else `id`) and the screened record (`query_id`, else `record_id`, else \
+                        `query_name`) named",
+        "type": "object",
+        "properties": {
+            "entity_id": text, "id": text, "query_id": text, "record_id": text, "query_name": text,
+            "caption": text, "score": {"type": "number"}, "match": {"type": ["boolean", "null"]},
+            "investigation": investigation,
+        },
+        "required": ["score"],
+        "allOf": [
+            {"anyOf": [named("entity_id"), named("id")]},
+            {"anyOf": [named("query_id"), named("record_id"), named("query_name")]},
+        ],
+    }));
+    let items = |kind: &str, other: &str, item: &str| {
+        body(
+            json!({kind: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}, other: {"type": "null"}}),
+            &[kind],
+        )
+    };
+    // Sums of imported amounts: `null` when one overflows (JSON has no
+    // infinity).
+    for (schema, field) in [
+        ("Dashboard", "estimated_revenue_usd"),
+        ("Case", "estimated_revenue_usd"),
+        ("Case", "priority"),
+    ] {
+        if let Some(p) = schemas
+            .get_mut(schema)
+            .and_then(|s| s["properties"].get_mut(field))
+        {
+            p["type"] = json!(["number", "null"]);
+        }
+    }
+    // A case's alert or hit as imported (fields beyond the record kept).
+    if let Some(detail) = schemas.get_mut("CaseDetailAnswer") {
+        for (field, item) in [("alert", "ImportAlert"), ("hit", "ImportHit")] {
+            detail["properties"][field]["oneOf"][0]["$ref"] =
+                json!(format!("#/components/schemas/{item}"));
+        }
+    }
+    if let Some(import) = schemas.get_mut("ImportBody") {
+        import["oneOf"] = json!([
+            items("alerts", "hits", "ImportAlert"),
+            items("hits", "alerts", "ImportHit")
+        ]);
+        if let Some(o) = import.as_object_mut() {
+            for key in ["properties", "additionalProperties", "type"] {
+                o.remove(key);
+            }
         }
     }
 }

@@ -241,6 +241,16 @@ fn case_id(text: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::parameter(format!("case id `{text}` is not a positive integer")))
 }
 
+/// A query parameter naming a status or kind: an unknown one is 400
+/// `invalid_parameter`, like every other parameter.
+fn parameter<T: std::str::FromStr<Err = StoreError>>(
+    name: &str,
+    text: &str,
+) -> Result<T, ApiError> {
+    text.parse()
+        .map_err(|e: StoreError| ApiError::parameter(format!("`{name}`: {e}")))
+}
+
 fn parse_input<T: std::str::FromStr<Err = StoreError>>(text: &str) -> Result<T, ApiError> {
     text.parse().map_err(store_error)
 }
@@ -261,19 +271,19 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Answer<Me> {
 /// `GET /cases`: the case queue, newest first, filtered.
 #[utoipa::path(get, path = "/cases", tag = "cases",
     params(
-        ("status" = Option<String>, Query, description = "open, in_review, escalated, pending_approval or closed"),
+        ("status" = Option<CaseStatus>, Query, description = "open, in_review, escalated, pending_approval or closed"),
         ("rule" = Option<String>, Query, description = "An alert rule id or SCREENING_HIT"),
         ("assignee" = Option<String>, Query, description = "Assigned to"),
-        ("kind" = Option<String>, Query, description = "alert or hit"),
+        ("kind" = Option<CaseKind>, Query, description = "alert, hit or investigation"),
         ("q" = Option<String>, Query, description = "Case-insensitive text in the title, subject, record or entity id"),
         ("scope" = Option<String>, Query, description = "all (default) or units: investigations and cases in none"),
-        ("investigation" = Option<i64>, Query, description = "Only the alerts and hits of this investigation"),
+        ("investigation" = Option<i64>, Query, minimum = 1, description = "Only the alerts and hits of this investigation"),
         ("sort" = Option<String>, Query, description = "newest (default) or priority (highest first)"),
-        ("limit" = Option<u64>, Query, description = "1 to 1000, default 50"),
-        ("offset" = Option<u64>, Query, description = "Cases to skip"),
+        ("limit" = Option<u64>, Query, minimum = 1, maximum = 1000, description = "1 to 1000, default 50"),
+        ("offset" = Option<u64>, Query, minimum = 0, description = "Cases to skip"),
     ),
     responses((status = 200, description = "One page of the queue", body = CaseList),
-              (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "invalid_parameter")),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
@@ -295,8 +305,8 @@ pub async fn list(
             })
         };
         match k.as_ref() {
-            "status" if !v.is_empty() => filter.status = Some(parse_input::<CaseStatus>(&v)?),
-            "kind" if !v.is_empty() => filter.kind = Some(parse_input::<CaseKind>(&v)?),
+            "status" if !v.is_empty() => filter.status = Some(parameter::<CaseStatus>(&k, &v)?),
+            "kind" if !v.is_empty() => filter.kind = Some(parameter::<CaseKind>(&k, &v)?),
             "rule" if !v.is_empty() => filter.rule = Some(v),
             "assignee" if !v.is_empty() => filter.assignee = Some(v),
             "q" if !v.is_empty() => filter.q = Some(v),
@@ -379,9 +389,9 @@ fn people<'a>(
 
 /// `GET /cases/{id}`: the case, its alert or hit, comments, history, evidence.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
     responses((status = 200, description = "The case and what its page shows", body = CaseDetailAnswer),
-              (status = 404, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "invalid_parameter"), (status = 404, body = ErrorBody, description = "case_not_found")),
     security(("api_key" = [])))]
 pub async fn detail(
     State(state): State<Arc<AppState>>,
@@ -624,14 +634,14 @@ fn evidence(kind: CaseKind, p: &Value) -> Evidence {
 #[utoipa::path(post, path = "/cases/import", tag = "cases",
     request_body(content = ImportBody, description = "`{\"alerts\": [...]}` or `{\"hits\": [...]}`"),
     responses((status = 200, description = "What became of each alert or hit", body = ImportReport),
-              (status = 422, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "malformed_json, invalid_request"), (status = 422, body = ErrorBody, description = "invalid_import")),
     security(("api_key" = [])))]
 pub async fn import(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<ImportReport>, ApiError> {
-    let body: ImportBody = json_body(body)?;
+    let body: ImportBody = object_body(body)?;
     let report = match (body.alerts, body.hits) {
         (Some(alerts), None) => {
             with_store(&state, move |s| {
@@ -671,7 +681,7 @@ struct AssignBody {
     #[serde(default)]
     assignee: Option<String>,
     /// The case version the change was decided on (optional).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_version")]
     version: Option<i64>,
 }
 
@@ -679,7 +689,7 @@ struct AssignBody {
 #[serde(deny_unknown_fields)]
 struct CommentBody {
     text: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_version")]
     version: Option<i64>,
 }
 
@@ -687,7 +697,7 @@ struct CommentBody {
 #[serde(deny_unknown_fields)]
 struct StatusBody {
     status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_version")]
     version: Option<i64>,
 }
 
@@ -697,7 +707,7 @@ struct CloseBody {
     resolution: String,
     #[serde(default)]
     rationale: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_version")]
     version: Option<i64>,
 }
 
@@ -706,8 +716,55 @@ struct CloseBody {
 struct NoteBody {
     #[serde(default)]
     rationale: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_version")]
     version: Option<i64>,
+}
+
+/// A body that is a JSON object: serde would also read a struct from an
+/// array of its fields in order (`[null, 3]`), which no client means.
+fn object_body<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    if let Ok(b) = &body
+        && b.trim_ascii_start().first() == Some(&b'[')
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            "request body: a JSON object, not an array",
+        ));
+    }
+    json_body(body)
+}
+
+/// An integer of a body, also written as a whole float (`3.0`: an integer
+/// to JSON Schema, as clients generated from the document may send it).
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            // Strictly inside ±2^63: -2^63 is also what a literal just
+            // below i64::MIN rounds to.
+            .filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(63))
+            .map(|f| f as i64)
+    })
+}
+
+fn whole_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Option::<serde_json::Number>::deserialize(d)?
+        .map(|n| {
+            whole(&n)
+                .ok_or_else(|| serde::de::Error::custom(format!("`version` {n} is not an integer")))
+        })
+        .transpose()
+}
+
+fn whole_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    Vec::<serde_json::Number>::deserialize(d)?
+        .iter()
+        .map(|n| {
+            whole(n)
+                .ok_or_else(|| serde::de::Error::custom(format!("case id {n} is not an integer")))
+        })
+        .collect()
 }
 
 /// A body that may be empty (then `{}`).
@@ -716,15 +773,16 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(
 ) -> Result<T, ApiError> {
     match &body {
         Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
-        _ => json_body(body),
+        _ => object_body(body),
     }
 }
 
 /// `POST /cases/{id}/assign` `{"assignee"}`.
 #[utoipa::path(post, path = "/cases/{id}/assign", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
     request_body(content = Object, description = "`{\"assignee\": \"key id or name\", \"version\": n}` (null unassigns; `version`, optional: the case version decided on, else 409 version_conflict)"),
-    responses((status = 200, description = "The case", body = Case), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, description = "The case", body = Case),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "invalid_transition, version_conflict"), (status = 422, body = ErrorBody, description = "invalid_case_input (a blank assignee)")),
     security(("api_key" = [])))]
 pub async fn assign(
     State(state): State<Arc<AppState>>,
@@ -733,7 +791,7 @@ pub async fn assign(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<Case>, ApiError> {
     let id = case_id(&id)?;
-    let body: AssignBody = json_body(body)?;
+    let body: AssignBody = object_body(body)?;
     act_on_case(&state, caller, id, body.version, move |cases, by, id| {
         cases.assign(by, id, body.assignee.as_deref())
     })
@@ -742,9 +800,10 @@ pub async fn assign(
 
 /// `POST /cases/{id}/comment` `{"text"}`.
 #[utoipa::path(post, path = "/cases/{id}/comment", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
     request_body(content = Object, description = "`{\"text\": \"...\", \"version\": n}` (`version` optional, checked, not raised)"),
-    responses((status = 200, description = "The comment", body = Comment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, description = "The comment", body = Comment),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "version_conflict"), (status = 422, body = ErrorBody, description = "invalid_case_input (a blank text)")),
     security(("api_key" = [])))]
 pub async fn comment(
     State(state): State<Arc<AppState>>,
@@ -753,7 +812,7 @@ pub async fn comment(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<Comment>, ApiError> {
     let id = case_id(&id)?;
-    let body: CommentBody = json_body(body)?;
+    let body: CommentBody = object_body(body)?;
     act_on_case(&state, caller, id, body.version, move |cases, by, id| {
         cases.comment(by, id, &body.text)
     })
@@ -762,9 +821,10 @@ pub async fn comment(
 
 /// `POST /cases/{id}/status` `{"status": "open"|"in_review"|"escalated"}`.
 #[utoipa::path(post, path = "/cases/{id}/status", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
     request_body(content = Object, description = "`{\"status\": \"open\"|\"in_review\"|\"escalated\", \"version\": n}` (`version` optional)"),
-    responses((status = 200, description = "The case", body = Case), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, description = "The case", body = Case),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "invalid_transition, version_conflict"), (status = 422, body = ErrorBody, description = "invalid_case_input (an unknown status)")),
     security(("api_key" = [])))]
 pub async fn status(
     State(state): State<Arc<AppState>>,
@@ -773,7 +833,7 @@ pub async fn status(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<Case>, ApiError> {
     let id = case_id(&id)?;
-    let body: StatusBody = json_body(body)?;
+    let body: StatusBody = object_body(body)?;
     let to: CaseStatus = parse_input(&body.status)?;
     act_on_case(&state, caller, id, body.version, move |cases, by, id| {
         cases.set_status(by, id, to)
@@ -784,10 +844,10 @@ pub async fn status(
 /// `POST /cases/{id}/close` `{"resolution", "rationale"}`: a true match
 /// waits for a second analyst's approval.
 #[utoipa::path(post, path = "/cases/{id}/close", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
     request_body(content = Object, description = "`{\"resolution\": \"true_match\"|\"false_positive\"|\"not_actionable\", \"rationale\": \"...\", \"version\": n}` (`version` optional)"),
     responses((status = 200, description = "The case (closed, or pending_approval for a true match)", body = Case),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "invalid_transition, version_conflict"), (status = 422, body = ErrorBody, description = "rationale_required, invalid_case_input (an unknown resolution)")),
     security(("api_key" = [])))]
 pub async fn close(
     State(state): State<Arc<AppState>>,
@@ -796,7 +856,7 @@ pub async fn close(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<Case>, ApiError> {
     let id = case_id(&id)?;
-    let body: CloseBody = json_body(body)?;
+    let body: CloseBody = object_body(body)?;
     let resolution: Resolution = parse_input(&body.resolution)?;
     let rationale = body.rationale.unwrap_or_default();
     act_on_case(&state, caller, id, body.version, move |cases, by, id| {
@@ -808,10 +868,10 @@ pub async fn close(
 /// `POST /cases/{id}/approve` `{"rationale"?}`: a different analyst
 /// confirms a true-match closing.
 #[utoipa::path(post, path = "/cases/{id}/approve", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional)"),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
+    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional; an empty body is `{}`)"),
     responses((status = 200, description = "The closed case", body = Case),
-              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 403, body = ErrorBody, description = "four_eyes_violation (the requester approving), insufficient_role"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "invalid_transition, version_conflict")),
     security(("api_key" = [])))]
 pub async fn approve(
     State(state): State<Arc<AppState>>,
@@ -829,9 +889,10 @@ pub async fn approve(
 
 /// `POST /cases/{id}/reject-approval` `{"rationale"?}`: back to in_review.
 #[utoipa::path(post, path = "/cases/{id}/reject-approval", tag = "cases",
-    params(("id" = i64, Path, description = "Case id")),
-    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional)"),
-    responses((status = 200, description = "The case, in review again", body = Case), (status = 409, body = ErrorBody)),
+    params(("id" = i64, Path, minimum = 1, description = "Case id")),
+    request_body(content = Object, description = "`{\"rationale\": \"...\", \"version\": n}` (both optional; an empty body is `{}`)"),
+    responses((status = 200, description = "The case, in review again", body = Case),
+              (status = 400, body = ErrorBody, description = "invalid_parameter (the id); malformed_json, invalid_request (the body)"), (status = 404, body = ErrorBody, description = "case_not_found"), (status = 409, body = ErrorBody, description = "invalid_transition, version_conflict")),
     security(("api_key" = [])))]
 pub async fn reject_approval(
     State(state): State<Arc<AppState>>,
@@ -850,6 +911,7 @@ pub async fn reject_approval(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BulkBody {
+    #[serde(deserialize_with = "whole_ids")]
     ids: Vec<i64>,
     /// `assign` or `status`.
     action: String,
@@ -865,14 +927,14 @@ struct BulkBody {
 #[utoipa::path(post, path = "/cases/bulk", tag = "cases",
     request_body(content = Object, description = "`{\"ids\": [1, 2], \"action\": \"assign\", \"assignee\": \"key id\"}` or `{\"ids\": [...], \"action\": \"status\", \"status\": \"in_review\"}`"),
     responses((status = 200, description = "Each case changed or refused", body = BulkAnswer),
-              (status = 422, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "malformed_json, invalid_request"), (status = 422, body = ErrorBody, description = "invalid_case_input (no ids, or more than 1000)")),
     security(("api_key" = [])))]
 pub async fn bulk(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Answer<BulkAnswer>, ApiError> {
-    let body: BulkBody = json_body(body)?;
+    let body: BulkBody = object_body(body)?;
     let action = match (body.action.as_str(), body.assignee, body.status) {
         ("assign", assignee, None) => BulkAction::Assign(assignee),
         ("status", None, Some(status)) => BulkAction::Status(parse_input(&status)?),
@@ -927,10 +989,10 @@ pub async fn bulk(
 #[utoipa::path(get, path = "/audit", tag = "cases",
     params(
         ("format" = Option<String>, Query, description = "json (an array, default) or jsonl (one entry per line)"),
-        ("since" = Option<i64>, Query, description = "Only entries with a larger `seq`"),
+        ("since" = Option<i64>, Query, minimum = 0, description = "Only entries with a larger `seq`"),
     ),
     responses((status = 200, description = "The entries, oldest first (a JSON array, or one entry per line with format=jsonl)", body = [AuditLine]),
-              (status = 400, body = ErrorBody)),
+              (status = 400, body = ErrorBody, description = "invalid_parameter")),
     security(("api_key" = [])))]
 pub async fn audit(
     State(state): State<Arc<AppState>>,

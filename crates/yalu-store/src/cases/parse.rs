@@ -158,7 +158,13 @@ pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
     let workers = match o.get("workers") {
         None | Some(Json::Null) => None,
         Some(w) => Some(
+            // A count, also written as a whole float (`3.0`).
             w.as_u64()
+                .or_else(|| {
+                    w.as_f64()
+                        .filter(|f| f.fract() == 0.0 && (0.0..2f64.powi(63)).contains(f))
+                        .map(|f| f as u64)
+                })
                 .and_then(|n| i64::try_from(n).ok())
                 .ok_or_else(|| invalid(item, "workers", format!("is not a count but {w}")))?,
         ),
