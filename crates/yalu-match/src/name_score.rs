@@ -1943,7 +1943,6 @@ fn describe_pairs(
         let l = mask_texts(query, qt, p.qmask);
         let r = mask_texts(candidate, ct, p.cmask);
         let _ = match p.reason {
-            Reason::Exact if l == r => write!(detail, "{l}={r}"),
             Reason::Exact => write!(detail, "{l}={r}"),
             Reason::Native => write!(detail, "{l}={r} (same character)"),
             Reason::NativeDiffers => write!(detail, "{l}≠{r} (different character, {:.2})", p.s),
