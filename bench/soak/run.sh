@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full 10-minute soak of `yalu serve` (docs/reliability.md, "Load and
-# soak"): capacity (closed loop), 600 s open loop at 80 % of it with a list
+# soak"): capacity (closed-loop estimate, store filled, open loop at
+# saturation), 600 s open loop at 80 % of it with a list
 # reload every minute, a burst at twice the capacity, recovery. Only
 # 127.0.0.1; the test starts and stops the server itself.
 #

@@ -3,9 +3,18 @@
 //! lists and a SQLite store, driven by a load generator written here (std
 //! threads, one keep-alive `ureq` connection per thread).
 //!
-//! 1. Capacity: closed loop (16 clients, each sends its next request when
-//!    the previous one is answered) with the traffic mix below, for a few
-//!    seconds; capacity = answered requests per second.
+//! 1. Capacity, measured where the soak runs:
+//!    - a first estimate in a closed loop (16 clients, each sends its next
+//!      request when the previous one is answered) with the traffic mix
+//!      below, for a few seconds, on the empty store;
+//!    - the case store is then filled with as many cases as the soak at
+//!      80 % of that estimate will import, so the soak runs on a store
+//!      growing from that size to twice it, not from empty;
+//!    - capacity is what the server answers per second when the soak's
+//!      own open-loop generator (the same threads, on the same cores)
+//!      offers it more than it can take: 1.5 times the first estimate.
+//!      A closed loop of 16 clients on an empty store overstated this by
+//!      a fifth to a third on two cores (docs/reliability.md, run F).
 //! 2. Soak: open loop at 80 % of that capacity (request `i` is due at
 //!    `start + i / rate`, whatever happened to the others; latency counts
 //!    from the due time, so a stall shows up instead of hiding). Screening
@@ -53,6 +62,13 @@ const FULL_SOAK: (u64, u64) = (600, 60);
 const CAPACITY_CLIENTS: usize = 16;
 /// Seconds of the capacity measurement (after a 2 s warm-up).
 const CAPACITY_SECONDS: u64 = 6;
+/// Seconds of the saturation measurement, the open loop offered more than
+/// the server can take.
+const SATURATION_SECONDS: u64 = 10;
+/// The saturating rate, as a multiple of the closed-loop estimate.
+const SATURATION_FACTOR: f64 = 1.5;
+/// Alerts per import request while the store is filled.
+const FILL_BATCH: usize = 500;
 /// Screening threads of the open-loop phases. Far more than the server's
 /// screening slots (twice the cores by default), so the generator itself
 /// never caps concurrency below the server's: a stall shows as queued
@@ -876,6 +892,49 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
     total
 }
 
+/// Imports `cases` alerts in batches of [`FILL_BATCH`], as one analyst, so
+/// the store holds the cases a long-running deployment has before the
+/// capacity is measured. Their summaries name people, for the case list's
+/// text search.
+fn fill_store(addr: SocketAddr, analyst: &str, cases: usize) {
+    const RULES: [&str; 4] = [
+        "VISA_RUN_CYCLE",
+        "DEADLINE_CHURN",
+        "TEAM_ROTATION",
+        "NONWORK_VISA_EMPLOYMENT",
+    ];
+    const PEOPLE: [&str; 4] = ["Kim Chol", "Ri Song Hui", "Pak Myong Ok", "Jo Yong Nam"];
+    let agent = agent(Duration::from_secs(120));
+    let mut done = 0;
+    while done < cases {
+        let alerts: Vec<serde_json::Value> = (done..cases.min(done + FILL_BATCH))
+            .map(|k| {
+                let severity = ["medium", "high"][k % 2];
+                serde_json::json!({
+                    "alert_id": format!("FILL-{k}"), "rule": RULES[k % 4],
+                    "severity": severity,
+                    "subject_ids": [format!("fill-p-{k}")],
+                    "evidence_ids": [format!("fill-v-{k}")],
+                    "period_start": "2023-06-01", "period_end": "2023-09-30",
+                    "summary": format!("{} worked on a trainee visa", PEOPLE[k / 4 % 4]),
+                    "estimated_revenue_usd": 800.0
+                })
+            })
+            .collect();
+        let n = alerts.len();
+        let body = serde_json::json!({ "alerts": alerts }).to_string();
+        let mut resp = agent
+            .post(format!("http://{addr}/cases/import"))
+            .header("Authorization", format!("Bearer {analyst}"))
+            .content_type("application/json")
+            .send(body.as_str())
+            .expect("filling the store");
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        assert_eq!(resp.status().as_u16(), 200, "filling the store: {text}");
+        done += n;
+    }
+}
+
 /// Samples the server's RSS every second until `stop`.
 fn sample_rss(pid: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<(f64, u64)>> {
     std::thread::spawn(move || {
@@ -952,10 +1011,58 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         Mode::Closed,
         Duration::from_secs(CAPACITY_SECONDS),
     );
-    println!("{}", cap.summary("capacity (closed loop, 16 clients)"));
+    println!(
+        "{}",
+        cap.summary("capacity estimate (closed loop, 16 clients, empty store)")
+    );
     assert_eq!(cap.failed, 0, "failures at capacity: {:?}", cap.failures);
-    let capacity = cap.ok as f64 / cap.seconds;
-    assert!(capacity > 10.0, "capacity {capacity:.0}/s is implausible");
+    let estimate = cap.ok as f64 / cap.seconds;
+    assert!(estimate > 10.0, "capacity {estimate:.0}/s is implausible");
+
+    // The store at the size the soak will add, then capacity at saturation.
+    let fill = (0.8 * estimate * Op::Import.share() as f64 / 100.0 * soak_seconds as f64) as usize;
+    let t = Instant::now();
+    fill_store(server.addr, &keys.analysts[0], fill);
+    println!(
+        "store filled with {fill} cases (the soak's own imports at 80 % of {estimate:.0}/s) in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut saturating_clients: Vec<Client> = (0..OPEN_LOOP_CLIENTS)
+        .map(|n| Client::new(n, Role::Screening, 3, server.addr, keys.clone()))
+        .chain((0..WORKBENCH_CLIENTS).map(|n| {
+            Client::new(
+                OPEN_LOOP_CLIENTS + n,
+                Role::Workbench,
+                3,
+                server.addr,
+                keys.clone(),
+            )
+        }))
+        .collect();
+    let mut saturated = run_phase(
+        &mut saturating_clients,
+        Mode::Open {
+            rate: SATURATION_FACTOR * estimate,
+        },
+        Duration::from_secs(SATURATION_SECONDS),
+    );
+    println!(
+        "{}",
+        saturated.summary(&format!(
+            "saturation (open loop offered {:.0}/s = {SATURATION_FACTOR} x the estimate, soak's threads, filled store)",
+            SATURATION_FACTOR * estimate
+        ))
+    );
+    assert_eq!(
+        saturated.failed, 0,
+        "failures at saturation: {:?}",
+        saturated.failures
+    );
+    let capacity = saturated.ok as f64 / saturated.seconds;
+    println!(
+        "capacity: {capacity:.0}/s answered at saturation ({:.0} % of the closed-loop estimate)",
+        100.0 * capacity / estimate
+    );
     let rate = 0.8 * capacity;
 
     // 2. Soak at 80 %, reloads on a schedule, RSS sampled.
