@@ -19,4 +19,4 @@ if [ "${1:-}" = ci ]; then
   extra=()
 fi
 cargo test --release -p yalu --test soak -- "${extra[@]}" --exact "$test" --nocapture 2>&1 |
-  grep -v -E '^ +([0-9]+: |at )' | tee target/soak-last-run.log
+  grep --line-buffered -v -E '^ +([0-9]+: |at )' | tee target/soak-last-run.log
