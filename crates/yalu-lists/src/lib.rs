@@ -30,8 +30,7 @@
 //! [`ListError`], [`diff()`] and [`ListSummary`]. The format modules stay
 //! public as namespaces, one per source format, for callers that know the
 //! format and want its reader or its constants (`ofsi::BIRTH_COUNTRY`,
-//! `ftm::DeltaOp`). The `diff` and `stats` modules remain reachable by path
-//! for the callers that still import them so; new code uses the root.
+//! `ftm::DeltaOp`). Everything else is at the root.
 //!
 //! A broken record never aborts a file: it is skipped and reported in
 //! [`ReadStats::skipped`] with the file, the line or record and the reason.
@@ -39,12 +38,12 @@
 
 pub mod csl;
 mod detect;
-pub mod diff;
+mod diff;
 mod error;
 pub mod ftm;
 pub mod ofac;
 pub mod ofsi;
-pub mod stats;
+mod stats;
 pub mod un;
 
 pub use detect::{ListFormat, detect_format};

@@ -163,7 +163,7 @@ fn diff_between_2018_and_2025() {
     };
     let old = read_path(&old, &ReadOptions::default()).unwrap();
     let new = read_path(&new, &ReadOptions::default()).unwrap();
-    let d = diff::diff(&old.entities, &new.entities);
+    let d = diff(&old.entities, &new.entities);
     // Group IDs: 1,608 in both files, 498 only in 2018, 3,080 only in 2025
     // (same Python count).
     assert_eq!(d.added.len(), 3_080);

@@ -37,14 +37,16 @@
 //! The score lies in [0, 1] and depends only on the query, the candidate and
 //! the [`MatchConfig`] passed in: no global state, no environment variables.
 
-pub mod config;
+mod config;
 pub mod eval;
-pub mod index;
+mod index;
 pub mod name_score;
-pub mod prepared;
-pub mod score;
+mod prepared;
+mod score;
 
 pub use config::{DisagreeingLists, MatchConfig};
-pub use index::{Hit, Index, SearchOptions};
-pub use prepared::name_kind;
-pub use score::{Explanation, Scored, lookalikes_of, score_entities};
+pub use index::{DocId, Hit, Index, SearchOptions};
+pub use prepared::{
+    EntityName, Gender, NameSource, PreparedEntity, name_kind, normalize_identifier,
+};
+pub use score::{Explanation, Scored, feature, lookalikes_of, pair_kind, score, score_entities};

@@ -10,7 +10,7 @@
 //! (`docs/scoring.md` records them).
 
 use std::collections::{BTreeMap, HashMap};
-use yalu_match::prepared::PreparedEntity;
+use yalu_match::PreparedEntity;
 use yalu_match::{MatchConfig, score_entities};
 use yalu_model::{Entity, FuzzyDate, Schema};
 use yalu_names::{NameKind, TokenKind};

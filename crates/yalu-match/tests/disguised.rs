@@ -1,7 +1,7 @@
 //! Disguised names at the entity level: the `lookalikes` explanation that batch output and the
 //! API carry, and hidden characters and odd spaces in entity names.
 
-use yalu_match::score::feature;
+use yalu_match::feature;
 use yalu_match::{MatchConfig, lookalikes_of, score_entities};
 use yalu_model::{Entity, Schema, prop};
 

@@ -15,7 +15,7 @@
 //! | `index.monitor_records(old, ...)` | `yalu_screen::monitor::row_changes` |
 //! | `index.screen_csv_lines(header, lines, start)`, `index.monitor_csv_lines(old, ...)` | `yalu_screen::lines::CsvLines` (a CSV file cut into lines, as `yalu.spark.read_csv` reads it) |
 //! | `scan_csv_lines(lines)`, `csv_line_positions(runs)` | `yalu_screen::lines::LineRun`, `yalu_screen::lines::positions` |
-//! | `diff(old, new)` | `yalu_lists::diff::diff` |
+//! | `diff(old, new)` | `yalu_lists::diff` |
 //! | `detect(data_dir, ...)` | `yalu_detect::run` |
 //!
 //! Screening releases the GIL and runs on rayon: the global pool (every
@@ -893,7 +893,7 @@ fn diff(py: Python<'_>, old: &PyIndex, new: &PyIndex) -> PyResult<Py<PyAny>> {
     let d = py.detach(|| {
         let o: Vec<Entity> = old.network.index.entities().cloned().collect();
         let n: Vec<Entity> = new.network.index.entities().cloned().collect();
-        yalu_lists::diff::diff(&o, &n)
+        yalu_lists::diff(&o, &n)
     });
     to_py(py, &d)
 }

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use yalu_lists::diff::{PropertyChange, entity_changes};
+use yalu_lists::{PropertyChange, entity_changes};
 use yalu_match::{Index, score_entities};
 use yalu_model::Schema;
 

@@ -6,8 +6,7 @@ use anyhow::Context;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-use yalu_lists::diff::{ListDiff, diff};
-use yalu_lists::stats::ListSummary;
+use yalu_lists::{ListDiff, ListSummary, diff};
 use yalu_model::country;
 
 pub fn run(cmd: ListsCommand) -> anyhow::Result<ExitCode> {
