@@ -444,3 +444,15 @@ pub fn run_batch(
     }
     Ok(summary(&ck, resumed, false, start))
 }
+
+/// Whether a run that stopped (on an error or a bad row under `strict`)
+/// left a partial results file at `output`: the file exists and its
+/// checkpoint says `"complete": false`, so it holds only the rows before
+/// the stop and a resume can finish it.
+pub fn results_left_incomplete(output: &Path) -> bool {
+    let incomplete = std::fs::read(checkpoint_path(output))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|c| c["complete"] == false);
+    output.exists() && incomplete
+}
