@@ -257,6 +257,151 @@ fn open_output(
     Ok((file, ck, None))
 }
 
+/// The rows of one chunk as the reader gave them: the queries to screen
+/// (in the caller's buffer) and the counts the checkpoint adds up.
+#[derive(Default)]
+struct ChunkRead {
+    /// Data rows consumed, rejected ones included.
+    consumed: u64,
+    /// Rows rejected and skipped.
+    rejected: u64,
+    /// Values left out of the chunk's queries.
+    left_out: u64,
+    /// The input ended within this chunk.
+    eof: bool,
+    /// Under `strict`, the bad row that ends the run once the rows before
+    /// it are written.
+    fatal: Option<ScreenError>,
+}
+
+/// The hits of one chunk, rendered in input order.
+struct ScreenedChunk {
+    /// The results lines, ready to append.
+    block: Vec<u8>,
+    /// Rows with at least one hit.
+    rows_with_hits: u64,
+    /// Hits rendered.
+    hits: u64,
+}
+
+/// Skips the rows an earlier run already consumed; an input with fewer
+/// rows than that is not the file the run started on.
+fn skip_done_rows(
+    reader: &mut InputReader,
+    job: &BatchJob,
+    rows_done: u64,
+) -> Result<(), ScreenError> {
+    for _ in 0..rows_done {
+        if reader.next_row()?.is_none() {
+            return Err(ScreenError::Resume {
+                output: job.output.to_path_buf(),
+                reason: format!(
+                    "the input has only {} rows, fewer than the {} already done; is it the same file?",
+                    reader.rows_read(),
+                    rows_done
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads up to `chunk_rows` rows into `chunk` (cleared first), telling the
+/// observer about rejected rows and values left out; under `strict` the
+/// first bad row or value stops the chunk and is kept as its `fatal` error.
+fn read_chunk(
+    reader: &mut InputReader,
+    job: &BatchJob,
+    observer: &mut dyn Observer,
+    chunk: &mut Vec<QueryRow>,
+    chunk_rows: usize,
+) -> Result<ChunkRead, ScreenError> {
+    chunk.clear();
+    let mut read = ChunkRead::default();
+    while (read.consumed as usize) < chunk_rows {
+        match reader.next_row()? {
+            None => {
+                read.eof = true;
+                break;
+            }
+            Some(RowOutcome::Query(q)) if job.strict && !q.left_out.is_empty() => {
+                read.fatal = Some(ScreenError::BadRow {
+                    path: job.input.to_path_buf(),
+                    line: q.line,
+                    row: q.row,
+                    reason: q.left_out[0].to_string(),
+                });
+                break;
+            }
+            Some(RowOutcome::Query(q)) => {
+                for v in &q.left_out {
+                    observer.value_left_out(&q, v);
+                }
+                read.left_out += q.left_out.len() as u64;
+                chunk.push(q);
+            }
+            Some(RowOutcome::Rejected(r)) if job.strict => {
+                read.fatal = Some(ScreenError::BadRow {
+                    path: job.input.to_path_buf(),
+                    line: r.line,
+                    row: r.row,
+                    reason: r.reason,
+                });
+                break;
+            }
+            Some(RowOutcome::Rejected(r)) => {
+                observer.rejected(&r);
+                read.rejected += 1;
+            }
+        }
+        read.consumed += 1;
+    }
+    Ok(read)
+}
+
+/// Screens a chunk on every core and renders its hits in input order.
+fn screen_chunk(screener: &Screener, format: OutputFormat, chunk: &[QueryRow]) -> ScreenedChunk {
+    let rendered: Vec<(usize, Vec<u8>)> = chunk
+        .par_iter()
+        .map(|q| {
+            let hits = screener.screen(&q.entity);
+            let mut bytes = Vec::new();
+            render_hits(format, q, &hits, &mut bytes);
+            (hits.len(), bytes)
+        })
+        .collect();
+    let mut screened = ScreenedChunk {
+        block: Vec::with_capacity(rendered.iter().map(|(_, b)| b.len()).sum()),
+        rows_with_hits: 0,
+        hits: 0,
+    };
+    for (n, bytes) in &rendered {
+        if *n > 0 {
+            screened.rows_with_hits += 1;
+            screened.hits += *n as u64;
+        }
+        screened.block.extend_from_slice(bytes);
+    }
+    screened
+}
+
+/// Appends a chunk's results to the results file and makes them durable.
+fn append_durably(file: &mut File, output: &Path, block: &[u8]) -> Result<(), ScreenError> {
+    file.write_all(block)
+        .and_then(|_| file.sync_data())
+        .map_err(|e| ScreenError::io(output, e))
+}
+
+/// Counts a written chunk into the checkpoint (not yet committed).
+fn count_chunk(ck: &mut Checkpoint, read: &ChunkRead, screened: &ScreenedChunk) {
+    ck.rows_with_hits += screened.rows_with_hits;
+    ck.hits += screened.hits;
+    ck.rows_done += read.consumed;
+    ck.rejected += read.rejected;
+    ck.values_left_out += read.left_out;
+    ck.output_bytes += screened.block.len() as u64;
+}
+
 /// Runs a batch: see the crate documentation for the guarantees.
 pub fn run_batch(
     job: &BatchJob,
@@ -271,94 +416,19 @@ pub fn run_batch(
         return Ok(summary(&ck, resumed, true, start));
     }
     let mut reader = InputReader::open(job.input, job.input_format, job.map, job.schema.clone())?;
-    for _ in 0..ck.rows_done {
-        if reader.next_row()?.is_none() {
-            return Err(ScreenError::Resume {
-                output: job.output.to_path_buf(),
-                reason: format!(
-                    "the input has only {} rows, fewer than the {} already done; is it the same file?",
-                    reader.rows_read(),
-                    ck.rows_done
-                ),
-            });
-        }
-    }
+    skip_done_rows(&mut reader, job, ck.rows_done)?;
     let chunk_rows = job.chunk_rows.max(1);
     let mut chunk: Vec<QueryRow> = Vec::with_capacity(chunk_rows);
     loop {
-        chunk.clear();
-        let mut consumed = 0u64;
-        let mut rejected = 0u64;
-        let mut left_out = 0u64;
-        let mut eof = false;
-        let mut fatal = None;
-        while (consumed as usize) < chunk_rows {
-            match reader.next_row()? {
-                None => {
-                    eof = true;
-                    break;
-                }
-                Some(RowOutcome::Query(q)) if job.strict && !q.left_out.is_empty() => {
-                    fatal = Some(ScreenError::BadRow {
-                        path: job.input.to_path_buf(),
-                        line: q.line,
-                        row: q.row,
-                        reason: q.left_out[0].to_string(),
-                    });
-                    break;
-                }
-                Some(RowOutcome::Query(q)) => {
-                    for v in &q.left_out {
-                        observer.value_left_out(&q, v);
-                    }
-                    left_out += q.left_out.len() as u64;
-                    chunk.push(q);
-                }
-                Some(RowOutcome::Rejected(r)) if job.strict => {
-                    fatal = Some(ScreenError::BadRow {
-                        path: job.input.to_path_buf(),
-                        line: r.line,
-                        row: r.row,
-                        reason: r.reason,
-                    });
-                    break;
-                }
-                Some(RowOutcome::Rejected(r)) => {
-                    observer.rejected(&r);
-                    rejected += 1;
-                }
-            }
-            consumed += 1;
-        }
-        let rendered: Vec<(usize, Vec<u8>)> = chunk
-            .par_iter()
-            .map(|q| {
-                let hits = screener.screen(&q.entity);
-                let mut bytes = Vec::new();
-                render_hits(job.output_format, q, &hits, &mut bytes);
-                (hits.len(), bytes)
-            })
-            .collect();
-        let mut block = Vec::with_capacity(rendered.iter().map(|(_, b)| b.len()).sum());
-        for (n, bytes) in &rendered {
-            if *n > 0 {
-                ck.rows_with_hits += 1;
-                ck.hits += *n as u64;
-            }
-            block.extend_from_slice(bytes);
-        }
-        file.write_all(&block)
-            .and_then(|_| file.sync_data())
-            .map_err(|e| ScreenError::io(job.output, e))?;
-        ck.rows_done += consumed;
-        ck.rejected += rejected;
-        ck.values_left_out += left_out;
-        ck.output_bytes += block.len() as u64;
-        if let Some(e) = fatal {
+        let mut read = read_chunk(&mut reader, job, observer, &mut chunk, chunk_rows)?;
+        let screened = screen_chunk(screener, job.output_format, &chunk);
+        append_durably(&mut file, job.output, &screened.block)?;
+        count_chunk(&mut ck, &read, &screened);
+        if let Some(e) = read.fatal.take() {
             commit_checkpoint(&sidecar, &ck)?;
             return Err(e);
         }
-        ck.complete = eof;
+        ck.complete = read.eof;
         commit_checkpoint(&sidecar, &ck)?;
         observer.progress(&Progress {
             rows: ck.rows_done,
@@ -368,9 +438,21 @@ pub fn run_batch(
             bytes_read: reader.bytes_read(),
             total_bytes: reader.total_bytes(),
         });
-        if eof {
+        if read.eof {
             break;
         }
     }
     Ok(summary(&ck, resumed, false, start))
+}
+
+/// Whether a run that stopped (on an error or a bad row under `strict`)
+/// left a partial results file at `output`: the file exists and its
+/// checkpoint says `"complete": false`, so it holds only the rows before
+/// the stop and a resume can finish it.
+pub fn results_left_incomplete(output: &Path) -> bool {
+    let incomplete = std::fs::read(checkpoint_path(output))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|c| c["complete"] == false);
+    output.exists() && incomplete
 }

@@ -261,19 +261,28 @@ pub enum RowOutcome {
     Rejected(RejectedRow),
 }
 
+/// Where rows come from: a CSV file with its mapped header, or JSON lines.
 enum Source {
-    Csv {
-        reader: csv::Reader<LineCounter<File>>,
-        record: csv::ByteRecord,
-        columns: CsvColumns,
-    },
-    Json {
-        reader: BufReader<File>,
-        buf: Vec<u8>,
-        line: u64,
-        bytes: u64,
-        columns: Vec<(Target, String)>,
-    },
+    Csv(CsvSource),
+    Json(JsonLinesSource),
+}
+
+/// A CSV input after its header: the reader (counting lines), the record
+/// buffer and the mapped columns.
+struct CsvSource {
+    reader: csv::Reader<LineCounter<File>>,
+    record: csv::ByteRecord,
+    columns: CsvColumns,
+}
+
+/// A JSON-lines input: the reader, the line buffer, the lines and bytes
+/// consumed, and the mapped keys.
+struct JsonLinesSource {
+    reader: BufReader<File>,
+    buf: Vec<u8>,
+    line: u64,
+    bytes: u64,
+    columns: Vec<(Target, String)>,
 }
 
 /// Reads an input file row by row, in order, holding one row at a time.
@@ -403,19 +412,19 @@ impl InputReader {
                     .has_headers(true)
                     .from_reader(LineCounter::new(file));
                 let header = header_names(reader.byte_headers().map_err(|e| csv_error(path, e))?);
-                Source::Csv {
+                Source::Csv(CsvSource {
                     reader,
                     record: csv::ByteRecord::new(),
                     columns: CsvColumns::new(path, map, &header)?,
-                }
+                })
             }
-            InputFormat::JsonLines => Source::Json {
+            InputFormat::JsonLines => Source::Json(JsonLinesSource {
                 reader: BufReader::with_capacity(1 << 16, file),
                 buf: Vec::new(),
                 line: 0,
                 bytes: 0,
                 columns: map.entries.clone(),
-            },
+            }),
         };
         Ok(InputReader {
             path: path.to_path_buf(),
@@ -439,8 +448,8 @@ impl InputReader {
     /// Bytes consumed so far.
     pub fn bytes_read(&self) -> u64 {
         match &self.source {
-            Source::Csv { reader, .. } => reader.position().byte(),
-            Source::Json { bytes, .. } => *bytes,
+            Source::Csv(csv) => csv.reader.position().byte(),
+            Source::Json(json) => json.bytes,
         }
     }
 
@@ -452,95 +461,100 @@ impl InputReader {
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<RowOutcome>, ScreenError> {
         match &mut self.source {
-            Source::Csv {
-                reader,
-                record,
-                columns,
-            } => {
-                let more = reader.read_byte_record(record).map_err(|e| {
-                    let line = e.position().map(|p| reader.get_mut().line_of(p.byte()));
-                    csv_error_at(&self.path, e, line)
-                })?;
-                if !more {
-                    return Ok(None);
-                }
-                self.rows += 1;
-                let line = record
-                    .position()
-                    .map(|p| reader.get_mut().line_of(p.byte()))
-                    .unwrap_or(0);
-                Ok(Some(columns.row(
-                    self.rows,
-                    line,
-                    record,
-                    &self.default_schema,
-                )))
-            }
-            Source::Json {
-                reader,
-                buf,
-                line,
-                bytes,
-                columns,
-            } => loop {
-                buf.clear();
-                let n = reader
-                    .read_until(b'\n', buf)
-                    .map_err(|e| ScreenError::io(&self.path, e))?;
-                if n == 0 {
-                    return Ok(None);
-                }
-                *line += 1;
-                *bytes += n as u64;
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                self.rows += 1;
-                let (row, line) = (self.rows, *line);
-                let reject = |reason: String| {
-                    Ok(Some(RowOutcome::Rejected(RejectedRow {
-                        row,
-                        line,
-                        reason,
-                    })))
-                };
-                let value: serde_json::Value = match serde_json::from_slice(buf) {
-                    Ok(v) => v,
-                    Err(e) => return reject(format!("not valid JSON: {e}")),
-                };
-                let Some(object) = value.as_object() else {
-                    return reject("not a JSON object".into());
-                };
-                let mut owned: Vec<(&Target, &str, Vec<String>)> = Vec::new();
-                for (target, key) in columns.iter() {
-                    let cell = match object.get(key) {
-                        None | Some(serde_json::Value::Null) => Vec::new(),
-                        Some(v) => match json_strings(v) {
-                            Some(s) => s,
-                            None => {
-                                return reject(format!(
-                                    "field `{key}` must be a string, a number or a list of them"
-                                ));
-                            }
-                        },
-                    };
-                    owned.push((target, key, cell));
-                }
-                let values: Vec<(&Target, &str, Vec<&str>)> = owned
-                    .iter()
-                    .map(|(t, k, v)| {
-                        (
-                            *t,
-                            *k,
-                            v.iter()
-                                .flat_map(|s| split_cell(t, s))
-                                .collect::<Vec<&str>>(),
-                        )
-                    })
-                    .collect();
-                return Ok(Some(build(row, line, &values, &self.default_schema)));
-            },
+            Source::Csv(csv) => csv.next_row(&self.path, &mut self.rows, &self.default_schema),
+            Source::Json(json) => json.next_row(&self.path, &mut self.rows, &self.default_schema),
         }
+    }
+}
+
+impl CsvSource {
+    /// The next CSV record as a row (numbered from `rows`), or `None` at
+    /// the end of the file.
+    fn next_row(
+        &mut self,
+        path: &Path,
+        rows: &mut u64,
+        default_schema: &Schema,
+    ) -> Result<Option<RowOutcome>, ScreenError> {
+        let reader = &mut self.reader;
+        let more = reader.read_byte_record(&mut self.record).map_err(|e| {
+            let line = e.position().map(|p| reader.get_mut().line_of(p.byte()));
+            csv_error_at(path, e, line)
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        *rows += 1;
+        let line = self
+            .record
+            .position()
+            .map(|p| reader.get_mut().line_of(p.byte()))
+            .unwrap_or(0);
+        Ok(Some(self.columns.row(
+            *rows,
+            line,
+            &self.record,
+            default_schema,
+        )))
+    }
+}
+
+impl JsonLinesSource {
+    /// The next non-blank line as a row (numbered from `rows`), or `None`
+    /// at the end of the file.
+    fn next_row(
+        &mut self,
+        path: &Path,
+        rows: &mut u64,
+        default_schema: &Schema,
+    ) -> Result<Option<RowOutcome>, ScreenError> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| ScreenError::io(path, e))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            self.bytes += n as u64;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            *rows += 1;
+            return Ok(Some(self.row(*rows, default_schema)));
+        }
+    }
+
+    /// The line in the buffer as row `row`: a query, or the reason it is
+    /// rejected (not JSON, not an object, a field of the wrong type...).
+    fn row(&self, row: u64, default_schema: &Schema) -> RowOutcome {
+        let line = self.line;
+        let reject = |reason: String| RowOutcome::Rejected(RejectedRow { row, line, reason });
+        let value: serde_json::Value = match serde_json::from_slice(&self.buf) {
+            Ok(v) => v,
+            Err(e) => return reject(format!("not valid JSON: {e}")),
+        };
+        let Some(object) = value.as_object() else {
+            return reject("not a JSON object".into());
+        };
+        let mut owned: Vec<(&Target, &str, Vec<String>)> = Vec::new();
+        for (target, key) in self.columns.iter() {
+            let cell = match object.get(key) {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(v) => match json_strings(v) {
+                    Some(s) => s,
+                    None => {
+                        return reject(format!(
+                            "field `{key}` must be a string, a number or a list of them"
+                        ));
+                    }
+                },
+            };
+            owned.push((target, key, cell));
+        }
+        build(row, line, &split_owned_cells(&owned), default_schema)
     }
 }
 
@@ -598,11 +612,7 @@ impl RecordMapper {
             };
             owned.push((target, column, cell));
         }
-        let values: Vec<(&Target, &str, Vec<&str>)> = owned
-            .iter()
-            .map(|(t, k, v)| (*t, *k, v.iter().flat_map(|s| split_cell(t, s)).collect()))
-            .collect();
-        build(row, line, &values, &self.default_schema)
+        build(row, line, &split_owned_cells(&owned), &self.default_schema)
     }
 }
 
@@ -677,6 +687,16 @@ fn split_cell<'a>(target: &Target, text: &'a str) -> Vec<&'a str> {
         let t = text.trim();
         if t.is_empty() { Vec::new() } else { vec![t] }
     }
+}
+
+/// Cells read as owned strings (from JSON), split like CSV cells.
+fn split_owned_cells<'a>(
+    owned: &'a [(&'a Target, &'a str, Vec<String>)],
+) -> Vec<(&'a Target, &'a str, Vec<&'a str>)> {
+    owned
+        .iter()
+        .map(|(t, k, v)| (*t, *k, v.iter().flat_map(|s| split_cell(t, s)).collect()))
+        .collect()
 }
 
 fn json_strings(v: &serde_json::Value) -> Option<Vec<String>> {

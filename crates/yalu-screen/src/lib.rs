@@ -93,6 +93,7 @@ pub mod lines;
 pub mod monitor;
 pub mod output;
 
+pub use batch::results_left_incomplete;
 pub use batch::{
     BatchJob, DEFAULT_CHUNK_ROWS, Observer, Progress, Screener, Silent, Summary, run_batch,
 };

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use yalu_lists::{PropertyChange, entity_changes};
-use yalu_match::{Index, score_entities};
+use yalu_match::{Hit, Index, score_entities};
 use yalu_model::Schema;
 
 /// A hit as the baseline knew it.
@@ -258,37 +258,52 @@ fn entry_diff(
     }
 }
 
-/// The changes for one row: its hits against the new lists compared with
-/// the baseline's (what [`monitor`] does for each row of a file).
-pub fn row_changes(
-    q: &QueryRow,
-    baseline: &Baseline,
-    new: &Screener,
-    old_index: Option<&Index>,
-) -> Vec<HitChange> {
-    let old: Vec<KnownHit> = match baseline {
-        Baseline::Lists(s) => s
-            .screen(&q.entity)
-            .iter()
-            .map(|h| KnownHit {
-                entity_id: h.entity.id.clone(),
-                caption: h.entity.caption().to_string(),
-                score: h.scored.score,
-            })
-            .collect(),
-        Baseline::Previous(map) => map.get(&q.row).cloned().unwrap_or_default(),
-    };
-    let new_hits = new.screen(&q.entity);
-    if old.is_empty() && new_hits.is_empty() {
-        return Vec::new();
+impl KnownHit {
+    /// A hit of a screening, as a baseline keeps it.
+    fn from_hit(h: &Hit) -> KnownHit {
+        KnownHit {
+            entity_id: h.entity.id.clone(),
+            caption: h.entity.caption().to_string(),
+            score: h.scored.score,
+        }
     }
-    let new_index = new.index();
-    let change = |kind, entity_id: &str, caption: &str, old_score, new_score| {
-        let (cause, entry_changes, schema_change) = entry_diff(entity_id, old_index, new_index);
+}
+
+impl Baseline<'_> {
+    /// The hits this baseline knows for one row: the row screened against
+    /// the old lists, or the stored results of its row.
+    fn known_hits(&self, q: &QueryRow) -> Vec<KnownHit> {
+        match self {
+            Baseline::Lists(s) => s.screen(&q.entity).iter().map(KnownHit::from_hit).collect(),
+            Baseline::Previous(map) => map.get(&q.row).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// One row's changes as they are reported: the row, and the cause of each
+/// change told from the two list versions.
+struct RowChangeReporter<'a> {
+    q: &'a QueryRow,
+    old_index: Option<&'a Index>,
+    new_index: &'a Index,
+}
+
+impl RowChangeReporter<'_> {
+    /// A change of the hit on `entity_id`, with its cause and entry diff.
+    fn change(
+        &self,
+        kind: ChangeKind,
+        entity_id: &str,
+        caption: &str,
+        old_score: Option<f64>,
+        new_score: Option<f64>,
+    ) -> HitChange {
+        let (cause, entry_changes, schema_change) =
+            entry_diff(entity_id, self.old_index, self.new_index);
         HitChange {
-            row: q.row,
-            query_id: q.query_id.clone(),
-            query_name: q.entity.caption().to_string(),
+            row: self.q.row,
+            query_id: self.q.query_id.clone(),
+            query_name: self.q.entity.caption().to_string(),
             kind,
             cause,
             entity_id: entity_id.to_string(),
@@ -298,48 +313,109 @@ pub fn row_changes(
             entry_changes,
             schema_change,
         }
+    }
+}
+
+/// The changes for one row: its hits against the new lists compared with
+/// the baseline's (what [`monitor`] does for each row of a file).
+pub fn row_changes(
+    q: &QueryRow,
+    baseline: &Baseline,
+    new: &Screener,
+    old_index: Option<&Index>,
+) -> Vec<HitChange> {
+    let old = baseline.known_hits(q);
+    let new_hits = new.screen(&q.entity);
+    if old.is_empty() && new_hits.is_empty() {
+        return Vec::new();
+    }
+    let reporter = RowChangeReporter {
+        q,
+        old_index,
+        new_index: new.index(),
     };
-    let mut out = Vec::new();
-    for h in &new_hits {
-        if !old.iter().any(|o| o.entity_id == h.entity.id) {
-            out.push(change(
+    let mut out = new_hit_changes(&reporter, &old, &new_hits);
+    out.extend(gone_hit_changes(&reporter, &old, &new_hits, new));
+    out.extend(score_changes(&reporter, &old, &new_hits));
+    out
+}
+
+/// Hits of the new lists the baseline did not have.
+fn new_hit_changes(
+    reporter: &RowChangeReporter,
+    old: &[KnownHit],
+    new_hits: &[Hit],
+) -> Vec<HitChange> {
+    new_hits
+        .iter()
+        .filter(|h| !old.iter().any(|o| o.entity_id == h.entity.id))
+        .map(|h| {
+            reporter.change(
                 ChangeKind::New,
                 &h.entity.id,
                 h.entity.caption(),
                 None,
                 Some(h.scored.score),
-            ));
-        }
-    }
-    for o in &old {
-        if !new_hits.iter().any(|h| h.entity.id == o.entity_id) {
-            // Still listed: say what it scores now (below the threshold).
-            let now = new_index
+            )
+        })
+        .collect()
+}
+
+/// Hits of the baseline the new lists no longer give, with the score the
+/// entry gets now when it is still listed (below the threshold).
+fn gone_hit_changes(
+    reporter: &RowChangeReporter,
+    old: &[KnownHit],
+    new_hits: &[Hit],
+    new: &Screener,
+) -> Vec<HitChange> {
+    old.iter()
+        .filter(|o| !new_hits.iter().any(|h| h.entity.id == o.entity_id))
+        .map(|o| {
+            let now = reporter
+                .new_index
                 .get(&o.entity_id)
-                .map(|e| score_entities(&q.entity, e, new.config()).score);
-            out.push(change(
+                .map(|e| score_entities(&reporter.q.entity, e, new.config()).score);
+            reporter.change(
                 ChangeKind::Gone,
                 &o.entity_id,
                 &o.caption,
                 Some(o.score),
                 now,
-            ));
-        }
+            )
+        })
+        .collect()
+}
+
+/// Hits in both whose score moved by at least [`SCORE_EPSILON`].
+fn score_changes(
+    reporter: &RowChangeReporter,
+    old: &[KnownHit],
+    new_hits: &[Hit],
+) -> Vec<HitChange> {
+    new_hits
+        .iter()
+        .filter_map(|h| {
+            let o = old.iter().find(|o| o.entity_id == h.entity.id)?;
+            ((o.score - h.scored.score).abs() >= SCORE_EPSILON).then(|| {
+                reporter.change(
+                    ChangeKind::ScoreChanged,
+                    &h.entity.id,
+                    h.entity.caption(),
+                    Some(o.score),
+                    Some(h.scored.score),
+                )
+            })
+        })
+        .collect()
+}
+
+/// An error about the stored results file at `path`.
+fn results_error(path: &Path, reason: String) -> ScreenError {
+    ScreenError::Results {
+        path: path.to_path_buf(),
+        reason,
     }
-    for h in &new_hits {
-        if let Some(o) = old.iter().find(|o| o.entity_id == h.entity.id)
-            && (o.score - h.scored.score).abs() >= SCORE_EPSILON
-        {
-            out.push(change(
-                ChangeKind::ScoreChanged,
-                &h.entity.id,
-                h.entity.caption(),
-                Some(o.score),
-                Some(h.scored.score),
-            ));
-        }
-    }
-    out
 }
 
 /// Reads the results file of an earlier `yalu screen` run (CSV or JSON
@@ -347,88 +423,95 @@ pub fn row_changes(
 /// says it is unfinished is refused: its missing rows would read as
 /// "no hits".
 pub fn read_results(path: &Path) -> Result<BTreeMap<u64, Vec<KnownHit>>, ScreenError> {
-    let err = |reason: String| ScreenError::Results {
-        path: path.to_path_buf(),
-        reason,
-    };
     let sidecar = checkpoint_path(path);
     if sidecar.exists() && !read_checkpoint(&sidecar)?.complete {
-        return Err(err(format!(
-            "the run that wrote it did not finish ({}); finish it with `yalu screen --resume` first",
-            sidecar.display()
-        )));
+        return Err(results_error(
+            path,
+            format!(
+                "the run that wrote it did not finish ({}); finish it with `yalu screen --resume` first",
+                sidecar.display()
+            ),
+        ));
     }
     let format = InputFormat::from_path(path).ok_or_else(|| ScreenError::UnknownFormat {
         path: path.to_path_buf(),
     })?;
-    let mut out: BTreeMap<u64, Vec<KnownHit>> = BTreeMap::new();
     match format {
-        InputFormat::Csv => {
-            let mut reader =
-                csv::Reader::from_path(path).map_err(|e| err(format!("cannot read: {e}")))?;
-            let header = reader
-                .headers()
-                .map_err(|e| err(format!("cannot read the header: {e}")))?
-                .clone();
-            let col = |name: &str| {
-                header.iter().position(|h| h == name).ok_or_else(|| {
-                    err(format!(
-                        "no `{name}` column; is it a `yalu screen` results file?"
-                    ))
-                })
-            };
-            let (row_c, id_c, cap_c, score_c) = (
-                col("row")?,
-                col("entity_id")?,
-                col("caption")?,
-                col("score")?,
-            );
-            for record in reader.records() {
-                let record = record.map_err(|e| err(format!("{e}")))?;
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
-                let field = |i: usize| record.get(i).unwrap_or("");
-                let row: u64 = field(row_c).parse().map_err(|_| {
-                    err(format!(
-                        "line {line}: row `{}` is not a number",
-                        field(row_c)
-                    ))
-                })?;
-                let score: f64 = field(score_c).parse().map_err(|_| {
-                    err(format!(
-                        "line {line}: score `{}` is not a number",
-                        field(score_c)
-                    ))
-                })?;
-                out.entry(row).or_default().push(KnownHit {
-                    entity_id: field(id_c).to_string(),
-                    caption: field(cap_c).to_string(),
-                    score,
-                });
-            }
+        InputFormat::Csv => read_csv_results(path),
+        InputFormat::JsonLines => read_json_results(path),
+    }
+}
+
+/// The hits of a CSV results file, by input row.
+fn read_csv_results(path: &Path) -> Result<BTreeMap<u64, Vec<KnownHit>>, ScreenError> {
+    let err = |reason: String| results_error(path, reason);
+    let mut reader = csv::Reader::from_path(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| err(format!("cannot read the header: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            err(format!(
+                "no `{name}` column; is it a `yalu screen` results file?"
+            ))
+        })
+    };
+    let (row_c, id_c, cap_c, score_c) = (
+        col("row")?,
+        col("entity_id")?,
+        col("caption")?,
+        col("score")?,
+    );
+    let mut out: BTreeMap<u64, Vec<KnownHit>> = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| err(format!("{e}")))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let row: u64 = field(row_c).parse().map_err(|_| {
+            err(format!(
+                "line {line}: row `{}` is not a number",
+                field(row_c)
+            ))
+        })?;
+        let score: f64 = field(score_c).parse().map_err(|_| {
+            err(format!(
+                "line {line}: score `{}` is not a number",
+                field(score_c)
+            ))
+        })?;
+        out.entry(row).or_default().push(KnownHit {
+            entity_id: field(id_c).to_string(),
+            caption: field(cap_c).to_string(),
+            score,
+        });
+    }
+    Ok(out)
+}
+
+/// The hits of a JSON-lines results file, by input row.
+fn read_json_results(path: &Path) -> Result<BTreeMap<u64, Vec<KnownHit>>, ScreenError> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        row: u64,
+        entity_id: String,
+        #[serde(default)]
+        caption: String,
+        score: f64,
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| ScreenError::io(path, e))?;
+    let mut out: BTreeMap<u64, Vec<KnownHit>> = BTreeMap::new();
+    for (i, l) in text.lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
         }
-        InputFormat::JsonLines => {
-            #[derive(serde::Deserialize)]
-            struct Line {
-                row: u64,
-                entity_id: String,
-                #[serde(default)]
-                caption: String,
-                score: f64,
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| ScreenError::io(path, e))?;
-            for (i, l) in text.lines().enumerate() {
-                if l.trim().is_empty() {
-                    continue;
-                }
-                let line: Line =
-                    serde_json::from_str(l).map_err(|e| err(format!("line {}: {e}", i + 1)))?;
-                out.entry(line.row).or_default().push(KnownHit {
-                    entity_id: line.entity_id,
-                    caption: line.caption,
-                    score: line.score,
-                });
-            }
-        }
+        let line: Line = serde_json::from_str(l)
+            .map_err(|e| results_error(path, format!("line {}: {e}", i + 1)))?;
+        out.entry(line.row).or_default().push(KnownHit {
+            entity_id: line.entity_id,
+            caption: line.caption,
+            score: line.score,
+        });
     }
     Ok(out)
 }

@@ -28,13 +28,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use yalu_detect::RuleSet;
 use yalu_detect::read::ReadOptions;
+use yalu_detect::records::DataSet;
+use yalu_detect::resolve::Resolution;
 use yalu_links::Lists;
 use yalu_match::{Index, MatchConfig, SearchOptions};
 use yalu_model::{Entity, Schema};
-use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
+use yalu_server::{Auth, IndexSource, MatchDefaults, ServerOptions};
 use yalu_store::{Role, Store};
 
 /// The real DPRK designations shipped with the repository
@@ -75,6 +77,19 @@ struct DemoKeys {
     screener: String,
 }
 
+impl DemoKeys {
+    /// Creates the demo's keys in `store`: an admin, two analysts (four-eyes
+    /// approval needs two people) and a screener.
+    fn create(store: &Store) -> anyhow::Result<DemoKeys> {
+        Ok(DemoKeys {
+            admin: store.keys().create(Role::Admin, Some("demo admin"))?.key,
+            analyst: store.keys().create(Role::Analyst, Some("analyst one"))?.key,
+            second_analyst: store.keys().create(Role::Analyst, Some("analyst two"))?.key,
+            screener: store.keys().create(Role::Screener, Some("screener"))?.key,
+        })
+    }
+}
+
 pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let bind: SocketAddr = args.bind.parse().map_err(|e| {
         anyhow::anyhow!(
@@ -91,8 +106,108 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
 
     // 1. The world.
     let world = dir.join("world");
+    let data = simulate_world(&world, &args)?;
+
+    // 2. The lists.
+    let lists: Vec<PathBuf> = if args.lists.is_empty() {
+        write_demo_lists(&dir, &world, &data, &args.add_lists)?
+    } else {
+        args.lists.iter().chain(&args.add_lists).cloned().collect()
+    };
+    let lists_loaded = load_demo_lists(&lists)?;
+    let index = &lists_loaded.index;
+
+    // 3. Detection and screening.
+    let (alerts, resolution, _) =
+        yalu_detect::detect_in(&data, Some(&lists_loaded), &RuleSet::default());
+    let defaults = super::serve::match_defaults(config);
+    let mut hits = screen_world(&data, index, &defaults.config);
+    println!(
+        "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
+        alerts.len(),
+        hits.len(),
+        defaults.config.threshold,
+        data.persons.len(),
+        data.organizations.len()
+    );
+
+    // 4. The store: keys and cases.
+    let store_path = dir.join("store.db");
+    let store = Store::open(&store_path)?;
+    let keys = DemoKeys::create(&store)?;
+    let alert_records = attach_evidence(&data, &resolution, &lists_loaded, &alerts, &mut hits)?;
+    let imported = import_cases(&store, index, &alert_records, &hits)?;
+    println!(
+        "store {}: {imported} ({:.1} s in all)",
+        store_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.keys_out {
+        write_keys_out(path, &keys, alerts.len(), hits.len(), &store_path, &world)?;
+    }
+    if args.no_serve {
+        print_keys(&keys, None);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // 5. Serve.
+    serve_demo(bind, lists, store, config, defaults, &keys)
+}
+
+/// Writes the `--keys-out` document: the keys, how many alerts and hits
+/// became cases, and where the store and the world are.
+fn write_keys_out(
+    path: &Path,
+    keys: &DemoKeys,
+    alerts: usize,
+    hits: usize,
+    store_path: &Path,
+    world: &Path,
+) -> anyhow::Result<()> {
+    let doc = serde_json::json!({
+        "keys": keys,
+        "alerts": alerts,
+        "hits": hits,
+        "store": store_path,
+        "world": world,
+    });
+    std::fs::write(path, serde_json::to_vec_pretty(&doc)?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Serves the API and the workbench over the demo's lists and store on
+/// `bind`, printing the URL and the keys once it listens.
+fn serve_demo(
+    bind: SocketAddr,
+    lists: Vec<PathBuf>,
+    store: Store,
+    config: &Config,
+    defaults: MatchDefaults,
+    keys: &DemoKeys,
+) -> anyhow::Result<ExitCode> {
+    let options = ServerOptions {
+        bind,
+        source: IndexSource {
+            lists,
+            strict: false,
+        },
+        auth: Auth::Keys(Arc::new(store)),
+        limits: super::serve::limits(&config.server),
+        defaults,
+        // No scheduled refresh, no SIGHUP reload; the store holds the cases.
+        ..ServerOptions::default()
+    };
+    yalu_server::run(options, |addr| print_keys(keys, Some(addr)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates the world in `world` with the seed and size of `args`, and
+/// reads it back as `yalu detect` would; a row the reader rejects is a
+/// disagreement between simulator and reader, hence an error.
+fn simulate_world(world: &Path, args: &DemoArgs) -> anyhow::Result<DataSet> {
     let stats = yalu_detect::sim::write_world(
-        &world,
+        world,
         &yalu_detect::sim::SimOptions {
             workers: args.workers,
             seed: args.seed,
@@ -109,8 +224,7 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         stats.organizations,
         stats.payments
     );
-
-    let loaded = yalu_detect::read::read_dir(&world, &ReadOptions::default())?;
+    let loaded = yalu_detect::read::read_dir(world, &ReadOptions::default())?;
     if !loaded.rejected.is_empty() {
         for r in loaded.rejected.iter().take(5) {
             eprintln!("rejected: {r}");
@@ -120,117 +234,129 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
             loaded.rejected.len()
         );
     }
-    let data = loaded.data;
+    Ok(loaded.data)
+}
 
-    // 2. The lists.
-    let lists: Vec<PathBuf> = if args.lists.is_empty() {
-        let dprk = dir.join("lists").join("dprk");
-        for (name, bytes) in DPRK_LISTS {
-            let path = dprk.join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
-            }
-            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+/// Writes the demo's lists under `dir/lists` (the embedded DPRK
+/// designations, and one FtM list of the world's listed entities and
+/// officials joined by the FtM lists of `--add-list`) and returns every
+/// list to load: those, then the other lists of `--add-list`.
+fn write_demo_lists(
+    dir: &Path,
+    world: &Path,
+    data: &DataSet,
+    add_lists: &[PathBuf],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let dprk = dir.join("lists").join("dprk");
+    write_dprk_lists(&dprk)?;
+    let demo_list = dir.join("lists").join("demo.ftm.json");
+    write_demo_ftm_list(&demo_list, world, data, add_lists)?;
+    Ok([
+        demo_list,
+        dprk.join("ofac"),
+        dprk.join("un").join("consolidated-dprk.xml"),
+    ]
+    .into_iter()
+    .chain(
+        add_lists
+            .iter()
+            .filter(|p| {
+                !matches!(
+                    yalu_lists::detect_format(p),
+                    Ok(yalu_lists::ListFormat::FtmJson)
+                )
+            })
+            .cloned(),
+    )
+    .collect())
+}
+
+/// Writes the embedded DPRK designations ([`DPRK_LISTS`]) under `dprk`.
+fn write_dprk_lists(dprk: &Path) -> anyhow::Result<()> {
+    for (name, bytes) in DPRK_LISTS {
+        let path = dprk.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
-        // One FtM list (one dataset for the server): the simulator's
-        // listed entities and the world's officials.
-        let demo_list = dir.join("lists").join("demo.ftm.json");
-        let sim_list = world
-            .join(yalu_detect::sim::LIST_DIR)
-            .join("entities.ftm.json");
-        let mut text = std::fs::read_to_string(&sim_list)
-            .with_context(|| format!("reading {}", sim_list.display()))?;
-        let listed = officials(&data, &mut text);
-        // FtM lists given with --add-list join this one: the server serves
-        // one FtM list (one `opensanctions` dataset); their entities keep
-        // the datasets they name.
-        for path in &args.add_lists {
-            if yalu_lists::detect_format(path)? == yalu_lists::ListFormat::FtmJson {
-                let more = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                if !text.ends_with('\n') && !text.is_empty() {
-                    text.push('\n');
-                }
-                text.push_str(&more);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `demo_list`, one FtM list (one dataset for the server): the
+/// simulator's listed entities, the world's officials, and the entities of
+/// the FtM lists among `add_lists`.
+fn write_demo_ftm_list(
+    demo_list: &Path,
+    world: &Path,
+    data: &DataSet,
+    add_lists: &[PathBuf],
+) -> anyhow::Result<()> {
+    let sim_list = world
+        .join(yalu_detect::sim::LIST_DIR)
+        .join("entities.ftm.json");
+    let mut text = std::fs::read_to_string(&sim_list)
+        .with_context(|| format!("reading {}", sim_list.display()))?;
+    let listed = officials(data, &mut text);
+    // FtM lists given with --add-list join this one: the server serves
+    // one FtM list (one `opensanctions` dataset); their entities keep
+    // the datasets they name.
+    for path in add_lists {
+        if yalu_lists::detect_format(path)? == yalu_lists::ListFormat::FtmJson {
+            let more = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if !text.ends_with('\n') && !text.is_empty() {
+                text.push('\n');
             }
+            text.push_str(&more);
         }
-        std::fs::write(&demo_list, text)
-            .with_context(|| format!("writing {}", demo_list.display()))?;
-        println!(
-            "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
-            demo_list.display()
-        );
-        [
-            demo_list,
-            dprk.join("ofac"),
-            dprk.join("un").join("consolidated-dprk.xml"),
-        ]
-        .into_iter()
-        .chain(
-            args.add_lists
-                .iter()
-                .filter(|p| {
-                    !matches!(
-                        yalu_lists::detect_format(p),
-                        Ok(yalu_lists::ListFormat::FtmJson)
-                    )
-                })
-                .cloned(),
-        )
-        .collect()
-    } else {
-        args.lists.iter().chain(&args.add_lists).cloned().collect()
-    };
-    let loaded = super::load_lists(&lists, false)?;
+    }
+    std::fs::write(demo_list, text).with_context(|| format!("writing {}", demo_list.display()))?;
+    println!(
+        "listed the world's {listed} DPRK officials who represent or direct a firm beside its listed companies ({})",
+        demo_list.display()
+    );
+    Ok(())
+}
+
+/// Loads the lists into the screening index and network, and says how
+/// many entities they hold.
+fn load_demo_lists(lists: &[PathBuf]) -> anyhow::Result<Lists> {
+    let loaded = super::load_lists(lists, false)?;
     let lists_loaded = Lists::build(loaded.into_iter().flat_map(|l| l.entities));
-    let index = &lists_loaded.index;
     println!(
         "lists: {} entities from {}",
-        index.len(),
+        lists_loaded.index.len(),
         lists
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
     );
+    Ok(lists_loaded)
+}
 
-    // 3. Detection and screening.
-    let (alerts, resolution, _) =
-        yalu_detect::detect_in(&data, Some(&lists_loaded), &RuleSet::default());
-    let match_config = MatchConfig {
-        threshold: config.screening.threshold,
-        ..MatchConfig::default()
-    };
-    let mut hits = screen_world(&data, index, &match_config);
-    println!(
-        "detection: {} alerts; screening: {} hits above {:.2} among {} persons and {} organizations",
-        alerts.len(),
-        hits.len(),
-        match_config.threshold,
-        data.persons.len(),
-        data.organizations.len()
-    );
-
-    // 4. The store: keys and cases.
-    let store_path = dir.join("store.db");
-    let store = Store::open(&store_path)?;
-    let keys = DemoKeys {
-        admin: store.keys().create(Role::Admin, Some("demo admin"))?.key,
-        analyst: store.keys().create(Role::Analyst, Some("analyst one"))?.key,
-        second_analyst: store.keys().create(Role::Analyst, Some("analyst two"))?.key,
-        screener: store.keys().create(Role::Screener, Some("screener"))?.key,
-    };
-    // The case page's timeline and network, from the data set.
-    let evidence = yalu_detect::evidence::EvidenceBuilder::new(&data, &resolution, &hits);
+/// Gives alerts and hits the evidence the case page draws (timeline and
+/// network from the data set; for alerts, the rules' explanations of their
+/// subjects) and their investigation (alerts that share an agency,
+/// employer or person are worked as one); returns the alerts' records.
+fn attach_evidence(
+    data: &DataSet,
+    resolution: &Resolution,
+    lists: &Lists,
+    alerts: &[yalu_detect::Alert],
+    hits: &mut [yalu_model::Hit],
+) -> anyhow::Result<Vec<yalu_model::Alert>> {
+    let evidence = yalu_detect::evidence::EvidenceBuilder::new(data, resolution, hits);
     let mut alert_records = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
-    let ctx = yalu_detect::rules::Context::new(&data, &resolution, &set, Some(&lists_loaded));
-    for a in &alerts {
+    let ctx = yalu_detect::rules::Context::new(data, resolution, &set, Some(lists));
+    for a in alerts {
         let mut record = a.to_record();
         let mut built = evidence.build(&a.subject_ids, &a.evidence_ids);
         built.explanations = Some(
-            yalu_detect::explain_subjects(&ctx, &alerts, &a.subject_ids, 4)
+            yalu_detect::explain_subjects(&ctx, alerts, &a.subject_ids, 4)
                 .iter()
                 .map(serde_json::to_value)
                 .collect::<Result<_, _>>()?,
@@ -241,59 +367,12 @@ pub fn run(args: DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
         record.investigation = Some(evidence.scheme(&a.subject_ids, &a.evidence_ids));
         alert_records.push(record);
     }
-    for h in &mut hits {
+    for h in hits.iter_mut() {
         let record = h.query_id.clone().unwrap_or_default();
         h.evidence = Some(evidence.build(std::slice::from_ref(&record), &[]));
         h.investigation = Some(evidence.scheme(&[record], &[]));
     }
-    let imported = import_cases(&store, index, &alert_records, &hits)?;
-    println!(
-        "store {}: {imported} ({:.1} s in all)",
-        store_path.display(),
-        started.elapsed().as_secs_f64()
-    );
-    if let Some(path) = &args.keys_out {
-        let doc = serde_json::json!({
-            "keys": keys,
-            "alerts": alerts.len(),
-            "hits": hits.len(),
-            "store": store_path,
-            "world": world,
-        });
-        std::fs::write(path, serde_json::to_vec_pretty(&doc)?)
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    if args.no_serve {
-        print_keys(&keys, None);
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    // 5. Serve.
-    let server = &config.server;
-    let options = ServerOptions {
-        bind,
-        source: IndexSource {
-            lists,
-            strict: false,
-        },
-        auth: Auth::Keys(Arc::new(store)),
-        limits: Limits {
-            max_body_bytes: server.max_body_bytes.max(1),
-            max_batch: server.max_batch.max(1),
-            request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
-            max_concurrent: server.max_concurrent.max(1),
-            max_queued: server.max_queued,
-            ..Limits::default()
-        },
-        defaults: MatchDefaults {
-            config: match_config,
-            limit: config.screening.limit,
-        },
-        // No scheduled refresh, no SIGHUP reload; the store holds the cases.
-        ..ServerOptions::default()
-    };
-    yalu_server::run(options, |addr| print_keys(&keys, Some(addr)))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(alert_records)
 }
 
 fn print_keys(keys: &DemoKeys, addr: Option<SocketAddr>) {

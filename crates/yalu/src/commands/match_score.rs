@@ -6,7 +6,7 @@ use crate::config::Config;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use yalu_match::eval::{self, Evaluation, Metrics, PairScore};
-use yalu_match::{Index, MatchConfig, SearchOptions};
+use yalu_match::{Hit, Index, MatchConfig, SearchOptions};
 use yalu_model::{Entity, Schema, country, prop};
 
 fn match_config(config: &Config, threshold: Option<f64>) -> anyhow::Result<MatchConfig> {
@@ -22,6 +22,28 @@ fn match_config(config: &Config, threshold: Option<f64>) -> anyhow::Result<Match
 
 pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let cfg = match_config(config, args.threshold)?;
+    let query = query_entity(&args)?;
+    let paths = super::list_paths(&args.lists, config, "screen against")?;
+    let lists = load_lists(paths, args.read.strict)?;
+    let index = Index::build(lists.into_iter().flat_map(|l| l.entities));
+    let opts = SearchOptions {
+        limit: args.limit.unwrap_or(config.screening.limit),
+        ..SearchOptions::default()
+    };
+    let (hits, matched) = index.search_counted(&query, &cfg, &opts);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        render_hits_json(&mut out, &query, &cfg, matched, &hits)?;
+    } else {
+        render_hits(&mut out, &index, &cfg, matched, &hits)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The query `yalu match` screens: the name, and the birth date (a date
+/// expression: every date it stands for) and nationality when given.
+fn query_entity(args: &MatchArgs) -> anyhow::Result<Entity> {
     let schema: Schema = args.schema.parse().unwrap_or(Schema::LegalEntity);
     if let Schema::Other(name) = &schema {
         anyhow::bail!(
@@ -43,38 +65,49 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         })?;
         query.add(prop::NATIONALITY, code);
     }
-    let paths = super::list_paths(&args.lists, config, "screen against")?;
-    let lists = load_lists(paths, args.read.strict)?;
-    let index = Index::build(lists.into_iter().flat_map(|l| l.entities));
-    let opts = SearchOptions {
-        limit: args.limit.unwrap_or(config.screening.limit),
-        ..SearchOptions::default()
-    };
-    let (hits, matched) = index.search_counted(&query, &cfg, &opts);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    if args.json {
-        let results: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|h| {
-                serde_json::json!({
-                    "id": h.entity.id,
-                    "caption": h.entity.caption(),
-                    "schema": h.entity.schema,
-                    "datasets": h.entity.datasets,
-                    "score": h.scored.score,
-                    "match": h.scored.is_match,
-                    "explanations": h.scored.explanations,
-                })
+    Ok(query)
+}
+
+/// `yalu match --json`: the query, the threshold, how many matched, and
+/// each result with its explanations.
+fn render_hits_json(
+    out: &mut impl Write,
+    query: &Entity,
+    cfg: &MatchConfig,
+    matched: usize,
+    hits: &[Hit],
+) -> anyhow::Result<()> {
+    let results: Vec<serde_json::Value> = hits
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "id": h.entity.id,
+                "caption": h.entity.caption(),
+                "schema": h.entity.schema,
+                "datasets": h.entity.datasets,
+                "score": h.scored.score,
+                "match": h.scored.is_match,
+                "explanations": h.scored.explanations,
             })
-            .collect();
-        serde_json::to_writer_pretty(
-            &mut out,
-            &serde_json::json!({"query": query, "threshold": cfg.threshold, "matches": matched, "results": results}),
-        )?;
-        writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
-    }
+        })
+        .collect();
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({"query": query, "threshold": cfg.threshold, "matches": matched, "results": results}),
+    )?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `yalu match` for people: the index size and match count, then each
+/// result with one line per feature of its explanation.
+fn render_hits(
+    out: &mut impl Write,
+    index: &Index,
+    cfg: &MatchConfig,
+    matched: usize,
+    hits: &[Hit],
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{} entities indexed; {} at or above {:.2}",
@@ -82,7 +115,7 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         matched,
         cfg.threshold
     )?;
-    for h in &hits {
+    for h in hits {
         writeln!(
             out,
             "\n{:.3} {} {}  {}  [{}]",
@@ -104,7 +137,7 @@ pub fn run_match(args: MatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 pub fn run_score(args: ScoreArgs, config: &Config) -> anyhow::Result<ExitCode> {

@@ -14,7 +14,7 @@ use yalu_match::{Index, MatchConfig};
 use yalu_model::Schema;
 use yalu_screen::{
     BatchJob, ColumnMap, InputFormat, LeftOutValue, Observer, Progress, QueryRow, RejectedRow,
-    Screener, run_batch,
+    Screener, Summary, results_left_incomplete, run_batch,
 };
 
 impl From<FileFormat> for InputFormat {
@@ -151,6 +151,32 @@ impl Observer for Console {
     }
 }
 
+impl Console {
+    /// A console for screening `input`: the progress bar drawn on stderr
+    /// when it is a terminal, hidden otherwise.
+    fn new(input: &Path) -> Console {
+        let target = if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(1), target);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% ETA {eta}  {msg}",
+            )
+            .expect("a valid template"),
+        );
+        Console {
+            bar,
+            input: input.display().to_string(),
+            shown: 0,
+            shown_left_out: 0,
+            start: Instant::now(),
+        }
+    }
+}
+
 pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let prepared = prepare(&args.input, config)?;
     let output_format = match args.output_format {
@@ -177,41 +203,18 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
         chunk_rows: args.input.chunk_rows,
         settings: format!("lists={lists}"),
     };
-    let target = if std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(Some(1), target);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% ETA {eta}  {msg}",
-        )
-        .expect("a valid template"),
-    );
-    let mut console = Console {
-        bar,
-        input: args.input.input.display().to_string(),
-        shown: 0,
-        shown_left_out: 0,
-        start: Instant::now(),
-    };
+    let mut console = Console::new(&args.input.input);
     let result = run_batch(&job, &screener, &mut console);
     console.bar.finish_and_clear();
     let summary = match result {
         Ok(summary) => summary,
         Err(e) => {
             // Say so when a stopped run leaves a partial results file.
-            let checkpoint = yalu_screen::checkpoint_path(&args.output);
-            let incomplete = std::fs::read(&checkpoint)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .is_some_and(|c| c["complete"] == false);
-            let partial = if args.output.exists() && incomplete {
+            let partial = if results_left_incomplete(&args.output) {
                 format!(
                     "; {} is INCOMPLETE: it holds only the rows before the error (its checkpoint {} says \"complete\": false)",
                     args.output.display(),
-                    checkpoint.display()
+                    yalu_screen::checkpoint_path(&args.output).display()
                 )
             } else {
                 String::new()
@@ -228,13 +231,20 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
     if args.json {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        render_summary(&mut out, &summary, &args.output)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The summary of a run for people: what a resume found, then one line of
+/// counts, speed and where the results are.
+fn render_summary(out: &mut impl Write, summary: &Summary, output: &Path) -> std::io::Result<()> {
     if summary.already_complete {
         writeln!(
             out,
             "{} is already complete; nothing to resume",
-            args.output.display()
+            output.display()
         )?;
     }
     if let Some(done) = summary.resumed_after_rows {
@@ -256,9 +266,8 @@ pub fn run(args: ScreenArgs, config: &Config) -> anyhow::Result<ExitCode> {
         } else {
             0.0
         },
-        describe_output(&args.output)
-    )?;
-    Ok(ExitCode::SUCCESS)
+        describe_output(output)
+    )
 }
 
 fn describe_output(path: &Path) -> String {

@@ -1,13 +1,14 @@
 //! `yalu serve`: the screening API over HTTP.
 
 use crate::cli::ServeArgs;
-use crate::config::Config;
+use crate::config::{Config, ServerConfig};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use yalu_match::MatchConfig;
 use yalu_server::{Auth, IndexSource, Limits, MatchDefaults, ServerOptions};
+use yalu_store::Store;
 
 pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let server = &config.server;
@@ -27,38 +28,8 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             "server.max_batch, server.max_concurrent and server.max_body_bytes must be at least 1"
         );
     }
-    // Without keys, a store (for cases) is opened only when one is named:
-    // a screening demo should not leave a database file behind.
-    let wants_store = !args.no_auth || args.store.is_some() || args.database.is_some();
-    let store = if wants_store {
-        Some(Arc::new(crate::commands::keys::open_store(
-            args.store.as_deref(),
-            args.database.as_deref(),
-            config,
-        )?))
-    } else {
-        None
-    };
-    let auth = if args.no_auth {
-        eprintln!(
-            "WARNING: --no-auth: every endpoint is open to anyone who can reach {bind}, reloads included. Use it for local demos only."
-        );
-        if store.is_none() {
-            eprintln!("--no-auth without --store or --database: the case routes are off");
-        }
-        Auth::Disabled
-    } else {
-        let store = store
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("no key store opened"))?;
-        if store.keys().active_count()? == 0 {
-            eprintln!(
-                "no API key exists yet in {}: requests get 401 until you run `yalu keys create --role screener` (no restart needed)",
-                store.describe()
-            );
-        }
-        Auth::Keys(store.clone())
-    };
+    let store = open_case_store(&args, config)?;
+    let auth = auth(&args, store.as_ref(), bind)?;
     let options = ServerOptions {
         bind,
         source: IndexSource {
@@ -66,21 +37,8 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             strict: args.strict,
         },
         auth,
-        limits: Limits {
-            max_body_bytes: server.max_body_bytes,
-            max_batch: server.max_batch,
-            request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
-            max_concurrent: server.max_concurrent,
-            max_queued: server.max_queued,
-            ..Limits::default()
-        },
-        defaults: MatchDefaults {
-            config: MatchConfig {
-                threshold: config.screening.threshold,
-                ..MatchConfig::default()
-            },
-            limit: config.screening.limit,
-        },
+        limits: limits(server),
+        defaults: match_defaults(config),
         refresh_every,
         reload_on_sighup: true,
         case_store: store,
@@ -91,6 +49,68 @@ pub fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         );
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store of keys and cases. Without keys, a store (for cases) is
+/// opened only when one is named: a screening demo should not leave a
+/// database file behind.
+fn open_case_store(args: &ServeArgs, config: &Config) -> anyhow::Result<Option<Arc<Store>>> {
+    let wants_store = !args.no_auth || args.store.is_some() || args.database.is_some();
+    if !wants_store {
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(crate::commands::keys::open_store(
+        args.store.as_deref(),
+        args.database.as_deref(),
+        config,
+    )?)))
+}
+
+/// Who may call: nobody is checked under `--no-auth` (with a warning),
+/// else API keys from the store (with a notice while there are none).
+fn auth(args: &ServeArgs, store: Option<&Arc<Store>>, bind: SocketAddr) -> anyhow::Result<Auth> {
+    if args.no_auth {
+        eprintln!(
+            "WARNING: --no-auth: every endpoint is open to anyone who can reach {bind}, reloads included. Use it for local demos only."
+        );
+        if store.is_none() {
+            eprintln!("--no-auth without --store or --database: the case routes are off");
+        }
+        return Ok(Auth::Disabled);
+    }
+    let store = store.ok_or_else(|| anyhow::anyhow!("no key store opened"))?;
+    if store.keys().active_count()? == 0 {
+        eprintln!(
+            "no API key exists yet in {}: requests get 401 until you run `yalu keys create --role screener` (no restart needed)",
+            store.describe()
+        );
+    }
+    Ok(Auth::Keys(store.clone()))
+}
+
+/// The server's request limits from the configuration (each count at
+/// least 1, the time limit at least a second).
+pub(crate) fn limits(server: &ServerConfig) -> Limits {
+    Limits {
+        max_body_bytes: server.max_body_bytes.max(1),
+        max_batch: server.max_batch.max(1),
+        request_timeout: Duration::from_secs(server.request_timeout_secs.max(1)),
+        max_concurrent: server.max_concurrent.max(1),
+        max_queued: server.max_queued,
+        ..Limits::default()
+    }
+}
+
+/// The threshold and result count of a screening request that gives none,
+/// from the configuration.
+pub(crate) fn match_defaults(config: &Config) -> MatchDefaults {
+    MatchDefaults {
+        config: MatchConfig {
+            threshold: config.screening.threshold,
+            ..MatchConfig::default()
+        },
+        limit: config.screening.limit,
+    }
 }
 
 /// `90s`, `30m`, `1h`, `2d` (a bare number is seconds).
