@@ -12,9 +12,9 @@
 //! | `index.match(query)` | `yalu_server::handlers::matching::query_entity`, `Index::search_counted`, `yalu_server::api::EntityMatches` (yente's shape) |
 //! | `score(a, b)` | `yalu_match::score_entities` |
 //! | `index.screen_batch(rows, mapping)`, `index.screen_records(...)` | `yalu_screen::RecordMapper`, `Screener`, `csv_fields` (the columns of `yalu screen`) |
-//! | `index.monitor_records(old, ...)` | `yalu_screen::monitor::row_changes` |
-//! | `index.screen_csv_lines(header, lines, start)`, `index.monitor_csv_lines(old, ...)` | `yalu_screen::lines::CsvLines` (a CSV file cut into lines, as `yalu.spark.read_csv` reads it) |
-//! | `scan_csv_lines(lines)`, `csv_line_positions(runs)` | `yalu_screen::lines::LineRun`, `yalu_screen::lines::positions` |
+//! | `index.monitor_records(old, ...)` | `yalu_screen::row_changes` |
+//! | `index.screen_csv_lines(header, lines, start)`, `index.monitor_csv_lines(old, ...)` | `yalu_screen::CsvLines` (a CSV file cut into lines, as `yalu.spark.read_csv` reads it) |
+//! | `scan_csv_lines(lines)`, `csv_line_positions(runs)` | `yalu_screen::LineRun`, `yalu_screen::positions` |
 //! | `diff(old, new)` | `yalu_lists::diff` |
 //! | `detect(data_dir, ...)` | `yalu_detect::run` |
 //!
@@ -37,9 +37,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use yalu_match::{MatchConfig, SearchOptions, score_entities};
 use yalu_model::{Entity, Schema};
-use yalu_screen::lines::{CsvLines, LinePosition, LineRun};
-use yalu_screen::monitor::{Baseline, HitChange, RowLeftOut, row_changes};
+use yalu_screen::{Baseline, HitChange, RowLeftOut, row_changes};
 use yalu_screen::{ColumnMap, QueryRow, RecordMapper, RejectedRow, RowOutcome, Screener};
+use yalu_screen::{CsvLines, LinePosition, LineRun};
 use yalu_server::api::{EntityExample, EntityMatches, ScoredEntity, TotalSpec};
 use yalu_server::handlers::matching::{DEFAULT_CUTOFF, MAX_LIMIT, query_entity};
 use yalu_server::{ApiError, ErrorCode};
@@ -927,7 +927,7 @@ fn scan_csv_lines(
 fn csv_line_positions(py: Python<'_>, runs: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let runs: Vec<LineRun> =
         depythonize(runs).map_err(|e| parameter(format!("runs must be a list of runs: {e}")))?;
-    to_py(py, &yalu_screen::lines::positions(&runs))
+    to_py(py, &yalu_screen::positions(&runs))
 }
 
 #[derive(Serialize)]
@@ -996,7 +996,7 @@ fn _yalu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(detect, m)?)?;
     m.add_function(wrap_pyfunction!(scan_csv_lines, m)?)?;
     m.add_function(wrap_pyfunction!(csv_line_positions, m)?)?;
-    m.add("SPANS_LINES", yalu_screen::lines::SPANS_LINES)?;
+    m.add("SPANS_LINES", yalu_screen::SPANS_LINES)?;
     m.add("YaluError", m.py().get_type::<YaluError>())?;
     m.add("CSV_COLUMNS", yalu_screen::CSV_HEADER.to_vec())?;
     Ok(())

@@ -81,7 +81,7 @@ pub struct BatchJob<'a> {
     /// The results file, one line per hit; its checkpoint is written beside
     /// it ([`checkpoint_path`]).
     pub output: &'a Path,
-    /// The layout of the results file (see [`crate::output`]).
+    /// The layout of the results file (see [`CSV_HEADER`](crate::CSV_HEADER) and [`hit_record`](crate::hit_record)).
     pub output_format: OutputFormat,
     /// Continue from the checkpoint beside `output` instead of starting over.
     pub resume: bool,

@@ -73,25 +73,25 @@
 //!
 //! ## A file read line by line
 //!
-//! [`lines`] reads a CSV file that a line reader (Spark's text source) has
+//! [`CsvLines`] reads a CSV file that a line reader (Spark's text source) has
 //! cut into lines, run by run and in any order, with the rows, row numbers
 //! and reasons of the reader above; only a row with a line break inside
-//! quotes is rejected instead ([`lines::SPANS_LINES`]).
+//! quotes is rejected instead ([`SPANS_LINES`]).
 //!
 //! ## Monitoring
 //!
-//! [`monitor::monitor`] screens the same input against new lists and
-//! compares with a [`monitor::Baseline`] (the old lists, or stored results
-//! read by [`monitor::read_results`]); it reports new hits, gone hits and
+//! [`monitor()`] screens the same input against new lists and
+//! compares with a [`Baseline`] (the old lists, or stored results
+//! read by [`read_results`]); it reports new hits, gone hits and
 //! changed scores, each with its cause (listed, delisted, entry changed,
 //! with the entry's property diff).
 
 mod batch;
 mod error;
-pub mod input;
-pub mod lines;
-pub mod monitor;
-pub mod output;
+mod input;
+mod lines;
+mod monitor;
+mod output;
 
 pub use batch::results_left_incomplete;
 pub use batch::{
@@ -99,8 +99,14 @@ pub use batch::{
 };
 pub use error::ScreenError;
 pub use input::{
-    ColumnMap, InputFormat, InputReader, LeftOutValue, QueryRow, RecordMapper, RejectedRow,
-    RowOutcome,
+    ColumnMap, InputFormat, InputReader, LeftOutValue, MAPPABLE_PROPERTIES, QueryRow, RecordMapper,
+    RejectedRow, RowOutcome,
 };
-pub use lines::{CsvLines, LinePosition, LineRun};
-pub use output::{CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields, hit_record};
+pub use lines::{CsvLines, LinePosition, LineRun, RunEnd, SPANS_LINES, positions};
+pub use monitor::{
+    Baseline, Cause, ChangeKind, HitChange, KnownHit, MonitorJob, MonitorReport, RowLeftOut,
+    SCORE_EPSILON, monitor, read_results, row_changes,
+};
+pub use output::{
+    CSV_HEADER, Checkpoint, OutputFormat, checkpoint_path, csv_fields, hit_record, read_checkpoint,
+};

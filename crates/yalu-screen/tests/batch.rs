@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use yalu_match::{Index, MatchConfig};
 use yalu_model::Schema;
-use yalu_screen::output::read_checkpoint;
+use yalu_screen::read_checkpoint;
 use yalu_screen::{
     BatchJob, ColumnMap, InputFormat, Observer, Progress, RejectedRow, ScreenError, Screener,
     Silent, checkpoint_path, run_batch,
@@ -127,7 +127,7 @@ fn hits_in_input_order_and_bad_rows_reported() {
     let mut reader = csv::Reader::from_path(&out).unwrap();
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        yalu_screen::output::CSV_HEADER
+        yalu_screen::CSV_HEADER
     );
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let rows: Vec<u64> = records.iter().map(|r| r[0].parse().unwrap()).collect();

@@ -456,7 +456,7 @@ const ABBREVIATIONS: [&str; 12] = [
 ];
 
 /// Reads the facts of one OFAC remark. Never panics; every clause is either
-/// turned into facts or returned in [`ParsedRemarks::unparsed`].
+/// turned into facts or returned in the `unparsed` field of [`ParsedRemarks`].
 pub fn parse_remarks(text: &str) -> ParsedRemarks {
     let mut out = ParsedRemarks::default();
     let text = strip_terminator(text.trim());

@@ -10,7 +10,7 @@ use anyhow::Context;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use yalu_screen::Screener;
-use yalu_screen::monitor::{
+use yalu_screen::{
     Baseline, Cause, ChangeKind, HitChange, MonitorJob, MonitorReport, monitor, read_results,
 };
 
