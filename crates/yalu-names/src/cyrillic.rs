@@ -172,6 +172,69 @@ pub fn transliterate(text: &str, system: CyrillicSystem) -> String {
 mod tests {
     use super::*;
 
+    /// The letters the module covers (see the module docs).
+    const COVERED: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўђјљњћџѓќѕәғқңөұүһ";
+
+    const SYSTEMS: [CyrillicSystem; 3] = [
+        CyrillicSystem::Bgn,
+        CyrillicSystem::Icao,
+        CyrillicSystem::Simple,
+    ];
+
+    /// Every character of the Cyrillic blocks U+0400..U+052F, under every
+    /// system, alone and inside a word: a covered letter comes out as
+    /// lowercase ASCII letters (only `ь`, and `ъ` outside ICAO, vanish),
+    /// any other character passes through unchanged.
+    #[test]
+    fn every_letter_of_the_cyrillic_blocks_romanises_or_passes_through() {
+        let mut covered = 0;
+        for c in '\u{0400}'..='\u{052F}' {
+            for system in SYSTEMS {
+                let alone = transliterate(&c.to_string(), system);
+                let inside = transliterate(&format!("к{c}т"), system);
+                if !COVERED.contains(c) {
+                    assert_eq!(alone, c.to_string(), "U+{:04X}", c as u32);
+                    assert_eq!(inside, format!("k{c}t"), "U+{:04X}", c as u32);
+                    continue;
+                }
+                covered += 1;
+                let ascii = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase());
+                assert!(ascii(&alone), "{c} under {system:?}: {alone:?}");
+                assert!(ascii(&inside), "{c} under {system:?}: {inside:?}");
+                assert!(inside.starts_with('k') && inside.ends_with('t'), "{inside}");
+                let vanishes = c == 'ь' || (c == 'ъ' && system != CyrillicSystem::Icao);
+                assert_eq!(alone.is_empty(), vanishes, "{c} under {system:?}");
+            }
+        }
+        assert_eq!(covered, 3 * COVERED.chars().count());
+    }
+
+    /// The rules that look at a letter's neighbours, one word each.
+    #[test]
+    fn context_rules_hold() {
+        use CyrillicSystem::*;
+        // е and ё after a vowel or at a word's start (BGN only)
+        assert_eq!(transliterate("ёж", Bgn), "yezh");
+        assert_eq!(transliterate("моё", Bgn), "moye");
+        assert_eq!(transliterate("моё", Icao), "moe");
+        assert_eq!(transliterate("моё", Simple), "moyo");
+        assert_eq!(transliterate("подъезд", Bgn), "podyezd");
+        assert_eq!(transliterate("подъезд", Icao), "podieezd");
+        assert_eq!(transliterate("мед", Bgn), "med");
+        assert_eq!(transliterate("анна елена", Bgn), "anna yelena");
+        // Ukrainian: г → h, и → y, in any word of a text with і ї є ґ
+        assert_eq!(transliterate("григорій", Bgn), "hryhoriy");
+        assert_eq!(transliterate("григорий", Bgn), "grigoriy");
+        // Simple: -ий at a word's end → y; not inside a word
+        assert_eq!(transliterate("горький", Simple), "gorky");
+        assert_eq!(transliterate("горький", Icao), "gorkii");
+        assert_eq!(
+            transliterate("айвазовский эрмитаж", Simple),
+            "ayvazovsky ermitazh"
+        );
+        assert_eq!(transliterate("бийск", Simple), "biysk");
+    }
+
     #[test]
     fn systems_differ_where_they_should() {
         assert_eq!(
