@@ -457,6 +457,7 @@ struct Drawing {
 }
 
 impl Drawing {
+    /// The answer's network: nodes by id, edges in order.
     fn into_network(self) -> Network {
         let edges: Vec<NetworkEdge> = self
             .edges

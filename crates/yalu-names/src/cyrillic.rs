@@ -70,6 +70,7 @@ struct Neighbours {
 }
 
 impl Neighbours {
+    /// The neighbours of the letter at `i` in `chars`.
     fn of(chars: &[char], i: usize, ukrainian: bool) -> Self {
         let prev = i.checked_sub(1).map(|p| chars[p]);
         Neighbours {

@@ -645,6 +645,7 @@ fn strings(p: &Value, field: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A node of the evidence network.
 fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
     NetworkNode {
         id: id.to_string(),
@@ -653,6 +654,7 @@ fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
     }
 }
 
+/// An edge of the evidence network.
 fn network_edge(from: &str, to: &str, kind: &str) -> NetworkEdge {
     NetworkEdge {
         from: from.to_string(),
