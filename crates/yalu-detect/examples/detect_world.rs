@@ -93,9 +93,15 @@ fn main() {
             r.rule, r.planted, r.found, r.alerts, r.correct
         );
     }
+    // As `yalu eval detect` reports them: the negatives named by at least
+    // one alert; `negatives_alerted` has one line per negative and alert.
     println!(
-        "negatives alerted: {} of {} (resolved persons joining a negative)",
-        report.negatives_alerted.len(),
-        report.negatives
+        "negatives alerted: {} of {} named by an alert ({} negative-alert pairs)",
+        report.negatives_alerted_distinct,
+        report.negatives,
+        report.negatives_alerted.len()
     );
+    for (note, k) in &report.negatives_alerted_by_note {
+        println!("  negatives alerted: {k} x {note}");
+    }
 }

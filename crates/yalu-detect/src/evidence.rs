@@ -136,55 +136,7 @@ impl<'a> EvidenceBuilder<'a> {
         let cited: BTreeSet<&str> = cited.iter().map(String::as_str).collect();
         let (persons, orgs) = self.concerned(subjects, &cited);
         let d = self.data;
-        let is_agency = |o: u32| {
-            matches!(
-                d.organizations[o as usize].kind,
-                Some(OrgKind::StaffingAgency | OrgKind::TradingHouse)
-            )
-        };
-        // The most frequent of `items`, the first seen on a tie.
-        let most = |items: Vec<u32>| -> Option<u32> {
-            let mut counts: Vec<(u32, usize)> = Vec::new();
-            for o in items {
-                match counts.iter_mut().find(|c| c.0 == o) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((o, 1)),
-                }
-            }
-            counts
-                .iter()
-                .fold(None, |best: Option<(u32, usize)>, &c| match best {
-                    Some(b) if b.1 >= c.1 => Some(b),
-                    _ => Some(c),
-                })
-                .map(|c| c.0)
-        };
-        let placements: Vec<&crate::records::Placement> = persons
-            .iter()
-            .flat_map(|&rp| {
-                self.placements_of[rp]
-                    .iter()
-                    .map(|&i| &d.placements[i as usize])
-            })
-            .collect();
-        let related = || {
-            d.relations.iter().find_map(|r| match (r.from, r.to) {
-                (Party::Person(p), Party::Org(o))
-                    if persons.contains(&(self.res.of_record[p as usize] as usize)) =>
-                {
-                    Some(o)
-                }
-                _ => None,
-            })
-        };
-        let anchor = orgs
-            .iter()
-            .copied()
-            .find(|&o| is_agency(o))
-            .or_else(|| most(placements.iter().filter_map(|p| p.agency).collect()))
-            .or_else(|| orgs.iter().copied().next())
-            .or_else(|| most(placements.iter().map(|p| p.client).collect()))
-            .or_else(related);
+        let anchor = self.hub(&persons, &orgs);
         let person_key = |rp: usize| format!("person:{}", self.res.persons[rp].id);
         let mut keys: Vec<String> = Vec::new();
         let label = match anchor {
@@ -212,6 +164,46 @@ impl<'a> EvidenceBuilder<'a> {
             label,
             workers,
         }
+    }
+
+    /// The hub of a scheme about the resolved `persons` and the
+    /// organisations `orgs` (see [`EvidenceBuilder::scheme`]): an agency
+    /// among `orgs`, else the agency that placed most of the persons, else
+    /// the first of `orgs`, else the client most of the persons work for,
+    /// else the first firm one of the persons represents, directs or owns.
+    fn hub(&self, persons: &[usize], orgs: &BTreeSet<u32>) -> Option<u32> {
+        let d = self.data;
+        let is_agency = |o: u32| {
+            matches!(
+                d.organizations[o as usize].kind,
+                Some(OrgKind::StaffingAgency | OrgKind::TradingHouse)
+            )
+        };
+        let placements: Vec<&crate::records::Placement> = persons
+            .iter()
+            .flat_map(|&rp| {
+                self.placements_of[rp]
+                    .iter()
+                    .map(|&i| &d.placements[i as usize])
+            })
+            .collect();
+        let related = || {
+            d.relations.iter().find_map(|r| match (r.from, r.to) {
+                (Party::Person(p), Party::Org(o))
+                    if persons.contains(&(self.res.of_record[p as usize] as usize)) =>
+                {
+                    Some(o)
+                }
+                _ => None,
+            })
+        };
+        orgs.iter()
+            .copied()
+            .find(|&o| is_agency(o))
+            .or_else(|| most_frequent(placements.iter().filter_map(|p| p.agency).collect()))
+            .or_else(|| orgs.iter().copied().next())
+            .or_else(|| most_frequent(placements.iter().map(|p| p.client).collect()))
+            .or_else(related)
     }
 
     /// The evidence of a case about `subjects` (person and organisation
@@ -308,53 +300,81 @@ impl<'a> EvidenceBuilder<'a> {
     }
 
     fn network(&self, persons: &[usize], subject_orgs: &BTreeSet<u32>) -> Network {
-        let d = self.data;
-        let mut nodes: BTreeMap<String, NetworkNode> = BTreeMap::new();
-        let mut edges: BTreeSet<(String, String, &'static str)> = BTreeSet::new();
-        let org_node = |o: u32, nodes: &mut BTreeMap<String, NetworkNode>| -> String {
-            let org = &d.organizations[o as usize];
-            let kind = match org.kind {
-                Some(OrgKind::StaffingAgency | OrgKind::TradingHouse) => "agency",
-                _ => "client",
-            };
-            nodes
-                .entry(org.id.clone())
-                .or_insert_with(|| network_node(&org.id, &org.name, kind));
-            org.id.clone()
-        };
+        let mut drawing = Drawing::default();
         let mut orgs: BTreeSet<u32> = subject_orgs.clone();
-        for &rp in persons.iter().take(NETWORK_WORKERS) {
-            let id = self.res.persons[rp].id.clone();
-            // A person with no placement (an official, a director) is not
-            // drawn as a worker.
-            let kind = if self.placements_of[rp].is_empty() {
-                "person"
-            } else {
-                "worker"
-            };
-            nodes.insert(id.clone(), network_node(&id, self.name_of(rp), kind));
-            for &i in &self.placements_of[rp] {
-                let p = &d.placements[i as usize];
-                let client = org_node(p.client, &mut nodes);
-                orgs.insert(p.client);
-                edges.insert((id.clone(), client, "placed at"));
-                if let Some(a) = p.agency {
-                    let agency = org_node(a, &mut nodes);
-                    orgs.insert(a);
-                    edges.insert((agency, id.clone(), "sent"));
-                }
-            }
-            for &r in &self.res.persons[rp].records {
-                self.link_listed(&d.persons[r as usize].id, &id, &mut nodes, &mut edges);
-            }
+        let in_view = &persons[..persons.len().min(NETWORK_WORKERS)];
+        for &rp in in_view {
+            self.draw_worker(rp, &mut drawing, &mut orgs);
         }
         for &o in subject_orgs {
-            org_node(o, &mut nodes);
+            self.org_node(o, &mut drawing.nodes);
         }
-        let in_view: BTreeSet<usize> = persons.iter().take(NETWORK_WORKERS).copied().collect();
-        // Ownership and direction between the organisations and persons in
-        // view, and the persons who direct or represent them.
-        for r in &d.relations {
+        let in_view: BTreeSet<usize> = in_view.iter().copied().collect();
+        self.draw_relations(&in_view, &orgs, &mut drawing);
+        for o in orgs.iter().chain(subject_orgs) {
+            let id = self.data.organizations[*o as usize].id.clone();
+            self.link_listed(&id.clone(), &id, &mut drawing);
+        }
+        self.link_listed_parties(&mut drawing);
+        drawing.into_network()
+    }
+
+    /// The node of organisation `o` (an `agency` or a `client`), added to
+    /// `nodes` if new; its id.
+    fn org_node(&self, o: u32, nodes: &mut BTreeMap<String, NetworkNode>) -> String {
+        let org = &self.data.organizations[o as usize];
+        let kind = match org.kind {
+            Some(OrgKind::StaffingAgency | OrgKind::TradingHouse) => "agency",
+            _ => "client",
+        };
+        nodes
+            .entry(org.id.clone())
+            .or_insert_with(|| network_node(&org.id, &org.name, kind));
+        org.id.clone()
+    }
+
+    /// The resolved person `rp` (a `worker`, or a `person` without
+    /// placements), the clients and agencies of its placements (added to
+    /// `orgs`), and the list entries its records matched.
+    fn draw_worker(&self, rp: usize, drawing: &mut Drawing, orgs: &mut BTreeSet<u32>) {
+        let d = self.data;
+        let id = self.res.persons[rp].id.clone();
+        // A person with no placement (an official, a director) is not
+        // drawn as a worker.
+        let kind = if self.placements_of[rp].is_empty() {
+            "person"
+        } else {
+            "worker"
+        };
+        drawing
+            .nodes
+            .insert(id.clone(), network_node(&id, self.name_of(rp), kind));
+        for &i in &self.placements_of[rp] {
+            let p = &d.placements[i as usize];
+            let client = self.org_node(p.client, &mut drawing.nodes);
+            orgs.insert(p.client);
+            drawing.edges.insert((id.clone(), client, "placed at"));
+            if let Some(a) = p.agency {
+                let agency = self.org_node(a, &mut drawing.nodes);
+                orgs.insert(a);
+                drawing.edges.insert((agency, id.clone(), "sent"));
+            }
+        }
+        for &r in &self.res.persons[rp].records {
+            self.link_listed(&d.persons[r as usize].id, &id, drawing);
+        }
+    }
+
+    /// Ownership and direction between the organisations `orgs` and the
+    /// resolved persons `in_view`, and the persons who direct or represent
+    /// them.
+    fn draw_relations(
+        &self,
+        in_view: &BTreeSet<usize>,
+        orgs: &BTreeSet<u32>,
+        drawing: &mut Drawing,
+    ) {
+        for r in &self.data.relations {
             let touches = |p: Party| match p {
                 Party::Org(o) => orgs.contains(&o),
                 Party::Person(p) => in_view.contains(&(self.res.of_record[p as usize] as usize)),
@@ -364,12 +384,13 @@ impl<'a> EvidenceBuilder<'a> {
             }
             let mut end = |p: Party| -> String {
                 match p {
-                    Party::Org(o) => org_node(o, &mut nodes),
+                    Party::Org(o) => self.org_node(o, &mut drawing.nodes),
                     Party::Person(p) => {
                         let rp = self.res.of_record[p as usize] as usize;
                         let id = self.res.persons[rp].id.clone();
                         let label = self.name_of(rp).to_string();
-                        nodes
+                        drawing
+                            .nodes
                             .entry(id.clone())
                             .or_insert_with(|| network_node(&id, &label, "person"));
                         id
@@ -377,22 +398,69 @@ impl<'a> EvidenceBuilder<'a> {
                 }
             };
             let (from, to) = (end(r.from), end(r.to));
-            edges.insert((from, to, r.kind.as_str()));
+            drawing.edges.insert((from, to, r.kind.as_str()));
         }
-        for o in orgs.iter().chain(subject_orgs) {
-            let id = d.organizations[*o as usize].id.clone();
-            self.link_listed(&id.clone(), &id, &mut nodes, &mut edges);
-        }
-        for r in &d.relations {
+    }
+
+    /// The list entries matched by the person record at the `from` end of
+    /// any relation, for the persons already drawn.
+    fn link_listed_parties(&self, drawing: &mut Drawing) {
+        for r in &self.data.relations {
             if let Party::Person(p) = r.from {
                 let rp = self.res.of_record[p as usize] as usize;
                 let id = self.res.persons[rp].id.clone();
-                if nodes.contains_key(&id) {
-                    self.link_listed(&d.persons[p as usize].id, &id, &mut nodes, &mut edges);
+                if drawing.nodes.contains_key(&id) {
+                    self.link_listed(&self.data.persons[p as usize].id, &id, drawing);
                 }
             }
         }
-        let edges: Vec<NetworkEdge> = edges
+    }
+
+    /// Adds the list entries the record `record` matched, linked to `node`.
+    fn link_listed(&self, record: &str, node: &str, drawing: &mut Drawing) {
+        for (entity, caption) in self.listed.get(record).into_iter().flatten() {
+            drawing
+                .nodes
+                .entry(entity.clone())
+                .or_insert_with(|| network_node(entity, caption, "listed"));
+            drawing
+                .edges
+                .insert((node.to_string(), entity.clone(), "listed as"));
+        }
+    }
+}
+
+/// The most frequent of `items`, the first seen on a tie.
+fn most_frequent(items: Vec<u32>) -> Option<u32> {
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for o in items {
+        match counts.iter_mut().find(|c| c.0 == o) {
+            Some(c) => c.1 += 1,
+            None => counts.push((o, 1)),
+        }
+    }
+    counts
+        .iter()
+        .fold(None, |best: Option<(u32, usize)>, &c| match best {
+            Some(b) if b.1 >= c.1 => Some(b),
+            _ => Some(c),
+        })
+        .map(|c| c.0)
+}
+
+/// A case's network while it is drawn: nodes by id, edges as `(from, to,
+/// kind)`, both in the order the answer lists them.
+#[derive(Default)]
+struct Drawing {
+    nodes: BTreeMap<String, NetworkNode>,
+    edges: BTreeSet<(String, String, &'static str)>,
+}
+
+impl Drawing {
+    /// The answer's network: nodes by id, edges in order.
+    fn into_network(self) -> Network {
+        let edges: Vec<NetworkEdge> = self
+            .edges
             .into_iter()
             .map(|(from, to, kind)| NetworkEdge {
                 from,
@@ -402,23 +470,7 @@ impl<'a> EvidenceBuilder<'a> {
             .collect();
         Network {
             edges,
-            nodes: nodes.into_values().collect(),
-        }
-    }
-
-    /// Adds the list entries the record `record` matched, linked to `node`.
-    fn link_listed(
-        &self,
-        record: &str,
-        node: &str,
-        nodes: &mut BTreeMap<String, NetworkNode>,
-        edges: &mut BTreeSet<(String, String, &'static str)>,
-    ) {
-        for (entity, caption) in self.listed.get(record).into_iter().flatten() {
-            nodes
-                .entry(entity.clone())
-                .or_insert_with(|| network_node(entity, caption, "listed"));
-            edges.insert((node.to_string(), entity.clone(), "listed as"));
+            nodes: self.nodes.into_values().collect(),
         }
     }
 }

@@ -300,63 +300,96 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions) -> Result<Loaded, DetectError> {
     for kind in FILE_KINDS {
         for ext in ["csv", "jsonl"] {
             let path = dir.join(format!("{kind}.{ext}"));
-            if !path.is_file() {
-                continue;
-            }
-            let file_name = format!("{kind}.{ext}");
-            st.file = file_name.clone();
-            let mut count = FileCount {
-                file: file_name.clone(),
-                rows: 0,
-                accepted: 0,
-            };
-            let mut on_row = |line: u64, row: Result<Row, String>| -> Result<(), DetectError> {
-                count.rows += 1;
-                // A row that cannot be read has no id: never report the
-                // previous row's.
-                st.last_id = None;
-                let outcome = row.and_then(|row| st.accept(kind, line, &row));
-                match outcome {
-                    Ok(()) => {
-                        count.accepted += 1;
-                        Ok(())
-                    }
-                    Err(reason) => {
-                        let rejection = Rejection {
-                            file: file_name.clone(),
-                            line,
-                            id: st.last_id.take(),
-                            reason,
-                        };
-                        if opts.strict {
-                            return Err(DetectError::Rejected(rejection));
-                        }
-                        loaded.rejected.push(rejection);
-                        Ok(())
-                    }
-                }
-            };
-            if ext == "csv" {
-                read_csv(&path, kind, &mut on_row)?;
-            } else {
-                read_jsonl(&path, kind, &mut on_row)?;
-            }
-            loaded.files.push(count);
-        }
-        let duplicates = st.drop_duplicates(kind);
-        if opts.strict
-            && let Some(first) = duplicates.iter().min_by_key(|r| (r.file.clone(), r.line))
-        {
-            return Err(DetectError::Rejected(first.clone()));
-        }
-        for d in &duplicates {
-            if let Some(c) = loaded.files.iter_mut().find(|c| c.file == d.file) {
-                c.accepted -= 1;
+            if path.is_file() {
+                read_file(&path, kind, ext, &mut st, &mut loaded, opts)?;
             }
         }
-        loaded.rejected.extend(duplicates);
+        reject_duplicates(&mut st, kind, &mut loaded, opts)?;
     }
-    // the report in file order, then line order
+    sort_rejections(&mut loaded);
+    loaded.data = st.data;
+    Ok(loaded)
+}
+
+/// Reads one file (`kind` in the format `ext`) into `st`: counts its rows
+/// in `loaded.files` and reports the refused ones in `loaded.rejected`,
+/// or fails at the first refused one when `opts.strict`.
+fn read_file(
+    path: &Path,
+    kind: &'static str,
+    ext: &str,
+    st: &mut State,
+    loaded: &mut Loaded,
+    opts: &ReadOptions,
+) -> Result<(), DetectError> {
+    let file_name = format!("{kind}.{ext}");
+    st.file = file_name.clone();
+    let mut count = FileCount {
+        file: file_name.clone(),
+        rows: 0,
+        accepted: 0,
+    };
+    let mut on_row = |line: u64, row: Result<Row, String>| -> Result<(), DetectError> {
+        count.rows += 1;
+        // A row that cannot be read has no id: never report the
+        // previous row's.
+        st.last_id = None;
+        let outcome = row.and_then(|row| st.accept(kind, line, &row));
+        match outcome {
+            Ok(()) => {
+                count.accepted += 1;
+                Ok(())
+            }
+            Err(reason) => {
+                let rejection = Rejection {
+                    file: file_name.clone(),
+                    line,
+                    id: st.last_id.take(),
+                    reason,
+                };
+                if opts.strict {
+                    return Err(DetectError::Rejected(rejection));
+                }
+                loaded.rejected.push(rejection);
+                Ok(())
+            }
+        }
+    };
+    if ext == "csv" {
+        read_csv(path, kind, &mut on_row)?;
+    } else {
+        read_jsonl(path, kind, &mut on_row)?;
+    }
+    loaded.files.push(count);
+    Ok(())
+}
+
+/// Drops the records of `kind` whose id an earlier record already has,
+/// each reported as a rejection (the first, when `opts.strict`, fails the
+/// read) and taken off its file's accepted count.
+fn reject_duplicates(
+    st: &mut State,
+    kind: &'static str,
+    loaded: &mut Loaded,
+    opts: &ReadOptions,
+) -> Result<(), DetectError> {
+    let duplicates = st.drop_duplicates(kind);
+    if opts.strict
+        && let Some(first) = duplicates.iter().min_by_key(|r| (r.file.clone(), r.line))
+    {
+        return Err(DetectError::Rejected(first.clone()));
+    }
+    for d in &duplicates {
+        if let Some(c) = loaded.files.iter_mut().find(|c| c.file == d.file) {
+            c.accepted -= 1;
+        }
+    }
+    loaded.rejected.extend(duplicates);
+    Ok(())
+}
+
+/// Puts the report of refused rows in file order, then line order.
+fn sort_rejections(loaded: &mut Loaded) {
     let file_rank = |f: &str| {
         loaded
             .files
@@ -367,8 +400,6 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions) -> Result<Loaded, DetectError> {
     let mut rejected = std::mem::take(&mut loaded.rejected);
     rejected.sort_by_key(|r| (file_rank(&r.file), r.line));
     loaded.rejected = rejected;
-    loaded.data = st.data;
-    Ok(loaded)
 }
 
 /// Removes the flagged records of one kind.
@@ -396,19 +427,14 @@ fn io_err(path: &Path, source: std::io::Error) -> DetectError {
     }
 }
 
-fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectError> {
-    let file = File::open(path).map_err(|e| io_err(path, e))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(yalu_model::LineCounter::new(file));
-    let header = rdr
-        .headers()
-        .map_err(|e| DetectError::File {
-            path: path.to_path_buf(),
-            reason: format!("unreadable header: {e}"),
-        })?
-        .clone();
+/// The column of each field of `kind` in a CSV `header` (the first, when
+/// a name repeats; `None` when absent); fails when a required field has
+/// none.
+fn csv_columns(
+    path: &Path,
+    kind: &str,
+    header: &csv::StringRecord,
+) -> Result<Vec<Option<usize>>, DetectError> {
     let names = fields(kind);
     let mut cols: Vec<Option<usize>> = vec![None; names.len()];
     for (i, h) in header.iter().enumerate() {
@@ -429,6 +455,24 @@ fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectE
             });
         }
     }
+    Ok(cols)
+}
+
+fn read_csv(path: &Path, kind: &str, on_row: &mut RowSink) -> Result<(), DetectError> {
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(yalu_model::LineCounter::new(file));
+    let header = rdr
+        .headers()
+        .map_err(|e| DetectError::File {
+            path: path.to_path_buf(),
+            reason: format!("unreadable header: {e}"),
+        })?
+        .clone();
+    let names = fields(kind);
+    let cols = csv_columns(path, kind, &header)?;
     let width = header.len();
     let mut record = csv::StringRecord::new();
     loop {

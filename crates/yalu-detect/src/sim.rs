@@ -227,6 +227,19 @@ struct KoreanName {
     hangul: String,
 }
 
+/// How a Chinese record of a DPRK worker reads (see
+/// `World::chinese_record`).
+struct ChineseRecord<'r> {
+    /// The name as the Chinese record spells it.
+    name: &'r str,
+    /// Its alias (the Hangul), or empty.
+    alias: &'r str,
+    /// The nationality as written (`CN`, `China`).
+    nationality: &'r str,
+    /// Where the record comes from (`hukou extract`, `site roster`).
+    source: &'r str,
+}
+
 struct Files {
     persons: csv::Writer<BufWriter<std::fs::File>>,
     documents: csv::Writer<BufWriter<std::fs::File>>,
@@ -439,6 +452,41 @@ impl World {
             ids: vec![id.to_string(), id4],
         });
         Ok(())
+    }
+
+    /// The DPRK worker `id` recorded again as a Chinese citizen on the
+    /// same passport, as `record` writes it: ground truth that both are one
+    /// person, and a planted `NATIONALITY_CONFLICT` on `id`. Returns the
+    /// Chinese record's id.
+    fn chinese_record(
+        &mut self,
+        id: &str,
+        dob: Day,
+        passport: &str,
+        gender: &str,
+        record: ChineseRecord,
+    ) -> Result<String, DetectError> {
+        let id3 = self.new_person_id();
+        let dob_s = dob.to_string();
+        self.person([
+            &id3,
+            record.name,
+            record.alias,
+            &dob_s,
+            gender,
+            record.nationality,
+            passport,
+            record.source,
+        ])?;
+        self.truth.push(TruthLine::SamePerson {
+            ids: vec![id.to_string(), id3.clone()],
+        });
+        self.pattern(
+            "NATIONALITY_CONFLICT",
+            &[id],
+            format!("{id} also recorded as Chinese ({id3})"),
+        );
+        Ok(id3)
     }
 
     /// A visit from `from`, with no sponsor: one stay as a tourist, or
@@ -1096,27 +1144,20 @@ impl Scenario {
     ) -> Result<(), DetectError> {
         let hard = self.hard;
         let w = &mut self.w;
-        let id3 = w.new_person_id();
-        let dob_s = dob.to_string();
         let name3 = name.north.to_uppercase();
-        w.person([
-            &id3,
-            &name3,
-            &name.hangul,
-            &dob_s,
-            gender,
-            "CN",
+        w.chinese_record(
+            id,
+            dob,
             passport,
-            "hukou extract",
-        ])?;
-        w.truth.push(TruthLine::SamePerson {
-            ids: vec![id.to_string(), id3.clone()],
-        });
-        w.pattern(
-            "NATIONALITY_CONFLICT",
-            &[id],
-            format!("{id} also recorded as Chinese ({id3})"),
-        );
+            gender,
+            ChineseRecord {
+                name: &name3,
+                alias: &name.hangul,
+                nationality: "CN",
+                source: "hukou extract",
+            },
+        )?;
+        let dob_s = dob.to_string();
         if hard > 0 && w.rng.chance(0.25) {
             let idn = w.new_person_id();
             let hukou = format!("2106{:014}", w.rng.range(0, 99_999_999_999_999));
@@ -1552,26 +1593,18 @@ impl Scenario {
         let w = &mut self.w;
         let (id, name, dob, passport) = w.dprk_person("M", "labour bureau")?;
         if w.rng.chance(0.03) {
-            let id3 = w.new_person_id();
-            let dob_s = dob.to_string();
-            w.person([
-                &id3,
-                &name.north,
-                "",
-                &dob_s,
-                "M",
-                "China",
+            w.chinese_record(
+                &id,
+                dob,
                 &passport,
-                "site roster",
-            ])?;
-            w.truth.push(TruthLine::SamePerson {
-                ids: vec![id.clone(), id3.clone()],
-            });
-            w.pattern(
-                "NATIONALITY_CONFLICT",
-                &[&id],
-                format!("{id} also recorded as Chinese ({id3})"),
-            );
+                "M",
+                ChineseRecord {
+                    name: &name.north,
+                    alias: "",
+                    nationality: "China",
+                    source: "site roster",
+                },
+            )?;
         } else {
             self.dprk_worker_names
                 .push((name.north.clone(), name.south.clone(), dob));

@@ -289,68 +289,7 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Answer<CaseList>, ApiError> {
-    let mut filter = CaseFilter {
-        limit: DEFAULT_PAGE,
-        ..CaseFilter::default()
-    };
-    let mut seen = std::collections::HashSet::new();
-    for (k, v) in crate::params::query_pairs(query.as_deref())? {
-        if !seen.insert(k.to_string()) {
-            return Err(ApiError::parameter(format!("`{k}` is given twice")));
-        }
-        let v = v.trim().to_string();
-        let number = |v: &str| {
-            v.parse::<u64>().map_err(|_| {
-                ApiError::parameter(format!("`{k}` must be a non-negative integer, not `{v}`"))
-            })
-        };
-        match k.as_ref() {
-            "status" if !v.is_empty() => filter.status = Some(parameter::<CaseStatus>(&k, &v)?),
-            "kind" if !v.is_empty() => filter.kind = Some(parameter::<CaseKind>(&k, &v)?),
-            "rule" if !v.is_empty() => filter.rule = Some(v),
-            "assignee" if !v.is_empty() => filter.assignee = Some(v),
-            "q" if !v.is_empty() => filter.q = Some(v),
-            "scope" => {
-                filter.units_only = match v.as_str() {
-                    "" | "all" => false,
-                    "units" => true,
-                    other => {
-                        return Err(ApiError::parameter(format!(
-                            "`scope` must be all or units, not `{other}`"
-                        )));
-                    }
-                }
-            }
-            "sort" => {
-                filter.sort = match v.as_str() {
-                    "" | "newest" => CaseSort::Newest,
-                    "priority" => CaseSort::Priority,
-                    other => {
-                        return Err(ApiError::parameter(format!(
-                            "`sort` must be newest or priority, not `{other}`"
-                        )));
-                    }
-                }
-            }
-            "investigation" if !v.is_empty() => filter.investigation = Some(case_id(&v)?),
-            "status" | "kind" | "rule" | "assignee" | "q" | "investigation" => {}
-            "limit" => {
-                filter.limit = number(&v)?;
-                if filter.limit == 0 || filter.limit > MAX_PAGE {
-                    return Err(ApiError::parameter(format!(
-                        "`limit` must be between 1 and {MAX_PAGE}"
-                    )));
-                }
-            }
-            "offset" => filter.offset = number(&v)?,
-            other => {
-                return Err(ApiError::parameter(format!(
-                    "unknown parameter `{other}` (status, rule, assignee, kind, q, scope, \
-                     investigation, sort, limit, offset)"
-                )));
-            }
-        }
-    }
+    let filter = case_filter(query.as_deref())?;
     let (cases, total, names) = with_store(&state, move |s| {
         let (cases, total) = s.cases().list(&filter)?;
         Ok((cases, total, s.keys().names()?))
@@ -369,6 +308,80 @@ pub async fn list(
         total,
         people,
     }))
+}
+
+/// The queue filter of `GET /cases`' query string: each parameter at most
+/// once, none unknown.
+fn case_filter(query: Option<&str>) -> Result<CaseFilter, ApiError> {
+    let mut filter = CaseFilter {
+        limit: DEFAULT_PAGE,
+        ..CaseFilter::default()
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in crate::params::query_pairs(query)? {
+        if !seen.insert(k.to_string()) {
+            return Err(ApiError::parameter(format!("`{k}` is given twice")));
+        }
+        set_case_parameter(&mut filter, &k, v.trim().to_string())?;
+    }
+    Ok(filter)
+}
+
+/// Sets the parameter `k` of the queue filter to `v` (trimmed); an empty
+/// value leaves the filter as it is.
+fn set_case_parameter(filter: &mut CaseFilter, k: &str, v: String) -> Result<(), ApiError> {
+    let number = |v: &str| {
+        v.parse::<u64>().map_err(|_| {
+            ApiError::parameter(format!("`{k}` must be a non-negative integer, not `{v}`"))
+        })
+    };
+    match k {
+        "status" if !v.is_empty() => filter.status = Some(parameter::<CaseStatus>(k, &v)?),
+        "kind" if !v.is_empty() => filter.kind = Some(parameter::<CaseKind>(k, &v)?),
+        "rule" if !v.is_empty() => filter.rule = Some(v),
+        "assignee" if !v.is_empty() => filter.assignee = Some(v),
+        "q" if !v.is_empty() => filter.q = Some(v),
+        "scope" => {
+            filter.units_only = match v.as_str() {
+                "" | "all" => false,
+                "units" => true,
+                other => {
+                    return Err(ApiError::parameter(format!(
+                        "`scope` must be all or units, not `{other}`"
+                    )));
+                }
+            }
+        }
+        "sort" => {
+            filter.sort = match v.as_str() {
+                "" | "newest" => CaseSort::Newest,
+                "priority" => CaseSort::Priority,
+                other => {
+                    return Err(ApiError::parameter(format!(
+                        "`sort` must be newest or priority, not `{other}`"
+                    )));
+                }
+            }
+        }
+        "investigation" if !v.is_empty() => filter.investigation = Some(case_id(&v)?),
+        "status" | "kind" | "rule" | "assignee" | "q" | "investigation" => {}
+        "limit" => {
+            filter.limit = number(&v)?;
+            if filter.limit == 0 || filter.limit > MAX_PAGE {
+                return Err(ApiError::parameter(format!(
+                    "`limit` must be between 1 and {MAX_PAGE}"
+                )));
+            }
+        }
+        "offset" => filter.offset = number(&v)?,
+        other => {
+            return Err(ApiError::parameter(format!(
+                "unknown parameter `{other}` (status, rule, assignee, kind, q, scope, \
+                 investigation, sort, limit, offset)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `people` of a workbench answer: the display name (`yalu keys create
@@ -541,91 +554,112 @@ fn evidence(kind: CaseKind, p: &Value) -> Evidence {
     {
         return attached;
     }
-    let strings = |field: &str| -> Vec<String> {
-        p[field]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+    match kind {
+        CaseKind::Alert => alert_evidence(p),
+        CaseKind::Hit => hit_evidence(p),
+        CaseKind::Investigation => Evidence::default(),
+    }
+}
+
+/// An alert's own evidence view: its period (`period_start`,
+/// `period_end`) on the timeline of its first subject, and each of its
+/// subjects linked to each of its evidence records.
+fn alert_evidence(p: &Value) -> Evidence {
+    let subjects = strings(p, "subject_ids");
+    let records = strings(p, "evidence_ids");
+    let person = subjects.first().cloned();
+    let mut timeline = Vec::new();
+    for field in ["period_start", "period_end"] {
+        if let Some(date) = p[field].as_str() {
+            timeline.push(TimelineEvent {
+                date: date.to_string(),
+                detail: p["summary"].as_str().unwrap_or_default().to_string(),
+                end: None,
+                evidence: None,
+                kind: field.to_string(),
+                ongoing: None,
+                person_id: person.clone(),
+                record_id: None,
+            });
+        }
+    }
+    let mut nodes: Vec<NetworkNode> = subjects
+        .iter()
+        .map(|s| network_node(s, s, "subject"))
+        .collect();
+    nodes.extend(
+        records
+            .iter()
+            .filter(|r| !subjects.contains(r))
+            .map(|r| network_node(r, r, "record")),
+    );
+    let edges: Vec<NetworkEdge> = subjects
+        .iter()
+        .flat_map(|s| {
+            records
+                .iter()
+                .filter(move |r| *r != s)
+                .map(move |r| network_edge(s, r, "evidence"))
+        })
+        .collect();
+    Evidence {
+        network: Network { edges, nodes },
+        timeline,
+        ..Evidence::default()
+    }
+}
+
+/// A hit's own evidence view: its record (`query_id`, else `record_id`,
+/// else `query_name`) linked to the list entry it matched.
+fn hit_evidence(p: &Value) -> Evidence {
+    let record = p["query_id"]
+        .as_str()
+        .or(p["record_id"].as_str())
+        .or(p["query_name"].as_str());
+    let entity = p["entity_id"].as_str().or(p["id"].as_str());
+    let network = match (record, entity) {
+        (Some(r), Some(e)) => Network {
+            edges: vec![network_edge(r, e, "match")],
+            nodes: vec![
+                network_node(r, p["query_name"].as_str().unwrap_or(r), "record"),
+                network_node(e, p["caption"].as_str().unwrap_or(e), "list_entry"),
+            ],
+        },
+        _ => Network::default(),
     };
-    let node = |id: &str, label: &str, kind: &str| NetworkNode {
+    Evidence {
+        network,
+        ..Evidence::default()
+    }
+}
+
+/// The strings of the array `field` of `p` (none when it is no array).
+fn strings(p: &Value, field: &str) -> Vec<String> {
+    p[field]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A node of the evidence network.
+fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
+    NetworkNode {
         id: id.to_string(),
         kind: kind.to_string(),
         label: label.to_string(),
-    };
-    let edge = |from: &str, to: &str, kind: &str| NetworkEdge {
+    }
+}
+
+/// An edge of the evidence network.
+fn network_edge(from: &str, to: &str, kind: &str) -> NetworkEdge {
+    NetworkEdge {
         from: from.to_string(),
         kind: kind.to_string(),
         to: to.to_string(),
-    };
-    match kind {
-        CaseKind::Alert => {
-            let subjects = strings("subject_ids");
-            let records = strings("evidence_ids");
-            let person = subjects.first().cloned();
-            let mut timeline = Vec::new();
-            for field in ["period_start", "period_end"] {
-                if let Some(date) = p[field].as_str() {
-                    timeline.push(TimelineEvent {
-                        date: date.to_string(),
-                        detail: p["summary"].as_str().unwrap_or_default().to_string(),
-                        end: None,
-                        evidence: None,
-                        kind: field.to_string(),
-                        ongoing: None,
-                        person_id: person.clone(),
-                        record_id: None,
-                    });
-                }
-            }
-            let mut nodes: Vec<NetworkNode> =
-                subjects.iter().map(|s| node(s, s, "subject")).collect();
-            nodes.extend(
-                records
-                    .iter()
-                    .filter(|r| !subjects.contains(r))
-                    .map(|r| node(r, r, "record")),
-            );
-            let edges: Vec<NetworkEdge> = subjects
-                .iter()
-                .flat_map(|s| {
-                    records
-                        .iter()
-                        .filter(move |r| *r != s)
-                        .map(move |r| edge(s, r, "evidence"))
-                })
-                .collect();
-            Evidence {
-                network: Network { edges, nodes },
-                timeline,
-                ..Evidence::default()
-            }
-        }
-        CaseKind::Hit => {
-            let record = p["query_id"]
-                .as_str()
-                .or(p["record_id"].as_str())
-                .or(p["query_name"].as_str());
-            let entity = p["entity_id"].as_str().or(p["id"].as_str());
-            let network = match (record, entity) {
-                (Some(r), Some(e)) => Network {
-                    edges: vec![edge(r, e, "match")],
-                    nodes: vec![
-                        node(r, p["query_name"].as_str().unwrap_or(r), "record"),
-                        node(e, p["caption"].as_str().unwrap_or(e), "list_entry"),
-                    ],
-                },
-                _ => Network::default(),
-            };
-            Evidence {
-                network,
-                ..Evidence::default()
-            }
-        }
-        CaseKind::Investigation => Evidence::default(),
     }
 }
 

@@ -264,13 +264,6 @@ pub(crate) fn scorer_config(
     if request.config.is_empty() && request.weights.is_empty() {
         return Ok((base.clone(), ignored));
     }
-    let invalid = |detail: String| ApiError::new(ErrorCode::InvalidConfig, detail);
-    let ignore = |code: &'static str, property: &str, key: String, detail: String| QueryWarning {
-        code,
-        property: property.to_string(),
-        value: key,
-        detail,
-    };
     let mut value = serde_json::to_value(base)
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("scorer settings: {e}")))?;
     let Some(settings) = value.as_object_mut() else {
@@ -279,9 +272,39 @@ pub(crate) fn scorer_config(
             "scorer settings are not an object",
         ));
     };
-    for (key, v) in &request.config {
+    apply_config(settings, &request.config, &mut ignored);
+    apply_weights(settings, &request.weights, &mut ignored)?;
+    let cfg = serde_json::from_value(value).map_err(|e| invalid_config(format!("config: {e}")))?;
+    Ok((cfg, ignored))
+}
+
+/// A 400 `invalid_config`.
+fn invalid_config(detail: String) -> ApiError {
+    ApiError::new(ErrorCode::InvalidConfig, detail)
+}
+
+/// The warning that the key `key` of the request's `property` (`config`,
+/// `weights`) was not applied.
+fn ignored_key(code: &'static str, property: &str, key: String, detail: String) -> QueryWarning {
+    QueryWarning {
+        code,
+        property: property.to_string(),
+        value: key,
+        detail,
+    }
+}
+
+/// Sets each setting of `config` (a nested setting as `{"key": {"k":
+/// value}}`) in the scorer `settings`; a key that is no setting is left
+/// out, with an `ignored_config` warning.
+fn apply_config(
+    settings: &mut serde_json::Map<String, serde_json::Value>,
+    config: &serde_json::Map<String, serde_json::Value>,
+    ignored: &mut Vec<QueryWarning>,
+) {
+    for (key, v) in config {
         let Some(slot) = settings.get_mut(key) else {
-            ignored.push(ignore(
+            ignored.push(ignored_key(
                 "ignored_config",
                 "config",
                 key.clone(),
@@ -294,7 +317,7 @@ pub(crate) fn scorer_config(
                 for (k, pv) in patch {
                     match inner.get_mut(k) {
                         Some(s) => *s = setting_value(s, pv),
-                        None => ignored.push(ignore(
+                        None => ignored.push(ignored_key(
                             "ignored_config",
                             "config",
                             format!("{key}.{k}"),
@@ -306,9 +329,23 @@ pub(crate) fn scorer_config(
             _ => *slot = setting_value(slot, v),
         }
     }
-    for (key, w) in &request.weights {
+}
+
+/// Sets each of `weights` (a numeric setting, or a nomenklatura feature of
+/// [`NOMENKLATURA_WEIGHTS`] times its factor) in the scorer `settings`; a
+/// weight that names neither is left out, with an `ignored_weight`
+/// warning. A weight that is not finite, or names a setting that is not a
+/// number, is a 400 `invalid_config`.
+fn apply_weights(
+    settings: &mut serde_json::Map<String, serde_json::Value>,
+    weights: &BTreeMap<String, f64>,
+    ignored: &mut Vec<QueryWarning>,
+) -> Result<(), ApiError> {
+    for (key, w) in weights {
         if !w.is_finite() {
-            return Err(invalid(format!("weight `{key}` must be a finite number")));
+            return Err(invalid_config(format!(
+                "weight `{key}` must be a finite number"
+            )));
         }
         let (setting, factor) = NOMENKLATURA_WEIGHTS
             .iter()
@@ -319,13 +356,13 @@ pub(crate) fn scorer_config(
         match settings.get_mut(setting) {
             Some(slot) if slot.is_number() => *slot = serde_json::Value::from(w * factor),
             Some(_) => {
-                return Err(invalid(format!(
+                return Err(invalid_config(format!(
                     "weight `{key}` names a setting that is not a number"
                 )));
             }
             None => {
                 let known: Vec<&str> = NOMENKLATURA_WEIGHTS.iter().map(|(f, _, _)| *f).collect();
-                ignored.push(ignore(
+                ignored.push(ignored_key(
                     "ignored_weight",
                     "weights",
                     key.clone(),
@@ -338,8 +375,7 @@ pub(crate) fn scorer_config(
             }
         }
     }
-    let cfg = serde_json::from_value(value).map_err(|e| invalid(format!("config: {e}")))?;
-    Ok((cfg, ignored))
+    Ok(())
 }
 
 /// A `config` value for a setting: a whole number written as a float

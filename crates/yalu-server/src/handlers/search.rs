@@ -7,13 +7,14 @@ use crate::api::{
     EntityResponse, SearchFacet, SearchFacetItem, SearchResponse, SearchResultEntity, TotalSpec,
 };
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::loaded::LoadedIndex;
 use crate::params::{EntityFilter, RawParams, SearchParams, changed_since, screening_schema};
 use crate::state::{AppState, ScreeningSlot};
 use axum::Json;
 use axum::extract::{Extension, Path, RawQuery, State};
 use std::sync::Arc;
 use yalu_model::Entity;
-use yalu_search::{Facet, FieldFilter, SortKey, TextQuery};
+use yalu_search::{Facet, FieldFilter, SearchResults, SortKey, TextQuery};
 
 const MAX_OFFSET: usize = 10_000;
 /// Values listed per facet.
@@ -78,11 +79,35 @@ pub async fn search(
         .iter()
         .map(|s| screening_schema(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut text = TextQuery::new(&q);
+    let text = text_query(&raw, &q)?;
+    let loaded = state.current_index()?;
+    if !loaded.has_dataset(&dataset) {
+        return Err(unknown_dataset(&loaded, &dataset));
+    }
+    let filter = EntityFilter {
+        schema: Some(schema),
+        exclude_schemas,
+        ..entity_filter(&raw, &loaded, &dataset)?
+    };
+    screen(&slot, move || {
+        let accept = |e: &Entity| filter.accepts(e);
+        let found = loaded
+            .text
+            .search(&loaded.lists.index, &text, &accept)
+            .map_err(search_error)?;
+        Ok(Json(search_response(&text, found)))
+    })
+    .await
+}
+
+/// The text query of `q` with the page (`limit`, `offset`), `fuzzy`,
+/// `simple`, `facets`, `filter` and `sort` parameters.
+fn text_query(raw: &RawParams, q: &str) -> Result<TextQuery, ApiError> {
+    let mut text = TextQuery::new(q);
     text.limit = raw.bounded("limit", 10, 0, MAX_LIMIT)?;
     text.offset = raw.bounded("offset", 0, 0, MAX_OFFSET)?;
-    text.fuzzy = flag(&raw, "fuzzy")?;
-    text.simple = flag(&raw, "simple")?;
+    text.fuzzy = flag(raw, "fuzzy")?;
+    text.simple = flag(raw, "simple")?;
     let facets = raw.many("facets");
     if !facets.is_empty() {
         text.facets = facets
@@ -103,10 +128,17 @@ pub async fn search(
         .map(|s| SortKey::parse(s))
         .collect::<Result<_, _>>()
         .map_err(search_error)?;
-    let loaded = state.current_index()?;
-    if !loaded.has_dataset(&dataset) {
-        return Err(unknown_dataset(&loaded, &dataset));
-    }
+    Ok(text)
+}
+
+/// The entity filter of a search in the path's `dataset`: the
+/// `datasets` (or `include_dataset`) and `exclude_dataset`, which must be
+/// loaded, `countries`, `topics` and `changed_since` parameters.
+fn entity_filter(
+    raw: &RawParams,
+    loaded: &LoadedIndex,
+    dataset: &str,
+) -> Result<EntityFilter, ApiError> {
     // yente clients send extra datasets as `include_dataset`.
     let mut datasets = raw.many("datasets");
     datasets.extend(raw.many("include_dataset"));
@@ -120,12 +152,10 @@ pub async fn search(
             "dataset `{d}` in `datasets`/`include_dataset`/`exclude_dataset` is not loaded (see /catalog)"
         )));
     }
-    let filter = EntityFilter {
-        dataset: (dataset != crate::loaded::DEFAULT_DATASET).then(|| dataset.clone()),
+    Ok(EntityFilter {
+        dataset: (dataset != crate::loaded::DEFAULT_DATASET).then(|| dataset.to_string()),
         any_dataset: datasets,
         exclude_datasets,
-        schema: Some(schema),
-        exclude_schemas,
         countries: raw
             .many("countries")
             .into_iter()
@@ -137,36 +167,33 @@ pub async fn search(
             .map(changed_since)
             .transpose()?,
         ..EntityFilter::default()
-    };
-    screen(&slot, move || {
-        let accept = |e: &Entity| filter.accepts(e);
-        let found = loaded
-            .text
-            .search(&loaded.lists.index, &text, &accept)
-            .map_err(search_error)?;
-        Ok(Json(SearchResponse {
-            limit: text.limit,
-            offset: text.offset,
-            total: TotalSpec {
-                value: found.total,
-                relation: "eq",
-            },
-            results: found
-                .hits
-                .iter()
-                .map(|h| SearchResultEntity {
-                    entity: EntityResponse::from_entity(h.entity),
-                    score: h.score,
-                })
-                .collect(),
-            facets: found
-                .facets
-                .into_iter()
-                .map(|(f, values)| (f.name().to_string(), facet(f, values)))
-                .collect(),
-        }))
     })
-    .await
+}
+
+/// The answer: the page of `found` with its scores, the total and the
+/// facets.
+fn search_response(text: &TextQuery, found: SearchResults) -> SearchResponse {
+    SearchResponse {
+        limit: text.limit,
+        offset: text.offset,
+        total: TotalSpec {
+            value: found.total,
+            relation: "eq",
+        },
+        results: found
+            .hits
+            .iter()
+            .map(|h| SearchResultEntity {
+                entity: EntityResponse::from_entity(h.entity),
+                score: h.score,
+            })
+            .collect(),
+        facets: found
+            .facets
+            .into_iter()
+            .map(|(f, values)| (f.name().to_string(), facet(f, values)))
+            .collect(),
+    }
 }
 
 fn facet(f: Facet, values: Vec<(String, usize)>) -> SearchFacet {
