@@ -6,7 +6,7 @@
 //! | х | kh | kh | kh |
 //! | ц | ts | ts | ts |
 //! | щ | shch | shch | shch |
-//! | й | y | i | y (`-ий`, `-ый` → `y`) |
+//! | й | y | i | y (`-ий` → `y`; `-ый` stays `yy`) |
 //! | ю / я | yu / ya | iu / ia | yu / ya |
 //! | е | ye at word start and after a vowel, else e | e | e |
 //! | ё | yë → ye / e | e | yo |
