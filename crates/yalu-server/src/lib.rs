@@ -70,10 +70,16 @@ use tokio::task::JoinHandle;
 
 /// Everything `yalu serve` configures.
 pub struct ServerOptions {
+    /// The address and port to listen on (port 0: any free port, see
+    /// [`RunningServer::addr`]); `127.0.0.1:8000` by default.
     pub bind: SocketAddr,
+    /// The lists the index is built from, at start and on each reload.
     pub source: IndexSource,
+    /// API keys, or no checks.
     pub auth: Auth,
+    /// Body, batch, time and concurrency limits.
     pub limits: Limits,
+    /// Scorer settings and result count used when a request sets none.
     pub defaults: MatchDefaults,
     /// Re-read the lists on this schedule.
     pub refresh_every: Option<Duration>,
@@ -102,19 +108,28 @@ impl Default for ServerOptions {
     }
 }
 
+/// Why a server could not start or stopped with a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// The address cannot be listened on (in use, not ours, no permission).
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The Tokio runtime of [`run`] could not be built.
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
+    /// Serving failed after the start (an I/O error, or the serving task
+    /// ended abnormally).
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    /// The first index load failed (the detail says which list and why).
     #[error("loading the index failed: {0}")]
     InitialLoad(String),
+    /// The key store's keys could not be read before serving.
     #[error("cannot read the API keys: {0}")]
     Keys(String),
 }
@@ -123,6 +138,7 @@ pub enum ServerError {
 pub struct RunningServer {
     /// The address actually bound (useful with port 0).
     pub addr: SocketAddr,
+    /// The state its handlers share (the index, metrics, limits).
     pub state: Arc<AppState>,
     initial_load: JoinHandle<Result<ReloadReport, ApiError>>,
     shutdown: oneshot::Sender<()>,

@@ -20,6 +20,8 @@ const LOGGED_PROBLEMS: usize = 10;
 /// Where the index comes from: list files or folders, re-read on reload.
 #[derive(Debug, Clone)]
 pub struct IndexSource {
+    /// List files or folders, one dataset each (the format is recognised
+    /// from the content).
     pub lists: Vec<PathBuf>,
     /// Fail the load on the first broken record instead of skipping it.
     pub strict: bool,
@@ -28,7 +30,9 @@ pub struct IndexSource {
 /// One dataset in the catalog.
 #[derive(Debug, Clone)]
 pub struct DatasetInfo {
+    /// The dataset name its reader gives (`us_ofac_sdn`, `un_sc_sanctions`...).
     pub name: String,
+    /// Its name for people ([`dataset_title`]).
     pub title: String,
     /// Screenable entities in the index that belong to this dataset.
     pub entity_count: usize,
@@ -62,24 +66,42 @@ pub struct LoadedIndex {
 /// Why a load failed. The old index (if any) keeps being served.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The source names no list.
     #[error("no list configured: give --list PATH or set `lists` in the configuration")]
     NoLists,
+    /// A list could not be read (missing, unknown format, or a broken
+    /// record in strict mode).
     #[error(transparent)]
     List(#[from] yalu_lists::ListError),
+    /// Two lists give the same dataset (two versions of one list).
     #[error(
         "dataset `{dataset}` is loaded twice ({first} and {second}); load one version of each list"
     )]
     DuplicateDataset {
+        /// The dataset name both give.
         dataset: String,
+        /// The list read first.
         first: PathBuf,
+        /// The list read second.
         second: PathBuf,
     },
+    /// A list gave no entity at all (every record skipped, or an empty
+    /// file).
     #[error(
         "{path}: no entity could be read ({skipped} records skipped); refusing to serve an empty list"
     )]
-    EmptyList { path: PathBuf, skipped: usize },
+    EmptyList {
+        /// The list file or folder.
+        path: PathBuf,
+        /// Records skipped while reading it.
+        skipped: usize,
+    },
+    /// A list's dataset is called `default`, the name of the union of all.
     #[error("{path}: a list may not be named `default`, which is the union of all lists")]
-    ReservedName { path: PathBuf },
+    ReservedName {
+        /// The list file or folder.
+        path: PathBuf,
+    },
 }
 
 impl IndexSource {

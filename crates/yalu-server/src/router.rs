@@ -45,6 +45,9 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+/// Every route of the server over `state`, each behind the key layer of
+/// its role, with the layers every request goes through (both in the
+/// module's tables above).
 pub fn router(state: Arc<AppState>) -> Router {
     let public = Router::new()
         .route("/healthz", get(system::healthz))

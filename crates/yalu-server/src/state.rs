@@ -109,6 +109,9 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a server that has loaded no index yet, its semaphores
+    /// sized from `limits`; the case store is the key store with
+    /// `Auth::Keys`, none with `Auth::Disabled` (`start` may set another).
     pub fn new(source: IndexSource, auth: Auth, limits: Limits, defaults: MatchDefaults) -> Self {
         AppState {
             index: ArcSwapOption::const_empty(),
