@@ -182,16 +182,7 @@ impl RunningServer {
 /// Binds, starts serving at once, and loads the index in the background
 /// (`/readyz` answers 503 until it is in).
 pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError> {
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: options.bind,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
-        addr: options.bind,
-        source,
-    })?;
+    let (listener, addr) = listen(options.bind).await?;
     let mut state = AppState::new(
         options.source,
         options.auth,
@@ -201,54 +192,94 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
     if let Some(store) = options.case_store {
         state.cases = Some(store);
     }
-    // Load the in-memory copy of the keys and start following the store
-    // before the first request, off the async workers.
-    if let Auth::Keys(store) = &state.auth {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || store.keys().prepare())
-            .await
-            .map_err(|e| ServerError::Keys(e.to_string()))?
-            .map_err(|e| ServerError::Keys(e.to_string()))?;
-    }
+    prepare_keys(&state.auth).await?;
     let state = Arc::new(state);
     let initial_load = tokio::spawn({
         let state = state.clone();
         async move { reload(&state).await }
     });
     if let Some(every) = options.refresh_every {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks.tick().await; // the first tick is immediate
-            loop {
-                ticks.tick().await;
-                tracing::info!("scheduled refresh");
-                if let Err(e) = reload(&state).await {
-                    tracing::warn!(error = %e, "scheduled refresh failed");
-                }
-            }
-        });
+        reload_on_schedule(state.clone(), every);
     }
     #[cfg(unix)]
     if options.reload_on_sighup {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::hangup()) {
-            Ok(mut hup) => {
-                let state = state.clone();
-                tokio::spawn(async move {
-                    while hup.recv().await.is_some() {
-                        tracing::info!("SIGHUP: reloading");
-                        if let Err(e) = reload(&state).await {
-                            tracing::warn!(error = %e, "reload on SIGHUP failed");
-                        }
-                    }
-                });
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
-        }
+        reload_on_hangup(state.clone());
     }
-    let app = router::router(state.clone());
+    let (shutdown, serving) = serve(listener, router::router(state.clone()));
+    Ok(RunningServer {
+        addr,
+        state,
+        initial_load,
+        shutdown,
+        serving,
+    })
+}
+
+/// Binds `bind`; the listener and the address actually bound.
+async fn listen(bind: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), ServerError> {
+    let failed = |source| ServerError::Bind { addr: bind, source };
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(failed)?;
+    let addr = listener.local_addr().map_err(failed)?;
+    Ok((listener, addr))
+}
+
+/// Loads the in-memory copy of the keys and starts following the store
+/// before the first request, off the async workers (nothing to do without
+/// keys).
+async fn prepare_keys(auth: &Auth) -> Result<(), ServerError> {
+    if let Auth::Keys(store) = auth {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.keys().prepare())
+            .await
+            .map_err(|e| ServerError::Keys(e.to_string()))?
+            .map_err(|e| ServerError::Keys(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Re-reads the lists every `every` (the first time one period after the
+/// start); a failed refresh is logged and the served index kept.
+fn reload_on_schedule(state: Arc<AppState>, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is immediate
+        loop {
+            ticks.tick().await;
+            tracing::info!("scheduled refresh");
+            if let Err(e) = reload(&state).await {
+                tracing::warn!(error = %e, "scheduled refresh failed");
+            }
+        }
+    });
+}
+
+/// Re-reads the lists on each SIGHUP; a failed reload is logged and the
+/// served index kept.
+#[cfg(unix)]
+fn reload_on_hangup(state: Arc<AppState>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::hangup()) {
+        Ok(mut hup) => {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: reloading");
+                    if let Err(e) = reload(&state).await {
+                        tracing::warn!(error = %e, "reload on SIGHUP failed");
+                    }
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
+    }
+}
+
+/// Serves `app` on `listener` until the returned sender is used (or
+/// dropped), then lets running requests finish.
+fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+) -> (oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
     let (tx, rx) = oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -257,13 +288,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
             })
             .await
     });
-    Ok(RunningServer {
-        addr,
-        state,
-        initial_load,
-        shutdown: tx,
-        serving,
-    })
+    (tx, serving)
 }
 
 /// Runs a server to completion on its own runtime: binds, reports the
