@@ -38,7 +38,8 @@
 //!
 //! ## Layout
 //!
-//! - [`router`]: every route and the role it needs;
+//! - `router.rs`: every route and the role it needs (with `middleware.rs`,
+//!   the layers every request goes through);
 //! - [`state::AppState`]: the one struct of shared state;
 //! - [`error::ErrorCode`]: the one table of stable error codes;
 //! - [`handlers`]: parse, call, render;
@@ -50,13 +51,13 @@ pub mod error;
 pub mod handlers;
 pub mod loaded;
 pub mod metrics;
-pub mod middleware;
+mod middleware;
 pub mod openapi;
-pub mod openapi_exact;
+mod openapi_exact;
 pub mod params;
-pub mod router;
+mod router;
 pub mod state;
-pub mod ui;
+mod ui;
 
 pub use error::{ApiError, ErrorCode};
 pub use loaded::{IndexSource, LoadError, LoadedIndex};

@@ -3,7 +3,7 @@
 //! | route | method | role |
 //! |---|---|---|
 //! | `/healthz`, `/readyz` | GET | none |
-//! | `/`, `/ui/...` (the workbench pages; see [`crate::ui`]) | GET | none |
+//! | `/`, `/ui/...` (the workbench pages; see `ui.rs`) | GET | none |
 //! | `/match/{dataset}` | POST | screener (admitted first: a screening slot) |
 //! | `/search/{dataset}` | GET | screener (admitted first: a screening slot) |
 //! | `/entities/{id}` | GET | screener |
@@ -20,7 +20,7 @@
 //! (`x-request-id`, generated unless the client sent one), tracing span
 //! with that id, id propagation to the response, metrics, request time
 //! limit, body size limit. On `/match` and `/search` the admission layer
-//! ([`admit_screening`]) runs before the key check, so an overload is
+//! (`admit_screening` in `middleware.rs`) runs before the key check, so an overload is
 //! answered 503 `overloaded` with `Retry-After` without touching the key
 //! store.
 

@@ -164,7 +164,7 @@ impl AppState {
 }
 
 /// A screening request's admission, taken by the admission layer
-/// ([`crate::middleware::admit_screening`]) before the API key is checked
+/// (`admit_screening` in `middleware.rs`) before the API key is checked
 /// and carried to the handler as a request extension.
 ///
 /// The handler waits for one of the `max_concurrent` running slots
