@@ -27,8 +27,12 @@ pub struct MatchRequest {
 /// A query entity: a schema and whatever properties are known.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct EntityExample {
+    /// The caller's own id for the record (echoed back in `query`); absent
+    /// when the caller gave none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The FtM schema of the query (`Person`, `Company`, ... ; see the
+    /// screening schemas): results are entities this schema can match.
     #[schema(example = "Person")]
     pub schema: String,
     /// Property values: a list of strings (a single string is accepted).
@@ -40,9 +44,13 @@ pub struct EntityExample {
 /// The query as the server understood it (values cleaned).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CleanedExample {
+    /// The query's own id as sent; absent when it had none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The schema screened, as sent.
     pub schema: String,
+    /// Property values as screened: each a list of cleaned strings, without
+    /// the values reported in `warnings`.
     pub properties: BTreeMap<String, Vec<String>>,
 }
 
@@ -64,6 +72,7 @@ pub struct EntityMatches {
     pub results: Vec<ScoredEntity>,
     /// `value` counts candidates scoring at or above `threshold`.
     pub total: TotalSpec,
+    /// The query as the server understood and screened it.
     pub query: CleanedExample,
     /// Property values of this query that could not be cleaned (an
     /// impossible date, a place naming no country) and were left out of it;
@@ -80,11 +89,14 @@ pub struct QueryWarning {
     /// `config` key that Yalu has no setting for, not applied).
     #[schema(example = "invalid_country")]
     pub code: &'static str,
+    /// The query property the value was given in (for `ignored_weight` and
+    /// `ignored_config`, the key as sent).
     #[schema(example = "nationality")]
     pub property: String,
     /// The value as sent.
     #[schema(example = "Atlantis")]
     pub value: String,
+    /// Why it was left out, for humans.
     pub detail: String,
 }
 
@@ -102,6 +114,7 @@ impl From<yalu_model::ValueWarning> for QueryWarning {
 /// A count with its precision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TotalSpec {
+    /// The number counted (results, candidates).
     pub value: usize,
     /// `eq` when `value` is exact.
     #[schema(example = "eq")]
@@ -109,6 +122,7 @@ pub struct TotalSpec {
 }
 
 impl TotalSpec {
+    /// An exact count (`relation` is `eq`).
     pub fn exact(value: usize) -> Self {
         TotalSpec {
             value,
@@ -120,22 +134,37 @@ impl TotalSpec {
 /// A listed entity.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EntityResponse {
+    /// The entity's id, stable across list versions (`/entities/{id}`).
     #[schema(example = "ofac-20157")]
     pub id: String,
+    /// The name to show for it (its main name).
     pub caption: String,
+    /// Its FtM schema.
     #[schema(example = "Person")]
     pub schema: String,
+    /// FtM property values by property name, each a list of strings.
     pub properties: BTreeMap<String, Vec<String>>,
+    /// The datasets (lists) it is published in.
     pub datasets: Vec<String>,
+    /// Other ids the same entity is known by (`/entities/{id}` redirects
+    /// them here).
     pub referents: Vec<String>,
+    /// True for an entity that is sanctioned or otherwise a screening
+    /// target.
     pub target: bool,
-    /// RFC 3339 date-time (dates become midnight).
+    /// When it first appeared in its list: RFC 3339 date-time (dates
+    /// become midnight); null when the list does not say.
     pub first_seen: Option<String>,
+    /// When it was last seen in its list (RFC 3339 date-time, dates become
+    /// midnight); null when the list does not say.
     pub last_seen: Option<String>,
+    /// When it last changed in its list (RFC 3339 date-time, dates become
+    /// midnight); null when the list does not say.
     pub last_change: Option<String>,
 }
 
 impl EntityResponse {
+    /// The wire shape of a loaded entity (list dates as date-times).
     pub fn from_entity(e: &Entity) -> Self {
         EntityResponse {
             id: e.id.clone(),
@@ -176,7 +205,11 @@ pub struct FeatureExplanation {
     pub score: f64,
     /// What was compared and how it counted.
     pub detail: String,
+    /// The query's value that was compared; null when the feature
+    /// compares no single value.
     pub query: Option<String>,
+    /// The entity's value it was compared with; null when the feature
+    /// compares no single value.
     pub candidate: Option<String>,
     /// How much the feature moved the final score.
     pub contribution: f64,
@@ -185,8 +218,10 @@ pub struct FeatureExplanation {
 /// A result of `/match`: the entity, its score and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScoredEntity {
+    /// The matching entity (its fields inline in the result).
     #[serde(flatten)]
     pub entity: EntityResponse,
+    /// How well the entity matches the query, from 0 (not at all) to 1.
     pub score: f64,
     /// Feature by feature.
     pub explanations: BTreeMap<String, FeatureExplanation>,
@@ -209,13 +244,19 @@ pub struct LinkedListed {
     pub relation: String,
     /// The relationship entity (`/entities/{id}?nested=true` shows it).
     pub link_id: String,
+    /// The relationship entity's FtM schema (`Ownership`, `Directorship`,
+    /// `Family`, `UnknownLink`...).
     #[schema(example = "Ownership")]
     pub link_schema: String,
+    /// The listed entity's id.
     #[schema(example = "ofac-20578")]
     pub id: String,
+    /// The listed entity's name to show.
     pub caption: String,
+    /// The listed entity's FtM schema.
     #[schema(example = "Organization")]
     pub schema: String,
+    /// The datasets (lists) the listed entity is published in.
     pub datasets: Vec<String>,
 }
 
@@ -268,16 +309,24 @@ impl ScoredEntity {
 /// Body of `/search`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// The `limit` applied: results per page.
     pub limit: usize,
+    /// The `offset` applied: results skipped before this page.
     pub offset: usize,
+    /// Entities matching the query and filters, on every page.
     pub total: TotalSpec,
+    /// This page of results, in the requested order (most relevant first
+    /// by default).
     pub results: Vec<SearchResultEntity>,
+    /// Counts by the requested `facets` (countries, topics, datasets,
+    /// schema), over every matching entity; keyed by facet name.
     pub facets: BTreeMap<String, SearchFacet>,
 }
 
 /// One `/search` result: the entity and its text relevance.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResultEntity {
+    /// The entity found (its fields inline in the result).
     #[serde(flatten)]
     pub entity: EntityResponse,
     /// Text relevance (BM25-like, larger is better, not bounded; 0 without
@@ -285,46 +334,71 @@ pub struct SearchResultEntity {
     pub score: f64,
 }
 
+/// The counts of one facet of a `/search`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchFacet {
+    /// The facet's name for people (`Countries`, `Topics`, `Data sources`,
+    /// `Entity types`).
     pub label: String,
+    /// The values found among the matching entities (at most 50), with
+    /// their counts.
     pub values: Vec<SearchFacetItem>,
 }
 
+/// One value of a facet and how many matching entities have it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchFacetItem {
+    /// The value as a `filter` takes it (a country code, a topic, a
+    /// dataset or schema name).
     pub name: String,
+    /// The value's name for people (a dataset's title; other values as
+    /// they are).
     pub label: String,
+    /// Matching entities with this value.
     pub count: usize,
 }
 
 /// `{"status": "ok"}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusResponse {
+    /// Always `ok`.
     pub status: &'static str,
 }
 
 /// Body of `/catalog`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CatalogResponse {
+    /// Every loaded dataset, and `default`, the collection uniting them.
     pub datasets: Vec<DatasetModel>,
     /// Datasets whose index is current (all of them: Yalu indexes in memory).
     pub current: Vec<String>,
+    /// Datasets whose index is behind their data (always empty).
     pub outdated: Vec<String>,
+    /// True when some index is behind its data (always false).
     pub index_stale: bool,
 }
 
+/// One dataset of the catalog, or the `default` collection.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DatasetModel {
+    /// Its name, as the `{dataset}` of `/match` and `/search` takes it.
     pub name: String,
+    /// Its name for people (the list's official title where known).
     pub title: String,
+    /// A sentence on what it holds; always null (Yalu's readers give none).
     pub summary: Option<String>,
     /// Always true: every dataset listed is loaded.
     pub load: bool,
+    /// The version of the loaded data: the index's catalog version
+    /// (`yalu-20261128101500`, from the load time).
     pub version: String,
+    /// The version of the index built from it (the same as `version`).
     pub index_version: String,
+    /// Always true: the index is built from the data it serves.
     pub index_current: bool,
+    /// When the index was loaded, RFC 3339 UTC.
     pub updated_at: String,
+    /// Screenable entities of this dataset in the index.
     pub entity_count: usize,
     /// Datasets this collection unites (only `default` has children).
     pub children: Vec<String>,
@@ -333,14 +407,20 @@ pub struct DatasetModel {
 /// Body of `/algorithms`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlgorithmsResponse {
+    /// The scoring algorithms `algorithm` may name (Yalu has one).
     pub algorithms: Vec<AlgorithmModel>,
+    /// The algorithm used when a request names none.
     pub default: String,
+    /// The algorithm Yalu recommends (its one algorithm).
     pub best: String,
 }
 
+/// A scoring algorithm and its settings.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlgorithmModel {
+    /// Its name, as `algorithm` takes it.
     pub name: String,
+    /// What it compares and how, for people.
     pub description: String,
     /// Every scorer setting with its default value (what `config` and
     /// `weights` may change).

@@ -22,11 +22,14 @@ use yalu_store::Role;
 pub struct Caller {
     /// Key id, or `anonymous` with `--no-auth`.
     pub key_id: String,
+    /// What the key may do (admin with `--no-auth`).
     pub role: Role,
     /// The key's label, if it has one.
     pub label: Option<String>,
 }
 
+/// The key layer of the screening routes: a valid key of the screener
+/// role or above, else 401 (no or unknown key) or 403 (a lower role).
 pub async fn require_screener(
     state: State<Arc<AppState>>,
     req: Request,
@@ -35,6 +38,8 @@ pub async fn require_screener(
     authorize(state, Role::Screener, req, next).await
 }
 
+/// The key layer of the workbench routes: a valid key of the analyst role
+/// or above, else 401 (no or unknown key) or 403 (a lower role).
 pub async fn require_analyst(
     state: State<Arc<AppState>>,
     req: Request,
@@ -43,6 +48,8 @@ pub async fn require_analyst(
     authorize(state, Role::Analyst, req, next).await
 }
 
+/// The key layer of the admin routes (reloads): a valid admin key, else 401
+/// (no or unknown key) or 403 (a lower role).
 pub async fn require_admin(
     state: State<Arc<AppState>>,
     req: Request,

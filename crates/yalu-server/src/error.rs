@@ -87,11 +87,14 @@ error_codes! {
 /// A failed request: a stable code and a detail for humans.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// What kind of failure it is; decides the HTTP status.
     pub code: ErrorCode,
+    /// What went wrong and where, for humans (the body's `detail`).
     pub detail: String,
 }
 
 impl ApiError {
+    /// An error with its code and detail.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError {
             code,
@@ -99,6 +102,8 @@ impl ApiError {
         }
     }
 
+    /// An `invalid_parameter` error: a query parameter the server cannot
+    /// read.
     pub fn parameter(detail: impl Into<String>) -> Self {
         ApiError::new(ErrorCode::InvalidParameter, detail)
     }

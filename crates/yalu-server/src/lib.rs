@@ -38,7 +38,8 @@
 //!
 //! ## Layout
 //!
-//! - [`router`]: every route and the role it needs;
+//! - `router.rs`: every route and the role it needs (with `middleware.rs`,
+//!   the layers every request goes through);
 //! - [`state::AppState`]: the one struct of shared state;
 //! - [`error::ErrorCode`]: the one table of stable error codes;
 //! - [`handlers`]: parse, call, render;
@@ -50,13 +51,13 @@ pub mod error;
 pub mod handlers;
 pub mod loaded;
 pub mod metrics;
-pub mod middleware;
+mod middleware;
 pub mod openapi;
-pub mod openapi_exact;
+mod openapi_exact;
 pub mod params;
-pub mod router;
+mod router;
 pub mod state;
-pub mod ui;
+mod ui;
 
 pub use error::{ApiError, ErrorCode};
 pub use loaded::{IndexSource, LoadError, LoadedIndex};
@@ -70,10 +71,16 @@ use tokio::task::JoinHandle;
 
 /// Everything `yalu serve` configures.
 pub struct ServerOptions {
+    /// The address and port to listen on (port 0: any free port, see
+    /// [`RunningServer::addr`]); `127.0.0.1:8000` by default.
     pub bind: SocketAddr,
+    /// The lists the index is built from, at start and on each reload.
     pub source: IndexSource,
+    /// API keys, or no checks.
     pub auth: Auth,
+    /// Body, batch, time and concurrency limits.
     pub limits: Limits,
+    /// Scorer settings and result count used when a request sets none.
     pub defaults: MatchDefaults,
     /// Re-read the lists on this schedule.
     pub refresh_every: Option<Duration>,
@@ -102,19 +109,28 @@ impl Default for ServerOptions {
     }
 }
 
+/// Why a server could not start or stopped with a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// The address cannot be listened on (in use, not ours, no permission).
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The Tokio runtime of [`run`] could not be built.
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
+    /// Serving failed after the start (an I/O error, or the serving task
+    /// ended abnormally).
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    /// The first index load failed (the detail says which list and why).
     #[error("loading the index failed: {0}")]
     InitialLoad(String),
+    /// The key store's keys could not be read before serving.
     #[error("cannot read the API keys: {0}")]
     Keys(String),
 }
@@ -123,6 +139,7 @@ pub enum ServerError {
 pub struct RunningServer {
     /// The address actually bound (useful with port 0).
     pub addr: SocketAddr,
+    /// The state its handlers share (the index, metrics, limits).
     pub state: Arc<AppState>,
     initial_load: JoinHandle<Result<ReloadReport, ApiError>>,
     shutdown: oneshot::Sender<()>,
@@ -166,16 +183,7 @@ impl RunningServer {
 /// Binds, starts serving at once, and loads the index in the background
 /// (`/readyz` answers 503 until it is in).
 pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError> {
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: options.bind,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
-        addr: options.bind,
-        source,
-    })?;
+    let (listener, addr) = listen(options.bind).await?;
     let mut state = AppState::new(
         options.source,
         options.auth,
@@ -185,54 +193,94 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
     if let Some(store) = options.case_store {
         state.cases = Some(store);
     }
-    // Load the in-memory copy of the keys and start following the store
-    // before the first request, off the async workers.
-    if let Auth::Keys(store) = &state.auth {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || store.keys().prepare())
-            .await
-            .map_err(|e| ServerError::Keys(e.to_string()))?
-            .map_err(|e| ServerError::Keys(e.to_string()))?;
-    }
+    prepare_keys(&state.auth).await?;
     let state = Arc::new(state);
     let initial_load = tokio::spawn({
         let state = state.clone();
         async move { reload(&state).await }
     });
     if let Some(every) = options.refresh_every {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks.tick().await; // the first tick is immediate
-            loop {
-                ticks.tick().await;
-                tracing::info!("scheduled refresh");
-                if let Err(e) = reload(&state).await {
-                    tracing::warn!(error = %e, "scheduled refresh failed");
-                }
-            }
-        });
+        reload_on_schedule(state.clone(), every);
     }
     #[cfg(unix)]
     if options.reload_on_sighup {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::hangup()) {
-            Ok(mut hup) => {
-                let state = state.clone();
-                tokio::spawn(async move {
-                    while hup.recv().await.is_some() {
-                        tracing::info!("SIGHUP: reloading");
-                        if let Err(e) = reload(&state).await {
-                            tracing::warn!(error = %e, "reload on SIGHUP failed");
-                        }
-                    }
-                });
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
-        }
+        reload_on_hangup(state.clone());
     }
-    let app = router::router(state.clone());
+    let (shutdown, serving) = serve(listener, router::router(state.clone()));
+    Ok(RunningServer {
+        addr,
+        state,
+        initial_load,
+        shutdown,
+        serving,
+    })
+}
+
+/// Binds `bind`; the listener and the address actually bound.
+async fn listen(bind: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), ServerError> {
+    let failed = |source| ServerError::Bind { addr: bind, source };
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(failed)?;
+    let addr = listener.local_addr().map_err(failed)?;
+    Ok((listener, addr))
+}
+
+/// Loads the in-memory copy of the keys and starts following the store
+/// before the first request, off the async workers (nothing to do without
+/// keys).
+async fn prepare_keys(auth: &Auth) -> Result<(), ServerError> {
+    if let Auth::Keys(store) = auth {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.keys().prepare())
+            .await
+            .map_err(|e| ServerError::Keys(e.to_string()))?
+            .map_err(|e| ServerError::Keys(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Re-reads the lists every `every` (the first time one period after the
+/// start); a failed refresh is logged and the served index kept.
+fn reload_on_schedule(state: Arc<AppState>, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is immediate
+        loop {
+            ticks.tick().await;
+            tracing::info!("scheduled refresh");
+            if let Err(e) = reload(&state).await {
+                tracing::warn!(error = %e, "scheduled refresh failed");
+            }
+        }
+    });
+}
+
+/// Re-reads the lists on each SIGHUP; a failed reload is logged and the
+/// served index kept.
+#[cfg(unix)]
+fn reload_on_hangup(state: Arc<AppState>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::hangup()) {
+        Ok(mut hup) => {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: reloading");
+                    if let Err(e) = reload(&state).await {
+                        tracing::warn!(error = %e, "reload on SIGHUP failed");
+                    }
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
+    }
+}
+
+/// Serves `app` on `listener` until the returned sender is used (or
+/// dropped), then lets running requests finish.
+fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+) -> (oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
     let (tx, rx) = oneshot::channel::<()>();
     let serving = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -241,13 +289,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, ServerError>
             })
             .await
     });
-    Ok(RunningServer {
-        addr,
-        state,
-        initial_load,
-        shutdown: tx,
-        serving,
-    })
+    (tx, serving)
 }
 
 /// Runs a server to completion on its own runtime: binds, reports the

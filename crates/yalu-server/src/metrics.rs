@@ -86,46 +86,17 @@ impl Metrics {
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let r = self.requests.lock().unwrap_or_else(|p| p.into_inner());
-        out.push_str(
-            "# HELP yalu_http_requests_total HTTP requests by route, method and status.\n",
-        );
-        out.push_str("# TYPE yalu_http_requests_total counter\n");
-        for ((route, method, status), n) in &r.counts {
-            let _ = writeln!(
-                out,
-                "yalu_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
-                escape(route),
-                escape(method)
-            );
+        {
+            let r = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+            render_request_counts(&r.counts, &mut out);
+            render_latency(&r.latency, &mut out);
         }
-        out.push_str("# HELP yalu_http_request_duration_seconds Request latency by route.\n");
-        out.push_str("# TYPE yalu_http_request_duration_seconds histogram\n");
-        for (route, h) in &r.latency {
-            let route = escape(route);
-            for (bound, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(
-                    out,
-                    "yalu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "yalu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "yalu_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "yalu_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
-            );
-        }
-        drop(r);
+        self.render_index_gauges(&mut out);
+        out
+    }
+
+    /// The index size and the reloads: one gauge or counter each.
+    fn render_index_gauges(&self, out: &mut String) {
         let f = |a: &AtomicU64| f64::from_bits(a.load(Ordering::Relaxed));
         let gauges: [(&str, &str, &str, String); 6] = [
             (
@@ -171,7 +142,50 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         }
-        out
+    }
+}
+
+/// The request counter: one sample per route, method and status.
+fn render_request_counts(counts: &BTreeMap<(String, String, u16), u64>, out: &mut String) {
+    out.push_str("# HELP yalu_http_requests_total HTTP requests by route, method and status.\n");
+    out.push_str("# TYPE yalu_http_requests_total counter\n");
+    for ((route, method, status), n) in counts {
+        let _ = writeln!(
+            out,
+            "yalu_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+            escape(route),
+            escape(method)
+        );
+    }
+}
+
+/// The latency histogram: cumulative buckets, sum and count per route.
+fn render_latency(latency: &BTreeMap<String, Histogram>, out: &mut String) {
+    out.push_str("# HELP yalu_http_request_duration_seconds Request latency by route.\n");
+    out.push_str("# TYPE yalu_http_request_duration_seconds histogram\n");
+    for (route, h) in latency {
+        let route = escape(route);
+        for (bound, n) in BUCKETS.iter().zip(h.counts) {
+            let _ = writeln!(
+                out,
+                "yalu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "yalu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+            h.count
+        );
+        let _ = writeln!(
+            out,
+            "yalu_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+            h.sum
+        );
+        let _ = writeln!(
+            out,
+            "yalu_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+            h.count
+        );
     }
 }
 

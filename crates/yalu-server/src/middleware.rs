@@ -79,10 +79,13 @@ pub async fn time_limit(State(state): State<Arc<AppState>>, req: Request, next: 
     }
 }
 
+/// The answer to a path no route serves: 404 `route_not_found`.
 pub async fn route_not_found() -> ApiError {
     ApiError::new(ErrorCode::RouteNotFound, "no endpoint at this path")
 }
 
+/// The answer to a route called with a method it does not take: 405
+/// `method_not_allowed`.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
         ErrorCode::MethodNotAllowed,

@@ -111,7 +111,7 @@ impl Modify for ErrorTable {
 }
 
 /// The document of every server (the committed `openapi.json`): the
-/// annotations' document made exact by [`crate::openapi_exact`] (what
+/// annotations' document made exact by `openapi_exact.rs` (what
 /// layers answer on every route, the value sets the parsers accept).
 pub fn document() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();

@@ -93,36 +93,82 @@ const FILTER_PATTERN: &str = "^(?!\\s*(properties\\.)?\\s*:)[^:]+:[\\s\\S]*\\S[\
 
 /// Adds the layers' statuses and the parsers' value sets to `doc`.
 pub fn make_exact(doc: &mut Value) {
+    layer_statuses(doc);
+    screening_value_sets(doc);
+    if let Some(ok) = doc
+        .pointer_mut("/paths/~1entities~1{id}/get/responses/200/content/application~1json/schema")
+    {
+        *ok = json!({"$ref": "#/components/schemas/NestedEntity"});
+    }
+    workbench(doc);
+    if let Some(schemas) = schemas_of(doc) {
+        query_and_entity_schemas(schemas);
+    }
+}
+
+/// An error status of an operation: what it means, answered with an
+/// `ErrorBody`.
+fn error_answer(description: &str) -> Value {
     let error = json!({"$ref": "#/components/schemas/ErrorBody"});
-    let answer = |description: &str| json!({"description": description, "content": {"application/json": {"schema": error}}});
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for op in item.values_mut() {
-                let secured = op.get("security").is_some();
-                let has_body = op.get("requestBody").is_some();
-                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                    continue;
-                };
-                if secured {
-                    responses.entry("401").or_insert_with(|| {
-                        answer("missing_api_key, invalid_api_key (with WWW-Authenticate)")
-                    });
-                }
-                if has_body {
-                    responses
-                        .entry("413")
-                        .or_insert_with(|| answer("payload_too_large"));
-                }
-                responses.entry("503").or_insert_with(|| {
-                    answer("request_timeout (the server's time limit); with Retry-After")
-                });
-            }
+    json!({"description": description, "content": {"application/json": {"schema": error}}})
+}
+
+/// Calls `visit` with the path and each operation of the document.
+fn for_each_operation(doc: &mut Value, mut visit: impl FnMut(&str, &mut Value)) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            visit(path, op);
         }
     }
-    let schema_enum = json!({"type": "string", "enum": SCREENING_SCHEMAS});
+}
+
+/// The schemas of the components, when the document has any.
+fn schemas_of(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+    doc.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+}
+
+/// What the layers answer on every route: 401 from the key check (routes
+/// with a key), 413 from the body limit (routes with a body), 503 from the
+/// time limit.
+fn layer_statuses(doc: &mut Value) {
+    for_each_operation(doc, |_, op| {
+        let secured = op.get("security").is_some();
+        let has_body = op.get("requestBody").is_some();
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
+        };
+        if secured {
+            responses.entry("401").or_insert_with(|| {
+                error_answer("missing_api_key, invalid_api_key (with WWW-Authenticate)")
+            });
+        }
+        if has_body {
+            responses
+                .entry("413")
+                .or_insert_with(|| error_answer("payload_too_large"));
+        }
+        responses.entry("503").or_insert_with(|| {
+            error_answer("request_timeout (the server's time limit); with Retry-After")
+        });
+    });
+}
+
+/// The screening schemas, as a string schema.
+fn screening_schema_enum() -> Value {
+    json!({"type": "string", "enum": SCREENING_SCHEMAS})
+}
+
+/// The values the `/match` and `/search` parameters accept: schemas,
+/// `changed_since`, facets, sort keys, `filter` and algorithm names.
+fn screening_value_sets(doc: &mut Value) {
+    let schema_enum = screening_schema_enum();
     let sort_values: Vec<String> = SORT_FIELDS
         .iter()
         .flat_map(|f| [f.to_string(), format!("{f}:asc"), format!("{f}:desc")])
@@ -164,41 +210,36 @@ pub fn make_exact(doc: &mut Value) {
         "algorithm",
         json!({"type": "string", "enum": algorithms}),
     );
-    if let Some(ok) = doc
-        .pointer_mut("/paths/~1entities~1{id}/get/responses/200/content/application~1json/schema")
-    {
-        *ok = json!({"$ref": "#/components/schemas/NestedEntity"});
+}
+
+/// The query entity's schema names and property values, the entity of
+/// `nested=true` (`NestedEntity`), and the `/match` body's query count and
+/// scorer settings.
+fn query_and_entity_schemas(schemas: &mut Map<String, Value>) {
+    if let Some(example) = schemas.get_mut("EntityExample") {
+        example["properties"]["schema"] = screening_schema_enum();
+        example["properties"]["properties"]["additionalProperties"] = property_value();
     }
-    workbench(doc);
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
-        if let Some(example) = schemas.get_mut("EntityExample") {
-            example["properties"]["schema"] = schema_enum.clone();
-            example["properties"]["properties"]["additionalProperties"] = property_value();
-        }
-        // `nested=true`: property values also hold relationship entities,
-        // whose own property values hold the linked entity.
-        if let Some(entity) = schemas.get("EntityResponse").cloned() {
-            let mut nested = entity;
-            nested["description"] = json!(
-                "An entity; with `nested=true` its property values also hold the relationships \
-                 it is on (entities of this shape), whose values hold the linked entity"
-            );
-            nested["properties"]["properties"]["additionalProperties"]["items"] = json!({
-                "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/NestedEntity"}]
-            });
-            schemas.insert("NestedEntity".into(), nested);
-        }
-        if let Some(request) = schemas.get_mut("MatchRequest") {
-            request["properties"]["queries"]["minProperties"] = json!(1);
-            request["properties"]["queries"]["maxProperties"] =
-                json!(crate::state::Limits::default().max_batch);
-            let (config, weights) = scorer_settings();
-            request["properties"]["config"]["properties"] = config;
-            request["properties"]["weights"]["properties"] = weights;
-        }
+    // `nested=true`: property values also hold relationship entities,
+    // whose own property values hold the linked entity.
+    if let Some(entity) = schemas.get("EntityResponse").cloned() {
+        let mut nested = entity;
+        nested["description"] = json!(
+            "An entity; with `nested=true` its property values also hold the relationships \
+             it is on (entities of this shape), whose values hold the linked entity"
+        );
+        nested["properties"]["properties"]["additionalProperties"]["items"] = json!({
+            "anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/NestedEntity"}]
+        });
+        schemas.insert("NestedEntity".into(), nested);
+    }
+    if let Some(request) = schemas.get_mut("MatchRequest") {
+        request["properties"]["queries"]["minProperties"] = json!(1);
+        request["properties"]["queries"]["maxProperties"] =
+            json!(crate::state::Limits::default().max_batch);
+        let (config, weights) = scorer_settings();
+        request["properties"]["config"]["properties"] = config;
+        request["properties"]["weights"]["properties"] = weights;
     }
 }
 
@@ -207,63 +248,79 @@ pub fn make_exact(doc: &mut Value) {
 /// handlers and the store check them (`deny_unknown_fields`, blank strings
 /// refused, one of `alerts` and `hits`), and `format=jsonl` of `/audit`.
 fn workbench(doc: &mut Value) {
-    let error = json!({"$ref": "#/components/schemas/ErrorBody"});
-    let answer = |description: &str| json!({"description": description, "content": {"application/json": {"schema": error}}});
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for op in item.values_mut() {
-                let workbench = op["tags"]
-                    .as_array()
-                    .is_some_and(|t| t.contains(&json!("cases")));
-                if !workbench || path == "/me" {
-                    continue;
-                }
-                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                    continue;
-                };
-                responses
-                    .entry("403")
-                    .or_insert_with(|| answer("insufficient_role (the analyst role and up)"));
-                responses
-                    .entry("500")
-                    .or_insert_with(|| answer("store_unavailable (the case store failed)"));
-                responses.entry("503").or_insert_with(|| {
-                    answer(
-                        "request_timeout (the server's time limit), cases_unavailable (no case \
-                         store); with Retry-After",
-                    )
-                });
-            }
-        }
+    workbench_statuses(doc);
+    case_queries(doc);
+    review_bodies(doc);
+    if let Some(s) =
+        doc.pointer_mut("/paths/~1cases~1bulk/post/requestBody/content/application~1json/schema")
+    {
+        *s = bulk_body();
     }
+    let Some(schemas) = schemas_of(doc) else {
+        return;
+    };
+    store_words(schemas);
+    schemas.insert("ImportAlert".into(), import_alert());
+    schemas.insert("ImportHit".into(), import_hit());
+    imported_amounts_and_records(schemas);
+}
+
+/// What the role layer and the store answer on each workbench route but
+/// `/me`: 403 below the analyst role, 500 when the store fails, 503
+/// without a case store.
+fn workbench_statuses(doc: &mut Value) {
+    for_each_operation(doc, |path, op| {
+        let workbench = op["tags"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("cases")));
+        if !workbench || path == "/me" {
+            return;
+        }
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
+        };
+        responses
+            .entry("403")
+            .or_insert_with(|| error_answer("insufficient_role (the analyst role and up)"));
+        responses
+            .entry("500")
+            .or_insert_with(|| error_answer("store_unavailable (the case store failed)"));
+        responses.entry("503").or_insert_with(|| {
+            error_answer(
+                "request_timeout (the server's time limit), cases_unavailable (no case \
+                 store); with Retry-After",
+            )
+        });
+    });
+}
+
+/// The store's names of the values of a store enumeration (`snake_case`,
+/// as they serialise), not the variants'.
+fn words<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+/// The query values of `GET /cases` (filters, scope, order, paging) and
+/// of `GET /audit` (`since`, `format=jsonl` and its answer).
+fn case_queries(doc: &mut Value) {
     // Empty values are ignored (as if absent).
     let or_empty = |values: Vec<&str>| {
         let mut all = vec![""];
         all.extend(values);
         json!({"type": "string", "enum": all})
     };
-    let names = |all: &[&'static str]| all.to_vec();
     let list = ("/cases", "get");
-    let statuses: Vec<&str> = CaseStatus::ALL.iter().map(|v| v.as_str()).collect();
-    let kinds: Vec<&str> = CaseKind::ALL.iter().map(|v| v.as_str()).collect();
+    let statuses = words(CaseStatus::ALL, CaseStatus::as_str);
+    let kinds = words(CaseKind::ALL, CaseKind::as_str);
     set_param(doc, list.0, list.1, "status", or_empty(statuses));
     set_param(doc, list.0, list.1, "kind", or_empty(kinds));
-    set_param(
-        doc,
-        list.0,
-        list.1,
-        "scope",
-        or_empty(names(&["all", "units"])),
-    );
+    set_param(doc, list.0, list.1, "scope", or_empty(vec!["all", "units"]));
     set_param(
         doc,
         list.0,
         list.1,
         "sort",
-        or_empty(names(&["newest", "priority"])),
+        or_empty(vec!["newest", "priority"]),
     );
     let empty = json!({"type": "string", "enum": [""]});
     set_param(
@@ -299,56 +356,64 @@ fn workbench(doc: &mut Value) {
     if let Some(ok) = doc.pointer_mut("/paths/~1audit/get/responses/200/content") {
         ok["application/x-ndjson"] = json!({"schema": {"type": "string"}});
     }
-    let integer =
-        json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX});
-    let version = json!({"description": "The case version the action was decided on (else 409 version_conflict)", "anyOf": [integer, {"type": "null"}]});
-    let non_blank = json!({"type": "string", "pattern": NON_BLANK});
-    let body = |properties: Value, required: &[&str]| json!({"type": "object", "additionalProperties": false, "properties": properties, "required": required});
+}
+
+/// A signed 64-bit integer (case ids and versions).
+fn int64() -> Value {
+    json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX})
+}
+
+/// A string that is not blank.
+fn non_blank() -> Value {
+    json!({"type": "string", "pattern": NON_BLANK})
+}
+
+/// An object with exactly these properties, the `required` ones present
+/// (`deny_unknown_fields`).
+fn closed_body(properties: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "additionalProperties": false, "properties": properties, "required": required})
+}
+
+/// The bodies of the review actions on one case (`/cases/{id}/ACTION`),
+/// each with the case version it was decided on.
+fn review_bodies(doc: &mut Value) {
+    let version = json!({"description": "The case version the action was decided on (else 409 version_conflict)", "anyOf": [int64(), {"type": "null"}]});
+    let non_blank = non_blank();
     let statuses = ["open", "in_review", "escalated"];
+    let optional_rationale =
+        || json!({"rationale": {"type": ["string", "null"]}, "version": version});
     let bodies = [
         (
             "assign",
-            body(
+            closed_body(
                 json!({"assignee": {"description": "A key id or name; null unassigns", "anyOf": [non_blank, {"type": "null"}]}, "version": version}),
                 &[],
             ),
         ),
         (
             "comment",
-            body(json!({"text": non_blank, "version": version}), &["text"]),
+            closed_body(json!({"text": non_blank, "version": version}), &["text"]),
         ),
         (
             "status",
-            body(
+            closed_body(
                 json!({"status": {"type": "string", "enum": statuses}, "version": version}),
                 &["status"],
             ),
         ),
         (
             "close",
-            body(
+            closed_body(
                 json!({
-                    "resolution": {"type": "string", "enum": Resolution::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()},
+                    "resolution": {"type": "string", "enum": words(Resolution::ALL, Resolution::as_str)},
                     "rationale": non_blank,
                     "version": version,
                 }),
                 &["resolution", "rationale"],
             ),
         ),
-        (
-            "approve",
-            body(
-                json!({"rationale": {"type": ["string", "null"]}, "version": version}),
-                &[],
-            ),
-        ),
-        (
-            "reject-approval",
-            body(
-                json!({"rationale": {"type": ["string", "null"]}, "version": version}),
-                &[],
-            ),
-        ),
+        ("approve", closed_body(optional_rationale(), &[])),
+        ("reject-approval", closed_body(optional_rationale(), &[])),
     ];
     for (action, schema) in bodies {
         let pointer = format!("/paths/~1cases~1{{id}}~1{action}/post/requestBody");
@@ -360,69 +425,57 @@ fn workbench(doc: &mut Value) {
             }
         }
     }
-    let ids = json!({"type": "array", "items": integer, "minItems": 1, "maxItems": yalu_store::cases::MAX_PAGE});
-    let bulk = json!({"oneOf": [
-        body(json!({"ids": ids, "action": {"type": "string", "enum": ["assign"]},
+}
+
+/// The body of `POST /cases/bulk`: up to a page of case ids, and either an
+/// assignment or a status.
+fn bulk_body() -> Value {
+    let ids = json!({"type": "array", "items": int64(), "minItems": 1, "maxItems": yalu_store::cases::MAX_PAGE});
+    json!({"oneOf": [
+        closed_body(json!({"ids": ids, "action": {"type": "string", "enum": ["assign"]},
             "assignee": {"description": "null unassigns", "type": ["string", "null"]}, "status": {"type": "null"}}), &["ids", "action"]),
-        body(json!({"ids": ids, "action": {"type": "string", "enum": ["status"]},
-            "status": {"type": "string", "enum": CaseStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()},
+        closed_body(json!({"ids": ids, "action": {"type": "string", "enum": ["status"]},
+            "status": {"type": "string", "enum": words(CaseStatus::ALL, CaseStatus::as_str)},
             "assignee": {"type": "null"}}), &["ids", "action", "status"]),
-    ]});
-    if let Some(s) =
-        doc.pointer_mut("/paths/~1cases~1bulk/post/requestBody/content/application~1json/schema")
-    {
-        *s = bulk;
-    }
-    let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    // The store's names (`snake_case`, as they serialise), not the variants'.
-    let names = |all: &[&str]| json!(all);
+    ]})
+}
+
+/// The store enumerations with the store's names (`snake_case`, as they
+/// serialise), not the variants'.
+fn store_words(schemas: &mut Map<String, Value>) {
     for (name, values) in [
-        (
-            "CaseKind",
-            names(&CaseKind::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        ),
-        (
-            "CaseStatus",
-            names(
-                &CaseStatus::ALL
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
-        (
-            "Resolution",
-            names(
-                &Resolution::ALL
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        ),
+        ("CaseKind", words(CaseKind::ALL, CaseKind::as_str)),
+        ("CaseStatus", words(CaseStatus::ALL, CaseStatus::as_str)),
+        ("Resolution", words(Resolution::ALL, Resolution::as_str)),
     ] {
         if let Some(schema) = schemas.get_mut(name) {
-            schema["enum"] = values;
+            schema["enum"] = json!(values);
         }
     }
-    let texts = json!({"type": "array", "items": non_blank});
-    let investigation = json!({"anyOf": [{"type": "null"}, {
+}
+
+/// An imported record's `investigation`: none, or the keys and label that
+/// group records into one investigation (and its workers).
+fn imported_investigation() -> Value {
+    let texts = json!({"type": "array", "items": non_blank()});
+    json!({"anyOf": [{"type": "null"}, {
         "type": "object",
         "properties": {
-            "keys": {"type": "array", "items": non_blank, "minItems": 1},
-            "label": non_blank,
+            "keys": {"type": "array", "items": non_blank(), "minItems": 1},
+            "label": non_blank(),
             "workers": {"anyOf": [texts, {"type": "null"}]},
         },
         "required": ["keys", "label"],
-    }]});
+    }]})
+}
+
+/// An alert as `POST /cases/import` checks it.
+fn import_alert() -> Value {
+    let non_blank = non_blank();
     let strings = json!({"type": "array", "items": {"type": "string"}});
     let period =
         json!({"anyOf": [{"type": "null"}, {"type": "string", "pattern": PERIOD_PATTERN}]});
-    schemas.insert("ImportAlert".into(), json!({
+    json!({
         "description": "An alert as `POST /cases/import` checks it (other fields are kept as sent)",
         "type": "object",
         "properties": {
@@ -432,13 +485,17 @@ fn workbench(doc: &mut Value) {
             "estimated_revenue_usd": {"type": "number", "minimum": 0},
             "period_start": period, "period_end": period,
             "workers": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": i64::MAX}]},
-            "investigation": investigation,
+            "investigation": imported_investigation(),
         },
         "required": ["alert_id", "rule", "severity", "subject_ids", "evidence_ids", "summary", "estimated_revenue_usd"],
-    }));
-    let named = |field: &str| json!({"type": "object", "properties": {field: non_blank}, "required": [field]});
+    })
+}
+
+/// A hit as `POST /cases/import` checks it.
+fn import_hit() -> Value {
+    let named = |field: &str| json!({"type": "object", "properties": {field: non_blank()}, "required": [field]});
     let text = json!({"type": ["string", "null"]});
-    schemas.insert("ImportHit".into(), json!({
+    json!({
         "description": "A hit as `POST /cases/import` checks it (other fields are kept as sent): the list entry \
                         (`entity_id`, else `id`) and the screened record (`query_id`, else `record_id`, else \
                         `query_name`) named",
@@ -446,20 +503,19 @@ fn workbench(doc: &mut Value) {
         "properties": {
             "entity_id": text, "id": text, "query_id": text, "record_id": text, "query_name": text,
             "caption": text, "score": {"type": "number"}, "match": {"type": ["boolean", "null"]},
-            "investigation": investigation,
+            "investigation": imported_investigation(),
         },
         "required": ["score"],
         "allOf": [
             {"anyOf": [named("entity_id"), named("id")]},
             {"anyOf": [named("query_id"), named("record_id"), named("query_name")]},
         ],
-    }));
-    let items = |kind: &str, other: &str, item: &str| {
-        body(
-            json!({kind: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}, other: {"type": "null"}}),
-            &[kind],
-        )
-    };
+    })
+}
+
+/// Sums of imported amounts (`null` when one overflows), a case's alert or
+/// hit as imported, and the import body: alerts or hits.
+fn imported_amounts_and_records(schemas: &mut Map<String, Value>) {
     // Sums of imported amounts: `null` when one overflows (JSON has no
     // infinity).
     for (schema, field) in [
@@ -481,6 +537,12 @@ fn workbench(doc: &mut Value) {
                 json!(format!("#/components/schemas/{item}"));
         }
     }
+    let items = |kind: &str, other: &str, item: &str| {
+        closed_body(
+            json!({kind: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}, other: {"type": "null"}}),
+            &[kind],
+        )
+    };
     if let Some(import) = schemas.get_mut("ImportBody") {
         import["oneOf"] = json!([
             items("alerts", "hits", "ImportAlert"),

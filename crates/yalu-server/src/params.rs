@@ -46,6 +46,8 @@ pub fn query_pairs(query: Option<&str>) -> Result<Vec<QueryPair<'_>>, ApiError> 
 }
 
 impl RawParams {
+    /// Decodes a request's query string (`None`: no query string, no
+    /// parameters); `invalid_parameter` when it is not UTF-8.
     pub fn parse(query: Option<&str>) -> Result<RawParams, ApiError> {
         Ok(RawParams(
             query_pairs(query)?
@@ -76,6 +78,9 @@ impl RawParams {
             .collect()
     }
 
+    /// A parameter that may appear once, parsed as a number (space around
+    /// it trimmed); `None` when absent, `invalid_parameter` when it is not a
+    /// number of type `T`.
     pub fn number<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
         match self.single(name)? {
             None => Ok(None),
@@ -87,6 +92,8 @@ impl RawParams {
         }
     }
 
+    /// A score parameter (`threshold`, `cutoff`): a number within 0..1, or
+    /// `None` when absent.
     pub fn score(&self, name: &str) -> Result<Option<f64>, ApiError> {
         let v: Option<f64> = self.number(name)?;
         if let Some(x) = v
@@ -99,6 +106,8 @@ impl RawParams {
         Ok(v)
     }
 
+    /// A count parameter (`limit`, `offset`) within `min..=max`, `default`
+    /// when absent.
     pub fn bounded(
         &self,
         name: &str,
@@ -259,17 +268,28 @@ pub struct EntityFilter {
     pub dataset: Option<String>,
     /// Entity must be in one of these (empty: no constraint).
     pub any_dataset: Vec<String>,
+    /// Entity must be in none of these datasets.
     pub exclude_datasets: Vec<String>,
     /// Entity schema must descend from this.
     pub schema: Option<Schema>,
+    /// Entity schema must descend from none of these.
     pub exclude_schemas: Vec<Schema>,
+    /// Entity must have one of these topics (`sanction`, `role.pep`...;
+    /// empty: no constraint).
     pub topics: Vec<String>,
+    /// Entity must have one of these country codes (ISO alpha-2, as the
+    /// entity stores them) in a country property (empty: no constraint).
     pub countries: Vec<String>,
+    /// Entity's `last_change` must be on or after this ISO date or
+    /// date-time; entities without one are left out (`None`: no
+    /// constraint).
     pub changed_since: Option<String>,
+    /// Entities with one of these ids, as id or referent, are left out.
     pub exclude_ids: Vec<String>,
 }
 
 impl EntityFilter {
+    /// True when the entity passes every constraint of the filter.
     pub fn accepts(&self, e: &Entity) -> bool {
         if let Some(d) = &self.dataset
             && !e.datasets.contains(d)

@@ -3,7 +3,7 @@
 //! | route | method | role |
 //! |---|---|---|
 //! | `/healthz`, `/readyz` | GET | none |
-//! | `/`, `/ui/...` (the workbench pages; see [`crate::ui`]) | GET | none |
+//! | `/`, `/ui/...` (the workbench pages; see `ui.rs`) | GET | none |
 //! | `/match/{dataset}` | POST | screener (admitted first: a screening slot) |
 //! | `/search/{dataset}` | GET | screener (admitted first: a screening slot) |
 //! | `/entities/{id}` | GET | screener |
@@ -20,7 +20,7 @@
 //! (`x-request-id`, generated unless the client sent one), tracing span
 //! with that id, id propagation to the response, metrics, request time
 //! limit, body size limit. On `/match` and `/search` the admission layer
-//! ([`admit_screening`]) runs before the key check, so an overload is
+//! (`admit_screening` in `middleware.rs`) runs before the key check, so an overload is
 //! answered 503 `overloaded` with `Retry-After` without touching the key
 //! store.
 
@@ -45,6 +45,9 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+/// Every route of the server over `state`, each behind the key layer of
+/// its role, with the layers every request goes through (both in the
+/// module's tables above).
 pub fn router(state: Arc<AppState>) -> Router {
     let public = Router::new()
         .route("/healthz", get(system::healthz))

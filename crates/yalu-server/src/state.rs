@@ -109,6 +109,9 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a server that has loaded no index yet, its semaphores
+    /// sized from `limits`; the case store is the key store with
+    /// `Auth::Keys`, none with `Auth::Disabled` (`start` may set another).
     pub fn new(source: IndexSource, auth: Auth, limits: Limits, defaults: MatchDefaults) -> Self {
         AppState {
             index: ArcSwapOption::const_empty(),
@@ -161,7 +164,7 @@ impl AppState {
 }
 
 /// A screening request's admission, taken by the admission layer
-/// ([`crate::middleware::admit_screening`]) before the API key is checked
+/// (`admit_screening` in `middleware.rs`) before the API key is checked
 /// and carried to the handler as a request extension.
 ///
 /// The handler waits for one of the `max_concurrent` running slots

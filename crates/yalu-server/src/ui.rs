@@ -54,7 +54,9 @@ use std::sync::Arc;
 pub struct Asset {
     /// Its name under `/ui/`.
     pub name: &'static str,
+    /// Its `Content-Type` header (with `charset=utf-8`).
     pub content_type: &'static str,
+    /// The file's text, as compiled in.
     pub body: &'static str,
 }
 

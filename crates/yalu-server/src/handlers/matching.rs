@@ -122,6 +122,8 @@ pub async fn match_entities(
 /// A `/match` body, checked: its scorer settings and its queries turned
 /// into entities (`queries` is emptied into `ParsedMatch::queries`).
 pub struct ParsedMatch {
+    /// The body as sent, its `weights` and `config` to apply (`queries`
+    /// emptied).
     pub request: MatchRequest,
     /// (query key, query entity, the query as understood, values left out)
     pub queries: Vec<(String, Entity, CleanedExample, Vec<QueryWarning>)>,
