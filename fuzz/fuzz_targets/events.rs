@@ -4,7 +4,7 @@
 //! kept or rejected with a reason; the reader never panics.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use yalu_detect::read::{FILE_KINDS, ReadOptions, read_dir};
+use yalu_detect::{FILE_KINDS, ReadOptions, read_dir};
 
 const PERSONS: &str = "person_id,full_name,birth_date,nationality,passport_number\np1,KIM Chol Nam,1990-01-02,KP,745320118\n";
 

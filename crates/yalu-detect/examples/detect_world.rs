@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 use std::time::Instant;
-use yalu_detect::read::ReadOptions;
+use yalu_detect::ReadOptions;
 use yalu_detect::sim::{LIST_DIR, SimOptions, TRUTH_FILE, write_world};
 use yalu_detect::{RuleSet, run};
 

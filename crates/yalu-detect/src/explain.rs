@@ -10,7 +10,7 @@
 //! disagree about whether the subject was flagged.
 //!
 //! ```
-//! use yalu_detect::{explain_in, read::read_dir, read::ReadOptions, RuleSet};
+//! use yalu_detect::{ReadOptions, RuleSet, explain_in, read_dir};
 //! let dir = tempfile::tempdir().unwrap();
 //! std::fs::write(dir.path().join("persons.csv"),
 //!     "person_id,full_name,birth_date,nationality\np1,Kim Chol Su,1990-04-02,KP\n").unwrap();

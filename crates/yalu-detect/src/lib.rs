@@ -10,21 +10,21 @@
 //! `relations`, `payments`, each as CSV or JSON lines. Detection has four
 //! steps, each usable alone:
 //!
-//! 1. [`read::read_dir`] reads the folder; rows that break the contract are
-//!    returned as [`read::Rejection`]s (file, line, reason), never dropped.
-//! 2. [`resolve::resolve`] joins person records into
-//!    [`resolve::ResolvedPerson`]s (same passport; same birth date,
+//! 1. [`read_dir`] reads the folder; rows that break the contract are
+//!    returned as [`Rejection`]s (file, line, reason), never dropped.
+//! 2. [`resolve()`] joins person records into
+//!    [`ResolvedPerson`]s (same passport; same birth date,
 //!    nationality and a Korean-aware name match).
-//! 3. [`rules::Context::new`] indexes records per person (and screens
+//! 3. [`Context::new`] indexes records per person (and screens
 //!    against sanctions lists, and their network of links, when given
 //!    [`yalu_links::Lists`]).
-//! 4. [`rules::detect`] runs the rules of a [`RuleSet`] and returns
+//! 4. [`detect()`] runs the rules of a [`RuleSet`] and returns
 //!    [`Alert`]s in a deterministic order with deterministic ids.
 //!
 //! [`run`] does all four.
 //!
 //! ```
-//! use yalu_detect::{run, read::ReadOptions, RuleSet};
+//! use yalu_detect::{ReadOptions, RuleSet, run};
 //! let dir = tempfile::tempdir().unwrap();
 //! std::fs::write(dir.path().join("persons.csv"),
 //!     "person_id,full_name,birth_date,nationality\n\
@@ -51,29 +51,32 @@
 //! see [`ruleset`]); `docs/detection.md` documents the rules, the rule file
 //! and the alert format.
 
-pub mod alert;
-pub mod day;
-pub mod error;
+mod alert;
+mod day;
+mod error;
 pub mod eval;
-pub mod evidence;
-pub mod explain;
-pub mod labour;
-pub mod read;
+mod evidence;
+mod explain;
+mod labour;
+mod read;
 pub mod records;
-pub mod resolve;
-pub mod rules;
+mod resolve;
+mod rules;
 pub mod ruleset;
 pub mod sim;
-pub mod sim_names;
+mod sim_names;
 
-pub use alert::Alert;
+pub use alert::{Alert, Finding, fnv1a};
+pub use day::{Day, DaySet};
 pub use error::DetectError;
+pub use evidence::EvidenceBuilder;
 pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
 pub use labour::{LabourEvidence, LabourSign};
+pub use read::{FILE_KINDS, FileCount, Loaded, ReadOptions, Rejection, file_path, read_dir};
+pub use resolve::{LinkReason, Resolution, ResolvedPerson, resolve};
+pub use rules::{Context, LinkedTo, ListMatch, Subject, detect};
 pub use ruleset::{RuleSet, Severity};
 
-use read::{Loaded, ReadOptions, Rejection};
-use resolve::Resolution;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -119,15 +122,15 @@ pub struct RecordCounts {
 /// Wall time per step.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    /// Reading and checking the files ([`read::read_dir`]); zero from
+    /// Reading and checking the files ([`read_dir`]); zero from
     /// [`detect_in`].
     pub read: Duration,
-    /// Person resolution ([`resolve::resolve`]).
+    /// Person resolution ([`resolve()`]).
     pub resolve: Duration,
     /// Indexing records and screening against the lists
-    /// ([`rules::Context::new`]).
+    /// ([`Context::new`]).
     pub index: Duration,
-    /// Running the rules ([`rules::detect`]).
+    /// Running the rules ([`detect()`]).
     pub rules: Duration,
 }
 

@@ -2,8 +2,8 @@
 
 mod common;
 use common::{Fixture, day};
-use yalu_detect::read::{ReadOptions, read_dir};
 use yalu_detect::{DetectError, Explanation, RuleSet, explain_in};
+use yalu_detect::{ReadOptions, read_dir};
 
 fn explain(f: &Fixture, id: &str) -> Result<Explanation, DetectError> {
     let dir = tempfile::tempdir().unwrap();

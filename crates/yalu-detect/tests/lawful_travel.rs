@@ -8,7 +8,7 @@
 //! before it, are not.
 
 use std::path::{Path, PathBuf};
-use yalu_detect::read::{ReadOptions, read_dir};
+use yalu_detect::{ReadOptions, read_dir};
 use yalu_detect::{RuleSet, Severity, explain_in, run};
 
 fn fixture() -> PathBuf {

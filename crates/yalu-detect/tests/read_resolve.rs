@@ -2,9 +2,9 @@
 
 mod common;
 use common::*;
-use yalu_detect::read::{ReadOptions, read_dir};
-use yalu_detect::resolve::{LinkReason, resolve};
 use yalu_detect::{DetectError, RuleSet};
+use yalu_detect::{LinkReason, resolve};
+use yalu_detect::{ReadOptions, read_dir};
 
 #[test]
 fn every_bad_row_is_reported_with_file_line_and_reason() {

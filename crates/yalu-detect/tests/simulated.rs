@@ -12,8 +12,8 @@
 //! but the limits made them.
 
 use std::collections::BTreeSet;
+use yalu_detect::ReadOptions;
 use yalu_detect::eval::{TruthLine, evaluate, evaluate_resolution, read_truth};
-use yalu_detect::read::ReadOptions;
 use yalu_detect::sim::{LIST_DIR, SimOptions, TRUTH_FILE, write_world};
 use yalu_detect::{RuleSet, Severity, run};
 use yalu_links::Lists;
@@ -129,7 +129,7 @@ fn check(seed: u64, workers: usize, difficulty: u8) -> yalu_detect::eval::EvalRe
     let res = evaluate_resolution(&out.resolution, &truth);
     assert!(res.multi_record_persons > 0);
     assert_eq!(res.split, 0, "{:?}", res.split_examples);
-    let data = yalu_detect::read::read_dir(dir.path(), &ReadOptions::default())
+    let data = yalu_detect::read_dir(dir.path(), &ReadOptions::default())
         .unwrap()
         .data;
     let key: std::collections::HashMap<&str, (String, String)> = data

@@ -933,8 +933,8 @@ fn csv_line_positions(py: Python<'_>, runs: &Bound<'_, PyAny>) -> PyResult<Py<Py
 #[derive(Serialize)]
 struct Detected {
     alerts: Vec<yalu_detect::Alert>,
-    rejected: Vec<yalu_detect::read::Rejection>,
-    files: Vec<yalu_detect::read::FileCount>,
+    rejected: Vec<yalu_detect::Rejection>,
+    files: Vec<yalu_detect::FileCount>,
     records: yalu_detect::RecordCounts,
     persons: usize,
     summary: Vec<yalu_detect::RuleSummary>,
@@ -973,7 +973,7 @@ fn detect(
         None => Ok(yalu_detect::RuleSet::default()),
     }
     .map_err(|e| yalu_err(e.code(), e.to_string()))?;
-    let opts = yalu_detect::read::ReadOptions { strict };
+    let opts = yalu_detect::ReadOptions { strict };
     let outcome = py
         .detach(|| yalu_detect::run(&data_dir, index, &set, &opts))
         .map_err(|e| yalu_err(e.code(), e.to_string()))?;

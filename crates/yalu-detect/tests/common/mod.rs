@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use yalu_detect::read::ReadOptions;
+use yalu_detect::ReadOptions;
 use yalu_detect::{Alert, Outcome, RuleSet};
 
 /// A data set written as CSV files, row by row.
@@ -182,7 +182,7 @@ impl Fixture {
 
 /// `YYYY-MM-DD` of a day offset from a start date.
 pub fn day(start: &str, offset: i32) -> String {
-    yalu_detect::day::Day::parse(start)
+    yalu_detect::Day::parse(start)
         .unwrap()
         .plus(offset)
         .to_string()

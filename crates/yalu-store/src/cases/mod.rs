@@ -450,7 +450,7 @@ fn severity_rank(severity: &str) -> u8 {
 // anchor, then the others; `org:ID`, `person:ID`), a `label` for the
 // investigation opened on it, and the `workers` (resolved person ids) it
 // concerns. Importers that know the data set attach it
-// (`yalu_detect::evidence::EvidenceBuilder::scheme`); without it, the
+// (`yalu_detect::EvidenceBuilder::scheme`); without it, the
 // subject ids (alerts) or the record id (hits) are the keys.
 
 /// Counts for the dashboard.

@@ -89,7 +89,7 @@ fn attach_evidence(
         Some(p) => yalu_detect::RuleSet::load(p)?,
         None => yalu_detect::RuleSet::default(),
     };
-    let loaded = yalu_detect::read::read_dir(dir, &yalu_detect::read::ReadOptions::default())?;
+    let loaded = yalu_detect::read_dir(dir, &yalu_detect::ReadOptions::default())?;
     if !loaded.rejected.is_empty() {
         eprintln!(
             "{}: {} rows rejected while reading the data set (run `yalu detect` for the report)",
@@ -97,8 +97,8 @@ fn attach_evidence(
             loaded.rejected.len()
         );
     }
-    let resolution = yalu_detect::resolve::resolve(&loaded.data, &set.resolution);
-    let builder = yalu_detect::evidence::EvidenceBuilder::new(&loaded.data, &resolution, &[]);
+    let resolution = yalu_detect::resolve(&loaded.data, &set.resolution);
+    let builder = yalu_detect::EvidenceBuilder::new(&loaded.data, &resolution, &[]);
     let ids = |v: &serde_json::Value, field: &str| -> Vec<String> {
         v[field]
             .as_array()
@@ -110,8 +110,8 @@ fn attach_evidence(
             .unwrap_or_default()
     };
     // each rule's evaluation for the case's subjects ("why (not)?")
-    let ctx = yalu_detect::rules::Context::new(&loaded.data, &resolution, &set, None);
-    let found = yalu_detect::rules::detect(&ctx);
+    let ctx = yalu_detect::Context::new(&loaded.data, &resolution, &set, None);
+    let found = yalu_detect::detect(&ctx);
     for alert in alerts.iter_mut() {
         let subjects = ids(alert, "subject_ids");
         let mut evidence = builder.build(&subjects, &ids(alert, "evidence_ids"));

@@ -29,10 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
+use yalu_detect::ReadOptions;
+use yalu_detect::Resolution;
 use yalu_detect::RuleSet;
-use yalu_detect::read::ReadOptions;
 use yalu_detect::records::DataSet;
-use yalu_detect::resolve::Resolution;
 use yalu_links::Lists;
 use yalu_match::{Index, MatchConfig, SearchOptions};
 use yalu_model::{Entity, Schema};
@@ -224,7 +224,7 @@ fn simulate_world(world: &Path, args: &DemoArgs) -> anyhow::Result<DataSet> {
         stats.organizations,
         stats.payments
     );
-    let loaded = yalu_detect::read::read_dir(world, &ReadOptions::default())?;
+    let loaded = yalu_detect::read_dir(world, &ReadOptions::default())?;
     if !loaded.rejected.is_empty() {
         for r in loaded.rejected.iter().take(5) {
             eprintln!("rejected: {r}");
@@ -348,10 +348,10 @@ fn attach_evidence(
     alerts: &[yalu_detect::Alert],
     hits: &mut [yalu_model::Hit],
 ) -> anyhow::Result<Vec<yalu_model::Alert>> {
-    let evidence = yalu_detect::evidence::EvidenceBuilder::new(data, resolution, hits);
+    let evidence = yalu_detect::EvidenceBuilder::new(data, resolution, hits);
     let mut alert_records = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
-    let ctx = yalu_detect::rules::Context::new(data, resolution, &set, Some(lists));
+    let ctx = yalu_detect::Context::new(data, resolution, &set, Some(lists));
     for a in alerts {
         let mut record = a.to_record();
         let mut built = evidence.build(&a.subject_ids, &a.evidence_ids);

@@ -6,7 +6,7 @@ use anyhow::Context;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use yalu_detect::read::ReadOptions;
+use yalu_detect::ReadOptions;
 use yalu_detect::{Alert, RuleSet};
 use yalu_links::Lists;
 
@@ -131,7 +131,7 @@ pub fn run_detect(args: DetectArgs, _config: &Config) -> anyhow::Result<ExitCode
         strict: args.strict,
     };
     if let Some(id) = &args.explain {
-        let loaded = yalu_detect::read::read_dir(&args.data, &opts)?;
+        let loaded = yalu_detect::read_dir(&args.data, &opts)?;
         for r in loaded.rejected.iter().take(10) {
             eprintln!("rejected: {r}");
         }
