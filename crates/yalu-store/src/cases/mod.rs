@@ -54,7 +54,7 @@
 use crate::db::{Row, Sql, Value};
 use crate::{Store, StoreError, format_timestamp_millis, unix_now_millis};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
