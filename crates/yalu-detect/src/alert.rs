@@ -61,8 +61,7 @@ impl From<Alert> for yalu_model::Alert {
             estimated_revenue_usd: a.estimated_revenue_usd,
             workers: a.workers as u64,
             worker_days: a.worker_days,
-            evidence: None,
-            investigation: None,
+            context: yalu_model::CaseContext::default(),
         }
     }
 }

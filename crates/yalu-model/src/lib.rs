@@ -58,7 +58,7 @@ pub use entity::Entity;
 pub use example::{ValueProblem, ValueWarning};
 pub use lines::LineCounter;
 pub use records::{
-    Alert, Evidence, Explanation, Hit, Investigation, Network, NetworkEdge, NetworkNode, Severity,
-    TimelineEvent, UnknownSeverity,
+    Alert, CaseContext, Evidence, Explanation, Hit, Investigation, Network, NetworkEdge,
+    NetworkNode, Severity, TimelineEvent, UnknownSeverity,
 };
 pub use schema::Schema;

@@ -51,14 +51,9 @@ pub struct Alert {
     pub workers: u64,
     /// The worker-days behind the revenue estimate.
     pub worker_days: i64,
-    /// The case page's evidence, attached by importers that know the data
-    /// set (`yalu demo`, `yalu cases import --data`); absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Evidence>,
-    /// The network the alert belongs to, for grouping cases; absent when
-    /// the importer does not know the data set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub investigation: Option<Investigation>,
+    /// Its `evidence` and `investigation`, when an importer attached them.
+    #[serde(flatten)]
+    pub context: CaseContext,
 }
 
 /// How serious an alert is, as rule files and alert lines write it: `low`,
@@ -167,11 +162,24 @@ pub struct Hit {
     pub datasets: Vec<String>,
     /// Feature name → how it counted.
     pub explanations: BTreeMap<String, Explanation>,
-    /// The case page's evidence, attached by `yalu demo`; absent otherwise.
+    /// Its `evidence` and `investigation`, when an importer attached them.
+    #[serde(flatten)]
+    pub context: CaseContext,
+}
+
+/// What an importer that knows the data set (`yalu demo`, `yalu cases
+/// import --data`) attaches to an alert or hit for its case: the evidence
+/// its case page draws and the network it belongs to. Flattened into
+/// [`Alert`] and [`Hit`]: on the wire, their last two fields, each absent
+/// when not attached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseContext {
+    /// The case page's evidence; absent when not attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
-    /// The network the screened record belongs to, attached by `yalu
-    /// demo`; absent otherwise.
+    /// The network the alert or screened record belongs to, for grouping
+    /// cases; absent when not attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation: Option<Investigation>,
 }
@@ -356,6 +364,18 @@ mod tests {
             assert_eq!(serde_json::to_value(&alert).unwrap(), line);
         }
         assert!(Severity::Low < Severity::Critical);
+    }
+
+    #[test]
+    fn the_case_context_is_written_as_the_last_two_fields_of_the_line() {
+        let alert = r#"{"alert_id":"YA-1","rule":"R","severity":"low","subject_ids":["p1"],"evidence_ids":[],"period_start":null,"period_end":null,"summary":"s","estimated_revenue_usd":1.0,"workers":1,"worker_days":2,"evidence":{"network":{"edges":[],"nodes":[]},"timeline":[]},"investigation":{"keys":["org:A"],"label":"A","workers":[]}}"#;
+        let a: Alert = serde_json::from_str(alert).unwrap();
+        assert_eq!(a.context.investigation.as_ref().unwrap().label, "A");
+        assert_eq!(serde_json::to_string(&a).unwrap(), alert);
+        let hit = r#"{"row":1,"query_id":"q","query_name":"Kim","entity_id":"e1","caption":"KIM","schema":"Person","score":0.9,"match":false,"datasets":[],"explanations":{},"investigation":{"keys":["q"],"label":"Kim","workers":["w1"]}}"#;
+        let h: Hit = serde_json::from_str(hit).unwrap();
+        assert!(h.context.evidence.is_none());
+        assert_eq!(serde_json::to_string(&h).unwrap(), hit);
     }
 
     #[test]
