@@ -59,7 +59,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-use yalu_model::Investigation;
+use yalu_model::{Investigation, Severity};
 
 mod import;
 mod parse;
@@ -523,7 +523,7 @@ struct NewCase {
     kind: CaseKind,
     dedupe_key: String,
     rule: String,
-    severity: String,
+    severity: Severity,
     title: String,
     subject_ids: Vec<String>,
     evidence_ids: Vec<String>,

@@ -218,7 +218,9 @@ pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
     let a: AlertImport = read(item, v)?;
     let alert_id = required_text(item, "alert_id", a.alert_id)?;
     let rule = required_text(item, "rule", a.rule)?;
-    let severity = required_text(item, "severity", a.severity)?;
+    let severity: Severity = required_text(item, "severity", a.severity)?
+        .parse()
+        .map_err(|e| invalid(item, "severity", format!("is not valid: {e}")))?;
     let subject_ids = required(item, "subject_ids", a.subject_ids)?;
     let evidence_ids = required(item, "evidence_ids", a.evidence_ids)?;
     let summary = required_text(item, "summary", a.summary)?;
@@ -321,7 +323,11 @@ pub(super) fn parse_hit(
         kind: CaseKind::Hit,
         dedupe_key: format!("hit:{record_id}\u{1}{entity_id}\u{1}{entry_hash}"),
         rule: SCREENING_HIT_RULE.to_string(),
-        severity: if is_match { "high" } else { "medium" }.to_string(),
+        severity: if is_match {
+            Severity::High
+        } else {
+            Severity::Medium
+        },
         title: format!("{who} resembles list entry {caption} (score {score:.2})"),
         subject_ids: vec![record_id.clone()],
         evidence_ids: vec![entity_id.clone()],

@@ -539,6 +539,13 @@ fn a_field_of_the_wrong_type_is_named_with_what_it_is() {
             .to_string(),
         "alerts[0]: field `(object)` is not a JSON object"
     );
+    let mut a = alert("YA-1", "R");
+    a["severity"] = json!("urgent");
+    assert_eq!(
+        parse_alert("alerts[0]", &a).err().unwrap().to_string(),
+        "alerts[0]: field `severity` is not valid: unknown severity `urgent` \
+         (expected low, medium, high or critical)"
+    );
     let mut h = hit("r1", "e1", "X");
     h["match"] = json!("yes");
     assert_eq!(
@@ -574,7 +581,7 @@ fn a_hit_without_a_fingerprint_is_versioned_by_its_own_entry_fields_as_sent() {
         case.dedupe_key.split('\u{1}').take(2).collect::<Vec<_>>(),
         ["hit:r2", "e2"]
     );
-    assert_eq!(case.severity, "medium");
+    assert_eq!(case.severity, Severity::Medium);
     let own = r#"{"caption":"e2","datasets":null,"properties":null,"schema":null}"#;
     assert_eq!(case.entry_hash, Some(hex_digest(own.as_bytes())));
 }
