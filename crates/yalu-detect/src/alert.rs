@@ -52,7 +52,7 @@ impl From<Alert> for yalu_model::Alert {
         yalu_model::Alert {
             alert_id: a.alert_id,
             rule: a.rule.to_string(),
-            severity: a.severity.as_str().to_string(),
+            severity: a.severity,
             subject_ids: a.subject_ids,
             evidence_ids: a.evidence_ids,
             period_start: a.period_start.map(|d| d.to_string()),
@@ -61,8 +61,7 @@ impl From<Alert> for yalu_model::Alert {
             estimated_revenue_usd: a.estimated_revenue_usd,
             workers: a.workers as u64,
             worker_days: a.worker_days,
-            evidence: None,
-            investigation: None,
+            context: yalu_model::CaseContext::default(),
         }
     }
 }

@@ -17,38 +17,9 @@ pub const DEFAULT_RULES: &str = include_str!("../../../rules/default.toml");
 pub use crate::rules::registry::{RULE_IDS, Rules};
 
 /// An alert's severity, as the rule file names it (`low`, `medium`, `high`,
-/// `critical`); any other word is an error when the file is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// `low`, the least; variants order from least to most severe, so
-    /// `severity >= Severity::Medium` filters.
-    Low,
-    /// `medium`.
-    Medium,
-    /// `high`.
-    High,
-    /// `critical`, the most.
-    Critical,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Severity {
-    /// The word the rule file and the alerts use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
+/// `critical`); any other word is an error when the file is read. Declared
+/// once, with the alert record, in `yalu_model`.
+pub use yalu_model::Severity;
 
 /// A date parameter, written `"YYYY-MM-DD"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -37,7 +37,7 @@
 //!
 //! The JSON records that cross crate boundaries (the alert and hit lines,
 //! case evidence) are here too, one owning type each: [`Alert`], [`Hit`],
-//! [`Evidence`] (see the `records` module's documentation). The optional
+//! [`Evidence`], and the alerts' [`Severity`] (see the `records` module's documentation). The optional
 //! `openapi` feature derives `utoipa::ToSchema` on them for the server.
 //!
 //! Dependencies: none beyond serde (and utoipa with `openapi`). This crate
@@ -58,7 +58,7 @@ pub use entity::Entity;
 pub use example::{ValueProblem, ValueWarning};
 pub use lines::LineCounter;
 pub use records::{
-    Alert, Evidence, Explanation, Hit, Investigation, Network, NetworkEdge, NetworkNode,
-    TimelineEvent,
+    Alert, CaseContext, Evidence, Explanation, Hit, Investigation, Network, NetworkEdge,
+    NetworkNode, Severity, TimelineEvent, UnknownSeverity,
 };
 pub use schema::Schema;

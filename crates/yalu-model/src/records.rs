@@ -15,6 +15,7 @@
 //! let line = r#"{"alert_id":"YA-0000000000000001","rule":"VISA_RUN_CYCLE","severity":"high","subject_ids":["p1"],"evidence_ids":["v1"],"period_start":"2024-01-05","period_end":null,"summary":"s","estimated_revenue_usd":120.0,"workers":1,"worker_days":30}"#;
 //! let alert: Alert = serde_json::from_str(line).unwrap();
 //! assert_eq!(alert.rule, "VISA_RUN_CYCLE");
+//! assert_eq!(alert.severity, yalu_model::Severity::High);
 //! assert_eq!(serde_json::to_string(&alert).unwrap(), line);
 //! ```
 
@@ -31,7 +32,7 @@ pub struct Alert {
     /// The id of the rule that fired (`VISA_RUN_CYCLE` ...).
     pub rule: String,
     /// The rule's severity: `low`, `medium`, `high` or `critical`.
-    pub severity: String,
+    pub severity: Severity,
     /// Input ids of every person and organisation concerned. Sorted.
     pub subject_ids: Vec<String>,
     /// Input ids of the records that prove it. Sorted.
@@ -50,14 +51,89 @@ pub struct Alert {
     pub workers: u64,
     /// The worker-days behind the revenue estimate.
     pub worker_days: i64,
-    /// The case page's evidence, attached by importers that know the data
-    /// set (`yalu demo`, `yalu cases import --data`); absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Evidence>,
-    /// The network the alert belongs to, for grouping cases; absent when
-    /// the importer does not know the data set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub investigation: Option<Investigation>,
+    /// Its `evidence` and `investigation`, when an importer attached them.
+    #[serde(flatten)]
+    pub context: CaseContext,
+}
+
+/// How serious an alert is, as rule files and alert lines write it: `low`,
+/// `medium`, `high` or `critical`. Any other word is an error naming the
+/// severity, never a default.
+///
+/// Variants order from least to most severe, so `severity >=
+/// Severity::Medium` filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Severity {
+    /// `low`, the least.
+    Low,
+    /// `medium`.
+    Medium,
+    /// `high`.
+    High,
+    /// `critical`, the most.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, from least to most severe.
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The word rule files and alert lines use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An unknown word, read as a severity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSeverity(pub String);
+
+impl std::fmt::Display for UnknownSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown severity `{}` (expected low, medium, high or critical)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownSeverity {}
+
+impl std::str::FromStr for Severity {
+    type Err = UnknownSeverity;
+
+    fn from_str(word: &str) -> Result<Self, UnknownSeverity> {
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.as_str() == word)
+            .ok_or_else(|| UnknownSeverity(word.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        word.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// One screening hit, one line of a `yalu screen` JSON-lines results file:
@@ -86,11 +162,24 @@ pub struct Hit {
     pub datasets: Vec<String>,
     /// Feature name → how it counted.
     pub explanations: BTreeMap<String, Explanation>,
-    /// The case page's evidence, attached by `yalu demo`; absent otherwise.
+    /// Its `evidence` and `investigation`, when an importer attached them.
+    #[serde(flatten)]
+    pub context: CaseContext,
+}
+
+/// What an importer that knows the data set (`yalu demo`, `yalu cases
+/// import --data`) attaches to an alert or hit for its case: the evidence
+/// its case page draws and the network it belongs to. Flattened into
+/// [`Alert`] and [`Hit`]: on the wire, their last two fields, each absent
+/// when not attached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseContext {
+    /// The case page's evidence; absent when not attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
-    /// The network the screened record belongs to, attached by `yalu
-    /// demo`; absent otherwise.
+    /// The network the alert or screened record belongs to, for grouping
+    /// cases; absent when not attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investigation: Option<Investigation>,
 }
@@ -256,6 +345,37 @@ mod tests {
             let e: TimelineEvent = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(serde_json::to_value(&e).unwrap(), v);
         }
+    }
+
+    #[test]
+    fn an_unknown_severity_is_an_error_naming_the_severity() {
+        let mut line = json!({"alert_id": "YA-1", "rule": "R", "severity": "urgent",
+            "subject_ids": ["p1"], "evidence_ids": [], "period_start": null, "period_end": null,
+            "summary": "s", "estimated_revenue_usd": 1.0, "workers": 1, "worker_days": 1});
+        let err = serde_json::from_value::<Alert>(line.clone()).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown severity `urgent`"),
+            "{err}"
+        );
+        for severity in Severity::ALL {
+            line["severity"] = json!(severity.as_str());
+            let alert: Alert = serde_json::from_value(line.clone()).unwrap();
+            assert_eq!(alert.severity, severity);
+            assert_eq!(serde_json::to_value(&alert).unwrap(), line);
+        }
+        assert!(Severity::Low < Severity::Critical);
+    }
+
+    #[test]
+    fn the_case_context_is_written_as_the_last_two_fields_of_the_line() {
+        let alert = r#"{"alert_id":"YA-1","rule":"R","severity":"low","subject_ids":["p1"],"evidence_ids":[],"period_start":null,"period_end":null,"summary":"s","estimated_revenue_usd":1.0,"workers":1,"worker_days":2,"evidence":{"network":{"edges":[],"nodes":[]},"timeline":[]},"investigation":{"keys":["org:A"],"label":"A","workers":[]}}"#;
+        let a: Alert = serde_json::from_str(alert).unwrap();
+        assert_eq!(a.context.investigation.as_ref().unwrap().label, "A");
+        assert_eq!(serde_json::to_string(&a).unwrap(), alert);
+        let hit = r#"{"row":1,"query_id":"q","query_name":"Kim","entity_id":"e1","caption":"KIM","schema":"Person","score":0.9,"match":false,"datasets":[],"explanations":{},"investigation":{"keys":["q"],"label":"Kim","workers":["w1"]}}"#;
+        let h: Hit = serde_json::from_str(hit).unwrap();
+        assert!(h.context.evidence.is_none());
+        assert_eq!(serde_json::to_string(&h).unwrap(), hit);
     }
 
     #[test]

@@ -56,8 +56,7 @@ pub fn hit_record(
         is_match: hit.scored.is_match,
         datasets: hit.entity.datasets.clone(),
         explanations: hit.scored.explanations.clone(),
-        evidence: None,
-        investigation: None,
+        context: yalu_model::CaseContext::default(),
     }
 }
 

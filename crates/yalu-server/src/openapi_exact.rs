@@ -479,7 +479,8 @@ fn import_alert() -> Value {
         "description": "An alert as `POST /cases/import` checks it (other fields are kept as sent)",
         "type": "object",
         "properties": {
-            "alert_id": non_blank, "rule": non_blank, "severity": non_blank, "summary": non_blank,
+            "alert_id": non_blank, "rule": non_blank, "summary": non_blank,
+            "severity": {"type": "string", "enum": ["low", "medium", "high", "critical"]},
             "subject_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1},
             "evidence_ids": strings,
             "estimated_revenue_usd": {"type": "number", "minimum": 0},

@@ -90,7 +90,7 @@ pub enum StoreError {
         /// Which object of the import, e.g. `alerts[3]`.
         item: String,
         /// The offending field (`alert_id`, `score`...).
-        field: &'static str,
+        field: String,
         /// What is wrong with it (`is missing`, `is not a finite number`...).
         reason: String,
     },

@@ -54,12 +54,12 @@
 use crate::db::{Row, Sql, Value};
 use crate::{Store, StoreError, format_timestamp_millis, unix_now_millis};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-use yalu_model::Investigation;
+use yalu_model::{Investigation, Severity};
 
 mod import;
 mod parse;
@@ -523,7 +523,7 @@ struct NewCase {
     kind: CaseKind,
     dedupe_key: String,
     rule: String,
-    severity: String,
+    severity: Severity,
     title: String,
     subject_ids: Vec<String>,
     evidence_ids: Vec<String>,

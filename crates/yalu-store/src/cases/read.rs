@@ -5,65 +5,8 @@ use super::*;
 impl CaseStore<'_> {
     /// Cases matching `filter`, newest first, and how many match in all.
     pub fn list(&self, filter: &CaseFilter) -> Result<(Vec<Case>, u64), StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut params: Vec<Value> = Vec::new();
-        if let Some(s) = filter.status {
-            clauses.push("status = ?");
-            params.push(s.as_str().into());
-        }
-        if let Some(r) = &filter.rule {
-            if filter.units_only {
-                // An investigation has the rules of its alerts.
-                clauses.push(
-                    "(rule = ? OR id IN (SELECT investigation_id FROM cases WHERE rule = ?))",
-                );
-                params.push(r.as_str().into());
-            } else {
-                clauses.push("rule = ?");
-            }
-            params.push(r.as_str().into());
-        }
-        if let Some(a) = &filter.assignee {
-            clauses.push("assignee = ?");
-            params.push(a.as_str().into());
-        }
-        if let Some(k) = filter.kind {
-            clauses.push("kind = ?");
-            params.push(k.as_str().into());
-        }
-        if filter.units_only {
-            clauses.push("investigation_id IS NULL");
-        }
-        if let Some(inv) = filter.investigation {
-            clauses.push("investigation_id = ?");
-            params.push(inv.into());
-        }
         let sqlite = self.store.db().kind() == crate::BackendKind::Sqlite;
-        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            let q = q.trim().to_lowercase();
-            if sqlite && q.chars().count() >= 3 {
-                // The trigram index (migration 7): a phrase of the text's
-                // trigrams, i.e. the rows that contain it.
-                clauses.push("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
-                params.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
-            } else {
-                clauses
-                    .push("id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')");
-                let escaped: String = q
-                    .chars()
-                    .flat_map(|c| match c {
-                        '%' | '_' | '!' => vec!['!', c],
-                        c => vec![c],
-                    })
-                    .collect();
-                params.push(format!("%{escaped}%").into());
-            }
-        }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
+        let (filter_sql, params) = filter_clauses(filter, sqlite);
         let limit = filter.limit.clamp(1, MAX_PAGE) as i64;
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
         self.store.db().read(|db| {
@@ -216,5 +159,77 @@ impl CaseStore<'_> {
                 .unwrap_or(0.0);
             Ok(d)
         })
+    }
+}
+
+/// The `WHERE` clause of a [`CaseFilter`] (empty when it filters nothing)
+/// and its parameters, in order.
+fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> (String, Vec<Value>) {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    if let Some(s) = filter.status {
+        clauses.push("status = ?");
+        params.push(s.as_str().into());
+    }
+    if let Some(r) = &filter.rule {
+        if filter.units_only {
+            // An investigation has the rules of its alerts.
+            clauses.push("(rule = ? OR id IN (SELECT investigation_id FROM cases WHERE rule = ?))");
+            params.push(r.as_str().into());
+        } else {
+            clauses.push("rule = ?");
+        }
+        params.push(r.as_str().into());
+    }
+    if let Some(a) = &filter.assignee {
+        clauses.push("assignee = ?");
+        params.push(a.as_str().into());
+    }
+    if let Some(k) = filter.kind {
+        clauses.push("kind = ?");
+        params.push(k.as_str().into());
+    }
+    if filter.units_only {
+        clauses.push("investigation_id IS NULL");
+    }
+    if let Some(inv) = filter.investigation {
+        clauses.push("investigation_id = ?");
+        params.push(inv.into());
+    }
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let (clause, param) = text_search_clause(q, sqlite);
+        clauses.push(clause);
+        params.push(param);
+    }
+    if clauses.is_empty() {
+        (String::new(), params)
+    } else {
+        (format!(" WHERE {}", clauses.join(" AND ")), params)
+    }
+}
+
+/// The clause that keeps the cases whose search text contains `q`
+/// (case-blind), and its parameter.
+fn text_search_clause(q: &str, sqlite: bool) -> (&'static str, Value) {
+    let q = q.trim().to_lowercase();
+    if sqlite && q.chars().count() >= 3 {
+        // The trigram index (migration 7): a phrase of the text's
+        // trigrams, i.e. the rows that contain it.
+        (
+            "id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+            format!("\"{}\"", q.replace('"', "\"\"")).into(),
+        )
+    } else {
+        let escaped: String = q
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '!' => vec!['!', c],
+                c => vec![c],
+            })
+            .collect();
+        (
+            "id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')",
+            format!("%{escaped}%").into(),
+        )
     }
 }

@@ -511,3 +511,77 @@ fn a_bad_investigation_field_names_the_item_and_field() {
     }
     assert!(cases.audit(None).unwrap().is_empty());
 }
+
+#[test]
+fn a_field_of_the_wrong_type_is_named_with_what_it_is() {
+    let mut a = alert("YA-1", "R");
+    a["subject_ids"] = json!(["p1", 5]);
+    assert_eq!(
+        parse_alert("alerts[0]", &a).err().unwrap().to_string(),
+        "alerts[0]: field `subject_ids` element 1 is not a string but integer `5`"
+    );
+    let mut a = alert("YA-1", "R");
+    a["workers"] = json!(3.5);
+    assert_eq!(
+        parse_alert("alerts[0]", &a).err().unwrap().to_string(),
+        "alerts[0]: field `workers` is not a count but 3.5"
+    );
+    let mut a = alert("YA-1", "R");
+    a["rule"] = json!("   ");
+    assert_eq!(
+        parse_alert("alerts[0]", &a).err().unwrap().to_string(),
+        "alerts[0]: field `rule` is empty"
+    );
+    assert_eq!(
+        parse_alert("alerts[0]", &json!([1]))
+            .err()
+            .unwrap()
+            .to_string(),
+        "alerts[0]: field `(object)` is not a JSON object"
+    );
+    let mut a = alert("YA-1", "R");
+    a["severity"] = json!("urgent");
+    assert_eq!(
+        parse_alert("alerts[0]", &a).err().unwrap().to_string(),
+        "alerts[0]: field `severity` is not valid: unknown severity `urgent` \
+         (expected low, medium, high or critical)"
+    );
+    let mut h = hit("r1", "e1", "X");
+    h["match"] = json!("yes");
+    assert_eq!(
+        parse_hit("hits[0]", &h, &none).err().unwrap().to_string(),
+        "hits[0]: field `match` is not a boolean but string \"yes\""
+    );
+}
+
+#[test]
+fn an_imported_alert_reads_counts_written_as_whole_floats_and_trims_its_words() {
+    let mut a = alert("YA-1", "R");
+    a["workers"] = json!(3.0);
+    a["rule"] = json!("  R ");
+    a["period_end"] = json!(" ");
+    let case = parse_alert("alerts[0]", &a).unwrap();
+    assert_eq!((case.workers, case.rule.as_str()), (Some(3), "R"));
+    a.as_object_mut().unwrap().remove("workers");
+    assert_eq!(parse_alert("alerts[0]", &a).unwrap().workers, None);
+    a["workers"] = json!(-1);
+    assert!(parse_alert("alerts[0]", &a).is_err());
+}
+
+#[test]
+fn a_hit_without_a_fingerprint_is_versioned_by_its_own_entry_fields_as_sent() {
+    let case = parse_hit("hits[0]", &hit("r1", "e1", " KIM "), &none).unwrap();
+    let own =
+        r#"{"caption":"KIM","datasets":["un_sc_sanctions"],"properties":null,"schema":"Person"}"#;
+    assert_eq!(case.entry_hash, Some(hex_digest(own.as_bytes())));
+    // The API's hit: `id` for the entry, `record_id` for the record.
+    let api = json!({"id": "e2", "record_id": "r2", "score": 0.5, "schema": null});
+    let case = parse_hit("hits[0]", &api, &none).unwrap();
+    assert_eq!(
+        case.dedupe_key.split('\u{1}').take(2).collect::<Vec<_>>(),
+        ["hit:r2", "e2"]
+    );
+    assert_eq!(case.severity, Severity::Medium);
+    let own = r#"{"caption":"e2","datasets":null,"properties":null,"schema":null}"#;
+    assert_eq!(case.entry_hash, Some(hex_digest(own.as_bytes())));
+}

@@ -361,16 +361,16 @@ fn attach_evidence(
                 .map(serde_json::to_value)
                 .collect::<Result<_, _>>()?,
         );
-        record.evidence = Some(built);
+        record.context.evidence = Some(built);
         // Alerts that share an agency, employer or person are worked as
         // one investigation.
-        record.investigation = Some(evidence.scheme(&a.subject_ids, &a.evidence_ids));
+        record.context.investigation = Some(evidence.scheme(&a.subject_ids, &a.evidence_ids));
         alert_records.push(record);
     }
     for h in hits.iter_mut() {
         let record = h.query_id.clone().unwrap_or_default();
-        h.evidence = Some(evidence.build(std::slice::from_ref(&record), &[]));
-        h.investigation = Some(evidence.scheme(&[record], &[]));
+        h.context.evidence = Some(evidence.build(std::slice::from_ref(&record), &[]));
+        h.context.investigation = Some(evidence.scheme(&[record], &[]));
     }
     Ok(alert_records)
 }
