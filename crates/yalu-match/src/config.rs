@@ -3,6 +3,35 @@
 use crate::name_score::NameScoreConfig;
 use serde::{Deserialize, Serialize};
 
+mod overrides;
+
+pub use overrides::{IgnoredSetting, SettingError};
+
+/// The name of the scorer a [`MatchConfig`] configures: Yalu's one
+/// screening algorithm.
+pub const ALGORITHM: &str = "yalu-logic-v1";
+
+/// Names that select [`ALGORITHM`] too: yente's algorithm names (clients
+/// send `best`; `logic-v2`, `logic-v1` and `name-based` are yente's scorers,
+/// for which Yalu's one scorer stands).
+pub const ALGORITHM_ALIASES: [&str; 5] = ["best", "default", "logic-v2", "logic-v1", "name-based"];
+
+/// yente's `weights` under nomenklatura's feature names (logic-v1/v2) that
+/// correspond to a setting of [`MatchConfig`]: (feature, setting, factor
+/// from the weight to the setting). nomenklatura's qualifiers are negative
+/// weights added to the score; Yalu's penalties are amounts subtracted,
+/// hence -1.
+pub const NOMENKLATURA_WEIGHTS: [(&str, &str, f64); 5] = [
+    // A weak alias's name score times the weight.
+    ("weak_alias_match", "weak_alias_factor", 1.0),
+    // An identifier hit scores the weight (Yalu: at least it).
+    ("identifier_match", "identifier_floor", 1.0),
+    ("country_mismatch", "country_conflict", -1.0),
+    // Birth years more than a year apart.
+    ("dob_year_disjoint", "birth_date_conflict", -1.0),
+    ("gender_mismatch", "gender_conflict", -1.0),
+];
+
 /// Every weight and threshold of the entity scorer.
 ///
 /// The final score starts from the best name similarity and is moved by the

@@ -44,7 +44,10 @@ pub mod name_score;
 mod prepared;
 mod score;
 
-pub use config::{DisagreeingLists, MatchConfig};
+pub use config::{
+    ALGORITHM, ALGORITHM_ALIASES, DisagreeingLists, IgnoredSetting, MatchConfig,
+    NOMENKLATURA_WEIGHTS, SettingError,
+};
 pub use index::{DocId, Hit, Index, SearchOptions};
 pub use prepared::{
     EntityName, Gender, NameSource, PreparedEntity, name_kind, normalize_identifier,

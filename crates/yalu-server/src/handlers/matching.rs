@@ -14,15 +14,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Extension, Path, RawQuery, State};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use yalu_match::{MatchConfig, SearchOptions};
+use yalu_match::{IgnoredSetting, MatchConfig, SearchOptions};
 use yalu_model::Entity;
 
-/// The one algorithm this server runs.
-pub const ALGORITHM: &str = "yalu-logic-v1";
-/// Names that select [`ALGORITHM`] too: yente's algorithm names (clients
-/// send `best`; `logic-v2`, `logic-v1` and `name-based` are yente's scorers,
-/// for which Yalu's one scorer stands).
-pub const ALGORITHM_ALIASES: [&str; 5] = ["best", "default", "logic-v2", "logic-v1", "name-based"];
+/// The algorithm this server runs, the names that select it, and yente's
+/// weights it understands: declared with the scorer, in `yalu-match`.
+pub use yalu_match::{ALGORITHM, ALGORITHM_ALIASES, NOMENKLATURA_WEIGHTS};
 /// Most results per query.
 pub const MAX_LIMIT: usize = 500;
 /// yente's default cutoff (never above the threshold).
@@ -237,164 +234,56 @@ pub(crate) fn unknown_dataset(loaded: &crate::loaded::LoadedIndex, dataset: &str
     )
 }
 
-/// yente's `weights` under nomenklatura's feature names (logic-v1/v2) that
-/// correspond to a Yalu setting, with the factor from the weight to the
-/// setting. nomenklatura's qualifiers are negative weights added to the
-/// score; Yalu's penalties are amounts subtracted, hence -1.
-pub const NOMENKLATURA_WEIGHTS: [(&str, &str, f64); 5] = [
-    // A weak alias's name score times the weight.
-    ("weak_alias_match", "weak_alias_factor", 1.0),
-    // An identifier hit scores the weight (Yalu: at least it).
-    ("identifier_match", "identifier_floor", 1.0),
-    ("country_mismatch", "country_conflict", -1.0),
-    // Birth years more than a year apart.
-    ("dob_year_disjoint", "birth_date_conflict", -1.0),
-    ("gender_mismatch", "gender_conflict", -1.0),
-];
-
 /// Applies a request's `config` and `weights` to the server's scorer
-/// settings. A key is a Yalu setting (see `/algorithms`) or, for `weights`,
-/// a nomenklatura feature name of [`NOMENKLATURA_WEIGHTS`]. Any other key
-/// is not applied and comes back as a warning (`ignored_weight`,
-/// `ignored_config`) in every query's `warnings`, as yente lets such keys
-/// pass; a value of the wrong type is a 400 `invalid_config`.
+/// settings ([`MatchConfig::with_overrides`]). A key is a Yalu setting (see
+/// `/algorithms`) or, for `weights`, a nomenklatura feature name of
+/// [`NOMENKLATURA_WEIGHTS`]. Any other key is not applied and comes back as
+/// a warning (`ignored_weight`, `ignored_config`) in every query's
+/// `warnings`, as yente lets such keys pass; a value the setting cannot
+/// take is a 400 `invalid_config`.
 pub(crate) fn scorer_config(
     base: &MatchConfig,
     request: &MatchRequest,
 ) -> Result<(MatchConfig, Vec<QueryWarning>), ApiError> {
-    let mut ignored = Vec::new();
-    if request.config.is_empty() && request.weights.is_empty() {
-        return Ok((base.clone(), ignored));
-    }
-    let mut value = serde_json::to_value(base)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("scorer settings: {e}")))?;
-    let Some(settings) = value.as_object_mut() else {
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "scorer settings are not an object",
-        ));
+    let (cfg, ignored) = base
+        .with_overrides(&request.config, &request.weights)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidConfig, e.to_string()))?;
+    Ok((cfg, ignored.iter().map(ignored_warning).collect()))
+}
+
+/// The warning that a key of the request's `config` or `weights` was not
+/// applied.
+fn ignored_warning(ignored: &IgnoredSetting) -> QueryWarning {
+    let key = ignored.key();
+    let (code, property, detail) = match ignored {
+        IgnoredSetting::Config(_) => (
+            "ignored_config",
+            "config",
+            format!("`{key}` is no setting of {ALGORITHM} (see /algorithms); not applied"),
+        ),
+        IgnoredSetting::GroupConfig { .. } => (
+            "ignored_config",
+            "config",
+            format!("`{key}` is no setting of {ALGORITHM}; not applied"),
+        ),
+        IgnoredSetting::Weight(_) => {
+            let known: Vec<&str> = NOMENKLATURA_WEIGHTS.iter().map(|(f, _, _)| *f).collect();
+            (
+                "ignored_weight",
+                "weights",
+                format!(
+                    "`{key}` is no feature {ALGORITHM} scores with; not applied. Weights are \
+                     its numeric settings (see /algorithms) or nomenklatura's {}",
+                    known.join(", ")
+                ),
+            )
+        }
     };
-    apply_config(settings, &request.config, &mut ignored);
-    apply_weights(settings, &request.weights, &mut ignored)?;
-    let cfg = serde_json::from_value(value).map_err(|e| invalid_config(format!("config: {e}")))?;
-    Ok((cfg, ignored))
-}
-
-/// A 400 `invalid_config`.
-fn invalid_config(detail: String) -> ApiError {
-    ApiError::new(ErrorCode::InvalidConfig, detail)
-}
-
-/// The warning that the key `key` of the request's `property` (`config`,
-/// `weights`) was not applied.
-fn ignored_key(code: &'static str, property: &str, key: String, detail: String) -> QueryWarning {
     QueryWarning {
         code,
         property: property.to_string(),
         value: key,
         detail,
-    }
-}
-
-/// Sets each setting of `config` (a nested setting as `{"key": {"k":
-/// value}}`) in the scorer `settings`; a key that is no setting is left
-/// out, with an `ignored_config` warning.
-fn apply_config(
-    settings: &mut serde_json::Map<String, serde_json::Value>,
-    config: &serde_json::Map<String, serde_json::Value>,
-    ignored: &mut Vec<QueryWarning>,
-) {
-    for (key, v) in config {
-        let Some(slot) = settings.get_mut(key) else {
-            ignored.push(ignored_key(
-                "ignored_config",
-                "config",
-                key.clone(),
-                format!("`{key}` is no setting of {ALGORITHM} (see /algorithms); not applied"),
-            ));
-            continue;
-        };
-        match (slot.as_object_mut(), v.as_object()) {
-            (Some(inner), Some(patch)) => {
-                for (k, pv) in patch {
-                    match inner.get_mut(k) {
-                        Some(s) => *s = setting_value(s, pv),
-                        None => ignored.push(ignored_key(
-                            "ignored_config",
-                            "config",
-                            format!("{key}.{k}"),
-                            format!("`{key}.{k}` is no setting of {ALGORITHM}; not applied"),
-                        )),
-                    }
-                }
-            }
-            _ => *slot = setting_value(slot, v),
-        }
-    }
-}
-
-/// Sets each of `weights` (a numeric setting, or a nomenklatura feature of
-/// [`NOMENKLATURA_WEIGHTS`] times its factor) in the scorer `settings`; a
-/// weight that names neither is left out, with an `ignored_weight`
-/// warning. A weight that is not finite, or names a setting that is not a
-/// number, is a 400 `invalid_config`.
-fn apply_weights(
-    settings: &mut serde_json::Map<String, serde_json::Value>,
-    weights: &BTreeMap<String, f64>,
-    ignored: &mut Vec<QueryWarning>,
-) -> Result<(), ApiError> {
-    for (key, w) in weights {
-        if !w.is_finite() {
-            return Err(invalid_config(format!(
-                "weight `{key}` must be a finite number"
-            )));
-        }
-        let (setting, factor) = NOMENKLATURA_WEIGHTS
-            .iter()
-            .find(|(feature, _, _)| feature == key)
-            .map_or((key.as_str(), 1.0), |(_, setting, factor)| {
-                (*setting, *factor)
-            });
-        match settings.get_mut(setting) {
-            Some(slot) if slot.is_number() => *slot = serde_json::Value::from(w * factor),
-            Some(_) => {
-                return Err(invalid_config(format!(
-                    "weight `{key}` names a setting that is not a number"
-                )));
-            }
-            None => {
-                let known: Vec<&str> = NOMENKLATURA_WEIGHTS.iter().map(|(f, _, _)| *f).collect();
-                ignored.push(ignored_key(
-                    "ignored_weight",
-                    "weights",
-                    key.clone(),
-                    format!(
-                        "`{key}` is no feature {ALGORITHM} scores with; not applied. Weights are \
-                         its numeric settings (see /algorithms) or nomenklatura's {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A `config` value for a setting: a whole number written as a float
-/// (`655.0`, an integer to JSON) counts for a count setting; any other
-/// value as sent (a wrong type is refused when the settings are read).
-fn setting_value(setting: &serde_json::Value, value: &serde_json::Value) -> serde_json::Value {
-    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
-    match value.as_f64() {
-        Some(x)
-            if setting.is_u64()
-                && !value.is_u64()
-                && x.fract() == 0.0
-                && (0.0..TWO_POW_64).contains(&x) =>
-        {
-            serde_json::Value::from(x as u64)
-        }
-        _ => value.clone(),
     }
 }
 
