@@ -68,6 +68,7 @@ pub mod sim_names;
 
 pub use alert::Alert;
 pub use error::DetectError;
+pub use evidence::{AlertEvidence, EXPLAINED_SUBJECTS, EvidenceBuilder, alert_evidence};
 pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
 pub use labour::{LabourEvidence, LabourSign};
 pub use ruleset::{RuleSet, Severity};
