@@ -523,6 +523,7 @@ fn import_cases(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yalu_model::{Entity, Schema};
     use yalu_store::{CaseFilter, CaseKind};
 
     #[test]
