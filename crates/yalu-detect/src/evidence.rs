@@ -15,8 +15,11 @@
 //!   (`person`: officials, directors) and the list entries any of them
 //!   match (`listed`).
 
+use crate::Alert;
+use crate::explain::explain_subjects;
 use crate::records::{DataSet, OrgKind, Party, PersonIx};
 use crate::resolve::Resolution;
+use crate::rules::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use yalu_model::{Evidence, Hit, Investigation, Network, NetworkEdge, NetworkNode, TimelineEvent};
 
@@ -24,6 +27,9 @@ use yalu_model::{Evidence, Hit, Investigation, Network, NetworkEdge, NetworkNode
 const TIMELINE_PERSONS: usize = 25;
 /// Most workers in one case's network.
 const NETWORK_WORKERS: usize = 60;
+
+/// Most subjects of one alert explained rule by rule on its case page.
+pub const EXPLAINED_SUBJECTS: usize = 4;
 
 /// Lookups shared by every case.
 pub struct EvidenceBuilder<'a> {
@@ -430,6 +436,47 @@ impl<'a> EvidenceBuilder<'a> {
     }
 }
 
+/// What an alert's case page draws from the data set the alert was
+/// detected on.
+#[derive(Debug, Clone)]
+pub struct AlertEvidence {
+    /// Timeline and network, with the rules' explanations of up to
+    /// [`EXPLAINED_SUBJECTS`] of the alert's subjects.
+    pub evidence: Evidence,
+    /// The scheme the alert belongs to (see [`EvidenceBuilder::scheme`]):
+    /// alerts that share an agency, employer or person are worked as one
+    /// investigation.
+    pub investigation: Investigation,
+}
+
+/// The evidence and investigation of an alert about `subjects` (person and
+/// organisation record ids) citing the records `cited`, as `yalu demo` and
+/// `yalu cases import --data` attach them: the timeline and network of
+/// `builder`, each rule evaluated for the subjects in `ctx` given the
+/// `alerts` detected there ("why (not)?", organisations first, at most
+/// [`EXPLAINED_SUBJECTS`]), and the scheme the alert belongs to.
+///
+/// Fails only if an explanation does not turn into JSON.
+pub fn alert_evidence(
+    builder: &EvidenceBuilder,
+    ctx: &Context,
+    alerts: &[Alert],
+    subjects: &[String],
+    cited: &[String],
+) -> Result<AlertEvidence, serde_json::Error> {
+    let mut evidence = builder.build(subjects, cited);
+    evidence.explanations = Some(
+        explain_subjects(ctx, alerts, subjects, EXPLAINED_SUBJECTS)
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()?,
+    );
+    Ok(AlertEvidence {
+        evidence,
+        investigation: builder.scheme(subjects, cited),
+    })
+}
+
 /// The most frequent of `items`, the first seen on a tie.
 fn most_frequent(items: Vec<u32>) -> Option<u32> {
     let mut counts: Vec<(u32, usize)> = Vec::new();
@@ -481,5 +528,93 @@ fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
         id: id.to_string(),
         kind: kind.to_string(),
         label: label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{ReadOptions, read_dir};
+    use crate::{RuleSet, resolve, rules};
+
+    /// One worker under two records (romanised and Hangul) on an intern
+    /// visa, placed with a seafood processor.
+    fn intern_at_a_processor(dir: &std::path::Path) {
+        let files = [
+            (
+                "persons.csv",
+                "person_id,full_name,birth_date,nationality\n\
+                 p1,Kim Chol Su,1990-04-02,KP\n\
+                 p2,김철수,1990-04-02,North Korea\n",
+            ),
+            (
+                "organizations.csv",
+                "org_id,name\nc1,Dalian Seafood Processing\n",
+            ),
+            (
+                "documents.csv",
+                "document_id,person_id,kind,category,valid_from,valid_until\n\
+                 d1,p2,visa,intern,2019-01-01,2019-01-31\n",
+            ),
+            (
+                "placements.csv",
+                "placement_id,person_id,client_org_id,start_on,end_on\n\
+                 w1,p1,c1,2019-01-10,2019-06-30\n",
+            ),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_alert_carries_its_timeline_network_explanations_and_scheme() {
+        let tmp = tempfile::tempdir().unwrap();
+        intern_at_a_processor(tmp.path());
+        let data = read_dir(tmp.path(), &ReadOptions::default()).unwrap().data;
+        let set = RuleSet::default();
+        let res = resolve::resolve(&data, &set.resolution);
+        let ctx = Context::new(&data, &res, &set, None);
+        let alerts = rules::detect(&ctx);
+        let alert = alerts
+            .iter()
+            .find(|a| a.rule == "NONWORK_VISA_EMPLOYMENT")
+            .expect("the intern visa meets the placement");
+        let builder = EvidenceBuilder::new(&data, &res, &[]);
+        let found = alert_evidence(
+            &builder,
+            &ctx,
+            &alerts,
+            &alert.subject_ids,
+            &alert.evidence_ids,
+        )
+        .unwrap();
+
+        // Organisations are explained first; the person's second record
+        // explains the same person again and is left out.
+        let explained: Vec<&str> = found
+            .evidence
+            .explanations
+            .as_deref()
+            .unwrap()
+            .iter()
+            .map(|e| e["subject_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(explained, ["c1", "p1"]);
+        // Timeline and network are the builder's.
+        let plain = builder.build(&alert.subject_ids, &alert.evidence_ids);
+        assert_eq!(
+            serde_json::to_value(&found.evidence.timeline).unwrap(),
+            serde_json::to_value(&plain.timeline).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_value(&found.evidence.network).unwrap(),
+            serde_json::to_value(&plain.network).unwrap()
+        );
+        assert!(!plain.timeline.is_empty());
+        // The employer anchors the scheme; the one worker is in it.
+        assert_eq!(found.investigation.keys[0], "org:c1");
+        assert_eq!(found.investigation.label, "Dalian Seafood Processing");
+        assert_eq!(found.investigation.workers.len(), 1);
     }
 }

@@ -69,7 +69,7 @@ mod sim_names;
 pub use alert::{Alert, Finding, fnv1a};
 pub use day::{Day, DaySet};
 pub use error::DetectError;
-pub use evidence::EvidenceBuilder;
+pub use evidence::{AlertEvidence, EXPLAINED_SUBJECTS, EvidenceBuilder, alert_evidence};
 pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
 pub use labour::{LabourEvidence, LabourSign};
 pub use read::{FILE_KINDS, FileCount, Loaded, ReadOptions, Rejection, file_path, read_dir};

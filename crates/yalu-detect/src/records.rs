@@ -6,7 +6,7 @@
 //! person or an organization is a [`Party`].
 
 use crate::day::Day;
-use yalu_model::FuzzyDate;
+use yalu_model::{Entity, FuzzyDate, Schema};
 
 /// The country value of a record that wrote an ambiguous "Korea" (or
 /// "Korean"): one of the two Koreas, not known which. It is neither `kp`
@@ -374,6 +374,57 @@ impl DataSet {
     }
 }
 
+impl Person {
+    /// The record as an FtM `Person` to screen against sanctions lists,
+    /// with the record's id: its name (and its name in its own script),
+    /// birth date, nationality and passport number, each when given.
+    pub fn screening_query(&self) -> Entity {
+        let mut e = Entity::new(self.id.clone(), Schema::Person);
+        e.add("name", &self.full_name);
+        if let Some(original) = &self.name_original_script {
+            e.add("name", original);
+        }
+        if let Some(dob) = &self.birth_date {
+            e.add("birthDate", dob.to_string());
+        }
+        if let Some(n) = self.nationality {
+            e.add("nationality", n);
+        }
+        if let Some(pp) = &self.passport_number {
+            e.add("passportNumber", pp);
+        }
+        e
+    }
+}
+
+impl Organization {
+    /// The record as an FtM `Organization` to screen against sanctions
+    /// lists, with the record's id: its name (and its name in its own
+    /// script) and country, each when given.
+    pub fn screening_query(&self) -> Entity {
+        let mut e = Entity::new(self.id.clone(), Schema::Organization);
+        e.add("name", &self.name);
+        if let Some(original) = &self.name_original_script {
+            e.add("name", original);
+        }
+        if let Some(c) = self.country {
+            e.add("country", c);
+        }
+        e
+    }
+}
+
+impl DataSet {
+    /// Every person record, then every organisation, as the entities to
+    /// screen against sanctions lists (see [`Person::screening_query`] and
+    /// [`Organization::screening_query`]), in input order.
+    pub fn screening_queries(&self) -> Vec<Entity> {
+        let persons = self.persons.iter().map(Person::screening_query);
+        let organizations = self.organizations.iter().map(Organization::screening_query);
+        persons.chain(organizations).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,5 +470,70 @@ mod tests {
                 assert!(words.windows(2).all(|w| w[0] != w[1]), "{label}");
             }
         }
+    }
+
+    #[test]
+    fn persons_then_organisations_are_screened_with_what_their_records_give() {
+        let data = DataSet {
+            persons: vec![
+                Person {
+                    id: "p1".into(),
+                    full_name: "Kim Chol Su".into(),
+                    name_original_script: Some("김철수".into()),
+                    birth_date: Some(FuzzyDate::ymd(1990, 4, 2).unwrap()),
+                    gender: None,
+                    nationality: Some("kp"),
+                    passport_number: Some("836410023".into()),
+                    source: Some("border registry".into()),
+                },
+                Person {
+                    id: "p2".into(),
+                    full_name: "Pak Yong Ho".into(),
+                    name_original_script: None,
+                    birth_date: None,
+                    gender: None,
+                    nationality: None,
+                    passport_number: None,
+                    source: None,
+                },
+            ],
+            organizations: vec![Organization {
+                id: "o1".into(),
+                name: "Dalian Seafood Processing".into(),
+                name_original_script: Some("大连海产加工".into()),
+                kind: Some(OrgKind::Employer),
+                country: Some("cn"),
+                city: Some("Dalian".into()),
+                registration_number: Some("9121".into()),
+                sector: None,
+            }],
+            ..DataSet::default()
+        };
+        let queries = data.screening_queries();
+        let ids: Vec<&str> = queries.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["p1", "p2", "o1"]);
+
+        let kim = &queries[0];
+        assert_eq!(kim.schema, Schema::Person);
+        assert_eq!(kim.get("name"), ["Kim Chol Su", "김철수"]);
+        assert_eq!(kim.get("birthDate"), ["1990-04-02"]);
+        assert_eq!(kim.get("nationality"), ["kp"]);
+        assert_eq!(kim.get("passportNumber"), ["836410023"]);
+
+        let pak = &queries[1];
+        assert_eq!(pak.get("name"), ["Pak Yong Ho"]);
+        for absent in ["birthDate", "nationality", "passportNumber"] {
+            assert!(pak.get(absent).is_empty(), "{absent}");
+        }
+
+        let firm = &queries[2];
+        assert_eq!(firm.schema, Schema::Organization);
+        assert_eq!(
+            firm.get("name"),
+            ["Dalian Seafood Processing", "大连海产加工"]
+        );
+        assert_eq!(firm.get("country"), ["cn"]);
+        // Only name and country are screened for an organisation.
+        assert_eq!(firm.properties.len(), 2);
     }
 }

@@ -77,9 +77,6 @@ fn import(args: ImportArgs, config: &Config) -> anyhow::Result<ExitCode> {
 /// Adds to every alert the evidence drawn from the data set it came from.
 /// Rows of the data set that do not read are reported, as `yalu detect`
 /// reports them.
-/// Subjects of a case explained rule by rule on its page.
-const EXPLAINED_SUBJECTS: usize = 4;
-
 fn attach_evidence(
     dir: &Path,
     rules: Option<&Path>,
@@ -114,20 +111,23 @@ fn attach_evidence(
     let found = yalu_detect::detect(&ctx);
     for alert in alerts.iter_mut() {
         let subjects = ids(alert, "subject_ids");
-        let mut evidence = builder.build(&subjects, &ids(alert, "evidence_ids"));
-        evidence.explanations = Some(
-            yalu_detect::explain_subjects(&ctx, &found, &subjects, EXPLAINED_SUBJECTS)
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<_, _>>()?,
-        );
-        // The network it belongs to: alerts that share one are worked as
-        // one investigation.
-        let scheme = builder.scheme(&subjects, &ids(alert, "evidence_ids"));
+        let drawn = yalu_detect::alert_evidence(
+            &builder,
+            &ctx,
+            &found,
+            &subjects,
+            &ids(alert, "evidence_ids"),
+        )?;
         // A line that is not an object is refused by the import itself.
         if let Some(object) = alert.as_object_mut() {
-            object.insert("evidence".to_string(), serde_json::to_value(evidence)?);
-            object.insert("investigation".to_string(), serde_json::to_value(scheme)?);
+            object.insert(
+                "evidence".to_string(),
+                serde_json::to_value(drawn.evidence)?,
+            );
+            object.insert(
+                "investigation".to_string(),
+                serde_json::to_value(drawn.investigation)?,
+            );
         }
     }
     Ok(())

@@ -35,7 +35,6 @@ use yalu_detect::RuleSet;
 use yalu_detect::records::DataSet;
 use yalu_links::Lists;
 use yalu_match::{Index, MatchConfig, SearchOptions};
-use yalu_model::{Entity, Schema};
 use yalu_server::{Auth, IndexSource, MatchDefaults, ServerOptions};
 use yalu_store::{Role, Store};
 
@@ -353,18 +352,11 @@ fn attach_evidence(
     let set = RuleSet::default();
     let ctx = yalu_detect::Context::new(data, resolution, &set, Some(lists));
     for a in alerts {
+        let found =
+            yalu_detect::alert_evidence(&evidence, &ctx, alerts, &a.subject_ids, &a.evidence_ids)?;
         let mut record = a.to_record();
-        let mut built = evidence.build(&a.subject_ids, &a.evidence_ids);
-        built.explanations = Some(
-            yalu_detect::explain_subjects(&ctx, alerts, &a.subject_ids, 4)
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<_, _>>()?,
-        );
-        record.context.evidence = Some(built);
-        // Alerts that share an agency, employer or person are worked as
-        // one investigation.
-        record.context.investigation = Some(evidence.scheme(&a.subject_ids, &a.evidence_ids));
+        record.context.evidence = Some(found.evidence);
+        record.context.investigation = Some(found.investigation);
         alert_records.push(record);
     }
     for h in hits.iter_mut() {
@@ -475,35 +467,7 @@ fn screen_world(
     index: &Index,
     cfg: &MatchConfig,
 ) -> Vec<yalu_model::Hit> {
-    let mut queries = Vec::with_capacity(data.persons.len() + data.organizations.len());
-    for p in &data.persons {
-        let mut e = Entity::new(p.id.clone(), Schema::Person);
-        e.add("name", &p.full_name);
-        if let Some(original) = &p.name_original_script {
-            e.add("name", original);
-        }
-        if let Some(dob) = &p.birth_date {
-            e.add("birthDate", dob.to_string());
-        }
-        if let Some(n) = p.nationality {
-            e.add("nationality", n);
-        }
-        if let Some(pp) = &p.passport_number {
-            e.add("passportNumber", pp);
-        }
-        queries.push(e);
-    }
-    for o in &data.organizations {
-        let mut e = Entity::new(o.id.clone(), Schema::Organization);
-        e.add("name", &o.name);
-        if let Some(original) = &o.name_original_script {
-            e.add("name", original);
-        }
-        if let Some(c) = o.country {
-            e.add("country", c);
-        }
-        queries.push(e);
-    }
+    let queries = data.screening_queries();
     let opts = SearchOptions {
         limit: 3,
         cutoff: cfg.threshold,
@@ -559,6 +523,7 @@ fn import_cases(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yalu_model::{Entity, Schema};
     use yalu_store::{CaseFilter, CaseKind};
 
     #[test]
