@@ -892,6 +892,24 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
     total
 }
 
+/// The threads of an open-loop phase: `screening` screening threads, then
+/// the [`WORKBENCH_CLIENTS`] analysts; `run` sets them apart from other
+/// phases' threads (each set imports and reviews cases of its own).
+fn open_loop_clients(
+    screening: usize,
+    run: u64,
+    addr: SocketAddr,
+    keys: &Arc<Keys>,
+) -> Vec<Client> {
+    (0..screening)
+        .map(|n| Client::new(n, Role::Screening, run, addr, keys.clone()))
+        .chain(
+            (0..WORKBENCH_CLIENTS)
+                .map(|n| Client::new(screening + n, Role::Workbench, run, addr, keys.clone())),
+        )
+        .collect()
+}
+
 /// Imports `cases` alerts in batches of [`FILL_BATCH`], as one analyst, so
 /// the store holds the cases a long-running deployment has before the
 /// capacity is measured. Their summaries name people, for the case list's
@@ -991,18 +1009,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
     let mut capacity_clients: Vec<Client> = (0..CAPACITY_CLIENTS)
         .map(|n| Client::new(n, Role::Mixed, 0, server.addr, keys.clone()))
         .collect();
-    let mut clients: Vec<Client> = (0..OPEN_LOOP_CLIENTS)
-        .map(|n| Client::new(n, Role::Screening, 1, server.addr, keys.clone()))
-        .chain((0..WORKBENCH_CLIENTS).map(|n| {
-            Client::new(
-                OPEN_LOOP_CLIENTS + n,
-                Role::Workbench,
-                1,
-                server.addr,
-                keys.clone(),
-            )
-        }))
-        .collect();
+    let mut clients: Vec<Client> = open_loop_clients(OPEN_LOOP_CLIENTS, 1, server.addr, &keys);
 
     // 1. Capacity, closed loop.
     run_phase(&mut capacity_clients, Mode::Closed, Duration::from_secs(2));
@@ -1027,18 +1034,8 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         "store filled with {fill} cases (the soak's own imports at 80 % of {estimate:.0}/s) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let mut saturating_clients: Vec<Client> = (0..OPEN_LOOP_CLIENTS)
-        .map(|n| Client::new(n, Role::Screening, 3, server.addr, keys.clone()))
-        .chain((0..WORKBENCH_CLIENTS).map(|n| {
-            Client::new(
-                OPEN_LOOP_CLIENTS + n,
-                Role::Workbench,
-                3,
-                server.addr,
-                keys.clone(),
-            )
-        }))
-        .collect();
+    let mut saturating_clients: Vec<Client> =
+        open_loop_clients(OPEN_LOOP_CLIENTS, 3, server.addr, &keys);
     let mut saturated = run_phase(
         &mut saturating_clients,
         Mode::Open {
@@ -1166,18 +1163,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
     );
 
     // 3. Burst at twice the capacity.
-    let mut burst_clients: Vec<Client> = (0..BURST_CLIENTS)
-        .map(|n| Client::new(n, Role::Screening, 2, server.addr, keys.clone()))
-        .chain((0..WORKBENCH_CLIENTS).map(|n| {
-            Client::new(
-                BURST_CLIENTS + n,
-                Role::Workbench,
-                2,
-                server.addr,
-                keys.clone(),
-            )
-        }))
-        .collect();
+    let mut burst_clients: Vec<Client> = open_loop_clients(BURST_CLIENTS, 2, server.addr, &keys);
     let mut burst = run_phase(
         &mut burst_clients,
         Mode::Open {
