@@ -892,6 +892,24 @@ fn run_phase(clients: &mut [Client], mode: Mode, duration: Duration) -> Stats {
     total
 }
 
+/// Prints the store's own counters from `/metrics` (the group commit's
+/// writes and transactions), so a slow workbench can be told apart from a
+/// slow store; printed before the soak's checks, which may fail.
+fn print_store_metrics(addr: SocketAddr, key: &str, when: &str) {
+    let metrics = agent(Duration::from_secs(10))
+        .get(format!("http://{addr}/metrics"))
+        .header("Authorization", format!("Bearer {key}"))
+        .call()
+        .ok()
+        .and_then(|mut r| r.body_mut().read_to_string().ok())
+        .unwrap_or_default();
+    let store_lines: Vec<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("yalu_store_"))
+        .collect();
+    println!("{when}: {}", store_lines.join(", "));
+}
+
 /// The threads of an open-loop phase: `screening` screening threads, then
 /// the [`WORKBENCH_CLIENTS`] analysts; `run` sets them apart from other
 /// phases' threads (each set imports and reviews cases of its own).
@@ -1136,6 +1154,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         .collect();
     println!("  RSS series (MiB): {}", series.join(" "));
 
+    print_store_metrics(server.addr, &keys.analysts[0], "store after the soak");
     assert_eq!(
         soaked.failed + soaked.overloaded,
         0,
@@ -1206,19 +1225,7 @@ fn soak(soak_seconds: u64, reload_every: u64) {
         "failures after the burst: {:?}",
         recovered.failures
     );
-    // The store's group commit: writes and the transactions they shared.
-    let metrics = agent(Duration::from_secs(10))
-        .get(format!("http://{}/metrics", server.addr))
-        .header("Authorization", format!("Bearer {}", keys.analysts[0]))
-        .call()
-        .ok()
-        .and_then(|mut r| r.body_mut().read_to_string().ok())
-        .unwrap_or_default();
-    let store_lines: Vec<&str> = metrics
-        .lines()
-        .filter(|l| l.starts_with("yalu_store_"))
-        .collect();
-    println!("store writer: {}", store_lines.join(", "));
+    print_store_metrics(server.addr, &keys.analysts[0], "store at the end");
     println!(
         "RSS at the end: {:.1} MiB; server log problems: {:?}",
         mib(rss_kib(pid)),
