@@ -6,7 +6,7 @@
 //! person or an organization is a [`Party`].
 
 use crate::day::Day;
-use yalu_model::{Entity, FuzzyDate, Schema};
+use yalu_model::{Entity, FuzzyDate, Schema, prop};
 
 /// The country value of a record that wrote an ambiguous "Korea" (or
 /// "Korean"): one of the two Koreas, not known which. It is neither `kp`
@@ -380,18 +380,18 @@ impl Person {
     /// birth date, nationality and passport number, each when given.
     pub fn screening_query(&self) -> Entity {
         let mut e = Entity::new(self.id.clone(), Schema::Person);
-        e.add("name", &self.full_name);
+        e.add(prop::NAME, &self.full_name);
         if let Some(original) = &self.name_original_script {
-            e.add("name", original);
+            e.add(prop::NAME, original);
         }
         if let Some(dob) = &self.birth_date {
-            e.add("birthDate", dob.to_string());
+            e.add(prop::BIRTH_DATE, dob.to_string());
         }
         if let Some(n) = self.nationality {
-            e.add("nationality", n);
+            e.add(prop::NATIONALITY, n);
         }
         if let Some(pp) = &self.passport_number {
-            e.add("passportNumber", pp);
+            e.add(prop::PASSPORT_NUMBER, pp);
         }
         e
     }
@@ -403,12 +403,12 @@ impl Organization {
     /// script) and country, each when given.
     pub fn screening_query(&self) -> Entity {
         let mut e = Entity::new(self.id.clone(), Schema::Organization);
-        e.add("name", &self.name);
+        e.add(prop::NAME, &self.name);
         if let Some(original) = &self.name_original_script {
-            e.add("name", original);
+            e.add(prop::NAME, original);
         }
         if let Some(c) = self.country {
-            e.add("country", c);
+            e.add(prop::COUNTRY, c);
         }
         e
     }
