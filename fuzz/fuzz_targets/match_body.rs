@@ -2,7 +2,7 @@
 //! error with a stable code that maps to a 4xx; never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use yalu_server::handlers::matching::parse_match_body;
+use yalu_server::parse_match_body;
 
 fuzz_target!(|data: &[u8]| {
     match parse_match_body(data, 100) {

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `Index.from_lists(paths)` | `yalu_lists::read_path`, `yalu_match::Index::build` |
 //! | `Index.from_entities(dicts)` | `yalu_lists::ftm::entity_from_value` |
-//! | `index.match(query)` | `yalu_server::handlers::matching::query_entity`, `Index::search_counted`, `yalu_server::api::EntityMatches` (yente's shape) |
+//! | `index.match(query)` | `yalu_server::query_entity`, `Index::search_counted`, `yalu_server::EntityMatches` (yente's shape) |
 //! | `score(a, b)` | `yalu_match::score_entities` |
 //! | `index.screen_batch(rows, mapping)`, `index.screen_records(...)` | `yalu_screen::RecordMapper`, `Screener`, `csv_fields` (the columns of `yalu screen`) |
 //! | `index.monitor_records(old, ...)` | `yalu_screen::row_changes` |
@@ -40,9 +40,10 @@ use yalu_model::{Entity, Schema};
 use yalu_screen::{Baseline, HitChange, RowLeftOut, row_changes};
 use yalu_screen::{ColumnMap, QueryRow, RecordMapper, RejectedRow, RowOutcome, Screener};
 use yalu_screen::{CsvLines, LinePosition, LineRun};
-use yalu_server::api::{EntityExample, EntityMatches, ScoredEntity, TotalSpec};
-use yalu_server::handlers::matching::{DEFAULT_CUTOFF, MAX_LIMIT, query_entity};
-use yalu_server::{ApiError, ErrorCode};
+use yalu_server::{
+    ApiError, DEFAULT_CUTOFF, EntityExample, EntityMatches, ErrorCode, MAX_LIMIT, ScoredEntity,
+    TotalSpec, query_entity,
+};
 
 pyo3::create_exception!(
     _yalu,
@@ -110,8 +111,8 @@ fn query_of(
     query: &Bound<'_, PyAny>,
 ) -> PyResult<(
     Entity,
-    yalu_server::api::CleanedExample,
-    Vec<yalu_server::api::QueryWarning>,
+    yalu_server::CleanedExample,
+    Vec<yalu_server::QueryWarning>,
 )> {
     let example: EntityExample = depythonize(query).map_err(|e| {
         yalu_err(

@@ -38,29 +38,47 @@
 //!
 //! ## Layout
 //!
+//! The modules are private; what other crates use is re-exported here.
+//!
 //! - `router.rs`: every route and the role it needs (with `middleware.rs`,
 //!   the layers every request goes through);
-//! - [`state::AppState`]: the one struct of shared state;
-//! - [`error::ErrorCode`]: the one table of stable error codes;
-//! - [`handlers`]: parse, call, render;
-//! - [`loaded`]: building the index from lists; [`state::reload`] swaps it.
+//! - [`AppState`] (`state.rs`): the one struct of shared state;
+//! - [`ErrorCode`] (`error.rs`): the one table of stable error codes;
+//! - `handlers/`: parse, call, render, one file per group of routes;
+//! - `api.rs`: the wire types of the yente-compatible routes
+//!   ([`MatchRequest`], [`EntityMatches`], [`ScoredEntity`] ...);
+//! - `loaded.rs`: building the index from lists ([`LoadedIndex`]);
+//!   [`reload`] swaps it;
+//! - `openapi.rs`: the OpenAPI document ([`openapi_document`]).
 
-pub mod api;
-pub mod auth;
-pub mod error;
-pub mod handlers;
-pub mod loaded;
-pub mod metrics;
+mod api;
+mod auth;
+mod error;
+mod handlers;
+mod loaded;
+mod metrics;
 mod middleware;
-pub mod openapi;
+mod openapi;
 mod openapi_exact;
-pub mod params;
+mod params;
 mod router;
-pub mod state;
+mod state;
 mod ui;
 
-pub use error::{ApiError, ErrorCode};
-pub use loaded::{IndexSource, LoadError, LoadedIndex};
+pub use api::{
+    AlgorithmModel, AlgorithmsResponse, CatalogResponse, CleanedExample, DatasetModel,
+    EntityExample, EntityMatches, EntityResponse, FeatureExplanation, LinkedListed, MatchRequest,
+    MatchResponse, QueryWarning, ScoredEntity, SearchFacet, SearchFacetItem, SearchResponse,
+    SearchResultEntity, StatusResponse, TotalSpec,
+};
+pub use auth::Caller;
+pub use error::{ApiError, ErrorBody, ErrorCode, RETRY_AFTER_SECS};
+pub use handlers::matching::{
+    DEFAULT_CUTOFF, MAX_LIMIT, ParsedMatch, parse_match_body, query_entity,
+};
+pub use loaded::{DEFAULT_DATASET, DatasetInfo, IndexSource, LoadError, LoadedIndex};
+pub use metrics::Metrics;
+pub use openapi::document as openapi_document;
 pub use state::{AppState, Auth, Limits, MatchDefaults, ReloadReport, reload};
 
 use std::net::SocketAddr;

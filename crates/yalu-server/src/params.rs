@@ -186,6 +186,10 @@ pub struct MatchParams {
     #[param(minimum = 0, maximum = 1)]
     pub cutoff: Option<f64>,
     /// Algorithm name (see `/algorithms`; `best` and `default` are aliases).
+    #[allow(
+        dead_code,
+        reason = "checked against the one algorithm when parsed; nothing to choose"
+    )]
     pub algorithm: Option<String>,
     /// Only results from these datasets.
     #[param(required = false)]
@@ -206,8 +210,10 @@ pub struct MatchParams {
     pub exclude_entity_ids: Vec<String>,
 }
 
-/// Query parameters of `GET /search/{dataset}`.
+/// Query parameters of `GET /search/{dataset}`: their documentation (the
+/// handler reads them from [`RawParams`]).
 #[derive(Debug, Default, IntoParams)]
+#[allow(dead_code, reason = "documents the parameters; never built")]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to search for in names, aliases and identifiers and, with less

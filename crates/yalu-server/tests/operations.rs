@@ -240,7 +240,7 @@ async fn reloads_during_traffic_fail_no_request() {
 /// an intended API change, copy `openapi.json.new` over it.
 #[test]
 fn openapi_document_matches_the_committed_snapshot() {
-    let generated = serde_json::to_string_pretty(&yalu_server::openapi::document()).unwrap() + "\n";
+    let generated = serde_json::to_string_pretty(&yalu_server::openapi_document()).unwrap() + "\n";
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed != generated {
