@@ -59,7 +59,7 @@ impl From<Alert> for yalu_model::Alert {
             period_end: a.period_end.map(|d| d.to_string()),
             summary: a.summary,
             estimated_revenue_usd: a.estimated_revenue_usd,
-            workers: a.workers as u64,
+            workers: Some(a.workers as u64),
             worker_days: a.worker_days,
             context: yalu_model::CaseContext::default(),
         }

@@ -468,7 +468,7 @@ pub fn alert_evidence(
     evidence.explanations = Some(
         explain_subjects(ctx, alerts, subjects, EXPLAINED_SUBJECTS)
             .iter()
-            .map(serde_json::to_value)
+            .map(|e| serde_json::to_value(e).and_then(serde_json::from_value))
             .collect::<Result<_, _>>()?,
     );
     Ok(AlertEvidence {

@@ -47,9 +47,18 @@ pub struct Alert {
     pub summary: String,
     /// Worker-days × annual revenue per worker / 365, rounded to the dollar.
     pub estimated_revenue_usd: f64,
-    /// DPRK workers concerned (resolved persons).
-    pub workers: u64,
-    /// The worker-days behind the revenue estimate.
+    /// DPRK workers concerned (resolved persons); absent (`None`) when an
+    /// imported alert does not say. Read from a whole number, also written
+    /// as a whole float (`3.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
+    pub workers: Option<u64>,
+    /// The worker-days behind the revenue estimate (0 when an imported
+    /// alert does not say).
+    #[serde(default, deserialize_with = "whole_number")]
     pub worker_days: i64,
     /// Its `evidence` and `investigation`, when an importer attached them.
     #[serde(flatten)]
@@ -138,29 +147,47 @@ impl<'de> Deserialize<'de> for Severity {
 
 /// One screening hit, one line of a `yalu screen` JSON-lines results file:
 /// a list entry scoring at or above the threshold for an input row.
+///
+/// It also reads a `/match` result that an analyst sends for review: `id`
+/// names the list entry (for `entity_id`) and `record_id` the screened
+/// record (for `query_id`). So that such a result reads, only
+/// `entity_id` and `score` must be present; a missing `row`, `query_name`,
+/// `caption`, `schema`, `datasets` or `explanations` reads as empty (`0`,
+/// `""`, `[]`, `{}`), as does a `null` `query_name`, `caption`, `schema`
+/// or `datasets`, and a missing or `null` `match` as `false`. `yalu
+/// screen` writes every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// The input row (1 = the first data row).
+    #[serde(default, deserialize_with = "present_count")]
     pub row: u64,
-    /// The input record's id, `null` when the row has none.
+    /// The input record's id, `null` when the row has none (read from
+    /// `record_id` too).
+    #[serde(alias = "record_id")]
     pub query_id: Option<String>,
     /// The input record's name as screened.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub query_name: String,
-    /// The list entry's id.
+    /// The list entry's id (read from `id` too).
+    #[serde(alias = "id")]
     pub entity_id: String,
     /// The list entry's display name.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub caption: String,
     /// The list entry's FtM schema (`Person`, `Organization` ...).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub schema: String,
     /// The score in [0, 1].
     pub score: f64,
     /// `score >= threshold`.
-    #[serde(rename = "match")]
+    #[serde(rename = "match", default, deserialize_with = "null_as_default")]
     pub is_match: bool,
     /// The datasets the list entry comes from.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub datasets: Vec<String>,
     /// Feature name → how it counted.
+    #[serde(default)]
     pub explanations: BTreeMap<String, Explanation>,
     /// Its `evidence` and `investigation`, when an importer attached them.
     #[serde(flatten)]
@@ -200,22 +227,31 @@ pub struct Explanation {
     /// The candidate value compared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate: Option<String>,
-    /// What the feature added to (or took from) the final score.
+    /// What the feature added to (or took from) the final score; 0 when
+    /// absent (yente's explanations do not carry it).
+    #[serde(default)]
     pub contribution: f64,
 }
 
 /// The network an alert or hit belongs to (its `investigation` field):
 /// cases that share a key are worked as one investigation.
+///
+/// A missing `keys` or `label` reads as empty, for the reader to refuse
+/// with its own words (the case store wants at least one key and a label).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(expecting = "a JSON object")]
 pub struct Investigation {
     /// First the anchor (the scheme's hub), then the others: `org:ID`,
     /// `person:ID`, or plain subject ids.
+    #[serde(default)]
     pub keys: Vec<String>,
     /// The label of an investigation opened on it.
-    pub label: String,
-    /// Resolved person ids of the workers concerned.
     #[serde(default)]
+    pub label: String,
+    /// Resolved person ids of the workers concerned (`null` reads as
+    /// none).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub workers: Vec<String>,
 }
 
@@ -232,14 +268,18 @@ pub struct Evidence {
     /// the list (maybe empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub explanations: Option<Vec<serde_json::Value>>,
+    pub explanations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Who is linked to whom.
     pub network: Network,
     /// Dated events, by person then date.
     pub timeline: Vec<TimelineEvent>,
     /// How many persons the case concerns (the timeline draws at most 25);
     /// absent from evidence derived from the alert or hit alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "count"
+    )]
     pub timeline_persons: Option<u64>,
 }
 
@@ -327,6 +367,52 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// `n` as a whole number within the range of `i64`, also when written as
+/// a whole float (`3.0`). A float at either end of the range is refused:
+/// it stands for a number written beyond it (`-9223372036854775809`
+/// reads as the float -2⁶³).
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    let end = 2f64.powi(63);
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && -end < *f && *f < end)
+            .map(|f| f as i64)
+    })
+}
+
+/// Reads a count: a whole number from 0 to `i64::MAX`, also written as a
+/// whole float (`3.0`); `null` is `None`.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => match whole(&n).and_then(|c| u64::try_from(c).ok()) {
+            Some(c) => Ok(Some(c)),
+            None => Err(serde::de::Error::custom(format!("is not a count but {n}"))),
+        },
+    }
+}
+
+/// Reads a count that must be present ([`count`]; `null` is refused).
+fn present_count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    count(d)?.ok_or_else(|| serde::de::Error::custom("is not a count but null"))
+}
+
+/// Reads a whole number in the range of `i64`, also written as a whole
+/// float (`-3.0`).
+fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    whole(&n).ok_or_else(|| serde::de::Error::custom(format!("is not a whole number but {n}")))
+}
+
+/// Reads a field that may be `null` as its type's default (`""`, `[]`).
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,5 +470,47 @@ mod tests {
         let hit: Hit = serde_json::from_str(line).unwrap();
         assert!(hit.is_match);
         assert_eq!(serde_json::to_string(&hit).unwrap(), line);
+    }
+
+    #[test]
+    fn a_hit_reads_a_match_result_and_an_alert_reads_counts_as_whole_numbers() {
+        let result = json!({"id": "e2", "record_id": "r2", "caption": "KIM", "schema": null,
+            "score": 0.5, "properties": {"name": ["KIM"]}, "linked": []});
+        let hit: Hit = serde_json::from_value(result).unwrap();
+        assert_eq!(
+            (hit.entity_id.as_str(), hit.query_id.as_deref()),
+            ("e2", Some("r2"))
+        );
+        assert_eq!((hit.row, hit.schema.as_str(), hit.is_match), (0, "", false));
+        let err = serde_json::from_value::<Hit>(json!({"id": "e2"})).unwrap_err();
+        assert!(err.to_string().contains("missing field `score`"), "{err}");
+        let mut line = json!({"alert_id": "YA-1", "rule": "R", "severity": "low",
+            "subject_ids": ["p1"], "evidence_ids": [], "period_start": null, "period_end": null,
+            "summary": "s", "estimated_revenue_usd": 1.0});
+        let alert: Alert = serde_json::from_value(line.clone()).unwrap();
+        assert_eq!((alert.workers, alert.worker_days), (None, 0));
+        line["worker_days"] = json!(-559055.0);
+        let alert: Alert = serde_json::from_value(line.clone()).unwrap();
+        assert_eq!(alert.worker_days, -559055);
+        line["worker_days"] = json!(9223372036854775808u64);
+        let err = serde_json::from_value::<Alert>(line.clone()).unwrap_err();
+        assert!(err.to_string().contains("is not a whole number"), "{err}");
+        line["worker_days"] = json!(1);
+        let evidence = json!({"network": {"nodes": []}, "timeline": [],
+            "timeline_persons": 9223372036854775808u64});
+        assert!(serde_json::from_value::<Evidence>(evidence).is_err());
+        for (workers, read) in [
+            (json!(3.0), Ok(Some(3))),
+            (json!(null), Ok(None)),
+            (json!(3.5), Err("is not a count but 3.5")),
+            (json!(-1), Err("is not a count but -1")),
+        ] {
+            line["workers"] = workers;
+            let got = serde_json::from_value::<Alert>(line.clone()).map(|a| a.workers);
+            match read {
+                Ok(n) => assert_eq!(got.unwrap(), n),
+                Err(why) => assert!(got.unwrap_err().to_string().contains(why)),
+            }
+        }
     }
 }

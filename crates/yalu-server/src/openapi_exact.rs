@@ -486,30 +486,46 @@ fn import_alert() -> Value {
             "estimated_revenue_usd": {"type": "number", "minimum": 0},
             "period_start": period, "period_end": period,
             "workers": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": i64::MAX}]},
+            "worker_days": {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+            "evidence": imported_evidence(),
             "investigation": imported_investigation(),
         },
         "required": ["alert_id", "rule", "severity", "subject_ids", "evidence_ids", "summary", "estimated_revenue_usd"],
     })
 }
 
+/// An imported record's `evidence`: none, or the case page's evidence.
+fn imported_evidence() -> Value {
+    json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Evidence"}]})
+}
+
 /// A hit as `POST /cases/import` checks it.
 fn import_hit() -> Value {
     let named = |field: &str| json!({"type": "object", "properties": {field: non_blank()}, "required": [field]});
+    let both = |a: &str, b: &str| json!({"not": {"type": "object", "required": [a, b]}});
     let text = json!({"type": ["string", "null"]});
     json!({
         "description": "A hit as `POST /cases/import` checks it (other fields are kept as sent): the list entry \
-                        (`entity_id`, else `id`) and the screened record (`query_id`, else `record_id`, else \
-                        `query_name`) named",
+                        (`entity_id` or `id`, not both) and the screened record (`query_id` or `record_id`, not \
+                        both, else `query_name`) named",
         "type": "object",
         "properties": {
-            "entity_id": text, "id": text, "query_id": text, "record_id": text, "query_name": text,
-            "caption": text, "score": {"type": "number"}, "match": {"type": ["boolean", "null"]},
+            "entity_id": {"type": "string"}, "id": {"type": "string"}, "query_id": text, "record_id": text,
+            "query_name": text, "caption": text, "schema": text, "score": {"type": "number"},
+            "match": {"type": ["boolean", "null"]},
+            "row": {"type": "integer", "minimum": 0, "maximum": i64::MAX},
+            "datasets": {"type": ["array", "null"], "items": {"type": "string"}},
+            "explanations": {"type": "object",
+                             "additionalProperties": {"$ref": "#/components/schemas/Explanation"}},
+            "evidence": imported_evidence(),
             "investigation": imported_investigation(),
         },
         "required": ["score"],
         "allOf": [
             {"anyOf": [named("entity_id"), named("id")]},
             {"anyOf": [named("query_id"), named("record_id"), named("query_name")]},
+            both("entity_id", "id"),
+            both("query_id", "record_id"),
         ],
     })
 }

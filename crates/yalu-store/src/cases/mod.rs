@@ -61,6 +61,7 @@ use std::fmt;
 use std::str::FromStr;
 use yalu_model::{Investigation, Severity};
 
+mod evidence;
 mod import;
 mod parse;
 mod read;

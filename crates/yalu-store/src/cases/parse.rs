@@ -1,14 +1,9 @@
-//! Reading imported alerts and hits: serde reads each object into a typed
-//! view of what its case needs ([`AlertImport`], [`HitImport`]), naming
-//! the field of a wrong type; then the checks a type cannot make (present,
-//! not empty, in range, a date, a network with keys) name their field too.
-//!
-//! The views are looser than the records they read ([`yalu_model::Alert`],
-//! [`yalu_model::Hit`]): an alert need not carry `workers` or
-//! `worker_days`, a hit may be the API's (`id`, `record_id`) or a
-//! hand-made one, and fields the case does not use are kept in its payload
-//! as sent, unchecked. Every field is optional in the view, so that a
-//! missing one is reported as `is missing` by [`required`].
+//! Reading imported alerts and hits: serde reads each object as the record
+//! that owns its format ([`yalu_model::Alert`], [`yalu_model::Hit`], which
+//! also reads a `/match` result), naming the field that is missing or of a
+//! wrong type; then the checks a type cannot make (not blank, in range, a
+//! date, a network with keys) name their field too. The object is kept as
+//! the case's payload as sent, fields beyond the record included.
 
 use super::*;
 
@@ -17,89 +12,6 @@ fn invalid(item: &str, field: &str, reason: impl Into<String>) -> StoreError {
         item: item.to_string(),
         field: field.to_string(),
         reason: reason.into(),
-    }
-}
-
-/// An alert as imported: the fields of a [`yalu_model::Alert`] its case
-/// is made of.
-#[derive(Deserialize)]
-struct AlertImport {
-    alert_id: Option<String>,
-    rule: Option<String>,
-    severity: Option<String>,
-    subject_ids: Option<Vec<String>>,
-    evidence_ids: Option<Vec<String>>,
-    period_start: Option<String>,
-    period_end: Option<String>,
-    summary: Option<String>,
-    estimated_revenue_usd: Option<f64>,
-    workers: Option<Count>,
-    investigation: Option<NetworkImport>,
-}
-
-/// A screening hit as imported: a [`yalu_model::Hit`] line, or a hit as
-/// the API answers it (`id` for the list entry, `record_id` for the
-/// screened record).
-#[derive(Deserialize)]
-struct HitImport {
-    entity_id: Option<String>,
-    id: Option<String>,
-    query_id: Option<String>,
-    record_id: Option<String>,
-    query_name: Option<String>,
-    caption: Option<String>,
-    score: Option<f64>,
-    #[serde(rename = "match")]
-    is_match: Option<bool>,
-    /// The entry's own fields, hashed as sent when the index does not know
-    /// the entry.
-    schema: Option<Json>,
-    datasets: Option<Json>,
-    properties: Option<Json>,
-    investigation: Option<NetworkImport>,
-}
-
-/// The `investigation` field of an alert or hit as imported, read into a
-/// [`Investigation`] by [`NetworkImport::check`].
-#[derive(Deserialize)]
-#[serde(expecting = "a JSON object")]
-struct NetworkImport {
-    keys: Option<Vec<String>>,
-    label: Option<String>,
-    workers: Option<Vec<String>>,
-}
-
-/// A count (`workers`): a whole number from 0 to `i64::MAX`, also written
-/// as a whole float (`3.0`).
-struct Count(i64);
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Count;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a count")
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Count, E> {
-                i64::try_from(n)
-                    .map(Count)
-                    .map_err(|_| E::custom(format!("is not a count but {n}")))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Count, E> {
-                u64::try_from(n)
-                    .map_err(|_| E::custom(format!("is not a count but {n}")))
-                    .and_then(|n| self.visit_u64(n))
-            }
-            fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Count, E> {
-                if f.fract() == 0.0 && (0.0..2f64.powi(63)).contains(&f) {
-                    self.visit_u64(f as u64)
-                } else {
-                    Err(E::custom(format!("is not a count but {f}")))
-                }
-            }
-        }
-        d.deserialize_any(Visitor)
     }
 }
 
@@ -122,7 +34,19 @@ fn read<T: serde::de::DeserializeOwned>(item: &str, v: &Json) -> Result<T, Store
                 other => format!(".{other}"),
             })
             .collect();
-        let reason = reason(&e.inner().to_string());
+        let message = e.inner().to_string();
+        // serde names a missing field in its message, at the path of the
+        // object that lacks it.
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            return match field.as_str() {
+                "(object)" => invalid(item, missing, "is missing"),
+                _ => invalid(item, &field, format!("{missing} is missing")),
+            };
+        }
+        let reason = reason(&message);
         match within.strip_prefix('.') {
             _ if within.is_empty() => invalid(item, &field, reason),
             Some(inner) => invalid(item, &field, format!("{inner} {reason}")),
@@ -144,7 +68,7 @@ fn reason(serde_message: &str) -> String {
     {
         let expected = match expected {
             "f64" => "a number",
-            "a sequence" => "a list of strings",
+            "a sequence" => "a list",
             other => other,
         };
         return format!("is not {expected} but {found}");
@@ -156,14 +80,8 @@ fn reason(serde_message: &str) -> String {
     }
 }
 
-/// A field that must be present.
-fn required<T>(item: &str, field: &str, value: Option<T>) -> Result<T, StoreError> {
-    value.ok_or_else(|| invalid(item, field, "is missing"))
-}
-
-/// A text field that must be present and not blank, trimmed.
-fn required_text(item: &str, field: &str, value: Option<String>) -> Result<String, StoreError> {
-    let text = required(item, field, value)?;
+/// A text field that must not be blank, trimmed.
+fn non_blank(item: &str, field: &str, text: String) -> Result<String, StoreError> {
     match text.trim() {
         "" => Err(invalid(item, field, "is empty")),
         t => Ok(t.to_string()),
@@ -177,54 +95,70 @@ fn optional_text(value: Option<String>) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// A number that must be present and finite.
-fn required_number(item: &str, field: &str, value: Option<f64>) -> Result<f64, StoreError> {
-    Some(required(item, field, value)?)
-        .filter(|f| f.is_finite())
-        .ok_or_else(|| invalid(item, field, "is not a finite number"))
+/// `v`'s `investigation`, when present: the network read and checked
+/// (its keys, label and workers trimmed; at least one key, a label, and no
+/// blank key or worker). It is read before the whole record, so that its
+/// errors name it (serde reads it through the record's flattened
+/// [`yalu_model::CaseContext`], which loses the path).
+fn investigation(item: &str, v: &Json) -> Result<Option<Investigation>, StoreError> {
+    let Some(network) = v.get("investigation").filter(|n| !n.is_null()) else {
+        return Ok(None);
+    };
+    let fail = |reason: String| invalid(item, "investigation", reason);
+    let network: Investigation = serde_path_to_error::deserialize(network).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = reason(&e.inner().to_string());
+        match path.as_str() {
+            "." => fail(reason),
+            p => fail(format!("{p} {reason}")),
+        }
+    })?;
+    let trimmed = |field: &str, list: Vec<String>| {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, x)| match x.trim() {
+                "" => Err(fail(format!("{field}[{i}] is not a non-empty string"))),
+                t => Ok(t.to_string()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let keys = trimmed("keys", network.keys)?;
+    if keys.is_empty() {
+        return Err(fail("keys is missing or empty".into()));
+    }
+    let label = optional_text(Some(network.label))
+        .ok_or_else(|| fail("label is not a non-empty string".into()))?;
+    Ok(Some(Investigation {
+        keys,
+        label,
+        workers: trimmed("workers", network.workers)?,
+    }))
 }
 
-impl NetworkImport {
-    /// The network, its keys, label and workers trimmed: at least one key,
-    /// a label, and no blank key or worker.
-    fn check(self, item: &str) -> Result<Investigation, StoreError> {
-        let fail = |reason: String| invalid(item, "investigation", reason);
-        let non_blank = |field: &str, list: Option<Vec<String>>| {
-            list.unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| match x.trim() {
-                    "" => Err(fail(format!("{field}[{i}] is not a non-empty string"))),
-                    t => Ok(t.to_string()),
-                })
-                .collect::<Result<Vec<_>, _>>()
-        };
-        let keys = non_blank("keys", self.keys)?;
-        if keys.is_empty() {
-            return Err(fail("keys is missing or empty".into()));
-        }
-        let label = optional_text(self.label)
-            .ok_or_else(|| fail("label is not a non-empty string".into()))?;
-        Ok(Investigation {
-            keys,
-            label,
-            workers: non_blank("workers", self.workers)?,
-        })
+/// `v`'s `evidence`, when present, read as [`yalu_model::Evidence`]
+/// before the whole record, so that its errors name it.
+fn attached_evidence(item: &str, v: &Json) -> Result<(), StoreError> {
+    if let Some(evidence) = v.get("evidence").filter(|e| !e.is_null()) {
+        serde_path_to_error::deserialize::<_, yalu_model::Evidence>(evidence).map_err(|e| {
+            let reason = reason(&e.inner().to_string());
+            match e.path().to_string().as_str() {
+                "." => invalid(item, "evidence", reason),
+                p => invalid(item, "evidence", format!("{p} {reason}")),
+            }
+        })?;
     }
+    Ok(())
 }
 
 /// The alert's case, or the error naming the alert, its field and why.
 pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
-    let a: AlertImport = read(item, v)?;
-    let alert_id = required_text(item, "alert_id", a.alert_id)?;
-    let rule = required_text(item, "rule", a.rule)?;
-    let severity: Severity = required_text(item, "severity", a.severity)?
-        .parse()
-        .map_err(|e| invalid(item, "severity", format!("is not valid: {e}")))?;
-    let subject_ids = required(item, "subject_ids", a.subject_ids)?;
-    let evidence_ids = required(item, "evidence_ids", a.evidence_ids)?;
-    let summary = required_text(item, "summary", a.summary)?;
-    let revenue = required_number(item, "estimated_revenue_usd", a.estimated_revenue_usd)?;
+    let network = investigation(item, v)?;
+    attached_evidence(item, v)?;
+    let a: yalu_model::Alert = read(item, v)?;
+    let alert_id = non_blank(item, "alert_id", a.alert_id)?;
+    let rule = non_blank(item, "rule", a.rule)?;
+    let summary = non_blank(item, "summary", a.summary)?;
+    let revenue = a.estimated_revenue_usd;
     if revenue < 0.0 {
         return Err(invalid(
             item,
@@ -242,35 +176,33 @@ pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
             return Err(invalid(item, field, format!("is not a date: {e}")));
         }
     }
-    if subject_ids.is_empty() {
+    if a.subject_ids.is_empty() {
         return Err(invalid(
             item,
             "subject_ids",
             "is empty: an alert concerns someone",
         ));
     }
-    let scheme = match a.investigation {
-        Some(network) => network.check(item)?,
-        None => Investigation {
-            keys: subject_ids.clone(),
-            label: summary.clone(),
-            workers: Vec::new(),
-        },
-    };
+    let scheme = network.unwrap_or_else(|| Investigation {
+        keys: a.subject_ids.clone(),
+        label: summary.clone(),
+        workers: Vec::new(),
+    });
     Ok(NewCase {
         kind: CaseKind::Alert,
         dedupe_key: format!("alert:{alert_id}"),
         rule,
-        severity,
+        severity: a.severity,
         title: summary,
-        subject_ids,
-        evidence_ids,
+        subject_ids: a.subject_ids,
+        evidence_ids: a.evidence_ids,
         record_id: None,
         entity_id: None,
         entry_hash: None,
         score: None,
         estimated_revenue_usd: Some(revenue),
-        workers: a.workers.map(|Count(n)| n),
+        // A count is at most i64::MAX (`yalu_model::Alert::workers`).
+        workers: a.workers.map(|n| n as i64),
         scheme,
         payload: v.to_string(),
     })
@@ -283,13 +215,13 @@ pub(super) fn parse_hit(
     v: &Json,
     fingerprint: &dyn Fn(&str) -> Option<String>,
 ) -> Result<NewCase, StoreError> {
-    let h: HitImport = read(item, v)?;
-    let entity_id = optional_text(h.entity_id)
-        .or_else(|| optional_text(h.id))
-        .ok_or_else(|| invalid(item, "entity_id", "is missing"))?;
-    let query_name = optional_text(h.query_name);
+    let network = investigation(item, v)?;
+    attached_evidence(item, v)?;
+    let h: yalu_model::Hit = read(item, v)?;
+    let entity_id =
+        optional_text(Some(h.entity_id)).ok_or_else(|| invalid(item, "entity_id", "is missing"))?;
+    let query_name = optional_text(Some(h.query_name));
     let record_id = optional_text(h.query_id)
-        .or_else(|| optional_text(h.record_id))
         .or_else(|| query_name.clone())
         .ok_or_else(|| {
             invalid(
@@ -298,32 +230,30 @@ pub(super) fn parse_hit(
                 "is missing (give query_id, record_id or query_name to name the screened record)",
             )
         })?;
-    let score = required_number(item, "score", h.score)?;
-    let caption = optional_text(h.caption).unwrap_or_else(|| entity_id.clone());
-    let is_match = h.is_match.unwrap_or(false);
+    let score = h.score;
+    let caption = optional_text(Some(h.caption)).unwrap_or_else(|| entity_id.clone());
+    // The entry's own fields as sent, hashed when the index does not know
+    // the entry.
     let entry_hash = fingerprint(&entity_id).unwrap_or_else(|| {
         let own = json!({
             "caption": caption,
-            "schema": h.schema,
-            "datasets": h.datasets,
-            "properties": h.properties,
+            "schema": v.get("schema"),
+            "datasets": v.get("datasets"),
+            "properties": v.get("properties"),
         });
         hex_digest(own.to_string().as_bytes())
     });
     let who = query_name.as_deref().unwrap_or(&record_id);
-    let scheme = match h.investigation {
-        Some(network) => network.check(item)?,
-        None => Investigation {
-            keys: vec![record_id.clone()],
-            label: who.to_string(),
-            workers: Vec::new(),
-        },
-    };
+    let scheme = network.unwrap_or_else(|| Investigation {
+        keys: vec![record_id.clone()],
+        label: who.to_string(),
+        workers: Vec::new(),
+    });
     Ok(NewCase {
         kind: CaseKind::Hit,
         dedupe_key: format!("hit:{record_id}\u{1}{entity_id}\u{1}{entry_hash}"),
         rule: SCREENING_HIT_RULE.to_string(),
-        severity: if is_match {
+        severity: if h.is_match {
             Severity::High
         } else {
             Severity::Medium

@@ -585,3 +585,97 @@ fn a_hit_without_a_fingerprint_is_versioned_by_its_own_entry_fields_as_sent() {
     let own = r#"{"caption":"e2","datasets":null,"properties":null,"schema":null}"#;
     assert_eq!(case.entry_hash, Some(hex_digest(own.as_bytes())));
 }
+
+#[test]
+fn an_investigation_shows_the_union_of_its_members_evidence() {
+    let store = Store::open_in_memory().unwrap();
+    let member = |id: &str, cited: bool, persons: usize| {
+        let timeline: Vec<Json> = (0..persons)
+            .map(|p| {
+                json!({"person_id": format!("P{p}"), "date": "2024-01-01",
+                "kind": "entry", "detail": "in", "record_id": format!("c{p}"), "evidence": cited})
+            })
+            .collect();
+        json!({"alert_id": id, "rule": "R", "severity": "high", "subject_ids": ["s"],
+            "evidence_ids": [], "summary": id, "estimated_revenue_usd": 1.0,
+            "evidence": {"timeline": timeline, "network": {
+                "nodes": [{"id": "A", "label": "Agency", "kind": "agency"}, {"id": id, "label": id, "kind": "worker"}],
+                "edges": [{"from": "A", "to": id, "kind": "sent"}]}}})
+    };
+    let r = store
+        .cases()
+        .import_alerts("a", &[member("m1", false, 30), member("m2", true, 2)])
+        .unwrap();
+    let inv = r.items[0].investigation_id.unwrap();
+    let d = store.cases().detail(inv).unwrap();
+    let e = serde_json::to_value(d.evidence()).unwrap();
+    let timeline = e["timeline"].as_array().unwrap();
+    assert_eq!(e["timeline_persons"], 30);
+    let persons: std::collections::HashSet<&str> = timeline
+        .iter()
+        .map(|t| t["person_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(persons.len(), evidence::TIMELINE_PERSONS);
+    // P0's entry is in both members, once, cited by m2.
+    let p0: Vec<&Json> = timeline.iter().filter(|t| t["person_id"] == "P0").collect();
+    assert_eq!(p0.len(), 1);
+    assert_eq!(p0[0]["evidence"], true);
+    let nodes = e["network"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3, "the agency once, both workers");
+    assert_eq!(e["network"]["edges"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn attached_evidence_wins_else_it_is_derived_from_the_alert() {
+    let evidence = |kind, payload: &Json| {
+        serde_json::to_value(evidence::payload_evidence(kind, payload)).unwrap()
+    };
+    let mut alert = alert("YA-1", "R");
+    alert["subject_ids"] = json!(["p1"]);
+    alert["evidence_ids"] = json!(["v1", "p1"]);
+    alert["period_start"] = json!("2024-01-02");
+    let derived = evidence(CaseKind::Alert, &alert);
+    assert_eq!(derived["network"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        derived["network"]["edges"],
+        json!([{"from": "p1", "to": "v1", "kind": "evidence"}])
+    );
+    assert_eq!(derived["timeline"].as_array().unwrap().len(), 1);
+    let attached = json!({"timeline": [{"person_id": "p1", "date": "2023-05-01",
+        "kind": "visa", "detail": "work visa", "record_id": "v1"}],
+        "network": {"nodes": [], "edges": []}});
+    alert["evidence"] = attached.clone();
+    assert_eq!(evidence(CaseKind::Alert, &alert), attached);
+    // A malformed attachment (stored before imports refused one) is ignored.
+    alert["evidence"] = json!({"timeline": "no"});
+    assert_eq!(evidence(CaseKind::Alert, &alert), derived);
+}
+
+#[test]
+fn a_hit_as_the_api_answers_it_is_drawn_from_its_record_to_its_entry() {
+    let api =
+        json!({"id": "e2", "record_id": "r2", "caption": "KIM", "score": 0.5, "schema": null});
+    let e = evidence::payload_evidence(CaseKind::Hit, &api);
+    assert_eq!(
+        serde_json::to_value(&e.network).unwrap(),
+        json!({"edges": [{"from": "r2", "kind": "match", "to": "e2"}],
+            "nodes": [{"id": "r2", "kind": "record", "label": "r2"},
+                      {"id": "e2", "kind": "list_entry", "label": "KIM"}]})
+    );
+}
+
+#[test]
+fn a_malformed_attached_evidence_is_refused_at_import_naming_it() {
+    let store = Store::open_in_memory().unwrap();
+    let mut a = alert("YA-1", "R");
+    a["evidence"] = json!({"timeline": "no", "network": {"nodes": []}});
+    let err = store
+        .cases()
+        .import_alerts("a", &[a])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("alerts[0]: field `evidence` timeline is not"),
+        "{err}"
+    );
+}
