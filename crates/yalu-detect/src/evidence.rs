@@ -468,7 +468,10 @@ pub fn alert_evidence(
     evidence.explanations = Some(
         explain_subjects(ctx, alerts, subjects, EXPLAINED_SUBJECTS)
             .iter()
-            .map(|e| serde_json::to_value(e).and_then(serde_json::from_value))
+            .map(|e| match serde_json::to_value(e)? {
+                serde_json::Value::Object(fields) => Ok(fields),
+                _ => Err(serde::ser::Error::custom("an explanation is not an object")),
+            })
             .collect::<Result<_, _>>()?,
     );
     Ok(AlertEvidence {

@@ -20,6 +20,10 @@ fn read<T: serde::de::DeserializeOwned>(item: &str, v: &Json) -> Result<T, Store
     if !v.is_object() {
         return Err(invalid(item, "(object)", "is not a JSON object"));
     }
+    // The path is tracked only to name a field that does not read.
+    if let Ok(record) = T::deserialize(v) {
+        return Ok(record);
+    }
     serde_path_to_error::deserialize(v).map_err(|e| {
         let mut segments = e.path().iter();
         let field = match segments.next() {
@@ -95,24 +99,53 @@ fn optional_text(value: Option<String>) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// `v`'s `investigation`, when present: the network read and checked
-/// (its keys, label and workers trimmed; at least one key, a label, and no
-/// blank key or worker). It is read before the whole record, so that its
-/// errors name it (serde reads it through the record's flattened
-/// [`yalu_model::CaseContext`], which loses the path).
-fn investigation(item: &str, v: &Json) -> Result<Option<Investigation>, StoreError> {
-    let Some(network) = v.get("investigation").filter(|n| !n.is_null()) else {
+/// Reads `v` as a `T` (an alert or hit). Its `investigation` and
+/// `evidence` are read through the record's flattened
+/// [`yalu_model::CaseContext`], whose errors lose their path; when the
+/// record does not read, each is read on its own first, so that an error
+/// in it names it.
+fn read_naming_context<T: serde::de::DeserializeOwned>(
+    item: &str,
+    v: &Json,
+) -> Result<T, StoreError> {
+    read(item, v).or_else(|e| {
+        context_field::<Investigation>(item, v, "investigation")?;
+        context_field::<yalu_model::Evidence>(item, v, "evidence")?;
+        Err(e)
+    })
+}
+
+/// `v`'s `field`, when present and not `null`, read as a `T`, or the
+/// error naming the field and where in it.
+fn context_field<T: serde::de::DeserializeOwned>(
+    item: &str,
+    v: &Json,
+    field: &str,
+) -> Result<(), StoreError> {
+    let Some(value) = v.get(field).filter(|x| !x.is_null()) else {
+        return Ok(());
+    };
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map(|_| ())
+        .map_err(|e| {
+            let reason = reason(&e.inner().to_string());
+            match e.path().to_string().as_str() {
+                "." => invalid(item, field, reason),
+                p => invalid(item, field, format!("{p} {reason}")),
+            }
+        })
+}
+
+/// The `investigation` as read, checked: its keys, label and workers
+/// trimmed; at least one key, a label, and no blank key or worker.
+fn checked_investigation(
+    item: &str,
+    network: Option<Investigation>,
+) -> Result<Option<Investigation>, StoreError> {
+    let Some(network) = network else {
         return Ok(None);
     };
     let fail = |reason: String| invalid(item, "investigation", reason);
-    let network: Investigation = serde_path_to_error::deserialize(network).map_err(|e| {
-        let path = e.path().to_string();
-        let reason = reason(&e.inner().to_string());
-        match path.as_str() {
-            "." => fail(reason),
-            p => fail(format!("{p} {reason}")),
-        }
-    })?;
     let trimmed = |field: &str, list: Vec<String>| {
         list.into_iter()
             .enumerate()
@@ -135,26 +168,10 @@ fn investigation(item: &str, v: &Json) -> Result<Option<Investigation>, StoreErr
     }))
 }
 
-/// `v`'s `evidence`, when present, read as [`yalu_model::Evidence`]
-/// before the whole record, so that its errors name it.
-fn attached_evidence(item: &str, v: &Json) -> Result<(), StoreError> {
-    if let Some(evidence) = v.get("evidence").filter(|e| !e.is_null()) {
-        serde_path_to_error::deserialize::<_, yalu_model::Evidence>(evidence).map_err(|e| {
-            let reason = reason(&e.inner().to_string());
-            match e.path().to_string().as_str() {
-                "." => invalid(item, "evidence", reason),
-                p => invalid(item, "evidence", format!("{p} {reason}")),
-            }
-        })?;
-    }
-    Ok(())
-}
-
 /// The alert's case, or the error naming the alert, its field and why.
 pub(super) fn parse_alert(item: &str, v: &Json) -> Result<NewCase, StoreError> {
-    let network = investigation(item, v)?;
-    attached_evidence(item, v)?;
-    let a: yalu_model::Alert = read(item, v)?;
+    let a: yalu_model::Alert = read_naming_context(item, v)?;
+    let network = checked_investigation(item, a.context.investigation)?;
     let alert_id = non_blank(item, "alert_id", a.alert_id)?;
     let rule = non_blank(item, "rule", a.rule)?;
     let summary = non_blank(item, "summary", a.summary)?;
@@ -215,9 +232,8 @@ pub(super) fn parse_hit(
     v: &Json,
     fingerprint: &dyn Fn(&str) -> Option<String>,
 ) -> Result<NewCase, StoreError> {
-    let network = investigation(item, v)?;
-    attached_evidence(item, v)?;
-    let h: yalu_model::Hit = read(item, v)?;
+    let h: yalu_model::Hit = read_naming_context(item, v)?;
+    let network = checked_investigation(item, h.context.investigation)?;
     let entity_id =
         optional_text(Some(h.entity_id)).ok_or_else(|| invalid(item, "entity_id", "is missing"))?;
     let query_name = optional_text(Some(h.query_name));
