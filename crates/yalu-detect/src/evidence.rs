@@ -15,8 +15,7 @@
 //!   (`person`: officials, directors) and the list entries any of them
 //!   match (`listed`).
 
-use crate::Alert;
-use crate::explain::explain_subjects;
+use crate::explain::{AlertsBySubject, explain_subjects};
 use crate::records::{DataSet, OrgKind, Party, PersonIx};
 use crate::resolve::Resolution;
 use crate::rules::Context;
@@ -454,13 +453,14 @@ pub struct AlertEvidence {
 /// `yalu cases import --data` attach them: the timeline and network of
 /// `builder`, each rule evaluated for the subjects in `ctx` given the
 /// `alerts` detected there ("why (not)?", organisations first, at most
-/// [`EXPLAINED_SUBJECTS`]), and the scheme the alert belongs to.
+/// [`EXPLAINED_SUBJECTS`]), and the scheme the alert belongs to. Build
+/// `alerts` once ([`AlertsBySubject::new`]) for all the alerts of a run.
 ///
 /// Fails only if an explanation does not turn into JSON.
 pub fn alert_evidence(
     builder: &EvidenceBuilder,
     ctx: &Context,
-    alerts: &[Alert],
+    alerts: &AlertsBySubject,
     subjects: &[String],
     cited: &[String],
 ) -> Result<AlertEvidence, serde_json::Error> {
@@ -587,7 +587,7 @@ mod tests {
         let found = alert_evidence(
             &builder,
             &ctx,
-            &alerts,
+            &AlertsBySubject::new(&alerts),
             &alert.subject_ids,
             &alert.evidence_ids,
         )

@@ -70,7 +70,9 @@ pub use alert::{Alert, Finding, fnv1a};
 pub use day::{Day, DaySet};
 pub use error::DetectError;
 pub use evidence::{AlertEvidence, EXPLAINED_SUBJECTS, EvidenceBuilder, alert_evidence};
-pub use explain::{Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects};
+pub use explain::{
+    AlertsBySubject, Condition, Explanation, RuleExplanation, explain, explain_in, explain_subjects,
+};
 pub use labour::{LabourEvidence, LabourSign};
 pub use read::{FILE_KINDS, FileCount, Loaded, ReadOptions, Rejection, file_path, read_dir};
 pub use resolve::{LinkReason, Resolution, ResolvedPerson, resolve};

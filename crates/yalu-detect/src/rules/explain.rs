@@ -316,14 +316,12 @@ pub(crate) fn income_after(ctx: &Context, p: usize) -> Vec<Condition> {
     }
     more(&mut out, pls.len(), "placements");
     let records: BTreeSet<PersonIx> = ctx.res.persons[p].records.iter().copied().collect();
-    let wages = ctx
-        .data
-        .payments
+    let wages = records
         .iter()
+        .flat_map(|&r| ctx.payments_to_record(r))
+        .map(|&i| &ctx.data.payments[i as usize])
         .filter(|pay| {
-            matches!(pay.payee, Party::Person(r) if records.contains(&r))
-                && matches!(pay.payer, Party::Org(o) if employers.contains(&o))
-                && pay.day > deadline
+            matches!(pay.payer, Party::Org(o) if employers.contains(&o)) && pay.day > deadline
         })
         .count();
     out.push(c(
@@ -501,19 +499,14 @@ pub(crate) fn deadline_churn(ctx: &Context, p: usize) -> Vec<Condition> {
 
 /// DPRK placements with `o` as agency / as client.
 fn dprk_placements(ctx: &Context, o: OrgIx, as_agency: bool) -> Vec<u32> {
-    ctx.data
-        .placements
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            ctx.is_dprk_record(p.person)
-                && if as_agency {
-                    p.agency == Some(o)
-                } else {
-                    p.client == o
-                }
-        })
-        .map(|(i, _)| i as u32)
+    let of = if as_agency {
+        ctx.placements_as_agency(o)
+    } else {
+        ctx.placements_as_client(o)
+    };
+    of.iter()
+        .copied()
+        .filter(|&i| ctx.is_dprk_record(ctx.data.placements[i as usize].person))
         .collect()
 }
 
@@ -663,12 +656,11 @@ pub(crate) fn bulk_wage(ctx: &Context, o: OrgIx) -> Vec<Condition> {
         return vec![c(false, "employs or places no DPRK national")];
     }
     let mut groups: BTreeMap<(Day, Party, &str), f64> = BTreeMap::new();
-    for pay in &ctx.data.payments {
-        if pay.payer == Party::Org(o) {
-            *groups
-                .entry((pay.day.month_start(), pay.payee, pay.currency.as_str()))
-                .or_default() += pay.amount;
-        }
+    for &i in ctx.payments_by_org(o) {
+        let pay = &ctx.data.payments[i as usize];
+        *groups
+            .entry((pay.day.month_start(), pay.payee, pay.currency.as_str()))
+            .or_default() += pay.amount;
     }
     if groups.is_empty() {
         return vec![c(false, "made no payment")];
@@ -753,18 +745,17 @@ fn wage_conditions(ctx: &Context, o: OrgIx, best: Candidate) -> Vec<Condition> {
         currency,
     } = best;
     let (w_ok, wc) = ge(workers.len(), prm.min_workers);
-    let own: Vec<u32> = ctx
-        .data
-        .payments
-        .iter()
-        .enumerate()
-        .filter(|(_, pay)| {
-            (pay.payer == Party::Org(o) || (placed && pay.payer == payee))
-                && pay.day.month_start() == month
-                && pay.currency == currency
-        })
-        .map(|(i, _)| i as u32)
-        .collect();
+    // its payments, and the agency's when it placed the workers, in input order
+    let mut own: Vec<u32> = ctx.payments_by_org(o).to_vec();
+    if placed && let Party::Org(agency) = payee {
+        own.extend(ctx.payments_by_org(agency));
+        own.sort_unstable();
+        own.dedup();
+    }
+    own.retain(|&i| {
+        let pay = &ctx.data.payments[i as usize];
+        pay.day.month_start() == month && pay.currency == currency
+    });
     let direct = orgs::paid_to_workers(ctx, &own, &workers);
     let direct_share = if wages > 0.0 { direct / wages } else { 0.0 };
     let d_ok = direct_share < prm.min_share;
@@ -806,12 +797,7 @@ fn wage_conditions(ctx: &Context, o: OrgIx, best: Candidate) -> Vec<Condition> {
 
 pub(crate) fn concentration(ctx: &Context, o: OrgIx) -> Vec<Condition> {
     let prm = &ctx.set.rules.agency_dprk_concentration.params;
-    let total = ctx
-        .data
-        .placements
-        .iter()
-        .filter(|p| p.agency == Some(o))
-        .count();
+    let total = ctx.placements_as_agency(o).len();
     if total == 0 {
         return vec![c(false, "placed nobody as an agency")];
     }

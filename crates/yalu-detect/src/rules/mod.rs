@@ -14,7 +14,8 @@ use crate::records::*;
 use crate::resolve::Resolution;
 use crate::ruleset::RuleSet;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 use yalu_links::Lists;
 
 pub use explain::{Subject, explain_rule};
@@ -47,6 +48,64 @@ pub struct Context<'a> {
     pub labour: Vec<crate::labour::LabourEvidence>,
     work_categories: HashSet<Category>,
     nonwork_categories: HashSet<Category>,
+    /// Records by input id, placements by organisation and payments by
+    /// payer and payee, built on first use (explanations look one subject
+    /// up at a time).
+    lookups: OnceLock<Lookups<'a>>,
+}
+
+/// Person records and organisations by input id (the first record of an
+/// id wins, as a scan in input order would find it); per organisation, the
+/// placements it is the client or the agency of and the payments it made;
+/// per person record, the payments it received. Every list is in input
+/// order.
+struct Lookups<'a> {
+    persons: HashMap<&'a str, PersonIx>,
+    orgs: HashMap<&'a str, OrgIx>,
+    as_client: Vec<Vec<u32>>,
+    as_agency: Vec<Vec<u32>>,
+    paid_by_org: Vec<Vec<u32>>,
+    paid_to_record: Vec<Vec<u32>>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(data: &'a DataSet) -> Self {
+        let mut persons = HashMap::with_capacity(data.persons.len());
+        for (i, p) in data.persons.iter().enumerate() {
+            persons.entry(p.id.as_str()).or_insert(i as PersonIx);
+        }
+        let n_orgs = data.organizations.len();
+        let mut orgs = HashMap::with_capacity(n_orgs);
+        for (i, o) in data.organizations.iter().enumerate() {
+            orgs.entry(o.id.as_str()).or_insert(i as OrgIx);
+        }
+        let mut as_client = vec![Vec::new(); n_orgs];
+        let mut as_agency = vec![Vec::new(); n_orgs];
+        for (i, p) in data.placements.iter().enumerate() {
+            as_client[p.client as usize].push(i as u32);
+            if let Some(a) = p.agency {
+                as_agency[a as usize].push(i as u32);
+            }
+        }
+        let mut paid_by_org = vec![Vec::new(); n_orgs];
+        let mut paid_to_record = vec![Vec::new(); data.persons.len()];
+        for (i, pay) in data.payments.iter().enumerate() {
+            if let Party::Org(o) = pay.payer {
+                paid_by_org[o as usize].push(i as u32);
+            }
+            if let Party::Person(r) = pay.payee {
+                paid_to_record[r as usize].push(i as u32);
+            }
+        }
+        Lookups {
+            persons,
+            orgs,
+            as_client,
+            as_agency,
+            paid_by_org,
+            paid_to_record,
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -107,6 +166,7 @@ impl<'a> Context<'a> {
             listed: Vec::new(),
             work_categories: set.general.work_categories.iter().copied().collect(),
             nonwork_categories: set.general.nonwork_categories.iter().copied().collect(),
+            lookups: OnceLock::new(),
         };
         if let Some(l) = lists {
             ctx.listed = lists::screen(&ctx, l);
@@ -131,6 +191,46 @@ impl<'a> Context<'a> {
             .iter()
             .filter(move |m| m.party == Party::Org(o))
             .flat_map(|m| m.via.iter().map(move |v| (m, v)))
+    }
+
+    /// The person record whose input id is `id` (the first, should two
+    /// records share it). The lookups are built on the first call.
+    pub fn record_by_id(&self, id: &str) -> Option<PersonIx> {
+        self.lookups().persons.get(id).copied()
+    }
+
+    /// The organisation whose input id is `id` (the first, should two
+    /// share it).
+    pub fn org_by_id(&self, id: &str) -> Option<OrgIx> {
+        self.lookups().orgs.get(id).copied()
+    }
+
+    /// Indices into [`DataSet::placements`] of the placements with `o` as
+    /// client, in input order.
+    pub fn placements_as_client(&self, o: OrgIx) -> &[u32] {
+        &self.lookups().as_client[o as usize]
+    }
+
+    /// Indices into [`DataSet::placements`] of the placements with `o` as
+    /// agency, in input order.
+    pub fn placements_as_agency(&self, o: OrgIx) -> &[u32] {
+        &self.lookups().as_agency[o as usize]
+    }
+
+    /// Indices into [`DataSet::payments`] of the payments the organisation
+    /// `o` made, in input order.
+    pub fn payments_by_org(&self, o: OrgIx) -> &[u32] {
+        &self.lookups().paid_by_org[o as usize]
+    }
+
+    /// Indices into [`DataSet::payments`] of the payments to the person
+    /// record `r`, in input order.
+    pub fn payments_to_record(&self, r: PersonIx) -> &[u32] {
+        &self.lookups().paid_to_record[r as usize]
+    }
+
+    fn lookups(&self) -> &Lookups<'a> {
+        self.lookups.get_or_init(|| Lookups::new(self.data))
     }
 
     /// The resolved person of a record.

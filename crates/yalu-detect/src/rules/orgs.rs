@@ -320,10 +320,10 @@ pub(crate) fn payee_excluded(ctx: &Context, payee: Party) -> Option<String> {
     let kind = org.kind.filter(|k| prm.excluded_payee_kinds.contains(k))?;
     let dprk = ctx.set.general.dprk_nationality.as_str();
     let placed = ctx
-        .data
-        .placements
+        .placements_as_client(o)
         .iter()
-        .any(|p| (p.client == o || p.agency == Some(o)) && ctx.is_dprk_record(p.person));
+        .chain(ctx.placements_as_agency(o))
+        .any(|&i| ctx.is_dprk_record(ctx.data.placements[i as usize].person));
     let listed = ctx.listed.iter().any(|m| m.party == payee);
     if placed || listed || org.country.is_some_and(|c| c.eq_ignore_ascii_case(dprk)) {
         return None;

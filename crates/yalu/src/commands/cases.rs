@@ -109,6 +109,7 @@ fn attach_evidence(
     // each rule's evaluation for the case's subjects ("why (not)?")
     let ctx = yalu_detect::Context::new(&loaded.data, &resolution, &set, None);
     let found = yalu_detect::detect(&ctx);
+    let found = yalu_detect::AlertsBySubject::new(&found);
     for alert in alerts.iter_mut() {
         let subjects = ids(alert, "subject_ids");
         let drawn = yalu_detect::alert_evidence(

@@ -351,9 +351,15 @@ fn attach_evidence(
     let mut alert_records = Vec::with_capacity(alerts.len());
     let set = RuleSet::default();
     let ctx = yalu_detect::Context::new(data, resolution, &set, Some(lists));
+    let by_subject = yalu_detect::AlertsBySubject::new(alerts);
     for a in alerts {
-        let found =
-            yalu_detect::alert_evidence(&evidence, &ctx, alerts, &a.subject_ids, &a.evidence_ids)?;
+        let found = yalu_detect::alert_evidence(
+            &evidence,
+            &ctx,
+            &by_subject,
+            &a.subject_ids,
+            &a.evidence_ids,
+        )?;
         let mut record = a.to_record();
         record.context.evidence = Some(found.evidence);
         record.context.investigation = Some(found.investigation);
