@@ -334,7 +334,7 @@ impl<'a> EvidenceBuilder<'a> {
         };
         nodes
             .entry(org.id.clone())
-            .or_insert_with(|| network_node(&org.id, &org.name, kind));
+            .or_insert_with(|| NetworkNode::new(&org.id, &org.name, kind));
         org.id.clone()
     }
 
@@ -353,7 +353,7 @@ impl<'a> EvidenceBuilder<'a> {
         };
         drawing
             .nodes
-            .insert(id.clone(), network_node(&id, self.name_of(rp), kind));
+            .insert(id.clone(), NetworkNode::new(&id, self.name_of(rp), kind));
         for &i in &self.placements_of[rp] {
             let p = &d.placements[i as usize];
             let client = self.org_node(p.client, &mut drawing.nodes);
@@ -397,7 +397,7 @@ impl<'a> EvidenceBuilder<'a> {
                         drawing
                             .nodes
                             .entry(id.clone())
-                            .or_insert_with(|| network_node(&id, &label, "person"));
+                            .or_insert_with(|| NetworkNode::new(&id, &label, "person"));
                         id
                     }
                 }
@@ -427,7 +427,7 @@ impl<'a> EvidenceBuilder<'a> {
             drawing
                 .nodes
                 .entry(entity.clone())
-                .or_insert_with(|| network_node(entity, caption, "listed"));
+                .or_insert_with(|| NetworkNode::new(entity, caption, "listed"));
             drawing
                 .edges
                 .insert((node.to_string(), entity.clone(), "listed as"));
@@ -522,15 +522,6 @@ impl Drawing {
             edges,
             nodes: self.nodes.into_values().collect(),
         }
-    }
-}
-
-/// A network node.
-fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
-    NetworkNode {
-        id: id.to_string(),
-        kind: kind.to_string(),
-        label: label.to_string(),
     }
 }
 

@@ -357,6 +357,28 @@ pub struct NetworkEdge {
     pub to: String,
 }
 
+impl NetworkNode {
+    /// The node `id`, drawn as `label`, of `kind`.
+    pub fn new(id: &str, label: &str, kind: &str) -> Self {
+        NetworkNode {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            label: label.to_string(),
+        }
+    }
+}
+
+impl NetworkEdge {
+    /// The link of `kind` from `from` to `to`.
+    pub fn new(from: &str, to: &str, kind: &str) -> Self {
+        NetworkEdge {
+            from: from.to_string(),
+            kind: kind.to_string(),
+            to: to.to_string(),
+        }
+    }
+}
+
 /// Reads a field that is present (maybe `null`) as `Some`, so that a
 /// `null` stays distinct from an absent field (`default` gives `None`).
 fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>

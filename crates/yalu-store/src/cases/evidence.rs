@@ -187,10 +187,10 @@ fn derived_alert_evidence(alert: &Alert) -> Evidence {
     .collect();
     let mut nodes: Vec<NetworkNode> = subjects
         .iter()
-        .map(|s| network_node(s, s, "subject"))
+        .map(|s| NetworkNode::new(s, s, "subject"))
         .collect();
     let records = alert.evidence_ids.iter().filter(|r| !subjects.contains(r));
-    nodes.extend(records.clone().map(|r| network_node(r, r, "record")));
+    nodes.extend(records.clone().map(|r| NetworkNode::new(r, r, "record")));
     let edges = subjects
         .iter()
         .flat_map(|s| {
@@ -198,7 +198,7 @@ fn derived_alert_evidence(alert: &Alert) -> Evidence {
                 .evidence_ids
                 .iter()
                 .filter(move |r| *r != s)
-                .map(move |r| network_edge(s, r, "evidence"))
+                .map(move |r| NetworkEdge::new(s, r, "evidence"))
         })
         .collect();
     Evidence {
@@ -215,14 +215,14 @@ fn derived_hit_evidence(hit: &Hit) -> Evidence {
     let record = hit.query_id.clone().or_else(|| named(&hit.query_name));
     let network = match (record, named(&hit.entity_id)) {
         (Some(r), Some(e)) => Network {
-            edges: vec![network_edge(&r, &e, "match")],
+            edges: vec![NetworkEdge::new(&r, &e, "match")],
             nodes: vec![
-                network_node(
+                NetworkNode::new(
                     &r,
                     named(&hit.query_name).as_deref().unwrap_or(&r),
                     "record",
                 ),
-                network_node(
+                NetworkNode::new(
                     &e,
                     named(&hit.caption).as_deref().unwrap_or(&e),
                     "list_entry",
@@ -234,23 +234,5 @@ fn derived_hit_evidence(hit: &Hit) -> Evidence {
     Evidence {
         network,
         ..Evidence::default()
-    }
-}
-
-/// A node of the evidence network.
-fn network_node(id: &str, label: &str, kind: &str) -> NetworkNode {
-    NetworkNode {
-        id: id.to_string(),
-        kind: kind.to_string(),
-        label: label.to_string(),
-    }
-}
-
-/// An edge of the evidence network.
-fn network_edge(from: &str, to: &str, kind: &str) -> NetworkEdge {
-    NetworkEdge {
-        from: from.to_string(),
-        kind: kind.to_string(),
-        to: to.to_string(),
     }
 }
