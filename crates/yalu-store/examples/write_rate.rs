@@ -46,35 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 acknowledged.clone(),
                 cases.clone(),
             );
-            std::thread::spawn(move || -> Result<(), yalu_store::StoreError> {
-                let c = store.cases();
-                let mut n = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    n += 1;
-                    let alert = json!({
-                        "alert_id": format!("RATE-{t}-{n}"), "rule": "VISA_RUN_CYCLE",
-                        "severity": "high", "subject_ids": [format!("p-{t}-{n}")],
-                        "evidence_ids": ["v1", "b1"], "period_start": "2024-01-05",
-                        "period_end": "2024-03-01", "summary": "3 visa runs in 5 months",
-                        "estimated_revenue_usd": 1200.0
-                    });
-                    let id = c.import_alerts("ana", &[alert])?.items[0]
-                        .case_id
-                        .expect("created");
-                    c.set_status("ana", id, CaseStatus::InReview)?;
-                    c.comment("ana", id, "passport copy requested from the employer")?;
-                    c.set_status("ana", id, CaseStatus::Escalated)?;
-                    c.close(
-                        "ana",
-                        id,
-                        Resolution::NotActionable,
-                        "left the country in 2016",
-                    )?;
-                    acknowledged.fetch_add(5, Ordering::Relaxed);
-                    cases.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(())
-            })
+            std::thread::spawn(move || review_cases(&store, t, &stop, &acknowledged, &cases))
         })
         .collect();
     std::thread::sleep(Duration::from_secs(seconds));
@@ -96,22 +68,66 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stats.writes as f64 / stats.commits.max(1) as f64,
     );
     if backend == "postgres" {
-        let mut client = postgres::Client::connect(POSTGRES, postgres::NoTls)?;
-        let row = client.query_one(
-            "SELECT SUM(pg_total_relation_size(format('%I.%I', $1::text, t)::regclass))::BIGINT
-             FROM unnest(ARRAY['cases', 'case_search', 'case_comments', 'audit_log']) AS t",
-            &[&schema],
-        )?;
-        let bytes: i64 = row.get(0);
-        let n = cases.load(Ordering::Relaxed).max(1);
-        println!(
-            "PostgreSQL: cases, search rows, comments and audit log take {:.1} MiB: {:.0} bytes per case \
-             (with its 5 audit entries and 1 comment, indexes included)",
-            bytes as f64 / 1048576.0,
-            bytes as f64 / n as f64
-        );
+        print_postgres_size(&schema, cases.load(Ordering::Relaxed))?;
         drop(store);
         Store::drop_postgres_schema(POSTGRES, &schema)?;
     }
+    Ok(())
+}
+
+/// One writer thread: until `stop`, imports an alert and takes its case
+/// through four review actions, counting 5 acknowledged writes a case.
+fn review_cases(
+    store: &Store,
+    t: usize,
+    stop: &AtomicBool,
+    acknowledged: &AtomicU64,
+    cases: &AtomicU64,
+) -> Result<(), yalu_store::StoreError> {
+    let c = store.cases();
+    let mut n = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let alert = json!({
+            "alert_id": format!("RATE-{t}-{n}"), "rule": "VISA_RUN_CYCLE",
+            "severity": "high", "subject_ids": [format!("p-{t}-{n}")],
+            "evidence_ids": ["v1", "b1"], "period_start": "2024-01-05",
+            "period_end": "2024-03-01", "summary": "3 visa runs in 5 months",
+            "estimated_revenue_usd": 1200.0
+        });
+        let id = c.import_alerts("ana", &[alert])?.items[0]
+            .case_id
+            .expect("created");
+        c.set_status("ana", id, CaseStatus::InReview)?;
+        c.comment("ana", id, "passport copy requested from the employer")?;
+        c.set_status("ana", id, CaseStatus::Escalated)?;
+        c.close(
+            "ana",
+            id,
+            Resolution::NotActionable,
+            "left the country in 2016",
+        )?;
+        acknowledged.fetch_add(5, Ordering::Relaxed);
+        cases.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Prints what the PostgreSQL tables of `schema` take on disk, per case.
+fn print_postgres_size(schema: &str, cases: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let mut client = postgres::Client::connect(POSTGRES, postgres::NoTls)?;
+    let row = client.query_one(
+        "SELECT SUM(pg_total_relation_size(format('%I.%I', $1::text, t)::regclass))::BIGINT
+         FROM unnest(ARRAY['cases', 'case_search', 'case_comments', 'audit_log']) AS t",
+        &[&schema],
+    )?;
+    let bytes: i64 = row.get(0);
+    let n = cases.max(1);
+    println!(
+        "PostgreSQL: cases, search rows, comments and audit log take {:.1} MiB: {:.0} bytes per case \
+         (with its 5 audit entries and 1 comment, indexes included)",
+        bytes as f64 / 1048576.0,
+        bytes as f64 / n as f64
+    );
     Ok(())
 }
