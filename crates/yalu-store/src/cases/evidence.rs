@@ -39,15 +39,23 @@ pub(super) fn payload_evidence(kind: CaseKind, payload: &Json) -> Evidence {
     }
     // A malformed attachment (stored before imports refused one) is left
     // out, so that the record itself still reads.
-    let mut record = payload.clone();
-    if let Some(fields) = record.as_object_mut() {
-        fields.remove("evidence");
-    }
+    let without_attachment;
+    let record = match payload.get("evidence") {
+        None => payload,
+        Some(_) => {
+            let mut fields = payload.clone();
+            if let Some(o) = fields.as_object_mut() {
+                o.remove("evidence");
+            }
+            without_attachment = fields;
+            &without_attachment
+        }
+    };
     match kind {
-        CaseKind::Alert => Alert::deserialize(&record)
+        CaseKind::Alert => Alert::deserialize(record)
             .map(|a| derived_alert_evidence(&a))
             .unwrap_or_default(),
-        CaseKind::Hit => Hit::deserialize(&record)
+        CaseKind::Hit => Hit::deserialize(record)
             .map(|h| derived_hit_evidence(&h))
             .unwrap_or_default(),
         CaseKind::Investigation => Evidence::default(),
