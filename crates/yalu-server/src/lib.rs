@@ -317,12 +317,15 @@ pub fn run(
     options: ServerOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
-    // Room for every screening slot, every workbench store slot, and a few
-    // more (reloads, releasing an old index).
+    // Room for every screening slot, every workbench read and write slot,
+    // and a few more (reloads, releasing an old index).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(
-            options.limits.max_concurrent.max(1) + options.limits.max_store_concurrent.max(1) + 4,
+            options.limits.max_concurrent.max(1)
+                + options.limits.max_store_reads.max(1)
+                + options.limits.max_store_writes.max(1)
+                + 4,
         )
         .build()
         .map_err(ServerError::Runtime)?;

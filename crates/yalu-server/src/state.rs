@@ -27,12 +27,19 @@ pub struct Limits {
     /// `overloaded` with `Retry-After` at once, before its API key is
     /// checked, so an overload is shed at the door instead of queueing.
     pub max_queued: usize,
-    /// Workbench requests (cases, audit, dashboard) that hold a blocking
-    /// thread for the store at once; more wait, without a thread, for one
-    /// of these. The blocking pool has room for these and for every
+    /// Workbench reads (lists, case pages, audit, dashboard) that hold a
+    /// blocking thread for the store at once; more wait, without a thread,
+    /// for one of these. A few suffice: a SQLite store reads on three
+    /// connections, a PostgreSQL one on one.
+    pub max_store_reads: usize,
+    /// Workbench writes (imports, review actions) that hold a blocking
+    /// thread for the store at once. They have slots of their own, so they
+    /// never queue behind slow reads, and enough of them that writes
+    /// arriving together reach the store's writer together and share a
+    /// commit. The blocking pool has room for every read, write and
     /// screening slot, so workbench requests waiting on the store's
     /// commits never take the threads screening runs on.
-    pub max_store_concurrent: usize,
+    pub max_store_writes: usize,
 }
 
 impl Default for Limits {
@@ -43,7 +50,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_concurrent: 64,
             max_queued: 128,
-            max_store_concurrent: 16,
+            max_store_reads: 4,
+            max_store_writes: 16,
         }
     }
 }
@@ -94,9 +102,12 @@ pub struct AppState {
     pub admission: Arc<Semaphore>,
     /// Permits for concurrent screening work (`limits.max_concurrent`).
     pub screening: Arc<Semaphore>,
-    /// Permits for workbench requests using the store at once
-    /// (`limits.max_store_concurrent`).
-    pub store_slots: Arc<Semaphore>,
+    /// Permits for workbench reads using the store at once
+    /// (`limits.max_store_reads`).
+    pub store_reads: Arc<Semaphore>,
+    /// Permits for workbench writes using the store at once
+    /// (`limits.max_store_writes`).
+    pub store_writes: Arc<Semaphore>,
     /// Held while a reload runs, so reloads never overlap.
     pub reloading: Mutex<()>,
     /// The one thread that builds every index.
@@ -120,7 +131,8 @@ impl AppState {
                 limits.max_concurrent.max(1) + limits.max_queued,
             )),
             screening: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
-            store_slots: Arc::new(Semaphore::new(limits.max_store_concurrent.max(1))),
+            store_reads: Arc::new(Semaphore::new(limits.max_store_reads.max(1))),
+            store_writes: Arc::new(Semaphore::new(limits.max_store_writes.max(1))),
             limits,
             defaults,
             reloading: Mutex::new(()),

@@ -175,6 +175,7 @@ fn workbench_flow(store: Arc<Store>, dir: &Path) {
         let hit_case = h["items"][0]["case_id"].as_i64().unwrap();
         let listed = get(addr, "/cases?kind=hit&limit=10", &keys.ana).await;
         assert_eq!(listed["total"], 2);
+        assert_eq!(listed["total_relation"], "eq");
         assert_eq!(listed["cases"][0]["rule"], "SCREENING_HIT");
         assert_eq!(listed["cases"][0]["entity_id"], ENTRY_ID);
 

@@ -64,8 +64,10 @@ export async function viewCases(params) {
 
   const cases = data.cases || [];
   const total = typeof data.total === 'number' ? data.total : cases.length;
+  // Beyond the store's count limit the total is a lower bound.
+  const more = data.total_relation === 'gte';
   const summary = total === 0 ? 'No case matches these filters.'
-    : `Cases ${offset + 1}–${offset + cases.length} of ${count.format(total)}.`;
+    : `Cases ${offset + 1}–${offset + cases.length} of ${more ? 'more than ' : ''}${count.format(total)}.`;
   const table = queueTable(cases, summary, query.toString());
   const bulk = bulkForm(table, () => reload());
   const pageLink = (to, label) => {
@@ -75,7 +77,7 @@ export async function viewCases(params) {
   };
   const pager = el('nav', { class: 'pager', 'aria-label': 'Pages of cases' },
     offset > 0 ? pageLink(Math.max(0, offset - PAGE), '← Previous page') : null,
-    offset + cases.length < total ? pageLink(offset + PAGE, 'Next page →') : null);
+    offset + cases.length < total || (more && cases.length === PAGE) ? pageLink(offset + PAGE, 'Next page →') : null);
   render('Cases',
     el('h1', {}, 'Case queue'),
     form,

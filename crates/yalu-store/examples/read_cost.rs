@@ -1,6 +1,7 @@
 //! What the case store's reads cost as it grows (docs/reliability.md,
 //! "Load and soak"): fills a store with `CASES` alert cases (a quarter moved
-//! to in review, a quarter closed, the soak's mix of rules), then times each
+//! to in review, a quarter closed, the soak's mix of rules, a third named
+//! Kim Chol as the soak's hits are), then times each
 //! read the workbench makes: the case-list filters of the soak, a case page
 //! and the dashboard. Prints the mean time of each, in milliseconds.
 //!
@@ -65,7 +66,12 @@ fn fill(store: &Store, n: usize) -> Result<Vec<i64>, Box<dyn std::error::Error>>
         let alerts: Vec<_> = chunk
             .iter()
             .map(|i| {
-                let name = format!("{} {}", SURNAMES[i % 6], GIVEN[(i / 6) % 6]);
+                // A third named Kim Chol, as the soak's hits are.
+                let name = if i % 3 == 0 {
+                    "kim chol".to_string()
+                } else {
+                    format!("{} {}", SURNAMES[i % 6], GIVEN[(i / 6) % 6])
+                };
                 json!({
                     "alert_id": format!("COST-{i}"), "rule": RULES[i % 4],
                     "severity": "high", "subject_ids": [format!("p-{i}")],
@@ -140,9 +146,11 @@ fn time_reads(store: &Store, ids: &[i64]) -> Result<(), Box<dyn std::error::Erro
     let c = store.cases();
     for (label, f) in &soak_filters() {
         let t = Instant::now();
-        let mut total = 0;
+        let mut total = String::new();
         for _ in 0..ROUNDS {
-            total = c.list(f)?.1;
+            let count = c.list(f)?.1;
+            let more = if count.exact { "" } else { "more than " };
+            total = format!("{more}{}", count.value);
         }
         println!(
             "{label:<36} {:>8.2} ms  (total {total})",

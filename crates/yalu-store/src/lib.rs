@@ -76,8 +76,8 @@ pub mod keys;
 mod migrate;
 
 pub use cases::{
-    AuditEntry, BulkAction, Case, CaseDetail, CaseFilter, CaseKind, CaseSort, CaseStatus,
-    CaseStore, Comment, Dashboard, ImportReport, Resolution,
+    AuditEntry, BulkAction, COUNT_LIMIT, Case, CaseCount, CaseDetail, CaseFilter, CaseKind,
+    CaseSort, CaseStatus, CaseStore, Comment, Dashboard, ImportReport, Resolution,
 };
 pub use db::BackendKind;
 pub use error::StoreError;

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 use yalu_store::{
-    BulkAction, CaseFilter, CaseKind, CaseSort, CaseStatus, Resolution, Role, Store, StoreError,
+    BulkAction, CaseCount, CaseFilter, CaseKind, CaseSort, CaseStatus, Resolution, Role, Store,
+    StoreError,
 };
 
 fn exercise(store: &Store) {
@@ -104,7 +105,7 @@ fn exercise(store: &Store) {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!((open.len(), total), (1, 1));
+    assert_eq!((open.len(), total.value), (1, 1));
     // Text search: case-blind, over title, subjects, record and entry ids.
     let search = |q: &str| {
         cases
@@ -115,6 +116,7 @@ fn exercise(store: &Store) {
             })
             .unwrap()
             .1
+            .value
     };
     assert_eq!(search("TWO VISA"), 2, "the alert and its investigation");
     assert_eq!(
@@ -124,6 +126,42 @@ fn exercise(store: &Store) {
     );
     assert_eq!(search("E1"), 2, "the list entry id");
     assert_eq!(search("100%"), 0);
+    // The count is exact up to the count limit, a lower bound beyond it;
+    // the page is the same either way.
+    let counted = |count_limit: u64| {
+        cases
+            .list(&CaseFilter {
+                q: Some("ri yong".into()),
+                limit: 1,
+                count_limit: Some(count_limit),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let (page, count) = counted(2);
+    assert_eq!(page.len(), 1);
+    assert_eq!(
+        count,
+        CaseCount {
+            value: 2,
+            exact: false
+        }
+    );
+    assert_eq!(
+        counted(3).1,
+        CaseCount {
+            value: 3,
+            exact: true
+        }
+    );
+    assert_eq!(
+        counted(4).1,
+        CaseCount {
+            value: 3,
+            exact: true
+        }
+    );
+    assert_eq!(counted(4).0[0].id, page[0].id);
 
     // The database itself refuses to rewrite history.
     for sql in [

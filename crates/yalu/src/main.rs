@@ -12,6 +12,13 @@ mod config;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: `yalu serve` allocates from
+/// a hundred threads (screening slots, store slots, reloads), and glibc's
+/// per-thread arenas kept what they had once held, so the server's memory
+/// crept up for minutes under steady load (docs/reliability.md, run I).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_tracing(cli.verbose);

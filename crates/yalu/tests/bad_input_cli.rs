@@ -742,7 +742,7 @@ fn no_partial_output_is_presented_as_complete() {
         })
         .unwrap();
     assert_eq!(
-        (cases.len(), total),
+        (cases.len(), total.value),
         (0, 0),
         "the good alert before the bad one was not imported"
     );

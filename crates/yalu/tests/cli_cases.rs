@@ -128,6 +128,7 @@ fn imported_alerts_carry_evidence_from_their_data_set() {
             ..Default::default()
         })
         .unwrap();
+    let total = total.value;
     assert!(total > 0);
     // The alerts are grouped by the networks the data set gives them.
     assert!(cases.iter().all(|c| c.investigation_id.is_some()));
@@ -139,7 +140,8 @@ fn imported_alerts_carry_evidence_from_their_data_set() {
             ..Default::default()
         })
         .unwrap()
-        .1;
+        .1
+        .value;
     assert!(
         investigations > 0 && investigations < total,
         "{investigations} investigations for {total} alerts"

@@ -58,8 +58,13 @@ pub struct Me {
 pub struct CaseList {
     /// The cases of the page.
     pub cases: Vec<Case>,
-    /// Cases matching the filter, over all pages.
+    /// Cases matching the filter, over all pages: exact up to 10,000;
+    /// beyond, 10,000 and `total_relation` is `gte`.
     pub total: u64,
+    /// `eq` when `total` is exact, `gte` when more cases match (as in
+    /// yente's `total.relation`).
+    #[schema(example = "eq")]
+    pub total_relation: &'static str,
     /// Key id → display name, for the assignees and closers shown.
     pub people: BTreeMap<String, String>,
 }
@@ -154,8 +159,17 @@ pub struct ImportBody {
 /// Cases per page when `limit` is absent.
 pub const DEFAULT_PAGE: u64 = 50;
 
-/// Runs `work` against the case store on the blocking pool.
-async fn with_store<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+/// What a workbench request does with the store, which decides the slots
+/// it waits for ([`AppState::store_reads`] or [`AppState::store_writes`]).
+#[derive(Debug, Clone, Copy)]
+enum StoreUse {
+    Read,
+    Write,
+}
+
+/// Runs `work` against the case store on the blocking pool, once a read or
+/// write slot (as `use_` says) is free.
+async fn with_store<T, F>(state: &AppState, use_: StoreUse, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
@@ -167,9 +181,12 @@ where
         )
     })?;
     // Wait (without a thread) for a store slot, so workbench requests never
-    // hold more blocking threads than `limits.max_store_concurrent`.
-    let slot = state
-        .store_slots
+    // hold more blocking threads than their slots.
+    let slots = match use_ {
+        StoreUse::Read => &state.store_reads,
+        StoreUse::Write => &state.store_writes,
+    };
+    let slot = slots
         .clone()
         .acquire_owned()
         .await
@@ -206,7 +223,7 @@ where
     F: FnOnce(CaseStore<'_>, &str, i64) -> Result<T, StoreError> + Send + 'static,
     T: serde::Serialize + Send + 'static,
 {
-    let value = with_store(state, move |s| {
+    let value = with_store(state, StoreUse::Write, move |s| {
         act(s.cases().at_version(version), &caller.key_id, case)
     })
     .await?;
@@ -290,7 +307,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Answer<CaseList>, ApiError> {
     let filter = case_filter(query.as_deref())?;
-    let (cases, total, names) = with_store(&state, move |s| {
+    let (cases, total, names) = with_store(&state, StoreUse::Read, move |s| {
         let (cases, total) = s.cases().list(&filter)?;
         Ok((cases, total, s.keys().names()?))
     })
@@ -305,7 +322,8 @@ pub async fn list(
     );
     Ok(Answer(CaseList {
         cases,
-        total,
+        total: total.value,
+        total_relation: if total.exact { "eq" } else { "gte" },
         people,
     }))
 }
@@ -411,7 +429,7 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Answer<CaseDetailAnswer>, ApiError> {
     let id = case_id(&id)?;
-    let (d, names) = with_store(&state, move |s| {
+    let (d, names) = with_store(&state, StoreUse::Read, move |s| {
         Ok((s.cases().detail(id)?, s.keys().names()?))
     })
     .await?;
@@ -464,7 +482,7 @@ pub async fn import(
     let body: ImportBody = object_body(body)?;
     let report = match (body.alerts, body.hits) {
         (Some(alerts), None) => {
-            with_store(&state, move |s| {
+            with_store(&state, StoreUse::Write, move |s| {
                 s.cases().import_alerts(&caller.key_id, &alerts)
             })
             .await?
@@ -474,7 +492,7 @@ pub async fn import(
             // entry, so a changed entry is raised again after a
             // false-positive closing.
             let loaded = state.index.load_full();
-            with_store(&state, move |s| {
+            with_store(&state, StoreUse::Write, move |s| {
                 let fingerprint = |id: &str| {
                     let loaded = loaded.as_ref()?;
                     let id = loaded.referents.get(id).map(String::as_str).unwrap_or(id);
@@ -766,7 +784,7 @@ pub async fn bulk(
         }
     };
     let ids = body.ids;
-    let outcomes = with_store(&state, move |s| {
+    let outcomes = with_store(&state, StoreUse::Write, move |s| {
         s.cases().bulk(&caller.key_id, &ids, &action)
     })
     .await?;
@@ -844,7 +862,7 @@ pub async fn audit(
             }
         }
     }
-    let (entries, names) = with_store(&state, move |s| {
+    let (entries, names) = with_store(&state, StoreUse::Read, move |s| {
         Ok((s.cases().audit(since)?, s.keys().names()?))
     })
     .await?;
@@ -873,6 +891,6 @@ pub async fn audit(
     responses((status = 200, description = "Cases by rule and status, open cases, revenue estimate", body = Dashboard)),
     security(("api_key" = [])))]
 pub async fn dashboard(State(state): State<Arc<AppState>>) -> Result<Answer<Dashboard>, ApiError> {
-    let d = with_store(&state, |s| s.cases().dashboard()).await?;
+    let d = with_store(&state, StoreUse::Read, |s| s.cases().dashboard()).await?;
     Ok(Answer(d))
 }

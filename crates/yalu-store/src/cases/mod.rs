@@ -82,6 +82,21 @@ pub const INVESTIGATION_RULE: &str = "INVESTIGATION";
 /// Most cases one list call returns.
 pub const MAX_PAGE: u64 = 1000;
 
+/// Matching cases a list counts exactly by default; beyond it the count is
+/// a lower bound ([`CaseCount::exact`] false), so a list costs the same on
+/// a store of ten thousand cases and of ten million.
+pub const COUNT_LIMIT: u64 = 10_000;
+
+/// How many cases match a [`CaseFilter`], over all pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseCount {
+    /// The number of matching cases when `exact`; otherwise the count
+    /// limit, and more match.
+    pub value: u64,
+    /// False when more than `value` cases match.
+    pub exact: bool,
+}
+
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -412,6 +427,9 @@ pub struct CaseFilter {
     pub limit: u64,
     /// Cases skipped before the page starts.
     pub offset: u64,
+    /// Count matching cases exactly up to this many, at least 1 (`None`:
+    /// [`COUNT_LIMIT`]).
+    pub count_limit: Option<u64>,
 }
 
 /// The order of [`CaseStore::list`].

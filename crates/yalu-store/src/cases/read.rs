@@ -4,25 +4,46 @@ use super::*;
 
 impl CaseStore<'_> {
     /// Cases matching `filter`, newest first, and how many match in all.
-    pub fn list(&self, filter: &CaseFilter) -> Result<(Vec<Case>, u64), StoreError> {
+    ///
+    /// The count is exact up to the filter's count limit ([`COUNT_LIMIT`]
+    /// by default) and a lower bound beyond, so that its cost does not grow
+    /// with the store.
+    pub fn list(&self, filter: &CaseFilter) -> Result<(Vec<Case>, CaseCount), StoreError> {
         let sqlite = self.store.db().kind() == crate::BackendKind::Sqlite;
-        let (filter_sql, params) = filter_clauses(filter, sqlite);
+        let FilterSql {
+            from,
+            clauses: filter_sql,
+            params,
+            newest,
+        } = filter_clauses(filter, sqlite);
         let limit = filter.limit.clamp(1, MAX_PAGE) as i64;
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        let count_limit = filter
+            .count_limit
+            .unwrap_or(COUNT_LIMIT)
+            .clamp(1, i64::MAX as u64 - 1);
         self.store.db().read(|db| {
-            let total = db.query_one(&format!("SELECT COUNT(*) FROM cases{filter_sql}"), &params)?
-                [0]
-            .int()? as u64;
+            let mut count_params = params.clone();
+            count_params.push((count_limit as i64 + 1).into());
+            let matched = db.query_one(
+                &format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from}{filter_sql} LIMIT ?) AS m"),
+                &count_params,
+            )?[0]
+                .int()? as u64;
+            let total = CaseCount {
+                value: matched.min(count_limit),
+                exact: matched <= count_limit,
+            };
             let mut page_params = params.clone();
             page_params.push(limit.into());
             page_params.push(offset.into());
             let order = match filter.sort {
-                CaseSort::Newest => "id DESC",
+                CaseSort::Newest => newest,
                 CaseSort::Priority => "priority DESC NULLS LAST, id DESC",
             };
             let rows = db.query(
                 &format!(
-                    "SELECT {CASE_COLUMNS} FROM cases{filter_sql} ORDER BY {order} LIMIT ? OFFSET ?"
+                    "SELECT {CASE_COLUMNS} FROM {from}{filter_sql} ORDER BY {order} LIMIT ? OFFSET ?"
                 ),
                 &page_params,
             )?;
@@ -162,11 +183,38 @@ impl CaseStore<'_> {
     }
 }
 
-/// The `WHERE` clause of a [`CaseFilter`] (empty when it filters nothing)
-/// and its parameters, in order.
-fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> (String, Vec<Value>) {
+/// The SQL of a [`CaseFilter`]: what to select from, the `WHERE` clause
+/// (empty when it filters nothing), its parameters in order, and the order
+/// of "newest first" over that source.
+struct FilterSql {
+    from: &'static str,
+    clauses: String,
+    params: Vec<Value>,
+    newest: &'static str,
+}
+
+/// The SQL of `filter`. A text search on SQLite joins the trigram index
+/// (migration 7) and orders by its rowid, the case id, so that a page and
+/// a bounded count read only as many matches as they need, not every
+/// match first.
+fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> FilterSql {
     let mut clauses: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
+    let mut from = "cases";
+    let mut newest = "id DESC";
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let q = q.trim().to_lowercase();
+        if sqlite && q.chars().count() >= 3 {
+            // A phrase of the text's trigrams: the rows that contain it.
+            from = "case_search JOIN cases ON cases.id = case_search.rowid";
+            newest = "case_search.rowid DESC";
+            clauses.push("case_search MATCH ?");
+            params.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
+        } else {
+            clauses.push("id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')");
+            params.push(like_pattern(&q).into());
+        }
+    }
     if let Some(s) = filter.status {
         clauses.push("status = ?");
         params.push(s.as_str().into());
@@ -196,40 +244,27 @@ fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> (String, Vec<Value>) {
         clauses.push("investigation_id = ?");
         params.push(inv.into());
     }
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let (clause, param) = text_search_clause(q, sqlite);
-        clauses.push(clause);
-        params.push(param);
-    }
-    if clauses.is_empty() {
-        (String::new(), params)
+    let clauses = if clauses.is_empty() {
+        String::new()
     } else {
-        (format!(" WHERE {}", clauses.join(" AND ")), params)
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    FilterSql {
+        from,
+        clauses,
+        params,
+        newest,
     }
 }
 
-/// The clause that keeps the cases whose search text contains `q`
-/// (case-blind), and its parameter.
-fn text_search_clause(q: &str, sqlite: bool) -> (&'static str, Value) {
-    let q = q.trim().to_lowercase();
-    if sqlite && q.chars().count() >= 3 {
-        // The trigram index (migration 7): a phrase of the text's
-        // trigrams, i.e. the rows that contain it.
-        (
-            "id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
-            format!("\"{}\"", q.replace('"', "\"\"")).into(),
-        )
-    } else {
-        let escaped: String = q
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '!' => vec!['!', c],
-                c => vec![c],
-            })
-            .collect();
-        (
-            "id IN (SELECT case_id FROM case_search WHERE text LIKE ? ESCAPE '!')",
-            format!("%{escaped}%").into(),
-        )
-    }
+/// The `LIKE` pattern (escape `!`) of the texts that contain `q`.
+fn like_pattern(q: &str) -> String {
+    let escaped: String = q
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '!' => vec!['!', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
 }

@@ -48,7 +48,8 @@ fn bad_imports_name_the_item_and_field_and_write_nothing() {
                 ..Default::default()
             })
             .unwrap()
-            .1,
+            .1
+            .value,
         0
     );
     assert!(cases.audit(None).unwrap().is_empty());
@@ -170,7 +171,7 @@ fn reads_of_a_file_store_see_every_acknowledged_write_and_do_not_wait_for_the_wr
             ..CaseFilter::default()
         };
         let (listed, total) = cases.list(&alerts).unwrap();
-        assert_eq!(total, i + 1);
+        assert_eq!(total.value, i + 1);
         let newest = listed[0].id;
         assert_eq!(cases.detail(newest).unwrap().case.id, newest);
         assert!(
@@ -205,7 +206,7 @@ fn reads_of_a_file_store_see_every_acknowledged_write_and_do_not_wait_for_the_wr
         s.spawn(|| {
             let (listed, total) = cases.list(&CaseFilter::default()).unwrap();
             assert!(listed.iter().all(|c| c.assignee.as_deref() != Some("x")));
-            read_done.send(total).unwrap();
+            read_done.send(total.value).unwrap();
         });
         let total = wait_read.recv_timeout(std::time::Duration::from_secs(10));
         release.send(()).unwrap();
@@ -229,6 +230,72 @@ fn the_audit_log_refuses_update_and_delete() {
         assert!(err.to_string().contains("append-only"), "{err}");
     }
     assert_eq!(store.cases().audit(None).unwrap()[0].actor, "a");
+}
+
+#[test]
+fn text_search_pages_with_the_other_filters_and_bounds_its_count() {
+    // Hits on two names, every fourth case then put in review: the search
+    // with a status filter, read page by page, is exactly the open cases
+    // on that name, newest first; its count is exact up to the limit.
+    let store = Store::open_in_memory().unwrap();
+    let cases = store.cases();
+    let mut named = Vec::new();
+    for i in 0..40 {
+        let caption = if i % 3 == 0 {
+            "RI Myong Su"
+        } else {
+            "PAK Song"
+        };
+        let report = cases
+            .import_hits(
+                "a",
+                &[hit(&format!("r{i}"), &format!("e{i}"), caption)],
+                &none,
+            )
+            .unwrap();
+        let id = report.items[0].case_id.unwrap();
+        if i % 4 == 0 {
+            cases.set_status("a", id, CaseStatus::InReview).unwrap();
+        }
+        if i % 3 == 0 && i % 4 != 0 {
+            named.push(id);
+        }
+    }
+    named.reverse();
+    let filter = |offset: u64, count_limit: Option<u64>| CaseFilter {
+        q: Some("ri MYONG".into()),
+        status: Some(CaseStatus::Open),
+        kind: Some(CaseKind::Hit),
+        limit: 3,
+        offset,
+        count_limit,
+        ..Default::default()
+    };
+    let mut paged = Vec::new();
+    loop {
+        let (page, count) = cases.list(&filter(paged.len() as u64, None)).unwrap();
+        assert_eq!(
+            count,
+            CaseCount {
+                value: named.len() as u64,
+                exact: true
+            }
+        );
+        if page.is_empty() {
+            break;
+        }
+        paged.extend(page.iter().map(|c| c.id));
+    }
+    assert_eq!(paged, named);
+    let (page, count) = cases.list(&filter(0, Some(4))).unwrap();
+    assert_eq!(
+        count,
+        CaseCount {
+            value: 4,
+            exact: false
+        }
+    );
+    assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), named[..3]);
 }
 
 #[test]
@@ -266,7 +333,8 @@ fn indexed_search_finds_exactly_the_cases_that_contain_the_text() {
                         ..Default::default()
                     })
                     .unwrap()
-                    .1;
+                    .1
+                    .value;
                 let lower = q.trim().to_lowercase();
                 if lower.chars().count() < 3 {
                     continue;
@@ -315,6 +383,7 @@ fn search_is_case_blind_in_any_script_and_never_spans_two_fields() {
             })
             .unwrap()
             .1
+            .value
     };
     assert_eq!(found("ким чол"), 1, "Cyrillic capitals fold");
     // The alert, and its investigation that bears its summary.
@@ -363,7 +432,7 @@ fn the_search_migration_fills_rows_for_cases_that_already_exist() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(total, 1);
+    assert_eq!(total.value, 1);
     assert_eq!(found[0].rule, "R2");
 }
 
@@ -384,7 +453,11 @@ fn list_filters_and_dashboard() {
     cases
         .import_hits("a", &[hit("r1", "e1", "Pak 100%")], &none)
         .unwrap();
-    let all = |f: CaseFilter| cases.list(&CaseFilter { limit: 50, ..f }).unwrap();
+    let all = |f: CaseFilter| {
+        let (page, count) = cases.list(&CaseFilter { limit: 50, ..f }).unwrap();
+        assert!(count.exact);
+        (page, count.value)
+    };
     // Three alerts on the same subjects (one investigation, case 4) and
     // a hit (case 5, in investigation 6).
     assert_eq!(all(CaseFilter::default()).1, 6);
@@ -438,7 +511,7 @@ fn list_filters_and_dashboard() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!((page.0.len(), page.1), (2, 6));
+    assert_eq!((page.0.len(), page.1.value), (2, 6));
     assert!(page.0[0].id > page.0[1].id, "newest first");
     cases
         .close("a", 1, Resolution::FalsePositive, "not them")

@@ -597,7 +597,7 @@ mod tests {
             .filter(|c| c.kind == CaseKind::Investigation)
             .count() as u64;
         assert_eq!(
-            total,
+            total.value,
             alerts + hits + investigations,
             "one case per alert and hit, and their investigations"
         );
