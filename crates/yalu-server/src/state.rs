@@ -396,7 +396,10 @@ fn lower_priority() {}
 ///
 /// glibc keeps freed pages inside its arenas; without the trim the server's
 /// RSS grew by 30-50 MiB per reload under traffic (the soak test,
-/// `crates/yalu/tests/soak.rs`, docs/reliability.md).
+/// `crates/yalu/tests/soak.rs`, docs/reliability.md). The trim matters
+/// where the process allocates with glibc (the Python module); the `yalu`
+/// binary allocates with mimalloc, which returns freed pages itself, and
+/// there the trim finds little to do.
 fn release_index(old: Arc<LoadedIndex>, wait: Duration) {
     let start = std::time::Instant::now();
     while Arc::strong_count(&old) > 1 && start.elapsed() < wait {
