@@ -13,9 +13,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: `yalu serve` allocates from
-/// a hundred threads (screening slots, store slots, reloads), and glibc's
-/// per-thread arenas kept what they had once held, so the server's memory
-/// crept up for minutes under steady load (docs/reliability.md, run I).
+/// many threads (the runtime's workers and blocking pool, the store's
+/// writer, reloads), and glibc's per-thread arenas kept what they had once
+/// held, so the server's memory crept up for minutes under steady load
+/// (docs/reliability.md, runs I and J).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
