@@ -58,8 +58,8 @@ pub struct Me {
 pub struct CaseList {
     /// The cases of the page.
     pub cases: Vec<Case>,
-    /// Cases matching the filter, over all pages: exact up to 10,000;
-    /// beyond, 10,000 and `total_relation` is `gte`.
+    /// Cases matching the filter, over all pages: exact up to 1,000;
+    /// beyond, 1,000 and `total_relation` is `gte`.
     pub total: u64,
     /// `eq` when `total` is exact, `gte` when more cases match (as in
     /// yente's `total.relation`).

@@ -84,8 +84,11 @@ pub const MAX_PAGE: u64 = 1000;
 
 /// Matching cases a list counts exactly by default; beyond it the count is
 /// a lower bound ([`CaseCount::exact`] false), so a list costs the same on
-/// a store of ten thousand cases and of ten million.
-pub const COUNT_LIMIT: u64 = 10_000;
+/// a store of ten thousand cases and of ten million. A thousand is more
+/// than an analyst pages through; at 10,000 the count of a text search
+/// read ten thousand matches for a page of ten, and case lists took a
+/// fifth of the server's CPU in the soak (docs/reliability.md, run M).
+pub const COUNT_LIMIT: u64 = 1_000;
 
 /// How many cases match a [`CaseFilter`], over all pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

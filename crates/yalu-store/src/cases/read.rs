@@ -15,6 +15,7 @@ impl CaseStore<'_> {
             clauses: filter_sql,
             params,
             newest,
+            count_from,
         } = filter_clauses(filter, sqlite);
         let limit = filter.limit.clamp(1, MAX_PAGE) as i64;
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
@@ -26,7 +27,9 @@ impl CaseStore<'_> {
             let mut count_params = params.clone();
             count_params.push((count_limit as i64 + 1).into());
             let matched = db.query_one(
-                &format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from}{filter_sql} LIMIT ?) AS m"),
+                &format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM {count_from}{filter_sql} LIMIT ?) AS m"
+                ),
                 &count_params,
             )?[0]
                 .int()? as u64;
@@ -191,6 +194,10 @@ struct FilterSql {
     clauses: String,
     params: Vec<Value>,
     newest: &'static str,
+    /// What the count reads: `from`, or only the trigram index when the
+    /// text is the whole filter (each of its rows is a case, so joining the
+    /// cases would only look up every match's row for nothing).
+    count_from: &'static str,
 }
 
 /// The SQL of `filter`. A text search on SQLite joins the trigram index
@@ -244,6 +251,11 @@ fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> FilterSql {
         clauses.push("investigation_id = ?");
         params.push(inv.into());
     }
+    let count_from = if from != "cases" && clauses.len() == 1 {
+        "case_search"
+    } else {
+        from
+    };
     let clauses = if clauses.is_empty() {
         String::new()
     } else {
@@ -254,6 +266,7 @@ fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> FilterSql {
         clauses,
         params,
         newest,
+        count_from,
     }
 }
 

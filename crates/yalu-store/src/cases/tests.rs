@@ -296,6 +296,33 @@ fn text_search_pages_with_the_other_filters_and_bounds_its_count() {
         }
     );
     assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), named[..3]);
+    // The text alone: its count reads only the trigram index.
+    let text_only = |count_limit: Option<u64>| {
+        cases
+            .list(&CaseFilter {
+                q: Some("ri MYONG".into()),
+                limit: 1,
+                count_limit,
+                ..Default::default()
+            })
+            .unwrap()
+            .1
+    };
+    let all_named = (0..40).filter(|i| i % 3 == 0).count() as u64;
+    assert_eq!(
+        text_only(None),
+        CaseCount {
+            value: all_named,
+            exact: true
+        }
+    );
+    assert_eq!(
+        text_only(Some(all_named - 1)),
+        CaseCount {
+            value: all_named - 1,
+            exact: false
+        }
+    );
 }
 
 #[test]
