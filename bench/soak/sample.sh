@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Samples a running soak every 5 s (docs/reliability.md, runs M to O): the
+# Samples a running soak every 5 s (docs/reliability.md, runs M to P): the
 # server's CPU, the load generator's CPU and the machine's idle time (in
 # cores), the server's RSS and what it read through read/pread (rchar of
 # /proc/PID/io, in MB/s). Start it beside `bench/soak/run.sh`; it waits for
@@ -22,6 +22,7 @@ s=$(ticks "$server"); g=$(ticks "${generator:-0}"); i=$(idle); r=$(rchar); t=0
 while kill -0 "$server" 2>/dev/null; do
   sleep 5
   t=$((t + 5))
+  [ -r "/proc/$server/stat" ] || break
   s2=$(ticks "$server"); g2=$(ticks "${generator:-0}"); i2=$(idle); r2=$(rchar)
   rss=$(awk '/VmRSS/{print $2}' "/proc/$server/status" 2>/dev/null)
   echo "$t s: server $(cores "$s" "$s2") gen $(cores "$g" "$g2") idle $(cores "$i" "$i2") cores, rss ${rss:-0} KiB, read $(((r2 - r) / 5000000)) MB/s"
