@@ -6,7 +6,7 @@
 # milliseconds per request.
 #
 #   bench/soak/screening-cost.sh                 # 18 phases of 20 s, no reload
-#   ROUNDS=3 RELOADS=5 bench/soak/screening-cost.sh
+#   ROUNDS=6 RELOADS=5 bench/soak/screening-cost.sh   # 3 phases, 5 reloads, 3 phases
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 yalu=$PWD/target/release/yalu

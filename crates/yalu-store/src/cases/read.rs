@@ -208,12 +208,14 @@ fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> FilterSql {
     let mut clauses: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     let mut from = "cases";
+    let mut count_from = "cases";
     let mut newest = "id DESC";
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let q = q.trim().to_lowercase();
         if sqlite && q.chars().count() >= 3 {
             // A phrase of the text's trigrams: the rows that contain it.
             from = "case_search JOIN cases ON cases.id = case_search.rowid";
+            count_from = "case_search";
             newest = "case_search.rowid DESC";
             clauses.push("case_search MATCH ?");
             params.push(format!("\"{}\"", q.replace('"', "\"\"")).into());
@@ -251,11 +253,10 @@ fn filter_clauses(filter: &CaseFilter, sqlite: bool) -> FilterSql {
         clauses.push("investigation_id = ?");
         params.push(inv.into());
     }
-    let count_from = if from != "cases" && clauses.len() == 1 {
-        "case_search"
-    } else {
-        from
-    };
+    if clauses.len() > 1 {
+        // Other filters read the cases' columns.
+        count_from = from;
+    }
     let clauses = if clauses.is_empty() {
         String::new()
     } else {
